@@ -1,0 +1,1 @@
+"""Adapters: the only code that touches files, git, templates, the network and YAML."""

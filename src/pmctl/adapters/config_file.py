@@ -1,0 +1,129 @@
+"""Finding and reading `pmctl.toml`.
+
+Every problem points at `pmctl.toml:line` and says how to fix it; an unknown key suggests
+the closest known one, so a typo never passes silently.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from pmctl.domain.config import CONFIG_FILE, Settings
+from pmctl.errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """A postmortem repository: its root (where pmctl.toml is) and its settings."""
+
+    root: Path
+    settings: Settings
+
+    @property
+    def postmortem_dir(self) -> Path:
+        return self.root / self.settings.postmortem_dir
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_FILE
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest directory at or above `start` holding `pmctl.toml`."""
+    start = start.resolve()
+    for directory in (start, *start.parents):
+        if (directory / CONFIG_FILE).is_file():
+            return directory
+    return None
+
+
+def load_project(start: Path) -> Project:
+    """The project containing `start`; `ConfigError` if there is none or it is invalid."""
+    root = find_root(start)
+    if root is None:
+        raise ConfigError(
+            f"no {CONFIG_FILE} found in {start.resolve()} or any parent directory",
+            hint="run `pmctl init` at the top of your postmortem repository",
+        )
+    return Project(root, read_settings(root / CONFIG_FILE))
+
+
+def read_settings(path: Path) -> Settings:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ConfigError(
+            f"byte 0x{raw[error.start]:02x} is not valid UTF-8",
+            hint="save pmctl.toml as UTF-8",
+            location=f"{path}:{line}",
+        ) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line = _toml_error_line(str(error))
+        raise ConfigError(
+            f"invalid TOML: {_strip_position(str(error))}",
+            hint="see docs/configuration.md for the format",
+            location=f"{path}:{line}" if line else str(path),
+        ) from None
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as error:
+        raise _explain(path, text, data, error) from None
+
+
+def _explain(path: Path, text: str, data: dict[str, Any], error: ValidationError) -> ConfigError:
+    first = error.errors()[0]
+    loc = tuple(str(part) for part in first["loc"])
+    line = _key_line(text, loc[-1]) if loc else None
+    where = f"{path}:{line}" if line else str(path)
+    dotted = ".".join(loc)
+    if first["type"] == "extra_forbidden":
+        known = _known_keys(loc[:-1])
+        close = difflib.get_close_matches(loc[-1], known, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else f"known keys here: {', '.join(known)}"
+        return ConfigError(f"unknown key '{dotted}'", hint=hint, location=where)
+    return ConfigError(
+        f"'{dotted}': {first['msg']}" if dotted else first["msg"],
+        hint="see docs/configuration.md for every key and its default",
+        location=where,
+    )
+
+
+def _known_keys(section: tuple[str, ...]) -> list[str]:
+    model: type[BaseModel] = Settings
+    for name in section:
+        field = model.model_fields.get(name)
+        annotation = field.annotation if field else None
+        candidates = [a for a in getattr(annotation, "__args__", (annotation,)) if isinstance(a, type)]
+        nested = next((a for a in candidates if issubclass(a, BaseModel)), None)
+        if nested is None:
+            return []
+        model = nested
+    return sorted(model.model_fields)
+
+
+def _key_line(text: str, key: str) -> int | None:
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=|^\s*\[+\s*(?:[\w.-]+\.)?{re.escape(key)}\s*\]+")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pattern.match(line):
+            return number
+    return None
+
+
+def _toml_error_line(message: str) -> int | None:
+    match = re.search(r"line (\d+)", message)
+    return int(match[1]) if match else None
+
+
+def _strip_position(message: str) -> str:
+    return re.sub(r"\s*\(at line \d+, column \d+\)", "", message)

@@ -1,0 +1,236 @@
+"""Reading postmortem files: bytes -> text -> front matter -> model, with positions.
+
+`read` never raises for a bad document: it returns what it could read plus `problems`, so
+lint can report everything. `load` is for commands that need a valid postmortem and raises
+a `DocumentError` pointing at `file:line` instead.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pmctl.adapters import yaml_engine
+from pmctl.domain import frontmatter
+from pmctl.errors import DocumentError
+
+if TYPE_CHECKING:
+    from pmctl.domain.model import Postmortem
+
+MAX_BYTES = 1_000_000
+"""Postmortems are a few KB; anything over 1 MB is refused unread (a 50 MB file, a binary)."""
+
+BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with a document before any rule runs. `line` is 1-based in the file."""
+
+    code: str
+    message: str
+    hint: str
+    line: int = 1
+    column: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDocument:
+    """A document as read from disk. `text` has `\\n` newlines; `crlf` tells what the file had."""
+
+    path: Path
+    text: str = ""
+    crlf: bool = False
+    bom: bool = False
+    front_matter: str | None = None
+    front_matter_line: int = 0
+    body: str = ""
+    body_line: int = 1
+    data: Any = None
+    problems: tuple[Problem, ...] = field(default_factory=tuple)
+
+    def line_of(self, location: tuple[str | int, ...]) -> int:
+        """File line of the front-matter key at `location` (pydantic's error `loc`)."""
+        if self.front_matter is None:
+            return 1
+        offset = frontmatter.key_line(self.front_matter, location)
+        return self.front_matter_line + (offset if offset is not None else 0)
+
+
+def read(path: Path) -> ParsedDocument:
+    """Read and split a postmortem; problems are collected, never raised."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return ParsedDocument(
+                path,
+                problems=(
+                    Problem(
+                        "too-large",
+                        f"file is {size:,} bytes; postmortems are limited to {MAX_BYTES:,}",
+                        "move logs and dumps to a linked file; keep the postmortem prose",
+                    ),
+                ),
+            )
+        raw = path.read_bytes()
+    except OSError as error:
+        return ParsedDocument(path, problems=(Problem("unreadable", error.strerror or str(error), "check the path and its permissions"),))
+    return parse_bytes(path, raw)
+
+
+def parse_bytes(path: Path, raw: bytes) -> ParsedDocument:
+    """Decode, split and parse `raw` as the content of `path`."""
+    problems: list[Problem] = []
+    bom = raw.startswith(BOM)
+    if bom:
+        raw = raw[len(BOM) :]
+        problems.append(
+            Problem("bom", "file starts with a UTF-8 byte-order mark", "save the file as UTF-8 without BOM")
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        problems.append(
+            Problem(
+                "encoding",
+                f"byte 0x{raw[error.start]:02x} is not valid UTF-8",
+                "save the file as UTF-8 (e.g. `iconv -f SHIFT_JIS -t UTF-8`)",
+                line,
+                column,
+            )
+        )
+        return ParsedDocument(path, bom=bom, problems=tuple(problems))
+    crlf = "\r\n" in text
+    if crlf:
+        text = text.replace("\r\n", "\n")
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        problems.append(Problem("encoding", "file contains NUL bytes", "this looks like a binary file", line))
+        return ParsedDocument(path, text=text, crlf=crlf, bom=bom, problems=tuple(problems))
+    if not text.strip():
+        problems.append(Problem("empty", "file is empty", "run `pmctl new` to start from the template"))
+        return ParsedDocument(path, text=text, crlf=crlf, bom=bom, problems=tuple(problems))
+
+    parts = frontmatter.split(text)
+    base = ParsedDocument(
+        path,
+        text=text,
+        crlf=crlf,
+        bom=bom,
+        front_matter=parts.front_matter,
+        front_matter_line=parts.front_matter_line,
+        body=parts.body,
+        body_line=parts.body_line,
+    )
+    if parts.front_matter is None:
+        problems.append(
+            Problem("no-front-matter", "no YAML front matter", "start the file with a `---` line, the metadata, and another `---`")
+        )
+        return replace(base, problems=tuple(problems))
+    if not parts.closed:
+        problems.append(
+            Problem("unclosed-front-matter", "front matter is not closed", "add a `---` line after the metadata", 1)
+        )
+        return replace(base, problems=tuple(problems))
+    try:
+        data = yaml_engine.parse(parts.front_matter)
+    except yaml_engine.YamlProblem as problem:
+        problems.append(
+            Problem(
+                "yaml",
+                f"invalid YAML: {problem.message}",
+                "fix the YAML syntax; quote values that contain `:` or `#`",
+                parts.front_matter_line + problem.line - 1,
+                problem.column,
+            )
+        )
+        return replace(base, problems=tuple(problems))
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else ("a list" if isinstance(data, list) else "a scalar")
+        problems.append(
+            Problem(
+                "front-matter-not-mapping",
+                f"front matter is {kind}, not a mapping of keys",
+                "write the metadata as `key: value` lines",
+                parts.front_matter_line,
+            )
+        )
+        return replace(base, problems=tuple(problems))
+    return replace(base, data=data, problems=tuple(problems))
+
+
+def load(path: Path) -> tuple[ParsedDocument, Postmortem]:
+    """Read a postmortem that a command will act on; raise `DocumentError` if it is not valid."""
+    return validated(read(path))
+
+
+def load_text(path: Path, text: str) -> tuple[ParsedDocument, Postmortem]:
+    """Like `load`, for text not (yet) on disk, e.g. a freshly rendered template."""
+    return validated(parse_bytes(path, text.encode("utf-8")))
+
+
+def validated(document: ParsedDocument) -> tuple[ParsedDocument, Postmortem]:
+    """The document and its model; `DocumentError` at `file:line` of the first problem."""
+    from pydantic import ValidationError
+
+    from pmctl.domain.model import Postmortem
+
+    path = document.path
+    blocking = [p for p in document.problems if p.code != "bom"]
+    if blocking or document.data is None:
+        problem = (blocking or list(document.problems))[0]
+        raise DocumentError(problem.message, hint=problem.hint, location=f"{path}:{problem.line}")
+    try:
+        return document, Postmortem.model_validate(document.data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise DocumentError(
+            f"{where}: {first['msg']}",
+            hint="run `pmctl lint` on the file for every problem and how to fix it",
+            location=f"{path}:{document.line_of(tuple(first['loc']))}",
+        ) from None
+
+
+def create_new(path: Path, text: str) -> None:
+    """Write a new document; `UsageError` if the file already exists."""
+    from pmctl.adapters.files import create_exclusive
+    from pmctl.errors import UsageError
+
+    try:
+        create_exclusive(path, text.encode("utf-8"))
+    except FileExistsError:
+        raise UsageError(
+            f"{path} already exists", hint="pass --slug to choose another id"
+        ) from None
+
+
+def discover(directory: Path) -> list[Path]:
+    """Every postmortem file (`*.md`) under `directory`, sorted; hidden entries skipped."""
+    found: list[Path] = []
+    for current, subdirectories, files in os.walk(directory):
+        subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
+        base = Path(current)
+        found.extend(base / name for name in files if name.endswith(".md") and not name.startswith("."))
+    return sorted(found)
+
+
+def find_by_id(directory: Path, postmortem_id: str) -> Path:
+    """The file of postmortem `postmortem_id` (file names are ids); `NotFoundError` if none."""
+    from pmctl.errors import NotFoundError
+
+    year = postmortem_id[:4]
+    direct = directory / year / f"{postmortem_id}.md"
+    if direct.is_file():
+        return direct
+    matches = [path for path in discover(directory) if path.stem == postmortem_id]
+    if not matches:
+        raise NotFoundError(
+            f"no postmortem with id {postmortem_id!r} in {directory}",
+            hint="`pmctl status --list` shows every postmortem and its id",
+        )
+    return matches[0]

@@ -1,0 +1,182 @@
+"""Git, through GitPython (imported lazily: `pmctl --help` and `pmctl lint` never load it).
+
+Commits go through the `git` binary, so the repository's hooks and commit signing apply,
+and they name their paths (`git commit --only -- <paths>`), so whatever the user had staged
+stays staged and is never swept into pmctl's commit.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pmctl.errors import GitError
+
+if TYPE_CHECKING:
+    import git
+
+LOCK_WAIT_SECONDS = 10.0
+_IN_PROGRESS = {
+    "MERGE_HEAD": "a merge",
+    "rebase-merge": "a rebase",
+    "rebase-apply": "a rebase or `git am`",
+    "CHERRY_PICK_HEAD": "a cherry-pick",
+    "REVERT_HEAD": "a revert",
+    "BISECT_LOG": "a bisect",
+}
+
+
+class Repository:
+    """The git repository holding a pmctl project."""
+
+    def __init__(self, repo: git.Repo) -> None:
+        self._repo = repo
+        self.root = Path(repo.working_tree_dir or ".").resolve()
+
+    @classmethod
+    def open(cls, path: Path) -> Repository:
+        import git
+
+        try:
+            return cls(git.Repo(path, search_parent_directories=True))
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            raise GitError(
+                f"{path} is not inside a git repository",
+                hint="run `git init` (or `pmctl init`, which does it for you)",
+            ) from None
+
+    @classmethod
+    def init(cls, path: Path) -> Repository:
+        import git
+
+        return cls(git.Repo.init(path))
+
+    def _run(self, *args: str) -> str:
+        import git
+
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        delay = 0.05
+        while True:
+            try:
+                return str(self._repo.git.execute(["git", *args]))
+            except git.GitCommandError as error:
+                stderr = str(error.stderr or "").strip()
+                if "index.lock" in stderr and time.monotonic() < deadline:
+                    time.sleep(delay)
+                    delay = min(delay * 2, 0.5)
+                    continue
+                raise GitError(
+                    f"git {args[0]} failed: {_last_line(stderr) or error}",
+                    hint=_hint_for(stderr),
+                ) from None
+
+    # -- state checks ------------------------------------------------------------------
+
+    def ensure_ready_to_commit(self, *, allow_detached: bool = False) -> None:
+        """Refuse a repository in the middle of something, or without an identity."""
+        git_dir = Path(self._repo.git_dir)
+        for marker, what in _IN_PROGRESS.items():
+            if (git_dir / marker).exists():
+                raise GitError(
+                    f"the repository is in the middle of {what}",
+                    hint="finish or abort it first (e.g. `git merge --abort`, `git rebase --continue`)",
+                )
+        if not allow_detached and self._repo.head.is_detached:
+            raise GitError(
+                "HEAD is detached; pmctl commits on a branch",
+                hint="check out a branch first (`git switch -c my-branch`)",
+            )
+        self.identity()
+
+    def identity(self) -> tuple[str, str]:
+        """(name, email) git will commit with; `GitError` with a hint when unset."""
+        name = self.config("user.name")
+        email = self.config("user.email")
+        if not name or not email:
+            raise GitError(
+                "git does not know who you are (user.name / user.email unset)",
+                hint='run `git config --global user.name "Your Name"` and `git config --global user.email you@example.com`',
+            )
+        return name, email
+
+    def config(self, key: str) -> str | None:
+        import git
+
+        try:
+            value = self._repo.git.config("--get", key)
+        except git.GitCommandError:
+            return None
+        return str(value).strip() or None
+
+    def has_unstaged_changes(self, path: Path) -> bool:
+        """True if the work-tree copy of `path` differs from what is staged."""
+        return bool(self._run("diff", "--name-only", "--", self._rel(path)).strip())
+
+    def is_tracked(self, path: Path) -> bool:
+        return bool(self._run("ls-files", "--", self._rel(path)).strip())
+
+    def has_commits(self) -> bool:
+        return self._repo.head.is_valid()
+
+    def current_branch(self) -> str | None:
+        return None if self._repo.head.is_detached else self._repo.active_branch.name
+
+    # -- changes ---------------------------------------------------------------------
+
+    def commit(self, paths: Sequence[Path], message: str) -> str:
+        """Commit exactly `paths` (staging them first); return the new commit's sha.
+
+        Other staged changes stay staged and out of this commit.
+        """
+        relative = [self._rel(path) for path in paths]
+        self._run("add", "--", *relative)
+        self._run("commit", "--quiet", "--only", "-m", message, "--", *relative)
+        return self._run("rev-parse", "HEAD").strip()
+
+    def unstage_new(self, paths: Sequence[Path]) -> None:
+        """Forget paths pmctl staged for a commit that then failed (they were new files)."""
+        relative = [self._rel(path) for path in paths]
+        self._run("rm", "--cached", "--quiet", "--ignore-unmatch", "--", *relative)
+
+    def restore_index(self, paths: Sequence[Path]) -> None:
+        """Reset the index entries of `paths` to HEAD after a failed commit."""
+        if self.has_commits():
+            self._run("reset", "--quiet", "HEAD", "--", *(self._rel(p) for p in paths))
+        else:
+            self.unstage_new(paths)
+
+    def push(self, remote: str) -> None:
+        branch = self.current_branch()
+        if branch is None:
+            raise GitError("cannot push from a detached HEAD", hint="check out a branch first")
+        self._run("push", "--quiet", remote, f"HEAD:refs/heads/{branch}")
+
+    def log(self, *args: str) -> str:
+        """Raw `git log` output, for metrics computed from commit trailers."""
+        return self._run("log", *args)
+
+    def _rel(self, path: Path) -> str:
+        return path.resolve().relative_to(self.root).as_posix()
+
+
+def _last_line(text: str) -> str:
+    """The line of git's stderr worth showing: its last `error:`/`fatal:` line, else its last."""
+    lines = [line.strip().removeprefix("stderr: ").strip("'") for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    errors = [line for line in lines if line.lower().startswith(("error", "fatal"))]
+    return (errors or lines or [""])[-1]
+
+
+def _hint_for(stderr: str) -> str:
+    lowered = stderr.lower()
+    if "index.lock" in lowered:
+        return "another git process is running; wait for it, or remove .git/index.lock if none is"
+    if "rejected" in lowered or "non-fast-forward" in lowered or "fetch first" in lowered:
+        return "the remote has new commits: `git pull --rebase`, then push again (your commit is kept locally)"
+    if "hook" in lowered:
+        return "a git hook refused the commit; fix what it reports and run the command again"
+    if "gpg" in lowered or "sign" in lowered:
+        return "commit signing failed; check your signing key or `commit.gpgsign`"
+    return "run the git command by hand to see the full message"

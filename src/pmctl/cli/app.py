@@ -1,0 +1,69 @@
+"""The `pmctl` entry point: a Typer app whose commands live in small modules.
+
+Command modules import only typer at module level and load everything heavy inside the
+command, so `pmctl --help` stays fast. `main` is the only place that turns a `PmctlError`
+into an exit code; tracebacks are shown only with `--debug`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+from pmctl import __version__
+
+app = typer.Typer(
+    name="pmctl",
+    help="Blameless incident postmortems as Markdown files in git: new, lint, review, report.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+COMMAND_MODULES = (
+    "pmctl.cli.init_cmd",
+    "pmctl.cli.new_cmd",
+    "pmctl.cli.schema_cmd",
+    "pmctl.cli.template_cmd",
+)
+"""Each module registers its commands on `app` when imported."""
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"pmctl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
+) -> None:
+    """Blameless incident postmortems as Markdown files in git."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run pmctl; exit with the documented exit code."""
+    args = sys.argv[1:] if argv is None else argv
+    for module in COMMAND_MODULES:
+        importlib.import_module(module)
+    from pmctl.errors import ExitCode, PmctlError
+
+    try:
+        app(args=args, prog_name="pmctl", standalone_mode=True)
+    except PmctlError as error:
+        if "--debug" in args:
+            raise
+        from pmctl.ui.console import print_error
+
+        print_error(error)
+        sys.exit(int(error.exit_code))
+    except KeyboardInterrupt:
+        sys.stderr.write("pmctl: interrupted; nothing was committed\n")
+        sys.exit(int(ExitCode.INTERRUPTED))

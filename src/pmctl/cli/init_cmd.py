@@ -1,0 +1,40 @@
+"""`pmctl init`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from pmctl.cli.app import app
+
+
+@app.command("init")
+def init_command(
+    directory: Path = typer.Argument(Path("."), help="Directory to set up (default: here)."),
+    language: str = typer.Option("en", "--language", "-l", help="Default language: en or ja."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing pmctl.toml."),
+    no_commit: bool = typer.Option(False, "--no-commit", help="Write the files, do not commit."),
+) -> None:
+    """Set up a postmortem repository: pmctl.toml, postmortems/, a pre-commit hook; commit them.
+
+    Example: `pmctl init` in an empty directory runs `git init` too.
+    """
+    from pmctl.cli.parse import parse_language
+    from pmctl.services.init import initialise
+    from pmctl.ui import console
+
+    result = initialise(
+        directory, language=parse_language(language), force=force, commit=not no_commit
+    )
+    if result.created_git:
+        console.success(f"initialised a git repository in {result.root}")
+    for path in result.written:
+        console.success(f"wrote {path.relative_to(result.root) if path.is_relative_to(result.root) else path}")
+    if result.pre_commit_skipped:
+        console.note(
+            ".pre-commit-config.yaml exists and was left alone; add the pmctl hook to it (see docs/getting-started.md)"
+        )
+    if result.commit:
+        console.success(f"committed {result.commit[:10]}")
+    console.note("next: `pmctl new` after an incident")

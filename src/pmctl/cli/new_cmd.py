@@ -1,0 +1,60 @@
+"""`pmctl new`."""
+
+from __future__ import annotations
+
+
+import typer
+
+from pmctl.cli.app import app
+
+
+@app.command("new")
+def new_command(
+    title: str | None = typer.Option(None, "--title", "-t", help="Short title of the incident."),
+    started: str | None = typer.Option(
+        None, "--started", help="When the incident started (ISO 8601; local time without a zone)."
+    ),
+    severity: str | None = typer.Option(None, "--severity", "-s", help="e.g. SEV2 (see pmctl.toml)."),
+    owner: str | None = typer.Option(None, "--owner", "-o", help="The one accountable owner."),
+    language: str | None = typer.Option(None, "--language", "-l", help="en or ja (default: pmctl.toml)."),
+    services: str | None = typer.Option(None, "--services", help="Comma-separated affected services."),
+    incident: str | None = typer.Option(None, "--incident", help="External incident number or key."),
+    slug: str | None = typer.Option(None, "--slug", help="Id slug, instead of one made from the title."),
+    authors: str | None = typer.Option(None, "--authors", help="Comma-separated authors (default: the owner)."),
+    no_input: bool = typer.Option(False, "--no-input", help="Never prompt; fail on a missing answer."),
+    no_commit: bool = typer.Option(False, "--no-commit", help="Write the file, do not commit it."),
+) -> None:
+    """Scaffold a postmortem from the template and commit it.
+
+    On a terminal, asks for what the flags do not give. Example:
+
+        pmctl new --title "Checkout latency" --severity SEV2 --owner alice --no-input
+    """
+    import datetime as dt
+    from pathlib import Path
+
+    from pmctl.adapters.config_file import load_project
+    from pmctl.cli.new_answers import collect
+    from pmctl.services.new import create
+    from pmctl.ui import console
+
+    project = load_project(Path.cwd())
+    request = collect(
+        project,
+        title=title,
+        started=started,
+        severity=severity,
+        owner=owner,
+        language=language,
+        services=services,
+        incident=incident,
+        slug=slug,
+        authors=authors,
+        no_input=no_input,
+    )
+    created = create(project, request, now=dt.datetime.now().astimezone(), commit=not no_commit)
+    typer.echo(created.path.relative_to(Path.cwd()) if created.path.is_relative_to(Path.cwd()) else created.path)
+    if created.commit:
+        console.note(f"committed {created.commit[:10]}: docs(postmortem): add {created.id}")
+    else:
+        console.note("not committed (--no-commit)")

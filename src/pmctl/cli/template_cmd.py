@@ -1,0 +1,39 @@
+"""`pmctl template list|export`."""
+
+from __future__ import annotations
+
+import typer
+
+from pmctl.cli.app import app
+
+template_app = typer.Typer(help="Built-in templates and repository overrides.", no_args_is_help=True)
+app.add_typer(template_app, name="template")
+
+
+@template_app.command("list")
+def list_command() -> None:
+    """List the built-in templates."""
+    from pmctl.adapters.templates import builtin_names
+
+    for name in builtin_names():
+        typer.echo(name)
+
+
+@template_app.command("export")
+def export_command(
+    name: str = typer.Argument("en/postmortem.md.j2", help="Template to copy, see `pmctl template list`."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing override."),
+) -> None:
+    """Copy a built-in template to .pmctl/templates/ to start a repository override from it.
+
+    Example: `pmctl template export ja/postmortem.md.j2`
+    """
+    from pathlib import Path
+
+    from pmctl.adapters.config_file import load_project
+    from pmctl.adapters.templates import export
+    from pmctl.ui import console
+
+    project = load_project(Path.cwd())
+    target = export(name, project.root, force=force)
+    console.success(f"exported {name} to {target.relative_to(project.root)}; edit it to taste")

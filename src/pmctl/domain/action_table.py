@@ -1,0 +1,46 @@
+"""The action-item table of the body, generated from the front matter (one source of truth)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pmctl.domain.model import ActionItem, Language
+from pmctl.domain.sections import ACTION_TABLE_END, ACTION_TABLE_START, ACTION_TYPE_LABELS
+
+_HEADERS = {
+    Language.EN: ("ID", "Action item", "Type", "Owner", "Priority", "Due", "Tracker", "Status"),
+    Language.JA: ("ID", "アクションアイテム", "種類", "担当", "優先度", "期限", "バグ", "状態"),
+}
+_EMPTY = {
+    Language.EN: "_No action items yet: add them with `pmctl action add`._",
+    Language.JA: "_アクションアイテムはまだありません。`pmctl action add` で追加してください。_",
+}
+
+
+def render_table(items: Sequence[ActionItem], language: Language) -> str:
+    """The table with its marker comments, ending without a newline."""
+    if not items:
+        return f"{ACTION_TABLE_START}\n{_EMPTY[language]}\n{ACTION_TABLE_END}"
+    labels = ACTION_TYPE_LABELS[language]
+    headers = _HEADERS[language]
+    rows = [
+        "| " + " | ".join(headers) + " |",
+        "|" + "|".join("---" for _ in headers) + "|",
+    ]
+    for item in items:
+        cells = (
+            item.id,
+            item.title,
+            labels[item.type.value] if item.type else "",
+            item.owner or "",
+            item.priority.value if item.priority else "",
+            item.due.isoformat() if item.due else "",
+            item.tracker or "",
+            item.status.value,
+        )
+        rows.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
+    return "\n".join([ACTION_TABLE_START, *rows, ACTION_TABLE_END])
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

@@ -1,0 +1,129 @@
+"""The settings of a postmortem repository (`pmctl.toml`), with their defaults.
+
+A pure model: reading the file and reporting typos with positions is the config adapter's job.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from pmctl.domain.model import Language
+
+CONFIG_FILE = "pmctl.toml"
+
+_DEADLINE = re.compile(r"^(?P<n>[0-9]+)(?P<unit>d|bd)$")
+
+
+class RuleLevel(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    OFF = "off"
+
+
+DEFAULT_CRITERIA: dict[str, str] = {
+    "user-visible-downtime": "User-visible downtime or degradation beyond the threshold",
+    "data-loss": "Data loss of any kind",
+    "on-call-intervention": "On-call intervention (rollback, traffic rerouting, ...)",
+    "time-to-resolve": "Resolution time above the threshold",
+    "monitoring-failure": "Monitoring failure (the incident was found by hand)",
+    "billing": "Money, payments or billing affected",
+    "stakeholder-request": "A stakeholder asked for a postmortem",
+}
+
+DEFAULT_DEADLINES: dict[str, str] = {"SEV1": "3d", "SEV2": "5bd", "SEV3": "10bd", "SEV4": "20bd"}
+
+Deadline = Annotated[str, StringConstraints(pattern=_DEADLINE.pattern)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LintSettings(_Section):
+    """`[lint]`: rule levels and the blameless-language lexicon."""
+
+    rules: dict[str, RuleLevel] = Field(
+        default_factory=dict, description="Rule id (PM001..) or name -> error | warning | off."
+    )
+    blameless_extra: list[str] = Field(
+        default_factory=list, description="More words or phrases to flag as blaming."
+    )
+    blameless_allow: list[str] = Field(
+        default_factory=list, description="Words of the built-in lexicon not to flag."
+    )
+    vague_extra: list[str] = Field(
+        default_factory=list, description="More phrases that make an action item vague."
+    )
+
+
+class EmailSettings(_Section):
+    """`[notify.email]`: mail a message on transitions and reviews."""
+
+    host: str = "localhost"
+    port: int = 25
+    starttls: bool = False
+    sender: str
+    to: list[str]
+    username_env: str | None = None
+    password_env: str | None = None
+
+
+class WebhookSettings(_Section):
+    """`[notify.webhook]`: post Slack-compatible JSON on transitions and reviews."""
+
+    url_env: str = Field(description="Name of the environment variable holding the URL.")
+
+
+class NotifySettings(_Section):
+    """`[notify]`: optional notifications; each channel is off until configured."""
+
+    email: EmailSettings | None = None
+    webhook: WebhookSettings | None = None
+    timeout_seconds: float = 10.0
+
+
+class Settings(_Section):
+    """Everything `pmctl.toml` can set. Every key has a default except where noted."""
+
+    postmortem_dir: str = Field(
+        default="postmortems", description="Directory of postmortems, relative to pmctl.toml."
+    )
+    default_language: Language = Language.EN
+    severities: list[str] = Field(
+        default_factory=lambda: ["SEV1", "SEV2", "SEV3", "SEV4"],
+        min_length=1,
+        description="The severity scale, most severe first.",
+    )
+    criteria: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_CRITERIA),
+        description="Required-postmortem criteria: id -> description.",
+    )
+    review_deadlines: dict[str, Deadline] = Field(
+        default_factory=lambda: dict(DEFAULT_DEADLINES),
+        description="Severity -> review deadline after the incident: '3d' calendar, '5bd' business days.",
+    )
+    required_approvals: int = Field(default=1, ge=0)
+    remote: str = Field(default="origin", description="Remote that `--push` pushes to.")
+    lint: LintSettings = Field(default_factory=LintSettings)
+    notify: NotifySettings = Field(default_factory=NotifySettings)
+
+    @model_validator(mode="after")
+    def _deadlines_name_known_severities(self) -> Settings:
+        unknown = sorted(set(self.review_deadlines) - set(self.severities))
+        if unknown:
+            msg = f"review_deadlines names unknown severities {unknown}; known: {self.severities}"
+            raise ValueError(msg)
+        return self
+
+    def deadline_days(self, severity: str) -> tuple[int, bool] | None:
+        """(count, business_days) of the review deadline for a severity, or None if unset."""
+        spec = self.review_deadlines.get(severity)
+        if spec is None:
+            return None
+        match = _DEADLINE.match(spec)
+        assert match is not None  # validated by the field's pattern
+        return int(match["n"]), match["unit"] == "bd"

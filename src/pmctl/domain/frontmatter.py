@@ -1,0 +1,125 @@
+"""Pure text operations on a Markdown document with YAML front matter.
+
+Splitting keeps line numbers so every finding can point at `file:line`, and `key_line`
+maps a pydantic error location such as `("action_items", 2, "owner")` back to the line
+of the offending key without a second YAML parse.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+FENCE = "---"
+_KEY = re.compile(r"^(?P<indent>[ ]*)(?P<dash>-[ ]+)?(?P<key>[^\s#:][^:#]*?|\"[^\"]*\"|'[^']*')[ ]*:(?:[ ]|$)")
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """A document cut into front matter and body; line numbers are 1-based in the file."""
+
+    front_matter: str | None
+    front_matter_line: int
+    body: str
+    body_line: int
+    closed: bool
+
+
+def split(text: str) -> Split:
+    """Cut `text` (newlines already `\\n`) at its `---` fences.
+
+    `front_matter` is None when the document does not start with a fence; `closed` is False
+    when the opening fence has no closing one (then the whole rest is taken as front matter).
+    """
+    if not (text.startswith(FENCE + "\n") or text == FENCE or text.startswith(FENCE + " ")):
+        return Split(None, 0, text, 1, closed=False)
+    lines = text.split("\n")
+    if lines[0].rstrip() != FENCE:
+        return Split(None, 0, text, 1, closed=False)
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in (FENCE, "..."):
+            front = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1 :])
+            return Split(front + "\n" if front else "", 2, body, index + 2, closed=True)
+    return Split("\n".join(lines[1:]), 2, "", len(lines) + 1, closed=False)
+
+
+def key_line(front_matter: str, path: tuple[str | int, ...]) -> int | None:
+    """0-based line (within the front matter) of the key at `path`, or None if not found.
+
+    Follows block-style YAML by indentation: mapping keys by name, sequence items by index.
+    When the exact path is missing (e.g. a required key is absent) the deepest found
+    ancestor's line is returned, which is where the fix belongs.
+    """
+    lines = front_matter.split("\n")
+    start, end, indent = 0, len(lines), -1
+    found: int | None = None
+    for part in path:
+        located = (
+            _find_item(lines, start, end, indent, part)
+            if isinstance(part, int)
+            else _find_key(lines, start, end, indent, part)
+        )
+        if located is None:
+            return found
+        found, child_indent = located
+        end = _block_end(lines, found, child_indent, is_item=isinstance(part, int))
+        start, indent = found, child_indent
+    return found
+
+
+def _find_key(
+    lines: list[str], start: int, end: int, parent_indent: int, key: str
+) -> tuple[int, int] | None:
+    level: int | None = None
+    for number in range(start, end):
+        match = _KEY.match(lines[number])
+        if not match:
+            continue
+        column = len(match["indent"]) + (len(match["dash"]) if match["dash"] else 0)
+        if column <= parent_indent:
+            continue
+        if level is None:
+            level = column
+        if column == level and match["key"].strip("'\"") == key:
+            return number, column
+    return None
+
+
+def _find_item(
+    lines: list[str], start: int, end: int, parent_indent: int, index: int
+) -> tuple[int, int] | None:
+    seen = -1
+    item_indent: int | None = None
+    for number in range(start, end):
+        stripped = lines[number].lstrip(" ")
+        column = len(lines[number]) - len(stripped)
+        if not stripped.startswith("-") or column < parent_indent:
+            continue
+        if stripped[1:2] not in ("", " "):
+            continue
+        if item_indent is None:
+            item_indent = column
+        if column == item_indent:
+            seen += 1
+            if seen == index:
+                return number, column
+    return None
+
+
+def _block_end(lines: list[str], start: int, indent: int, *, is_item: bool) -> int:
+    """First line after the block that starts at `start`.
+
+    A key's block may hold a sequence at the key's own indentation (`key:` then `- x`); an
+    item's block ends at the next item.
+    """
+    for number in range(start + 1, len(lines)):
+        line = lines[number]
+        stripped = line.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        column = len(line) - len(stripped)
+        continues_key = not is_item and column == indent and stripped.startswith("-")
+        if column < indent or (column == indent and not continues_key):
+            return number
+    return len(lines)

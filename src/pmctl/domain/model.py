@@ -1,0 +1,159 @@
+"""Pydantic models of a postmortem's front matter (schema version 1).
+
+These models are the source of truth: `schemas/postmortem.schema.json` is generated from
+them. The model accepts a draft as it is being written (most fields optional); what a
+postmortem needs at each status is checked by lint rules, not here, so that lint can report
+every gap at once instead of the first validation error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+SCHEMA_VERSION = 1
+
+ID_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9]+(?:-[a-z0-9]+)*$"
+ACTION_ID_PATTERN = r"^AI-[0-9]+$"
+
+PostmortemId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=120)]
+NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+
+class Status(StrEnum):
+    """Lifecycle status, in order."""
+
+    DRAFT = "draft"
+    IN_REVIEW = "in-review"
+    REVIEWED = "reviewed"
+    CLOSED = "closed"
+
+    @property
+    def rank(self) -> int:
+        return list(Status).index(self)
+
+
+class Language(StrEnum):
+    EN = "en"
+    JA = "ja"
+
+
+class ActionType(StrEnum):
+    """The SRE book's action-item types (緩和/回避/プロセス/その他)."""
+
+    MITIGATE = "mitigate"
+    PREVENT = "prevent"
+    PROCESS = "process"
+    OTHER = "other"
+
+
+class Priority(StrEnum):
+    P0 = "P0"
+    P1 = "P1"
+    P2 = "P2"
+    P3 = "P3"
+
+
+class ActionStatus(StrEnum):
+    TODO = "todo"
+    IN_PROGRESS = "in-progress"
+    DONE = "done"
+    WONTFIX = "wontfix"
+
+    @property
+    def is_open(self) -> bool:
+        return self in (ActionStatus.TODO, ActionStatus.IN_PROGRESS)
+
+
+class Verdict(StrEnum):
+    APPROVED = "approved"
+    CHANGES_REQUESTED = "changes-requested"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, coerce_numbers_to_str=True
+    )
+
+
+class Timestamps(_Strict):
+    """When the incident started, was detected, mitigated and resolved (ISO 8601 with zone)."""
+
+    started: AwareDatetime | None = None
+    detected: AwareDatetime | None = None
+    mitigated: AwareDatetime | None = None
+    resolved: AwareDatetime | None = None
+
+
+class Impact(_Strict):
+    """Structured impact, so that reports and the required-postmortem criteria can use it."""
+
+    user_visible_minutes: Annotated[int, Field(ge=0)] | None = None
+    data_loss: bool | None = None
+    billing: bool | None = Field(
+        default=None, description="Money, payments or billing were affected."
+    )
+    revenue_impact: str | None = None
+    affected_users: Annotated[int, Field(ge=0)] | None = None
+    affected_queries: Annotated[int, Field(ge=0)] | None = None
+    description: str | None = None
+
+
+class ActionItem(_Strict):
+    """A follow-up. Owner, type and priority are required from in-review on (lint)."""
+
+    id: Annotated[str, StringConstraints(pattern=ACTION_ID_PATTERN)]
+    title: NonEmpty
+    type: ActionType | None = None
+    owner: str | None = None
+    priority: Priority | None = None
+    status: ActionStatus = ActionStatus.TODO
+    due: dt.date | None = None
+    tracker: str | None = Field(default=None, description="Issue key or URL in a bug tracker.")
+
+
+class Review(_Strict):
+    """One review of the postmortem, as recorded by `pmctl review`."""
+
+    reviewer: NonEmpty
+    date: dt.date
+    verdict: Verdict
+    checklist: dict[str, bool] = Field(
+        default_factory=dict, description="Review checklist answers by question id."
+    )
+    notes: str | None = None
+
+
+class Postmortem(_Strict):
+    """The front matter of one postmortem."""
+
+    schema_version: Literal[1] = Field(
+        alias="schema", description="Front-matter schema version, for migrations."
+    )
+    id: PostmortemId
+    title: NonEmpty
+    status: Status = Status.DRAFT
+    severity: NonEmpty = Field(description="One of the configured severities, e.g. SEV2.")
+    incident: str | None = Field(default=None, description="External incident number or key.")
+    language: Language = Language.EN
+    owner: NonEmpty = Field(description="The one accountable owner (担当者).")
+    authors: list[NonEmpty] = Field(default_factory=list)
+    created: dt.date
+    timestamps: Timestamps = Field(default_factory=Timestamps)
+    impact: Impact = Field(default_factory=Impact)
+    criteria: list[NonEmpty] = Field(
+        default_factory=list, description="Ids of the required-postmortem criteria met."
+    )
+    services: list[NonEmpty] = Field(default_factory=list)
+    tags: list[NonEmpty] = Field(default_factory=list)
+    related: list[PostmortemId] = Field(default_factory=list)
+    action_items: list[ActionItem] = Field(default_factory=list)
+    reviews: list[Review] = Field(default_factory=list)
+    shared_with: list[NonEmpty] = Field(default_factory=list)
+
+    def action(self, action_id: str) -> ActionItem | None:
+        """The action item with this id, if any."""
+        return next((item for item in self.action_items if item.id == action_id), None)

@@ -1,0 +1,85 @@
+"""The one error hierarchy of pmctl.
+
+Everything below the CLI raises a `PmctlError`; only the CLI turns it into a red line on
+stderr and an exit code. The exit codes are documented in `docs/exit-codes.md`.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes; stable and documented."""
+
+    OK = 0
+    LINT_FAILED = 1
+    USAGE = 2
+    CONFIG = 3
+    GIT = 4
+    TRANSITION_REFUSED = 5
+    DOCUMENT = 6
+    TEMPLATE = 7
+    NOT_FOUND = 8
+    INTERRUPTED = 130
+
+
+class PmctlError(Exception):
+    """An error with a message for the user, a hint on how to fix it and an exit code.
+
+    `location` is `file:line` (or `file`) when the error is about a place in a file.
+    """
+
+    exit_code: ExitCode = ExitCode.USAGE
+
+    def __init__(self, message: str, *, hint: str = "", location: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.location = location
+
+    def __str__(self) -> str:
+        prefix = f"{self.location}: " if self.location else ""
+        return f"{prefix}{self.message}"
+
+
+class UsageError(PmctlError):
+    """The command was called with missing or contradictory input."""
+
+    exit_code = ExitCode.USAGE
+
+
+class ConfigError(PmctlError):
+    """`pmctl.toml` is missing, unreadable or invalid."""
+
+    exit_code = ExitCode.CONFIG
+
+
+class GitError(PmctlError):
+    """Git refused, or the repository is in a state pmctl will not touch."""
+
+    exit_code = ExitCode.GIT
+
+
+class TransitionRefused(PmctlError):
+    """A lifecycle transition's guard is not met; nothing was written."""
+
+    exit_code = ExitCode.TRANSITION_REFUSED
+
+
+class DocumentError(PmctlError):
+    """A postmortem cannot be read or parsed well enough to act on it."""
+
+    exit_code = ExitCode.DOCUMENT
+
+
+class TemplateError(PmctlError):
+    """A template is missing, invalid, or tried something the sandbox forbids."""
+
+    exit_code = ExitCode.TEMPLATE
+
+
+class NotFoundError(PmctlError):
+    """A postmortem, file or template that was named does not exist."""
+
+    exit_code = ExitCode.NOT_FOUND

@@ -1,0 +1,53 @@
+"""Terminal output with rich: one stdout console, one stderr console, created on first use."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from pmctl.errors import PmctlError
+
+
+@cache
+def stdout() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=True)
+
+
+@cache
+def stderr() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def print_error(error: PmctlError) -> None:
+    """`pmctl: <location>: <message>` in red, and the hint on the next line."""
+    from rich.markup import escape
+
+    console = stderr()
+    console.print(f"[bold red]error:[/] {escape(str(error))}")
+    if error.hint:
+        console.print(f"  [dim]hint:[/] {escape(error.hint)}")
+
+
+def success(message: str) -> None:
+    from rich.markup import escape
+
+    stdout().print(f"[green]✓[/] {escape(message)}")
+
+
+def note(message: str) -> None:
+    from rich.markup import escape
+
+    stderr().print(f"[dim]{escape(message)}[/]")
+
+
+def warn(message: str) -> None:
+    from rich.markup import escape
+
+    stderr().print(f"[yellow]warning:[/] {escape(message)}")

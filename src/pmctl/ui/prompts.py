@@ -1,0 +1,45 @@
+"""Interactive questions with questionary, asked only on a terminal.
+
+Every question has a flag; without a terminal (or with `--no-input`) a missing answer is a
+`UsageError` that names the flag, so scripts and CI never hang on a prompt.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+
+from pmctl.errors import UsageError
+
+
+def can_prompt(*, no_input: bool) -> bool:
+    return not no_input and sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def missing(flag: str, what: str) -> UsageError:
+    return UsageError(
+        f"{what} is required", hint=f"pass {flag} (there is no terminal to ask on, or --no-input was given)"
+    )
+
+
+def ask_text(
+    question: str,
+    *,
+    default: str = "",
+    validate: Callable[[str], bool | str] | None = None,
+) -> str:
+    import questionary
+
+    answer = questionary.text(question, default=default, validate=validate).ask()
+    if answer is None:
+        raise KeyboardInterrupt
+    return str(answer).strip()
+
+
+def ask_choice(question: str, choices: Sequence[str], *, default: str | None = None) -> str:
+    import questionary
+
+    answer = questionary.select(question, choices=list(choices), default=default).ask()
+    if answer is None:
+        raise KeyboardInterrupt
+    return str(answer)

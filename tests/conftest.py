@@ -1,0 +1,55 @@
+"""Shared fixtures: real git repositories in temp dirs with an isolated git config."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pmctl.adapters.config_file import Project, load_project
+from pmctl.domain.model import Language
+from pmctl.services.init import initialise
+
+FIXED_DATE = "2026-11-23T12:00:00+00:00"
+
+
+@pytest.fixture(autouse=True)
+def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own global git config and fixed commit dates; no system config."""
+    home = tmp_path_factory.mktemp("home")
+    config = home / ".gitconfig"
+    config.write_text(
+        "[user]\n\tname = Test Author\n\temail = author@example.com\n"
+        "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_AUTHOR_DATE", FIXED_DATE)
+    monkeypatch.setenv("GIT_COMMITTER_DATE", FIXED_DATE)
+    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    return config
+
+
+def git(cwd: Path, *args: str) -> str:
+    """Run git in `cwd` and return its stdout; fail the test on a non-zero exit."""
+    result = subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, check=False, env=os.environ.copy()
+    )
+    assert result.returncode == 0, f"git {' '.join(args)} failed: {result.stderr}"
+    return result.stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Project]:
+    """An initialised pmctl repository (committed), with the cwd inside it."""
+    root = tmp_path / "pm"
+    root.mkdir()
+    initialise(root, language=Language.EN, force=False, commit=True)
+    monkeypatch.chdir(root)
+    yield load_project(root)
