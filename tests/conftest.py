@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -46,10 +45,25 @@ def git(cwd: Path, *args: str) -> str:
 
 
 @pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Project]:
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
     """An initialised pmctl repository (committed), with the cwd inside it."""
     root = tmp_path / "pm"
     root.mkdir()
     initialise(root, language=Language.EN, force=False, commit=True)
     monkeypatch.chdir(root)
-    yield load_project(root)
+    return load_project(root)
+
+
+def run_cli(cwd: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """Run the real `pmctl` entry point (`python -m pmctl`) in `cwd`, without a terminal."""
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "pmctl", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"},
+    )

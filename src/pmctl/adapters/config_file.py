@@ -69,11 +69,11 @@ def read_settings(path: Path) -> Settings:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        line = _toml_error_line(str(error))
+        error_line = _toml_error_line(str(error))
         raise ConfigError(
             f"invalid TOML: {_strip_position(str(error))}",
             hint="see docs/configuration.md for the format",
-            location=f"{path}:{line}" if line else str(path),
+            location=f"{path}:{error_line}" if error_line else str(path),
         ) from None
     try:
         return Settings.model_validate(data)
@@ -104,7 +104,9 @@ def _known_keys(section: tuple[str, ...]) -> list[str]:
     for name in section:
         field = model.model_fields.get(name)
         annotation = field.annotation if field else None
-        candidates = [a for a in getattr(annotation, "__args__", (annotation,)) if isinstance(a, type)]
+        candidates = [
+            a for a in getattr(annotation, "__args__", (annotation,)) if isinstance(a, type)
+        ]
         nested = next((a for a in candidates if issubclass(a, BaseModel)), None)
         if nested is None:
             return []
@@ -113,7 +115,9 @@ def _known_keys(section: tuple[str, ...]) -> list[str]:
 
 
 def _key_line(text: str, key: str) -> int | None:
-    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=|^\s*\[+\s*(?:[\w.-]+\.)?{re.escape(key)}\s*\]+")
+    pattern = re.compile(
+        rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=|^\s*\[+\s*(?:[\w.-]+\.)?{re.escape(key)}\s*\]+"
+    )
     for number, line in enumerate(text.splitlines(), start=1):
         if pattern.match(line):
             return number

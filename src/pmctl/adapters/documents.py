@@ -8,12 +8,13 @@ a `DocumentError` pointing at `file:line` instead.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pmctl.adapters import yaml_engine
 from pmctl.domain import frontmatter
+from pmctl.domain.document import ParsedDocument, Problem
 from pmctl.errors import DocumentError
 
 if TYPE_CHECKING:
@@ -23,40 +24,6 @@ MAX_BYTES = 1_000_000
 """Postmortems are a few KB; anything over 1 MB is refused unread (a 50 MB file, a binary)."""
 
 BOM = b"\xef\xbb\xbf"
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """Something wrong with a document before any rule runs. `line` is 1-based in the file."""
-
-    code: str
-    message: str
-    hint: str
-    line: int = 1
-    column: int = 1
-
-
-@dataclass(frozen=True, slots=True)
-class ParsedDocument:
-    """A document as read from disk. `text` has `\\n` newlines; `crlf` tells what the file had."""
-
-    path: Path
-    text: str = ""
-    crlf: bool = False
-    bom: bool = False
-    front_matter: str | None = None
-    front_matter_line: int = 0
-    body: str = ""
-    body_line: int = 1
-    data: Any = None
-    problems: tuple[Problem, ...] = field(default_factory=tuple)
-
-    def line_of(self, location: tuple[str | int, ...]) -> int:
-        """File line of the front-matter key at `location` (pydantic's error `loc`)."""
-        if self.front_matter is None:
-            return 1
-        offset = frontmatter.key_line(self.front_matter, location)
-        return self.front_matter_line + (offset if offset is not None else 0)
 
 
 def read(path: Path) -> ParsedDocument:
@@ -76,7 +43,14 @@ def read(path: Path) -> ParsedDocument:
             )
         raw = path.read_bytes()
     except OSError as error:
-        return ParsedDocument(path, problems=(Problem("unreadable", error.strerror or str(error), "check the path and its permissions"),))
+        return ParsedDocument(
+            path,
+            problems=(
+                Problem(
+                    "unreadable", error.strerror or str(error), "check the path and its permissions"
+                ),
+            ),
+        )
     return parse_bytes(path, raw)
 
 
@@ -87,7 +61,11 @@ def parse_bytes(path: Path, raw: bytes) -> ParsedDocument:
     if bom:
         raw = raw[len(BOM) :]
         problems.append(
-            Problem("bom", "file starts with a UTF-8 byte-order mark", "save the file as UTF-8 without BOM")
+            Problem(
+                "bom",
+                "file starts with a UTF-8 byte-order mark",
+                "save the file as UTF-8 without BOM",
+            )
         )
     try:
         text = raw.decode("utf-8")
@@ -109,10 +87,14 @@ def parse_bytes(path: Path, raw: bytes) -> ParsedDocument:
         text = text.replace("\r\n", "\n")
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        problems.append(Problem("encoding", "file contains NUL bytes", "this looks like a binary file", line))
+        problems.append(
+            Problem("encoding", "file contains NUL bytes", "this looks like a binary file", line)
+        )
         return ParsedDocument(path, text=text, crlf=crlf, bom=bom, problems=tuple(problems))
     if not text.strip():
-        problems.append(Problem("empty", "file is empty", "run `pmctl new` to start from the template"))
+        problems.append(
+            Problem("empty", "file is empty", "run `pmctl new` to start from the template")
+        )
         return ParsedDocument(path, text=text, crlf=crlf, bom=bom, problems=tuple(problems))
 
     parts = frontmatter.split(text)
@@ -128,12 +110,21 @@ def parse_bytes(path: Path, raw: bytes) -> ParsedDocument:
     )
     if parts.front_matter is None:
         problems.append(
-            Problem("no-front-matter", "no YAML front matter", "start the file with a `---` line, the metadata, and another `---`")
+            Problem(
+                "no-front-matter",
+                "no YAML front matter",
+                "start the file with a `---` line, the metadata, and another `---`",
+            )
         )
         return replace(base, problems=tuple(problems))
     if not parts.closed:
         problems.append(
-            Problem("unclosed-front-matter", "front matter is not closed", "add a `---` line after the metadata", 1)
+            Problem(
+                "unclosed-front-matter",
+                "front matter is not closed",
+                "add a `---` line after the metadata",
+                1,
+            )
         )
         return replace(base, problems=tuple(problems))
     try:
@@ -215,7 +206,9 @@ def discover(directory: Path) -> list[Path]:
     for current, subdirectories, files in os.walk(directory):
         subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
         base = Path(current)
-        found.extend(base / name for name in files if name.endswith(".md") and not name.startswith("."))
+        found.extend(
+            base / name for name in files if name.endswith(".md") and not name.startswith(".")
+        )
     return sorted(found)
 
 

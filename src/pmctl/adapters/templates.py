@@ -30,7 +30,8 @@ def render(name: str, context: dict[str, Any], *, root: Path | None) -> str:
     import json
 
     import jinja2
-    from jinja2.sandbox import SandboxedEnvironment, SecurityError
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import SandboxedEnvironment
 
     environment = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader([str(path) for path in search_path(root)]),

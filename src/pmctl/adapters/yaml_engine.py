@@ -83,14 +83,18 @@ def _strip_quoted(line: str) -> str:
 
 def _problem(text: str, raw: str) -> YamlProblem:
     first = raw.strip().split("\n")[0]
-    details = [line for line in raw.split("\n") if line and not line.lstrip().startswith(("|", "^"))]
+    details = [
+        line for line in raw.split("\n") if line and not line.lstrip().startswith(("|", "^"))
+    ]
     message = details[-1].strip() if len(details) > 1 else first
     match = _POSITION.search(raw)
     if match:
         return YamlProblem(message, int(match[1]), int(match[2]))
     duplicate = re.search(r"duplicate mapping key: '([^']*)'", raw)
     if duplicate:
-        return YamlProblem(f"duplicate key {duplicate[1]!r}", *_second_occurrence(text, duplicate[1]))
+        return YamlProblem(
+            f"duplicate key {duplicate[1]!r}", *_second_occurrence(text, duplicate[1])
+        )
     return YamlProblem(message, 1, 1)
 
 

@@ -30,7 +30,9 @@ def init_command(
     if result.created_git:
         console.success(f"initialised a git repository in {result.root}")
     for path in result.written:
-        console.success(f"wrote {path.relative_to(result.root) if path.is_relative_to(result.root) else path}")
+        console.success(
+            f"wrote {path.relative_to(result.root) if path.is_relative_to(result.root) else path}"
+        )
     if result.pre_commit_skipped:
         console.note(
             ".pre-commit-config.yaml exists and was left alone; add the pmctl hook to it (see docs/getting-started.md)"

@@ -31,7 +31,9 @@ def collect(
             return value.strip()
         if not interactive:
             raise prompts.missing(flag, what)
-        return prompts.ask_text(ask, validate=lambda answer: bool(answer.strip()) or f"{what} is required")
+        return prompts.ask_text(
+            ask, validate=lambda answer: bool(answer.strip()) or f"{what} is required"
+        )
 
     title = required(title, "--title", "a title", "Title of the incident:")
     if started is None and interactive:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import typer
 
 from pmctl.cli.app import app
@@ -14,14 +13,28 @@ def new_command(
     started: str | None = typer.Option(
         None, "--started", help="When the incident started (ISO 8601; local time without a zone)."
     ),
-    severity: str | None = typer.Option(None, "--severity", "-s", help="e.g. SEV2 (see pmctl.toml)."),
+    severity: str | None = typer.Option(
+        None, "--severity", "-s", help="e.g. SEV2 (see pmctl.toml)."
+    ),
     owner: str | None = typer.Option(None, "--owner", "-o", help="The one accountable owner."),
-    language: str | None = typer.Option(None, "--language", "-l", help="en or ja (default: pmctl.toml)."),
-    services: str | None = typer.Option(None, "--services", help="Comma-separated affected services."),
-    incident: str | None = typer.Option(None, "--incident", help="External incident number or key."),
-    slug: str | None = typer.Option(None, "--slug", help="Id slug, instead of one made from the title."),
-    authors: str | None = typer.Option(None, "--authors", help="Comma-separated authors (default: the owner)."),
-    no_input: bool = typer.Option(False, "--no-input", help="Never prompt; fail on a missing answer."),
+    language: str | None = typer.Option(
+        None, "--language", "-l", help="en or ja (default: pmctl.toml)."
+    ),
+    services: str | None = typer.Option(
+        None, "--services", help="Comma-separated affected services."
+    ),
+    incident: str | None = typer.Option(
+        None, "--incident", help="External incident number or key."
+    ),
+    slug: str | None = typer.Option(
+        None, "--slug", help="Id slug, instead of one made from the title."
+    ),
+    authors: str | None = typer.Option(
+        None, "--authors", help="Comma-separated authors (default: the owner)."
+    ),
+    no_input: bool = typer.Option(
+        False, "--no-input", help="Never prompt; fail on a missing answer."
+    ),
     no_commit: bool = typer.Option(False, "--no-commit", help="Write the file, do not commit it."),
 ) -> None:
     """Scaffold a postmortem from the template and commit it.
@@ -53,7 +66,11 @@ def new_command(
         no_input=no_input,
     )
     created = create(project, request, now=dt.datetime.now().astimezone(), commit=not no_commit)
-    typer.echo(created.path.relative_to(Path.cwd()) if created.path.is_relative_to(Path.cwd()) else created.path)
+    typer.echo(
+        created.path.relative_to(Path.cwd())
+        if created.path.is_relative_to(Path.cwd())
+        else created.path
+    )
     if created.commit:
         console.note(f"committed {created.commit[:10]}: docs(postmortem): add {created.id}")
     else:

@@ -12,7 +12,9 @@ def parse_language(value: str) -> Language:
     try:
         return Language(value)
     except ValueError:
-        raise UsageError(f"unknown language {value!r}", hint="pass --language en or --language ja") from None
+        raise UsageError(
+            f"unknown language {value!r}", hint="pass --language en or --language ja"
+        ) from None
 
 
 def parse_datetime(value: str, *, flag: str) -> dt.datetime:

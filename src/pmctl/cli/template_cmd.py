@@ -6,7 +6,9 @@ import typer
 
 from pmctl.cli.app import app
 
-template_app = typer.Typer(help="Built-in templates and repository overrides.", no_args_is_help=True)
+template_app = typer.Typer(
+    help="Built-in templates and repository overrides.", no_args_is_help=True
+)
 app.add_typer(template_app, name="template")
 
 
@@ -21,7 +23,9 @@ def list_command() -> None:
 
 @template_app.command("export")
 def export_command(
-    name: str = typer.Argument("en/postmortem.md.j2", help="Template to copy, see `pmctl template list`."),
+    name: str = typer.Argument(
+        "en/postmortem.md.j2", help="Template to copy, see `pmctl template list`."
+    ),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing override."),
 ) -> None:
     """Copy a built-in template to .pmctl/templates/ to start a repository override from it.

@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass
 
 FENCE = "---"
-_KEY = re.compile(r"^(?P<indent>[ ]*)(?P<dash>-[ ]+)?(?P<key>[^\s#:][^:#]*?|\"[^\"]*\"|'[^']*')[ ]*:(?:[ ]|$)")
+_KEY = re.compile(
+    r"^(?P<indent>[ ]*)(?P<dash>-[ ]+)?(?P<key>[^\s#:][^:#]*?|\"[^\"]*\"|'[^']*')[ ]*:(?:[ ]|$)"
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,6 +50,11 @@ SECTIONS: tuple[Section, ...] = (
 SECTIONS_BY_KEY: dict[str, Section] = {section.key: section for section in SECTIONS}
 
 ACTION_TYPE_LABELS: dict[Language, dict[str, str]] = {
-    Language.EN: {"mitigate": "mitigate", "prevent": "prevent", "process": "process", "other": "other"},
+    Language.EN: {
+        "mitigate": "mitigate",
+        "prevent": "prevent",
+        "process": "process",
+        "other": "other",
+    },
     Language.JA: {"mitigate": "緩和", "prevent": "回避", "process": "プロセス", "other": "その他"},
 }

@@ -48,7 +48,9 @@ def initialise(directory: Path, *, language: Language, force: bool, commit: bool
     try:
         if commit:
             repository.ensure_ready_to_commit()
-        return _write_and_commit(repository, directory, language, commit=commit, created_git=created_git)
+        return _write_and_commit(
+            repository, directory, language, commit=commit, created_git=created_git
+        )
     except BaseException:
         if created_git:
             shutil.rmtree(directory / ".git", ignore_errors=True)

@@ -93,7 +93,9 @@ def create(project: Project, request: NewPostmortem, *, now: dt.datetime, commit
     return Created(postmortem_id, path, sha)
 
 
-def render(project: Project, request: NewPostmortem, postmortem_id: str, *, now: dt.datetime) -> str:
+def render(
+    project: Project, request: NewPostmortem, postmortem_id: str, *, now: dt.datetime
+) -> str:
     """The new document's text; `TemplateError` if a template yields an invalid postmortem."""
     context = {
         "id": postmortem_id,

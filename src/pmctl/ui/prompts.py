@@ -18,7 +18,8 @@ def can_prompt(*, no_input: bool) -> bool:
 
 def missing(flag: str, what: str) -> UsageError:
     return UsageError(
-        f"{what} is required", hint=f"pass {flag} (there is no terminal to ask on, or --no-input was given)"
+        f"{what} is required",
+        hint=f"pass {flag} (there is no terminal to ask on, or --no-input was given)",
     )
 
 
