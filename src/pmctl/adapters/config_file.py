@@ -69,7 +69,7 @@ def read_settings(path: Path) -> Settings:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        error_line = _toml_error_line(str(error))
+        error_line = _toml_error_line(str(error), text)
         raise ConfigError(
             f"invalid TOML: {_strip_position(str(error))}",
             hint="see docs/configuration.md for the format",
@@ -124,10 +124,12 @@ def _key_line(text: str, key: str) -> int | None:
     return None
 
 
-def _toml_error_line(message: str) -> int | None:
+def _toml_error_line(message: str, text: str) -> int | None:
     match = re.search(r"line (\d+)", message)
-    return int(match[1]) if match else None
+    if match:
+        return int(match[1])
+    return max(text.count("\n"), 1) if "end of document" in message else None
 
 
 def _strip_position(message: str) -> str:
-    return re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+    return re.sub(r"\s*\(at (?:line \d+, column \d+|end of document)\)", "", message)

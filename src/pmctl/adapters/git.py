@@ -69,7 +69,7 @@ class Repository:
                     continue
                 raise GitError(
                     f"git {args[0]} failed: {_last_line(stderr) or error}",
-                    hint=_hint_for(stderr),
+                    hint=_hint_for(args[0], stderr),
                 ) from None
 
     # -- state checks ------------------------------------------------------------------
@@ -169,14 +169,14 @@ def _last_line(text: str) -> str:
     return (errors or lines or [""])[-1]
 
 
-def _hint_for(stderr: str) -> str:
+def _hint_for(command: str, stderr: str) -> str:
     lowered = stderr.lower()
     if "index.lock" in lowered:
         return "another git process is running; wait for it, or remove .git/index.lock if none is"
     if "rejected" in lowered or "non-fast-forward" in lowered or "fetch first" in lowered:
         return "the remote has new commits: `git pull --rebase`, then push again (your commit is kept locally)"
-    if "hook" in lowered:
-        return "a git hook refused the commit; fix what it reports and run the command again"
     if "gpg" in lowered or "sign" in lowered:
         return "commit signing failed; check your signing key or `commit.gpgsign`"
+    if command == "commit" or "hook" in lowered:
+        return "a git hook (pre-commit, commit-msg) refused the commit; fix what it reports and run the command again"
     return "run the git command by hand to see the full message"

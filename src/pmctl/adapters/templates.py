@@ -47,9 +47,9 @@ def render(name: str, context: dict[str, Any], *, root: Path | None) -> str:
         template = environment.get_template(name)
         origin = template.filename or name
         output = template.render(**context)
-    except jinja2.TemplateNotFound:
+    except jinja2.TemplateNotFound as error:
         raise NotFoundError(
-            f"template {name!r} not found",
+            f"template {error.name!r} not found",
             hint=f"built-in templates: {', '.join(builtin_names())}",
         ) from None
     except jinja2.TemplateSyntaxError as error:

@@ -1,0 +1,108 @@
+"""Wiring of the real entry point: exit codes, messages, no tracebacks, no prompts without a TTY."""
+
+from pathlib import Path
+
+from pmctl.adapters.config_file import Project
+from pmctl.errors import ExitCode
+from tests.conftest import git, run_cli
+
+
+def test_version_and_help(tmp_path: Path) -> None:
+    version = run_cli(tmp_path, "--version")
+    assert version.returncode == 0
+    assert version.stdout.startswith("pmctl ")
+    help_text = run_cli(tmp_path, "--help")
+    assert help_text.returncode == 0
+    for command in ("init", "new", "schema", "template"):
+        assert command in help_text.stdout
+
+
+def test_init_then_new_without_a_terminal(tmp_path: Path) -> None:
+    assert run_cli(tmp_path, "init").returncode == 0
+    result = run_cli(
+        tmp_path,
+        "new",
+        "--title",
+        "Search outage",
+        "--severity",
+        "SEV1",
+        "--owner",
+        "bob",
+        "--started",
+        "2026-11-20T14:54:00Z",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "postmortems/2026/2026-11-20-search-outage.md"
+    assert "docs(postmortem): add 2026-11-20-search-outage" in git(
+        tmp_path, "log", "-1", "--format=%s"
+    )
+
+
+def test_a_missing_answer_without_a_terminal_names_the_flag(repo: Project) -> None:
+    result = run_cli(repo.root, "new", "--severity", "SEV2", "--owner", "bob")
+    assert result.returncode == ExitCode.USAGE
+    assert "a title is required" in result.stderr
+    assert "--title" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_no_input_never_prompts(repo: Project) -> None:
+    result = run_cli(repo.root, "new", "--title", "x", "--severity", "SEV2", "--no-input")
+    assert result.returncode == ExitCode.USAGE
+    assert "--owner" in result.stderr
+
+
+def test_a_title_that_looks_like_a_flag(repo: Project) -> None:
+    result = run_cli(
+        repo.root, "new", "--title=--force", "--severity", "SEV3", "--owner", "bob", "--no-commit"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("-force.md")
+
+
+def test_outside_a_repository_is_a_config_error_with_a_hint(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "new", "--title", "x", "--severity", "SEV2", "--owner", "bob")
+    assert result.returncode == ExitCode.CONFIG
+    assert "pmctl init" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_started_time_is_a_usage_error(repo: Project) -> None:
+    result = run_cli(
+        repo.root,
+        "new",
+        "--title",
+        "x",
+        "--severity",
+        "SEV2",
+        "--owner",
+        "b",
+        "--started",
+        "yesterday",
+    )
+    assert result.returncode == ExitCode.USAGE
+    assert "ISO 8601" in result.stderr
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    result = run_cli(
+        tmp_path, "--debug", "new", "--title", "x", "--severity", "SEV2", "--owner", "b"
+    )
+    assert result.returncode != 0
+    assert "Traceback" in result.stderr
+
+
+def test_template_export_copies_the_built_in_template(repo: Project) -> None:
+    result = run_cli(repo.root, "template", "export", "ja/postmortem.md.j2")
+    assert result.returncode == 0, result.stderr
+    exported = repo.root / ".pmctl" / "templates" / "ja" / "postmortem.md.j2"
+    assert "## 根本原因" in exported.read_text(encoding="utf-8")
+    again = run_cli(repo.root, "template", "export", "ja/postmortem.md.j2")
+    assert again.returncode == ExitCode.USAGE
+    assert "--force" in again.stderr
+
+
+def test_schema_command_prints_the_committed_schema(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "schema")
+    committed = Path(__file__).parent.parent / "schemas" / "postmortem.schema.json"
+    assert result.stdout == committed.read_text(encoding="utf-8")

@@ -1,0 +1,95 @@
+"""pmctl.toml: found by walking up, defaults, and errors that point at the line."""
+
+from pathlib import Path
+
+import pytest
+
+from pmctl.adapters.config_file import find_root, load_project, read_settings
+from pmctl.domain.config import Settings
+from pmctl.errors import ConfigError, ExitCode
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_config_is_found_from_a_subdirectory(tmp_path: Path) -> None:
+    write(tmp_path / "pmctl.toml", "")
+    deep = tmp_path / "postmortems" / "2026"
+    deep.mkdir(parents=True)
+    assert find_root(deep) == tmp_path.resolve()
+    assert load_project(deep).settings == Settings()
+
+
+def test_no_config_is_an_error_that_says_what_to_run(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_project(tmp_path)
+    assert raised.value.exit_code == ExitCode.CONFIG
+    assert "pmctl init" in raised.value.hint
+
+
+def test_defaults() -> None:
+    settings = Settings()
+    assert settings.postmortem_dir == "postmortems"
+    assert settings.severities == ["SEV1", "SEV2", "SEV3", "SEV4"]
+    assert settings.deadline_days("SEV1") == (3, False)
+    assert settings.deadline_days("SEV2") == (5, True)
+    assert settings.required_approvals == 1
+    assert "data-loss" in settings.criteria
+
+
+def test_a_typo_names_the_key_its_line_and_the_right_spelling(tmp_path: Path) -> None:
+    path = write(tmp_path / "pmctl.toml", 'default_language = "ja"\nseverites = ["S1"]\n')
+    with pytest.raises(ConfigError) as raised:
+        read_settings(path)
+    assert raised.value.location == f"{path}:2"
+    assert "severites" in raised.value.message
+    assert "did you mean 'severities'?" in raised.value.hint
+
+
+def test_a_typo_in_a_table_suggests_the_key_of_that_table(tmp_path: Path) -> None:
+    path = write(tmp_path / "pmctl.toml", "[lint]\nrule = {}\n")
+    with pytest.raises(ConfigError) as raised:
+        read_settings(path)
+    assert raised.value.location == f"{path}:2"
+    assert "did you mean 'rules'?" in raised.value.hint
+
+
+def test_invalid_values_name_the_key(tmp_path: Path) -> None:
+    path = write(tmp_path / "pmctl.toml", '[review_deadlines]\nSEV1 = "three days"\n')
+    with pytest.raises(ConfigError) as raised:
+        read_settings(path)
+    assert "review_deadlines.SEV1" in raised.value.message
+
+
+def test_deadlines_must_name_known_severities(tmp_path: Path) -> None:
+    path = write(tmp_path / "pmctl.toml", 'severities = ["P1"]\n')
+    with pytest.raises(ConfigError) as raised:
+        read_settings(path)
+    assert "unknown severities" in raised.value.message
+
+
+def test_invalid_toml_points_at_the_line(tmp_path: Path) -> None:
+    path = write(tmp_path / "pmctl.toml", 'remote = "origin"\nseverities = [\n')
+    with pytest.raises(ConfigError) as raised:
+        read_settings(path)
+    assert raised.value.location.startswith(f"{path}:")
+    assert "invalid TOML" in raised.value.message
+
+
+def test_non_utf8_config_is_an_error_with_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "pmctl.toml"
+    path.write_bytes('remote = "origin"\n# 設定\n'.encode("shift_jis"))
+    with pytest.raises(ConfigError) as raised:
+        read_settings(path)
+    assert raised.value.location == f"{path}:2"
+    assert "UTF-8" in raised.value.hint
+
+
+def test_crlf_and_bom_configs_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "pmctl.toml"
+    path.write_bytes(b'\xef\xbb\xbfremote = "upstream"\r\ndefault_language = "ja"\r\n')
+    settings = read_settings(path)
+    assert settings.remote == "upstream"
+    assert settings.default_language == "ja"

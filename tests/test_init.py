@@ -1,0 +1,92 @@
+"""`pmctl init` in empty directories and existing repositories."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pmctl.adapters.config_file import read_settings
+from pmctl.domain.model import Language
+from pmctl.errors import ConfigError, GitError
+from pmctl.services.init import initialise
+from tests.conftest import git
+
+
+def committed_files(root: Path) -> list[str]:
+    return sorted(git(root, "show", "--name-only", "--format=", "HEAD").split())
+
+
+def test_init_in_an_empty_directory_runs_git_init_and_commits_its_files(tmp_path: Path) -> None:
+    result = initialise(tmp_path, language=Language.JA, force=False, commit=True)
+    assert result.created_git
+    assert committed_files(tmp_path) == [
+        ".pre-commit-config.yaml",
+        "pmctl.toml",
+        "postmortems/.gitkeep",
+    ]
+    settings = read_settings(tmp_path / "pmctl.toml")
+    assert settings.default_language is Language.JA
+    assert "pmctl lint" in (tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    assert git(tmp_path, "status", "--porcelain") == ""
+
+
+def test_init_in_an_existing_repository_commits_only_its_own_files(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q")
+    (tmp_path / "notes.txt").write_text("mine\n", encoding="utf-8")
+    (tmp_path / "staged.txt").write_text("staged\n", encoding="utf-8")
+    git(tmp_path, "add", "staged.txt")
+    result = initialise(tmp_path, language=Language.EN, force=False, commit=True)
+    assert not result.created_git
+    assert "staged.txt" not in committed_files(tmp_path)
+    status = git(tmp_path, "status", "--porcelain")
+    assert "A  staged.txt" in status
+    assert "?? notes.txt" in status
+
+
+def test_init_refuses_to_overwrite_a_config_unless_forced(tmp_path: Path) -> None:
+    initialise(tmp_path, language=Language.EN, force=False, commit=True)
+    (tmp_path / "pmctl.toml").write_text('remote = "mine"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        initialise(tmp_path, language=Language.EN, force=False, commit=False)
+    assert "--force" in raised.value.hint
+    assert read_settings(tmp_path / "pmctl.toml").remote == "mine"
+    initialise(tmp_path, language=Language.EN, force=True, commit=False)
+    assert read_settings(tmp_path / "pmctl.toml").remote == "origin"
+
+
+def test_an_existing_pre_commit_config_is_left_alone(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q")
+    (tmp_path / ".pre-commit-config.yaml").write_text("repos: []\n", encoding="utf-8")
+    result = initialise(tmp_path, language=Language.EN, force=False, commit=True)
+    assert result.pre_commit_skipped
+    assert (tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8") == "repos: []\n"
+
+
+def test_without_a_git_identity_nothing_is_left_behind(
+    tmp_path: Path, isolated_git: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    isolated_git.write_text("[init]\n\tdefaultBranch = main\n", encoding="utf-8")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "")
+    monkeypatch.setenv("EMAIL", "")
+    with pytest.raises(GitError) as raised:
+        initialise(tmp_path, language=Language.EN, force=False, commit=True)
+    assert "user.name" in raised.value.hint
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_refusing_hook_leaves_the_repository_as_it_was(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q")
+    hook = tmp_path / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'no commits today' >&2\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    with pytest.raises(GitError) as raised:
+        initialise(tmp_path, language=Language.EN, force=False, commit=True)
+    assert "hook" in raised.value.hint
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".git"]
+    assert git(tmp_path, "status", "--porcelain") == ""
+    assert (
+        subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=tmp_path, capture_output=True, check=False
+        ).returncode
+        != 0
+    )

@@ -1,0 +1,208 @@
+"""`pmctl new`: the file, the id, the commit, and a repository left as it was on failure."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from pmctl.adapters import documents
+from pmctl.adapters.config_file import Project
+from pmctl.domain.model import Language, Status
+from pmctl.errors import GitError, NotFoundError, TemplateError, UsageError
+from pmctl.services.new import NewPostmortem, create
+from tests.conftest import git
+
+NOW = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=9)))
+
+
+def request(**changes: object) -> NewPostmortem:
+    values: dict[str, object] = {
+        "title": "Checkout latency",
+        "severity": "SEV2",
+        "owner": "alice",
+        "language": Language.EN,
+    }
+    values.update(changes)
+    return NewPostmortem(**values)  # type: ignore[arg-type]
+
+
+def snapshot(root: Path) -> tuple[str, str, str]:
+    """What a failed command must leave exactly as it was."""
+    return (
+        git(root, "rev-parse", "HEAD"),
+        git(root, "status", "--porcelain", "--untracked-files=all"),
+        git(root, "diff", "--cached"),
+    )
+
+
+def test_new_writes_the_template_and_commits_only_that_file(repo: Project) -> None:
+    started = dt.datetime(2026, 11, 20, 14, 54, tzinfo=dt.UTC)
+    created = create(
+        repo,
+        request(started=started, services=("checkout", "payments"), incident="465"),
+        now=NOW,
+        commit=True,
+    )
+    assert created.id == "2026-11-20-checkout-latency"
+    assert created.path == repo.postmortem_dir / "2026" / "2026-11-20-checkout-latency.md"
+    _, postmortem = documents.load(created.path)
+    assert postmortem.status is Status.DRAFT
+    assert postmortem.owner == "alice"
+    assert postmortem.authors == ["alice"]
+    assert postmortem.incident == "465"
+    assert postmortem.services == ["checkout", "payments"]
+    assert postmortem.timestamps.started == started
+    assert postmortem.created == dt.date(2026, 11, 23)
+    assert git(repo.root, "show", "--name-only", "--format=", "HEAD").split() == [
+        "postmortems/2026/2026-11-20-checkout-latency.md"
+    ]
+    message = git(repo.root, "log", "-1", "--format=%B")
+    assert message.startswith("docs(postmortem): add 2026-11-20-checkout-latency\n")
+    assert "Pmctl-Id: 2026-11-20-checkout-latency" in message
+    assert "Pmctl-Transition: none->draft" in message
+
+
+def test_the_template_has_every_section_and_guidance_lint_can_recognise(repo: Project) -> None:
+    created = create(repo, request(), now=NOW, commit=False)
+    text = created.path.read_text(encoding="utf-8")
+    for heading in (
+        "## Summary",
+        "## Root Causes",
+        "## Trigger",
+        "### Where we got lucky",
+        "## Timeline",
+        "## Action Items",
+    ):
+        assert heading in text
+    assert "<!-- pmctl:guide" in text
+    assert "<!-- pmctl:action-items:start -->" in text
+
+
+def test_japanese_template_and_a_japanese_title_get_a_safe_id(repo: Project) -> None:
+    created = create(
+        repo,
+        request(title="決済の遅延", language=Language.JA, incident="465"),
+        now=NOW,
+        commit=False,
+    )
+    assert created.id == "2026-11-23-incident-465"
+    text = created.path.read_text(encoding="utf-8")
+    assert "## 根本原因" in text
+    assert "### 幸運だったこと" in text
+    assert documents.load(created.path)[1].title == "決済の遅延"
+
+
+def test_slug_flag_overrides_and_is_validated(repo: Project) -> None:
+    assert create(repo, request(slug="pay-1"), now=NOW, commit=False).id == "2026-11-23-pay-1"
+    with pytest.raises(UsageError):
+        create(repo, request(slug="../escape"), now=NOW, commit=False)
+
+
+@pytest.mark.parametrize(
+    "title", ["../../etc/passwd", "--force", "-rf", 'quote " and: colon #hash']
+)
+def test_hostile_titles_stay_inside_the_postmortem_directory(repo: Project, title: str) -> None:
+    created = create(repo, request(title=title), now=NOW, commit=True)
+    assert created.path.resolve().is_relative_to(repo.postmortem_dir.resolve())
+    assert documents.load(created.path)[1].title == title.strip()
+
+
+def test_an_existing_id_is_refused_with_a_hint(repo: Project) -> None:
+    create(repo, request(), now=NOW, commit=True)
+    before = snapshot(repo.root)
+    with pytest.raises(UsageError) as raised:
+        create(repo, request(), now=NOW, commit=True)
+    assert "--slug" in raised.value.hint
+    assert snapshot(repo.root) == before
+
+
+def test_unknown_severity_names_the_scale(repo: Project) -> None:
+    with pytest.raises(UsageError) as raised:
+        create(repo, request(severity="critical"), now=NOW, commit=True)
+    assert "SEV1, SEV2, SEV3, SEV4" in raised.value.hint
+
+
+def test_staged_work_of_the_user_stays_staged_and_out_of_the_commit(repo: Project) -> None:
+    (repo.root / "notes.md").write_text("work in progress\n", encoding="utf-8")
+    git(repo.root, "add", "notes.md")
+    (repo.root / "pmctl.toml").write_text("# edited, unstaged\n", encoding="utf-8")
+    create(repo, request(), now=NOW, commit=True)
+    assert "notes.md" not in git(repo.root, "show", "--name-only", "--format=", "HEAD")
+    status = git(repo.root, "status", "--porcelain")
+    assert "A  notes.md" in status
+    assert " M pmctl.toml" in status
+
+
+def test_no_commit_leaves_the_file_uncommitted(repo: Project) -> None:
+    head = git(repo.root, "rev-parse", "HEAD")
+    created = create(repo, request(), now=NOW, commit=False)
+    assert created.commit is None
+    assert git(repo.root, "rev-parse", "HEAD") == head
+    assert "?? postmortems/" in git(repo.root, "status", "--porcelain")
+
+
+def test_a_merge_in_progress_is_refused_and_nothing_is_written(repo: Project) -> None:
+    (repo.root / ".git" / "MERGE_HEAD").write_text(
+        git(repo.root, "rev-parse", "HEAD"), encoding="utf-8"
+    )
+    with pytest.raises(GitError) as raised:
+        create(repo, request(), now=NOW, commit=True)
+    assert "merge" in raised.value.message
+    assert not (repo.postmortem_dir / "2026").exists()
+
+
+def test_a_detached_head_is_refused(repo: Project) -> None:
+    git(repo.root, "checkout", "-q", "--detach")
+    with pytest.raises(GitError) as raised:
+        create(repo, request(), now=NOW, commit=True)
+    assert "git switch" in raised.value.hint
+
+
+def test_a_refusing_hook_leaves_the_repository_as_it_was(repo: Project) -> None:
+    hook = repo.root / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'blocked by policy' >&2\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    before = snapshot(repo.root)
+    with pytest.raises(GitError) as raised:
+        create(repo, request(), now=NOW, commit=True)
+    assert "blocked by policy" in raised.value.message
+    assert snapshot(repo.root) == before
+    assert not any(repo.postmortem_dir.rglob("*.md"))
+
+
+def test_repository_templates_override_the_built_in_ones(repo: Project) -> None:
+    override = repo.root / ".pmctl" / "templates" / "en" / "postmortem.md.j2"
+    override.parent.mkdir(parents=True)
+    builtin = (Path(__file__).parent.parent / "templates" / "en" / "postmortem.md.j2").read_text(
+        encoding="utf-8"
+    )
+    override.write_text(
+        builtin.replace("## Summary", "## Summary\n\nACME house style"), encoding="utf-8"
+    )
+    created = create(repo, request(), now=NOW, commit=False)
+    assert "ACME house style" in created.path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("template", "complaint"),
+    [
+        ("{{ ''.__class__.__mro__[1].__subclasses__() }}", "sandbox"),
+        ("{{ title.__class__.__init__.__globals__ }}", "sandbox"),
+        ("{{ no_such_variable }}", "undefined"),
+        ("{% for x in %}", "syntax"),
+        ("{{ 1 / 0 }}", "ZeroDivisionError"),
+        ("---\nid: [broken\n---\n", "invalid postmortem"),
+        ("{% include '../../../../etc/passwd' %}", "not found"),
+    ],
+)
+def test_hostile_or_broken_repository_templates_are_refused(
+    repo: Project, template: str, complaint: str
+) -> None:
+    override = repo.root / ".pmctl" / "templates" / "en" / "postmortem.md.j2"
+    override.parent.mkdir(parents=True)
+    override.write_text(template, encoding="utf-8")
+    before = snapshot(repo.root)
+    with pytest.raises((TemplateError, NotFoundError)) as raised:
+        create(repo, request(), now=NOW, commit=True)
+    assert complaint in str(raised.value)
+    assert snapshot(repo.root) == before

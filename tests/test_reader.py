@@ -1,0 +1,99 @@
+"""The one reader turns any bytes into a document plus problems with positions; it never raises."""
+
+from pathlib import Path
+
+import pytest
+
+from pmctl.adapters import documents
+from pmctl.domain.document import ParsedDocument
+from pmctl.errors import DocumentError
+
+GOOD = (
+    "---\nschema: 1\nid: 2026-11-23-x\ntitle: X\nseverity: SEV2\nowner: alice\n"
+    "created: 2026-11-23\n---\n# X\n"
+)
+
+
+def parse(raw: bytes) -> ParsedDocument:
+    return documents.parse_bytes(Path("pm.md"), raw)
+
+
+def codes(raw: bytes) -> list[str]:
+    return [problem.code for problem in parse(raw).problems]
+
+
+def test_a_good_document_has_no_problems() -> None:
+    document = parse(GOOD.encode())
+    assert document.problems == ()
+    assert document.data["id"] == "2026-11-23-x"
+    assert document.body_line == 9
+
+
+def test_crlf_is_accepted_and_remembered() -> None:
+    document = parse(GOOD.replace("\n", "\r\n").encode())
+    assert document.problems == ()
+    assert document.crlf
+    assert "\r" not in document.text
+
+
+def test_bom_is_reported_but_the_document_is_still_read() -> None:
+    document = parse(b"\xef\xbb\xbf" + GOOD.encode())
+    assert [p.code for p in document.problems] == ["bom"]
+    assert document.data["title"] == "X"
+
+
+def test_non_utf8_points_at_the_line_of_the_bad_byte() -> None:
+    raw = GOOD.encode().replace(b"title: X", "title: 障害".encode("shift_jis"))
+    (problem,) = parse(raw).problems
+    assert problem.code == "encoding"
+    assert problem.line == 4
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        (b"", "empty"),
+        (b"   \n\n", "empty"),
+        (b"# no front matter\n", "no-front-matter"),
+        (b"---\nid: x\n", "unclosed-front-matter"),
+        (b"---\n- a\n- b\n---\n", "front-matter-not-mapping"),
+        (b"---\njust a scalar\n---\n", "front-matter-not-mapping"),
+        (b"---\n---\n", "front-matter-not-mapping"),
+        (b"---\nid: [unclosed\n---\n", "yaml"),
+        (b"---\nid: a\nid: b\n---\n", "yaml"),
+        (b"---\nid: !!python/object/apply:os.system ['ls']\n---\n", "yaml"),
+        (b"bin\x00ary", "encoding"),
+    ],
+)
+def test_each_kind_of_bad_document_gets_its_own_problem(raw: bytes, code: str) -> None:
+    assert codes(raw) == [code]
+
+
+def test_yaml_errors_carry_the_file_line() -> None:
+    (problem,) = parse(b"---\nschema: 1\nid: a\nid: b\n---\n").problems
+    assert problem.line == 4
+    assert "duplicate key 'id'" in problem.message
+
+
+def test_alias_bombs_are_refused() -> None:
+    lines = ["a: &a [x,x,x,x,x,x,x,x,x,x]"]
+    for index, name in enumerate("bcdefghij"):
+        previous = "abcdefghij"[index]
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 10) + "]")
+    raw = ("---\n" + "\n".join(lines) + "\n---\n").encode()
+    assert codes(raw) == ["yaml"]
+
+
+def test_huge_files_are_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "huge.md"
+    path.write_bytes(b"---\n" + b"x" * (documents.MAX_BYTES + 1))
+    assert [p.code for p in documents.read(path).problems] == ["too-large"]
+
+
+def test_load_raises_a_document_error_at_the_line_of_the_bad_key(tmp_path: Path) -> None:
+    path = tmp_path / "bad.md"
+    path.write_text(GOOD.replace("created: 2026-11-23", "created: 2026-02-30"), encoding="utf-8")
+    with pytest.raises(DocumentError) as raised:
+        documents.load(path)
+    assert raised.value.location == f"{path}:7"
+    assert "created" in raised.value.message
