@@ -1,0 +1,77 @@
+"""Wall time of `pmctl --help` and `pmctl new` (median of several runs).
+
+Budgets (DESIGN §8, on the 2-core reference machine): `pmctl --help` <= 150 ms.
+
+    .venv/bin/python bench/bench_cli.py [--runs 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+
+def pmctl() -> str:
+    found = shutil.which(
+        "pmctl", path=str(Path(__file__).resolve().parent.parent / ".venv" / "bin")
+    )
+    return found or "pmctl"
+
+
+def timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, env=env, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as temp:
+        root = Path(temp)
+        config = root / "gitconfig"
+        config.write_text("[user]\n\tname = Bench\n\temail = bench@example.com\n", encoding="utf-8")
+        env = {**os.environ, "GIT_CONFIG_GLOBAL": str(config), "GIT_CONFIG_NOSYSTEM": "1"}
+        repo = root / "repo"
+        repo.mkdir()
+        subprocess.run([pmctl(), "init"], cwd=repo, env=env, check=True, capture_output=True)
+        timed([pmctl(), "--help"], repo, env)  # warm the bytecode cache
+        help_times = [timed([pmctl(), "--help"], repo, env) for _ in range(args.runs)]
+        new_times = [
+            timed(
+                [
+                    pmctl(),
+                    "new",
+                    "--title",
+                    f"Bench incident {n}",
+                    "--severity",
+                    "SEV2",
+                    "--owner",
+                    "bench",
+                    "--no-input",
+                ],
+                repo,
+                env,
+            )
+            for n in range(args.runs)
+        ]
+    print(f"{'command':<16}{'median ms':>10}{'min ms':>9}{'max ms':>9}  budget")
+    for name, times, budget in (
+        ("pmctl --help", help_times, "150 ms"),
+        ("pmctl new", new_times, "-"),
+    ):
+        print(
+            f"{name:<16}{statistics.median(times) * 1000:>10.0f}{min(times) * 1000:>9.0f}"
+            f"{max(times) * 1000:>9.0f}  {budget}"
+        )
+
+
+if __name__ == "__main__":
+    main()
