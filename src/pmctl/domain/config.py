@@ -11,6 +11,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from pmctl.domain.events import EventKind
 from pmctl.domain.model import Language
 
 CONFIG_FILE = "pmctl.toml"
@@ -61,21 +62,46 @@ class LintSettings(_Section):
 
 
 class EmailSettings(_Section):
-    """`[notify.email]`: mail a message on transitions and reviews."""
+    """`[notify.email]`: mail a message over SMTP on transitions and reviews.
 
-    host: str = "localhost"
-    port: int = 25
-    starttls: bool = False
-    sender: str
-    to: list[str]
-    username_env: str | None = None
-    password_env: str | None = None
+    Credentials are never written in `pmctl.toml`: `username_env` and `password_env` name the
+    environment variables that hold them, and both are set or neither (no login).
+    """
+
+    host: str = Field(default="localhost", min_length=1)
+    port: int = Field(default=25, ge=1, le=65535)
+    starttls: bool = Field(
+        default=False, description="Upgrade the connection with STARTTLS before logging in."
+    )
+    sender: str = Field(min_length=3, description="The From address.")
+    to: list[Annotated[str, StringConstraints(min_length=3)]] = Field(
+        min_length=1, description="Recipients."
+    )
+    username_env: str | None = Field(
+        default=None, description="Name of the environment variable holding the SMTP user."
+    )
+    password_env: str | None = Field(
+        default=None, description="Name of the environment variable holding the SMTP password."
+    )
+
+    @model_validator(mode="after")
+    def _login_needs_both(self) -> EmailSettings:
+        if (self.username_env is None) != (self.password_env is None):
+            msg = "set both username_env and password_env, or neither (no SMTP login)"
+            raise ValueError(msg)
+        return self
 
 
 class WebhookSettings(_Section):
-    """`[notify.webhook]`: post Slack-compatible JSON on transitions and reviews."""
+    """`[notify.webhook]`: post Slack-compatible JSON (`{"text": ...}`) on transitions and reviews."""
 
-    url_env: str = Field(description="Name of the environment variable holding the URL.")
+    url_env: str = Field(
+        min_length=1,
+        description="Name of the environment variable holding the webhook URL (a secret).",
+    )
+    blocks: bool = Field(
+        default=False, description="Also send the text as a Slack `blocks` section (mrkdwn)."
+    )
 
 
 class NotifySettings(_Section):
@@ -83,7 +109,13 @@ class NotifySettings(_Section):
 
     email: EmailSettings | None = None
     webhook: WebhookSettings | None = None
-    timeout_seconds: float = 10.0
+    events: list[EventKind] = Field(
+        default_factory=lambda: list(EventKind),
+        description="Which events notify: 'transition', 'review'.",
+    )
+    timeout_seconds: float = Field(
+        default=10.0, gt=0, le=300, description="Per channel bound on connecting and sending."
+    )
 
 
 class Settings(_Section):

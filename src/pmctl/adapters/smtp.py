@@ -1,0 +1,74 @@
+"""Sending one UTF-8 e-mail over SMTP (stdlib `smtplib`)."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from pmctl.adapters.delivery import DeliveryFailed
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Server:
+    """Where and how to connect. `login` is (user, password) or None for no AUTH."""
+
+    host: str
+    port: int
+    starttls: bool
+    login: tuple[str, str] | None
+    timeout: float
+
+
+def send(server: Server, *, sender: str, to: list[str], subject: str, body: str) -> None:
+    """Send a plain-text message to every recipient; `DeliveryFailed` if any is not accepted.
+
+    Subject and body may hold any Unicode: headers are RFC 2047-encoded and the body is
+    UTF-8, so Japanese arrives intact. `server.timeout` bounds connecting and every reply.
+    """
+    message = _message(sender=sender, to=to, subject=subject, body=body)
+    where = f"{server.host}:{server.port}"
+    try:
+        with smtplib.SMTP(server.host, server.port, timeout=server.timeout) as client:
+            if server.starttls:
+                client.starttls(context=ssl.create_default_context())
+            if server.login is not None:
+                client.login(*server.login)
+            refused = client.send_message(message)
+    except smtplib.SMTPNotSupportedError as error:
+        raise DeliveryFailed(f"SMTP server {where} does not support {error}") from None
+    except smtplib.SMTPAuthenticationError as error:
+        reply = _reply(error.smtp_code, error.smtp_error)
+        raise DeliveryFailed(f"SMTP login to {where} was refused ({reply})") from None
+    except smtplib.SMTPRecipientsRefused as error:
+        raise DeliveryFailed(
+            f"SMTP server {where} refused every recipient: {', '.join(error.recipients)}"
+        ) from None
+    except smtplib.SMTPResponseException as error:
+        raise DeliveryFailed(
+            f"SMTP server {where} answered {_reply(error.smtp_code, error.smtp_error)}"
+        ) from None
+    except (smtplib.SMTPException, OSError) as error:
+        # Connection refused, DNS failure, timeout, TLS handshake, dropped connection.
+        raise DeliveryFailed(f"SMTP server {where}: {error or type(error).__name__}") from None
+    if refused:
+        raise DeliveryFailed(f"SMTP server {where} refused: {', '.join(sorted(refused))}")
+
+
+def _message(*, sender: str, to: list[str], subject: str, body: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = ", ".join(to)
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=True)
+    # The sender's domain, because the default (socket.getfqdn) can stall on DNS.
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "pmctl.invalid")
+    message.set_content(body, charset="utf-8")
+    return message
+
+
+def _reply(code: int, text: bytes | str) -> str:
+    decoded = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+    return f"{code} {decoded}".strip()
