@@ -78,18 +78,24 @@ def test_the_template_has_every_section_and_guidance_lint_can_recognise(repo: Pr
     assert "<!-- pmctl:action-items:start -->" in text
 
 
-def test_japanese_template_and_a_japanese_title_get_a_safe_id(repo: Project) -> None:
+def test_japanese_template_and_a_japanese_title_get_a_romanized_id(repo: Project) -> None:
     created = create(
         repo,
         request(title="決済の遅延", language=Language.JA, incident="465"),
         now=NOW,
         commit=False,
     )
-    assert created.id == "2026-11-23-incident-465"
+    assert created.id == "2026-11-23-kessai-no-chien"
     text = created.path.read_text(encoding="utf-8")
     assert "## 根本原因" in text
     assert "### 幸運だったこと" in text
     assert documents.load(created.path)[1].title == "決済の遅延"
+
+
+def test_a_symbol_only_title_falls_back_to_the_incident_number(repo: Project) -> None:
+    assert create(repo, request(title="!!!", incident="465"), now=NOW, commit=False).id == (
+        "2026-11-23-incident-465"
+    )
 
 
 def test_slug_flag_overrides_and_is_validated(repo: Project) -> None:

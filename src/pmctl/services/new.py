@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pmctl.adapters import documents, templates
 from pmctl.adapters.config_file import Project
+from pmctl.adapters.transliterate import romanize
 from pmctl.domain import commits, ids
 from pmctl.domain.action_table import render_table
 from pmctl.domain.model import Language
@@ -46,7 +47,7 @@ def plan_id(request: NewPostmortem, *, today: dt.date) -> str:
             )
         slug = request.slug
     else:
-        slug = ids.slugify(request.title) or ids.fallback_slug(request.incident)
+        slug = ids.slugify(romanize(request.title)) or ids.fallback_slug(request.incident)
     date = request.started.date() if request.started else today
     return ids.make_id(date, slug)
 
