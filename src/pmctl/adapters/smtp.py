@@ -50,6 +50,11 @@ def send(server: Server, *, sender: str, to: list[str], subject: str, body: str)
         raise DeliveryFailed(
             f"SMTP server {where} answered {_reply(error.smtp_code, error.smtp_error)}"
         ) from None
+    except UnicodeEncodeError:
+        # smtplib sends AUTH PLAIN/LOGIN credentials as ASCII only.
+        raise DeliveryFailed(
+            f"SMTP login to {where}: smtplib accepts only ASCII user names and passwords"
+        ) from None
     except (smtplib.SMTPException, OSError) as error:
         # Connection refused, DNS failure, timeout, TLS handshake, dropped connection.
         raise DeliveryFailed(f"SMTP server {where}: {error or type(error).__name__}") from None
