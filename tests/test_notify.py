@@ -325,6 +325,19 @@ def test_missing_password_variable_is_named_and_nothing_is_sent(
     assert smtp_server_with_auth.messages == []
 
 
+def test_a_header_that_email_refuses_is_a_warning_not_an_exception(
+    smtp_server: Mailbox, tmp_path: Path
+) -> None:
+    settings = email_settings(smtp_server.port)
+    assert settings.email is not None
+    broken = settings.email.model_copy(update={"sender": "pmctl@example.com\nBcc: x@evil.test"})
+
+    [warning] = notify(settings.model_copy(update={"email": broken}), review(), root=tmp_path)
+
+    assert warning.startswith("email notification not sent: ValueError:")
+    assert smtp_server.messages == []
+
+
 def test_repository_email_template_without_subject_is_a_warning(
     smtp_server: Mailbox, tmp_path: Path
 ) -> None:

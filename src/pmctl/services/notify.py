@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,10 @@ SUBJECT_PREFIX = "Subject:"
 _BLOCK_TEXT_LIMIT = 3000
 
 
+class _MissingSecret(Exception):
+    """An environment variable that the config names is unset or empty."""
+
+
 def notify(settings: NotifySettings, event: Event, *, root: Path) -> list[str]:
     """Send `event` to every configured channel; return one warning per channel that failed.
 
@@ -34,17 +39,12 @@ def notify(settings: NotifySettings, event: Event, *, root: Path) -> list[str]:
     """
     if event.kind not in settings.events:
         return []
+    timeout = settings.timeout_seconds
     channels: list[tuple[str, Callable[[], None]]] = []
     if settings.email is not None:
-        email = settings.email
-        channels.append(
-            ("email", lambda: _send_email(email, event, root, settings.timeout_seconds))
-        )
+        channels.append(("email", partial(_send_email, settings.email, event, root, timeout)))
     if settings.webhook is not None:
-        hook = settings.webhook
-        channels.append(
-            ("webhook", lambda: _send_webhook(hook, event, root, settings.timeout_seconds))
-        )
+        channels.append(("webhook", partial(_send_webhook, settings.webhook, event, root, timeout)))
     warnings = []
     for name, send in channels:
         try:
@@ -52,15 +52,12 @@ def notify(settings: NotifySettings, event: Event, *, root: Path) -> list[str]:
         except (DeliveryFailed, _MissingSecret) as error:
             warnings.append(f"{name} notification not sent: {error}")
         except PmctlError as error:
-            warnings.append(f"{name} notification not sent: {error} ({error.hint})")
+            hint = f" ({error.hint})" if error.hint else ""
+            warnings.append(f"{name} notification not sent: {error}{hint}")
         except Exception as error:
             # The change is already committed: even a bug here must not turn it into a failure.
             warnings.append(f"{name} notification not sent: {type(error).__name__}: {error}")
     return warnings
-
-
-class _MissingSecret(Exception):
-    pass
 
 
 def _secret(variable: str) -> str:
