@@ -114,6 +114,12 @@ class Repository:
         """True if the work-tree copy of `path` differs from what is staged."""
         return bool(self._run("diff", "--name-only", "--", self._rel(path)).strip())
 
+    def has_staged_changes(self, path: Path) -> bool:
+        """True if the index copy of `path` differs from HEAD (the user staged edits of it)."""
+        if not self.has_commits():
+            return False
+        return bool(self._run("diff", "--cached", "--name-only", "--", self._rel(path)).strip())
+
     def is_tracked(self, path: Path) -> bool:
         return bool(self._run("ls-files", "--", self._rel(path)).strip())
 
