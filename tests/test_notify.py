@@ -100,6 +100,18 @@ def email_settings(port: int, **extra: Any) -> NotifySettings:
     return NotifySettings(email=email_channel, timeout_seconds=TIMEOUT)
 
 
+def login_settings(
+    port: int, monkeypatch: pytest.MonkeyPatch, *, password: str | None
+) -> NotifySettings:
+    """E-mail settings that log in as SMTP_USER with `password` (None: variable unset)."""
+    monkeypatch.setenv("PMCTL_SMTP_USER", SMTP_USER)
+    if password is None:
+        monkeypatch.delenv("PMCTL_SMTP_PASSWORD", raising=False)
+    else:
+        monkeypatch.setenv("PMCTL_SMTP_PASSWORD", password)
+    return email_settings(port, username_env="PMCTL_SMTP_USER", password_env="PMCTL_SMTP_PASSWORD")
+
+
 # --- HTTP ---------------------------------------------------------------------------------
 
 
@@ -226,13 +238,7 @@ def test_email_of_a_review_in_english_carries_the_note(
 def test_smtp_login_uses_the_credentials_from_the_environment(
     smtp_server_with_auth: Mailbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("PMCTL_SMTP_USER", SMTP_USER)
-    monkeypatch.setenv("PMCTL_SMTP_PASSWORD", SMTP_PASSWORD)
-    settings = email_settings(
-        smtp_server_with_auth.port,
-        username_env="PMCTL_SMTP_USER",
-        password_env="PMCTL_SMTP_PASSWORD",
-    )
+    settings = login_settings(smtp_server_with_auth.port, monkeypatch, password=SMTP_PASSWORD)
 
     assert notify(settings, transition(), root=tmp_path) == []
     assert len(smtp_server_with_auth.messages) == 1
@@ -241,13 +247,7 @@ def test_smtp_login_uses_the_credentials_from_the_environment(
 def test_refused_smtp_login_is_a_warning_and_sends_nothing(
     smtp_server_with_auth: Mailbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("PMCTL_SMTP_USER", SMTP_USER)
-    monkeypatch.setenv("PMCTL_SMTP_PASSWORD", "wrong")
-    settings = email_settings(
-        smtp_server_with_auth.port,
-        username_env="PMCTL_SMTP_USER",
-        password_env="PMCTL_SMTP_PASSWORD",
-    )
+    settings = login_settings(smtp_server_with_auth.port, monkeypatch, password="wrong")
 
     [warning] = notify(settings, transition(), root=tmp_path)
 
@@ -259,13 +259,7 @@ def test_refused_smtp_login_is_a_warning_and_sends_nothing(
 def test_non_ascii_password_is_a_warning(
     smtp_server_with_auth: Mailbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("PMCTL_SMTP_USER", SMTP_USER)
-    monkeypatch.setenv("PMCTL_SMTP_PASSWORD", "パスワード")
-    settings = email_settings(
-        smtp_server_with_auth.port,
-        username_env="PMCTL_SMTP_USER",
-        password_env="PMCTL_SMTP_PASSWORD",
-    )
+    settings = login_settings(smtp_server_with_auth.port, monkeypatch, password="パスワード")
 
     [warning] = notify(settings, transition(), root=tmp_path)
 
@@ -309,13 +303,7 @@ def test_silent_smtp_server_times_out_into_a_warning(tmp_path: Path) -> None:
 def test_missing_password_variable_is_named_and_nothing_is_sent(
     smtp_server_with_auth: Mailbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("PMCTL_SMTP_USER", SMTP_USER)
-    monkeypatch.delenv("PMCTL_SMTP_PASSWORD", raising=False)
-    settings = email_settings(
-        smtp_server_with_auth.port,
-        username_env="PMCTL_SMTP_USER",
-        password_env="PMCTL_SMTP_PASSWORD",
-    )
+    settings = login_settings(smtp_server_with_auth.port, monkeypatch, password=None)
 
     warnings = notify(settings, transition(), root=tmp_path)
 

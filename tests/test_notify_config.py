@@ -30,6 +30,9 @@ blocks = true
 """
 
 
+EMAIL = '[notify.email]\nsender = "a@b.c"\nto = ["x@y.z"]\n'
+
+
 def write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "pmctl.toml"
     path.write_text(text, encoding="utf-8")
@@ -61,33 +64,28 @@ def test_notifications_are_off_by_default(tmp_path: Path) -> None:
     assert set(notify.events) == {EventKind.TRANSITION, EventKind.REVIEW}
 
 
-def test_a_password_in_the_file_is_refused_with_the_env_key_suggested(tmp_path: Path) -> None:
-    path = write(
-        tmp_path,
-        '[notify.email]\nsender = "a@b.c"\nto = ["x@y.z"]\npassword = "hunter2"\n',
-    )
+def refused(path: Path) -> ConfigError:
     with pytest.raises(ConfigError) as raised:
         read_settings(path)
-    assert "notify.email.password" in raised.value.message
-    assert raised.value.hint == "did you mean 'password_env'?"
-    assert raised.value.location == f"{path}:4"
+    return raised.value
+
+
+def test_a_password_in_the_file_is_refused_with_the_env_key_suggested(tmp_path: Path) -> None:
+    path = write(tmp_path, EMAIL + 'password = "hunter2"\n')
+    error = refused(path)
+    assert "notify.email.password" in error.message
+    assert error.hint == "did you mean 'password_env'?"
+    assert error.location == f"{path}:4"
 
 
 def test_a_webhook_url_in_the_file_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path, '[notify.webhook]\nurl = "https://hooks.slack.com/services/T/B/X"\n')
-    with pytest.raises(ConfigError) as raised:
-        read_settings(path)
-    assert "notify.webhook.url" in raised.value.message
+    assert "notify.webhook.url" in refused(path).message
 
 
 def test_a_user_without_a_password_is_an_error(tmp_path: Path) -> None:
-    path = write(
-        tmp_path,
-        '[notify.email]\nsender = "a@b.c"\nto = ["x@y.z"]\nusername_env = "SMTP_USER"\n',
-    )
-    with pytest.raises(ConfigError) as raised:
-        read_settings(path)
-    assert "set both username_env and password_env" in raised.value.message
+    path = write(tmp_path, EMAIL + 'username_env = "SMTP_USER"\n')
+    assert "set both username_env and password_env" in refused(path).message
 
 
 @pytest.mark.parametrize(
@@ -99,6 +97,4 @@ def test_a_user_without_a_password_is_an_error(tmp_path: Path) -> None:
     ],
 )
 def test_invalid_values_name_the_key(tmp_path: Path, text: str, key: str) -> None:
-    with pytest.raises(ConfigError) as raised:
-        read_settings(write(tmp_path, text))
-    assert f"'{key}'" in raised.value.message
+    assert f"'{key}'" in refused(write(tmp_path, text)).message
