@@ -1,0 +1,208 @@
+"""Lint rules for postmortems: pure functions from documents, settings and a date to findings.
+
+`check_document` runs every per-file rule on one document; `check_repository` runs the rules
+that need all documents (duplicate ids, related links). Rule levels from
+`settings.lint.rules` and inline disable comments are applied here, so callers only see the
+findings that are in force. Rules and their ids are listed in `registry.RULES`.
+
+Inline disables (HTML comments in the body, YAML comments in the front matter):
+
+- `<!-- pmctl-disable PM401 -->` turns rules off for the line it is on and the next line;
+- `<!-- pmctl-disable-file PM401 section-missing -->` turns them off for the whole file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pmctl.domain.lint import (
+    action_rules,
+    blameless,
+    criteria_rules,
+    read_rules,
+    review_rules,
+    schema_rules,
+    section_rules,
+    time_rules,
+)
+from pmctl.domain.lint.body import parse_body
+from pmctl.domain.lint.context import Context, Hit
+from pmctl.domain.lint.findings import Finding, Severity
+from pmctl.domain.lint.registry import RULES, RULES_BY_ID, Rule, resolve
+from pmctl.domain.lint.repository_rules import Facts, check_facts, facts_of
+from pmctl.domain.model import Postmortem, Status
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from pmctl.domain.config import Settings
+    from pmctl.domain.document import ParsedDocument
+
+__all__ = [
+    "RULES",
+    "Facts",
+    "Finding",
+    "Rule",
+    "Severity",
+    "check_document",
+    "check_document_with_facts",
+    "check_facts_findings",
+    "check_repository",
+    "levels",
+]
+
+_DISABLE = re.compile(r"pmctl-disable(-file)?[ \t]+([\w ,\t-]+?)[ \t]*(?:-->|$)", re.MULTILINE)
+_ALL = "*"
+
+
+def check_document(
+    document: ParsedDocument,
+    settings: Settings,
+    *,
+    today: dt.date,
+    as_status: Status | None = None,
+) -> list[Finding]:
+    """Every per-file finding in force for `document`, sorted by position.
+
+    Validates `document.data` with the model itself. `as_status` evaluates the
+    status-dependent rules as though the postmortem had that status (a transition guard
+    asks before writing); the review-deadline rule (PM501) is then skipped, because moving
+    on is how an overdue postmortem gets reviewed. Never raises for any document.
+    """
+    return check_document_with_facts(document, settings, today=today, as_status=as_status)[0]
+
+
+def check_document_with_facts(
+    document: ParsedDocument,
+    settings: Settings,
+    *,
+    today: dt.date,
+    as_status: Status | None = None,
+) -> tuple[list[Finding], Facts]:
+    """`check_document` plus the document's `Facts` for the repository-wide rules."""
+    hits = read_rules.check(document)
+    postmortem: Postmortem | None = None
+    if isinstance(document.data, dict):
+        postmortem, schema_hits = schema_rules.validate(document, document.data, settings)
+        hits.extend(schema_hits)
+        status = as_status or postmortem_status(document.data, postmortem)
+        context = Context(
+            document=document,
+            data=document.data,
+            postmortem=postmortem,
+            status=status,
+            settings=settings,
+            today=today,
+            body=parse_body(document.body, document.body_line),
+            as_status=as_status is not None,
+        )
+        for rules in (
+            section_rules,
+            action_rules,
+            time_rules,
+            blameless,
+            review_rules,
+            criteria_rules,
+        ):
+            hits.extend(rules.check(context))
+    findings = apply(document.path, document.text, hits, levels(settings))
+    return findings, facts_of(document, postmortem)
+
+
+def check_repository(
+    documents: Sequence[tuple[ParsedDocument, Postmortem | None]], settings: Settings
+) -> list[Finding]:
+    """Findings of the repository-wide rules (PM7xx) over all `documents`."""
+    facts = [facts_of(document, postmortem) for document, postmortem in documents]
+    texts = {document.path: document.text for document, _ in documents}
+    return check_facts_findings(facts, settings, texts=texts)
+
+
+def check_facts_findings(
+    facts: Iterable[Facts],
+    settings: Settings,
+    *,
+    texts: Mapping[Path, str] | None = None,
+    others: Mapping[str, Path] | None = None,
+) -> list[Finding]:
+    """Repository-wide findings from documents' facts.
+
+    `texts` (path -> text) lets file-wide disable comments apply; `others` are ids of
+    postmortems known only by file name (see `repository_rules.check_facts`).
+    """
+    by_path: dict[Path, list[Hit]] = {}
+    for path, hit in check_facts(facts, others=others):
+        by_path.setdefault(path, []).append(hit)
+    rule_levels = levels(settings)
+    texts = texts or {}
+    findings: list[Finding] = []
+    for path, hits in by_path.items():
+        findings.extend(apply(path, texts.get(path, ""), hits, rule_levels))
+    return findings
+
+
+def postmortem_status(data: Mapping[str, object], postmortem: Postmortem | None) -> Status:
+    """The document's status; from the raw data when the model is invalid (else draft)."""
+    if postmortem is not None:
+        return postmortem.status
+    raw = data.get("status")
+    try:
+        return Status(raw) if isinstance(raw, str) else Status.DRAFT
+    except ValueError:
+        return Status.DRAFT
+
+
+def levels(settings: Settings) -> dict[str, Severity | None]:
+    """Rule id -> level in force (None: off), from defaults and `[lint.rules]`."""
+    result: dict[str, Severity | None] = {rule.id: rule.severity for rule in RULES}
+    for key, level in settings.lint.rules.items():
+        rule = resolve(key)
+        if rule is not None:
+            result[rule.id] = None if level == "off" else Severity(level.value)
+    return result
+
+
+def apply(
+    path: Path, text: str, hits: Iterable[Hit], rule_levels: Mapping[str, Severity | None]
+) -> list[Finding]:
+    """Findings from hits: configured levels and inline disables applied, sorted."""
+    file_off, line_off = _disables(text) if "pmctl-disable" in text else (set(), {})
+    findings = []
+    for hit in hits:
+        level = rule_levels.get(hit.rule)
+        if level is None or hit.rule in file_off or _ALL in file_off:
+            continue
+        off = line_off.get(hit.line)
+        if off is not None and (hit.rule in off or _ALL in off):
+            continue
+        rule = RULES_BY_ID[hit.rule]
+        findings.append(
+            Finding(path, hit.line, hit.column, hit.rule, rule.name, level, hit.message, hit.hint)
+        )
+    findings.sort(key=lambda finding: (finding.line, finding.column, finding.rule))
+    return findings
+
+
+def _disables(text: str) -> tuple[set[str], dict[int, set[str]]]:
+    file_off: set[str] = set()
+    line_off: dict[int, set[str]] = {}
+    for match in _DISABLE.finditer(text):
+        ids = {_rule_id(word) for word in re.split(r"[\s,]+", match[2].strip()) if word}
+        if match[1]:
+            file_off |= ids
+        else:
+            line = text.count("\n", 0, match.start()) + 1
+            for number in (line, line + 1):
+                line_off.setdefault(number, set()).update(ids)
+    return file_off, line_off
+
+
+def _rule_id(word: str) -> str:
+    if word.lower() == "all":
+        return _ALL
+    rule = resolve(word)
+    return rule.id if rule is not None else word

@@ -1,0 +1,123 @@
+"""PM201-PM207: action items that can actually be finished and followed up."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pmctl.domain.lint.context import Context, Hit
+from pmctl.domain.model import ActionItem, Priority, Status
+
+_VAGUE_START = (
+    r"investigate",
+    r"look (?:into|at)",
+    r"think about",
+    r"consider",
+    r"try to",
+    r"discuss",
+)
+_VAGUE_ANYWHERE = (
+    r"be (?:more )?careful",
+    r"pay (?:more )?attention",
+    r"take (?:more )?care",
+    r"注意する",
+    r"気を(?:つ|付)ける",
+    r"徹底する",
+    r"心が(?:け|掛け)る",
+    r"検討する",
+    r"調査する",
+)
+_HIGH = (Priority.P0, Priority.P1)
+
+
+@lru_cache(maxsize=8)
+def _vague(extra: tuple[str, ...]) -> re.Pattern[str]:
+    start = "|".join(_VAGUE_START)
+    anywhere = "|".join((*_VAGUE_ANYWHERE, *(re.escape(phrase) for phrase in extra)))
+    return re.compile(rf"^\s*(?:{start})\b|{anywhere}", re.IGNORECASE)
+
+
+def check(ctx: Context) -> list[Hit]:
+    if ctx.postmortem is None:
+        return []
+    hits: list[Hit] = []
+    from_review = ctx.status.rank >= Status.IN_REVIEW.rank
+    vague = _vague(tuple(ctx.settings.lint.vague_extra))
+    seen: dict[str, int] = {}
+    for index, item in enumerate(ctx.postmortem.action_items):
+        line = ctx.line_of("action_items", index)
+        if item.id in seen:
+            hits.append(
+                Hit(
+                    "PM207",
+                    ctx.line_of("action_items", index, "id"),
+                    f"action item id {item.id} is already used by item {seen[item.id] + 1}",
+                    "give each action item its own id (AI-1, AI-2, ...)",
+                )
+            )
+        seen.setdefault(item.id, index)
+        if from_review:
+            hits.extend(_incomplete(ctx, index, item, line))
+        match = vague.search(item.title)
+        if match:
+            hits.append(
+                Hit(
+                    "PM204",
+                    ctx.line_of("action_items", index, "title"),
+                    f"{item.id} is vague ({match[0].strip()!r}): it can never be marked done",
+                    "say what will change and how you will know it is done, "
+                    "e.g. 'Add an alert on ...', 'Limit ... to ...'",
+                )
+            )
+        if item.status.is_open:
+            hits.extend(_follow_up(ctx, index, item, line))
+    return hits
+
+
+def _incomplete(ctx: Context, index: int, item: ActionItem, line: int) -> list[Hit]:
+    hits = []
+    for rule, key, hint in (
+        ("PM201", "owner", "name the one person accountable: `owner: alice`"),
+        ("PM202", "type", "set `type:` to mitigate, prevent, process or other"),
+        ("PM203", "priority", "set `priority:` to P0, P1, P2 or P3"),
+    ):
+        if getattr(item, key) is None:
+            hits.append(
+                Hit(
+                    rule,
+                    ctx.line_of("action_items", index, key) if key in _keys(ctx, index) else line,
+                    f"{item.id} has no {key} (required from in-review on)",
+                    hint,
+                )
+            )
+    return hits
+
+
+def _keys(ctx: Context, index: int) -> set[str]:
+    items = ctx.data.get("action_items")
+    if isinstance(items, list) and index < len(items) and isinstance(items[index], dict):
+        return {str(key) for key in items[index]}
+    return set()
+
+
+def _follow_up(ctx: Context, index: int, item: ActionItem, line: int) -> list[Hit]:
+    hits = []
+    if item.priority in _HIGH and not item.tracker and item.due is None:
+        hits.append(
+            Hit(
+                "PM205",
+                line,
+                f"{item.id} is {item.priority} but has neither a tracker nor a due date",
+                "set `tracker:` to the issue that follows it up, or a `due:` date",
+            )
+        )
+    if item.due is not None and item.due < ctx.today:
+        hits.append(
+            Hit(
+                "PM206",
+                ctx.line_of("action_items", index, "due"),
+                f"{item.id} was due on {item.due.isoformat()} and is still {item.status}",
+                "finish it (`pmctl action done`), or agree a new `due:` date",
+            )
+        )
+    return hits

@@ -1,0 +1,47 @@
+"""What every per-file rule receives (`Context`) and returns (`Hit`s).
+
+A `Hit` is a finding before the rule's configured level and the inline disables are
+applied; `check_document` turns hits into `Finding`s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pmctl.domain.config import Settings
+    from pmctl.domain.document import ParsedDocument
+    from pmctl.domain.lint.body import Body
+    from pmctl.domain.model import Postmortem, Status
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A rule's finding at a 1-based file position, before levels and disables."""
+
+    rule: str
+    line: int
+    message: str
+    hint: str
+    column: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """One document as the rules see it. `status` is the status to evaluate rules at."""
+
+    document: ParsedDocument
+    data: dict[str, Any]
+    postmortem: Postmortem | None
+    status: Status
+    settings: Settings
+    today: dt.date
+    body: Body
+    as_status: bool
+    """True when `status` is a hypothetical one (a transition guard asking in advance)."""
+
+    def line_of(self, *location: str | int) -> int:
+        """File line of the front-matter key at `location`, or of its nearest ancestor."""
+        return self.document.line_of(location)

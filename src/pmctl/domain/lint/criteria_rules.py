@@ -1,0 +1,60 @@
+"""PM601-PM603: the required-postmortem criteria, consistent with the impact data."""
+
+from __future__ import annotations
+
+from pmctl.domain.lint.context import Context, Hit
+from pmctl.domain.model import Status
+
+IMPACT_CRITERIA: dict[str, str] = {"data_loss": "data-loss", "billing": "billing"}
+"""Boolean impact fields and the criterion each one implies (when both are configured)."""
+
+
+def check(ctx: Context) -> list[Hit]:
+    postmortem = ctx.postmortem
+    if postmortem is None:
+        return []
+    configured = ctx.settings.criteria
+    hits: list[Hit] = []
+    for index, criterion in enumerate(postmortem.criteria):
+        if criterion not in configured:
+            hits.append(
+                Hit(
+                    "PM602",
+                    ctx.line_of("criteria", index),
+                    f"unknown criterion {criterion!r}",
+                    f"use one of: {', '.join(configured)}",
+                )
+            )
+    met = set(postmortem.criteria)
+    for field, criterion in IMPACT_CRITERIA.items():
+        value = getattr(postmortem.impact, field)
+        if criterion not in configured or value is None:
+            continue
+        if value and criterion not in met:
+            hits.append(
+                Hit(
+                    "PM601",
+                    ctx.line_of("impact", field),
+                    f"impact.{field} is true but criterion {criterion!r} is not listed",
+                    f"add `{criterion}` to `criteria:`",
+                )
+            )
+        elif not value and criterion in met:
+            hits.append(
+                Hit(
+                    "PM601",
+                    ctx.line_of("criteria", postmortem.criteria.index(criterion)),
+                    f"criterion {criterion!r} is listed but impact.{field} is false",
+                    f"set impact.{field} to true, or remove `{criterion}` from `criteria:`",
+                )
+            )
+    if not met and ctx.status.rank >= Status.IN_REVIEW.rank:
+        hits.append(
+            Hit(
+                "PM603",
+                ctx.line_of("criteria"),
+                "no required-postmortem criterion is recorded",
+                f"list the criteria the incident met in `criteria:` ({', '.join(configured)})",
+            )
+        )
+    return hits

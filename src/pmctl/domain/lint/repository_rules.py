@@ -1,0 +1,107 @@
+"""PM701-PM703: rules across all postmortems — duplicate ids, file names, `related` links.
+
+They run on `Facts`, the few values of each document they need, so that the lint service can
+keep facts in its cache and check a whole repository without parsing unchanged files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from pmctl.domain.document import ParsedDocument
+from pmctl.domain.lint.context import Hit
+from pmctl.domain.model import ID_PATTERN, Postmortem
+
+_ID = re.compile(ID_PATTERN)
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the repository-wide rules need of one document."""
+
+    path: Path
+    id: str | None
+    id_line: int
+    related: tuple[tuple[str, int], ...]
+    """Each related id with the file line it is written on."""
+
+
+def facts_of(document: ParsedDocument, postmortem: Postmortem | None) -> Facts:
+    """The facts of a document; from the raw front matter when the model is invalid."""
+    data = document.data if isinstance(document.data, dict) else {}
+    raw_id = postmortem.id if postmortem is not None else data.get("id")
+    related_raw = postmortem.related if postmortem is not None else data.get("related")
+    related: list[tuple[str, int]] = []
+    if isinstance(related_raw, list):
+        related = [
+            (item, document.line_of(("related", index)))
+            for index, item in enumerate(related_raw)
+            if isinstance(item, str) and _ID.match(item)
+        ]
+    return Facts(
+        document.path,
+        raw_id if isinstance(raw_id, str) else None,
+        document.line_of(("id",)),
+        tuple(related),
+    )
+
+
+def check_facts(
+    facts: Iterable[Facts], *, others: Mapping[str, Path] | None = None
+) -> list[tuple[Path, Hit]]:
+    """Repository-wide hits, each with the file it is in.
+
+    `others` maps the ids of postmortems that exist but are not among `facts` (known by their
+    file names, when only some files are linted) to their paths.
+    """
+    facts = list(facts)
+    others = others or {}
+    owners: dict[str, Path] = {}
+    hits: list[tuple[Path, Hit]] = []
+    for fact in facts:
+        if fact.id is None:
+            continue
+        if fact.path.stem != fact.id:
+            hits.append(
+                (
+                    fact.path,
+                    Hit(
+                        "PM702",
+                        fact.id_line,
+                        f"file name {fact.path.name!r} does not match the id {fact.id!r}",
+                        f"rename the file to {fact.id}.md (ids are stable; file names follow)",
+                    ),
+                )
+            )
+        first = owners.get(fact.id) or others.get(fact.id)
+        if first is not None and first != fact.path:
+            hits.append(
+                (
+                    fact.path,
+                    Hit(
+                        "PM701",
+                        fact.id_line,
+                        f"id {fact.id!r} is also used by {first}",
+                        "give one of them a different id (`YYYY-MM-DD-slug`) and rename its file",
+                    ),
+                )
+            )
+        owners.setdefault(fact.id, fact.path)
+    for fact in facts:
+        for related, line in fact.related:
+            if related not in owners and related not in others:
+                hits.append(
+                    (
+                        fact.path,
+                        Hit(
+                            "PM703",
+                            line,
+                            f"related postmortem {related!r} does not exist",
+                            "fix the id, or remove it from `related:`",
+                        ),
+                    )
+                )
+    return hits

@@ -1,0 +1,97 @@
+"""PM501-PM504: "no unreviewed postmortem" — deadlines, approvals, closing with open items."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pmctl.domain.lint.context import Context, Hit
+from pmctl.domain.model import Postmortem, Status, Verdict
+
+
+def review_deadline(postmortem: Postmortem, deadline: tuple[int, bool]) -> dt.date:
+    """The day by which the postmortem must be reviewed, counted from the incident's start.
+
+    `deadline` is `(n, business_days)` from `Settings.deadline_days`; business days skip
+    Saturdays and Sundays.
+    """
+    started = postmortem.timestamps.started
+    day = started.date() if started is not None else postmortem.created
+    count, business = deadline
+    if not business:
+        return day + dt.timedelta(days=count)
+    while count > 0:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
+
+
+def approvals(postmortem: Postmortem) -> set[str]:
+    """Reviewers who are not authors and whose latest verdict is an approval."""
+    authors = {postmortem.owner, *postmortem.authors}
+    latest: dict[str, Verdict] = {}
+    for review in sorted(postmortem.reviews, key=lambda review: review.date):
+        latest[review.reviewer] = review.verdict
+    return {
+        reviewer
+        for reviewer, verdict in latest.items()
+        if verdict is Verdict.APPROVED and reviewer not in authors
+    }
+
+
+def check(ctx: Context) -> list[Hit]:
+    postmortem = ctx.postmortem
+    if postmortem is None:
+        return []
+    hits: list[Hit] = []
+    status = ctx.status
+    deadline = ctx.settings.deadline_days(postmortem.severity)
+    # A guard asking "as though in-review" is the way out of an overdue draft: not a reason
+    # to refuse it.
+    if deadline is not None and status.rank < Status.REVIEWED.rank and not ctx.as_status:
+        due = review_deadline(postmortem, deadline)
+        if ctx.today > due:
+            count, business = deadline
+            unit = "business days" if business else "days"
+            hits.append(
+                Hit(
+                    "PM501",
+                    ctx.line_of("status"),
+                    f"not reviewed by {due.isoformat()} ({count} {unit} after the incident "
+                    f"for {postmortem.severity}); still {status}",
+                    "finish the draft, `pmctl status <id> in-review`, and hold the review",
+                )
+            )
+    if status.rank >= Status.REVIEWED.rank:
+        needed = ctx.settings.required_approvals
+        approved = approvals(postmortem)
+        if len(approved) < needed:
+            hits.append(
+                Hit(
+                    "PM502",
+                    ctx.line_of("reviews"),
+                    f"{status} with {len(approved)} approval(s) by non-authors; {needed} required",
+                    "ask a reviewer who is not an author to `pmctl review <id> --approve`",
+                )
+            )
+        if not postmortem.shared_with:
+            hits.append(
+                Hit(
+                    "PM504",
+                    ctx.line_of("shared_with"),
+                    f"{status} but not shared with anyone",
+                    "list the teams or mailing lists it was sent to in `shared_with:`",
+                )
+            )
+    if status is Status.CLOSED:
+        for index, item in enumerate(postmortem.action_items):
+            if item.status.is_open and not item.tracker:
+                hits.append(
+                    Hit(
+                        "PM503",
+                        ctx.line_of("action_items", index),
+                        f"closed, but {item.id} is {item.status} and not tracked elsewhere",
+                        "finish it, mark it wontfix, or set `tracker:` to the issue that follows it",
+                    )
+                )
+    return hits

@@ -1,0 +1,115 @@
+"""PM020-PM024: the front matter validated against the pydantic model, at the key's line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from pmctl.domain.lint.context import Hit
+from pmctl.domain.model import Postmortem
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
+
+    from pmctl.domain.config import Settings
+    from pmctl.domain.document import ParsedDocument
+
+_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
+
+
+def validate(
+    document: ParsedDocument, data: dict[str, Any], settings: Settings
+) -> tuple[Postmortem | None, list[Hit]]:
+    """The model (None if invalid) and every schema problem, each at its key's line."""
+    try:
+        postmortem = Postmortem.model_validate(data)
+    except ValidationError as error:
+        return None, [_hit(document, detail) for detail in error.errors()]
+    hits: list[Hit] = []
+    if postmortem.severity not in settings.severities:
+        hits.append(
+            Hit(
+                "PM024",
+                document.line_of(("severity",)),
+                f"severity {postmortem.severity!r} is not one of {', '.join(settings.severities)}",
+                "use a severity from `severities` in pmctl.toml, or add it there",
+            )
+        )
+    return postmortem, hits
+
+
+def _hit(document: ParsedDocument, detail: ErrorDetails) -> Hit:
+    loc = tuple(detail["loc"])
+    line = document.line_of(loc)
+    where = ".".join(str(part) for part in loc)
+    kind = detail["type"]
+    if kind == "extra_forbidden":
+        return Hit("PM021", line, f"unknown key `{where}`", _suggest(loc))
+    if kind == "missing":
+        return Hit(
+            "PM022",
+            line,
+            f"required key `{where}` is missing",
+            "add it; `pmctl schema` prints every key and its type",
+        )
+    value = detail.get("input")
+    if kind.startswith(("date", "datetime")) and isinstance(value, str):
+        impossible = _impossible_date(value)
+        if impossible:
+            return Hit(
+                "PM023",
+                line,
+                f"`{where}`: {value!r} is not a real date ({impossible})",
+                "check the day and month; dates are written YYYY-MM-DD",
+            )
+    return Hit(
+        "PM020",
+        line,
+        f"`{where}`: {detail['msg']}",
+        "see `pmctl schema` for the allowed values of this key",
+    )
+
+
+def _impossible_date(value: str) -> str | None:
+    match = _DATE.match(value)
+    if not match:
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    try:
+        dt.date(year, month, day)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def _suggest(loc: tuple[str | int, ...]) -> str:
+    known = _known_keys(loc[:-1])
+    close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean `{close[0]}`?"
+    return f"known keys here: {', '.join(known)}" if known else "remove the key"
+
+
+def _known_keys(parent: tuple[str | int, ...]) -> list[str]:
+    from pydantic import BaseModel
+
+    model: type[BaseModel] = Postmortem
+    for part in parent:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return []
+        annotation = field.annotation
+        candidates = [annotation, *getattr(annotation, "__args__", ())]
+        nested = next(
+            (c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None
+        )
+        if nested is None:
+            return []
+        model = nested
+    return sorted(field.alias or name for name, field in model.model_fields.items())

@@ -1,0 +1,117 @@
+"""PM101-PM104: required sections per status, unfilled template guidance, the action table."""
+
+from __future__ import annotations
+
+import re
+
+from pmctl.domain.action_table import render_table
+from pmctl.domain.lint.context import Context, Hit
+from pmctl.domain.model import Language
+from pmctl.domain.sections import ACTION_TABLE_END, ACTION_TABLE_START, GUIDE_OPEN, SECTIONS
+
+_GUIDE = re.compile(re.escape(GUIDE_OPEN) + r".*?-->", re.DOTALL)
+
+
+def check(ctx: Context) -> list[Hit]:
+    hits: list[Hit] = []
+    rank = ctx.status.rank
+    language = ctx.postmortem.language if ctx.postmortem else Language.EN
+    body = ctx.body
+    for section in SECTIONS:
+        required = section.required_from is not None and section.required_from.rank <= rank
+        found = body.section(section.key)
+        if found is None:
+            if required:
+                hits.append(
+                    Hit(
+                        "PM101",
+                        _insertion_line(ctx, section.key),
+                        f"section '{section.heading(language)}' is missing "
+                        f"(required from {section.required_from})",
+                        f"add a `{'#' * section.level} {section.heading(language)}` section",
+                    )
+                )
+            continue
+        heading, start, end = found
+        content = body.text(start, end)
+        filled = _GUIDE.sub("", content).strip()
+        if not filled and required:
+            hits.append(
+                Hit(
+                    "PM102",
+                    body.file_line(heading.index),
+                    f"section '{heading.text}' is not filled in",
+                    "replace the `<!-- pmctl:guide ... -->` comment with the section's text",
+                )
+            )
+        elif filled and rank > 0 and GUIDE_OPEN in content:
+            offset = next(i for i in range(start, end) if GUIDE_OPEN in body.lines[i])
+            hits.append(
+                Hit(
+                    "PM103",
+                    body.file_line(offset),
+                    f"template guidance left in section '{heading.text}'",
+                    "delete the `<!-- pmctl:guide ... -->` comment now that the section is written",
+                )
+            )
+    if ctx.postmortem is not None:
+        hits.extend(_table_drift(ctx, language))
+    return hits
+
+
+def _insertion_line(ctx: Context, key: str) -> int:
+    """Line of the next present section after `key` in template order: where it belongs."""
+    keys = [section.key for section in SECTIONS]
+    for later in keys[keys.index(key) + 1 :]:
+        found = ctx.body.section(later)
+        if found is not None:
+            return ctx.body.file_line(found[0].index)
+    return ctx.body.file_line(len(ctx.body.lines) - 1) if ctx.body.lines else ctx.body.first_line
+
+
+def _table_drift(ctx: Context, language: Language) -> list[Hit]:
+    assert ctx.postmortem is not None
+    items = ctx.postmortem.action_items
+    lines = ctx.body.lines
+    start = next((i for i, line in enumerate(lines) if line.strip() == ACTION_TABLE_START), None)
+    hint = (
+        "the table is generated from `action_items:` in the front matter; "
+        "change the items there (or with `pmctl action`) and regenerate the table"
+    )
+    if start is None:
+        if not items:
+            return []
+        return [
+            Hit(
+                "PM104",
+                ctx.line_of("action_items"),
+                f"{len(items)} action item(s) in the front matter but no generated table in the body",
+                f"add the table between `{ACTION_TABLE_START}` and `{ACTION_TABLE_END}`",
+            )
+        ]
+    end = next((i for i in range(start, len(lines)) if lines[i].strip() == ACTION_TABLE_END), None)
+    if end is None:
+        return [
+            Hit(
+                "PM104",
+                ctx.body.file_line(start),
+                "the action-item table has no end marker",
+                f"add `{ACTION_TABLE_END}` after the table",
+            )
+        ]
+    actual = [line.strip() for line in lines[start : end + 1]]
+    expected = [line.strip() for line in render_table(items, language).split("\n")]
+    if actual == expected:
+        return []
+    differing = next(
+        (i for i, (a, b) in enumerate(zip(actual, expected, strict=False)) if a != b),
+        min(len(actual), len(expected)) - 1,
+    )
+    return [
+        Hit(
+            "PM104",
+            ctx.body.file_line(start + differing),
+            "the action-item table differs from `action_items:` in the front matter",
+            hint,
+        )
+    ]
