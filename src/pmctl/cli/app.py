@@ -29,6 +29,8 @@ COMMAND_MODULES = (
     "pmctl.cli.new_cmd",
     "pmctl.cli.schema_cmd",
     "pmctl.cli.template_cmd",
+    "pmctl.cli.status_cmd",
+    "pmctl.cli.review_cmd",
 )
 """Each module registers its commands on `app` when imported."""
 

@@ -36,3 +36,39 @@ def init_repository() -> str:
         "chore(pmctl): set up the postmortem repository",
         "Adds pmctl.toml, the postmortem directory and a pre-commit hook that lints postmortems.",
     )
+
+
+TRAILER_REVIEW = "Pmctl-Review"
+TRAILER_REASON = "Pmctl-Reason"
+
+
+def _one_line(text: str) -> str:
+    """A trailer value must stay on one line, or `git interpret-trailers` loses the rest."""
+    return " ".join(text.split())
+
+
+def transition(postmortem_id: str, source: str, target: str, *, reason: str | None = None) -> str:
+    """`docs(postmortem): move ID to TARGET`, with `Pmctl-Reason` when a reason is given."""
+    trailers = {TRAILER_ID: postmortem_id, TRAILER_TRANSITION: f"{source}->{target}"}
+    if reason:
+        trailers[TRAILER_REASON] = _one_line(reason)
+    return compose(f"docs(postmortem): move {postmortem_id} to {target}", reason or "", trailers)
+
+
+def review(
+    postmortem_id: str,
+    reviewer: str,
+    verdict: str,
+    *,
+    note: str | None = None,
+    moved: tuple[str, str] | None = None,
+) -> str:
+    """A review entry's commit; `moved` (from, to) adds the transition it caused."""
+    action = "approve" if verdict == "approved" else "request changes on"
+    trailers = {TRAILER_ID: postmortem_id, TRAILER_REVIEW: verdict}
+    if moved is not None:
+        trailers[TRAILER_TRANSITION] = f"{moved[0]}->{moved[1]}"
+        if note:
+            trailers[TRAILER_REASON] = _one_line(note)
+    body = f"Reviewed by {reviewer}." + (f"\n\n{note}" if note else "")
+    return compose(f"docs(postmortem): {action} {postmortem_id}", body, trailers)

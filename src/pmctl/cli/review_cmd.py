@@ -1,0 +1,80 @@
+"""`pmctl review`."""
+
+from __future__ import annotations
+
+import typer
+
+from pmctl.cli.app import app
+
+
+@app.command("review")
+def review_command(
+    postmortem_id: str = typer.Argument(..., metavar="ID", help="The postmortem's id."),
+    approve: bool = typer.Option(False, "--approve", help="Record your approval and commit it."),
+    request_changes: bool = typer.Option(
+        False,
+        "--request-changes",
+        help="Record a request for changes (needs --note); moves it back to draft.",
+    ),
+    note: str | None = typer.Option(None, "--note", "-m", help="What the review says."),
+    reviewer: str | None = typer.Option(
+        None, "--reviewer", help="Who reviews (default: git config user.name)."
+    ),
+    output_format: str = typer.Option(
+        "text", "--format", "-f", help="Checklist output: text or markdown."
+    ),
+    no_commit: bool = typer.Option(False, "--no-commit", help="Write the file, do not commit it."),
+    push: bool = typer.Option(False, "--push", help="Push the commit to the configured remote."),
+) -> None:
+    """Show the review checklist, or record an approval or a request for changes.
+
+    Examples:
+
+        pmctl review 2026-11-20-checkout-latency
+
+        pmctl review 2026-11-20-checkout-latency --format markdown > review.md
+
+        pmctl review 2026-11-20-checkout-latency --approve
+
+        pmctl review 2026-11-20-checkout-latency --request-changes --note "timeline incomplete"
+    """
+    import datetime as dt
+    from pathlib import Path
+
+    from pmctl.adapters.config_file import load_project
+    from pmctl.domain.model import Verdict
+    from pmctl.errors import UsageError
+    from pmctl.services import review
+    from pmctl.ui import console, review_output
+
+    if approve and request_changes:
+        raise UsageError(
+            "--approve and --request-changes contradict each other", hint="pass one of them"
+        )
+    if output_format not in ("text", "markdown"):
+        raise UsageError(f"unknown format {output_format!r}", hint="use --format text or markdown")
+    cwd = Path.cwd()
+    project = load_project(cwd)
+    today = dt.date.today()
+    if not (approve or request_changes):
+        checklist = review.checklist(project, postmortem_id, today=today)
+        render = (
+            review_output.render_markdown
+            if output_format == "markdown"
+            else review_output.render_terminal
+        )
+        typer.echo(render(checklist, cwd=cwd))
+        return
+    recorded = review.record(
+        project,
+        postmortem_id,
+        Verdict.APPROVED if approve else Verdict.CHANGES_REQUESTED,
+        today=today,
+        reviewer=reviewer,
+        note=note,
+        commit=not no_commit,
+        push=push,
+    )
+    typer.echo(review_output.render_recorded(recorded))
+    for warning in recorded.warnings:
+        console.warn(warning)

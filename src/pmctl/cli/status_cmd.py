@@ -1,0 +1,79 @@
+"""`pmctl status`."""
+
+from __future__ import annotations
+
+import typer
+
+from pmctl.cli.app import app
+
+
+@app.command("status")
+def status_command(
+    postmortem_id: str | None = typer.Argument(None, metavar="ID", help="The postmortem's id."),
+    target: str | None = typer.Argument(
+        None, metavar="TO", help="Move it to: draft, in-review, reviewed or closed."
+    ),
+    list_all: bool = typer.Option(
+        False, "--list", "-l", help="Show every postmortem's status and which are overdue."
+    ),
+    reason: str | None = typer.Option(
+        None, "--reason", "-r", help="Why it moves back (required for a backwards move)."
+    ),
+    force: bool = typer.Option(
+        False, "--force", help="Allow moving back more than in-review -> draft (needs --reason)."
+    ),
+    no_commit: bool = typer.Option(False, "--no-commit", help="Write the file, do not commit it."),
+    push: bool = typer.Option(False, "--push", help="Push the commit to the configured remote."),
+) -> None:
+    """Show a postmortem's status and what is missing for the next one, or move it.
+
+    Examples:
+
+        pmctl status 2026-11-20-checkout-latency
+
+        pmctl status 2026-11-20-checkout-latency in-review
+
+        pmctl status 2026-11-20-checkout-latency draft --reason "impact numbers are wrong"
+
+        pmctl status --list
+    """
+    import datetime as dt
+    from pathlib import Path
+
+    from pmctl.adapters.config_file import load_project
+    from pmctl.domain.model import Status
+    from pmctl.errors import UsageError
+    from pmctl.services import status
+    from pmctl.ui import console, status_output
+
+    cwd = Path.cwd()
+    project = load_project(cwd)
+    today = dt.date.today()
+    if list_all or postmortem_id is None:
+        if postmortem_id is not None:
+            raise UsageError("--list takes no ID", hint="drop the ID, or drop --list")
+        typer.echo(status_output.render_list(status.list_all(project, today=today), cwd=cwd))
+        return
+    if target is None:
+        report = status.show(project, postmortem_id, today=today)
+        typer.echo(status_output.render_report(report, cwd=cwd))
+        return
+    try:
+        to = Status(target)
+    except ValueError:
+        raise UsageError(
+            f"unknown status {target!r}", hint=f"use one of: {', '.join(Status)}"
+        ) from None
+    moved = status.move(
+        project,
+        postmortem_id,
+        to,
+        today=today,
+        reason=reason,
+        force=force,
+        commit=not no_commit,
+        push=push,
+    )
+    typer.echo(status_output.render_moved(moved))
+    for warning in moved.warnings:
+        console.warn(warning)

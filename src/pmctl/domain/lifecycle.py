@@ -1,0 +1,162 @@
+"""The lifecycle of a postmortem (DESIGN §4): statuses, transitions, guards, deadlines.
+
+draft -> in-review -> reviewed -> closed, one step at a time. in-review -> draft needs a
+reason; any other move backwards needs `force` and a reason. Each guard returns every gap
+at once, so `pmctl status` can say exactly what is missing for the next status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pmctl.domain import review
+from pmctl.domain.config import Settings
+from pmctl.domain.lint import review_rules
+from pmctl.domain.lint.findings import Finding, Severity
+from pmctl.domain.model import Postmortem, Status
+
+ORDER: tuple[Status, ...] = tuple(Status)
+NOT_A_GUARD = frozenset({"PM501"})
+"""Being past the review deadline must not block the move to in-review that cures it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """One thing missing for a transition: what, how to fix it, and where (may be empty)."""
+
+    message: str
+    hint: str = ""
+    location: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Plan:
+    """A checked transition. `gaps` empty means it may go ahead."""
+
+    source: Status
+    target: Status
+    gaps: tuple[Gap, ...]
+
+    @property
+    def backwards(self) -> bool:
+        return self.target.rank < self.source.rank
+
+    @property
+    def allowed(self) -> bool:
+        return not self.gaps
+
+
+def next_status(status: Status) -> Status | None:
+    """The status after `status`, or None for closed."""
+    return ORDER[status.rank + 1] if status.rank + 1 < len(ORDER) else None
+
+
+def plan(
+    postmortem: Postmortem,
+    target: Status,
+    *,
+    settings: Settings,
+    findings: Sequence[Finding],
+    reason: str | None = None,
+    force: bool = False,
+) -> Plan:
+    """Check the move of `postmortem` to `target`.
+
+    `findings` are lint's findings at the in-review level (used by draft -> in-review).
+    A move to the current status has no gaps and changes nothing.
+    """
+    source = postmortem.status
+    gaps: list[Gap] = []
+    has_reason = bool(reason and reason.strip())
+    if target.rank < source.rank:
+        one_back = source is Status.IN_REVIEW and target is Status.DRAFT
+        if not (one_back or force):
+            gaps.append(
+                Gap(
+                    f"moving back from {source} to {target} needs --force",
+                    "pass --force --reason '...'; the reason is recorded in the commit",
+                )
+            )
+        if not has_reason:
+            gaps.append(Gap(f"moving back to {target} needs a reason", "pass --reason '...'"))
+    elif target.rank > source.rank + 1:
+        gaps.append(
+            Gap(
+                f"{source} -> {target} skips a step; the lifecycle goes one status at a time",
+                f"move to {next_status(source)} first",
+            )
+        )
+    elif target.rank == source.rank + 1:
+        gaps.extend(guard(postmortem, target, settings=settings, findings=findings))
+    return Plan(source=source, target=target, gaps=tuple(gaps))
+
+
+def guard(
+    postmortem: Postmortem, target: Status, *, settings: Settings, findings: Sequence[Finding]
+) -> list[Gap]:
+    """What is missing for `postmortem` to enter `target` (the guard of DESIGN §4)."""
+    if target is Status.IN_REVIEW:
+        return [
+            Gap(f"{f.rule} {f.name}: {f.message}", f.hint, f"{f.path}:{f.line}")
+            for f in findings
+            if f.severity is Severity.ERROR and f.rule not in NOT_A_GUARD
+        ]
+    if target is Status.REVIEWED:
+        return _reviewed_gaps(postmortem, settings)
+    if target is Status.CLOSED:
+        return [
+            Gap(
+                f"action item {item.id} is {item.status} and not tracked elsewhere",
+                f"finish it (`pmctl action set {postmortem.id} {item.id} --status done`), "
+                "mark it wontfix, or set its tracker",
+            )
+            for item in postmortem.action_items
+            if item.status.is_open and not item.tracker
+        ]
+    return []
+
+
+def _reviewed_gaps(postmortem: Postmortem, settings: Settings) -> list[Gap]:
+    gaps = []
+    needed = settings.required_approvals
+    have = review.approvers(postmortem)
+    if len(have) < needed:
+        gaps.append(
+            Gap(
+                f"{len(have)} of {needed} approval(s) by reviewers who are not authors",
+                f"a reviewer runs `pmctl review {postmortem.id} --approve`",
+            )
+        )
+    elif needed:
+        missing = review.unanswered(postmortem)
+        if missing:
+            gaps.append(
+                Gap(
+                    f"review checklist not answered: {', '.join(missing)}",
+                    f"approve again with `pmctl review {postmortem.id} --approve`",
+                )
+            )
+    if not postmortem.shared_with:
+        gaps.append(
+            Gap(
+                "shared_with is empty: share the postmortem as widely as it helps",
+                "list the teams or mailing lists it was shared with under `shared_with:`",
+            )
+        )
+    return gaps
+
+
+def review_deadline(postmortem: Postmortem, settings: Settings) -> dt.date | None:
+    """The last day to review the postmortem (as lint's PM501 counts it); None if unset."""
+    spec = settings.deadline_days(postmortem.severity)
+    return None if spec is None else review_rules.review_deadline(postmortem, spec)
+
+
+def is_overdue(postmortem: Postmortem, settings: Settings, today: dt.date) -> bool:
+    """Not yet reviewed, and past the review deadline."""
+    deadline = review_deadline(postmortem, settings)
+    return (
+        deadline is not None and postmortem.status.rank < Status.REVIEWED.rank and today > deadline
+    )

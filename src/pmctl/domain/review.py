@@ -1,0 +1,238 @@
+"""The review checklist and the rules of approval.
+
+The questions are the SRE book's five (ch. 15: key data, impact, root cause, action plan,
+sharing) plus the seed's process questions (one owner, root cause told apart from the
+trigger, lessons of all three kinds, action items typed/owned/prioritised, blameless tone).
+Each is pre-answered from lint findings and the front matter where a machine can tell:
+`False` with the reasons when something is missing, `True` only where the check is complete
+(e.g. "is an owner named"), `None` where a person must judge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from pmctl.domain.lint.findings import Finding, Severity
+from pmctl.domain.model import Language, Postmortem, Verdict
+from pmctl.domain.sections import SECTIONS_BY_KEY
+
+Check = Callable[[Postmortem], str | None]
+"""Returns why the question fails on the front matter alone, or None."""
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One checklist question; `id` is the key of the answer in a review's `checklist`."""
+
+    id: str
+    source: str
+    en: str
+    ja: str
+    rules: frozenset[str] = frozenset()
+    sections: tuple[str, ...] = ()
+    check: Check | None = None
+    decidable: bool = False
+    """True when passing the machine checks answers the question (no judgement needed)."""
+
+    def text(self, language: Language) -> str:
+        return self.ja if language is Language.JA else self.en
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A question with its pre-answer, the findings behind it and other reasons."""
+
+    question: Question
+    answer: bool | None
+    findings: tuple[Finding, ...] = ()
+    reasons: tuple[str, ...] = ()
+
+
+def _timestamps(postmortem: Postmortem) -> str | None:
+    times = postmortem.timestamps
+    missing = [
+        name
+        for name in ("started", "detected", "mitigated", "resolved")
+        if not getattr(times, name)
+    ]
+    return f"timestamps missing: {', '.join(missing)}" if missing else None
+
+
+def _impact(postmortem: Postmortem) -> str | None:
+    impact = postmortem.impact
+    numbers = (impact.user_visible_minutes, impact.affected_users, impact.affected_queries)
+    if all(value is None for value in numbers) and not impact.description:
+        return "impact: no numbers and no description"
+    return None
+
+
+def _has_actions(postmortem: Postmortem) -> str | None:
+    return None if postmortem.action_items else "no action items"
+
+
+def _shared(postmortem: Postmortem) -> str | None:
+    return None if postmortem.shared_with else "shared_with is empty"
+
+
+def _owner(postmortem: Postmortem) -> str | None:
+    return None if postmortem.owner.strip() else "owner is empty"
+
+
+QUESTIONS: tuple[Question, ...] = (
+    Question(
+        "key-data",
+        "sre",
+        "Was the key data of the incident collected for posterity (timestamps, timeline)?",
+        "後々のためにインシデントの主要なデータは収集されたか(時刻、タイムライン)?",
+        rules=frozenset({"PM301", "PM302"}),
+        sections=("timeline", "detection"),
+        check=_timestamps,
+    ),
+    Question(
+        "impact",
+        "sre",
+        "Is the impact assessment complete?",
+        "インパクトの分析は完全か?",
+        rules=frozenset({"PM601", "PM603"}),
+        sections=("impact",),
+        check=_impact,
+    ),
+    Question(
+        "root-cause",
+        "sre",
+        "Was the root cause analysed deeply enough?",
+        "根本原因は十分に深く分析されているか?",
+        rules=frozenset({"PM403"}),
+        sections=("root-causes",),
+    ),
+    Question(
+        "action-plan",
+        "sre",
+        "Is the action plan appropriate, and are the resulting bug fixes at the right priority?",
+        "アクションプランは適切で、その結果として行われたバグの修正には適切な優先順位が与えられているか?",
+        rules=frozenset({"PM204", "PM205"}),
+        check=_has_actions,
+    ),
+    Question(
+        "shared",
+        "sre",
+        "Was the outcome shared with the relevant stakeholders?",
+        "結果は関係するステークホルダーたちと共有されたか?",
+        rules=frozenset({"PM504"}),
+        check=_shared,
+        decidable=True,
+    ),
+    Question(
+        "owner",
+        "process",
+        "Is one accountable owner named?",
+        "担当者は明確か?",
+        check=_owner,
+        decidable=True,
+    ),
+    Question(
+        "root-cause-vs-trigger",
+        "process",
+        "Are the root cause and the trigger told apart?",
+        "根本原因と発生要因は区別されているか?",
+        sections=("root-causes", "trigger"),
+    ),
+    Question(
+        "lessons",
+        "process",
+        "Are lessons recorded of all three kinds: what went well, what went wrong, where we got lucky?",
+        "教訓は3種類(うまくいったこと、うまくいかなかったこと、幸運だったこと)とも記録されているか?",
+        sections=("went-well", "went-wrong", "got-lucky"),
+        decidable=True,
+    ),
+    Question(
+        "action-items",
+        "process",
+        "Does every action item have a type, an owner and a priority?",
+        "すべてのアクションアイテムに種類・担当者・優先度があるか?",
+        rules=frozenset({"PM201", "PM202", "PM203", "PM207"}),
+        decidable=True,
+    ),
+    Question(
+        "blameless",
+        "process",
+        "Is the tone blameless: systems and processes, not people?",
+        "非難のない書き方か(人ではなく、システムとプロセスについて書かれているか)?",
+        rules=frozenset({"PM401", "PM402", "PM403"}),
+    ),
+)
+
+QUESTIONS_BY_ID: dict[str, Question] = {question.id: question for question in QUESTIONS}
+
+SECTION_RULES = frozenset({"PM101", "PM102"})
+"""Section rules apply to a question when their message names one of its sections."""
+
+
+def answer(postmortem: Postmortem, findings: Sequence[Finding]) -> list[Answer]:
+    """Pre-answer every question from the lint findings (at in-review level) and the data."""
+    answers = []
+    for question in QUESTIONS:
+        related = tuple(f for f in findings if _concerns(question, f))
+        reason = question.check(postmortem) if question.check else None
+        reasons = (reason,) if reason else ()
+        if related or reasons:
+            result: bool | None = False
+        else:
+            result = True if question.decidable else None
+        answers.append(Answer(question, result, related, reasons))
+    return answers
+
+
+def _concerns(question: Question, finding: Finding) -> bool:
+    if finding.rule in question.rules:
+        return True
+    if finding.rule not in SECTION_RULES or finding.severity is not Severity.ERROR:
+        return False
+    headings = [
+        heading
+        for key in question.sections
+        for heading in (SECTIONS_BY_KEY[key].en, SECTIONS_BY_KEY[key].ja)
+    ]
+    return any(heading in finding.message for heading in headings)
+
+
+def is_author(name: str, postmortem: Postmortem) -> bool:
+    """Whether `name` wrote the postmortem (its owner or one of its authors), ignoring case."""
+    wanted = name.strip().casefold()
+    return any(
+        wanted == person.strip().casefold() for person in (postmortem.owner, *postmortem.authors)
+    )
+
+
+def approvers(postmortem: Postmortem) -> list[str]:
+    """Non-author reviewers whose approval still stands.
+
+    A request for changes voids the approvals recorded before it: the document changes
+    after it, so it must be approved again.
+    """
+    standing: dict[str, str] = {}
+    for review in postmortem.reviews:
+        if review.verdict is Verdict.CHANGES_REQUESTED:
+            standing.clear()
+        elif not is_author(review.reviewer, postmortem):
+            standing.setdefault(review.reviewer.strip().casefold(), review.reviewer)
+    return list(standing.values())
+
+
+def unanswered(postmortem: Postmortem) -> list[str]:
+    """Ids of questions that no standing non-author approval has answered."""
+    counted = {name.casefold() for name in approvers(postmortem)}
+    answered: set[str] = set()
+    for review in postmortem.reviews:
+        if review.verdict is Verdict.APPROVED and review.reviewer.strip().casefold() in counted:
+            answered.update(review.checklist)
+    return [question.id for question in QUESTIONS if question.id not in answered]
+
+
+def recorded_answers(answers: Sequence[Answer]) -> dict[str, bool]:
+    """The checklist an approval records: the pre-answers, and `True` where a person judged.
+
+    Approving is the reviewer's statement that the questions lint cannot decide are met.
+    """
+    return {item.question.id: item.answer is not False for item in answers}

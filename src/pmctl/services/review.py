@@ -1,0 +1,149 @@
+"""`pmctl review`: the review checklist, and recording an approval or a request for changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from pmctl.adapters import documents
+from pmctl.adapters.config_file import Project
+from pmctl.domain import commits, edit, review
+from pmctl.domain.document import ParsedDocument
+from pmctl.domain.events import Event, EventKind
+from pmctl.domain.model import Postmortem, Status, Verdict
+from pmctl.errors import PmctlError, TransitionRefused, UsageError
+from pmctl.services.mutate import commit_edit
+from pmctl.services.status import announce, lint_findings
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Checklist:
+    """The review checklist of one postmortem, pre-answered, and its approvals so far."""
+
+    path: Path
+    postmortem: Postmortem
+    answers: tuple[review.Answer, ...]
+    approvers: tuple[str, ...]
+    required_approvals: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Recorded:
+    """A review entry written (and committed unless `commit` is None)."""
+
+    path: Path
+    postmortem_id: str
+    reviewer: str
+    verdict: Verdict
+    source: Status
+    target: Status
+    commit: str | None
+    warnings: tuple[str, ...] = ()
+
+
+def checklist(project: Project, postmortem_id: str, *, today: dt.date) -> Checklist:
+    """The checklist of `postmortem_id`, each question pre-answered where lint can tell."""
+    path = documents.find_by_id(project.postmortem_dir, postmortem_id)
+    document, postmortem = documents.load(path)
+    findings = lint_findings(document, project.settings, today=today)
+    return Checklist(
+        path=path,
+        postmortem=postmortem,
+        answers=tuple(review.answer(postmortem, findings)),
+        approvers=tuple(review.approvers(postmortem)),
+        required_approvals=project.settings.required_approvals,
+    )
+
+
+def record(
+    project: Project,
+    postmortem_id: str,
+    verdict: Verdict,
+    *,
+    today: dt.date,
+    reviewer: str | None = None,
+    note: str | None = None,
+    commit: bool = True,
+    push: bool = False,
+) -> Recorded:
+    """Append a review entry to `reviews:` and commit it.
+
+    Only a postmortem in review can be reviewed; an author (owner or in `authors`) cannot
+    approve it. An approval records the pre-answered checklist. A request for changes needs
+    a note and moves the postmortem back to draft in the same commit, whose trailers say so.
+    The reviewer defaults to git's `user.name`.
+    """
+    if verdict is Verdict.CHANGES_REQUESTED and not (note and note.strip()):
+        raise UsageError(
+            "a request for changes needs a note", hint="pass --note 'what must change'"
+        )
+    name = (reviewer or _git_user(project) or "").strip()
+    if not name:
+        raise UsageError(
+            "who is reviewing? git's user.name is not set", hint="pass --reviewer NAME"
+        )
+    path = documents.find_by_id(project.postmortem_dir, postmortem_id)
+    settings = project.settings
+
+    def add_review(document: ParsedDocument, postmortem: Postmortem) -> str:
+        if postmortem.status is not Status.IN_REVIEW:
+            raise TransitionRefused(
+                f"{postmortem.id} is {postmortem.status}; only a postmortem in review is reviewed",
+                hint=f"move it first: `pmctl status {postmortem.id} in-review`",
+            )
+        if verdict is Verdict.APPROVED and review.is_author(name, postmortem):
+            raise TransitionRefused(
+                f"{name} is an author of {postmortem.id} and cannot approve it",
+                hint="ask someone who did not write it to review it (or pass --reviewer)",
+            )
+        entry: dict[str, object] = {"reviewer": name, "date": today, "verdict": verdict}
+        if verdict is Verdict.APPROVED:
+            findings = lint_findings(document, settings, today=today)
+            entry["checklist"] = review.recorded_answers(review.answer(postmortem, findings))
+        if note and note.strip():
+            entry["notes"] = note.strip()
+        text = edit.append_item(document.text, "reviews", entry)
+        if verdict is Verdict.CHANGES_REQUESTED:
+            text = edit.set_value(text, ("status",), Status.DRAFT)
+        return text
+
+    def message(before: Postmortem, after: Postmortem) -> str:
+        moved = (before.status, after.status) if before.status is not after.status else None
+        return commits.review(after.id, name, verdict, note=note, moved=moved)
+
+    result = commit_edit(project, path, add_review, message, commit=commit, push=push)
+    warnings: tuple[str, ...] = ()
+    if result.commit is not None:
+        event = Event(
+            kind=EventKind.REVIEW,
+            postmortem_id=result.after.id,
+            title=result.after.title,
+            language=result.after.language,
+            actor=name,
+            from_status=result.before.status,
+            to_status=result.after.status,
+            verdict=verdict,
+            note=note,
+            commit=result.commit,
+        )
+        warnings = announce(project, event)
+    return Recorded(
+        path=path,
+        postmortem_id=result.after.id,
+        reviewer=name,
+        verdict=verdict,
+        source=result.before.status,
+        target=result.after.status,
+        commit=result.commit,
+        warnings=warnings,
+    )
+
+
+def _git_user(project: Project) -> str | None:
+    from pmctl.adapters.git import Repository
+
+    try:
+        return Repository.open(project.root).config("user.name")
+    except PmctlError:
+        return None
