@@ -26,6 +26,7 @@ app = typer.Typer(
 
 COMMAND_MODULES = (
     "pmctl.cli.init_cmd",
+    "pmctl.cli.lint_cmd",
     "pmctl.cli.new_cmd",
     "pmctl.cli.schema_cmd",
     "pmctl.cli.template_cmd",

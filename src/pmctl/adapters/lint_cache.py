@@ -1,0 +1,120 @@
+"""The lint cache: per-file results, reused while a file's stat and the settings are unchanged.
+
+Stored outside the tracked tree, in `<git-dir>/pmctl/lint-cache` (found by reading `.git`
+directly, so GitPython is not imported), or under `$XDG_CACHE_HOME/pmctl/` when the project
+is not in a git repository. The file is a `marshal` dump: plain tuples and strings load
+fastest, and a corrupt or foreign file is simply ignored.
+
+Safety: the whole cache is dropped when the pmctl version, the settings, or the date changes
+(date-dependent rules: review deadlines, overdue items). An entry is used only while the
+file's (mtime_ns, ctime_ns, size, inode) are the same, and files modified in the last two
+seconds are not cached at all, because a write within the file system's timestamp
+granularity could otherwise go unnoticed (git's "racy clean" problem).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1
+RACY_SECONDS = 2.0
+
+Stat = tuple[int, int, int, int]
+"""(mtime_ns, ctime_ns, size, inode) of a file."""
+
+
+def stat_key(result: os.stat_result) -> Stat:
+    return (result.st_mtime_ns, result.st_ctime_ns, result.st_size, result.st_ino)
+
+
+@dataclass(slots=True)
+class LintCache:
+    """Entries by root-relative path: (stat, payload). `payload` is opaque to the cache."""
+
+    path: Path
+    header: tuple[Any, ...]
+    entries: dict[str, tuple[Stat, Any]] = field(default_factory=dict)
+    changed: bool = False
+    _cutoff: int = field(default_factory=lambda: time.time_ns() - int(RACY_SECONDS * 1e9))
+
+    def get(self, key: str, stat: Stat) -> Any:
+        entry = self.entries.get(key)
+        if entry is None or entry[0] != stat:
+            return None
+        return entry[1]
+
+    def put(self, key: str, stat: Stat, payload: Any) -> None:
+        if max(stat[0], stat[1]) >= self._cutoff:
+            self.entries.pop(key, None)
+            return
+        self.entries[key] = (stat, payload)
+        self.changed = True
+
+    def retain(self, keys: set[str]) -> None:
+        """Forget files that no longer exist, so the cache does not grow forever."""
+        stale = [key for key in self.entries if key not in keys]
+        for key in stale:
+            del self.entries[key]
+        self.changed = self.changed or bool(stale)
+
+    def save(self) -> None:
+        """Write the cache atomically; a cache that cannot be written is not an error."""
+        if not self.changed:
+            return
+        from pmctl.adapters.files import write_atomic
+
+        with contextlib.suppress(OSError, ValueError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.path, marshal.dumps((FORMAT, self.header, self.entries)))
+
+
+def open_cache(root: Path, *, version: str, settings_json: str, day: str) -> LintCache:
+    """The cache of the project at `root`; empty when missing, stale or unreadable."""
+    digest = hashlib.sha256(settings_json.encode()).hexdigest()
+    header = (version, digest, day)
+    path = cache_path(root)
+    try:
+        loaded = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return LintCache(path, header)
+    if (
+        isinstance(loaded, tuple)
+        and len(loaded) == 3
+        and loaded[0] == FORMAT
+        and loaded[1] == header
+        and isinstance(loaded[2], dict)
+    ):
+        return LintCache(path, header, loaded[2])
+    return LintCache(path, header, changed=True)
+
+
+def cache_path(root: Path) -> Path:
+    """`<git-dir>/pmctl/lint-cache`, or a per-project file in the user's cache directory."""
+    git_dir = _git_dir(root)
+    if git_dir is not None:
+        return git_dir / "pmctl" / "lint-cache"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    name = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+    return Path(base) / "pmctl" / f"lint-cache-{name}"
+
+
+def _git_dir(root: Path) -> Path | None:
+    for directory in (root, *root.parents):
+        dot_git = directory / ".git"
+        if dot_git.is_dir():
+            return dot_git
+        if dot_git.is_file():
+            # A worktree or submodule: `.git` is a file saying `gitdir: <path>`.
+            with contextlib.suppress(OSError, UnicodeDecodeError):
+                text = dot_git.read_text(encoding="utf-8").strip()
+                if text.startswith("gitdir:"):
+                    return (directory / text.removeprefix("gitdir:").strip()).resolve()
+            return None
+    return None

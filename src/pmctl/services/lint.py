@@ -1,0 +1,198 @@
+"""`pmctl lint`: every finding in every postmortem (or in the given paths), with a cache.
+
+The per-file rules run on files whose stat changed since the last run (or on all of them the
+first time), in two processes when there are many; the repository-wide rules then run on
+the cached and fresh `Facts` of all files together. A file's findings never depend on
+other files, so caching them per file is exact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pmctl.domain.lint import Facts, Finding, Severity, check_document_with_facts
+from pmctl.domain.lint import check_facts_findings as repository_findings
+from pmctl.domain.lint.registry import RULES_BY_ID
+
+if TYPE_CHECKING:
+    from pmctl.adapters.config_file import Project
+    from pmctl.adapters.lint_cache import LintCache, Stat
+    from pmctl.domain.config import Settings
+
+PARALLEL_FROM = 1500
+"""Below this many files to check, forking a second process costs more than it saves."""
+
+Payload = tuple[tuple[tuple[int, int, str, str, str, str], ...], tuple[Any, ...]]
+"""One file's result as plain tuples, for the cache and the worker process:
+((line, column, rule, severity, message, hint), ...), (id, id_line, related)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LintResult:
+    findings: tuple[Finding, ...]
+    files_checked: int
+    paths: tuple[Path, ...] = ()
+    """The files checked, in order (for formats that list clean files too)."""
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for finding in self.findings if finding.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.findings) - self.errors
+
+    def failed(self, *, strict: bool = False) -> bool:
+        """Whether lint fails: on errors, or with `strict` on any finding."""
+        return bool(self.findings) if strict else self.errors > 0
+
+
+def lint(
+    project: Project,
+    paths: Sequence[Path] | None = None,
+    *,
+    today: dt.date,
+    use_cache: bool = True,
+) -> LintResult:
+    """Lint `paths` (files or directories; default: every postmortem of the project).
+
+    Never raises for a bad document: every problem is a finding. With only some paths, the
+    repository-wide rules still see the other postmortems by file name.
+    """
+    from pmctl.adapters import documents
+
+    settings = project.settings
+    files = _files(project, paths)
+    cache = _open_cache(project, today) if use_cache else None
+    payloads: dict[Path, Payload] = {}
+    misses: list[tuple[Path, Stat | None]] = []
+    for path in files:
+        stat = _stat(path)
+        cached = cache.get(str(path), stat) if cache is not None and stat is not None else None
+        if cached is None:
+            misses.append((path, stat))
+        else:
+            payloads[path] = cached
+    for (path, stat), payload in zip(
+        misses, _check_many([path for path, _ in misses], settings, today), strict=True
+    ):
+        payloads[path] = payload
+        if cache is not None and stat is not None:
+            cache.put(str(path), stat, payload)
+    if cache is not None:
+        if paths is None:
+            cache.retain({str(path) for path in files})
+        cache.save()
+
+    findings = [finding for path in files for finding in _decode(path, payloads[path][0])]
+    others = None
+    if paths is not None:
+        checked = set(files)
+        others = {
+            found.stem: found
+            for found in documents.discover(project.postmortem_dir)
+            if found not in checked
+        }
+    facts = [Facts(path, *payloads[path][1]) for path in files]
+    findings.extend(repository_findings(facts, settings, texts=_Texts(), others=others))
+    findings.sort(key=lambda f: (str(f.path), f.line, f.column, f.rule))
+    return LintResult(tuple(findings), len(files), tuple(files))
+
+
+def _files(project: Project, paths: Sequence[Path] | None) -> list[Path]:
+    from pmctl.adapters import documents
+
+    if paths is None:
+        return documents.discover(project.postmortem_dir)
+    found: dict[Path, None] = {}
+    for given in paths:
+        path = given.absolute()
+        for file in documents.discover(path) if path.is_dir() else [path]:
+            found[file] = None
+    return list(found)
+
+
+def _open_cache(project: Project, today: dt.date) -> LintCache:
+    from pmctl import __version__
+    from pmctl.adapters.lint_cache import open_cache
+
+    return open_cache(
+        project.root,
+        version=__version__,
+        settings_json=project.settings.model_dump_json(),
+        day=today.isoformat(),
+    )
+
+
+def _stat(path: Path) -> Stat | None:
+    from pmctl.adapters.lint_cache import stat_key
+
+    try:
+        return stat_key(os.stat(path))
+    except OSError:
+        return None
+
+
+def _check_many(paths: list[Path], settings: Settings, today: dt.date) -> list[Payload]:
+    """Payloads of `paths` in order; split over the CPUs when there are many."""
+    workers = min(os.cpu_count() or 1, 4)
+    if len(paths) < PARALLEL_FROM or workers < 2:
+        return _check_chunk(paths, settings, today)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = -(-len(paths) // workers)
+    chunks = [paths[start : start + size] for start in range(0, len(paths), size)]
+    # fork: the children inherit the imported modules instead of importing them again.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=len(chunks) - 1, mp_context=context) as pool:
+        futures = [pool.submit(_check_chunk, chunk, settings, today) for chunk in chunks[1:]]
+        first = _check_chunk(chunks[0], settings, today)
+        return first + [payload for future in futures for payload in future.result()]
+
+
+def _check_chunk(paths: list[Path], settings: Settings, today: dt.date) -> list[Payload]:
+    from pmctl.adapters import documents
+
+    payloads: list[Payload] = []
+    for path in paths:
+        findings, facts = check_document_with_facts(documents.read(path), settings, today=today)
+        payloads.append(
+            (
+                tuple(
+                    (f.line, f.column, f.rule, f.severity.value, f.message, f.hint)
+                    for f in findings
+                ),
+                (facts.id, facts.id_line, facts.related),
+            )
+        )
+    return payloads
+
+
+def _decode(path: Path, rows: tuple[tuple[int, int, str, str, str, str], ...]) -> Iterator[Finding]:
+    for line, column, rule, severity, message, hint in rows:
+        yield Finding(
+            path, line, column, rule, RULES_BY_ID[rule].name, Severity(severity), message, hint
+        )
+
+
+class _Texts(Mapping[Path, str]):
+    """File texts read on demand: only files with repository-wide findings need theirs
+    (for their `pmctl-disable-file` comments)."""
+
+    def __getitem__(self, path: Path) -> str:
+        try:
+            return path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            raise KeyError(path) from None
+
+    def __iter__(self) -> Iterator[Path]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0

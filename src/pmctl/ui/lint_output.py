@@ -1,0 +1,236 @@
+"""Lint results for people (rich text grouped by file) and for machines.
+
+Machine formats: `json` (pmctl's own), `sarif` (SARIF 2.1.0, for code-scanning UIs),
+`github` (workflow commands that become annotations on a pull request) and `junit`
+(JUnit XML that CI servers show as test results: one test case per file).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from itertools import groupby
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pmctl import __version__
+from pmctl.domain.lint.findings import Finding, Severity
+from pmctl.domain.lint.registry import RULES
+
+if TYPE_CHECKING:
+    from pmctl.services.lint import LintResult
+
+FORMATS = ("text", "json", "sarif", "github", "junit")
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def display_path(path: Path, base: Path) -> str:
+    """`path` relative to `base` when it is inside it (as people and CI expect), else as is."""
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def print_text(result: LintResult, *, cwd: Path, strict: bool) -> None:
+    """Findings grouped by file, a hint under each, and a summary line (rich, on stdout)."""
+    from rich.markup import escape
+
+    from pmctl.ui.console import stdout
+
+    console = stdout()
+    for path, group in groupby(result.findings, key=lambda finding: finding.path):
+        console.print(f"[bold underline]{escape(display_path(path, cwd))}[/]")
+        for finding in group:
+            colour = "red" if finding.severity is Severity.ERROR else "yellow"
+            position = f"{finding.line}:{finding.column}"
+            console.print(
+                f"  {position:>7}  [{colour}]{finding.severity.value:<7}[/] "
+                f"[bold]{finding.rule}[/] {escape(finding.message)} [dim]({finding.name})[/]"
+            )
+            if finding.hint:
+                console.print(f"  {'':>7}  [dim]hint: {escape(finding.hint)}[/]")
+        console.print()
+    console.print(summary(result, strict=strict))
+
+
+def summary(result: LintResult, *, strict: bool) -> str:
+    files = len({finding.path for finding in result.findings})
+    checked = f"{result.files_checked} file{'s' if result.files_checked != 1 else ''} checked"
+    if not result.findings:
+        return f"✓ {checked}, no problems"
+    mark = "✗" if result.failed(strict=strict) else "!"
+    return (
+        f"{mark} {result.errors} error{'s' if result.errors != 1 else ''}, "
+        f"{result.warnings} warning{'s' if result.warnings != 1 else ''} "
+        f"in {files} file{'s' if files != 1 else ''} ({checked})"
+    )
+
+
+def render(result: LintResult, fmt: str, *, cwd: Path, root: Path, strict: bool) -> str:
+    """`result` in a machine format (one of FORMATS other than text)."""
+    renderers: dict[str, Callable[[], str]] = {
+        "json": lambda: _json(result, cwd),
+        "sarif": lambda: _sarif(result, root),
+        "github": lambda: _github(result, cwd),
+        "junit": lambda: _junit(result, cwd, strict=strict),
+    }
+    return renderers[fmt]()
+
+
+def _as_dict(finding: Finding, base: Path) -> dict[str, object]:
+    return {
+        "path": display_path(finding.path, base),
+        "line": finding.line,
+        "column": finding.column,
+        "rule": finding.rule,
+        "name": finding.name,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "hint": finding.hint,
+    }
+
+
+def _json(result: LintResult, cwd: Path) -> str:
+    document = {
+        "files_checked": result.files_checked,
+        "errors": result.errors,
+        "warnings": result.warnings,
+        "findings": [_as_dict(finding, cwd) for finding in result.findings],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def _sarif(result: LintResult, root: Path) -> str:
+    index = {rule.id: number for number, rule in enumerate(RULES)}
+    rules = [
+        {
+            "id": rule.id,
+            "name": rule.name,
+            "shortDescription": {"text": rule.summary},
+            "help": {"text": f"See docs/rules/{rule.id}.md in pmctl's documentation."},
+            "defaultConfiguration": {"level": _sarif_level(rule.severity)},
+        }
+        for rule in RULES
+    ]
+    results = [
+        {
+            "ruleId": finding.rule,
+            "ruleIndex": index[finding.rule],
+            "level": _sarif_level(finding.severity),
+            "message": {"text": f"{finding.message}. Hint: {finding.hint}"},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {
+                            "uri": _uri(finding.path, root),
+                            "uriBaseId": "%SRCROOT%",
+                        },
+                        "region": {"startLine": finding.line, "startColumn": finding.column},
+                    }
+                }
+            ],
+        }
+        for finding in result.findings
+    ]
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "pmctl",
+                        "version": __version__,
+                        "rules": rules,
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": root.absolute().as_uri() + "/"}},
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, ensure_ascii=False, indent=2)
+
+
+def _uri(path: Path, root: Path) -> str:
+    from urllib.parse import quote
+
+    relative = display_path(path, root)
+    return quote(relative) if not os.path.isabs(relative) else path.as_uri()
+
+
+def _sarif_level(severity: Severity) -> str:
+    return "error" if severity is Severity.ERROR else "warning"
+
+
+def _github(result: LintResult, cwd: Path) -> str:
+    lines = []
+    for finding in result.findings:
+        command = "error" if finding.severity is Severity.ERROR else "warning"
+        properties = ",".join(
+            (
+                f"file={_property(display_path(finding.path, cwd))}",
+                f"line={finding.line}",
+                f"col={finding.column}",
+                f"title={_property(f'{finding.rule} {finding.name}')}",
+            )
+        )
+        lines.append(
+            f"::{command} {properties}::{_data(f'{finding.message} (hint: {finding.hint})')}"
+        )
+    return "\n".join(lines)
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _junit(result: LintResult, cwd: Path, *, strict: bool) -> str:
+    from xml.etree import ElementTree as ET
+
+    by_path: dict[Path, list[Finding]] = {}
+    for finding in result.findings:
+        by_path.setdefault(finding.path, []).append(finding)
+    paths = list(result.paths) or list(by_path)
+    failures = 0
+    suite = ET.Element("testsuite", name="pmctl lint", tests=str(len(paths)))
+    for path in paths:
+        name = display_path(path, cwd)
+        case = ET.SubElement(suite, "testcase", classname="pmctl.lint", name=name, file=name)
+        findings = by_path.get(path, [])
+        failing = [f for f in findings if strict or f.severity is Severity.ERROR]
+        if failing:
+            failures += 1
+            failure = ET.SubElement(
+                case,
+                "failure",
+                type=failing[0].rule,
+                message=f"{len(failing)} problem(s); first: {failing[0].message}",
+            )
+            failure.text = "\n".join(_line(name, finding) for finding in failing)
+        passing = [f for f in findings if f not in failing]
+        if passing:
+            ET.SubElement(case, "system-out").text = "\n".join(
+                _line(name, finding) for finding in passing
+            )
+    suite.set("failures", str(failures))
+    suite.set("errors", "0")
+    root = ET.Element(
+        "testsuites", name="pmctl lint", tests=str(len(paths)), failures=str(failures)
+    )
+    root.append(suite)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
+
+
+def _line(name: str, finding: Finding) -> str:
+    return (
+        f"{name}:{finding.line}:{finding.column}: {finding.severity.value} {finding.rule} "
+        f"{finding.message} (hint: {finding.hint})"
+    )
