@@ -1,0 +1,74 @@
+"""`pmctl index`: write (and commit) the generated `INDEX.md`, or check that it is current."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pmctl.adapters.config_file import Project
+from pmctl.adapters.files import write_atomic
+from pmctl.domain import commits
+from pmctl.domain.index import INDEX_FILE, render_index
+from pmctl.services.corpus import Invalid, load_all
+
+
+@dataclass(frozen=True, slots=True)
+class IndexResult:
+    """`stale`: the file on disk differed from what it should be (before any write).
+
+    `written` and `commit` say what was done about it; with `check` nothing is.
+    """
+
+    path: Path
+    stale: bool
+    written: bool
+    commit: str | None
+    entries: int
+    invalid: tuple[Invalid, ...]
+
+
+def expected_index(project: Project) -> tuple[str, int, tuple[Invalid, ...]]:
+    """The text INDEX.md should have, how many postmortems it lists, and the invalid files."""
+    corpus = load_all(project.postmortem_dir)
+    entries = [
+        (path.relative_to(project.root).as_posix(), model) for path, model in corpus.postmortems
+    ]
+    return render_index(entries, project.settings.default_language), len(entries), corpus.invalid
+
+
+def update_index(project: Project, *, check: bool = False, commit: bool = True) -> IndexResult:
+    """Regenerate `INDEX.md` at the project root; commit only that file when it changed.
+
+    With `check`, only compare: nothing is written. An unchanged index writes nothing and
+    makes no commit, so running it twice is the same as once.
+    """
+    path = project.root / INDEX_FILE
+    text, count, invalid = expected_index(project)
+    data = text.encode("utf-8")
+    before = path.read_bytes() if path.exists() else None
+    stale = before != data
+    if check or not stale:
+        return IndexResult(path, stale, False, None, count, invalid)
+    if not commit:
+        write_atomic(path, data)
+        return IndexResult(path, stale, True, None, count, invalid)
+
+    from pmctl.adapters.git import Repository
+
+    repository = Repository.open(project.root)
+    repository.ensure_ready_to_commit()
+    tracked = repository.is_tracked(path)
+    try:
+        write_atomic(path, data)
+        sha = repository.commit([path], commits.index_updated())
+    except BaseException:
+        # Leave the work tree and the index as they were before the command.
+        if before is None:
+            repository.unstage_new([path])
+            path.unlink(missing_ok=True)
+        else:
+            write_atomic(path, before)
+            if tracked:
+                repository.restore_index([path])
+        raise
+    return IndexResult(path, stale, True, sha, count, invalid)

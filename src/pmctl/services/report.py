@@ -1,0 +1,35 @@
+"""`pmctl report`: open action items across every postmortem of the project."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from pmctl.adapters.config_file import Project
+from pmctl.domain import report as domain
+from pmctl.services.corpus import Invalid, load_all
+
+
+@dataclass(frozen=True, slots=True)
+class ReportResult:
+    """The report, plus the files left out because they are not valid postmortems."""
+
+    report: domain.Report
+    invalid: tuple[Invalid, ...]
+
+
+def build_report(
+    project: Project,
+    *,
+    today: dt.date,
+    filters: domain.Filters = domain.Filters(),
+    group_by: domain.GroupBy | None = None,
+) -> ReportResult:
+    """Read every postmortem (through the one reader) and build the report as of `today`."""
+    corpus = load_all(project.postmortem_dir)
+    entries = (
+        (path.relative_to(project.root).as_posix(), model) for path, model in corpus.postmortems
+    )
+    return ReportResult(
+        domain.build(entries, today=today, filters=filters, group_by=group_by), corpus.invalid
+    )

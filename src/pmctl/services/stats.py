@@ -1,0 +1,77 @@
+"""`pmctl stats`: the postmortem process in numbers, from the documents and `git log`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from pmctl.adapters.config_file import Project
+from pmctl.domain import commits
+from pmctl.domain.metrics import Stats, Transition, compute
+from pmctl.domain.report import incident_date
+from pmctl.services.corpus import Invalid, load_all
+
+_FIELD = "\x1f"
+_TRAILER = "\x1e"
+_RECORD = "\x1d"
+LOG_ARGS = (
+    # One `git log` over the whole history; only commits whose message has the trailer.
+    f"--grep=^{commits.TRAILER_TRANSITION}:",
+    f"--format=%H%x1f%cI%x1f%(trailers:key={commits.TRAILER_ID},"
+    f"key={commits.TRAILER_TRANSITION},separator=%x1e)%x1d",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StatsResult:
+    """The numbers, and the files left out because they are not valid postmortems."""
+
+    stats: Stats
+    invalid: tuple[Invalid, ...]
+
+
+def build_stats(project: Project, *, today: dt.date, since: dt.date | None = None) -> StatsResult:
+    """Stats over every postmortem whose incident is on or after `since` (all by default)."""
+    corpus = load_all(project.postmortem_dir)
+    models = corpus.models
+    if since is not None:
+        models = [model for model in models if incident_date(model) >= since]
+    stats = compute(models, read_transitions(project), settings=project.settings, today=today)
+    return StatsResult(stats, corpus.invalid)
+
+
+def read_transitions(project: Project) -> list[Transition]:
+    """Every status change recorded in the trailers of the current branch's history."""
+    from pmctl.adapters.git import Repository
+
+    repository = Repository.open(project.root)
+    if not repository.has_commits():
+        return []
+    return parse_log(repository.log(*LOG_ARGS))
+
+
+def parse_log(output: str) -> list[Transition]:
+    """Transitions from `git log` output in the `LOG_ARGS` format.
+
+    A commit is used when its trailers name one postmortem id and one `from->to` transition;
+    commits with anything else (a hand-written look-alike, several ids) are skipped.
+    """
+    transitions: list[Transition] = []
+    for record in output.split(_RECORD):
+        fields = record.strip().split(_FIELD)
+        if len(fields) != 3:
+            continue
+        _, date, trailers = fields
+        ids: list[str] = []
+        moves: list[str] = []
+        for trailer in trailers.split(_TRAILER):
+            key, _, value = trailer.partition(":")
+            target = ids if key.strip() == commits.TRAILER_ID else moves
+            target.append(value.strip())
+        if len(ids) != 1 or len(moves) != 1 or "->" not in moves[0]:
+            continue
+        source, _, destination = moves[0].partition("->")
+        transitions.append(
+            Transition(ids[0], source.strip(), destination.strip(), dt.datetime.fromisoformat(date))
+        )
+    return transitions
