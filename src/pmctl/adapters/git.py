@@ -124,7 +124,13 @@ class Repository:
         return bool(self._run("ls-files", "--", self._rel(path)).strip())
 
     def has_commits(self) -> bool:
-        return self._repo.head.is_valid()
+        # Asks the git binary, not GitPython's object database: after a Ctrl-C the latter's
+        # long-running `git cat-file` child is dead too, and HEAD would look unborn.
+        try:
+            self._run("rev-parse", "--verify", "--quiet", "HEAD")
+        except GitError:
+            return False
+        return True
 
     def current_branch(self) -> str | None:
         return None if self._repo.head.is_detached else self._repo.active_branch.name
