@@ -1,0 +1,241 @@
+"""`pmctl review`: the checklist in both languages, approvals, requests for changes, notices."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+
+import pytest
+
+from pmctl.adapters import documents
+from pmctl.adapters.config_file import Project
+from pmctl.domain.config import NotifySettings, WebhookSettings
+from pmctl.domain.model import Language, Status, Verdict
+from pmctl.errors import TransitionRefused, UsageError
+from pmctl.services import review, status
+from pmctl.services.new import NewPostmortem, create
+from pmctl.ui import review_output
+from tests.conftest import git, run_cli
+from tests.test_status import ID, TODAY, diff_lines, snapshot, write_postmortem
+
+
+@pytest.fixture
+def in_review(repo: Project) -> Path:
+    path = write_postmortem(repo)
+    status.move(repo, ID, Status.IN_REVIEW, today=TODAY)
+    return path
+
+
+def test_checklist_is_pre_answered_from_lint_and_the_front_matter(repo: Project) -> None:
+    write_postmortem(repo)
+    answers = {a.question.id: a for a in review.checklist(repo, ID, today=TODAY).answers}
+    assert {key: a.answer for key, a in answers.items()} == {
+        "key-data": None,
+        "impact": None,
+        "root-cause": None,
+        "action-plan": None,
+        "shared": False,
+        "owner": True,
+        "root-cause-vs-trigger": None,
+        "lessons": True,
+        "action-items": True,
+        "blameless": None,
+    }
+    assert answers["shared"].reasons == ("shared_with is empty",)
+
+
+def test_checklist_names_the_findings_behind_a_no(repo: Project) -> None:
+    request = NewPostmortem(
+        title="Checkout latency", severity="SEV2", owner="alice", language=Language.EN
+    )
+    created = create(repo, request, now=dt.datetime(2026, 11, 23, tzinfo=dt.UTC), commit=True)
+    checklist = review.checklist(repo, created.id, today=TODAY)
+    answers = {a.question.id: a for a in checklist.answers}
+    assert answers["lessons"].answer is False
+    assert sorted(f.rule for f in answers["lessons"].findings) == ["PM102", "PM102", "PM102"]
+    text = review_output.render_terminal(checklist, cwd=repo.root)
+    assert "[ ] Was the outcome shared with the relevant stakeholders?  (no)" in text
+    assert "[x] Is one accountable owner named?  (yes)" in text
+    assert "PM102 section 'What went well' is not filled in" in text
+
+
+def test_markdown_checklist_follows_the_documents_language(repo: Project) -> None:
+    write_postmortem(repo)
+    markdown = review_output.render_markdown(review.checklist(repo, ID, today=TODAY), cwd=repo.root)
+    assert markdown.startswith("## レビューチェックリスト: 2026-11-20-sonnet-search: ")
+    assert "### SRE本の観点" in markdown
+    assert "- [ ] 結果は関係するステークホルダーたちと共有されたか? _(いいえ)_" in markdown
+    assert "  - `shared_with is empty`" in markdown
+    assert "- [x] 担当者は明確か? _(はい)_" in markdown
+    assert "- [ ] 根本原因は十分に深く分析されているか? _(レビュアーが判断)_" in markdown
+
+
+def test_approval_adds_only_the_review_lines_in_one_commit(repo: Project, in_review: Path) -> None:
+    recorded = review.record(repo, ID, Verdict.APPROVED, today=TODAY)
+    assert recorded.reviewer == "Test Author"  # git's user.name
+    assert diff_lines(repo.root, "HEAD~1", "HEAD") == [
+        "-reviews: []",
+        "+reviews:",
+        "+  - reviewer: Test Author",
+        "+    date: 2026-11-23",
+        "+    verdict: approved",
+        "+    checklist:",
+        "+      key-data: true",
+        "+      impact: true",
+        "+      root-cause: true",
+        "+      action-plan: true",
+        "+      shared: false",
+        "+      owner: true",
+        "+      root-cause-vs-trigger: true",
+        "+      lessons: true",
+        "+      action-items: true",
+        "+      blameless: true",
+    ]
+    trailers = git(repo.root, "log", "-1", "--format=%(trailers:only,unfold)").split("\n")
+    assert f"Pmctl-Id: {ID}" in trailers
+    assert "Pmctl-Review: approved" in trailers
+    assert not [line for line in trailers if line.startswith("Pmctl-Transition")]
+    raw = in_review.read_bytes()
+    assert raw.count(b"\n") == raw.count(b"\r\n")
+    assert review.checklist(repo, ID, today=TODAY).approvers == ("Test Author",)
+
+
+def test_an_author_cannot_approve_and_nothing_is_written(repo: Project, in_review: Path) -> None:
+    before = snapshot(repo.root), in_review.read_bytes()
+    for author in ("山田", "SUZUKI"):
+        with pytest.raises(TransitionRefused, match="cannot approve"):
+            review.record(repo, ID, Verdict.APPROVED, today=TODAY, reviewer=author)
+    assert (snapshot(repo.root), in_review.read_bytes()) == before
+
+
+def test_only_a_postmortem_in_review_is_reviewed(repo: Project) -> None:
+    write_postmortem(repo)
+    with pytest.raises(TransitionRefused, match="only a postmortem in review"):
+        review.record(repo, ID, Verdict.APPROVED, today=TODAY, reviewer="carol")
+
+
+def test_request_changes_needs_a_note_and_moves_back_to_draft(
+    repo: Project, in_review: Path
+) -> None:
+    review.record(repo, ID, Verdict.APPROVED, today=TODAY, reviewer="carol")
+    with pytest.raises(UsageError, match="needs a note"):
+        review.record(repo, ID, Verdict.CHANGES_REQUESTED, today=TODAY, reviewer="dave")
+    recorded = review.record(
+        repo,
+        ID,
+        Verdict.CHANGES_REQUESTED,
+        today=TODAY,
+        reviewer="dave",
+        note="タイムラインが不完全",
+    )
+    assert (recorded.source, recorded.target) == (Status.IN_REVIEW, Status.DRAFT)
+    assert diff_lines(repo.root, "HEAD~1", "HEAD") == [
+        "-status: in-review  # 下書き",
+        "+status: draft  # 下書き",
+        "+  - reviewer: dave",
+        "+    date: 2026-11-23",
+        "+    verdict: changes-requested",
+        "+    notes: タイムラインが不完全",
+    ]
+    trailers = git(repo.root, "log", "-1", "--format=%(trailers:only,unfold)").split("\n")
+    assert "Pmctl-Review: changes-requested" in trailers
+    assert "Pmctl-Transition: in-review->draft" in trailers
+    assert "Pmctl-Reason: タイムラインが不完全" in trailers
+    postmortem = documents.load(in_review)[1]
+    assert postmortem.status is Status.DRAFT
+    # The document will change, so carol's earlier approval no longer counts.
+    assert review.checklist(repo, ID, today=TODAY).approvers == ()
+
+
+class _Hook(HTTPServer):
+    def __init__(self, status_code: int) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.status_code = status_code
+        self.bodies: list[dict[str, object]] = []
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Hook
+
+    def do_POST(self) -> None:
+        length = int(self.headers["Content-Length"])
+        self.server.bodies.append(json.loads(self.rfile.read(length)))
+        self.send_response(self.server.status_code)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Keep the test output quiet."""
+
+
+def _serve(status_code: int) -> Iterator[_Hook]:
+    server = _Hook(status_code)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def chat() -> Iterator[_Hook]:
+    yield from _serve(200)
+
+
+@pytest.fixture
+def broken_chat() -> Iterator[_Hook]:
+    yield from _serve(500)
+
+
+def _with_webhook(project: Project, server: _Hook, monkeypatch: pytest.MonkeyPatch) -> Project:
+    monkeypatch.setenv("PMCTL_TEST_HOOK", f"http://127.0.0.1:{server.server_address[1]}/hook")
+    notify = NotifySettings(webhook=WebhookSettings(url_env="PMCTL_TEST_HOOK"))
+    return dataclasses.replace(
+        project, settings=project.settings.model_copy(update={"notify": notify})
+    )
+
+
+def test_transitions_and_reviews_notify_the_chat(
+    repo: Project, chat: _Hook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _with_webhook(repo, chat, monkeypatch)
+    write_postmortem(project)
+    moved = status.move(project, ID, Status.IN_REVIEW, today=TODAY)
+    assert moved.warnings == ()
+    review.record(project, ID, Verdict.APPROVED, today=TODAY, reviewer="carol")
+    texts = [str(body["text"]) for body in chat.bodies]
+    assert len(texts) == 2
+    # The document is in Japanese, so are its notices.
+    assert "Test Author さんが *下書き* から *レビュー中* に変更しました" in texts[0]
+    assert "carol" in texts[1]
+    assert ID in texts[1]
+
+
+def test_a_failed_notification_warns_and_keeps_the_commit(
+    repo: Project, broken_chat: _Hook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _with_webhook(repo, broken_chat, monkeypatch)
+    write_postmortem(project)
+    moved = status.move(project, ID, Status.IN_REVIEW, today=TODAY)
+    assert len(moved.warnings) == 1
+    assert moved.warnings[0].startswith("webhook notification not sent")
+    assert moved.commit == git(repo.root, "rev-parse", "HEAD").strip()
+    assert git(repo.root, "status", "--porcelain") == ""
+
+
+def test_cli_wiring(repo: Project, in_review: Path) -> None:
+    markdown = run_cli(repo.root, "review", ID, "--format", "markdown")
+    assert markdown.returncode == 0, markdown.stderr
+    assert "## レビューチェックリスト" in markdown.stdout
+    approved = run_cli(repo.root, "review", ID, "--approve", "--reviewer", "carol")
+    assert approved.returncode == 0, approved.stderr
+    assert "approved by carol (committed" in approved.stdout
+    both = run_cli(repo.root, "review", ID, "--approve", "--request-changes")
+    assert both.returncode == 2
+    author = run_cli(repo.root, "review", ID, "--approve", "--reviewer", "山田")
+    assert author.returncode == 5
+    assert "cannot approve" in author.stderr
