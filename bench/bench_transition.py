@@ -1,0 +1,131 @@
+"""Wall time of a status transition (`pmctl status ID TO`, a commit) in a repository of
+10,000 postmortems (median of several runs).
+
+Budget (DESIGN §8, on the 2-core reference machine): <= 300 ms. The postmortems come from
+`bench/gen_corpus.py`; one of them is replaced by a draft that passes lint, and the runs
+alternate draft -> in-review (lint guard, commit) and in-review -> draft (reason, commit).
+
+    .venv/bin/python bench/bench_transition.py [--count 10000] [--runs 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gen_corpus import generate
+
+PM_ID = "2026-11-20-bench-transition"
+DOCUMENT = """\
+---
+schema: 1
+id: {id}
+title: Bench transition
+status: draft  # moved back and forth by the benchmark
+severity: SEV2
+language: en
+owner: alice
+authors: [alice]
+created: 2026-11-21
+timestamps:
+  started: 2026-11-20T14:51:00+00:00
+  detected: 2026-11-20T14:53:00+00:00
+  mitigated: 2026-11-20T15:23:00+00:00
+  resolved: 2026-11-20T16:00:00+00:00
+impact:
+  user_visible_minutes: 66
+criteria: [user-visible-downtime]
+action_items: []
+reviews: []
+shared_with: []
+---
+
+# Bench transition
+
+{sections}
+## Action Items
+
+<!-- pmctl:action-items:start -->
+_No action items yet: add them with `pmctl action add`._
+<!-- pmctl:action-items:end -->
+"""
+HEADINGS = (
+    "## Summary",
+    "## Impact",
+    "## Root Causes",
+    "## Trigger",
+    "## Resolution",
+    "## Detection",
+    "## Response analysis",
+    "## Lessons Learned",
+    "### What went well",
+    "### What went wrong",
+    "### Where we got lucky",
+    "## Timeline",
+)
+
+
+def pmctl() -> str:
+    found = shutil.which(
+        "pmctl", path=str(Path(__file__).resolve().parent.parent / ".venv" / "bin")
+    )
+    return found or "pmctl"
+
+
+def run(command: list[str], cwd: Path, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=10)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as temp:
+        root = Path(temp)
+        config = root / "gitconfig"
+        config.write_text("[user]\n\tname = Bench\n\temail = bench@example.com\n", encoding="utf-8")
+        env = {**os.environ, "GIT_CONFIG_GLOBAL": str(config), "GIT_CONFIG_NOSYSTEM": "1"}
+        repo = root / "repo"
+        repo.mkdir()
+        subprocess.run([pmctl(), "init"], cwd=repo, env=env, check=True, capture_output=True)
+        generate(repo / "postmortems", args.count - 1)
+        sections = "".join(f"{heading}\n\nText of the section.\n\n" for heading in HEADINGS)
+        path = repo / "postmortems" / "2026" / f"{PM_ID}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(DOCUMENT.format(id=PM_ID, sections=sections), encoding="utf-8")
+        for command in (["add", "-A"], ["commit", "--quiet", "-m", "corpus"]):
+            subprocess.run(["git", *command], cwd=repo, env=env, check=True)
+        files = len(subprocess.check_output(["git", "ls-files"], cwd=repo, env=env).splitlines())
+
+        forward = [pmctl(), "status", PM_ID, "in-review"]
+        back = [pmctl(), "status", PM_ID, "draft", "--reason", "bench"]
+        run(forward, repo, env)  # warm the bytecode and file caches
+        run(back, repo, env)
+        times = []
+        for _ in range(args.runs):
+            times.append(run(forward, repo, env))
+            times.append(run(back, repo, env))
+    print(f"repository of {files} files; {len(times)} transitions, each one commit")
+    print(f"{'command':<24}{'median ms':>10}{'min ms':>9}{'max ms':>9}  budget")
+    print(
+        f"{'pmctl status ID TO':<24}{statistics.median(times) * 1000:>10.0f}"
+        f"{min(times) * 1000:>9.0f}{max(times) * 1000:>9.0f}  300 ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
