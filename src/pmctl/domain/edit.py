@@ -31,7 +31,7 @@ _INDENT = 2
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
 _HINT = "edit the file by hand, or write this part of the front matter in block style"
 
-Path = tuple[str | int, ...]
+KeyPath = tuple[str | int, ...]
 
 
 def format_scalar(value: object) -> str:
@@ -57,7 +57,7 @@ def format_scalar(value: object) -> str:
     return '"' + "".join(_escape(char) for char in text) + '"'
 
 
-def set_value(text: str, path: Path, value: object) -> str:
+def set_value(text: str, path: KeyPath, value: object) -> str:
     """Set the scalar at `path` (e.g. `("status",)`, `("action_items", 2, "status")`).
 
     An existing value is replaced in place, keeping the spacing and any trailing comment
@@ -183,7 +183,7 @@ def _front_matter(text: str) -> tuple[list[str], Region]:
     raise DocumentError("the front matter is not closed", hint="add a `---` line after it")
 
 
-def _locate(lines: list[str], region: Region, path: Path) -> Region:
+def _locate(lines: list[str], region: Region, path: KeyPath) -> Region:
     """The region holding the children of the mapping or sequence at `path`."""
     for part in path:
         if isinstance(part, int):
