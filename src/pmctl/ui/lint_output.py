@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable
 from itertools import groupby
 from pathlib import Path
@@ -34,7 +35,32 @@ def display_path(path: Path, base: Path) -> str:
 
 
 def print_text(result: LintResult, *, cwd: Path, strict: bool) -> None:
-    """Findings grouped by file, a hint under each, and a summary line (rich, on stdout)."""
+    """Findings grouped by file, a hint under each, and a summary line, on stdout.
+
+    Coloured with rich on a terminal; plain text (and rich not even imported) when the
+    output goes to a pipe or a CI log, where thousands of findings would otherwise cost
+    more to style than to find.
+    """
+    if sys.stdout.isatty() or os.environ.get("FORCE_COLOR"):
+        _print_rich(result, cwd=cwd, strict=strict)
+        return
+    out: list[str] = []
+    for path, group in groupby(result.findings, key=lambda finding: finding.path):
+        out.append(display_path(path, cwd))
+        for finding in group:
+            position = f"{finding.line}:{finding.column}"
+            out.append(
+                f"  {position:>7}  {finding.severity.value:<7} {finding.rule} "
+                f"{finding.message} ({finding.name})"
+            )
+            if finding.hint:
+                out.append(f"  {'':>7}  hint: {finding.hint}")
+        out.append("")
+    out.append(summary(result, strict=strict))
+    sys.stdout.write("\n".join(out) + "\n")
+
+
+def _print_rich(result: LintResult, *, cwd: Path, strict: bool) -> None:
     from rich.markup import escape
 
     from pmctl.ui.console import stdout

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pmctl.domain.lint.context import Context, Hit
+from pmctl.domain.lint.context import RANK, Context, Hit
 from pmctl.domain.model import ActionItem, Priority, Status
 
 _VAGUE_START = (
@@ -41,11 +41,10 @@ def check(ctx: Context) -> list[Hit]:
     if ctx.postmortem is None:
         return []
     hits: list[Hit] = []
-    from_review = ctx.status.rank >= Status.IN_REVIEW.rank
+    from_review = ctx.rank >= RANK[Status.IN_REVIEW]
     vague = _vague(tuple(ctx.settings.lint.vague_extra))
     seen: dict[str, int] = {}
     for index, item in enumerate(ctx.postmortem.action_items):
-        line = ctx.line_of("action_items", index)
         if item.id in seen:
             hits.append(
                 Hit(
@@ -57,7 +56,7 @@ def check(ctx: Context) -> list[Hit]:
             )
         seen.setdefault(item.id, index)
         if from_review:
-            hits.extend(_incomplete(ctx, index, item, line))
+            hits.extend(_incomplete(ctx, index, item))
         match = vague.search(item.title)
         if match:
             hits.append(
@@ -70,11 +69,11 @@ def check(ctx: Context) -> list[Hit]:
                 )
             )
         if item.status.is_open:
-            hits.extend(_follow_up(ctx, index, item, line))
+            hits.extend(_follow_up(ctx, index, item))
     return hits
 
 
-def _incomplete(ctx: Context, index: int, item: ActionItem, line: int) -> list[Hit]:
+def _incomplete(ctx: Context, index: int, item: ActionItem) -> list[Hit]:
     hits = []
     for rule, key, hint in (
         ("PM201", "owner", "name the one person accountable: `owner: alice`"),
@@ -85,7 +84,9 @@ def _incomplete(ctx: Context, index: int, item: ActionItem, line: int) -> list[H
             hits.append(
                 Hit(
                     rule,
-                    ctx.line_of("action_items", index, key) if key in _keys(ctx, index) else line,
+                    ctx.line_of(
+                        "action_items", index, *((key,) if key in _keys(ctx, index) else ())
+                    ),
                     f"{item.id} has no {key} (required from in-review on)",
                     hint,
                 )
@@ -100,13 +101,13 @@ def _keys(ctx: Context, index: int) -> set[str]:
     return set()
 
 
-def _follow_up(ctx: Context, index: int, item: ActionItem, line: int) -> list[Hit]:
+def _follow_up(ctx: Context, index: int, item: ActionItem) -> list[Hit]:
     hits = []
     if item.priority in _HIGH and not item.tracker and item.due is None:
         hits.append(
             Hit(
                 "PM205",
-                line,
+                ctx.line_of("action_items", index),
                 f"{item.id} is {item.priority} but has neither a tracker nor a due date",
                 "set `tracker:` to the issue that follows it up, or a `due:` date",
             )

@@ -1,13 +1,15 @@
 """PM401-PM403: blameless language, in English and Japanese, with a configurable lexicon.
 
-One combined regular expression per lexicon scans the prose of the body (code and comments
-blanked), so the cost is one pass per document. English terms match whole words, case
-insensitively; Japanese terms match anywhere (Japanese has no word boundaries).
+The prose of the body (code and comments blanked) is searched for each term of the lexicon.
+English terms match whole words, case insensitively; Japanese terms match anywhere
+(Japanese has no word boundaries). `[lint] blameless_extra` adds words to flag as blaming,
+`blameless_allow` removes built-in ones.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from pmctl.domain.lint.context import Context, Hit
@@ -61,77 +63,79 @@ _NOT_BLAME = {"ミス": "(?!マッチ|ター|ト|ティ|リード)"}
 _CAUSE_SECTIONS = ("root-causes", "trigger")
 
 
-def _term(word: str) -> str:
+def _term(word: str) -> re.Pattern[str]:
     escaped = re.escape(word) + _NOT_BLAME.get(word, "")
-    return rf"\b{escaped}\b" if word.isascii() else escaped
+    return re.compile(rf"\b{escaped}\b" if word.isascii() else escaped, re.IGNORECASE)
 
 
 @lru_cache(maxsize=8)
-def _lexicon(extra: tuple[str, ...], allow: tuple[str, ...]) -> re.Pattern[str]:
+def _lexicon(extra: tuple[str, ...], allow: tuple[str, ...]) -> tuple[_Term, ...]:
+    """Every term to look for: human-error phrases first, then longest first, so that
+    "人為的ミス" is reported once and not again as "ミス"."""
     allowed = {word.casefold() for word in allow}
+    terms = [
+        _Term(word.lower(), kind, _term(word))
+        for kind, words in (
+            ("human", HUMAN_ERROR),
+            ("counterfactual", COUNTERFACTUAL),
+            ("blame", (*BLAME, *extra)),
+        )
+        for word in words
+        if word.casefold() not in allowed
+    ]
+    return tuple(sorted(terms, key=lambda term: (term.kind != "human", -len(term.needle))))
 
-    def group(name: str, words: tuple[str, ...]) -> str:
-        # Longest first, so "人為的ミス" wins over "ミス" at the same position.
-        kept = sorted((w for w in words if w.casefold() not in allowed), key=len, reverse=True)
-        return f"(?P<{name}>{'|'.join(_term(w) for w in kept) or '(?!)'})"
 
-    return re.compile(
-        "|".join(
-            (
-                group("human", HUMAN_ERROR),
-                group("counterfactual", COUNTERFACTUAL),
-                group("blame", (*BLAME, *extra)),
-            )
-        ),
-        re.IGNORECASE,
-    )
+@dataclass(frozen=True, slots=True)
+class _Term:
+    needle: str
+    kind: str
+    pattern: re.Pattern[str]
+
+
+_HINTS = {
+    "PM401": "describe what happened and why it made sense at the time",
+    "PM402": "describe actions and the conditions that shaped them, not character",
+    "PM403": "ask why the error was possible and what made it likely; "
+    "the cause is in the system (tooling, process, defaults)",
+}
 
 
 def check(ctx: Context) -> list[Hit]:
-    pattern = _lexicon(
-        tuple(ctx.settings.lint.blameless_extra), tuple(ctx.settings.lint.blameless_allow)
-    )
+    lint = ctx.settings.lint
     body = ctx.body
-    prose = "\n".join(body.prose)
-    if not pattern.search(prose):
+    text = "\n".join(body.prose)
+    lowered = text.lower()
+    # A substring test per term is a fast C-level scan; the regexes only run for terms that
+    # occur at all, which in a blameless document is none.
+    present = [
+        term
+        for term in _lexicon(tuple(lint.blameless_extra), tuple(lint.blameless_allow))
+        if term.needle in lowered
+    ]
+    if not present:
         return []
-    causes = [found for key in _CAUSE_SECTIONS if (found := body.section(key)) is not None]
+    found: list[tuple[int, int, str]] = []
+    for term in present:
+        for match in term.pattern.finditer(text):
+            start, end = match.span()
+            if any(start < other_end and other_start < end for other_start, other_end, _ in found):
+                continue
+            found.append((start, end, term.kind))
+    causes = [section for key in _CAUSE_SECTIONS if (section := body.section(key)) is not None]
     hits = []
-    for index, line in enumerate(body.prose):
-        for match in pattern.finditer(line):
-            word = match[0]
-            column = match.start() + 1
-            file_line = body.file_line(index)
-            if match["human"]:
-                if any(start <= index < end for _h, start, end in causes):
-                    hits.append(
-                        Hit(
-                            "PM403",
-                            file_line,
-                            f"'{word}' named as a root cause",
-                            "ask why the error was possible and what made it likely; "
-                            "the cause is in the system (tooling, process, defaults)",
-                            column,
-                        )
-                    )
-            elif match["counterfactual"]:
-                hits.append(
-                    Hit(
-                        "PM401",
-                        file_line,
-                        f"counterfactual '{word}': hindsight about what did not happen",
-                        "describe what happened and why it made sense at the time",
-                        column,
-                    )
-                )
-            else:
-                hits.append(
-                    Hit(
-                        "PM402",
-                        file_line,
-                        f"'{word}' blames a person",
-                        "describe actions and the conditions that shaped them, not character",
-                        column,
-                    )
-                )
+    for start, end, kind in sorted(found):
+        index = text.count("\n", 0, start)
+        column = start - (text.rfind("\n", 0, start) + 1) + 1
+        word = text[start:end]
+        if kind == "human":
+            if not any(first <= index < last for _heading, first, last in causes):
+                continue
+            rule, message = "PM403", f"'{word}' named as a root cause"
+        elif kind == "counterfactual":
+            rule = "PM401"
+            message = f"counterfactual '{word}': hindsight about what did not happen"
+        else:
+            rule, message = "PM402", f"'{word}' blames a person"
+        hits.append(Hit(rule, body.file_line(index), message, _HINTS[rule], column))
     return hits

@@ -10,11 +10,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from pmctl.domain.model import Status
+
 if TYPE_CHECKING:
     from pmctl.domain.config import Settings
     from pmctl.domain.document import ParsedDocument
     from pmctl.domain.lint.body import Body
-    from pmctl.domain.model import Postmortem, Status
+    from pmctl.domain.model import Postmortem
+
+RANK: dict[Status, int] = {status: rank for rank, status in enumerate(Status)}
+"""Position of each status in the lifecycle (a dict: rules compare ranks very often)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +46,10 @@ class Context:
     body: Body
     as_status: bool
     """True when `status` is a hypothetical one (a transition guard asking in advance)."""
+
+    @property
+    def rank(self) -> int:
+        return RANK[self.status]
 
     def line_of(self, *location: str | int) -> int:
         """File line of the front-matter key at `location`, or of its nearest ancestor."""

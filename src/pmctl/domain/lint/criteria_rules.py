@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pmctl.domain.lint.context import Context, Hit
+from pmctl.domain.lint.context import RANK, Context, Hit
 from pmctl.domain.model import Status
 
 IMPACT_CRITERIA: dict[str, str] = {"data_loss": "data-loss", "billing": "billing"}
@@ -48,7 +48,7 @@ def check(ctx: Context) -> list[Hit]:
                     f"set impact.{field} to true, or remove `{criterion}` from `criteria:`",
                 )
             )
-    if not met and ctx.status.rank >= Status.IN_REVIEW.rank:
+    if not met and ctx.rank >= RANK[Status.IN_REVIEW]:
         hits.append(
             Hit(
                 "PM603",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pmctl.domain.lint.context import Context, Hit
+from pmctl.domain.lint.context import RANK, Context, Hit
 from pmctl.domain.model import Postmortem, Status, Verdict
 
 
@@ -48,7 +48,7 @@ def check(ctx: Context) -> list[Hit]:
     deadline = ctx.settings.deadline_days(postmortem.severity)
     # A guard asking "as though in-review" is the way out of an overdue draft: not a reason
     # to refuse it.
-    if deadline is not None and status.rank < Status.REVIEWED.rank and not ctx.as_status:
+    if deadline is not None and ctx.rank < RANK[Status.REVIEWED] and not ctx.as_status:
         due = review_deadline(postmortem, deadline)
         if ctx.today > due:
             count, business = deadline
@@ -62,7 +62,7 @@ def check(ctx: Context) -> list[Hit]:
                     "finish the draft, `pmctl status <id> in-review`, and hold the review",
                 )
             )
-    if status.rank >= Status.REVIEWED.rank:
+    if ctx.rank >= RANK[Status.REVIEWED]:
         needed = ctx.settings.required_approvals
         approved = approvals(postmortem)
         if len(approved) < needed:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pmctl.domain.action_table import render_table
-from pmctl.domain.lint.context import Context, Hit
+from pmctl.domain.lint.context import RANK, Context, Hit
 from pmctl.domain.model import Language
 from pmctl.domain.sections import ACTION_TABLE_END, ACTION_TABLE_START, GUIDE_OPEN, SECTIONS
 
@@ -14,11 +14,11 @@ _GUIDE = re.compile(re.escape(GUIDE_OPEN) + r".*?-->", re.DOTALL)
 
 def check(ctx: Context) -> list[Hit]:
     hits: list[Hit] = []
-    rank = ctx.status.rank
+    rank = ctx.rank
     language = ctx.postmortem.language if ctx.postmortem else Language.EN
     body = ctx.body
     for section in SECTIONS:
-        required = section.required_from is not None and section.required_from.rank <= rank
+        required = section.required_from is not None and RANK[section.required_from] <= rank
         found = body.section(section.key)
         if found is None:
             if required:
@@ -34,12 +34,12 @@ def check(ctx: Context) -> list[Hit]:
             continue
         heading, start, end = found
         content = body.text(start, end)
-        filled = _GUIDE.sub("", content).strip()
+        filled = _GUIDE.sub("", content).strip() if GUIDE_OPEN in content else content.strip()
         if not filled and required:
             hits.append(
                 Hit(
                     "PM102",
-                    body.file_line(heading.index),
+                    body.file_line(heading.row),
                     f"section '{heading.text}' is not filled in",
                     "replace the `<!-- pmctl:guide ... -->` comment with the section's text",
                 )
@@ -65,7 +65,7 @@ def _insertion_line(ctx: Context, key: str) -> int:
     for later in keys[keys.index(key) + 1 :]:
         found = ctx.body.section(later)
         if found is not None:
-            return ctx.body.file_line(found[0].index)
+            return ctx.body.file_line(found[0].row)
     return ctx.body.file_line(len(ctx.body.lines) - 1) if ctx.body.lines else ctx.body.first_line
 
 
@@ -73,7 +73,9 @@ def _table_drift(ctx: Context, language: Language) -> list[Hit]:
     assert ctx.postmortem is not None
     items = ctx.postmortem.action_items
     lines = ctx.body.lines
-    start = next((i for i, line in enumerate(lines) if line.strip() == ACTION_TABLE_START), None)
+    source = ctx.body.source
+    found = source.find(ACTION_TABLE_START)
+    start = source.count("\n", 0, found) if found >= 0 else None
     hint = (
         "the table is generated from `action_items:` in the front matter; "
         "change the items there (or with `pmctl action`) and regenerate the table"
