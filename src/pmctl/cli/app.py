@@ -32,6 +32,9 @@ COMMAND_MODULES = (
     "pmctl.cli.template_cmd",
     "pmctl.cli.status_cmd",
     "pmctl.cli.review_cmd",
+    "pmctl.cli.report_cmd",
+    "pmctl.cli.stats_cmd",
+    "pmctl.cli.index_cmd",
 )
 """Each module registers its commands on `app` when imported."""
 

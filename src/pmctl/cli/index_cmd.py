@@ -1,0 +1,49 @@
+"""`pmctl index`."""
+
+from __future__ import annotations
+
+import typer
+
+from pmctl.cli.app import app
+
+
+@app.command("index")
+def index_command(
+    check: bool = typer.Option(
+        False, "--check", help="Write nothing; exit 1 if INDEX.md is not up to date (for CI)."
+    ),
+    no_commit: bool = typer.Option(False, "--no-commit", help="Write the file, do not commit it."),
+) -> None:
+    """Regenerate INDEX.md, the catalogue of every postmortem, and commit it if it changed.
+
+    The file depends only on the postmortems, so running it twice changes nothing. Examples:
+
+        pmctl index
+
+        pmctl index --check
+    """
+    from pathlib import Path
+
+    from pmctl.adapters.config_file import load_project
+    from pmctl.errors import ExitCode
+    from pmctl.services.index import update_index
+    from pmctl.ui import console
+
+    result = update_index(load_project(Path.cwd()), check=check, commit=not no_commit)
+    for invalid in result.invalid:
+        console.warn(f"{invalid.location}: not listed, not a valid postmortem: {invalid.message}")
+    name = result.path.name
+    if check:
+        if result.stale:
+            console.warn(f"{name} is out of date")
+            console.note("run `pmctl index` and commit the result")
+            raise typer.Exit(int(ExitCode.LINT_FAILED))
+        console.success(f"{name} is up to date ({result.entries} postmortems)")
+    elif not result.stale:
+        console.success(f"{name} already up to date ({result.entries} postmortems)")
+    elif result.commit:
+        console.success(f"wrote {name} ({result.entries} postmortems)")
+        console.note(f"committed {result.commit[:10]}: docs(index): regenerate INDEX.md")
+    else:
+        console.success(f"wrote {name} ({result.entries} postmortems)")
+        console.note("not committed (--no-commit)")

@@ -1,0 +1,55 @@
+"""`pmctl stats`."""
+
+from __future__ import annotations
+
+import typer
+
+from pmctl.cli.app import app
+
+
+@app.command("stats")
+def stats_command(
+    since: str | None = typer.Option(
+        None, "--since", metavar="DATE", help="Only postmortems of incidents on or after DATE."
+    ),
+    output_format: str = typer.Option(
+        "table", "--format", "-f", help="table (terminal), markdown or json."
+    ),
+    today: str | None = typer.Option(
+        None, "--today", metavar="DATE", help="Compute ages and deadlines as of DATE."
+    ),
+) -> None:
+    """Numbers for reviewing the postmortem process: volumes, TTD/TTM/TTR, review times.
+
+    Lifecycle times come from the transition commits in `git log`. Examples:
+
+        pmctl stats
+
+        pmctl stats --since 2026-01-01 --format markdown > q4-review.md
+    """
+    import datetime as dt
+    from pathlib import Path
+
+    from pmctl.adapters.config_file import load_project
+    from pmctl.cli.report_cmd import parse_date
+    from pmctl.errors import UsageError
+    from pmctl.services.stats import build_stats
+    from pmctl.ui import console, stats_output
+
+    if output_format not in ("table", "markdown", "json"):
+        raise UsageError(
+            f"--format: unknown format {output_format!r}", hint="use table, markdown or json"
+        )
+    result = build_stats(
+        load_project(Path.cwd()),
+        today=parse_date(today, flag="--today") if today else dt.date.today(),
+        since=parse_date(since, flag="--since") if since else None,
+    )
+    for invalid in result.invalid:
+        console.warn(f"{invalid.location}: skipped, not a valid postmortem: {invalid.message}")
+    if output_format == "table":
+        stats_output.print_tables(result.stats)
+    elif output_format == "markdown":
+        typer.echo(stats_output.to_markdown(result.stats), nl=False)
+    else:
+        typer.echo(stats_output.to_json(result.stats), nl=False)

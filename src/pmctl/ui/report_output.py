@@ -1,0 +1,207 @@
+"""Output formats of `pmctl report`: a rich table, Markdown, CSV and JSON.
+
+The JSON shape is documented in docs/report.md and versioned by its `"version"` field:
+fields may be added within a version, never renamed or removed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from pmctl.domain.report import Report, Row
+
+JSON_VERSION = 1
+
+_COLUMNS = ("Priority", "Due", "Action", "Type", "Owner", "Status", "Postmortem", "Title")
+"""Terminal and Markdown columns; the title last, so a long one never pushes the others."""
+CSV_COLUMNS = (
+    "postmortem_id",
+    "action_id",
+    "title",
+    "type",
+    "owner",
+    "priority",
+    "status",
+    "due",
+    "overdue",
+    "tracker",
+    "severity",
+    "services",
+    "postmortem_title",
+    "path",
+)
+
+
+def _cells(row: Row) -> tuple[str, ...]:
+    item = row.item
+    return (
+        item.priority.value if item.priority else "",
+        item.due.isoformat() if item.due else "",
+        item.id,
+        item.type.value if item.type else "",
+        item.owner or "",
+        item.status.value,
+        row.postmortem_id,
+        item.title,
+    )
+
+
+def _sections(report: Report) -> Iterable[tuple[str | None, tuple[Row, ...], int]]:
+    if report.group_by is None:
+        yield None, report.rows, report.totals.overdue
+        return
+    for group in report.groups:
+        yield group.key, group.rows, group.overdue
+
+
+def _heading(report: Report, key: str, rows: tuple[Row, ...], overdue: int) -> str:
+    by = report.group_by.value if report.group_by else ""
+    return f"{by}: {key} ({len(rows)}, {overdue} overdue)"
+
+
+def totals_line(report: Report) -> str:
+    totals = report.totals
+    priorities = ", ".join(f"{key} {count}" for key, count in totals.by_priority.items())
+    text = (
+        f"{totals.items} action item{'s' if totals.items != 1 else ''} "
+        f"in {totals.postmortems} postmortem{'s' if totals.postmortems != 1 else ''}, "
+        f"{totals.overdue} overdue"
+    )
+    return f"{text} ({priorities})" if priorities else text
+
+
+def print_table(report: Report) -> None:
+    """The report as aligned columns on stdout (a heading per group), overdue dates in red.
+
+    Not a rich `Table`: measuring and wrapping every cell takes seconds for the thousands of
+    rows a big repository has. Columns are padded by display width (CJK counts double) and
+    the title comes last, where a long one simply runs on.
+    """
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    from pmctl.ui.console import stdout
+
+    output = Text()
+    for key, rows, overdue in _sections(report):
+        if key is not None:
+            output.append(_heading(report, key, rows, overdue) + "\n", style="bold")
+        table = [_COLUMNS, *(_table_cells(row) for row in rows)]
+        widths = [max(cell_len(cells[i]) for cells in table) for i in range(len(_COLUMNS) - 1)]
+        for number, cells in enumerate(table):
+            style = "bold" if number == 0 else None
+            for index, width in enumerate(widths):
+                cell = cells[index]
+                red = index == 1 and number > 0 and rows[number - 1].overdue
+                output.append(cell, style="bold red" if red else style)
+                output.append(" " * (width - cell_len(cell) + 2))
+            output.append(cells[-1] + "\n", style=style)
+        output.append("\n")
+    output.append(f"as of {report.today.isoformat()}: {totals_line(report)}")
+    stdout().print(output, soft_wrap=True)
+
+
+def _table_cells(row: Row) -> tuple[str, ...]:
+    cells = _cells(row)
+    return (cells[0], f"{cells[1]} overdue", *cells[2:]) if row.overdue else cells
+
+
+def to_markdown(report: Report) -> str:
+    """GitHub-flavoured Markdown, for a weekly mail or a wiki page."""
+    lines = [f"# Open action items ({report.today.isoformat()})", ""]
+    headers = _COLUMNS
+    for key, rows, overdue in _sections(report):
+        if key is not None:
+            lines += [f"## {_md(_heading(report, key, rows, overdue))}", ""]
+        if not rows:
+            lines += ["_No action items._", ""]
+            continue
+        lines.append("| " + " | ".join(headers) + " |")
+        lines.append("|" + "|".join("---" for _ in headers) + "|")
+        for row in rows:
+            cells = [_md(cell) for cell in _cells(row)]
+            if row.overdue:
+                cells[1] = f"**{cells[1]} overdue**"
+            cells[6] = f"[{cells[6]}]({row.path})"
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+    lines.append(f"**Total:** {_md(totals_line(report))}")
+    return "\n".join(lines) + "\n"
+
+
+def to_csv(report: Report) -> str:
+    """One line per action item (per group and item when grouped, with a `group` column)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    grouped = report.group_by is not None
+    writer.writerow((("group",) if grouped else ()) + CSV_COLUMNS)
+    for key, rows, _ in _sections(report):
+        for row in rows:
+            record = _record(row)
+            values = tuple(_csv_value(record[column]) for column in CSV_COLUMNS)
+            writer.writerow(((key,) if grouped else ()) + values)
+    return buffer.getvalue()
+
+
+def to_json(report: Report) -> str:
+    """The stable JSON shape (docs/report.md), indented, ending with a newline."""
+    document: dict[str, Any] = {
+        "version": JSON_VERSION,
+        "today": report.today.isoformat(),
+        "group_by": report.group_by.value if report.group_by else None,
+        "totals": {
+            "items": report.totals.items,
+            "overdue": report.totals.overdue,
+            "postmortems": report.totals.postmortems,
+            "by_priority": report.totals.by_priority,
+        },
+        "items": [_record(row) for row in report.rows],
+        "groups": [
+            {
+                "key": group.key,
+                "items": len(group.rows),
+                "overdue": group.overdue,
+                "actions": [[row.postmortem_id, row.item.id] for row in group.rows],
+            }
+            for group in report.groups
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _record(row: Row) -> dict[str, Any]:
+    item = row.item
+    return {
+        "postmortem_id": row.postmortem_id,
+        "action_id": item.id,
+        "title": item.title,
+        "type": item.type.value if item.type else None,
+        "owner": item.owner,
+        "priority": item.priority.value if item.priority else None,
+        "status": item.status.value,
+        "due": item.due.isoformat() if item.due else None,
+        "overdue": row.overdue,
+        "tracker": item.tracker,
+        "severity": row.severity,
+        "services": list(row.services),
+        "postmortem_title": row.postmortem_title,
+        "path": row.path,
+    }
+
+
+def _csv_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(value)
+    return str(value)
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

@@ -1,0 +1,163 @@
+"""Output formats of `pmctl stats`: terminal tables, Markdown and JSON.
+
+Durations are shown rounded for people (`41m`, `3h 05m`, `2.5d`); the JSON carries exact
+seconds. The JSON shape is documented in docs/stats.md and versioned by `"version"`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from pmctl.domain.metrics import Distribution, Stats
+
+JSON_VERSION = 1
+
+
+def duration(seconds: float | None) -> str:
+    """`41m`, `3h 05m` or `2.5d`; `-` when there is no value."""
+    if seconds is None:
+        return "-"
+    minutes = round(seconds / 60)
+    if abs(minutes) < 60:
+        return f"{minutes}m"
+    if abs(minutes) < 48 * 60:
+        return f"{minutes // 60}h {minutes % 60:02d}m"
+    return f"{seconds / 86400:.1f}d"
+
+
+def percent(value: float | None) -> str:
+    return "-" if value is None else f"{value * 100:.0f}%"
+
+
+def _sections(stats: Stats) -> list[tuple[str, tuple[str, ...], Sequence[tuple[str, ...]]]]:
+    """(title, headers, rows) of every table, shared by the terminal and Markdown formats."""
+    times = [
+        ("time to detect", stats.time_to_detect),
+        ("time to mitigate", stats.time_to_mitigate),
+        ("time to resolve", stats.time_to_resolve),
+        *((f"incident to {status}", value) for status, value in stats.time_to_status.items()),
+    ]
+    deadline = stats.review_deadline
+    actions = stats.actions
+    return [
+        (
+            "Postmortems",
+            ("", "count"),
+            [("total", str(stats.postmortems))]
+            + [(f"month {key}", str(n)) for key, n in stats.per_month.items()]
+            + [(f"severity {key}", str(n)) for key, n in stats.per_severity.items()]
+            + [(f"service {key}", str(n)) for key, n in stats.per_service.items()],
+        ),
+        (
+            "Durations",
+            ("", "n", "median", "p90"),
+            [(name, str(d.count), duration(d.median), duration(d.p90)) for name, d in times],
+        ),
+        (
+            "Reviewed within the deadline",
+            ("share", "on time", "late", "pending", "unknown"),
+            [
+                (
+                    percent(deadline.share),
+                    str(deadline.on_time),
+                    str(deadline.late),
+                    str(deadline.pending),
+                    str(deadline.unknown),
+                )
+            ],
+        ),
+        (
+            "Action items",
+            ("total", "done", "open", "overdue", "wontfix", "completion", "median open age"),
+            [
+                (
+                    str(actions.total),
+                    str(actions.done),
+                    str(actions.open),
+                    str(actions.overdue),
+                    str(actions.wontfix),
+                    percent(actions.completion_rate),
+                    "-"
+                    if actions.median_open_age_days is None
+                    else f"{actions.median_open_age_days:g}d",
+                )
+            ],
+        ),
+    ]
+
+
+def print_tables(stats: Stats) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from pmctl.ui.console import stdout
+
+    console = stdout()
+    for title, headers, rows in _sections(stats):
+        table = Table(title=escape(title), title_justify="left")
+        for index, header in enumerate(headers):
+            table.add_column(escape(header), justify="left" if index == 0 else "right")
+        for row in rows:
+            table.add_row(*(escape(cell) for cell in row))
+        console.print(table)
+    console.print(f"as of {stats.today.isoformat()}")
+
+
+def to_markdown(stats: Stats) -> str:
+    lines = [f"# Postmortem statistics ({stats.today.isoformat()})", ""]
+    for title, headers, rows in _sections(stats):
+        lines += [f"## {title}", ""]
+        lines.append("| " + " | ".join(headers) + " |")
+        lines.append("|" + "|".join("---" if i == 0 else "---:" for i in range(len(headers))) + "|")
+        lines += [
+            "| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows
+        ]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def to_json(stats: Stats) -> str:
+    deadline = stats.review_deadline
+    actions = stats.actions
+    document: dict[str, Any] = {
+        "version": JSON_VERSION,
+        "today": stats.today.isoformat(),
+        "postmortems": {
+            "total": stats.postmortems,
+            "per_month": stats.per_month,
+            "per_severity": stats.per_severity,
+            "per_service": stats.per_service,
+        },
+        "durations_seconds": {
+            "time_to_detect": _distribution(stats.time_to_detect),
+            "time_to_mitigate": _distribution(stats.time_to_mitigate),
+            "time_to_resolve": _distribution(stats.time_to_resolve),
+            **{
+                f"incident_to_{status.replace('-', '_')}": _distribution(value)
+                for status, value in stats.time_to_status.items()
+            },
+        },
+        "review_deadline": {
+            "on_time": deadline.on_time,
+            "late": deadline.late,
+            "pending": deadline.pending,
+            "unknown": deadline.unknown,
+            "share": deadline.share,
+        },
+        "action_items": {
+            "total": actions.total,
+            "done": actions.done,
+            "open": actions.open,
+            "overdue": actions.overdue,
+            "wontfix": actions.wontfix,
+            "completion_rate": actions.completion_rate,
+            "median_open_age_days": actions.median_open_age_days,
+        },
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _distribution(value: Distribution) -> dict[str, Any]:
+    return {"count": value.count, "median": value.median, "p90": value.p90}

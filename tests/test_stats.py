@@ -1,0 +1,189 @@
+"""`pmctl stats`: counts, TTD/TTM/TTR, lifecycle times from real transition commits, deadlines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from pmctl.adapters.config_file import Project
+from pmctl.domain import commits
+from pmctl.domain.metrics import percentile
+from pmctl.services.stats import build_stats, parse_log, read_transitions
+from pmctl.ui import stats_output
+from tests.conftest import git, run_cli
+from tests.test_report import action, write_postmortem
+
+TODAY = dt.date(2026, 11, 23)
+HOUR = 3600.0
+
+
+def commit_at(
+    project: Project, monkeypatch: pytest.MonkeyPatch, path: Path, when: str, message: str
+) -> None:
+    monkeypatch.setenv("GIT_COMMITTER_DATE", when)
+    monkeypatch.setenv("GIT_AUTHOR_DATE", when)
+    git(project.root, "add", str(path))
+    git(project.root, "commit", "-q", "-m", message)
+
+
+def timestamps(started: str, detected: str, mitigated: str, resolved: str) -> str:
+    return (
+        f"timestamps:\n  started: {started}\n  detected: {detected}\n"
+        f"  mitigated: {mitigated}\n  resolved: {resolved}"
+    )
+
+
+@pytest.fixture
+def history(repo: Project, monkeypatch: pytest.MonkeyPatch) -> Project:
+    """Three postmortems with a real history of transition commits (and one without)."""
+    # SEV1 (3 calendar days): reviewed 2 days after the incident -> on time.
+    fast = write_postmortem(
+        repo,
+        "2026-10-05-fast",
+        severity="SEV1",
+        status="draft",
+        services=("api",),
+        extra=timestamps(
+            "2026-10-05T10:00:00Z",
+            "2026-10-05T10:10:00Z",
+            "2026-10-05T11:00:00Z",
+            "2026-10-05T12:00:00Z",
+        ),
+        actions=[action(1, status="done"), action(2, due="2026-11-01")],
+    )
+    commit_at(
+        repo,
+        monkeypatch,
+        fast,
+        "2026-10-05T13:00:00+00:00",
+        commits.new_postmortem("2026-10-05-fast", "Fast"),
+    )
+    for source, target, when in (
+        ("draft", "in-review", "2026-10-06T10:00:00+00:00"),
+        ("in-review", "reviewed", "2026-10-07T10:00:00+00:00"),
+    ):
+        fast.write_text(
+            fast.read_text(encoding="utf-8").replace(f"status: {source}", f"status: {target}"),
+            encoding="utf-8",
+        )
+        commit_at(
+            repo, monkeypatch, fast, when, commits.transition("2026-10-05-fast", source, target)
+        )
+    # SEV2 (5 business days from Thu 2026-10-01 -> Thu 2026-10-08): reviewed on the 9th, late.
+    slow = write_postmortem(
+        repo,
+        "2026-10-01-slow",
+        severity="SEV2",
+        status="reviewed",
+        services=("api", "db"),
+        extra=timestamps(
+            "2026-10-01T00:00:00Z",
+            "2026-10-01T00:30:00Z",
+            "2026-10-01T02:00:00Z",
+            "2026-10-01T04:00:00Z",
+        ),
+        actions=[action(1, status="wontfix"), action(2, status="in-progress")],
+    )
+    commit_at(
+        repo,
+        monkeypatch,
+        slow,
+        "2026-10-09T00:00:00+00:00",
+        commits.review("2026-10-01-slow", "bob", "approved", moved=("in-review", "reviewed")),
+    )
+    # Still a draft, long past its deadline: late. Reviewed without a transition: unknown.
+    write_postmortem(repo, "2026-09-01-stuck", severity="SEV3", status="draft")
+    write_postmortem(repo, "2025-01-01-imported", severity="SEV4", status="closed")
+    return repo
+
+
+def test_transitions_are_read_from_one_git_log(history: Project) -> None:
+    moves = [(t.postmortem_id, t.source, t.target) for t in read_transitions(history)]
+    assert sorted(moves) == [
+        ("2026-10-01-slow", "in-review", "reviewed"),
+        ("2026-10-05-fast", "draft", "in-review"),
+        ("2026-10-05-fast", "in-review", "reviewed"),
+        ("2026-10-05-fast", "none", "draft"),
+    ]
+
+
+def test_stats_over_documents_and_history(history: Project) -> None:
+    stats = build_stats(history, today=TODAY).stats
+    assert stats.postmortems == 4
+    assert stats.per_month == {"2025-01": 1, "2026-09": 1, "2026-10": 2}
+    assert stats.per_severity == {"SEV1": 1, "SEV2": 1, "SEV3": 1, "SEV4": 1}
+    assert stats.per_service == {"api": 2, "checkout": 2, "db": 1}
+    assert stats.time_to_detect.count == 2
+    assert stats.time_to_detect.median == 20 * 60.0  # 10 and 30 minutes
+    assert stats.time_to_resolve.p90 == pytest.approx((2 + 0.9 * 2) * HOUR)
+    to_review = stats.time_to_status["in-review"]
+    assert (to_review.count, to_review.median) == (1, 24 * HOUR)
+    reviewed = stats.time_to_status["reviewed"]
+    assert reviewed.count == 2
+    assert reviewed.median == pytest.approx((48 + 192) / 2 * HOUR)
+    assert stats.time_to_status["closed"].count == 0
+    deadline = stats.review_deadline
+    assert (deadline.on_time, deadline.late, deadline.pending, deadline.unknown) == (1, 2, 0, 1)
+    assert deadline.share == pytest.approx(1 / 3)
+    actions = stats.actions
+    assert (actions.total, actions.done, actions.open, actions.overdue, actions.wontfix) == (
+        4,
+        1,
+        2,
+        1,
+        1,
+    )
+    assert actions.completion_rate == pytest.approx(1 / 3)
+    assert actions.median_open_age_days == (TODAY - dt.date(2026, 10, 3)).days
+
+
+def test_since_limits_the_postmortems(history: Project) -> None:
+    stats = build_stats(history, today=TODAY, since=dt.date(2026, 10, 1)).stats
+    assert stats.postmortems == 2
+    assert stats.review_deadline.late == 1
+
+
+def test_parse_log_skips_commits_it_cannot_attribute() -> None:
+    output = (
+        "a\x1f2026-01-01T00:00:00+00:00\x1fPmctl-Id: x\x1ePmctl-Transition: draft->in-review\x1d\n"
+        "b\x1f2026-01-02T00:00:00+00:00\x1fPmctl-Transition: draft->in-review\x1d\n"
+        "c\x1f2026-01-03T00:00:00+00:00\x1fPmctl-Id: x\x1ePmctl-Id: y\x1e"
+        "Pmctl-Transition: draft->in-review\x1d\n"
+        "d\x1f2026-01-04T00:00:00+00:00\x1fPmctl-Id: x\x1ePmctl-Transition: sideways\x1d"
+    )
+    (only,) = parse_log(output)
+    assert (only.postmortem_id, only.source, only.target) == ("x", "draft", "in-review")
+
+
+def test_percentile_interpolates() -> None:
+    assert percentile([], 0.5) is None
+    assert percentile([7.0], 0.9) == 7.0
+    assert percentile([1.0, 2.0, 3.0, 4.0], 0.5) == 2.5
+    assert percentile([10.0, 0.0], 0.9) == 9.0
+
+
+def test_outputs(history: Project) -> None:
+    stats = build_stats(history, today=TODAY).stats
+    data = json.loads(stats_output.to_json(stats))
+    assert data["version"] == 1
+    assert data["durations_seconds"]["incident_to_in_review"] == {
+        "count": 1,
+        "median": 86400.0,
+        "p90": 86400.0,
+    }
+    assert data["review_deadline"]["on_time"] == 1
+    markdown = stats_output.to_markdown(stats)
+    assert "| time to detect | 2 | 20m | 28m |" in markdown
+    assert "| 33% | 1 | 2 | 0 | 1 |" in markdown
+
+
+def test_cli(history: Project) -> None:
+    result = run_cli(history.root, "stats", "--today", "2026-11-23", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["postmortems"]["total"] == 4
+    table = run_cli(history.root, "stats", "--today", "2026-11-23")
+    assert table.returncode == 0, table.stderr
+    assert "incident to reviewed" in table.stdout
