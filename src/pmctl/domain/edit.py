@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from pmctl.domain import frontmatter
 from pmctl.domain.frontmatter import FENCE
 from pmctl.errors import DocumentError
 
@@ -66,8 +67,8 @@ def set_value(text: str, path: KeyPath, value: object) -> str:
     """
     if not path:
         raise ValueError("set_value needs a non-empty path")
-    lines, front = _front_matter(text)
-    parent = _locate(lines, front, path[:-1])
+    document, lines = _front_matter(text)
+    parent = _locate(lines, path[:-1])
     last = path[-1]
     if isinstance(last, int):
         raise ValueError("set_value sets mapping values; the last path part must be a key")
@@ -77,14 +78,14 @@ def set_value(text: str, path: KeyPath, value: object) -> str:
         column = _child_column(lines, parent)
         at = _last_content_line(lines, parent) + 1
         lines.insert(at, " " * column + f"{last}: {scalar}")
-        return "\n".join(lines)
+        return _join(document, lines)
     line_number, column = found
     line = lines[line_number]
     match = _KEY.match(line)
     assert match is not None  # _find_key only returns key lines
     start = match.end()
     rest = line[start:]
-    end = _block_end(lines, line_number, column, Region(line_number + 1, front.end, column))
+    end = frontmatter.block_end(lines, line_number, column, is_item=False)
     if rest.lstrip().startswith(("{", "[")) and end > line_number + 1:
         raise DocumentError(f"cannot edit the multi-line flow value of {last!r}", hint=_HINT)
     length = _scalar_length(rest)
@@ -94,7 +95,7 @@ def set_value(text: str, path: KeyPath, value: object) -> str:
         tail = " " + tail.lstrip(" ") if tail.strip() else ""
     lines[line_number] = line[:start] + spacing + scalar + tail
     del lines[line_number + 1 : _last_content_line(lines, Region(line_number, end, column)) + 1]
-    return "\n".join(lines)
+    return _join(document, lines)
 
 
 def append_item(text: str, key: str, item: Mapping[str, object]) -> str:
@@ -103,12 +104,13 @@ def append_item(text: str, key: str, item: Mapping[str, object]) -> str:
     `key: []` becomes a block list (its comment kept); a missing `key` is added at the end
     of the front matter. The new entry copies the indentation of the existing entries.
     """
-    lines, front = _front_matter(text)
-    found = _find_key(lines, front, key)
+    document, lines = _front_matter(text)
+    top = Region(0, len(lines), -1)
+    found = _find_key(lines, top, key)
     if found is None:
-        at = _last_content_line(lines, front) + 1
+        at = _last_content_line(lines, top) + 1
         lines[at:at] = [f"{key}:", *_item_lines(item, _INDENT, _INDENT + 2)]
-        return "\n".join(lines)
+        return _join(document, lines)
     line_number, column = found
     line = lines[line_number]
     match = _KEY.match(line)
@@ -118,10 +120,8 @@ def append_item(text: str, key: str, item: Mapping[str, object]) -> str:
     if value == "[]" or value in ("", "null", "~"):
         if value:
             lines[line_number] = (line[: match.end()] + rest[_scalar_length(rest) :]).rstrip()
-        region = Region(line_number + 1, front.end, column)
-        end = _block_end(lines, line_number, column, region)
-        items = Region(line_number + 1, end, column)
-        first = _find_item(lines, items, 0)
+        end = frontmatter.block_end(lines, line_number, column, is_item=False)
+        first = _find_item(lines, Region(line_number + 1, end, column), 0)
         if first is None:
             dash, content = column + _INDENT, column + 2 * _INDENT
         else:
@@ -134,7 +134,7 @@ def append_item(text: str, key: str, item: Mapping[str, object]) -> str:
             )
         at = _last_content_line(lines, Region(line_number, end, column)) + 1
         lines[at:at] = _item_lines(item, dash, content)
-        return "\n".join(lines)
+        return _join(document, lines)
     raise DocumentError(
         f"cannot append to {key!r}: it is not a block list", hint=f"write `{key}:` as a block list"
     )
@@ -173,92 +173,53 @@ class Region:
     parent: int
 
 
-def _front_matter(text: str) -> tuple[list[str], Region]:
-    lines = text.split("\n")
-    if not lines or lines[0].rstrip() != FENCE:
+def _front_matter(text: str) -> tuple[list[str], list[str]]:
+    """The document's lines and, separately, its front-matter lines (between the fences)."""
+    document = text.split("\n")
+    if not document or document[0].rstrip() != FENCE:
         raise DocumentError("the document has no front matter to edit", hint=_HINT)
-    for number in range(1, len(lines)):
-        if lines[number].rstrip() in (FENCE, "..."):
-            return lines, Region(1, number, -1)
+    for number in range(1, len(document)):
+        if document[number].rstrip() in (FENCE, "..."):
+            return document, document[1:number]
     raise DocumentError("the front matter is not closed", hint="add a `---` line after it")
 
 
-def _locate(lines: list[str], region: Region, path: KeyPath) -> Region:
-    """The region holding the children of the mapping or sequence at `path`."""
+def _join(document: list[str], front: list[str]) -> str:
+    """`document` with its front matter replaced by the edited `front` lines."""
+    close = next(n for n in range(1, len(document)) if document[n].rstrip() in (FENCE, "..."))
+    return "\n".join([document[0], *front, *document[close:]])
+
+
+def _locate(lines: list[str], path: KeyPath) -> Region:
+    """The region holding the children of the mapping or sequence item at `path`."""
+    region = Region(0, len(lines), -1)
     for part in path:
         if isinstance(part, int):
             number = _find_item(lines, region, part)
             if number is None:
                 raise DocumentError(f"no item {part} in the list", hint=_HINT)
             column = _indent(lines[number])
-            end = _block_end(lines, number, column, region, is_item=True)
-            stripped = lines[number][column + 1 :].lstrip(" ")
-            if stripped.startswith("{"):
+            if lines[number][column + 1 :].lstrip(" ").startswith("{"):
                 raise DocumentError(f"cannot edit item {part}: it is a flow mapping", hint=_HINT)
+            end = frontmatter.block_end(lines, number, column, is_item=True)
             region = Region(number, end, column)
         else:
             found = _find_key(lines, region, part)
             if found is None:
                 raise DocumentError(f"the front matter has no {part!r}", hint=_HINT)
             number, column = found
-            end = _block_end(lines, number, column, region)
+            end = frontmatter.block_end(lines, number, column, is_item=False)
             region = Region(number + 1, end, column)
     return region
 
 
 def _find_key(lines: list[str], region: Region, key: str) -> tuple[int, int] | None:
-    level: int | None = None
-    for number in range(region.start, region.end):
-        match = _KEY.match(lines[number])
-        if not match:
-            continue
-        column = len(match["indent"]) + len(match["dash"])
-        if column <= region.parent or (match["dash"] and number != region.start):
-            continue
-        if level is None:
-            level = column
-        if column == level and match["key"].strip("'\"") == key:
-            return number, column
-    return None
+    return frontmatter.find_key(lines, region.start, region.end, region.parent, key)
 
 
 def _find_item(lines: list[str], region: Region, index: int) -> int | None:
-    seen = -1
-    column: int | None = None
-    for number in range(region.start, region.end):
-        stripped = lines[number].lstrip(" ")
-        indent = len(lines[number]) - len(stripped)
-        if not stripped.startswith("-") or stripped[1:2] not in ("", " ") or indent < region.parent:
-            continue
-        if column is None:
-            column = indent
-        if indent == column:
-            seen += 1
-            if seen == index:
-                return number
-    return None
-
-
-def _block_end(
-    lines: list[str], start: int, column: int, region: Region, *, is_item: bool = False
-) -> int:
-    """First line after the block of the key or item at `start` (blank/comment lines skip).
-
-    `column` is the key's column (or the item's dash column). A key's block may hold a
-    sequence at the key's own column (`key:` then `- x`); an item's ends at the next item.
-    """
-    for number in range(start + 1, region.end):
-        line = lines[number]
-        stripped = line.lstrip(" ")
-        if not stripped or stripped.startswith("#"):
-            continue
-        indent = len(line) - len(stripped)
-        if indent > column:
-            continue
-        if not is_item and indent == column and (stripped.startswith("- ") or stripped == "-"):
-            continue
-        return number
-    return region.end
+    found = frontmatter.find_item(lines, region.start, region.end, region.parent, index)
+    return None if found is None else found[0]
 
 
 def _last_content_line(lines: list[str], region: Region) -> int:

@@ -58,21 +58,22 @@ def key_line(front_matter: str, path: tuple[str | int, ...]) -> int | None:
     found: int | None = None
     for part in path:
         located = (
-            _find_item(lines, start, end, indent, part)
+            find_item(lines, start, end, indent, part)
             if isinstance(part, int)
-            else _find_key(lines, start, end, indent, part)
+            else find_key(lines, start, end, indent, part)
         )
         if located is None:
             return found
         found, child_indent = located
-        end = _block_end(lines, found, child_indent, is_item=isinstance(part, int))
+        end = block_end(lines, found, child_indent, is_item=isinstance(part, int))
         start, indent = found, child_indent
     return found
 
 
-def _find_key(
+def find_key(
     lines: list[str], start: int, end: int, parent_indent: int, key: str
 ) -> tuple[int, int] | None:
+    """(line, key column) of mapping key `key` among `lines[start:end]`, deeper than the parent."""
     level: int | None = None
     for number in range(start, end):
         match = _KEY.match(lines[number])
@@ -88,9 +89,10 @@ def _find_key(
     return None
 
 
-def _find_item(
+def find_item(
     lines: list[str], start: int, end: int, parent_indent: int, index: int
 ) -> tuple[int, int] | None:
+    """(line, dash column) of sequence item `index` among `lines[start:end]`."""
     seen = -1
     item_indent: int | None = None
     for number in range(start, end):
@@ -109,7 +111,7 @@ def _find_item(
     return None
 
 
-def _block_end(lines: list[str], start: int, indent: int, *, is_item: bool) -> int:
+def block_end(lines: list[str], start: int, indent: int, *, is_item: bool) -> int:
     """First line after the block that starts at `start`.
 
     A key's block may hold a sequence at the key's own indentation (`key:` then `- x`); an
