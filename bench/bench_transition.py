@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -21,6 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_cli import pmctl
 from gen_corpus import generate
 
 PM_ID = "2026-11-20-bench-transition"
@@ -71,13 +71,6 @@ HEADINGS = (
     "### Where we got lucky",
     "## Timeline",
 )
-
-
-def pmctl() -> str:
-    found = shutil.which(
-        "pmctl", path=str(Path(__file__).resolve().parent.parent / ".venv" / "bin")
-    )
-    return found or "pmctl"
 
 
 def run(command: list[str], cwd: Path, env: dict[str, str]) -> float:
