@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "pmctl.cli.report_cmd",
     "pmctl.cli.stats_cmd",
     "pmctl.cli.index_cmd",
+    "pmctl.cli.action_cmd",
 )
 """Each module registers its commands on `app` when imported."""
 

@@ -30,21 +30,20 @@ def parse_date(value: str, *, flag: str) -> dt.date:
         ) from None
 
 
-def parse_choices(values: list[str] | None, kind: type[E], *, flag: str) -> frozenset[E]:
-    """Values of a repeatable, comma-separable flag, each one of the enum `kind`."""
-    from pmctl.cli.parse import parse_list
+def parse_choice(value: str, kind: type[E], *, flag: str) -> E:
+    """One value of the enum `kind` given to `flag`; `UsageError` listing the known ones."""
     from pmctl.errors import UsageError
 
-    chosen: set[E] = set()
-    for value in parse_list(",".join(values or [])):
-        try:
-            chosen.add(kind(value))
-        except ValueError:
-            known = ", ".join(member.value for member in kind)
-            raise UsageError(
-                f"{flag}: unknown value {value!r}", hint=f"use one of: {known}"
-            ) from None
-    return frozenset(chosen)
+    try:
+        return kind(value.strip())
+    except ValueError:
+        known = ", ".join(member.value for member in kind)
+        raise UsageError(f"{flag}: unknown value {value!r}", hint=f"use one of: {known}") from None
+
+
+def parse_choices(values: list[str] | None, kind: type[E], *, flag: str) -> frozenset[E]:
+    """Values of a repeatable, comma-separable flag, each one of the enum `kind`."""
+    return frozenset(parse_choice(value, kind, flag=flag) for value in _plain(values))
 
 
 @app.command("report")
@@ -124,9 +123,7 @@ def report_command(
         due_before=parse_date(due_before, flag="--due-before") if due_before else None,
         since=parse_date(since, flag="--since") if since else None,
     )
-    grouping = (
-        next(iter(parse_choices([group_by], GroupBy, flag="--group-by"))) if group_by else None
-    )
+    grouping = parse_choice(group_by, GroupBy, flag="--group-by") if group_by else None
     as_of = parse_date(today, flag="--today") if today else dt.date.today()
 
     result = build_report(load_project(Path.cwd()), today=as_of, filters=filters, group_by=grouping)
@@ -165,5 +162,5 @@ def _statuses(values: list[str] | None) -> frozenset[ActionStatus]:
         elif word == "open":
             chosen.update(OPEN_STATUSES)
         else:
-            chosen.update(parse_choices([word], ActionStatus, flag="--status"))
+            chosen.add(parse_choice(word, ActionStatus, flag="--status"))
     return frozenset(chosen)

@@ -1,0 +1,179 @@
+"""`pmctl action`: surgical edits of action items, one commit each, the body's table in step."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import replace
+
+import pytest
+
+from pmctl.adapters.config_file import Project
+from pmctl.domain.actions import ActionChanges, NewAction, next_action_id
+from pmctl.domain.model import ActionItem, ActionStatus, ActionType, Language, Priority
+from pmctl.errors import DocumentError, NotFoundError, UsageError
+from pmctl.services.actions import add_action, list_actions, set_action
+from pmctl.services.lint import lint
+from pmctl.services.new import NewPostmortem, create
+from tests.conftest import git, run_cli
+
+TODAY = dt.date(2026, 11, 23)
+NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+
+
+def new_postmortem(project: Project, language: Language = Language.EN) -> str:
+    request = NewPostmortem(
+        title="Checkout latency", severity="SEV2", owner="alice", language=language
+    )
+    return create(project, request, now=NOW, commit=True).id
+
+
+ALERT = NewAction(
+    title="Alert on p99 latency",
+    type=ActionType.MITIGATE,
+    owner="bob",
+    priority=Priority.P1,
+    due=dt.date(2026, 12, 15),
+    tracker="OPS-42",
+)
+
+
+def changed_lines(project: Project) -> list[str]:
+    diff = git(project.root, "show", "--format=", "--unified=0", "HEAD")
+    return [
+        line
+        for line in diff.splitlines()
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+
+
+def drift_findings(project: Project) -> list[str]:
+    return [
+        f.rule for f in lint(project, today=TODAY, use_cache=False).findings if f.rule == "PM104"
+    ]
+
+
+def test_add_appends_the_item_and_its_table_row_in_one_commit(repo: Project) -> None:
+    postmortem_id = new_postmortem(repo)
+    result = add_action(repo, postmortem_id, ALERT)
+    assert result.item.id == "AI-1"
+    assert result.commit == git(repo.root, "rev-parse", "HEAD").strip()
+    assert changed_lines(repo) == [
+        "-action_items: []",
+        "+action_items:",
+        "+  - id: AI-1",
+        "+    title: Alert on p99 latency",
+        "+    type: mitigate",
+        "+    owner: bob",
+        "+    priority: P1",
+        "+    status: todo",
+        "+    due: 2026-12-15",
+        "+    tracker: OPS-42",
+        "-_No action items yet: add them with `pmctl action add`._",
+        "+| ID | Action item | Type | Owner | Priority | Due | Tracker | Status |",
+        "+|---|---|---|---|---|---|---|---|",
+        "+| AI-1 | Alert on p99 latency | mitigate | bob | P1 | 2026-12-15 | OPS-42 | todo |",
+    ]
+    message = git(repo.root, "log", "-1", "--format=%B")
+    assert message.startswith(f"docs(postmortem): add action AI-1 to {postmortem_id}\n")
+    assert f"Pmctl-Id: {postmortem_id}\nPmctl-Action: AI-1\n" in message
+    assert drift_findings(repo) == []
+
+
+def test_set_changes_only_the_fields_and_the_row(repo: Project) -> None:
+    postmortem_id = new_postmortem(repo)
+    add_action(repo, postmortem_id, ALERT)
+    add_action(repo, postmortem_id, ALERT)
+    result = set_action(
+        repo, postmortem_id, "AI-2", ActionChanges(status=ActionStatus.DONE, owner="carol")
+    )
+    assert (result.item.status, result.item.owner) == (ActionStatus.DONE, "carol")
+    assert changed_lines(repo) == [
+        "-    owner: bob",
+        "+    owner: carol",
+        "-    status: todo",
+        "+    status: done",
+        "-| AI-2 | Alert on p99 latency | mitigate | bob | P1 | 2026-12-15 | OPS-42 | todo |",
+        "+| AI-2 | Alert on p99 latency | mitigate | carol | P1 | 2026-12-15 | OPS-42 | done |",
+    ]
+    assert "status: todo -> done" in git(repo.root, "log", "-1", "--format=%B")
+    assert drift_findings(repo) == []
+
+
+def test_the_table_is_written_in_the_documents_language(repo: Project) -> None:
+    postmortem_id = new_postmortem(repo, Language.JA)
+    add_action(repo, postmortem_id, ALERT)
+    assert "+| AI-1 | Alert on p99 latency | 緩和 | bob | P1 | 2026-12-15 | OPS-42 | todo |" in (
+        changed_lines(repo)
+    )
+    assert drift_findings(repo) == []
+
+
+def test_refusals_write_nothing(repo: Project) -> None:
+    postmortem_id = new_postmortem(repo)
+    add_action(repo, postmortem_id, ALERT)
+    head = git(repo.root, "rev-parse", "HEAD")
+    with pytest.raises(UsageError, match="nothing to change"):
+        set_action(repo, postmortem_id, "AI-1", ActionChanges(owner="bob"))
+    with pytest.raises(NotFoundError, match="no action item 'AI-7'"):
+        set_action(repo, postmortem_id, "AI-7", ActionChanges(owner="bob"))
+    with pytest.raises(UsageError, match="--title is empty"):
+        add_action(repo, postmortem_id, replace(ALERT, title=" "))
+    assert git(repo.root, "rev-parse", "HEAD") == head
+    assert git(repo.root, "status", "--porcelain") == ""
+
+
+def test_a_body_without_markers_is_refused_and_left_alone(repo: Project) -> None:
+    postmortem_id = new_postmortem(repo)
+    path = repo.postmortem_dir / postmortem_id[:4] / f"{postmortem_id}.md"
+    text = path.read_text(encoding="utf-8").replace("<!-- pmctl:action-items:end -->", "")
+    path.write_text(text, encoding="utf-8")
+    git(repo.root, "commit", "-qam", "hand edit")
+    with pytest.raises(DocumentError, match="markers"):
+        add_action(repo, postmortem_id, ALERT)
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_ids_are_never_reused() -> None:
+    assert next_action_id([]) == "AI-1"
+    items = [ActionItem(id="AI-1", title="a"), ActionItem(id="AI-7", title="b")]
+    assert next_action_id(items) == "AI-8"
+
+
+def test_list_shows_every_status(repo: Project) -> None:
+    postmortem_id = new_postmortem(repo)
+    add_action(repo, postmortem_id, ALERT)
+    add_action(repo, postmortem_id, replace(ALERT, priority=Priority.P0))
+    set_action(repo, postmortem_id, "AI-1", ActionChanges(status=ActionStatus.WONTFIX))
+    report = list_actions(repo, postmortem_id, today=TODAY)
+    assert [(row.item.id, row.item.status) for row in report.rows] == [
+        ("AI-2", ActionStatus.TODO),
+        ("AI-1", ActionStatus.WONTFIX),
+    ]
+
+
+def test_cli_add_set_done_list(repo: Project) -> None:
+    postmortem_id = new_postmortem(repo)
+    added = run_cli(
+        repo.root,
+        "action", "add", postmortem_id,
+        "--title", "Alert on p99 latency", "--type", "mitigate",
+        "--owner", "bob", "--priority", "P1", "--due", "2026-12-15",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert "added AI-1" in added.stdout
+    changed = run_cli(repo.root, "action", "set", postmortem_id, "AI-1", "--due", "2027-01-10")
+    assert changed.returncode == 0, changed.stderr
+    done = run_cli(repo.root, "action", "done", postmortem_id, "AI-1")
+    assert done.returncode == 0, done.stderr
+    listed = run_cli(repo.root, "action", "list", postmortem_id, "--format", "json")
+    (item,) = json.loads(listed.stdout)["items"]
+    assert (item["due"], item["status"]) == ("2027-01-10", "done")
+    assert git(repo.root, "log", "--format=%s", "-3").splitlines() == [
+        f"docs(postmortem): update action AI-1 of {postmortem_id}",
+        f"docs(postmortem): update action AI-1 of {postmortem_id}",
+        f"docs(postmortem): add action AI-1 to {postmortem_id}",
+    ]
+    bad = run_cli(repo.root, "action", "set", postmortem_id, "AI-1", "--status", "finished")
+    assert bad.returncode == 2
+    assert "--status: unknown value 'finished'" in bad.stderr
