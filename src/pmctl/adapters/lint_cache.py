@@ -7,8 +7,8 @@ fastest, and a corrupt or foreign file is simply ignored.
 
 Safety: the whole cache is dropped when the pmctl version, the settings, or the date changes
 (date-dependent rules: review deadlines, overdue items). An entry is used only while the
-file's (mtime_ns, ctime_ns, size, inode) are the same, and files modified in the last two
-seconds are not cached at all, because a write within the file system's timestamp
+file's (mtime_ns, ctime_ns, size, inode) are the same, and files whose mtime is within the
+last two seconds are not cached at all, because a write within the file system's timestamp
 granularity could otherwise go unnoticed (git's "racy clean" problem).
 """
 
@@ -51,7 +51,7 @@ class LintCache:
         return entry[1]
 
     def put(self, key: str, stat: Stat, payload: Any) -> None:
-        if max(stat[0], stat[1]) >= self._cutoff:
+        if stat[0] >= self._cutoff:
             self.entries.pop(key, None)
             return
         self.entries[key] = (stat, payload)

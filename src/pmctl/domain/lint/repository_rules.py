@@ -59,7 +59,10 @@ def check_facts(
     """
     facts = list(facts)
     others = others or {}
-    owners: dict[str, Path] = {}
+    owners: dict[str, list[Path]] = {}
+    for fact in facts:
+        if fact.id is not None:
+            owners.setdefault(fact.id, []).append(fact.path)
     hits: list[tuple[Path, Hit]] = []
     for fact in facts:
         if fact.id is None:
@@ -76,20 +79,22 @@ def check_facts(
                     ),
                 )
             )
-        first = owners.get(fact.id) or others.get(fact.id)
-        if first is not None and first != fact.path:
+        sharing = [path for path in owners[fact.id] if path != fact.path]
+        elsewhere = others.get(fact.id)
+        if elsewhere is not None and elsewhere != fact.path:
+            sharing.append(elsewhere)
+        if sharing:
             hits.append(
                 (
                     fact.path,
                     Hit(
                         "PM701",
                         fact.id_line,
-                        f"id {fact.id!r} is also used by {first}",
+                        f"id {fact.id!r} is also used by {', '.join(map(str, sharing))}",
                         "give one of them a different id (`YYYY-MM-DD-slug`) and rename its file",
                     ),
                 )
             )
-        owners.setdefault(fact.id, fact.path)
     for fact in facts:
         for related, line in fact.related:
             if related not in owners and related not in others:

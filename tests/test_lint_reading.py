@@ -1,0 +1,130 @@
+"""Lint never falls over: every broken file gets its own finding, arbitrary input never raises."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pmctl.adapters import documents
+from pmctl.domain.config import Settings
+from pmctl.domain.lint import Finding, check_document
+from tests.lint_docs import GOOD, TODAY, findings
+
+ALIAS_BOMB = "\n".join(
+    [
+        "a: &a [x, x, x, x, x, x, x, x, x, x]",
+        *(
+            f"{name}: &{name} [{', '.join(['*' + previous] * 10)}]"
+            for previous, name in zip("abcdefgh", "bcdefghi", strict=True)
+        ),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "rule", "line"),
+    [
+        (b"", "PM005", 1),
+        (b"# Just a title\n", "PM006", 1),
+        (b"---\nschema: 1\nid: x\n", "PM007", 1),
+        (b"---\nschema: 1\nid: [unclosed\n---\n", "PM008", 3),
+        (b"---\nschema: 1\nid: a\nid: b\n---\n", "PM009", 4),
+        (b"---\nschema: 1\nid: !!python/object/apply:os.system ['ls']\n---\n", "PM010", 3),
+        (f"---\n{ALIAS_BOMB}\n---\n".encode(), "PM011", 2),
+        (b"---\n- a\n- b\n---\n", "PM012", 2),
+        (b"---\njust a scalar\n---\n", "PM012", 2),
+        ("---\ntitle: 障害\n---\n".encode("shift_jis"), "PM003", 2),
+    ],
+)
+def test_each_broken_file_gets_its_own_finding(raw: bytes, rule: str, line: int) -> None:
+    (finding,) = findings("", raw=raw)
+    assert (finding.rule, finding.line) == (rule, line)
+    assert finding.message
+    assert finding.hint
+
+
+def test_a_bom_is_a_warning_and_the_rest_is_still_checked() -> None:
+    found = findings("", raw=b"\xef\xbb\xbf" + GOOD.replace("SEV2", "SEV9").encode())
+    assert [(f.rule, f.severity.value) for f in found] == [
+        ("PM004", "warning"),
+        ("PM024", "error"),
+    ]
+
+
+def test_crlf_line_endings_are_accepted() -> None:
+    assert findings("", raw=GOOD.replace("\n", "\r\n").encode()) == []
+
+
+def test_a_file_over_the_size_limit_is_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "huge.md"
+    with path.open("wb") as stream:
+        stream.truncate(50 * 1024 * 1024)
+    (finding,) = check_document(documents.read(path), Settings(), today=TODAY)
+    assert finding.rule == "PM001"
+    assert "52,428,800 bytes" in finding.message
+
+
+def test_a_missing_file_is_reported_not_raised(tmp_path: Path) -> None:
+    (finding,) = check_document(documents.read(tmp_path / "gone.md"), Settings(), today=TODAY)
+    assert finding.rule == "PM002"
+
+
+def test_every_schema_problem_is_reported_at_once() -> None:
+    text = (
+        GOOD.replace("severity: SEV2", "severity: [SEV2]")
+        .replace("owner: alice\n", "")
+        .replace("created: 2026-11-20", "created: 2026-13-01")
+    )
+    assert {f.rule for f in findings(text)} == {"PM020", "PM022", "PM023"}
+
+
+def _check_never_raises(raw: bytes) -> list[Finding]:
+    document = documents.parse_bytes(Path("postmortems/x.md"), raw)
+    found = check_document(document, Settings(), today=TODAY)
+    assert all(f.line >= 1 and f.column >= 1 and f.rule.startswith("PM") for f in found)
+    return found
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=2000))
+def test_arbitrary_bytes_give_findings_never_an_exception(raw: bytes) -> None:
+    _check_never_raises(raw)
+
+
+FRAGMENTS = st.sampled_from(
+    [
+        "---\n",
+        "schema: 1\n",
+        "id: 2026-11-20-x\n",
+        "status: reviewed\n",
+        "created: 2026-02-30\n",
+        "action_items:\n  - id: AI-1\n    title: x\n",
+        "timestamps:\n  started: 2026-01-01T00:00:00Z\n",
+        "## Summary\n",
+        "## Timeline\n- 10:00 a\n- 09:00 b\n",
+        "<!-- pmctl-disable PM401 -->\n",
+        "<!-- pmctl:guide x -->\n",
+        "<!-- pmctl:action-items:start -->\n",
+        "```\n",
+        "&a [1]\n",
+        "*a\n",
+        "\r\n",
+        "\ufeff",
+        "should have ミス\n",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(FRAGMENTS, st.text(max_size=40)), max_size=30))
+def test_arbitrary_text_gives_findings_never_an_exception(parts: list[str]) -> None:
+    _check_never_raises("".join(parts).encode("utf-8", errors="surrogatepass"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_arbitrary_front_matter_text_never_raises(text: str) -> None:
+    _check_never_raises(f"---\n{text}\n---\n# Body\n".encode("utf-8", errors="surrogatepass"))

@@ -1,0 +1,363 @@
+"""Each lint rule fires on a document that breaks it, at the right line, and not on GOOD."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pmctl.domain.config import LintSettings, RuleLevel, Settings
+from pmctl.domain.lint import RULES, Severity
+from pmctl.domain.model import Status
+from tests.lint_docs import GOOD, findings, line_of, rules
+
+
+def test_the_complete_document_is_clean() -> None:
+    assert findings(GOOD) == []
+
+
+def test_every_rule_has_a_unique_id_and_kebab_case_name() -> None:
+    ids = [rule.id for rule in RULES]
+    names = [rule.name for rule in RULES]
+    assert len(set(ids)) == len(ids)
+    assert len(set(names)) == len(names)
+    assert all(name == name.lower() and " " not in name for name in names)
+
+
+# --- schema -----------------------------------------------------------------------------
+
+
+def test_schema_errors_point_at_the_offending_key() -> None:
+    text = GOOD.replace("    priority: P1\n", "    priority: P9\n").replace(
+        "severity: SEV2\n", "severity: SEV2\nseverity_typo: 1\n"
+    )
+    found = {finding.rule: finding for finding in findings(text)}
+    assert found["PM020"].line == line_of(text, "priority: P9")
+    assert "action_items.0.priority" in found["PM020"].message
+    assert found["PM021"].line == line_of(text, "severity_typo")
+    assert "did you mean `severity`" in found["PM021"].hint
+
+
+def test_a_missing_required_key_is_reported_with_its_name() -> None:
+    (finding,) = findings(GOOD.replace("owner: alice\n", ""))
+    assert finding.rule == "PM022"
+    assert "`owner`" in finding.message
+
+
+def test_a_date_that_does_not_exist_gets_its_own_finding() -> None:
+    text = GOOD.replace("created: 2026-11-20", "created: 2026-02-30")
+    (finding,) = findings(text)
+    assert (finding.rule, finding.name) == ("PM023", "date-nonexistent")
+    assert finding.line == line_of(text, "created:")
+    assert "'2026-02-30' is not a real date" in finding.message
+
+
+def test_unknown_severity() -> None:
+    assert rules(GOOD.replace("severity: SEV2", "severity: SEV9")) == ["PM024"]
+
+
+# --- sections ----------------------------------------------------------------------------
+
+
+def test_required_sections_depend_on_the_status() -> None:
+    text = GOOD.replace("## Detection\n\nThe latency SLO alert paged the on-call engineer.\n", "")
+    assert rules(text) == ["PM101"]
+    assert rules(text.replace("status: in-review", "status: draft")) == []
+
+
+def test_japanese_headings_count_as_the_sections() -> None:
+    text = GOOD.replace("## Summary", "## 概要").replace(
+        "### What went well", "### うまくいったこと"
+    )
+    assert findings(text) == []
+
+
+def test_a_section_with_only_template_guidance_is_unfilled() -> None:
+    text = GOOD.replace(
+        "A configuration push lowered the pool size.",
+        "<!-- pmctl:guide What set it off: the change,\nevent or traffic. -->",
+    )
+    (finding,) = findings(text)
+    assert finding.rule == "PM102"
+    assert finding.line == line_of(text, "## Trigger")
+    assert findings(text.replace("status: in-review", "status: draft")) == []
+
+
+def test_guidance_left_beside_written_text_is_a_warning() -> None:
+    text = GOOD.replace(
+        "A configuration push lowered the pool size.",
+        "A configuration push lowered the pool size.\n<!-- pmctl:guide What set it off. -->",
+    )
+    (finding,) = findings(text)
+    assert (finding.rule, finding.severity) == ("PM103", Severity.WARNING)
+
+
+def test_the_action_table_must_match_the_front_matter() -> None:
+    text = GOOD.replace("| OPS-1 | todo |", "| OPS-1 | done |")
+    (finding,) = findings(text)
+    assert finding.rule == "PM104"
+    assert finding.line == line_of(text, "| OPS-1 | done |")
+
+
+def test_items_without_a_table_are_drift_too() -> None:
+    start = GOOD.index("<!-- pmctl:action-items:start -->")
+    end = GOOD.index("<!-- pmctl:action-items:end -->") + len("<!-- pmctl:action-items:end -->")
+    assert rules(GOOD[:start] + GOOD[end:]) == ["PM104"]
+
+
+# --- action items ------------------------------------------------------------------------
+
+
+def _with_item(item: str) -> str:
+    return GOOD.replace("reviews: []\n", item + "reviews: []\n")
+
+
+def test_owner_type_priority_are_required_from_in_review() -> None:
+    text = GOOD.replace("    type: prevent\n    owner: bob\n    priority: P1\n", "")
+    found = [f for f in findings(text) if f.rule != "PM104"]
+    assert [f.rule for f in found] == ["PM201", "PM202", "PM203"]
+    assert {f.line for f in found} == {line_of(text, "- id: AI-1")}
+    draft = text.replace("status: in-review", "status: draft")
+    assert [r for r in rules(draft) if r != "PM104"] == []
+    # The transition guard asks as though the draft were in review.
+    assert [f.rule for f in findings(draft, as_status=Status.IN_REVIEW) if f.rule != "PM104"] == [
+        "PM201",
+        "PM202",
+        "PM203",
+    ]
+
+
+@pytest.mark.parametrize(
+    "title", ["Investigate the outage", "Be more careful with configs", "設定変更時に注意する"]
+)
+def test_vague_action_items_are_flagged(title: str) -> None:
+    text = GOOD.replace("Add an alert on connection pool saturation", title)
+    found = [f for f in findings(text) if f.rule == "PM204"]
+    assert len(found) == 1
+    assert found[0].line == line_of(text, f"title: {title}")
+
+
+def test_configured_vague_phrases_are_flagged() -> None:
+    settings = Settings(lint=LintSettings(vague_extra=["add an alert"]))
+    assert "PM204" in rules(GOOD, settings=settings)
+
+
+def test_high_priority_items_need_a_tracker_or_a_due_date() -> None:
+    text = GOOD.replace("    tracker: OPS-1\n", "")
+    assert "PM205" in rules(text)
+    assert "PM205" not in rules(
+        text.replace("    status: todo\n", "    status: todo\n    due: 2026-12-01\n")
+    )
+
+
+def test_overdue_items_are_reported_after_their_due_date() -> None:
+    text = GOOD.replace("    tracker: OPS-1\n", "    tracker: OPS-1\n    due: 2026-11-22\n")
+    assert "PM206" in rules(text)
+    assert "PM206" not in rules(text, today=dt.date(2026, 11, 22))
+    assert "PM206" not in rules(text.replace("status: todo", "status: done"))
+
+
+def test_duplicate_action_item_ids() -> None:
+    item = "  - id: AI-1\n    title: Roll back faster\n    type: process\n    owner: bob\n    priority: P2\n"
+    assert "PM207" in rules(_with_item(item))
+
+
+# --- time ----------------------------------------------------------------------------------
+
+
+def test_timestamps_must_be_in_order() -> None:
+    text = GOOD.replace("mitigated: 2026-11-20T10:40:00Z", "mitigated: 2026-11-20T09:40:00Z")
+    (finding,) = findings(text)
+    assert finding.rule == "PM301"
+    assert finding.line == line_of(text, "mitigated:")
+
+
+def test_the_body_timeline_must_be_chronological() -> None:
+    text = GOOD.replace("- 10:40 Rollback done.", "- 09:40 Rollback done.")
+    (finding,) = findings(text)
+    assert (finding.rule, finding.line) == ("PM302", line_of(text, "09:40"))
+
+
+def test_a_date_line_lets_the_timeline_cross_midnight() -> None:
+    text = GOOD.replace("- 11:00 Latency normal.", "2026-11-21\n\n- 00:10 Latency normal.")
+    assert findings(text) == []
+    assert rules(text.replace("2026-11-21\n", "")) == ["PM302"]
+
+
+# --- blameless -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "rule"),
+    [
+        ("The operator should have checked the diff.", "PM401"),
+        ("It would have been caught by a canary.", "PM401"),
+        ("確認すべきだった。", "PM401"),
+        ("レビューしていれば防げた。", "PM401"),
+        ("A careless push broke it.", "PM402"),
+        ("担当者の不注意で発生した。", "PM402"),
+        ("設定ミスが原因。", "PM402"),
+        ("運用者のせいで止まった。", "PM402"),
+    ],
+)
+def test_blaming_and_counterfactual_language(sentence: str, rule: str) -> None:
+    text = GOOD.replace("Detection took five minutes; the rollback took thirty.", sentence)
+    (finding,) = findings(text)
+    assert finding.rule == rule
+    assert finding.line == line_of(text, sentence)
+    assert finding.column == 1 + text.split("\n")[finding.line - 1].index(
+        finding.message.split("'")[1]
+    )
+
+
+def test_human_error_as_a_root_cause() -> None:
+    text = GOOD.replace(
+        "The connection pool limit was lower than the new peak traffic needed.",
+        "Human error.",
+    )
+    assert rules(text) == ["PM403"]
+
+
+def test_katakana_words_that_merely_start_with_misu_are_fine() -> None:
+    text = GOOD.replace(
+        "Detection took five minutes", "設定のミスマッチ。Detection took five minutes"
+    )
+    assert findings(text) == []
+
+
+def test_code_and_comments_are_not_checked_for_blame() -> None:
+    text = GOOD.replace(
+        "Detection took five minutes; the rollback took thirty.",
+        "Detection took five minutes.\n\n```\nERROR: careless_mode=true\n```\n\n"
+        "<!-- someone should have -->\nSee `should have`.",
+    )
+    assert findings(text) == []
+
+
+def test_the_lexicon_is_configurable() -> None:
+    text = GOOD.replace(
+        "Detection took five minutes", "A sloppy rollout. Detection took five minutes"
+    )
+    assert rules(text) == ["PM402"]
+    allow = Settings(lint=LintSettings(blameless_allow=["sloppy"]))
+    assert rules(text, settings=allow) == []
+    extra = Settings(lint=LintSettings(blameless_extra=["rollout"]))
+    assert rules(text, settings=extra) == ["PM402", "PM402"]
+
+
+# --- review process --------------------------------------------------------------------------
+
+
+def test_a_postmortem_past_its_review_deadline() -> None:
+    # SEV2: five business days from Friday 2026-11-20 is Friday 2026-11-27.
+    assert "PM501" not in rules(GOOD, today=dt.date(2026, 11, 27))
+    (finding,) = findings(GOOD, today=dt.date(2026, 11, 28))
+    assert finding.rule == "PM501"
+    assert finding.line == line_of(GOOD, "status:")
+    assert "2026-11-27" in finding.message
+    # A transition guard is how an overdue draft moves on: not refused for being late.
+    assert findings(GOOD, today=dt.date(2026, 11, 28), as_status=Status.IN_REVIEW) == []
+
+
+def test_calendar_day_deadlines_for_sev1() -> None:
+    text = GOOD.replace("severity: SEV2", "severity: SEV1")
+    assert "PM501" not in rules(text, today=dt.date(2026, 11, 23))
+    assert "PM501" in rules(text, today=dt.date(2026, 11, 24))
+
+
+REVIEWED = GOOD.replace("status: in-review", "status: reviewed").replace(
+    "shared_with: []", "shared_with: [sre@]"
+)
+
+
+def test_reviewed_needs_an_approval_by_a_non_author() -> None:
+    assert rules(REVIEWED) == ["PM502"]
+    by_author = "reviews:\n  - reviewer: bob\n    date: 2026-11-21\n    verdict: approved\n"
+    assert rules(REVIEWED.replace("reviews: []\n", by_author)) == ["PM502"]
+    approved = by_author.replace("bob", "carol")
+    assert findings(REVIEWED.replace("reviews: []\n", approved)) == []
+
+
+def test_reviewed_must_be_shared() -> None:
+    approved = "reviews:\n  - reviewer: carol\n    date: 2026-11-21\n    verdict: approved\n"
+    text = REVIEWED.replace("reviews: []\n", approved).replace(
+        "shared_with: [sre@]", "shared_with: []"
+    )
+    assert rules(text) == ["PM504"]
+
+
+def test_closed_with_open_untracked_items() -> None:
+    approved = "reviews:\n  - reviewer: carol\n    date: 2026-11-21\n    verdict: approved\n"
+    closed = REVIEWED.replace("reviews: []\n", approved).replace(
+        "status: reviewed", "status: closed"
+    )
+    assert findings(closed) == []  # the open item is tracked in OPS-1
+    untracked = (
+        closed.replace("    tracker: OPS-1\n", "    due: 2026-12-01\n")
+        .replace("| OPS-1 |", "|  |")
+        .replace("| P1 |  |", "| P1 | 2026-12-01 |")
+    )
+    assert rules(untracked) == ["PM503"]
+
+
+# --- criteria ----------------------------------------------------------------------------
+
+
+def test_data_loss_needs_the_data_loss_criterion() -> None:
+    text = GOOD.replace("data_loss: false", "data_loss: true")
+    (finding,) = findings(text)
+    assert finding.rule == "PM601"
+    assert finding.line == line_of(text, "data_loss: true")
+    both = text.replace(
+        "criteria: [user-visible-downtime]", "criteria: [user-visible-downtime, data-loss]"
+    )
+    assert findings(both) == []
+    assert rules(both.replace("data_loss: true", "data_loss: false")) == ["PM601"]
+
+
+def test_criteria_must_be_configured_ids_and_not_empty_in_review() -> None:
+    assert rules(GOOD.replace("[user-visible-downtime]", "[user-visible-downtime, outage]")) == [
+        "PM602"
+    ]
+    assert rules(GOOD.replace("criteria: [user-visible-downtime]", "criteria: []")) == ["PM603"]
+
+
+# --- levels and disables --------------------------------------------------------------------
+
+
+BLAMING = GOOD.replace(
+    "Detection took five minutes", "A careless push. Detection took five minutes"
+)
+
+
+@pytest.mark.parametrize("key", ["PM402", "blame-language"])
+def test_rule_levels_come_from_settings_by_id_or_name(key: str) -> None:
+    error = Settings(lint=LintSettings(rules={key: RuleLevel.ERROR}))
+    assert [f.severity for f in findings(BLAMING, settings=error)] == [Severity.ERROR]
+    off = Settings(lint=LintSettings(rules={key: RuleLevel.OFF}))
+    assert findings(BLAMING, settings=off) == []
+
+
+def test_an_inline_comment_disables_a_rule_on_the_next_line() -> None:
+    text = BLAMING.replace("A careless push.", "<!-- pmctl-disable PM402 -->\nA careless push.")
+    assert findings(text) == []
+    other = BLAMING.replace("A careless push.", "<!-- pmctl-disable PM401 -->\nA careless push.")
+    assert rules(other) == ["PM402"]
+    far = BLAMING.replace("A careless push.", "<!-- pmctl-disable PM402 -->\n\nA careless push.")
+    assert rules(far) == ["PM402"]
+
+
+def test_a_file_comment_disables_a_rule_everywhere_by_name() -> None:
+    text = BLAMING + "\n<!-- pmctl-disable-file blame-language -->\n"
+    assert findings(text) == []
+
+
+def test_a_yaml_comment_disables_front_matter_findings() -> None:
+    vague = GOOD.replace(
+        "title: Add an alert on connection pool saturation", "title: Investigate the pool"
+    )
+    assert "PM204" in rules(vague)
+    text = vague.replace(
+        "    title: Investigate", "    # pmctl-disable PM204\n    title: Investigate"
+    )
+    assert "PM204" not in rules(text)
