@@ -46,7 +46,7 @@ def test_checklist_is_pre_answered_from_lint_and_the_front_matter(repo: Project)
         "action-items": True,
         "blameless": None,
     }
-    assert answers["shared"].reasons == ("shared_with is empty",)
+    assert answers["shared"].reasons == ("shared_with が空",)
 
 
 def test_checklist_names_the_findings_behind_a_no(repo: Project) -> None:
@@ -70,7 +70,7 @@ def test_markdown_checklist_follows_the_documents_language(repo: Project) -> Non
     assert markdown.startswith("## レビューチェックリスト: 2026-11-20-sonnet-search: ")
     assert "### SRE本の観点" in markdown
     assert "- [ ] 結果は関係するステークホルダーたちと共有されたか? _(いいえ)_" in markdown
-    assert "  - `shared_with is empty`" in markdown
+    assert "  - `shared_with が空`" in markdown
     assert "- [x] 担当者は明確か? _(はい)_" in markdown
     assert "- [ ] 根本原因は十分に深く分析されているか? _(レビュアーが判断)_" in markdown
 

@@ -40,10 +40,6 @@ class Plan:
     gaps: tuple[Gap, ...]
 
     @property
-    def backwards(self) -> bool:
-        return self.target.rank < self.source.rank
-
-    @property
     def allowed(self) -> bool:
         return not self.gaps
 

@@ -18,7 +18,7 @@ from pmctl.domain.model import Language, Postmortem, Verdict
 from pmctl.domain.sections import SECTIONS_BY_KEY
 
 Check = Callable[[Postmortem], str | None]
-"""Returns why the question fails on the front matter alone, or None."""
+"""Returns why the question fails on the front matter alone (in the postmortem's language)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,34 +49,46 @@ class Answer:
     reasons: tuple[str, ...] = ()
 
 
+def _say(postmortem: Postmortem, en: str, ja: str) -> str:
+    return ja if postmortem.language is Language.JA else en
+
+
 def _timestamps(postmortem: Postmortem) -> str | None:
     times = postmortem.timestamps
-    missing = [
+    missing = ", ".join(
         name
         for name in ("started", "detected", "mitigated", "resolved")
         if not getattr(times, name)
-    ]
-    return f"timestamps missing: {', '.join(missing)}" if missing else None
+    )
+    if not missing:
+        return None
+    return _say(postmortem, f"timestamps missing: {missing}", f"timestamps が未記入: {missing}")
 
 
 def _impact(postmortem: Postmortem) -> str | None:
     impact = postmortem.impact
     numbers = (impact.user_visible_minutes, impact.affected_users, impact.affected_queries)
     if all(value is None for value in numbers) and not impact.description:
-        return "impact: no numbers and no description"
+        return _say(
+            postmortem, "impact: no numbers and no description", "impact に数値も説明もない"
+        )
     return None
 
 
 def _has_actions(postmortem: Postmortem) -> str | None:
-    return None if postmortem.action_items else "no action items"
+    if postmortem.action_items:
+        return None
+    return _say(postmortem, "no action items", "アクションアイテムがない")
 
 
 def _shared(postmortem: Postmortem) -> str | None:
-    return None if postmortem.shared_with else "shared_with is empty"
+    if postmortem.shared_with:
+        return None
+    return _say(postmortem, "shared_with is empty", "shared_with が空")
 
 
 def _owner(postmortem: Postmortem) -> str | None:
-    return None if postmortem.owner.strip() else "owner is empty"
+    return None if postmortem.owner.strip() else _say(postmortem, "owner is empty", "owner が空")
 
 
 QUESTIONS: tuple[Question, ...] = (
@@ -162,8 +174,6 @@ QUESTIONS: tuple[Question, ...] = (
         rules=frozenset({"PM401", "PM402", "PM403"}),
     ),
 )
-
-QUESTIONS_BY_ID: dict[str, Question] = {question.id: question for question in QUESTIONS}
 
 SECTION_RULES = frozenset({"PM101", "PM102"})
 """Section rules apply to a question when their message names one of its sections."""
