@@ -1,0 +1,272 @@
+"""Lint output formats for machines (SARIF, GitHub, JUnit, JSON) and the CLI's exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import jsonschema
+import pytest
+
+from pmctl.adapters.config_file import Project
+from pmctl.domain.lint import Finding, Severity
+from pmctl.domain.lint.registry import RULES
+from pmctl.services.lint import LintResult
+from pmctl.ui.lint_output import render
+from tests.conftest import run_cli
+from tests.lint_docs import GOOD
+
+ROOT = Path("/repo")
+A = ROOT / "postmortems" / "2026" / "a b.md"
+B = ROOT / "postmortems" / "2026" / "b.md"
+RESULT = LintResult(
+    (
+        Finding(A, 3, 1, "PM024", "severity-unknown", Severity.ERROR, "bad: 100%, really", "fix"),
+        Finding(A, 9, 5, "PM402", "blame-language", Severity.WARNING, "'careless'\nx", "hint"),
+    ),
+    files_checked=2,
+    paths=(A, B),
+)
+
+
+def out(fmt: str, *, strict: bool = False) -> str:
+    return render(RESULT, fmt, cwd=ROOT, root=ROOT, strict=strict)
+
+
+# The parts of the SARIF 2.1.0 schema (OASIS sarif-schema-2.1.0.json) that pmctl emits,
+# with their required properties and closed vocabularies.
+SARIF_SUBSET = {
+    "type": "object",
+    "required": ["version", "runs"],
+    "properties": {
+        "$schema": {"type": "string", "format": "uri"},
+        "version": {"const": "2.1.0"},
+        "runs": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["tool"],
+                "additionalProperties": False,
+                "properties": {
+                    "tool": {
+                        "type": "object",
+                        "required": ["driver"],
+                        "properties": {
+                            "driver": {
+                                "type": "object",
+                                "required": ["name"],
+                                "additionalProperties": False,
+                                "properties": {
+                                    "name": {"type": "string"},
+                                    "version": {"type": "string"},
+                                    "rules": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "required": ["id"],
+                                            "additionalProperties": False,
+                                            "properties": {
+                                                "id": {"type": "string"},
+                                                "name": {"type": "string"},
+                                                "shortDescription": {"$ref": "#/$defs/message"},
+                                                "help": {"$ref": "#/$defs/message"},
+                                                "defaultConfiguration": {
+                                                    "type": "object",
+                                                    "additionalProperties": False,
+                                                    "properties": {
+                                                        "level": {"$ref": "#/$defs/level"}
+                                                    },
+                                                },
+                                            },
+                                        },
+                                    },
+                                },
+                            }
+                        },
+                    },
+                    "originalUriBaseIds": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "type": "object",
+                            "properties": {"uri": {"type": "string", "pattern": "/$"}},
+                        },
+                    },
+                    "results": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["message"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "ruleId": {"type": "string"},
+                                "ruleIndex": {"type": "integer", "minimum": -1},
+                                "level": {"$ref": "#/$defs/level"},
+                                "message": {"$ref": "#/$defs/message"},
+                                "locations": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "additionalProperties": False,
+                                        "properties": {
+                                            "physicalLocation": {
+                                                "type": "object",
+                                                "additionalProperties": False,
+                                                "properties": {
+                                                    "artifactLocation": {
+                                                        "type": "object",
+                                                        "additionalProperties": False,
+                                                        "properties": {
+                                                            "uri": {"type": "string"},
+                                                            "uriBaseId": {"type": "string"},
+                                                        },
+                                                    },
+                                                    "region": {
+                                                        "type": "object",
+                                                        "additionalProperties": False,
+                                                        "properties": {
+                                                            "startLine": {
+                                                                "type": "integer",
+                                                                "minimum": 1,
+                                                            },
+                                                            "startColumn": {
+                                                                "type": "integer",
+                                                                "minimum": 1,
+                                                            },
+                                                        },
+                                                    },
+                                                },
+                                            }
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+    "$defs": {
+        "level": {"enum": ["none", "note", "warning", "error"]},
+        "message": {
+            "type": "object",
+            "anyOf": [{"required": ["text"]}, {"required": ["id"]}],
+            "properties": {"text": {"type": "string"}, "id": {"type": "string"}},
+        },
+    },
+}
+
+
+def test_sarif_follows_the_2_1_0_schema_and_indexes_its_rules() -> None:
+    log = json.loads(out("sarif"))
+    jsonschema.validate(log, SARIF_SUBSET)
+    run = log["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert len(rules) == len(RULES)
+    for result in run["results"]:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+    location = run["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {
+        "uri": "postmortems/2026/a%20b.md",
+        "uriBaseId": "%SRCROOT%",
+    }
+    assert location["region"] == {"startLine": 3, "startColumn": 1}
+    assert [r["level"] for r in run["results"]] == ["error", "warning"]
+
+
+def test_github_annotations_escape_their_data() -> None:
+    lines = out("github").split("\n")
+    assert lines[0] == (
+        "::error file=postmortems/2026/a b.md,line=3,col=1,title=PM024 severity-unknown::"
+        "bad: 100%25, really (hint: fix)"
+    )
+    assert lines[1].startswith("::warning file=postmortems/2026/a b.md,line=9,col=5,")
+    assert "'careless'%0Ax" in lines[1]
+
+
+def test_junit_has_a_test_case_per_file_and_fails_on_errors() -> None:
+    suites = ET.fromstring(out("junit"))
+    (suite,) = suites
+    cases = {case.get("name"): case for case in suite.iter("testcase")}
+    assert set(cases) == {"postmortems/2026/a b.md", "postmortems/2026/b.md"}
+    failure = cases["postmortems/2026/a b.md"].find("failure")
+    assert failure is not None
+    assert failure.get("type") == "PM024"
+    assert "PM402" not in (failure.text or "")
+    assert cases["postmortems/2026/b.md"].find("failure") is None
+    assert (suites.get("tests"), suites.get("failures")) == ("2", "1")
+    strict = ET.fromstring(out("junit", strict=True))
+    strict_failure = strict.find(".//testcase[@name='postmortems/2026/a b.md']/failure")
+    assert strict_failure is not None
+    assert "PM402" in (strict_failure.text or "")
+
+
+def test_json_lists_every_finding() -> None:
+    document = json.loads(out("json"))
+    assert (document["files_checked"], document["errors"], document["warnings"]) == (2, 1, 1)
+    assert document["findings"][0] == {
+        "path": "postmortems/2026/a b.md",
+        "line": 3,
+        "column": 1,
+        "rule": "PM024",
+        "name": "severity-unknown",
+        "severity": "error",
+        "message": "bad: 100%, really",
+        "hint": "fix",
+    }
+
+
+# --- the command --------------------------------------------------------------------------
+
+
+def write(project: Project, text: str) -> Path:
+    path = project.postmortem_dir / "2026" / "2026-11-20-checkout-latency.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+DRAFT = GOOD.replace("status: in-review", "status: draft")
+WARNED = DRAFT.replace(
+    "Detection took five minutes", "A careless push. Detection took five minutes"
+)
+
+
+def test_cli_exit_codes_clean_errors_and_strict(repo: Project) -> None:
+    write(repo, DRAFT)
+    clean = run_cli(repo.root, "lint")
+    assert clean.returncode == 0, clean.stderr
+    assert "1 file checked, no problems" in clean.stdout
+
+    write(repo, WARNED)
+    warned = run_cli(repo.root, "lint")
+    assert warned.returncode == 0
+    assert "PM402" in warned.stdout
+    assert "0 errors, 1 warning in 1 file" in warned.stdout
+    assert run_cli(repo.root, "lint", "--strict").returncode == 1
+
+    path = write(repo, WARNED.replace("SEV2", "SEV9"))
+    failed = run_cli(repo.root, "lint", str(path.relative_to(repo.root)))
+    assert failed.returncode == 1
+    assert "postmortems/2026/2026-11-20-checkout-latency.md" in failed.stdout
+    assert "Traceback" not in failed.stdout + failed.stderr
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "github", "junit"])
+def test_cli_machine_formats(repo: Project, fmt: str) -> None:
+    write(repo, WARNED.replace("SEV2", "SEV9"))
+    result = run_cli(repo.root, "lint", "--format", fmt)
+    assert result.returncode == 1
+    if fmt in ("json", "sarif"):
+        json.loads(result.stdout)
+    elif fmt == "junit":
+        ET.fromstring(result.stdout)
+    else:
+        assert result.stdout.startswith("::error file=postmortems/2026/")
+
+
+def test_cli_refuses_an_unknown_format(repo: Project) -> None:
+    result = run_cli(repo.root, "lint", "--format", "yaml")
+    assert result.returncode == 2
+    assert "unknown format 'yaml'" in result.stderr
