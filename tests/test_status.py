@@ -19,6 +19,7 @@ from pmctl.domain.model import Language, Status
 from pmctl.errors import TransitionRefused
 from pmctl.services import status
 from pmctl.services.new import NewPostmortem, create
+from pmctl.ui import status_output
 from tests.conftest import git, run_cli
 
 TODAY = dt.date(2026, 11, 23)
@@ -279,11 +280,14 @@ def test_list_shows_every_postmortem_and_the_overdue_ones(repo: Project) -> None
     write_postmortem(repo, old, postmortem_id="2026-10-01-old-outage")
     broken = repo.postmortem_dir / "2026" / "2026-11-01-broken.md"
     broken.write_text("---\nid: [\n---\n", encoding="utf-8")
-    rows = status.list_all(repo, today=TODAY)
-    by_name = {row.path.name: row for row in rows}
+    listing = status.list_all(repo, today=TODAY)
+    by_name = {row.path.name: row for row in listing.rows}
     assert by_name["2026-10-01-old-outage.md"].overdue
     assert not by_name[f"{ID}.md"].overdue
-    assert by_name["2026-11-01-broken.md"].problem
+    assert [item.location.split(":")[0] for item in listing.invalid] == [str(broken)]
+    text = status_output.render_list(listing)
+    assert "2026-10-01-old-outage     draft   SEV2      2026-10-08  OVERDUE" in text
+    assert text.endswith("2 postmortem(s), 1 past their review deadline, 1 invalid file(s)")
 
 
 def test_moving_to_the_current_status_changes_nothing(repo: Project) -> None:

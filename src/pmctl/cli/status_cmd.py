@@ -52,7 +52,7 @@ def status_command(
     if list_all or postmortem_id is None:
         if postmortem_id is not None:
             raise UsageError("--list takes no ID", hint="drop the ID, or drop --list")
-        typer.echo(status_output.render_list(status.list_all(project, today=today), cwd=cwd))
+        typer.echo(status_output.render_list(status.list_all(project, today=today)))
         return
     if target is None:
         report = status.show(project, postmortem_id, today=today)

@@ -150,9 +150,8 @@ def review_deadline(postmortem: Postmortem, settings: Settings) -> dt.date | Non
     return None if spec is None else review_rules.review_deadline(postmortem, spec)
 
 
-def is_overdue(postmortem: Postmortem, settings: Settings, today: dt.date) -> bool:
-    """Not yet reviewed, and past the review deadline."""
-    deadline = review_deadline(postmortem, settings)
+def is_overdue(postmortem: Postmortem, deadline: dt.date | None, today: dt.date) -> bool:
+    """Not yet reviewed, and `today` is past its review `deadline` (from `review_deadline`)."""
     return (
         deadline is not None and postmortem.status.rank < Status.REVIEWED.rank and today > deadline
     )

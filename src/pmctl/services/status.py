@@ -14,7 +14,8 @@ from pmctl.domain.document import ParsedDocument
 from pmctl.domain.events import Event, EventKind
 from pmctl.domain.lint.findings import Finding
 from pmctl.domain.model import Postmortem, Status
-from pmctl.errors import DocumentError, PmctlError, TransitionRefused
+from pmctl.errors import PmctlError, TransitionRefused
+from pmctl.services.corpus import Invalid, load_all
 from pmctl.services.mutate import commit_edit
 
 
@@ -45,13 +46,20 @@ class Moved:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Row:
-    """One line of `pmctl status --list`; `problem` is set when the file cannot be read."""
+    """One line of `pmctl status --list`."""
 
     path: Path
-    postmortem: Postmortem | None
-    deadline: dt.date | None = None
-    overdue: bool = False
-    problem: str | None = None
+    postmortem: Postmortem
+    deadline: dt.date | None
+    overdue: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Listing:
+    """Every valid postmortem's row, and the files that are not valid postmortems."""
+
+    rows: tuple[Row, ...]
+    invalid: tuple[Invalid, ...]
 
 
 def lint_findings(document: ParsedDocument, settings: Settings, *, today: dt.date) -> list[Finding]:
@@ -73,11 +81,12 @@ def show(project: Project, postmortem_id: str, *, today: dt.date) -> StatusRepor
             lint_findings(document, settings, today=today) if target is Status.IN_REVIEW else []
         )
         gaps = tuple(lifecycle.guard(postmortem, target, settings=settings, findings=findings))
+    deadline = lifecycle.review_deadline(postmortem, settings)
     return StatusReport(
         path=path,
         postmortem=postmortem,
-        deadline=lifecycle.review_deadline(postmortem, settings),
-        overdue=lifecycle.is_overdue(postmortem, settings, today),
+        deadline=deadline,
+        overdue=lifecycle.is_overdue(postmortem, deadline, today),
         next=target,
         gaps=gaps,
     )
@@ -175,22 +184,13 @@ def announce(project: Project, event: Event) -> tuple[str, ...]:
     return tuple(notify(notify_settings, replace(event, actor=actor), root=project.root))
 
 
-def list_all(project: Project, *, today: dt.date) -> list[Row]:
-    """Every postmortem with its status and deadline; unreadable files with their problem."""
+def list_all(project: Project, *, today: dt.date) -> Listing:
+    """Every postmortem with its status and review deadline, read by the corpus loader."""
     settings = project.settings
     rows = []
-    for path in documents.discover(project.postmortem_dir):
-        try:
-            _, postmortem = documents.load(path)
-        except DocumentError as error:
-            rows.append(Row(path=path, postmortem=None, problem=str(error)))
-            continue
-        rows.append(
-            Row(
-                path=path,
-                postmortem=postmortem,
-                deadline=lifecycle.review_deadline(postmortem, settings),
-                overdue=lifecycle.is_overdue(postmortem, settings, today),
-            )
-        )
-    return rows
+    corpus = load_all(project.postmortem_dir)
+    for path, postmortem in corpus.postmortems:
+        deadline = lifecycle.review_deadline(postmortem, settings)
+        overdue = lifecycle.is_overdue(postmortem, deadline, today)
+        rows.append(Row(path=path, postmortem=postmortem, deadline=deadline, overdue=overdue))
+    return Listing(rows=tuple(rows), invalid=corpus.invalid)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
-from pmctl.services.status import Moved, Row, StatusReport
+from pmctl.services.status import Listing, Moved, StatusReport
 
 
 def _shown(path: Path, cwd: Path) -> str:
@@ -39,21 +38,18 @@ def render_report(report: StatusReport, *, cwd: Path) -> str:
     return "\n".join(lines)
 
 
-def render_list(rows: Sequence[Row], *, cwd: Path) -> str:
-    """One line per postmortem: id, status, severity, review deadline, overdue mark."""
+def render_list(listing: Listing) -> str:
+    """One line per postmortem (id, status, severity, review deadline, OVERDUE), then the
+    files that are not valid postmortems."""
     table = [("ID", "STATUS", "SEVERITY", "REVIEW BY", "")]
-    for row in rows:
+    for row in listing.rows:
         postmortem = row.postmortem
-        if postmortem is None:
-            table.append((_shown(row.path, cwd), "unreadable", "", "", row.problem or ""))
-            continue
-        deadline = row.deadline.isoformat() if row.deadline else "-"
         table.append(
             (
                 postmortem.id,
                 postmortem.status,
                 postmortem.severity,
-                deadline,
+                row.deadline.isoformat() if row.deadline else "-",
                 "OVERDUE" if row.overdue else "",
             )
         )
@@ -64,8 +60,12 @@ def render_list(rows: Sequence[Row], *, cwd: Path) -> str:
         + cells[4]
         for cells in table
     ]
-    overdue = sum(row.overdue for row in rows)
-    lines.append(f"{len(rows)} postmortem(s), {overdue} past their review deadline")
+    lines.extend(f"invalid: {item.location}: {item.message}" for item in listing.invalid)
+    overdue = sum(row.overdue for row in listing.rows)
+    lines.append(
+        f"{len(listing.rows)} postmortem(s), {overdue} past their review deadline"
+        + (f", {len(listing.invalid)} invalid file(s)" if listing.invalid else "")
+    )
     return "\n".join(line.rstrip() for line in lines)
 
 
