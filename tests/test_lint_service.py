@@ -5,15 +5,24 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from pmctl.adapters.config_file import Project
 from pmctl.adapters.lint_cache import cache_path
 from pmctl.domain.config import LintSettings, RuleLevel, Settings
 from pmctl.domain.lint import Severity
+from pmctl.services import lint as service
 from pmctl.services.lint import lint
 from tests.conftest import git
 from tests.lint_docs import GOOD, TODAY
 
 ID = "2026-11-20-checkout-latency"
+
+
+@pytest.fixture(autouse=True)
+def cache_always(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Use the cache even for the few files of a test (a real run needs CACHE_FROM files)."""
+    monkeypatch.setattr(service, "CACHE_FROM", 1)
 
 
 def write(project: Project, text: str, name: str = ID) -> Path:
@@ -111,6 +120,18 @@ def test_the_cache_lives_in_the_git_dir_and_is_reused(repo: Project) -> None:
     assert path.exists()
 
 
+def test_a_few_files_are_checked_without_the_cache(
+    repo: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(service, "CACHE_FROM", 2)
+    write(repo, GOOD)
+    lint(repo, today=TODAY)
+    assert not cache_path(repo.root).exists()
+    write(repo, other(GOOD, "2026-11-21-search"), name="2026-11-21-search")
+    lint(repo, today=TODAY)
+    assert cache_path(repo.root).exists()
+
+
 def test_a_changed_file_is_checked_again(repo: Project) -> None:
     path = write(repo, GOOD)
     assert lint(repo, today=TODAY).findings == ()
@@ -168,12 +189,9 @@ def test_a_worktree_git_file_is_followed(tmp_path: Path) -> None:
     assert cache_path(root) == (tmp_path / "real-git-dir" / "pmctl" / "lint-cache")
 
 
-def test_cold_parallel_and_cached_runs_agree(repo: Project, monkeypatch: object) -> None:
-    import pytest
-
-    from pmctl.services import lint as service
-
-    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+def test_cold_parallel_and_cached_runs_agree(
+    repo: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for number in range(12):
         text = other(GOOD, f"2026-11-20-incident-{number}")
         if number % 3 == 0:

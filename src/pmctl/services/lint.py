@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 PARALLEL_FROM = 1500
 """Below this many files to check, forking a second process costs more than it saves."""
 
+CACHE_FROM = 20
+"""Fewer files than this are checked directly, without reading or writing the cache."""
+
 Payload = tuple[tuple[tuple[int, int, str, str, str, str], ...], tuple[Any, ...]]
 """One file's result as plain tuples, for the cache and the worker process:
 ((line, column, rule, severity, message, hint), ...), (id, id_line, related)."""
@@ -64,11 +67,11 @@ def lint(
     Never raises for a bad document: every problem is a finding. With only some paths, the
     repository-wide rules still see the other postmortems by file name.
     """
-    from pmctl.adapters import documents
 
     settings = project.settings
     files = _files(project, paths)
-    cache = _open_cache(project, today) if use_cache else None
+    # Checking a handful of files (a pre-commit run) is quicker than loading the cache.
+    cache = _open_cache(project, today) if use_cache and len(files) >= CACHE_FROM else None
     payloads: dict[Path, Payload] = {}
     misses: list[tuple[Path, Stat | None]] = []
     for path in files:
@@ -90,18 +93,46 @@ def lint(
         cache.save()
 
     findings = [finding for path in files for finding in _decode(path, payloads[path][0])]
-    others = None
-    if paths is not None:
-        checked = set(files)
-        others = {
-            found.stem: found
-            for found in documents.discover(project.postmortem_dir)
-            if found not in checked
-        }
+    others = None if paths is None else _other_ids(project.postmortem_dir, set(files))
     facts = [Facts(path, *payloads[path][1]) for path in files]
     findings.extend(repository_findings(facts, settings, texts=_Texts(), others=others))
     findings.sort(key=lambda f: (str(f.path), f.line, f.column, f.rule))
     return LintResult(tuple(findings), len(files), tuple(files))
+
+
+def _other_ids(directory: Path, checked: set[Path]) -> Mapping[str, Path]:
+    """Ids (file names) of the postmortems not being checked, for the repository rules.
+
+    Walks names only and makes a Path only for an id that is asked for: a pre-commit run
+    checks one file in a repository of thousands.
+    """
+    skip = {str(path) for path in checked}
+    found: dict[str, str] = {}
+    for current, subdirectories, names in os.walk(directory):
+        subdirectories[:] = [name for name in subdirectories if not name.startswith(".")]
+        for name in names:
+            if name.endswith(".md") and not name.startswith("."):
+                path = os.path.join(current, name)
+                if path not in skip:
+                    found.setdefault(name[:-3], path)
+    return _PathsByName(found)
+
+
+class _PathsByName(Mapping[str, Path]):
+    def __init__(self, paths: dict[str, str]) -> None:
+        self._paths = paths
+
+    def __getitem__(self, key: str) -> Path:
+        return Path(self._paths[key])
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._paths
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
 
 
 def _files(project: Project, paths: Sequence[Path] | None) -> list[Path]:
