@@ -29,7 +29,7 @@ class IndexResult:
 
 def expected_index(project: Project) -> tuple[str, int, tuple[Invalid, ...]]:
     """The text INDEX.md should have, how many postmortems it lists, and the invalid files."""
-    corpus = load_all(project.postmortem_dir)
+    corpus = load_all(project.postmortem_dir, root=project.root)
     entries = [
         (path.relative_to(project.root).as_posix(), model) for path, model in corpus.postmortems
     ]

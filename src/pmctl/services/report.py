@@ -26,7 +26,7 @@ def build_report(
     group_by: domain.GroupBy | None = None,
 ) -> ReportResult:
     """Read every postmortem (through the one reader) and build the report as of `today`."""
-    corpus = load_all(project.postmortem_dir)
+    corpus = load_all(project.postmortem_dir, root=project.root)
     entries = (
         (path.relative_to(project.root).as_posix(), model) for path, model in corpus.postmortems
     )

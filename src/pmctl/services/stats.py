@@ -32,7 +32,7 @@ class StatsResult:
 
 def build_stats(project: Project, *, today: dt.date, since: dt.date | None = None) -> StatsResult:
     """Stats over every postmortem whose incident is on or after `since` (all by default)."""
-    corpus = load_all(project.postmortem_dir)
+    corpus = load_all(project.postmortem_dir, root=project.root)
     models = corpus.models
     if since is not None:
         models = [model for model in models if incident_date(model) >= since]

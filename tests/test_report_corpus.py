@@ -1,0 +1,79 @@
+"""The corpus loader behind report/stats/index: same answers in parallel, cached or not."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from pmctl import __version__
+from pmctl.adapters.config_file import Project
+from pmctl.adapters.model_cache import open_model_cache
+from pmctl.services import corpus
+from tests.test_report import action, write_postmortem
+
+OLD = 1_700_000_000  # a fixed past mtime, outside the cache's "racy" window
+
+
+def populate(project: Project, count: int) -> list[Path]:
+    paths = [
+        write_postmortem(project, f"2026-10-{day:02d}-incident-{n}", actions=[action(1)])
+        for n in range(count)
+        for day in [n % 28 + 1]
+    ]
+    broken = project.postmortem_dir / "2026" / "2026-10-01-broken.md"
+    broken.write_text("---\nschema: 1\nid: x\n---\n", encoding="utf-8")
+    for path in [*paths, broken]:
+        os.utime(path, (OLD, OLD))
+    return paths
+
+
+def summary(loaded: corpus.Corpus) -> tuple[list[tuple[str, str]], list[str]]:
+    return (
+        [(path.name, model.model_dump_json()) for path, model in loaded.postmortems],
+        [invalid.location for invalid in loaded.invalid],
+    )
+
+
+def test_the_forked_child_gives_the_same_result(
+    repo: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    populate(repo, 30)
+    sequential = corpus.load_all(repo.postmortem_dir)
+    monkeypatch.setattr(corpus, "PARALLEL_FROM", 2)
+    parallel = corpus.load_all(repo.postmortem_dir)
+    assert summary(parallel) == summary(sequential)
+    assert len(parallel.postmortems) == 30
+    assert len(parallel.invalid) == 1
+
+
+def test_cached_models_equal_parsed_ones_and_changes_are_seen(repo: Project) -> None:
+    paths = populate(repo, 5)
+    first = corpus.load_all(repo.postmortem_dir, root=repo.root)
+    cache = open_model_cache(repo.root, version=__version__)
+    assert sorted(cache.entries) == sorted(p.relative_to(repo.root).as_posix() for p in paths)
+    second = corpus.load_all(repo.postmortem_dir, root=repo.root)
+    assert summary(second) == summary(first) == summary(corpus.load_all(repo.postmortem_dir))
+
+    changed = paths[2]
+    changed.write_text(
+        changed.read_text(encoding="utf-8").replace("owner: alice", "owner: bob-the-builder"),
+        encoding="utf-8",
+    )
+    third = dict(corpus.load_all(repo.postmortem_dir, root=repo.root).postmortems)
+    assert third[changed].owner == "bob-the-builder"
+
+    paths[0].unlink()
+    corpus.load_all(repo.postmortem_dir, root=repo.root)
+    cache = open_model_cache(repo.root, version=__version__)
+    assert paths[0].relative_to(repo.root).as_posix() not in cache.entries
+
+
+def test_a_corrupt_cache_is_ignored(repo: Project) -> None:
+    populate(repo, 3)
+    corpus.load_all(repo.postmortem_dir, root=repo.root)
+    cache_file = repo.root / ".git" / "pmctl" / "model-cache"
+    assert cache_file.exists()
+    cache_file.write_bytes(b"\x00garbage")
+    assert len(corpus.load_all(repo.postmortem_dir, root=repo.root).postmortems) == 3
