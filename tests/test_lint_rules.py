@@ -361,3 +361,17 @@ def test_a_yaml_comment_disables_front_matter_findings() -> None:
         "    title: Investigate", "    # pmctl-disable PM204\n    title: Investigate"
     )
     assert "PM204" not in rules(text)
+
+
+def test_every_rule_has_a_page_with_a_bad_and_a_good_example() -> None:
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    guide = (docs / "lint.md").read_text(encoding="utf-8")
+    for rule in RULES:
+        page = (docs / "rules" / f"{rule.id}.md").read_text(encoding="utf-8")
+        assert page.startswith(f"# {rule.id} `{rule.name}`")
+        assert "## Bad" in page
+        assert "## Good" in page
+        assert f"**Default severity:** {rule.severity.value}" in page
+        assert f"(rules/{rule.id}.md)" in guide

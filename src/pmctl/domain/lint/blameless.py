@@ -68,22 +68,8 @@ def _term(word: str) -> re.Pattern[str]:
     return re.compile(rf"\b{escaped}\b" if word.isascii() else escaped, re.IGNORECASE)
 
 
-@lru_cache(maxsize=8)
-def _lexicon(extra: tuple[str, ...], allow: tuple[str, ...]) -> tuple[_Term, ...]:
-    """Every term to look for: human-error phrases first, then longest first, so that
-    "人為的ミス" is reported once and not again as "ミス"."""
-    allowed = {word.casefold() for word in allow}
-    terms = [
-        _Term(word.lower(), kind, _term(word))
-        for kind, words in (
-            ("human", HUMAN_ERROR),
-            ("counterfactual", COUNTERFACTUAL),
-            ("blame", (*BLAME, *extra)),
-        )
-        for word in words
-        if word.casefold() not in allowed
-    ]
-    return tuple(sorted(terms, key=lambda term: (term.kind != "human", -len(term.needle))))
+_GATES = ("have", "'ve", "error", "careless", "blame", "negligen", "ミス")
+"""Substrings shared by several terms: one scan for the gate instead of one per term."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +77,36 @@ class _Term:
     needle: str
     kind: str
     pattern: re.Pattern[str]
+
+
+@lru_cache(maxsize=8)
+def _lexicon(
+    extra: tuple[str, ...], allow: tuple[str, ...]
+) -> tuple[tuple[str, tuple[_Term, ...]], ...]:
+    """The terms to look for, grouped under the substring ("gate") that must occur first.
+
+    Within the whole list human-error phrases come first, then the longest terms, so that
+    "人為的ミス" is reported once and not again as "ミス".
+    """
+    allowed = {word.casefold() for word in allow}
+    terms = sorted(
+        (
+            _Term(word.lower(), kind, _term(word))
+            for kind, words in (
+                ("human", HUMAN_ERROR),
+                ("counterfactual", COUNTERFACTUAL),
+                ("blame", (*BLAME, *extra)),
+            )
+            for word in words
+            if word.casefold() not in allowed
+        ),
+        key=lambda term: (term.kind != "human", -len(term.needle)),
+    )
+    groups: dict[str, list[_Term]] = {}
+    for term in terms:
+        gate = next((gate for gate in _GATES if gate in term.needle), term.needle)
+        groups.setdefault(gate, []).append(term)
+    return tuple((gate, tuple(members)) for gate, members in groups.items())
 
 
 _HINTS = {
@@ -104,17 +120,20 @@ _HINTS = {
 def check(ctx: Context) -> list[Hit]:
     lint = ctx.settings.lint
     body = ctx.body
-    text = "\n".join(body.prose)
+    text = body.prose_text
     lowered = text.lower()
-    # A substring test per term is a fast C-level scan; the regexes only run for terms that
-    # occur at all, which in a blameless document is none.
+    # Substring tests are fast C-level scans; the regexes only run for terms that occur at
+    # all, which in a blameless document is none.
     present = [
         term
-        for term in _lexicon(tuple(lint.blameless_extra), tuple(lint.blameless_allow))
+        for gate, members in _lexicon(tuple(lint.blameless_extra), tuple(lint.blameless_allow))
+        if gate in lowered
+        for term in members
         if term.needle in lowered
     ]
     if not present:
         return []
+    present.sort(key=lambda term: (term.kind != "human", -len(term.needle)))
     found: list[tuple[int, int, str]] = []
     for term in present:
         for match in term.pattern.finditer(text):

@@ -15,11 +15,9 @@ from typing import NamedTuple
 
 from pmctl.domain.sections import SECTIONS
 
-_HEADING = re.compile(r" {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _FENCE = re.compile(r"^ {0,3}(```+|~~~+)", re.MULTILINE)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
-_NOT_NEWLINE = re.compile(r"[^\n]")
 
 _SECTION_KEYS: dict[str, str] = {}
 for _section in SECTIONS:
@@ -46,8 +44,10 @@ class Body:
     first_line: int
     """File line of `lines[0]`."""
     headings: tuple[Heading, ...]
+    prose_text: str
+    """The body with fenced code, HTML comments and inline code blanked (positions kept)."""
     prose: list[str]
-    """`lines` with fenced code, HTML comments and inline code blanked (positions kept)."""
+    """`prose_text` split into lines."""
     sections: dict[str, tuple[Heading, int, int]]
     """First heading of each known section and its content as a [start, end) line range;
     the content runs to the next heading of any level (sub-sections are sections too)."""
@@ -73,20 +73,31 @@ def parse_body(body: str, first_line: int) -> Body:
     prose = lines if prose_text is body else prose_text.split("\n")
     headings: list[Heading] = []
     for index in [i for i, line in enumerate(prose) if "#" in line[:4]]:
-        match = _HEADING.match(prose[index])
-        if match:
-            text = match[2].strip().rstrip(":：").strip()
-            headings.append(Heading(len(match[1]), text, index, _SECTION_KEYS.get(text.casefold())))
+        heading = _heading(prose[index], index)
+        if heading is not None:
+            headings.append(heading)
     sections: dict[str, tuple[Heading, int, int]] = {}
     for number, heading in enumerate(headings):
         if heading.key is not None and heading.key not in sections:
             end = headings[number + 1].row if number + 1 < len(headings) else len(lines)
             sections[heading.key] = (heading, heading.row + 1, end)
-    return Body(body, lines, first_line, tuple(headings), prose, sections)
+    return Body(body, lines, first_line, tuple(headings), prose_text, prose, sections)
+
+
+def _heading(line: str, index: int) -> Heading | None:
+    """The ATX heading on `line` (`## Title`, `## Title ##`), if it is one."""
+    stripped = line.lstrip(" ")
+    if len(line) - len(stripped) > 3:
+        return None
+    level = len(stripped) - len(stripped.lstrip("#"))
+    if not 1 <= level <= 6 or stripped[level : level + 1] not in ("", " ", "\t"):
+        return None
+    text = stripped[level:].strip().rstrip("#").strip().rstrip(":：").strip()
+    return Heading(level, text, index, _SECTION_KEYS.get(text.casefold()))
 
 
 def _blank(match: re.Match[str]) -> str:
-    return _NOT_NEWLINE.sub(" ", match[0])
+    return "\n".join(" " * len(part) for part in match[0].split("\n"))
 
 
 def _blank_code(body: str) -> str:
