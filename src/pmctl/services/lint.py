@@ -75,7 +75,7 @@ def lint(
     payloads: dict[Path, Payload] = {}
     misses: list[tuple[Path, Stat | None]] = []
     for path in files:
-        stat = _stat(path)
+        stat = _stat(path) if cache is not None else None
         cached = cache.get(str(path), stat) if cache is not None and stat is not None else None
         if cached is None:
             misses.append((path, stat))
