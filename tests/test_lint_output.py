@@ -270,3 +270,27 @@ def test_cli_refuses_an_unknown_format(repo: Project) -> None:
     result = run_cli(repo.root, "lint", "--format", "yaml")
     assert result.returncode == 2
     assert "unknown format 'yaml'" in result.stderr
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_new_postmortem_passes_lint_as_a_draft_but_not_as_in_review(
+    repo: Project, language: str
+) -> None:
+    import datetime as dt
+
+    from pmctl.adapters import documents
+    from pmctl.domain.lint import check_document
+    from pmctl.domain.model import Status
+
+    created = run_cli(
+        repo.root,
+        *("new", "--title", "Checkout latency", "--slug", "checkout-latency"),
+        *("--severity", "SEV2", "--owner", "alice", "--language", language, "--no-input"),
+    )
+    assert created.returncode == 0, created.stderr
+    assert run_cli(repo.root, "lint").returncode == 0
+    (path,) = documents.discover(repo.postmortem_dir)
+    found = check_document(
+        documents.read(path), repo.settings, today=dt.date.today(), as_status=Status.IN_REVIEW
+    )
+    assert {f.rule for f in found} == {"PM102", "PM603"}

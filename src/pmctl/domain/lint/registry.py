@@ -43,7 +43,12 @@ RULES: tuple[Rule, ...] = (
     Rule("PM023", "date-nonexistent", E, "A date that does not exist, such as 2026-02-30."),
     Rule("PM024", "severity-unknown", E, "The severity is not one of the configured severities."),
     Rule("PM101", "section-missing", E, "A section required at this status is missing."),
-    Rule("PM102", "section-unfilled", E, "A required section still holds only template guidance."),
+    Rule(
+        "PM102",
+        "section-unfilled",
+        E,
+        "A required section holds only template guidance (in-review on).",
+    ),
     Rule("PM103", "guide-left-over", W, "Template guidance left in a filled section."),
     Rule("PM104", "action-table-drift", W, "The action-item table differs from the front matter."),
     Rule("PM201", "action-owner-missing", E, "An action item has no owner (from in-review on)."),
