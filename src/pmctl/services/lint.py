@@ -67,7 +67,6 @@ def lint(
     Never raises for a bad document: every problem is a finding. With only some paths, the
     repository-wide rules still see the other postmortems by file name.
     """
-
     settings = project.settings
     files = _files(project, paths)
     # Checking a handful of files (a pre-commit run) is quicker than loading the cache.
@@ -96,7 +95,8 @@ def lint(
     others = None if paths is None else _other_ids(project.postmortem_dir, set(files))
     facts = [Facts(path, *payloads[path][1]) for path in files]
     findings.extend(repository_findings(facts, settings, texts=_Texts(), others=others))
-    findings.sort(key=lambda f: (str(f.path), f.line, f.column, f.rule))
+    order = {path: index for index, path in enumerate(files)}
+    findings.sort(key=lambda f: (order[f.path], f.line, f.column, f.rule))
     return LintResult(tuple(findings), len(files), tuple(files))
 
 
@@ -142,7 +142,9 @@ def _files(project: Project, paths: Sequence[Path] | None) -> list[Path]:
         return documents.discover(project.postmortem_dir)
     found: dict[Path, None] = {}
     for given in paths:
-        path = given.absolute()
+        # Resolved like the project root, so that a file given by a relative or symlinked
+        # path is recognised as the same file as the one discovered.
+        path = given.resolve()
         for file in documents.discover(path) if path.is_dir() else [path]:
             found[file] = None
     return list(found)
