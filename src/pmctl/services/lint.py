@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pmctl.adapters.lint_cache import stat_key
 from pmctl.domain.lint import Facts, Finding, Severity, check_document_with_facts
 from pmctl.domain.lint import check_facts_findings as repository_findings
 from pmctl.domain.lint.registry import RULES_BY_ID
@@ -73,13 +74,20 @@ def lint(
     cache = _open_cache(project, today) if use_cache and len(files) >= CACHE_FROM else None
     payloads: dict[Path, Payload] = {}
     misses: list[tuple[Path, Stat | None]] = []
-    for path in files:
-        stat = _stat(path) if cache is not None else None
-        cached = cache.get(str(path), stat) if cache is not None and stat is not None else None
-        if cached is None:
-            misses.append((path, stat))
-        else:
-            payloads[path] = cached
+    if cache is None:
+        misses = [(path, None) for path in files]
+    else:
+        # A run with nothing changed is this loop: one stat per file and a dict look-up.
+        for path in files:
+            try:
+                stat: Stat | None = stat_key(os.stat(path))
+            except OSError:
+                stat = None
+            cached = cache.get(str(path), stat) if stat is not None else None
+            if cached is None:
+                misses.append((path, stat))
+            else:
+                payloads[path] = cached
     for (path, stat), payload in zip(
         misses, _check_many([path for path, _ in misses], settings, today), strict=True
     ):
@@ -160,15 +168,6 @@ def _open_cache(project: Project, today: dt.date) -> LintCache:
         settings_json=project.settings.model_dump_json(),
         day=today.isoformat(),
     )
-
-
-def _stat(path: Path) -> Stat | None:
-    from pmctl.adapters.lint_cache import stat_key
-
-    try:
-        return stat_key(os.stat(path))
-    except OSError:
-        return None
 
 
 def _check_many(paths: list[Path], settings: Settings, today: dt.date) -> list[Payload]:

@@ -19,18 +19,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pmctl.domain.lint import (
-    action_rules,
-    blameless,
-    criteria_rules,
-    read_rules,
-    review_rules,
-    schema_rules,
-    section_rules,
-    time_rules,
-)
-from pmctl.domain.lint.body import parse_body
-from pmctl.domain.lint.context import Context, Hit
+from pmctl.domain.lint.context import Hit
 from pmctl.domain.lint.findings import Finding, Severity
 from pmctl.domain.lint.registry import RULES, RULES_BY_ID, Rule, resolve
 from pmctl.domain.lint.repository_rules import Facts, check_facts, facts_of
@@ -84,6 +73,20 @@ def check_document_with_facts(
     as_status: Status | None = None,
 ) -> tuple[list[Finding], Facts]:
     """`check_document` plus the document's `Facts` for the repository-wide rules."""
+    # Imported on first use: a run served from the cache never needs the rules themselves.
+    from pmctl.domain.lint import (
+        action_rules,
+        blameless,
+        criteria_rules,
+        read_rules,
+        review_rules,
+        schema_rules,
+        section_rules,
+        time_rules,
+    )
+    from pmctl.domain.lint.body import parse_body
+    from pmctl.domain.lint.context import Context
+
     hits = read_rules.check(document)
     postmortem: Postmortem | None = None
     if isinstance(document.data, dict):
