@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pmctl.adapters.lint_cache import stat_key
+from pmctl.adapters.lint_cache import Stat, stat_key
 from pmctl.domain.lint import Facts, Finding, Severity, check_document_with_facts
 from pmctl.domain.lint import check_facts_findings as repository_findings
 from pmctl.domain.lint.registry import RULES_BY_ID
 
 if TYPE_CHECKING:
     from pmctl.adapters.config_file import Project
-    from pmctl.adapters.lint_cache import LintCache, Stat
+    from pmctl.adapters.lint_cache import LintCache
     from pmctl.domain.config import Settings
 
 PARALLEL_FROM = 1500
@@ -34,6 +34,9 @@ CACHE_FROM = 20
 Payload = tuple[tuple[tuple[int, int, str, str, str, str], ...], tuple[Any, ...]]
 """One file's result as plain tuples, for the cache and the worker process:
 ((line, column, rule, severity, message, hint), ...), (id, id_line, related)."""
+
+Checked = tuple[Stat | None, Payload]
+"""A freshly checked file: its stat, taken just before it was read, and its payload."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,24 +76,21 @@ def lint(
     # Checking a handful of files (a pre-commit run) is quicker than loading the cache.
     cache = _open_cache(project, today) if use_cache and len(files) >= CACHE_FROM else None
     payloads: dict[Path, Payload] = {}
-    misses: list[tuple[Path, Stat | None]] = []
-    if cache is None:
-        misses = [(path, None) for path in files]
+    misses: list[Path] = []
+    if cache is None or not cache.entries:
+        misses = list(files)  # nothing to look up: the workers stat as they read
     else:
         # A run with nothing changed is this loop: one stat per file and a dict look-up.
         for path in files:
             try:
-                stat: Stat | None = stat_key(os.stat(path))
+                cached = cache.get(str(path), stat_key(os.stat(path)))
             except OSError:
-                stat = None
-            cached = cache.get(str(path), stat) if stat is not None else None
+                cached = None
             if cached is None:
-                misses.append((path, stat))
+                misses.append(path)
             else:
                 payloads[path] = cached
-    for (path, stat), payload in zip(
-        misses, _check_many([path for path, _ in misses], settings, today), strict=True
-    ):
+    for path, (stat, payload) in zip(misses, _check_many(misses, settings, today), strict=True):
         payloads[path] = payload
         if cache is not None and stat is not None:
             cache.put(str(path), stat, payload)
@@ -170,8 +170,8 @@ def _open_cache(project: Project, today: dt.date) -> LintCache:
     )
 
 
-def _check_many(paths: list[Path], settings: Settings, today: dt.date) -> list[Payload]:
-    """Payloads of `paths` in order; split over the CPUs when there are many."""
+def _check_many(paths: list[Path], settings: Settings, today: dt.date) -> list[Checked]:
+    """(stat, payload) of `paths` in order; split over the CPUs when there are many."""
     workers = min(os.cpu_count() or 1, 4)
     if len(paths) < PARALLEL_FROM or workers < 2:
         return _check_chunk(paths, settings, today)
@@ -188,10 +188,10 @@ def _check_many(paths: list[Path], settings: Settings, today: dt.date) -> list[P
         return first + [payload for future in futures for payload in future.result()]
 
 
-def _check_chunk(paths: list[Path], settings: Settings, today: dt.date) -> list[Payload]:
+def _check_chunk(paths: list[Path], settings: Settings, today: dt.date) -> list[Checked]:
     import gc
 
-    payloads: list[Payload] = []
+    payloads: list[Checked] = []
     # The cyclic collector would otherwise walk the many fresh, acyclic objects of each
     # parsed document again and again; pausing it is about a third of a cold run.
     enabled = gc.isenabled()
@@ -205,21 +205,22 @@ def _check_chunk(paths: list[Path], settings: Settings, today: dt.date) -> list[
 
 
 def _check_into(
-    payloads: list[Payload], paths: list[Path], settings: Settings, today: dt.date
+    payloads: list[Checked], paths: list[Path], settings: Settings, today: dt.date
 ) -> None:
     from pmctl.adapters import documents
 
     for path in paths:
+        # The stat is taken before reading: if the file changes in between, the cache entry
+        # carries the old stat and the next run checks the file again.
+        try:
+            stat: Stat | None = stat_key(os.stat(path))
+        except OSError:
+            stat = None
         findings, facts = check_document_with_facts(documents.read(path), settings, today=today)
-        payloads.append(
-            (
-                tuple(
-                    (f.line, f.column, f.rule, f.severity.value, f.message, f.hint)
-                    for f in findings
-                ),
-                (facts.id, facts.id_line, facts.related),
-            )
+        rows = tuple(
+            (f.line, f.column, f.rule, f.severity.value, f.message, f.hint) for f in findings
         )
+        payloads.append((stat, (rows, (facts.id, facts.id_line, facts.related))))
 
 
 def _decode(path: Path, rows: tuple[tuple[int, int, str, str, str, str], ...]) -> Iterator[Finding]:
