@@ -375,3 +375,29 @@ def test_every_rule_has_a_page_with_a_bad_and_a_good_example() -> None:
         assert "## Good" in page
         assert f"**Default severity:** {rule.severity.value}" in page
         assert f"(rules/{rule.id}.md)" in guide
+
+
+def test_check_repository_reports_duplicates_names_and_missing_related_links() -> None:
+    from pathlib import Path
+
+    from pmctl.adapters import documents
+    from pmctl.domain.document import ParsedDocument
+    from pmctl.domain.lint import check_repository
+
+    def document(name: str, text: str) -> ParsedDocument:
+        return documents.parse_bytes(Path(f"postmortems/2026/{name}.md"), text.encode())
+
+    linked = GOOD.replace("related: []", "related: [2026-01-01-gone]")
+    found = check_repository(
+        [
+            (document("2026-11-20-checkout-latency", GOOD), None),
+            (document("2026-11-20-copy", linked), None),
+        ],
+        Settings(),
+    )
+    assert sorted((f.path.name, f.rule) for f in found) == [
+        ("2026-11-20-checkout-latency.md", "PM701"),
+        ("2026-11-20-copy.md", "PM701"),
+        ("2026-11-20-copy.md", "PM702"),
+        ("2026-11-20-copy.md", "PM703"),
+    ]
