@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,22 @@ def test_the_forked_child_gives_the_same_result(
     assert summary(parallel) == summary(sequential)
     assert len(parallel.postmortems) == 30
     assert len(parallel.invalid) == 1
+
+
+def test_a_big_cold_load_writes_the_cache_in_the_background(
+    repo: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    populate(repo, 30)
+    monkeypatch.setattr(corpus, "PARALLEL_FROM", 2)
+    cold = corpus.load_all(repo.postmortem_dir, root=repo.root)
+    deadline = time.monotonic() + 30
+    cached = 0
+    while cached < 30 and time.monotonic() < deadline:
+        time.sleep(0.05)  # the detached writer finishes on its own time
+        cached = len(open_model_cache(repo.root, version=__version__).entries)
+    assert cached == 30
+    warm = corpus.load_all(repo.postmortem_dir, root=repo.root)
+    assert summary(warm) == summary(cold)
 
 
 def test_cached_models_equal_parsed_ones_and_changes_are_seen(repo: Project) -> None:

@@ -14,9 +14,10 @@ unchanged files are not parsed again but taken from the model cache (adapters/mo
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,14 +101,43 @@ def _load_cached(paths: Sequence[Path], root: Path) -> list[_Loaded]:
             misses.append(index)
         else:
             results[index] = _from_data(path, data)
+    fresh: list[tuple[int, _Loaded]] = []
     for index, result in zip(misses, _load([paths[i] for i in misses]), strict=True):
         results[index] = result
-        stat, model, data = stats[index], result[1], result[3]
-        if model is not None and stat is not None:
-            cache.put(keys[index], stat, data if data is not None else _to_data(model))
-    cache.retain(set(keys))
-    cache.save()
+        fresh.append((index, result))
+
+    def update() -> None:
+        for index, (_, model, _, data) in fresh:
+            stat = stats[index]
+            if model is not None and stat is not None:
+                cache.put(keys[index], stat, data if data is not None else _to_data(model))
+        cache.retain(set(keys))
+        cache.save()
+
+    if _parallel(len(fresh)):
+        _detached(update)
+    else:
+        update()
     return [result for result in results if result is not None]
+
+
+def _detached(work: Callable[[], None]) -> None:
+    """Run `work` in a detached grandchild process; return at once.
+
+    Writing the cache after a cold load of thousands of files (dumping the models, then
+    writing some MB) is not needed for this command's answer, so it is done off its path,
+    on the other core. The double fork leaves no zombie; the write is atomic, and a cache
+    that is not written is only a slower next run.
+    """
+    pid = os.fork()
+    if pid == 0:
+        try:
+            if os.fork() == 0:
+                with contextlib.suppress(Exception):
+                    work()
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
 
 
 def _parallel(count: int) -> bool:
@@ -127,8 +157,8 @@ def _load_parallel(paths: Sequence[Path]) -> list[_Loaded]:
 
     import pmctl.domain.model  # noqa: F401  (imported once, before the fork, not in both)
 
-    # The child also dumps and sends its models, so it gets the smaller share.
-    middle = len(paths) * 11 // 20
+    # Even shares: the child dumps and sends its models, this process validates them again.
+    middle = len(paths) // 2
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
