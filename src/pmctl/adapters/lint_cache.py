@@ -78,8 +78,12 @@ class LintCache:
 def open_cache(root: Path, *, version: str, settings_json: str, day: str) -> LintCache:
     """The cache of the project at `root`; empty when missing, stale or unreadable."""
     digest = hashlib.sha256(settings_json.encode()).hexdigest()
-    header = (version, digest, day)
-    path = cache_path(root)
+    return load(cache_path(root), (version, digest, day))
+
+
+def load(path: Path, header: tuple[Any, ...]) -> LintCache:
+    """The cache stored at `path` if it was written with this `header`, else an empty one
+    (that replaces the stale file on save)."""
     try:
         loaded = marshal.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
