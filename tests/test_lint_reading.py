@@ -128,3 +128,12 @@ def test_arbitrary_text_gives_findings_never_an_exception(parts: list[str]) -> N
 @given(st.text(max_size=300))
 def test_arbitrary_front_matter_text_never_raises(text: str) -> None:
     _check_never_raises(f"---\n{text}\n---\n# Body\n".encode("utf-8", errors="surrogatepass"))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, len(GOOD)), st.integers(0, len(GOOD)), st.text(max_size=30))
+def test_a_valid_postmortem_with_any_span_replaced_never_raises(
+    first: int, second: int, text: str
+) -> None:
+    start, end = sorted((first, second))
+    _check_never_raises((GOOD[:start] + text + GOOD[end:]).encode("utf-8", errors="surrogatepass"))
