@@ -294,3 +294,23 @@ def test_a_new_postmortem_passes_lint_as_a_draft_but_not_as_in_review(
         documents.read(path), repo.settings, today=dt.date.today(), as_status=Status.IN_REVIEW
     )
     assert {f.rule for f in found} == {"PM102", "PM603"}
+
+
+def test_lint_imports_no_git_jinja_or_rich_when_output_is_piped(repo: Project) -> None:
+    import subprocess
+    import sys
+
+    write(repo, WARNED)
+    probe = (
+        "import sys\n"
+        "from pmctl.cli.app import main\n"
+        "try:\n    main(['lint'])\nexcept SystemExit:\n    pass\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('git', 'jinja2', 'rich', 'questionary'))\n"
+        "sys.stderr.write(repr(heavy))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=repo.root, capture_output=True, text=True, check=False
+    )
+    assert "PM402" in result.stdout
+    assert result.stderr == "[]"
