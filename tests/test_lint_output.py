@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -309,8 +310,14 @@ def test_lint_imports_no_git_jinja_or_rich_when_output_is_piped(repo: Project) -
         "('git', 'jinja2', 'rich', 'questionary'))\n"
         "sys.stderr.write(repr(heavy))\n"
     )
+    env = {key: value for key, value in os.environ.items() if key != "FORCE_COLOR"}
     result = subprocess.run(
-        [sys.executable, "-c", probe], cwd=repo.root, capture_output=True, text=True, check=False
+        [sys.executable, "-c", probe],
+        cwd=repo.root,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
     )
     assert "PM402" in result.stdout
     assert result.stderr == "[]"
