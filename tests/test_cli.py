@@ -1,5 +1,7 @@
 """Wiring of the real entry point: exit codes, messages, no tracebacks, no prompts without a TTY."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 from pmctl.adapters.config_file import Project
@@ -106,3 +108,32 @@ def test_schema_command_prints_the_committed_schema(tmp_path: Path) -> None:
     result = run_cli(tmp_path, "schema")
     committed = Path(__file__).parent.parent / "schemas" / "postmortem.schema.json"
     assert result.stdout == committed.read_text(encoding="utf-8")
+
+
+def test_an_unexpected_error_is_one_line_and_exit_70_without_debug(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "from pmctl.cli import app as cli\n"
+        "@cli.app.command('boom')\n"
+        "def boom() -> None:\n"
+        "    raise RuntimeError('kaboom')\n"
+        "cli.main(sys.argv[1:])\n"
+    )
+    plain = subprocess.run(
+        [sys.executable, "-c", script, "boom"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert plain.returncode == ExitCode.INTERNAL
+    assert "internal error: RuntimeError: kaboom" in plain.stderr
+    assert "Traceback" not in plain.stderr
+    debug = subprocess.run(
+        [sys.executable, "-c", script, "--debug", "boom"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "Traceback" in debug.stderr

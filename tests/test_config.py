@@ -93,3 +93,10 @@ def test_crlf_and_bom_configs_are_read(tmp_path: Path) -> None:
     settings = read_settings(path)
     assert settings.remote == "upstream"
     assert settings.default_language == "ja"
+
+
+def test_a_bad_value_in_an_inline_table_points_at_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path / "pmctl.toml", 'remote = "origin"\n[lint]\nrules = { PM001 = "info" }\n')
+    with pytest.raises(ConfigError) as raised:
+        read_settings(path)
+    assert raised.value.location == f"{path}:3"

@@ -21,6 +21,7 @@ class ExitCode(IntEnum):
     DOCUMENT = 6
     TEMPLATE = 7
     NOT_FOUND = 8
+    INTERNAL = 70
     INTERRUPTED = 130
 
 

@@ -115,12 +115,15 @@ def _known_keys(section: tuple[str, ...]) -> list[str]:
 
 
 def _key_line(text: str, key: str) -> int | None:
-    pattern = re.compile(
-        rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=|^\s*\[+\s*(?:[\w.-]+\.)?{re.escape(key)}\s*\]+"
-    )
-    for number, line in enumerate(text.splitlines(), start=1):
-        if pattern.match(line):
-            return number
+    """Line of `key = ...`, of a `[table]` named `key`, or of `key = ` inside an inline table."""
+    name = re.escape(key)
+    own_line = re.compile(rf"^\s*[\"']?{name}[\"']?\s*=|^\s*\[+\s*(?:[\w.-]+\.)?{name}\s*\]+")
+    inline = re.compile(rf"[{{,]\s*[\"']?{name}[\"']?\s*=")
+    lines = text.splitlines()
+    for pattern in (own_line, inline):
+        for number, line in enumerate(lines, start=1):
+            if pattern.search(line):
+                return number
     return None
 
 

@@ -75,3 +75,11 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         sys.stderr.write("pmctl: interrupted; nothing was committed\n")
         sys.exit(int(ExitCode.INTERRUPTED))
+    except Exception as error:  # a bug in pmctl: say so in one line, not with a traceback
+        if "--debug" in args:
+            raise
+        sys.stderr.write(
+            f"error: internal error: {type(error).__name__}: {error}\n"
+            "  hint: this is a bug in pmctl; rerun with `pmctl --debug ...` and report the traceback\n"
+        )
+        sys.exit(int(ExitCode.INTERNAL))
