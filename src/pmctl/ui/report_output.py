@@ -170,7 +170,23 @@ def to_json(report: Report) -> str:
             for group in report.groups
         ],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return _json_text(document)
+
+
+def _json_text(document: dict[str, Any]) -> str:
+    """Indented JSON with one compact object per line in the long lists.
+
+    Readable and diffable, and fast: `json.dumps(indent=...)` falls back to the pure-Python
+    encoder, which takes a quarter of a second on 10,000 items.
+    """
+    lines = []
+    for key, value in document.items():
+        if isinstance(value, list) and value:
+            items = ",\n".join(f"    {json.dumps(item, ensure_ascii=False)}" for item in value)
+            lines.append(f"  {json.dumps(key)}: [\n{items}\n  ]")
+        else:
+            lines.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
 def _record(row: Row) -> dict[str, Any]:
