@@ -79,30 +79,53 @@ def print_table(report: Report) -> None:
 
     Not a rich `Table`: measuring and wrapping every cell takes seconds for the thousands of
     rows a big repository has. Columns are padded by display width (CJK counts double) and
-    the title comes last, where a long one simply runs on.
+    the title comes last, where a long one simply runs on. The text is built as one string
+    with style spans; without a terminal it is written as it is.
     """
     from rich.cells import cell_len
-    from rich.text import Text
+    from rich.text import Span, Text
 
     from pmctl.ui.console import stdout
 
-    output = Text()
+    parts: list[str] = []
+    spans: list[Span] = []
+    offset = 0
+
+    def add(text: str, style: str | None = None) -> None:
+        nonlocal offset
+        if style:
+            spans.append(Span(offset, offset + len(text), style))
+        parts.append(text)
+        offset += len(text)
+
     for key, rows, overdue in _sections(report):
         if key is not None:
-            output.append(_heading(report, key, rows, overdue) + "\n", style="bold")
+            add(_heading(report, key, rows, overdue), "bold")
+            add("\n")
         table = [_COLUMNS, *(_table_cells(row) for row in rows)]
         widths = [max(cell_len(cells[i]) for cells in table) for i in range(len(_COLUMNS) - 1)]
         for number, cells in enumerate(table):
-            style = "bold" if number == 0 else None
-            for index, width in enumerate(widths):
-                cell = cells[index]
-                red = index == 1 and number > 0 and rows[number - 1].overdue
-                output.append(cell, style="bold red" if red else style)
-                output.append(" " * (width - cell_len(cell) + 2))
-            output.append(cells[-1] + "\n", style=style)
-        output.append("\n")
-    output.append(f"as of {report.today.isoformat()}: {totals_line(report)}")
-    stdout().print(output, soft_wrap=True)
+            line = "".join(
+                cell + " " * (width - cell_len(cell) + 2)
+                for cell, width in zip(cells, widths, strict=False)
+            )
+            if number == 0:
+                add(line + cells[-1], "bold")
+            elif rows[number - 1].overdue:
+                due_end = len(cells[0]) + widths[0] - cell_len(cells[0]) + 2 + len(cells[1])
+                add(line[: due_end - len(cells[1])])
+                add(cells[1], "bold red")
+                add(line[due_end:] + cells[-1])
+            else:
+                add(line + cells[-1])
+            add("\n")
+        add("\n")
+    add(f"as of {report.today.isoformat()}: {totals_line(report)}\n")
+    console = stdout()
+    if console.is_terminal:
+        console.print(Text("".join(parts), spans=spans, end=""), soft_wrap=True)
+    else:
+        console.file.write("".join(parts))
 
 
 def _table_cells(row: Row) -> tuple[str, ...]:
