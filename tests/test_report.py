@@ -219,7 +219,15 @@ def test_cli_fail_if_overdue_exits_1_only_when_something_is_overdue(repo: Projec
     sample(repo)
     failing = run_cli(repo.root, "report", "--today", "2026-11-23", "--fail-if", "overdue")
     assert failing.returncode == 1, failing.stderr
-    assert "AI-2" in failing.stdout
+    header, first = failing.stdout.splitlines()[:2]
+    assert header.split() == [
+        "Priority", "Due", "Action", "Type", "Owner", "Status", "Postmortem", "Title"
+    ]  # fmt: skip
+    assert first.split() == [
+        "P0", "2026-11-01", "overdue", "AI-2", "mitigate", "carol", "todo",
+        "2026-10-01-db-outage", "Action", "2",
+    ]  # fmt: skip
+    assert first.index("AI-2") == header.index("Action")  # columns line up
     assert "1 action item(s) overdue" in failing.stderr
     passing = run_cli(
         repo.root, "report", "--today", "2026-11-23", "--owner", "bob", "--fail-if", "overdue"
