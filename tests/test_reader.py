@@ -97,3 +97,11 @@ def test_load_raises_a_document_error_at_the_line_of_the_bad_key(tmp_path: Path)
         documents.load(path)
     assert raised.value.location == f"{path}:7"
     assert "created" in raised.value.message
+
+
+def test_a_quoted_date_in_a_text_field_stays_text(tmp_path: Path) -> None:
+    path = tmp_path / "pm.md"
+    path.write_text(GOOD.replace("title: X", 'title: "2026-01-02"'), encoding="utf-8")
+    _, postmortem = documents.load(path)
+    assert postmortem.title == "2026-01-02"
+    assert postmortem.created.isoformat() == "2026-11-23"

@@ -31,7 +31,9 @@ def parse(text: str) -> Any:
 
     Tags are refused rather than silently dropped: `!!python/object` has no meaning in a
     postmortem and is most likely an attempt to smuggle something in. Duplicate keys are an
-    error, and alias expansion is bounded (no "billion laughs").
+    error, and alias expansion is bounded (no "billion laughs"). Dates and times stay
+    strings: the models parse them, so a quoted `"2026-01-02"` in a text field stays text and a
+    date that does not exist is a validation error at its key.
     """
     tag = _find_tag(text)
     if tag is not None:
@@ -39,7 +41,7 @@ def parse(text: str) -> Any:
     try:
         return yaml_rs.loads(
             text,
-            parse_datetime=True,
+            parse_datetime=False,
             alias_limits=yaml_rs.AliasLimits(max_total_replayed_events=MAX_ALIAS_EVENTS),
             duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error,
         )
