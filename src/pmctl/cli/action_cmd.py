@@ -18,14 +18,23 @@ _ID = typer.Argument(..., metavar="ID", help="The postmortem's id.")
 @action_app.command("add")
 def add_command(
     postmortem_id: str = _ID,
-    title: str = typer.Option(..., "--title", "-t", help="What will be done, concretely."),
-    action_type: str = typer.Option(
-        ..., "--type", help="mitigate, prevent, process or other (緩和/回避/プロセス/その他)."
+    title: str = typer.Option(
+        ..., "--title", "-t", metavar="TEXT", help="What will be done, concretely."
     ),
-    owner: str = typer.Option(..., "--owner", "-o", help="Who is accountable for it."),
-    priority: str = typer.Option(..., "--priority", "-p", help="P0, P1, P2 or P3."),
+    action_type: str = typer.Option(
+        ...,
+        "--type",
+        metavar="TYPE",
+        help="mitigate, prevent, process or other (緩和/回避/プロセス/その他).",
+    ),
+    owner: str = typer.Option(
+        ..., "--owner", "-o", metavar="NAME", help="Who is accountable for it."
+    ),
+    priority: str = typer.Option(..., "--priority", "-p", metavar="P", help="P0, P1, P2 or P3."),
     due: str | None = typer.Option(None, "--due", metavar="DATE", help="Due date, YYYY-MM-DD."),
-    tracker: str | None = typer.Option(None, "--tracker", help="Issue key or URL."),
+    tracker: str | None = typer.Option(
+        None, "--tracker", metavar="KEY|URL", help="Issue key or URL."
+    ),
     no_commit: bool = typer.Option(False, "--no-commit", help="Write the file, do not commit it."),
     push: bool = typer.Option(False, "--push", help="Push the commit to the configured remote."),
 ) -> None:
@@ -63,14 +72,20 @@ def set_command(
     postmortem_id: str = _ID,
     action_id: str = typer.Argument(..., metavar="AI-N", help="The action item's id."),
     status: str | None = typer.Option(
-        None, "--status", "-s", help="todo, in-progress, done or wontfix."
+        None, "--status", "-s", metavar="STATUS", help="todo, in-progress, done or wontfix."
     ),
-    owner: str | None = typer.Option(None, "--owner", "-o", help="New owner."),
+    owner: str | None = typer.Option(None, "--owner", "-o", metavar="NAME", help="New owner."),
     due: str | None = typer.Option(None, "--due", metavar="DATE", help="New due date."),
-    tracker: str | None = typer.Option(None, "--tracker", help="Issue key or URL."),
-    priority: str | None = typer.Option(None, "--priority", "-p", help="P0, P1, P2 or P3."),
-    action_type: str | None = typer.Option(None, "--type", help="mitigate, prevent, ..."),
-    title: str | None = typer.Option(None, "--title", "-t", help="New title."),
+    tracker: str | None = typer.Option(
+        None, "--tracker", metavar="KEY|URL", help="Issue key or URL."
+    ),
+    priority: str | None = typer.Option(
+        None, "--priority", "-p", metavar="P", help="P0, P1, P2 or P3."
+    ),
+    action_type: str | None = typer.Option(
+        None, "--type", metavar="TYPE", help="mitigate, prevent, ..."
+    ),
+    title: str | None = typer.Option(None, "--title", "-t", metavar="TEXT", help="New title."),
     no_commit: bool = typer.Option(False, "--no-commit", help="Write the file, do not commit it."),
     push: bool = typer.Option(False, "--push", help="Push the commit to the configured remote."),
 ) -> None:
@@ -134,7 +149,9 @@ def done_command(
 @action_app.command("list")
 def list_command(
     postmortem_id: str = _ID,
-    output_format: str = typer.Option("table", "--format", "-f", help="table or json."),
+    output_format: str = typer.Option(
+        "table", "--format", "-f", metavar="FORMAT", help="table or json."
+    ),
 ) -> None:
     """List a postmortem's action items, every status, by priority then due date.
 

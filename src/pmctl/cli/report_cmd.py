@@ -48,22 +48,25 @@ def parse_choices(values: list[str] | None, kind: type[E], *, flag: str) -> froz
 
 @app.command("report")
 def report_command(
-    owner: list[str] | None = typer.Option(None, "--owner", help=f"Only this owner. {_MANY}"),
+    owner: list[str] | None = typer.Option(
+        None, "--owner", metavar="NAME", help=f"Only this owner. {_MANY}"
+    ),
     priority: list[str] | None = typer.Option(
-        None, "--priority", help=f"Only P0, P1, P2 or P3. {_MANY}"
+        None, "--priority", metavar="P", help=f"Only P0, P1, P2 or P3. {_MANY}"
     ),
     action_type: list[str] | None = typer.Option(
-        None, "--type", help=f"Only mitigate, prevent, process or other. {_MANY}"
+        None, "--type", metavar="TYPE", help=f"Only mitigate, prevent, process or other. {_MANY}"
     ),
     service: list[str] | None = typer.Option(
-        None, "--service", help=f"Only postmortems about this service. {_MANY}"
+        None, "--service", metavar="NAME", help=f"Only postmortems about this service. {_MANY}"
     ),
     severity: list[str] | None = typer.Option(
-        None, "--severity", help=f"Only postmortems of this severity. {_MANY}"
+        None, "--severity", metavar="SEV", help=f"Only postmortems of this severity. {_MANY}"
     ),
     status: list[str] | None = typer.Option(
         None,
         "--status",
+        metavar="STATUS",
         help=f"todo, in-progress, done, wontfix, open (todo + in-progress, the default) or all. {_MANY}",
     ),
     overdue: bool = typer.Option(False, "--overdue", help="Only items past their due date."),
@@ -74,13 +77,16 @@ def report_command(
         None, "--since", metavar="DATE", help="Only postmortems of incidents on or after DATE."
     ),
     group_by: str | None = typer.Option(
-        None, "--group-by", help="Group by owner, priority, postmortem or service."
+        None, "--group-by", metavar="KEY", help="Group by owner, priority, postmortem or service."
     ),
     output_format: str = typer.Option(
-        "table", "--format", "-f", help="table (terminal), markdown, csv or json."
+        "table", "--format", "-f", metavar="FORMAT", help="table (terminal), markdown, csv or json."
     ),
     fail_if: str | None = typer.Option(
-        None, "--fail-if", help="`overdue`: exit 1 when any listed item is overdue (for CI)."
+        None,
+        "--fail-if",
+        metavar="CONDITION",
+        help="`overdue`: exit 1 when any listed item is overdue (for CI).",
     ),
     today: str | None = typer.Option(
         None, "--today", metavar="DATE", help="Compute overdue as of DATE (default: today)."

@@ -13,7 +13,7 @@ def stats_command(
         None, "--since", metavar="DATE", help="Only postmortems of incidents on or after DATE."
     ),
     output_format: str = typer.Option(
-        "table", "--format", "-f", help="table (terminal), markdown or json."
+        "table", "--format", "-f", metavar="FORMAT", help="table (terminal), markdown or json."
     ),
     today: str | None = typer.Option(
         None, "--today", metavar="DATE", help="Compute ages and deadlines as of DATE."
