@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from pmctl.adapters.config_file import Project
 from pmctl.domain import report as domain
-from pmctl.services.corpus import Invalid, load_all
+from pmctl.services.corpus import Invalid, load_all, relative_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,9 +27,7 @@ def build_report(
 ) -> ReportResult:
     """Read every postmortem (through the one reader) and build the report as of `today`."""
     corpus = load_all(project.postmortem_dir, root=project.root)
-    entries = (
-        (path.relative_to(project.root).as_posix(), model) for path, model in corpus.postmortems
-    )
+    entries = ((relative_key(path, project.root), model) for path, model in corpus.postmortems)
     return ReportResult(
         domain.build(entries, today=today, filters=filters, group_by=group_by), corpus.invalid
     )
