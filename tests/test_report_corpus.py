@@ -94,3 +94,15 @@ def test_a_corrupt_cache_is_ignored(repo: Project) -> None:
     assert cache_file.exists()
     cache_file.write_bytes(b"\x00garbage")
     assert len(corpus.load_all(repo.postmortem_dir, root=repo.root).postmortems) == 3
+
+
+def test_a_cache_entry_the_model_rejects_is_parsed_again(repo: Project) -> None:
+    paths = populate(repo, 3)
+    expected = summary(corpus.load_all(repo.postmortem_dir, root=repo.root))
+    cache = open_model_cache(repo.root, version=__version__)
+    key = paths[1].relative_to(repo.root).as_posix()
+    stat, _ = cache.entries[key]
+    cache.entries[key] = (stat, {"schema": 1, "field_of_an_older_model": True})
+    cache.changed = True
+    cache.save()
+    assert summary(corpus.load_all(repo.postmortem_dir, root=repo.root)) == expected

@@ -89,6 +89,8 @@ def _load(paths: Sequence[Path]) -> list[_Loaded]:
 
 
 def _load_cached(paths: Sequence[Path], root: Path) -> list[_Loaded]:
+    from pydantic import ValidationError
+
     from pmctl import __version__
     from pmctl.adapters.lint_cache import Stat, stat_key
     from pmctl.adapters.model_cache import open_model_cache
@@ -105,10 +107,13 @@ def _load_cached(paths: Sequence[Path], root: Path) -> list[_Loaded]:
             stat = None
         stats.append(stat)
         data = cache.get(keys[index], stat) if stat is not None else None
-        if data is None:
+        try:
+            results[index] = _from_data(path, data) if data is not None else None
+        except ValidationError:
+            # Written by a pmctl whose model differed (a development build): parse again.
+            results[index] = None
+        if results[index] is None:
             misses.append(index)
-        else:
-            results[index] = _from_data(path, data)
     fresh: list[tuple[int, _Loaded]] = []
     for index, result in zip(misses, _load([paths[i] for i in misses]), strict=True):
         results[index] = result
