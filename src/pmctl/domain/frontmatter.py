@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 
 FENCE = "---"
+_CLOSING = re.compile(r"\n(?:---|\.\.\.)[^\S\n]*(?=\n|\Z)")
+"""The closing fence line (`---` or `...`, trailing whitespace allowed), with its newline."""
 _KEY = re.compile(
     r"^(?P<indent>[ ]*)(?P<dash>-[ ]+)?(?P<key>[^\s#:][^:#]*?|\"[^\"]*\"|'[^']*')[ ]*:(?:[ ]|$)"
 )
@@ -35,15 +37,19 @@ def split(text: str) -> Split:
     """
     if not (text.startswith(FENCE + "\n") or text == FENCE or text.startswith(FENCE + " ")):
         return Split(None, 0, text, 1, closed=False)
-    lines = text.split("\n")
-    if lines[0].rstrip() != FENCE:
+    first_end = text.find("\n")
+    if (text if first_end < 0 else text[:first_end]).rstrip() != FENCE:
         return Split(None, 0, text, 1, closed=False)
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() in (FENCE, "..."):
-            front = "\n".join(lines[1:index])
-            body = "\n".join(lines[index + 1 :])
-            return Split(front + "\n" if front else "", 2, body, index + 2, closed=True)
-    return Split("\n".join(lines[1:]), 2, "", len(lines) + 1, closed=False)
+    if first_end < 0:  # the opening fence alone
+        return Split("", 2, "", 2, closed=False)
+    # One search instead of a Python loop over lines: split runs on every document read.
+    closing = _CLOSING.search(text, first_end)
+    if closing is None:
+        return Split(text[first_end + 1 :], 2, "", text.count("\n") + 2, closed=False)
+    body_line = text.count("\n", 0, closing.start()) + 3
+    front = text[first_end + 1 : closing.start()]
+    body = text[closing.end() + 1 :]
+    return Split(front + "\n" if front else "", 2, body, body_line, closed=True)
 
 
 def key_line(front_matter: str, path: tuple[str | int, ...]) -> int | None:
