@@ -8,9 +8,8 @@ a `DocumentError` pointing at `file:line` instead.
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pmctl.adapters import yaml_engine
 from pmctl.domain import frontmatter
@@ -28,20 +27,31 @@ BOM = b"\xef\xbb\xbf"
 
 def read(path: Path) -> ParsedDocument:
     """Read and split a postmortem; problems are collected, never raised."""
+    return read_with_stat(path)[0]
+
+
+def read_with_stat(path: Path) -> tuple[ParsedDocument, os.stat_result | None]:
+    """`read`, plus the stat of the file read (None if it could not be opened).
+
+    The stat is taken from the open file before reading it, so it describes the content read
+    or an older one, never a newer one: a cache keyed by it can only be too cautious.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return ParsedDocument(
-                path,
-                problems=(
-                    Problem(
-                        "too-large",
-                        f"file is {size:,} bytes; postmortems are limited to {MAX_BYTES:,}",
-                        "move logs and dumps to a linked file; keep the postmortem prose",
+        with open(path, "rb") as file:
+            stat = os.fstat(file.fileno())
+            if stat.st_size > MAX_BYTES:
+                return ParsedDocument(
+                    path,
+                    problems=(
+                        Problem(
+                            "too-large",
+                            f"file is {stat.st_size:,} bytes; postmortems are limited to "
+                            f"{MAX_BYTES:,}",
+                            "move logs and dumps to a linked file; keep the postmortem prose",
+                        ),
                     ),
-                ),
-            )
-        raw = path.read_bytes()
+                ), stat
+            raw = file.read()
     except OSError as error:
         return ParsedDocument(
             path,
@@ -50,8 +60,8 @@ def read(path: Path) -> ParsedDocument:
                     "unreadable", error.strerror or str(error), "check the path and its permissions"
                 ),
             ),
-        )
-    return parse_bytes(path, raw)
+        ), None
+    return parse_bytes(path, raw), stat
 
 
 def parse_bytes(path: Path, raw: bytes) -> ParsedDocument:
@@ -98,7 +108,8 @@ def parse_bytes(path: Path, raw: bytes) -> ParsedDocument:
         return ParsedDocument(path, text=text, crlf=crlf, bom=bom, problems=tuple(problems))
 
     parts = frontmatter.split(text)
-    base = ParsedDocument(
+    data = _front_matter_data(parts, problems)
+    return ParsedDocument(
         path,
         text=text,
         crlf=crlf,
@@ -107,7 +118,13 @@ def parse_bytes(path: Path, raw: bytes) -> ParsedDocument:
         front_matter_line=parts.front_matter_line,
         body=parts.body,
         body_line=parts.body_line,
+        data=data,
+        problems=tuple(problems),
     )
+
+
+def _front_matter_data(parts: frontmatter.Split, problems: list[Problem]) -> dict[str, Any] | None:
+    """The front matter parsed as a mapping, or None with the reason added to `problems`."""
     if parts.front_matter is None:
         problems.append(
             Problem(
@@ -116,7 +133,7 @@ def parse_bytes(path: Path, raw: bytes) -> ParsedDocument:
                 "start the file with a `---` line, the metadata, and another `---`",
             )
         )
-        return replace(base, problems=tuple(problems))
+        return None
     if not parts.closed:
         problems.append(
             Problem(
@@ -126,7 +143,7 @@ def parse_bytes(path: Path, raw: bytes) -> ParsedDocument:
                 1,
             )
         )
-        return replace(base, problems=tuple(problems))
+        return None
     try:
         data = yaml_engine.parse(parts.front_matter)
     except yaml_engine.YamlProblem as problem:
@@ -139,7 +156,7 @@ def parse_bytes(path: Path, raw: bytes) -> ParsedDocument:
                 problem.column,
             )
         )
-        return replace(base, problems=tuple(problems))
+        return None
     if not isinstance(data, dict):
         kind = "empty" if data is None else ("a list" if isinstance(data, list) else "a scalar")
         problems.append(
@@ -150,8 +167,8 @@ def parse_bytes(path: Path, raw: bytes) -> ParsedDocument:
                 parts.front_matter_line,
             )
         )
-        return replace(base, problems=tuple(problems))
-    return replace(base, data=data, problems=tuple(problems))
+        return None
+    return data
 
 
 def load(path: Path) -> tuple[ParsedDocument, Postmortem]:

@@ -210,17 +210,19 @@ def _check_into(
     from pmctl.adapters import documents
 
     for path in paths:
-        # The stat is taken before reading: if the file changes in between, the cache entry
-        # carries the old stat and the next run checks the file again.
-        try:
-            stat: Stat | None = stat_key(os.stat(path))
-        except OSError:
-            stat = None
-        findings, facts = check_document_with_facts(documents.read(path), settings, today=today)
+        # The stat is of the open file, before reading: if the file changes after that, the
+        # cache entry carries the old stat and the next run checks the file again.
+        document, stat = documents.read_with_stat(path)
+        findings, facts = check_document_with_facts(document, settings, today=today)
         rows = tuple(
             (f.line, f.column, f.rule, f.severity.value, f.message, f.hint) for f in findings
         )
-        payloads.append((stat, (rows, (facts.id, facts.id_line, facts.related))))
+        payloads.append(
+            (
+                None if stat is None else stat_key(stat),
+                (rows, (facts.id, facts.id_line, facts.related)),
+            )
+        )
 
 
 def _decode(path: Path, rows: tuple[tuple[int, int, str, str, str, str], ...]) -> Iterator[Finding]:
