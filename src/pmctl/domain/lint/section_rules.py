@@ -35,7 +35,7 @@ def check(ctx: Context) -> list[Hit]:
             continue
         heading, start, end = found
         if not guides:  # a written document: no need to build each section's text
-            if not required or any(line.strip() for line in body.lines[start:end]):
+            if not required or any(map(str.strip, body.lines[start:end])):
                 continue
             content, filled = "", ""
         else:
