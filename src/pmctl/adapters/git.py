@@ -1,4 +1,8 @@
-"""Git, through GitPython (imported lazily: `pmctl --help` and `pmctl lint` never load it).
+"""Git, through the `git` binary.
+
+Every query and change runs `git` itself (one short process each, from the repository's
+root): importing GitPython alone costs 60-130 ms, more than all the git commands of a status
+transition together. GitPython, imported lazily, only creates new repositories.
 
 Commits go through the `git` binary, so the repository's hooks and commit signing apply,
 and they name their paths (`git commit --only -- <paths>`), so whatever the user had staged
@@ -7,15 +11,14 @@ stays staged and is never swept into pmctl's commit.
 
 from __future__ import annotations
 
+import os
+import subprocess
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pmctl.errors import GitError
-
-if TYPE_CHECKING:
-    import git
 
 LOCK_WAIT_SECONDS = 10.0
 _IN_PROGRESS = {
@@ -26,64 +29,96 @@ _IN_PROGRESS = {
     "REVERT_HEAD": "a revert",
     "BISECT_LOG": "a bisect",
 }
+_BRANCH_PREFIX = "refs/heads/"
+
+
+@dataclass(frozen=True, slots=True)
+class _Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def _git(cwd: Path, *args: str) -> _Result:
+    """Run `git args` in `cwd` with English messages (the hints read them) and no stdin.
+
+    Output loses one trailing newline. On Ctrl-C the child, in the same process group, got
+    the signal too: it is left to clean up its own lock files rather than killed.
+    """
+    env = {**os.environ, "LANGUAGE": "C", "LC_ALL": "C"}
+    process = subprocess.Popen(
+        ["git", *args],
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    stdout, stderr = process.communicate()
+    return _Result(
+        process.returncode,
+        stdout.decode("utf-8", "replace").removesuffix("\n"),
+        stderr.decode("utf-8", "replace").removesuffix("\n"),
+    )
 
 
 class Repository:
-    """The git repository holding a pmctl project."""
+    """The git repository holding a pmctl project: its work tree `root` and its `git_dir`."""
 
-    def __init__(self, repo: git.Repo) -> None:
-        self._repo = repo
-        self.root = Path(repo.working_tree_dir or ".").resolve()
+    def __init__(self, root: Path, git_dir: Path) -> None:
+        self.root = root.resolve()
+        self.git_dir = git_dir.resolve()
 
     @classmethod
     def open(cls, path: Path) -> Repository:
-        import git
-
+        """The repository whose work tree contains `path` (searching parent directories)."""
         try:
-            return cls(git.Repo(path, search_parent_directories=True))
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            found = _git(path, "rev-parse", "--show-toplevel", "--absolute-git-dir")
+        except OSError:  # `path` does not exist or is not a directory
+            found = None
+        if found is None or found.returncode != 0:
             raise GitError(
                 f"{path} is not inside a git repository",
                 hint="run `git init` (or `pmctl init`, which does it for you)",
-            ) from None
+            )
+        root, git_dir = found.stdout.splitlines()
+        return cls(Path(root), Path(git_dir))
 
     @classmethod
     def init(cls, path: Path) -> Repository:
         import git
 
-        return cls(git.Repo.init(path))
+        repo = git.Repo.init(path)
+        return cls(Path(repo.working_tree_dir or path), Path(repo.git_dir))
 
     def _run(self, *args: str) -> str:
-        import git
-
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
         delay = 0.05
         while True:
-            try:
-                return str(self._repo.git.execute(["git", *args]))
-            except git.GitCommandError as error:
-                stderr = str(error.stderr or "").strip()
-                if "index.lock" in stderr and time.monotonic() < deadline:
-                    time.sleep(delay)
-                    delay = min(delay * 2, 0.5)
-                    continue
-                raise GitError(
-                    f"git {args[0]} failed: {_last_line(stderr) or error}",
-                    hint=_hint_for(args[0], stderr),
-                ) from None
+            result = _git(self.root, *args)
+            if result.returncode == 0:
+                return result.stdout
+            stderr = result.stderr.strip()
+            if "index.lock" in stderr and time.monotonic() < deadline:
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+                continue
+            raise GitError(
+                f"git {args[0]} failed: {_last_line(stderr) or f'exit code {result.returncode}'}",
+                hint=_hint_for(args[0], stderr),
+            )
 
     # -- state checks ------------------------------------------------------------------
 
     def ensure_ready_to_commit(self, *, allow_detached: bool = False) -> None:
         """Refuse a repository in the middle of something, or without an identity."""
-        git_dir = Path(self._repo.git_dir)
         for marker, what in _IN_PROGRESS.items():
-            if (git_dir / marker).exists():
+            if (self.git_dir / marker).exists():
                 raise GitError(
                     f"the repository is in the middle of {what}",
                     hint="finish or abort it first (e.g. `git merge --abort`, `git rebase --continue`)",
                 )
-        if not allow_detached and self._repo.head.is_detached:
+        if not allow_detached and self.current_branch() is None:
             raise GitError(
                 "HEAD is detached; pmctl commits on a branch",
                 hint="check out a branch first (`git switch -c my-branch`)",
@@ -102,13 +137,9 @@ class Repository:
         return name, email
 
     def config(self, key: str) -> str | None:
-        import git
-
-        try:
-            value = self._repo.git.config("--get", key)
-        except git.GitCommandError:
-            return None
-        return str(value).strip() or None
+        """The value of git config `key`; None when it is unset or empty."""
+        result = _git(self.root, "config", "--get", key)
+        return (result.stdout.strip() or None) if result.returncode == 0 else None
 
     def has_unstaged_changes(self, path: Path) -> bool:
         """True if the work-tree copy of `path` differs from what is staged."""
@@ -124,16 +155,14 @@ class Repository:
         return bool(self._run("ls-files", "--", self._rel(path)).strip())
 
     def has_commits(self) -> bool:
-        # Asks the git binary, not GitPython's object database: after a Ctrl-C the latter's
-        # long-running `git cat-file` child is dead too, and HEAD would look unborn.
-        try:
-            self._run("rev-parse", "--verify", "--quiet", "HEAD")
-        except GitError:
-            return False
-        return True
+        return _git(self.root, "rev-parse", "--verify", "--quiet", "HEAD").returncode == 0
 
     def current_branch(self) -> str | None:
-        return None if self._repo.head.is_detached else self._repo.active_branch.name
+        """The checked-out branch's name; None on a detached HEAD."""
+        head = _git(self.root, "symbolic-ref", "--quiet", "HEAD")
+        if head.returncode != 0 or not head.stdout.startswith(_BRANCH_PREFIX):
+            return None
+        return head.stdout.removeprefix(_BRANCH_PREFIX)
 
     # -- changes ---------------------------------------------------------------------
 
