@@ -172,7 +172,12 @@ class Repository:
         Other staged changes stay staged and out of this commit.
         """
         relative = [self._rel(path) for path in paths]
-        self._run("add", "--", *relative)
+        # `commit --only` takes tracked paths from the work tree itself; only new files need
+        # `git add`, which rewrites the whole index (~10 ms with 10,000 files).
+        tracked = set(self._run("ls-files", "-z", "--", *relative).split("\0"))
+        new = [path for path in relative if path not in tracked]
+        if new:
+            self._run("add", "--", *new)
         self._run("commit", "--quiet", "--only", "-m", message, "--", *relative)
         return self._run("rev-parse", "HEAD").strip()
 
