@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pmctl.adapters import documents
 from pmctl.adapters.config_file import Project
@@ -15,8 +16,10 @@ from pmctl.domain.events import Event, EventKind
 from pmctl.domain.lint.findings import Finding
 from pmctl.domain.model import Postmortem, Status
 from pmctl.errors import PmctlError, TransitionRefused
-from pmctl.services.corpus import Invalid, load_all
 from pmctl.services.mutate import commit_edit
+
+if TYPE_CHECKING:
+    from pmctl.services.corpus import Invalid
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -186,6 +189,8 @@ def announce(project: Project, event: Event) -> tuple[str, ...]:
 
 def list_all(project: Project, *, today: dt.date) -> Listing:
     """Every postmortem with its status and review deadline, read by the corpus loader."""
+    from pmctl.services.corpus import load_all  # only --list reads them all
+
     settings = project.settings
     rows = []
     corpus = load_all(project.postmortem_dir)
