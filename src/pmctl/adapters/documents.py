@@ -101,7 +101,7 @@ def parse_bytes(path: Path, raw: bytes) -> ParsedDocument:
             Problem("encoding", "file contains NUL bytes", "this looks like a binary file", line)
         )
         return ParsedDocument(path, text=text, crlf=crlf, bom=bom, problems=tuple(problems))
-    if not text.strip():
+    if not text or text.isspace():  # (strip() would copy the whole text)
         problems.append(
             Problem("empty", "file is empty", "run `pmctl new` to start from the template")
         )

@@ -49,34 +49,37 @@ def _timeline(ctx: Context) -> list[Hit]:
     if found is None:
         return []
     _heading, start, end = found
+    prose = ctx.body.prose
     hits = []
     day: dt.date | None = None
-    last: tuple[dt.date | None, int, str] | None = None
+    last: tuple[dt.date | None, int, re.Match[str]] | None = None
     for index in range(start, end):
-        line = ctx.body.prose[index]
-        entry = _ENTRY.match(line)
+        entry = _ENTRY.match(prose[index])
         if entry is None:
-            date_line = _DATE_LINE.match(line)
+            date_line = _DATE_LINE.match(prose[index])
             if date_line:
                 day = _date(*date_line.groups()) or day
             continue
         if entry[1]:
             day = _date(*entry[1].split("-")) or day
         minutes = int(entry[2]) * 60 + int(entry[3])
-        label = f"{entry[1] + ' ' if entry[1] else ''}{entry[2]}:{entry[3]}"
-        current = (day, minutes, label)
-        if last is not None and _before(current, last):
+        if last is not None and _before(day, minutes, last[0], last[1]):
             hits.append(
                 Hit(
                     "PM302",
                     ctx.body.file_line(index),
-                    f"timeline entry {label} comes after {last[2]}",
+                    f"timeline entry {_label(entry)} comes after {_label(last[2])}",
                     "keep the timeline in order; when it crosses midnight, "
                     "put a line with the new date (YYYY-MM-DD) before the entries",
                 )
             )
-        last = current
+        last = (day, minutes, entry)
     return hits
+
+
+def _label(entry: re.Match[str]) -> str:
+    """How a timeline entry is quoted in a finding: its date if written, and its time."""
+    return f"{entry[1] + ' ' if entry[1] else ''}{entry[2]}:{entry[3]}"
 
 
 def _date(year: str, month: str, day: str) -> dt.date | None:
@@ -86,9 +89,8 @@ def _date(year: str, month: str, day: str) -> dt.date | None:
         return None
 
 
-def _before(
-    current: tuple[dt.date | None, int, str], last: tuple[dt.date | None, int, str]
-) -> bool:
-    if current[0] is not None and last[0] is not None and current[0] != last[0]:
-        return current[0] < last[0]
-    return current[1] < last[1]
+def _before(day: dt.date | None, minutes: int, last_day: dt.date | None, last_minutes: int) -> bool:
+    """Whether an entry at `day`/`minutes` comes before the previous one."""
+    if day is not None and last_day is not None and day != last_day:
+        return day < last_day
+    return minutes < last_minutes
