@@ -1,5 +1,6 @@
 """The one reader turns any bytes into a document plus problems with positions; it never raises."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,27 @@ def test_huge_files_are_refused_unread(tmp_path: Path) -> None:
     path = tmp_path / "huge.md"
     path.write_bytes(b"---\n" + b"x" * (documents.MAX_BYTES + 1))
     assert [p.code for p in documents.read(path).problems] == ["too-large"]
+
+
+def test_read_with_stat_gives_the_stat_of_the_file_read(tmp_path: Path) -> None:
+    path = tmp_path / "good.md"
+    path.write_text(GOOD, encoding="utf-8")
+    document, stat = documents.read_with_stat(path)
+    assert document.text == GOOD
+    assert stat is not None
+    assert (stat.st_ino, stat.st_size) == (path.stat().st_ino, path.stat().st_size)
+    assert documents.read_with_stat(tmp_path)[1] is None
+    assert [p.code for p in documents.read(tmp_path).problems] == ["unreadable"]
+
+
+def test_a_file_that_grew_after_its_stat_is_read_to_the_end(tmp_path: Path) -> None:
+    path = tmp_path / "grown.md"
+    path.write_bytes(b"x" * 100_000)
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        assert documents._read_all(descriptor, 10) == b"x" * 100_000
+    finally:
+        os.close(descriptor)
 
 
 def test_load_raises_a_document_error_at_the_line_of_the_bad_key(tmp_path: Path) -> None:
