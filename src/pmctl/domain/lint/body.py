@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from pmctl.domain.sections import SECTIONS
@@ -26,12 +27,11 @@ for _section in SECTIONS:
 
 
 class Heading(NamedTuple):
-    """A heading (a named tuple: bodies have many, and tuples are cheap to build)."""
+    """A heading line's meaning (where it is is kept beside it: the same heading lines,
+    `## Summary` and the like, recur in every document and are parsed once)."""
 
     level: int
     text: str
-    row: int
-    """0-based index of the heading's line in the body."""
     key: str | None
     """The known section this heading opens, if any."""
 
@@ -43,14 +43,16 @@ class Body:
     lines: list[str]
     first_line: int
     """File line of `lines[0]`."""
-    headings: tuple[Heading, ...]
+    headings: tuple[tuple[int, Heading], ...]
+    """Each heading with its 0-based row."""
     prose_text: str
     """The body with fenced code, HTML comments and inline code blanked (positions kept)."""
     prose: list[str]
     """`prose_text` split into lines."""
     sections: dict[str, tuple[Heading, int, int]]
-    """First heading of each known section and its content as a [start, end) line range;
-    the content runs to the next heading of any level (sub-sections are sections too)."""
+    """First heading of each known section and its content as a [start, end) line range
+    (the heading itself is on row `start - 1`); the content runs to the next heading of any
+    level (sub-sections are sections too)."""
 
     def file_line(self, index: int) -> int:
         return self.first_line + index
@@ -71,20 +73,21 @@ def parse_body(body: str, first_line: int) -> Body:
         prose_text = _INLINE_CODE.sub(_blank, prose_text)
     lines = body.split("\n")
     prose = lines if prose_text is body else prose_text.split("\n")
-    headings: list[Heading] = []
-    for index in [i for i, line in enumerate(prose) if "#" in line[:4]]:
-        heading = _heading(prose[index], index)
-        if heading is not None:
-            headings.append(heading)
+    headings = [
+        (index, heading)
+        for index, line in enumerate(prose)
+        if "#" in line[:4] and (heading := _heading(line)) is not None
+    ]
     sections: dict[str, tuple[Heading, int, int]] = {}
-    for number, heading in enumerate(headings):
+    for number, (row, heading) in enumerate(headings):
         if heading.key is not None and heading.key not in sections:
-            end = headings[number + 1].row if number + 1 < len(headings) else len(lines)
-            sections[heading.key] = (heading, heading.row + 1, end)
+            end = headings[number + 1][0] if number + 1 < len(headings) else len(lines)
+            sections[heading.key] = (heading, row + 1, end)
     return Body(body, lines, first_line, tuple(headings), prose_text, prose, sections)
 
 
-def _heading(line: str, index: int) -> Heading | None:
+@lru_cache(maxsize=1024)
+def _heading(line: str) -> Heading | None:
     """The ATX heading on `line` (`## Title`, `## Title ##`), if it is one."""
     stripped = line.lstrip(" ")
     if len(line) - len(stripped) > 3:
@@ -93,7 +96,7 @@ def _heading(line: str, index: int) -> Heading | None:
     if not 1 <= level <= 6 or stripped[level : level + 1] not in ("", " ", "\t"):
         return None
     text = stripped[level:].strip().rstrip("#").strip().rstrip(":：").strip()
-    return Heading(level, text, index, _SECTION_KEYS.get(text.casefold()))
+    return Heading(level, text, _SECTION_KEYS.get(text.casefold()))
 
 
 def _blank(match: re.Match[str]) -> str:

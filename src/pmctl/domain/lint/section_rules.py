@@ -47,7 +47,7 @@ def check(ctx: Context) -> list[Hit]:
             hits.append(
                 Hit(
                     "PM102",
-                    body.file_line(heading.row),
+                    body.file_line(start - 1),
                     f"section '{heading.text}' is not filled in",
                     "replace the `<!-- pmctl:guide ... -->` comment with the section's text",
                 )
@@ -73,7 +73,7 @@ def _insertion_line(ctx: Context, key: str) -> int:
     for later in keys[keys.index(key) + 1 :]:
         found = ctx.body.section(later)
         if found is not None:
-            return ctx.body.file_line(found[0].row)
+            return ctx.body.file_line(found[1] - 1)
     return ctx.body.file_line(len(ctx.body.lines) - 1) if ctx.body.lines else ctx.body.first_line
 
 
