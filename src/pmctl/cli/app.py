@@ -60,12 +60,16 @@ def _modules_for(args: list[str]) -> tuple[str, ...]:
     """The command modules `args` need: only the named command's, else all of them.
 
     Importing and registering all of them costs ~10 ms that a status transition or a
-    pre-commit `pmctl lint` does not need; `--help`, an unknown command or anything that
-    does not follow the `X` -> `X_cmd` naming gets every command, as before.
+    pre-commit `pmctl lint` does not need. `--help` (even `pmctl --help status`), an
+    unknown command or anything not following the `X` -> `X_cmd` naming gets every command.
     """
-    name = next((arg for arg in args if not arg.startswith("-")), None)
-    module = f"pmctl.cli.{name}_cmd"
-    return (module,) if module in COMMAND_MODULES else COMMAND_MODULES
+    for arg in args:
+        if arg in {"-h", "--help"}:
+            break
+        if not arg.startswith("-"):
+            module = f"pmctl.cli.{arg}_cmd"
+            return (module,) if module in COMMAND_MODULES else COMMAND_MODULES
+    return COMMAND_MODULES
 
 
 def main(argv: list[str] | None = None) -> None:
