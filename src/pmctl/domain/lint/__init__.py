@@ -16,7 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from pmctl.domain.lint.context import Hit
@@ -28,7 +30,7 @@ from pmctl.domain.model import Postmortem, Status
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from pmctl.domain.config import Settings
+    from pmctl.domain.config import RuleLevel, Settings
     from pmctl.domain.document import ParsedDocument
 
 __all__ = [
@@ -112,7 +114,7 @@ def check_document_with_facts(
             criteria_rules,
         ):
             hits.extend(rules.check(context))
-    findings = apply(document.path, document.text, hits, levels(settings))
+    findings = apply(document.path, document.text, hits, _levels_in_force(settings))
     return findings, facts_of(document, postmortem)
 
 
@@ -140,7 +142,7 @@ def check_facts_findings(
     by_path: dict[Path, list[Hit]] = {}
     for path, hit in check_facts(facts, others=others):
         by_path.setdefault(path, []).append(hit)
-    rule_levels = levels(settings)
+    rule_levels = _levels_in_force(settings)
     texts = texts or {}
     findings: list[Finding] = []
     for path, hits in by_path.items():
@@ -161,12 +163,22 @@ def postmortem_status(data: Mapping[str, object], postmortem: Postmortem | None)
 
 def levels(settings: Settings) -> dict[str, Severity | None]:
     """Rule id -> level in force (None: off), from defaults and `[lint.rules]`."""
+    return dict(_levels_in_force(settings))
+
+
+def _levels_in_force(settings: Settings) -> Mapping[str, Severity | None]:
+    return _levels(tuple(settings.lint.rules.items()))
+
+
+@lru_cache(maxsize=8)
+def _levels(rules: tuple[tuple[str, RuleLevel], ...]) -> Mapping[str, Severity | None]:
+    """`levels` by the `[lint.rules]` items, computed once (lint asks for every file)."""
     result: dict[str, Severity | None] = {rule.id: rule.severity for rule in RULES}
-    for key, level in settings.lint.rules.items():
+    for key, level in rules:
         rule = resolve(key)
         if rule is not None:
             result[rule.id] = None if level == "off" else Severity(level.value)
-    return result
+    return MappingProxyType(result)
 
 
 def apply(
