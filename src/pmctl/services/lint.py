@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -71,6 +72,13 @@ def lint(
     Never raises for a bad document: every problem is a finding. With only some paths, the
     repository-wide rules still see the other postmortems by file name.
     """
+    with _collector_paused():
+        return _lint(project, paths, today=today, use_cache=use_cache)
+
+
+def _lint(
+    project: Project, paths: Sequence[Path] | None, *, today: dt.date, use_cache: bool
+) -> LintResult:
     settings = project.settings
     files = _files(project, paths)
     # Checking a handful of files (a pre-commit run) is quicker than loading the cache.
@@ -226,26 +234,9 @@ def _collect(pid: int, read_end: int) -> list[Checked] | None:
 
 
 def _check_chunk(paths: list[Path], settings: Settings, today: dt.date) -> list[Checked]:
-    import gc
-
-    payloads: list[Checked] = []
-    # The cyclic collector would otherwise walk the many fresh, acyclic objects of each
-    # parsed document again and again; pausing it is about a third of a cold run.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        _check_into(payloads, paths, settings, today)
-    finally:
-        if enabled:
-            gc.enable()
-    return payloads
-
-
-def _check_into(
-    payloads: list[Checked], paths: list[Path], settings: Settings, today: dt.date
-) -> None:
     from pmctl.adapters import documents
 
+    payloads: list[Checked] = []
     for path in paths:
         # The stat is of the open file, before reading: if the file changes after that, the
         # cache entry carries the old stat and the next run checks the file again.
@@ -260,6 +251,26 @@ def _check_into(
                 (rows, (facts.id, facts.id_line, facts.related)),
             )
         )
+    return payloads
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off, then back as it was.
+
+    It would otherwise walk the many fresh, acyclic objects of a run (parsed documents,
+    paths, payloads) again and again: about a third of a cold run. Forked checkers inherit
+    the pause.
+    """
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _decode(path: Path, rows: tuple[tuple[int, int, str, str, str, str], ...]) -> Iterator[Finding]:
