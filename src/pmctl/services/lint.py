@@ -192,10 +192,12 @@ def _check_many(paths: list[Path], settings: Settings, today: dt.date) -> list[C
     size = -(-len(paths) // workers)
     chunks = [paths[start : start + size] for start in range(0, len(paths), size)]
     children = [_fork_checker(chunk, settings, today) for chunk in chunks[1:]]
-    results = _check_chunk(chunks[0], settings, today)
-    for chunk, child in zip(chunks[1:], children, strict=True):
-        received = _collect(*child)
-        results.extend(received if received is not None else _check_chunk(chunk, settings, today))
+    try:
+        results = _check_chunk(chunks[0], settings, today)
+    finally:  # even when this process fails: no child is left behind unwaited
+        received = [_collect(*child) for child in children]
+    for chunk, payloads in zip(chunks[1:], received, strict=True):
+        results.extend(payloads if payloads is not None else _check_chunk(chunk, settings, today))
     return results
 
 
