@@ -31,12 +31,13 @@ def render_table(items: Sequence[ActionItem], language: Language) -> str:
         cells: tuple[str, ...] = (
             item.id,
             item.title,
-            labels[item.type.value] if item.type else "",
+            # The enums are StrEnums: their members are their values (and `.value` is slow).
+            labels[item.type] if item.type else "",
             item.owner or "",
-            item.priority.value if item.priority else "",
+            item.priority or "",
             item.due.isoformat() if item.due else "",
             item.tracker or "",
-            item.status.value,
+            item.status,
         )
         joined = "".join(cells)
         if "|" in joined or "\n" in joined:  # rare: escape only then (lint renders every table)
