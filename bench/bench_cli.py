@@ -16,6 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
+# Time pmctl as users run it, with compiled bytecode: this workplace's shells set
+# PYTHONDONTWRITEBYTECODE, which would make every timed run compile pmctl again.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 
 def pmctl() -> str:
     found = shutil.which(

@@ -21,6 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
+# Time pmctl as users run it, with compiled bytecode: this workplace's shells set
+# PYTHONDONTWRITEBYTECODE, which would make every timed run compile pmctl again.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gen_corpus import generate
