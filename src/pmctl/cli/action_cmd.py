@@ -42,7 +42,8 @@ def add_command(
 
     Example:
 
-        pmctl action add 2026-11-20-checkout-latency --title "Alert on p99 latency" \\
+    \b
+        pmctl action add 2026-11-20-checkout-latency --title "Alert on p99 latency"
             --type mitigate --owner alice --priority P1 --due 2026-12-15 --tracker OPS-42
     """
     from pathlib import Path

@@ -21,7 +21,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    # Examples in --help are long command lines: let wide terminals show them unwrapped.
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 120},
 )
 
 COMMAND_MODULES = (
