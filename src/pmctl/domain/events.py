@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from pmctl.domain.model import Language, Status, Verdict
+from pmctl.domain.model import Language, Postmortem, Status, Verdict
 
 
 class EventKind(StrEnum):
@@ -27,3 +27,28 @@ class Event:
     verdict: Verdict | None = None
     note: str | None = None
     commit: str | None = None
+
+
+def of_change(
+    kind: EventKind,
+    before: Postmortem,
+    after: Postmortem,
+    *,
+    actor: str,
+    commit: str,
+    note: str | None = None,
+    verdict: Verdict | None = None,
+) -> Event:
+    """The event of a committed change that took a postmortem from `before` to `after`."""
+    return Event(
+        kind=kind,
+        postmortem_id=after.id,
+        title=after.title,
+        language=after.language,
+        actor=actor,
+        from_status=before.status,
+        to_status=after.status,
+        verdict=verdict,
+        note=note,
+        commit=commit,
+    )

@@ -10,7 +10,7 @@ from pmctl.adapters import documents
 from pmctl.adapters.config_file import Project
 from pmctl.domain import commits, edit, review
 from pmctl.domain.document import ParsedDocument
-from pmctl.domain.events import Event, EventKind
+from pmctl.domain.events import EventKind, of_change
 from pmctl.domain.model import Postmortem, Status, Verdict
 from pmctl.errors import PmctlError, TransitionRefused, UsageError
 from pmctl.services.mutate import commit_edit
@@ -115,17 +115,14 @@ def record(
     result = commit_edit(project, path, add_review, message, commit=commit, push=push)
     warnings: tuple[str, ...] = ()
     if result.commit is not None:
-        event = Event(
-            kind=EventKind.REVIEW,
-            postmortem_id=result.after.id,
-            title=result.after.title,
-            language=result.after.language,
+        event = of_change(
+            EventKind.REVIEW,
+            result.before,
+            result.after,
             actor=name,
-            from_status=result.before.status,
-            to_status=result.after.status,
-            verdict=verdict,
-            note=note,
             commit=result.commit,
+            note=note,
+            verdict=verdict,
         )
         warnings = announce(project, event)
     return Recorded(

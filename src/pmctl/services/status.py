@@ -12,7 +12,7 @@ from pmctl.adapters.config_file import Project
 from pmctl.domain import commits, edit, lifecycle
 from pmctl.domain.config import Settings
 from pmctl.domain.document import ParsedDocument
-from pmctl.domain.events import Event, EventKind
+from pmctl.domain.events import Event, EventKind, of_change
 from pmctl.domain.lint.findings import Finding
 from pmctl.domain.model import Postmortem, Status
 from pmctl.errors import PmctlError, TransitionRefused
@@ -135,16 +135,13 @@ def move(
     changed = result.before.status is not result.after.status
     warnings: tuple[str, ...] = ()
     if result.commit is not None:
-        event = Event(
-            kind=EventKind.TRANSITION,
-            postmortem_id=result.after.id,
-            title=result.after.title,
-            language=result.after.language,
+        event = of_change(
+            EventKind.TRANSITION,
+            result.before,
+            result.after,
             actor="",
-            from_status=result.before.status,
-            to_status=result.after.status,
-            note=reason,
             commit=result.commit,
+            note=reason,
         )
         warnings = announce(project, event)
     return Moved(
