@@ -8,12 +8,14 @@ Budgets (DESIGN §8, on the 2-core reference machine): `pmctl --help` <= 150 ms.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import statistics
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 # Time pmctl as users run it, with compiled bytecode: this workplace's shells set
@@ -34,10 +36,9 @@ def timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=15)
-    args = parser.parse_args()
+@contextlib.contextmanager
+def initialised_repository() -> Iterator[tuple[Path, dict[str, str]]]:
+    """A temporary `pmctl init`-ed repository and the environment (own git identity) to use in it."""
     with tempfile.TemporaryDirectory() as temp:
         root = Path(temp)
         config = root / "gitconfig"
@@ -46,6 +47,14 @@ def main() -> None:
         repo = root / "repo"
         repo.mkdir()
         subprocess.run([pmctl(), "init"], cwd=repo, env=env, check=True, capture_output=True)
+        yield repo, env
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    with initialised_repository() as (repo, env):
         timed([pmctl(), "--help"], repo, env)  # warm the bytecode cache
         help_times = [timed([pmctl(), "--help"], repo, env) for _ in range(args.runs)]
         new_times = [

@@ -15,12 +15,11 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_cli import pmctl
+from bench_cli import initialised_repository, pmctl
 from gen_corpus import generate
 
 PM_ID = "2026-11-20-bench-transition"
@@ -87,14 +86,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as temp:
-        root = Path(temp)
-        config = root / "gitconfig"
-        config.write_text("[user]\n\tname = Bench\n\temail = bench@example.com\n", encoding="utf-8")
-        env = {**os.environ, "GIT_CONFIG_GLOBAL": str(config), "GIT_CONFIG_NOSYSTEM": "1"}
-        repo = root / "repo"
-        repo.mkdir()
-        subprocess.run([pmctl(), "init"], cwd=repo, env=env, check=True, capture_output=True)
+    with initialised_repository() as (repo, env):
         generate(repo / "postmortems", args.count - 1)
         sections = "".join(f"{heading}\n\nText of the section.\n\n" for heading in HEADINGS)
         path = repo / "postmortems" / "2026" / f"{PM_ID}.md"
