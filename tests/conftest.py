@@ -54,8 +54,13 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
     return load_project(root)
 
 
-def run_cli(cwd: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """Run the real `pmctl` entry point (`python -m pmctl`) in `cwd`, without a terminal."""
+def run_cli(
+    cwd: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the real `pmctl` entry point (`python -m pmctl`) in `cwd`, without a terminal.
+
+    `env` adds to (or overrides) the test's environment.
+    """
     import sys
 
     return subprocess.run(
@@ -65,5 +70,5 @@ def run_cli(cwd: Path, *args: str, stdin: str = "") -> subprocess.CompletedProce
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"},
+        env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1", **(env or {})},
     )

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import run_cli
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -65,22 +67,15 @@ def test_installed_wheel_runs_init_and_new_outside_the_source_tree(
     )
     work = tmp_path / "elsewhere"
     work.mkdir()
-    env = {**os.environ, "PYTHONPATH": str(target), "NO_COLOR": "1"}
+    env = {"PYTHONPATH": str(target)}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "pmctl", *args],
-            cwd=work,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        return run_cli(work, *args, env=env)
 
     where = subprocess.run(
         [sys.executable, "-c", "import pmctl; print(pmctl.__file__)"],
         cwd=work,
-        env=env,
+        env={**os.environ, **env},
         capture_output=True,
         text=True,
         check=True,
