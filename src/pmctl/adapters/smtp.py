@@ -7,17 +7,24 @@ import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from pathlib import Path
 
 from pmctl.adapters.delivery import DeliveryFailed
+from pmctl.domain.config import SmtpTls
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Server:
-    """Where and how to connect. `login` is (user, password) or None for no AUTH."""
+    """Where and how to connect. `login` is (user, password) or None for no AUTH.
+
+    With TLS the certificate and host name are verified against `ca_file` (PEM) if given,
+    else against the system's trust store.
+    """
 
     host: str
     port: int
-    starttls: bool
+    tls: SmtpTls
+    ca_file: Path | None
     login: tuple[str, str] | None
     timeout: float
 
@@ -30,10 +37,11 @@ def send(server: Server, *, sender: str, to: list[str], subject: str, body: str)
     """
     message = _message(sender=sender, to=to, subject=subject, body=body)
     where = f"{server.host}:{server.port}"
+    context = _tls_context(server.ca_file) if server.tls is not SmtpTls.NONE else None
     try:
-        with smtplib.SMTP(server.host, server.port, timeout=server.timeout) as client:
-            if server.starttls:
-                client.starttls(context=ssl.create_default_context())
+        with _connect(server, context) as client:
+            if server.tls is SmtpTls.STARTTLS:
+                client.starttls(context=context)
             if server.login is not None:
                 client.login(*server.login)
             refused = client.send_message(message)
@@ -50,6 +58,10 @@ def send(server: Server, *, sender: str, to: list[str], subject: str, body: str)
         raise DeliveryFailed(
             f"SMTP server {where} answered {_reply(error.smtp_code, error.smtp_error)}"
         ) from None
+    except ssl.SSLCertVerificationError as error:
+        raise DeliveryFailed(
+            f"SMTP server {where}: TLS certificate verify failed: {error.verify_message}"
+        ) from None
     except UnicodeEncodeError:
         # smtplib sends AUTH PLAIN/LOGIN credentials as ASCII only.
         raise DeliveryFailed(
@@ -60,6 +72,21 @@ def send(server: Server, *, sender: str, to: list[str], subject: str, body: str)
         raise DeliveryFailed(f"SMTP server {where}: {error or type(error).__name__}") from None
     if refused:
         raise DeliveryFailed(f"SMTP server {where} refused: {', '.join(sorted(refused))}")
+
+
+def _tls_context(ca_file: Path | None) -> ssl.SSLContext:
+    if ca_file is None:
+        return ssl.create_default_context()
+    try:
+        return ssl.create_default_context(cafile=ca_file)
+    except (OSError, ssl.SSLError) as error:
+        raise DeliveryFailed(f"CA file {ca_file} not usable: {error}") from None
+
+
+def _connect(server: Server, context: ssl.SSLContext | None) -> smtplib.SMTP:
+    if server.tls is SmtpTls.IMPLICIT:
+        return smtplib.SMTP_SSL(server.host, server.port, timeout=server.timeout, context=context)
+    return smtplib.SMTP(server.host, server.port, timeout=server.timeout)
 
 
 def _message(*, sender: str, to: list[str], subject: str, body: str) -> EmailMessage:

@@ -9,7 +9,15 @@ import re
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from pmctl.domain.events import EventKind
 from pmctl.domain.model import Language
@@ -61,17 +69,46 @@ class LintSettings(_Section):
     )
 
 
+class SmtpTls(StrEnum):
+    """How the SMTP connection is encrypted."""
+
+    NONE = "none"
+    STARTTLS = "starttls"  # plain connection upgraded before login (usually port 587)
+    IMPLICIT = "implicit"  # SMTPS: TLS from the first byte (usually port 465)
+
+
+def _smtp_tls(tls: SmtpTls | None, starttls: bool | None) -> SmtpTls:
+    # `tls` wins; the older `starttls = true` means STARTTLS; neither means no TLS.
+    if tls is not None:
+        return tls
+    return SmtpTls.STARTTLS if starttls else SmtpTls.NONE
+
+
 class EmailSettings(_Section):
     """`[notify.email]`: mail a message over SMTP on transitions and reviews.
 
     Credentials are never written in `pmctl.toml`: `username_env` and `password_env` name the
-    environment variables that hold them, and both are set or neither (no login).
+    environment variables that hold them, and both are set or neither (no login). Read the
+    encryption from `security`, which folds the older `starttls` key into `tls`.
     """
 
     host: str = Field(default="localhost", min_length=1)
     port: int = Field(default=25, ge=1, le=65535)
-    starttls: bool = Field(
-        default=False, description="Upgrade the connection with STARTTLS before logging in."
+    # Declared before `tls` and `ca_file`, whose validators read it.
+    starttls: bool | None = Field(
+        default=None,
+        description="Older spelling of tls: true is tls = 'starttls', false is 'none'.",
+    )
+    tls: SmtpTls | None = Field(
+        default=None,
+        description="'none', 'starttls' (upgrade before login) or 'implicit' (SMTPS, port 465). "
+        "Default: 'starttls' if starttls = true, else 'none'.",
+    )
+    ca_file: str | None = Field(
+        default=None,
+        min_length=1,
+        description="PEM file of CA certificates to trust instead of the system's, "
+        "relative to pmctl.toml.",
     )
     sender: str = Field(min_length=3, description="The From address.")
     to: list[Annotated[str, StringConstraints(min_length=3)]] = Field(
@@ -90,6 +127,31 @@ class EmailSettings(_Section):
             msg = "set both username_env and password_env, or neither (no SMTP login)"
             raise ValueError(msg)
         return self
+
+    @field_validator("tls")
+    @classmethod
+    def _agrees_with_starttls(cls, tls: SmtpTls, info: ValidationInfo) -> SmtpTls:
+        starttls = info.data.get("starttls")
+        if starttls is not None and (tls is SmtpTls.STARTTLS) != starttls:
+            msg = (
+                f"tls = '{tls}' contradicts starttls = {str(starttls).lower()}; "
+                "remove starttls, which tls replaces"
+            )
+            raise ValueError(msg)
+        return tls
+
+    @field_validator("ca_file")
+    @classmethod
+    def _ca_file_needs_tls(cls, ca_file: str, info: ValidationInfo) -> str:
+        if _smtp_tls(info.data.get("tls"), info.data.get("starttls")) is SmtpTls.NONE:
+            msg = "ca_file is only used with tls = 'starttls' or 'implicit'"
+            raise ValueError(msg)
+        return ca_file
+
+    @property
+    def security(self) -> SmtpTls:
+        """The encryption in effect: `tls`, else what the older `starttls` key says."""
+        return _smtp_tls(self.tls, self.starttls)
 
 
 class WebhookSettings(_Section):
@@ -115,6 +177,19 @@ class NotifySettings(_Section):
     )
     timeout_seconds: float = Field(
         default=10.0, gt=0, le=300, description="Per channel bound on connecting and sending."
+    )
+    retries: int = Field(
+        default=2,
+        ge=0,
+        le=5,
+        description="Retries of a transient failure (4xx SMTP reply, refused or timed-out "
+        "connection, HTTP 429 or 5xx), per channel.",
+    )
+    retry_backoff_seconds: float = Field(
+        default=0.5,
+        ge=0,
+        le=5,
+        description="Wait before the first retry; it doubles before each next one.",
     )
 
 

@@ -76,7 +76,8 @@ def _send_email(settings: EmailSettings, event: Event, root: Path, timeout: floa
     server = smtp.Server(
         host=settings.host,
         port=settings.port,
-        starttls=settings.starttls,
+        tls=settings.security,
+        ca_file=root / settings.ca_file if settings.ca_file is not None else None,
         login=login,
         timeout=timeout,
     )
