@@ -21,6 +21,7 @@ from pydantic import (
 
 from pmctl.domain.events import EventKind
 from pmctl.domain.model import Language
+from pmctl.domain.sections import section_names
 
 CONFIG_FILE = "pmctl.toml"
 
@@ -53,7 +54,8 @@ class _Section(BaseModel):
 
 
 class LintSettings(_Section):
-    """`[lint]`: rule levels and the blameless-language lexicon."""
+    """`[lint]`: rule levels, the blameless-language lexicon, section-heading aliases and
+    the downtime threshold of the required-postmortem criteria."""
 
     rules: dict[str, RuleLevel] = Field(
         default_factory=dict, description="Rule id (PM001..) or name -> error | warning | off."
@@ -67,6 +69,27 @@ class LintSettings(_Section):
     vague_extra: list[str] = Field(
         default_factory=list, description="More phrases that make an action item vague."
     )
+    section_aliases: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Section key (root-causes, ...) -> more headings that open that section.",
+    )
+    downtime_minutes: int | None = Field(
+        default=None,
+        ge=1,
+        description="impact.user_visible_minutes from which `downtime_criterion` is required; "
+        "unset: not checked.",
+    )
+    downtime_criterion: str = Field(
+        default="user-visible-downtime",
+        min_length=1,
+        description="The criterion that `downtime_minutes` or more of user-visible impact meet.",
+    )
+
+    @field_validator("section_aliases")
+    @classmethod
+    def _aliases_name_known_sections(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        section_names(value)  # raises ValueError naming the unknown key or the clash
+        return value
 
 
 class SmtpTls(StrEnum):
@@ -223,6 +246,17 @@ class Settings(_Section):
         unknown = sorted(set(self.review_deadlines) - set(self.severities))
         if unknown:
             msg = f"review_deadlines names unknown severities {unknown}; known: {self.severities}"
+            raise ValueError(msg)
+        return self
+
+    @model_validator(mode="after")
+    def _downtime_criterion_is_configured(self) -> Settings:
+        criterion = self.lint.downtime_criterion
+        if self.lint.downtime_minutes is not None and criterion not in self.criteria:
+            msg = (
+                f"lint.downtime_criterion {criterion!r} is not one of the criteria: "
+                f"{', '.join(self.criteria)}"
+            )
             raise ValueError(msg)
         return self
 

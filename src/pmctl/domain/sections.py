@@ -1,12 +1,16 @@
 """The body sections of a postmortem, with their English and Japanese headings.
 
-Lint finds sections by these headings (plus aliases from config); templates write them.
+Lint finds sections by these headings plus the aliases of `[lint.section_aliases]`
+(`SectionNames.key_of`); templates write the built-in headings only.
 `required_from` is the first status at which a section must be filled in.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from types import MappingProxyType
 
 from pmctl.domain.model import Language, Status
 
@@ -48,6 +52,72 @@ SECTIONS: tuple[Section, ...] = (
 )
 
 SECTIONS_BY_KEY: dict[str, Section] = {section.key: section for section in SECTIONS}
+
+
+def heading_name(text: str) -> str:
+    """The form in which headings are compared: case-folded, without a trailing colon
+    (`:` or `：`), with runs of whitespace (the full-width space too) as one space.
+
+    A document's heading opens a section when its name equals the name of the section's
+    English or Japanese heading or of one of its configured aliases.
+    """
+    return " ".join(text.rstrip().rstrip(":：").split()).casefold()
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class SectionNames:
+    """Which section a heading opens: the built-in headings plus configured aliases.
+
+    Get one from `section_names`, which returns the same object for the same aliases (it is
+    compared and hashed by identity, so per-line caches can key on it cheaply).
+    """
+
+    keys: Mapping[str, str]
+    """`heading_name` of every accepted heading -> section key."""
+    aliases: Mapping[str, tuple[str, ...]]
+    """Section key -> its configured aliases as written (for messages)."""
+
+    def key_of(self, heading: str) -> str | None:
+        """The key of the section a heading with this text opens, if any."""
+        return self.keys.get(heading_name(heading))
+
+
+def section_names(aliases: Mapping[str, Sequence[str]]) -> SectionNames:
+    """The built-in headings plus `aliases` (section key -> extra headings).
+
+    Raises ValueError for an unknown section key, an empty alias, or a heading that would
+    open two different sections.
+    """
+    return _section_names(tuple((key, tuple(names)) for key, names in aliases.items()))
+
+
+@lru_cache(maxsize=8)
+def _section_names(aliases: tuple[tuple[str, tuple[str, ...]], ...]) -> SectionNames:
+    keys: dict[str, str] = {}
+
+    def add(heading: str, key: str) -> None:
+        name = heading_name(heading)
+        if not name:
+            msg = f"an alias of section '{key}' is empty"
+            raise ValueError(msg)
+        other = keys.setdefault(name, key)
+        if other != key:
+            msg = f"heading '{heading}' cannot open both section '{other}' and section '{key}'"
+            raise ValueError(msg)
+
+    for section in SECTIONS:
+        add(section.en, section.key)
+        add(section.ja, section.key)
+    for key, names in aliases:
+        if key not in SECTIONS_BY_KEY:
+            msg = f"unknown section '{key}'; the sections are: {', '.join(SECTIONS_BY_KEY)}"
+            raise ValueError(msg)
+        for name in names:
+            add(name, key)
+    return SectionNames(
+        MappingProxyType(keys), MappingProxyType({key: names for key, names in aliases if names})
+    )
+
 
 ACTION_TYPE_LABELS: dict[Language, dict[str, str]] = {
     Language.EN: {

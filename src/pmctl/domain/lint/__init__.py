@@ -88,6 +88,7 @@ def check_document_with_facts(
     )
     from pmctl.domain.lint.body import parse_body
     from pmctl.domain.lint.context import Context
+    from pmctl.domain.sections import section_names
 
     hits = read_rules.check(document)
     postmortem: Postmortem | None = None
@@ -102,7 +103,9 @@ def check_document_with_facts(
             status=status,
             settings=settings,
             today=today,
-            body=parse_body(document.body, document.body_line),
+            body=parse_body(
+                document.body, document.body_line, section_names(settings.lint.section_aliases)
+            ),
             as_status=as_status is not None,
         )
         for rules in (

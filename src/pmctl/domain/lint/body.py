@@ -1,7 +1,7 @@
 """The Markdown body cut into headings and sections, with file line numbers.
 
 Only what the rules need: ATX headings outside fenced code, the known sections by their
-English or Japanese heading, and a "prose" view in which fenced code, HTML comments and
+English or Japanese heading or a configured alias (`SectionNames`), and a "prose" view in which fenced code, HTML comments and
 inline code are blanked out (so the blameless rules do not flag quoted logs or guidance).
 Work is done with whole-text regular expressions rather than a Python loop per line: lint
 parses ten thousand bodies in a cold run.
@@ -14,16 +14,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from pmctl.domain.sections import SECTIONS
+from pmctl.domain.sections import SectionNames
 
 _FENCE = re.compile(r"^ {0,3}(```+|~~~+)", re.MULTILINE)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
-
-_SECTION_KEYS: dict[str, str] = {}
-for _section in SECTIONS:
-    _SECTION_KEYS[_section.en.casefold()] = _section.key
-    _SECTION_KEYS[_section.ja.casefold()] = _section.key
 
 
 class Heading(NamedTuple):
@@ -64,8 +59,9 @@ class Body:
         return "\n".join(self.lines[start:end])
 
 
-def parse_body(body: str, first_line: int) -> Body:
-    """Cut `body` (the text after the front matter; file line `first_line`) into headings."""
+def parse_body(body: str, first_line: int, names: SectionNames) -> Body:
+    """Cut `body` (the text after the front matter; file line `first_line`) into headings;
+    `names` says which section each heading opens."""
     prose_text = _blank_code(body) if ("```" in body or "~~~" in body) else body
     if "<!--" in prose_text:
         prose_text = _COMMENT.sub(_blank, prose_text)
@@ -76,7 +72,7 @@ def parse_body(body: str, first_line: int) -> Body:
     headings = [
         (index, heading)
         for index, line in enumerate(prose)
-        if "#" in line[:4] and (heading := _heading(line)) is not None
+        if "#" in line[:4] and (heading := _heading(line, names)) is not None
     ]
     sections: dict[str, tuple[Heading, int, int]] = {}
     for number, (row, heading) in enumerate(headings):
@@ -87,7 +83,7 @@ def parse_body(body: str, first_line: int) -> Body:
 
 
 @lru_cache(maxsize=1024)
-def _heading(line: str) -> Heading | None:
+def _heading(line: str, names: SectionNames) -> Heading | None:
     """The ATX heading on `line` (`## Title`, `## Title ##`), if it is one."""
     stripped = line.lstrip(" ")
     if len(line) - len(stripped) > 3:
@@ -96,7 +92,7 @@ def _heading(line: str) -> Heading | None:
     if not 1 <= level <= 6 or stripped[level : level + 1] not in ("", " ", "\t"):
         return None
     text = stripped[level:].strip().rstrip("#").strip().rstrip(":：").strip()
-    return Heading(level, text, _SECTION_KEYS.get(text.casefold()))
+    return Heading(level, text, names.key_of(text))
 
 
 def _blank(match: re.Match[str]) -> str:

@@ -1,13 +1,26 @@
-"""PM101-PM104: required sections per status, unfilled template guidance, the action table."""
+"""PM101-PM104: required sections per status, unfilled template guidance, the action table.
+
+Sections are found under their built-in headings or an alias from `[lint.section_aliases]`
+(see `parse_body`); a message about an aliased section also names the built-in heading.
+"""
 
 from __future__ import annotations
 
 import re
 
 from pmctl.domain.action_table import render_table
+from pmctl.domain.lint.body import Heading
 from pmctl.domain.lint.context import RANK, Context, Hit
 from pmctl.domain.model import Language, Status
-from pmctl.domain.sections import ACTION_TABLE_END, ACTION_TABLE_START, GUIDE_OPEN, SECTIONS
+from pmctl.domain.sections import (
+    ACTION_TABLE_END,
+    ACTION_TABLE_START,
+    GUIDE_OPEN,
+    SECTIONS,
+    Section,
+    heading_name,
+    section_names,
+)
 
 _GUIDE = re.compile(re.escape(GUIDE_OPEN) + r".*?-->", re.DOTALL)
 
@@ -29,7 +42,7 @@ def check(ctx: Context) -> list[Hit]:
                         _insertion_line(ctx, section.key),
                         f"section '{section.heading(language)}' is missing "
                         f"(required from {section.required_from})",
-                        f"add a `{'#' * section.level} {section.heading(language)}` section",
+                        _missing_hint(ctx, section, language),
                     )
                 )
             continue
@@ -48,7 +61,7 @@ def check(ctx: Context) -> list[Hit]:
                 Hit(
                     "PM102",
                     body.file_line(start - 1),
-                    f"section '{heading.text}' is not filled in",
+                    f"section {_label(heading, section, language)} is not filled in",
                     "replace the `<!-- pmctl:guide ... -->` comment with the section's text",
                 )
             )
@@ -58,13 +71,29 @@ def check(ctx: Context) -> list[Hit]:
                 Hit(
                     "PM103",
                     body.file_line(offset),
-                    f"template guidance left in section '{heading.text}'",
+                    f"template guidance left in section {_label(heading, section, language)}",
                     "delete the `<!-- pmctl:guide ... -->` comment now that the section is written",
                 )
             )
     if ctx.postmortem is not None:
         hits.extend(_table_drift(ctx, language))
     return hits
+
+
+def _missing_hint(ctx: Context, section: Section, language: Language) -> str:
+    hint = f"add a `{'#' * section.level} {section.heading(language)}` section"
+    aliases = section_names(ctx.settings.lint.section_aliases).aliases.get(section.key)
+    if aliases:
+        hint += f" (or one of its aliases: {', '.join(aliases)})"
+    return hint
+
+
+def _label(heading: Heading, section: Section, language: Language) -> str:
+    """The heading as written, quoted; an alias is followed by the built-in heading, so
+    that the message names the section as pmctl (and its review checklist) knows it."""
+    if heading_name(heading.text) in (heading_name(section.en), heading_name(section.ja)):
+        return f"'{heading.text}'"
+    return f"'{heading.text}' ({section.heading(language)})"
 
 
 def _insertion_line(ctx: Context, key: str) -> int:
