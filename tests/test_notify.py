@@ -24,6 +24,8 @@ from pmctl.domain.model import Language, Status, Verdict
 from pmctl.services.notify import notify
 
 TIMEOUT = 5.0
+# Retries stay on (the default count) but wait only this long, to keep the tests fast.
+BACKOFF = 0.01
 SMTP_USER = "pmctl-bot"
 SMTP_PASSWORD = "s3cret"
 HOOK_PATH = "/services/T000/B000/XXXX"
@@ -42,11 +44,21 @@ def free_port() -> int:
 
 @dataclass
 class Mailbox:
+    """Accepts mail; answers DATA with the `failures` replies first, one per attempt."""
+
     port: int
     messages: list[EmailMessage] = field(default_factory=list)
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    attempts: int = 0
+    # Per accepted message: whether it came over TLS (implicit or after STARTTLS).
+    encrypted: list[bool] = field(default_factory=list)
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        self.attempts += 1
+        if self.failures:
+            return self.failures.pop(0)
+        self.encrypted.append(session.ssl is not None)
         content = envelope.original_content or b""
         # Normalise the wire's CRLF so that tests compare text.
         message = email.message_from_bytes(content.replace(b"\r\n", b"\n"), policy=policy.default)
@@ -56,7 +68,7 @@ class Mailbox:
         return "250 OK"
 
 
-def _authenticate(
+def authenticate(
     server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any
 ) -> AuthResult:
     ok = (
@@ -68,7 +80,8 @@ def _authenticate(
     return AuthResult(success=ok, handled=False)
 
 
-def _run_smtp(**kwargs: Any) -> Iterator[Mailbox]:
+def run_smtp(**kwargs: Any) -> Iterator[Mailbox]:
+    """A running aiosmtpd server on 127.0.0.1; `kwargs` go to its `Controller`."""
     mailbox = Mailbox(port=free_port())
     controller = Controller(mailbox, hostname="127.0.0.1", port=mailbox.port, **kwargs)
     controller.start()
@@ -80,13 +93,13 @@ def _run_smtp(**kwargs: Any) -> Iterator[Mailbox]:
 
 @pytest.fixture
 def smtp_server() -> Iterator[Mailbox]:
-    yield from _run_smtp()
+    yield from run_smtp()
 
 
 @pytest.fixture
 def smtp_server_with_auth() -> Iterator[Mailbox]:
     # Plain-text AUTH only because this server is on the loopback interface.
-    yield from _run_smtp(authenticator=_authenticate, auth_require_tls=False)
+    yield from run_smtp(authenticator=authenticate, auth_require_tls=False)
 
 
 def email_settings(port: int, **extra: Any) -> NotifySettings:
@@ -97,7 +110,9 @@ def email_settings(port: int, **extra: Any) -> NotifySettings:
         to=["sre@example.com", "oncall@example.com"],
         **extra,
     )
-    return NotifySettings(email=email_channel, timeout_seconds=TIMEOUT)
+    return NotifySettings(
+        email=email_channel, timeout_seconds=TIMEOUT, retry_backoff_seconds=BACKOFF
+    )
 
 
 def login_settings(
@@ -123,13 +138,19 @@ class Request:
 
 
 class Hook(ThreadingHTTPServer):
-    """Records every POST and answers with `status` (after `release` when `hold` is set)."""
+    """Records every POST and answers with `status` (after `release` when `hold` is set).
+
+    The `failures` answers come first, one per request: an HTTP status, or None to drop the
+    connection without answering. `headers` are added to every answer.
+    """
 
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _HookHandler)
         self.requests: list[Request] = []
         self.status = 200
         self.reply = b"ok"
+        self.headers: dict[str, str] = {}
+        self.failures: list[int | None] = []
         self.hold = False
         self.release = threading.Event()
 
@@ -144,9 +165,15 @@ class _HookHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         self.server.requests.append(Request(self.path, self.headers["Content-Type"], body))
+        status = self.server.failures.pop(0) if self.server.failures else self.server.status
+        if status is None:
+            self.close_connection = True
+            return
         if self.server.hold:
             self.server.release.wait(TIMEOUT)
-        self.send_response(self.server.status)
+        self.send_response(status)
+        for name, value in self.server.headers.items():
+            self.send_header(name, value)
         self.send_header("Content-Length", str(len(self.server.reply)))
         self.end_headers()
         self.wfile.write(self.server.reply)
@@ -158,7 +185,7 @@ class _HookHandler(BaseHTTPRequestHandler):
 @pytest.fixture
 def hook() -> Iterator[Hook]:
     server = Hook()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield server
@@ -171,7 +198,8 @@ def hook() -> Iterator[Hook]:
 
 def webhook_settings(*, blocks: bool = False, **extra: Any) -> NotifySettings:
     channel = WebhookSettings(url_env="PMCTL_TEST_WEBHOOK", blocks=blocks)
-    return NotifySettings(webhook=channel, **{"timeout_seconds": TIMEOUT, **extra})
+    defaults = {"timeout_seconds": TIMEOUT, "retry_backoff_seconds": BACKOFF}
+    return NotifySettings(webhook=channel, **{**defaults, **extra})
 
 
 # --- events -------------------------------------------------------------------------------
@@ -293,7 +321,7 @@ def test_silent_smtp_server_times_out_into_a_warning(tmp_path: Path) -> None:
         silent.bind(("127.0.0.1", 0))
         silent.listen(1)
         settings = email_settings(silent.getsockname()[1]).model_copy(
-            update={"timeout_seconds": 0.5}
+            update={"timeout_seconds": 0.5, "retries": 0}
         )
         [warning] = notify(settings, transition(), root=tmp_path)
 
@@ -400,9 +428,9 @@ def test_http_500_is_a_warning_that_does_not_reveal_the_url(
 
     assert warnings == [
         "webhook notification not sent: webhook answered HTTP 500 Internal Server Error: "
-        "internal_error"
+        "internal_error (after 3 attempts)"
     ]
-    assert len(hook.requests) == 1
+    assert len(hook.requests) == 3
 
 
 def test_redirect_is_not_followed(
@@ -434,7 +462,8 @@ def test_slow_webhook_times_out_into_a_warning(
     monkeypatch.setenv("PMCTL_TEST_WEBHOOK", hook.url)
     hook.hold = True
 
-    [warning] = notify(webhook_settings(timeout_seconds=0.5), transition(), root=tmp_path)
+    settings = webhook_settings(timeout_seconds=0.5, retries=0)
+    [warning] = notify(settings, transition(), root=tmp_path)
 
     assert "timed out" in warning
 

@@ -9,7 +9,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from pmctl.adapters.delivery import DeliveryFailed
+from pmctl.adapters.delivery import DeliveryFailed, is_transient
 from pmctl.domain.config import SmtpTls
 
 
@@ -48,16 +48,25 @@ def send(server: Server, *, sender: str, to: list[str], subject: str, body: str)
     except smtplib.SMTPNotSupportedError as error:
         raise DeliveryFailed(f"SMTP server {where} does not support {error}") from None
     except smtplib.SMTPAuthenticationError as error:
+        # Never retried, even on a 4xx: repeated failed logins can lock the account.
         reply = _reply(error.smtp_code, error.smtp_error)
         raise DeliveryFailed(f"SMTP login to {where} was refused ({reply})") from None
     except smtplib.SMTPRecipientsRefused as error:
+        replies = error.recipients.values()
         raise DeliveryFailed(
-            f"SMTP server {where} refused every recipient: {', '.join(error.recipients)}"
+            f"SMTP server {where} refused every recipient: "
+            + ", ".join(f"{to} ({_reply(*reply)})" for to, reply in error.recipients.items()),
+            # Greylisting and full mailboxes answer 450/451/452.
+            transient=all(_temporary(code) for code, _ in replies),
         ) from None
     except smtplib.SMTPResponseException as error:
         raise DeliveryFailed(
-            f"SMTP server {where} answered {_reply(error.smtp_code, error.smtp_error)}"
+            f"SMTP server {where} answered {_reply(error.smtp_code, error.smtp_error)}",
+            transient=_temporary(error.smtp_code),
         ) from None
+    except smtplib.SMTPServerDisconnected as error:
+        # Also how smtplib reports a reply that timed out.
+        raise DeliveryFailed(f"SMTP server {where}: {error}", transient=True) from None
     except ssl.SSLCertVerificationError as error:
         raise DeliveryFailed(
             f"SMTP server {where}: TLS certificate verify failed: {error.verify_message}"
@@ -67,11 +76,17 @@ def send(server: Server, *, sender: str, to: list[str], subject: str, body: str)
         raise DeliveryFailed(
             f"SMTP login to {where}: smtplib accepts only ASCII user names and passwords"
         ) from None
-    except (smtplib.SMTPException, OSError) as error:
-        # Connection refused, DNS failure, timeout, TLS handshake, dropped connection.
+    except OSError as error:
+        # Connection refused, DNS failure, timeout, TLS handshake.
+        raise DeliveryFailed(
+            f"SMTP server {where}: {error or type(error).__name__}", transient=is_transient(error)
+        ) from None
+    except smtplib.SMTPException as error:
         raise DeliveryFailed(f"SMTP server {where}: {error or type(error).__name__}") from None
     if refused:
-        raise DeliveryFailed(f"SMTP server {where} refused: {', '.join(sorted(refused))}")
+        # Not retried: the accepted recipients would get the message twice.
+        refusals = ", ".join(f"{to} ({_reply(*reply)})" for to, reply in sorted(refused.items()))
+        raise DeliveryFailed(f"SMTP server {where} refused: {refusals}")
 
 
 def _tls_context(ca_file: Path | None) -> ssl.SSLContext:
@@ -99,6 +114,11 @@ def _message(*, sender: str, to: list[str], subject: str, body: str) -> EmailMes
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "pmctl.invalid")
     message.set_content(body, charset="utf-8")
     return message
+
+
+def _temporary(code: int) -> bool:
+    # SMTP's transient negative completion replies (RFC 5321 4.2.1); 5xx are permanent.
+    return 400 <= code < 500
 
 
 def _reply(code: int, text: bytes | str) -> str:

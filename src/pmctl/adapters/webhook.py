@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import email.utils
 import http.client
 import json
 import urllib.error
 import urllib.parse
 import urllib.request
+from datetime import UTC, datetime
+from http import HTTPStatus
 from typing import Any
 
 from pmctl import __version__
-from pmctl.adapters.delivery import DeliveryFailed
+from pmctl.adapters.delivery import DeliveryFailed, is_transient
 
 _ERROR_BODY_CHARS = 200
 
@@ -44,11 +47,41 @@ def post_json(url: str, payload: dict[str, Any], *, timeout: float) -> None:
             response.read()
     except urllib.error.HTTPError as error:
         detail = error.read(_ERROR_BODY_CHARS).decode("utf-8", "replace").strip()
+        # Rate limited or a server-side failure: worth another try; other answers are final.
+        transient = error.code == HTTPStatus.TOO_MANY_REQUESTS or error.code >= 500
         raise DeliveryFailed(
-            f"webhook answered HTTP {error.code} {error.reason}" + (f": {detail}" if detail else "")
+            f"webhook answered HTTP {error.code} {error.reason}"
+            + (f": {detail}" if detail else ""),
+            transient=transient,
+            retry_after=_seconds(error.headers.get("Retry-After")) if transient else None,
         ) from None
     except urllib.error.URLError as error:
-        raise DeliveryFailed(f"webhook not reached: {error.reason}") from None
+        reason = error.reason
+        raise DeliveryFailed(
+            f"webhook not reached: {reason}",
+            transient=isinstance(reason, OSError) and is_transient(reason),
+        ) from None
     except (http.client.HTTPException, OSError) as error:
         # Timeouts while reading and malformed or dropped responses.
-        raise DeliveryFailed(f"webhook failed: {error or type(error).__name__}") from None
+        transient = isinstance(error, http.client.IncompleteRead) or (
+            isinstance(error, OSError) and is_transient(error)
+        )
+        raise DeliveryFailed(
+            f"webhook failed: {error or type(error).__name__}", transient=transient
+        ) from None
+
+
+def _seconds(retry_after: str | None) -> float | None:
+    """The wait a Retry-After header asks for: delay-seconds or an HTTP date (RFC 9110)."""
+    if retry_after is None:
+        return None
+    value = retry_after.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None  # unreadable: fall back to pmctl's own backoff
+    if when.tzinfo is None:
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())

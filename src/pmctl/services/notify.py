@@ -3,7 +3,8 @@
 Notifications are optional (`[notify]` in `pmctl.toml`) and best effort. They are sent after
 the change is committed, so `notify` never raises: every failure (server down, timeout, HTTP
 error, login refused, a missing environment variable, a broken template) becomes one warning
-for the caller to show, and the commit stands.
+for the caller to show, and the commit stands. Transient failures are retried first
+(`retries`, `retry_backoff_seconds`); rendering and secrets are not, they cannot change.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pmctl.adapters import smtp, webhook
-from pmctl.adapters.delivery import DeliveryFailed
+from pmctl.adapters.delivery import DeliveryFailed, Retries
 from pmctl.adapters.templates import render
 from pmctl.domain.config import EmailSettings, NotifySettings, WebhookSettings
 from pmctl.domain.events import Event
@@ -40,11 +41,14 @@ def notify(settings: NotifySettings, event: Event, *, root: Path) -> list[str]:
     if event.kind not in settings.events:
         return []
     timeout = settings.timeout_seconds
+    retries = Retries(count=settings.retries, backoff=settings.retry_backoff_seconds)
     channels: list[tuple[str, Callable[[], None]]] = []
     if settings.email is not None:
-        channels.append(("email", partial(_send_email, settings.email, event, root, timeout)))
+        email = partial(_send_email, settings.email, event, root, timeout, retries)
+        channels.append(("email", email))
     if settings.webhook is not None:
-        channels.append(("webhook", partial(_send_webhook, settings.webhook, event, root, timeout)))
+        hook = partial(_send_webhook, settings.webhook, event, root, timeout, retries)
+        channels.append(("webhook", hook))
     warnings = []
     for name, send in channels:
         try:
@@ -67,7 +71,9 @@ def _secret(variable: str) -> str:
     return value
 
 
-def _send_email(settings: EmailSettings, event: Event, root: Path, timeout: float) -> None:
+def _send_email(
+    settings: EmailSettings, event: Event, root: Path, timeout: float, retries: Retries
+) -> None:
     name = f"notify/{event.language.value}/email.txt.j2"
     subject, body = split_subject(render(name, template_context(event), root=root), name)
     login = None
@@ -81,10 +87,16 @@ def _send_email(settings: EmailSettings, event: Event, root: Path, timeout: floa
         login=login,
         timeout=timeout,
     )
-    smtp.send(server, sender=settings.sender, to=settings.to, subject=subject, body=body)
+    retries.run(
+        partial(
+            smtp.send, server, sender=settings.sender, to=settings.to, subject=subject, body=body
+        )
+    )
 
 
-def _send_webhook(settings: WebhookSettings, event: Event, root: Path, timeout: float) -> None:
+def _send_webhook(
+    settings: WebhookSettings, event: Event, root: Path, timeout: float, retries: Retries
+) -> None:
     url = _secret(settings.url_env)
     context = {key: _mrkdwn(value) for key, value in template_context(event).items()}
     text = render(f"notify/{event.language.value}/webhook.txt.j2", context, root=root).strip()
@@ -92,7 +104,7 @@ def _send_webhook(settings: WebhookSettings, event: Event, root: Path, timeout: 
     if settings.blocks:
         section = {"type": "mrkdwn", "text": text[:_BLOCK_TEXT_LIMIT]}
         payload["blocks"] = [{"type": "section", "text": section}]
-    webhook.post_json(url, payload, timeout=timeout)
+    retries.run(partial(webhook.post_json, url, payload, timeout=timeout))
 
 
 def template_context(event: Event) -> dict[str, str | None]:
