@@ -106,7 +106,7 @@ QUESTIONS: tuple[Question, ...] = (
         "sre",
         "Is the impact assessment complete?",
         "インパクトの分析は完全か?",
-        rules=frozenset({"PM601", "PM603"}),
+        rules=frozenset({"PM601", "PM603", "PM604"}),
         sections=("impact",),
         check=_impact,
     ),

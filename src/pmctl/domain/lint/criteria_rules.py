@@ -1,9 +1,15 @@
-"""PM601-PM603: the required-postmortem criteria, consistent with the impact data."""
+"""PM601-PM604: the required-postmortem criteria, consistent with the impact data.
+
+Besides the boolean impact fields, `[lint] downtime_minutes` (when set) ties
+`impact.user_visible_minutes` to `downtime_criterion`: at or above the threshold the
+criterion must be listed (PM601); listed with fewer minutes is suspicious, not wrong
+(PM604, a warning: the degradation may have been counted another way).
+"""
 
 from __future__ import annotations
 
 from pmctl.domain.lint.context import RANK, Context, Hit
-from pmctl.domain.model import Status
+from pmctl.domain.model import Postmortem, Status
 
 IMPACT_CRITERIA: dict[str, str] = {"data_loss": "data-loss", "billing": "billing"}
 """Boolean impact fields and the criterion each one implies (when both are configured)."""
@@ -48,6 +54,7 @@ def check(ctx: Context) -> list[Hit]:
                     f"set impact.{field} to true, or remove `{criterion}` from `criteria:`",
                 )
             )
+    hits.extend(_downtime(ctx, postmortem, met))
     if not met and ctx.rank >= RANK[Status.IN_REVIEW]:
         hits.append(
             Hit(
@@ -58,3 +65,34 @@ def check(ctx: Context) -> list[Hit]:
             )
         )
     return hits
+
+
+def _downtime(ctx: Context, postmortem: Postmortem, met: set[str]) -> list[Hit]:
+    threshold = ctx.settings.lint.downtime_minutes
+    minutes = postmortem.impact.user_visible_minutes
+    if threshold is None or minutes is None:
+        return []
+    criterion = ctx.settings.lint.downtime_criterion
+    setting = f"`[lint] downtime_minutes = {threshold}` in pmctl.toml"
+    if minutes >= threshold and criterion not in met:
+        return [
+            Hit(
+                "PM601",
+                ctx.line_of("impact", "user_visible_minutes"),
+                f"impact.user_visible_minutes is {minutes}, at or above the threshold of "
+                f"{threshold}, but criterion {criterion!r} is not listed",
+                f"add `{criterion}` to `criteria:` (the threshold is {setting})",
+            )
+        ]
+    if minutes < threshold and criterion in met:
+        return [
+            Hit(
+                "PM604",
+                ctx.line_of("criteria", postmortem.criteria.index(criterion)),
+                f"criterion {criterion!r} is listed but impact.user_visible_minutes is "
+                f"{minutes}, below the threshold of {threshold}",
+                f"check impact.user_visible_minutes, or remove `{criterion}` from `criteria:` "
+                f"if the incident did not meet it (the threshold is {setting})",
+            )
+        ]
+    return []

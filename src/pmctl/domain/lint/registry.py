@@ -72,6 +72,12 @@ RULES: tuple[Rule, ...] = (
     Rule("PM601", "criteria-inconsistent", E, "The criteria disagree with the impact data."),
     Rule("PM602", "criteria-unknown", E, "A criterion id is not one of the configured criteria."),
     Rule("PM603", "criteria-empty", W, "No required-postmortem criterion is recorded."),
+    Rule(
+        "PM604",
+        "criterion-below-threshold",
+        W,
+        "The downtime criterion is listed but the user-visible minutes are below its threshold.",
+    ),
     Rule("PM701", "duplicate-id", E, "Two postmortems have the same id."),
     Rule("PM702", "filename-id-mismatch", E, "The file name is not `<id>.md`."),
     Rule("PM703", "related-missing", E, "`related` names a postmortem that does not exist."),
