@@ -58,7 +58,8 @@ class Mailbox:
         self.attempts += 1
         if self.failures:
             return self.failures.pop(0)
-        self.encrypted.append(session.ssl is not None)
+        assert server.transport is not None
+        self.encrypted.append(server.transport.get_extra_info("ssl_object") is not None)
         content = envelope.original_content or b""
         # Normalise the wire's CRLF so that tests compare text.
         message = email.message_from_bytes(content.replace(b"\r\n", b"\n"), policy=policy.default)
@@ -251,6 +252,7 @@ def test_email_in_japanese_arrives_intact(smtp_server: Mailbox, tmp_path: Path) 
     assert smtp_server.envelopes == [
         ("pmctl@example.com", ["sre@example.com", "oncall@example.com"])
     ]
+    assert smtp_server.encrypted == [False]
 
 
 def test_email_of_a_review_in_english_carries_the_note(

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from pmctl.adapters.config_file import read_settings
+from pmctl.domain.config import SmtpTls
 from pmctl.domain.events import EventKind
 from pmctl.errors import ConfigError
 
@@ -98,3 +99,101 @@ def test_a_user_without_a_password_is_an_error(tmp_path: Path) -> None:
 )
 def test_invalid_values_name_the_key(tmp_path: Path, text: str, key: str) -> None:
     assert f"'{key}'" in refused(write(tmp_path, text)).message
+
+
+# --- TLS ----------------------------------------------------------------------------------
+
+
+def email_security(tmp_path: Path, keys: str) -> SmtpTls:
+    email = read_settings(write(tmp_path, EMAIL + keys)).notify.email
+    assert email is not None
+    return email.security
+
+
+@pytest.mark.parametrize(
+    ("keys", "security"),
+    [
+        ("", SmtpTls.NONE),
+        ("starttls = false\n", SmtpTls.NONE),
+        ("starttls = true\n", SmtpTls.STARTTLS),
+        ('tls = "starttls"\n', SmtpTls.STARTTLS),
+        ('tls = "implicit"\n', SmtpTls.IMPLICIT),
+        ('tls = "none"\n', SmtpTls.NONE),
+        # Both keys are fine while they agree: false only says "no STARTTLS".
+        ('starttls = true\ntls = "starttls"\n', SmtpTls.STARTTLS),
+        ('starttls = false\ntls = "implicit"\n', SmtpTls.IMPLICIT),
+    ],
+)
+def test_tls_and_the_older_starttls_key(tmp_path: Path, keys: str, security: SmtpTls) -> None:
+    assert email_security(tmp_path, keys) is security
+
+
+@pytest.mark.parametrize(
+    ("keys", "tls_line", "contradiction"),
+    [
+        ('starttls = true\ntls = "implicit"\n', 5, "tls = 'implicit' contradicts starttls = true"),
+        ('tls = "none"\nstarttls = true\n', 4, "tls = 'none' contradicts starttls = true"),
+        (
+            'starttls = false\ntls = "starttls"\n',
+            5,
+            "tls = 'starttls' contradicts starttls = false",
+        ),
+    ],
+)
+def test_tls_contradicting_starttls_is_an_error_on_the_tls_line(
+    tmp_path: Path, keys: str, tls_line: int, contradiction: str
+) -> None:
+    path = write(tmp_path, EMAIL + keys)
+
+    error = refused(path)
+
+    assert "'notify.email.tls'" in error.message
+    assert contradiction in error.message
+    assert "remove starttls" in error.message
+    assert error.location == f"{path}:{tls_line}"
+
+
+def test_an_unknown_tls_mode_names_the_choices(tmp_path: Path) -> None:
+    error = refused(write(tmp_path, EMAIL + 'tls = "ssl"\n'))
+    assert "'notify.email.tls'" in error.message
+    assert "'none', 'starttls' or 'implicit'" in error.message
+
+
+def test_ca_file_is_read_and_needs_tls(tmp_path: Path) -> None:
+    email = read_settings(
+        write(tmp_path, EMAIL + 'tls = "implicit"\nca_file = "certs/ca.pem"\n')
+    ).notify.email
+    assert email is not None
+    assert email.ca_file == "certs/ca.pem"
+
+    path = write(tmp_path, EMAIL + 'ca_file = "certs/ca.pem"\n')
+    error = refused(path)
+    assert "ca_file is only used with tls = 'starttls' or 'implicit'" in error.message
+    assert error.location == f"{path}:4"
+
+
+# --- retries ------------------------------------------------------------------------------
+
+
+def test_retries_default_and_are_read(tmp_path: Path) -> None:
+    default = read_settings(write(tmp_path, "")).notify
+    assert (default.retries, default.retry_backoff_seconds) == (2, 0.5)
+
+    notify = read_settings(
+        write(tmp_path, "[notify]\nretries = 0\nretry_backoff_seconds = 0.1\n")
+    ).notify
+    assert (notify.retries, notify.retry_backoff_seconds) == (0, 0.1)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("[notify]\nretries = -1\n", "notify.retries"),
+        ("[notify]\nretries = 6\n", "notify.retries"),
+        ("[notify]\nretry_backoff_seconds = 6\n", "notify.retry_backoff_seconds"),
+    ],
+)
+def test_unbounded_retries_are_refused(tmp_path: Path, text: str, key: str) -> None:
+    error = refused(write(tmp_path, text))
+    assert f"'{key}'" in error.message
+    assert error.location == f"{tmp_path / 'pmctl.toml'}:2"

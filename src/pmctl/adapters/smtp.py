@@ -71,13 +71,18 @@ def send(server: Server, *, sender: str, to: list[str], subject: str, body: str)
         raise DeliveryFailed(
             f"SMTP server {where}: TLS certificate verify failed: {error.verify_message}"
         ) from None
+    except ssl.SSLError as error:
+        raise DeliveryFailed(
+            f"SMTP server {where}: TLS handshake failed ({error.reason or error})"
+            + _handshake_hint(server.tls)
+        ) from None
     except UnicodeEncodeError:
         # smtplib sends AUTH PLAIN/LOGIN credentials as ASCII only.
         raise DeliveryFailed(
             f"SMTP login to {where}: smtplib accepts only ASCII user names and passwords"
         ) from None
     except OSError as error:
-        # Connection refused, DNS failure, timeout, TLS handshake.
+        # Connection refused, DNS failure, timeout.
         raise DeliveryFailed(
             f"SMTP server {where}: {error or type(error).__name__}", transient=is_transient(error)
         ) from None
@@ -87,6 +92,13 @@ def send(server: Server, *, sender: str, to: list[str], subject: str, body: str)
         # Not retried: the accepted recipients would get the message twice.
         refusals = ", ".join(f"{to} ({_reply(*reply)})" for to, reply in sorted(refused.items()))
         raise DeliveryFailed(f"SMTP server {where} refused: {refusals}")
+
+
+def _handshake_hint(tls: SmtpTls) -> str:
+    # The usual cause: TLS spoken to a port that expects plain SMTP (e.g. 587, 25).
+    if tls is SmtpTls.IMPLICIT:
+        return "; tls = 'implicit' needs a port that speaks TLS from the start (SMTPS, often 465)"
+    return ""
 
 
 def _tls_context(ca_file: Path | None) -> ssl.SSLContext:
