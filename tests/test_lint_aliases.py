@@ -27,6 +27,12 @@ MIGRATED = GOOD.replace("## Root Causes", "## Root cause analysis").replace(
 )
 """GOOD as written by a team migrating from its own format."""
 
+UNFILLED = MIGRATED.replace(
+    "The connection pool limit was lower than the new peak traffic needed.",
+    "<!-- pmctl:guide Why did it happen? -->",
+)
+"""MIGRATED with its aliased root-cause section holding only template guidance."""
+
 
 def test_an_aliased_heading_is_the_section_for_the_required_section_rule() -> None:
     assert rules(MIGRATED) == ["PM101", "PM101"]  # without the aliases: two sections missing
@@ -60,10 +66,7 @@ def test_an_alias_with_its_own_trailing_colon_and_case_in_config_still_matches()
 
 
 def test_the_unfilled_section_rule_sees_an_aliased_section_and_names_both_headings() -> None:
-    text = MIGRATED.replace(
-        "The connection pool limit was lower than the new peak traffic needed.",
-        "<!-- pmctl:guide Why did it happen? -->",
-    )
+    text = UNFILLED
     (finding,) = findings(text, settings=SETTINGS)
     assert finding.rule == "PM102"
     assert finding.line == line_of(text, "## Root cause analysis")
@@ -118,10 +121,7 @@ def test_the_review_checklist_relates_an_aliased_unfilled_section_to_its_questio
     from pmctl.adapters.documents import parse_bytes
     from tests.lint_docs import PATH
 
-    text = MIGRATED.replace(
-        "The connection pool limit was lower than the new peak traffic needed.",
-        "<!-- pmctl:guide Why did it happen? -->",
-    )
+    text = UNFILLED
     found = findings(text, settings=SETTINGS)
     data = parse_bytes(PATH, text.encode()).data
     answers = {a.question.id: a for a in review.answer(Postmortem.model_validate(data), found)}
