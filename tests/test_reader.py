@@ -127,3 +127,53 @@ def test_a_quoted_date_in_a_text_field_stays_text(tmp_path: Path) -> None:
     _, postmortem = documents.load(path)
     assert postmortem.title == "2026-01-02"
     assert postmortem.created.isoformat() == "2026-11-23"
+
+
+@pytest.mark.parametrize(
+    ("yaml", "key", "value"),
+    [
+        (
+            "summary: |\n  we saw !important in the logs\n",
+            "summary",
+            "we saw !important in the logs\n",
+        ),
+        ("summary: >\n  !first\n  !second\n", "summary", "!first !second\n"),
+        ('title: "Deploy !fast"\n', "title", "Deploy !fast"),
+        ("title: '!fast deploy'\n", "title", "!fast deploy"),
+        ('title: "Deploy\n  !fast"\n', "title", "Deploy !fast"),
+        ("title: Deploy !fast\n", "title", "Deploy !fast"),
+        ("title: Deploy\n  !fast\n", "title", "Deploy !fast"),
+        ("# !todo\ntitle: X # !later\n", "title", "X"),
+        ("tags: [a!, 'b !c']\n", "tags", ["a!", "b !c"]),
+    ],
+)
+def test_an_exclamation_mark_that_is_text_is_not_a_tag(yaml: str, key: str, value: object) -> None:
+    document = parse(f"---\n{yaml}---\n".encode())
+    assert document.problems == ()
+    assert document.data[key] == value
+
+
+@pytest.mark.parametrize(
+    ("yaml", "tag", "line", "column"),
+    [
+        ("id: !!python/object/apply:os.system ['ls']\n", "!!python/object/apply:os.system", 2, 5),
+        ("# !todo\nsummary: |\n  !text\ntitle: !foo X\n", "!foo", 5, 8),
+        ('title: "!quoted"\nowner: !<tag:yaml.org,2002:str> a\n', "!<tag:yaml.org,2002:str>", 3, 8),
+        ("tags: [a, !x b]\n", "!x", 2, 11),
+        ("tags: [a,!x]\n", "!x", 2, 10),
+        ("items:\n  - &first !t x\n", "!t", 3, 12),
+        ("!root\ntitle: X\n", "!root", 2, 1),
+    ],
+)
+def test_a_real_tag_is_refused_at_its_line(yaml: str, tag: str, line: int, column: int) -> None:
+    (problem,) = parse(f"---\n{yaml}---\n".encode()).problems
+    assert problem.code == "yaml"
+    assert f"YAML tag {tag!r} is not allowed" in problem.message
+    assert (problem.line, problem.column) == (line, column)
+
+
+def test_a_tag_directive_is_refused() -> None:
+    (problem,) = parse(b"---\n%TAG ! tag:example.com,2026:\n--- !x\ntitle: X\n---\n").problems
+    assert problem.code == "yaml"
+    assert "YAML tag directive %TAG is not allowed" in problem.message
+    assert problem.line == 2

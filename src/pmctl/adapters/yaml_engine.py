@@ -14,7 +14,10 @@ import yaml_rs
 
 MAX_ALIAS_EVENTS = 10_000
 _POSITION = re.compile(r"line (\d+), column (\d+)")
-_TAG = re.compile(r"(?:^|[\s\[{,:-])(!{1,2}[^\s,\[\]{}]*)")
+_TAG = re.compile(r"!<[^>]*>|![^\s,\[\]{}]*")
+_TAG_DIRECTIVE = re.compile(r"^%TAG\b", re.MULTILINE)
+_BEFORE_TAG = frozenset(" \t\r\n[{,:")
+"""What can precede a tag: a node starts at a line start, after a blank or a flow indicator."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +33,9 @@ def parse(text: str) -> Any:
     """Parse one YAML document; raise `YamlProblem` with a position on anything unsafe.
 
     Tags are refused rather than silently dropped: `!!python/object` has no meaning in a
-    postmortem and is most likely an attempt to smuggle something in. Duplicate keys are an
-    error, and alias expansion is bounded (no "billion laughs"). Dates and times stay
+    postmortem and is most likely an attempt to smuggle something in. A `!` that is text (in
+    a quoted or block scalar, inside a plain one, in a comment) is not a tag. Duplicate keys
+    are an error, and alias expansion is bounded (no "billion laughs"). Dates and times stay
     strings: the models parse them, so a quoted `"2026-01-02"` in a text field stays text and a
     date that does not exist is a validation error at its key.
     """
@@ -39,48 +43,62 @@ def parse(text: str) -> Any:
     if tag is not None:
         raise tag
     try:
-        return yaml_rs.loads(
-            text,
-            parse_datetime=False,
-            alias_limits=yaml_rs.AliasLimits(max_total_replayed_events=MAX_ALIAS_EVENTS),
-            duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error,
-        )
+        return _load(text)
     except yaml_rs.YAMLDecodeError as error:
         raise _problem(text, str(error)) from None
 
 
+def _load(text: str) -> Any:
+    return yaml_rs.loads(
+        text,
+        parse_datetime=False,
+        alias_limits=yaml_rs.AliasLimits(max_total_replayed_events=MAX_ALIAS_EVENTS),
+        duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error,
+    )
+
+
 def _find_tag(text: str) -> YamlProblem | None:
-    if "!" not in text:
+    """The first tag in `text`, as found by the parser itself.
+
+    yaml-rs drops unknown tags silently and does not expose them, so the text is parsed once
+    more with every `!` turned into `@`. Both are indicators that cannot start a plain scalar
+    and are ordinary characters everywhere else, so the copy parses unless `text` has a tag,
+    and then fails with "unexpected character" at the first one. A scanner of our own would
+    have to repeat the parser's rules for quotes, block scalars, comments and plain scalars.
+    """
+    if not _may_start_tag(text):  # most front matter: no second parse
         return None
-    for number, line in enumerate(text.split("\n"), start=1):
-        if "!" not in line:
-            continue
-        code = _strip_quoted(line)
-        match = _TAG.search(code)
-        if match:
-            return YamlProblem(
-                f"YAML tag {match[1]!r} is not allowed in front matter", number, match.start(1) + 1
-            )
+    directive = _TAG_DIRECTIVE.search(text)
+    if directive:  # its `!` handle would fail the copy at the `%`, hiding the tags it defines
+        return YamlProblem(
+            "YAML tag directive %TAG is not allowed in front matter",
+            text.count("\n", 0, directive.start()) + 1,
+            1,
+        )
+    try:
+        _load(text.replace("!", "@"))
+    except yaml_rs.YAMLDecodeError as error:
+        position = _POSITION.search(str(error))
+        lines = text.split("\n")
+        if position and int(position[1]) <= len(lines):
+            number, column = int(position[1]), int(position[2])
+            tag = _TAG.match(lines[number - 1], column - 1)
+            if tag:
+                return YamlProblem(
+                    f"YAML tag {tag[0]!r} is not allowed in front matter", number, column
+                )
+        # Any other error is in `text` too: the real parse reports it.
     return None
 
 
-def _strip_quoted(line: str) -> str:
-    """The line with quoted strings and comments blanked out, positions kept."""
-    out = []
-    quote = ""
-    for char in line:
-        if quote:
-            out.append(" ")
-            if char == quote:
-                quote = ""
-        elif char in "'\"":
-            quote = char
-            out.append(" ")
-        elif char == "#":
-            break
-        else:
-            out.append(char)
-    return "".join(out)
+def _may_start_tag(text: str) -> bool:
+    # A loop over the few `!` is far faster than a regex, which would try every position.
+    index = text.find("!")
+    while index >= 0:
+        if index == 0 or text[index - 1] in _BEFORE_TAG:
+            return True
+        index = text.find("!", index + 1)
+    return False
 
 
 def _problem(text: str, raw: str) -> YamlProblem:
