@@ -42,15 +42,11 @@ COMMANDS = {
     "stats --format json": ["stats", "--today", "2026-11-23", "--format", "json"],
 }
 BUDGET = {"report": 1.5, "stats": 1.5}
-SETTLE_SECONDS = 2.0
 
 
 def timed(command: list[str], cwd: Path, env: dict[str, str], *, cold: bool) -> float:
     """Wall time of one run; `cold` deletes the model cache first (the files stay in the
     page cache: "cold" means pmctl parses every document)."""
-    # A cold run leaves a detached process writing the model cache; let it finish, so that
-    # runs are measured one at a time, as a person or a CI job runs them.
-    time.sleep(SETTLE_SECONDS)
     if cold:
         (cwd / ".git" / "pmctl" / "model-cache").unlink(missing_ok=True)
     start = time.perf_counter()

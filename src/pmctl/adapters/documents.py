@@ -203,12 +203,13 @@ def validated(document: ParsedDocument) -> tuple[ParsedDocument, Postmortem]:
     from pmctl.domain.model import Postmortem
 
     path = document.path
-    blocking = [p for p in document.problems if p.code != "bom"]
-    if blocking or document.data is None:
+    data = data_to_validate(document)
+    if data is None:
+        blocking = [p for p in document.problems if p.code != "bom"]
         problem = (blocking or list(document.problems))[0]
         raise DocumentError(problem.message, hint=problem.hint, location=f"{path}:{problem.line}")
     try:
-        return document, Postmortem.model_validate(document.data)
+        return document, Postmortem.model_validate(data)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
@@ -217,6 +218,14 @@ def validated(document: ParsedDocument) -> tuple[ParsedDocument, Postmortem]:
             hint="run `pmctl lint` on the file for every problem and how to fix it",
             location=f"{path}:{document.line_of(tuple(first['loc']))}",
         ) from None
+
+
+def data_to_validate(document: ParsedDocument) -> dict[str, Any] | None:
+    """The front matter `validated` checks against the model; None if a problem of the
+    file itself (encoding, YAML, no front matter...) stops it before that. A BOM does not."""
+    if document.data is None or any(p.code != "bom" for p in document.problems):
+        return None
+    return document.data
 
 
 def create_new(path: Path, text: str) -> None:

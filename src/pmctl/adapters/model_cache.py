@@ -1,11 +1,11 @@
-"""The parsed-model cache of `report`, `stats` and `index`, next to lint's cache.
+"""The parsed-front-matter cache of `report`, `stats` and `index`, next to lint's cache.
 
-`<git-dir>/pmctl/model-cache` holds, per file, its stat and the validated front matter as
-plain JSON-mode data (`marshal`: the fastest load there is for plain data). An entry is used
-only while the file's stat is unchanged (the rules, including the "racy" recent-write
-window, are lint's: its `LintCache` format and loader are reused as they are); the data is
-validated again on load, so a cache can never make a document pass that the reader would
-refuse. The whole cache is dropped when the pmctl version changes.
+`<git-dir>/pmctl/model-cache` holds, per file, its stat and its front matter as the YAML
+engine parsed it (plain data, in `marshal`: the fastest load there is for plain data). An
+entry is used only while the file's stat is unchanged (the rules, including the "racy"
+recent-write window, are lint's: its `LintCache` format and loader are reused as they are);
+the data is validated against the model on every load, so a cache can never make a document
+pass that the reader would refuse. The whole cache is dropped when the pmctl version changes.
 """
 
 from __future__ import annotations
