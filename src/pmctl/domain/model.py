@@ -33,7 +33,10 @@ class Status(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Status).index(self)
+        return _STATUS_RANK[self]
+
+
+_STATUS_RANK = {status: index for index, status in enumerate(Status)}
 
 
 class Language(StrEnum):

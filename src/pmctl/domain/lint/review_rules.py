@@ -17,12 +17,21 @@ def review_deadline(postmortem: Postmortem, deadline: tuple[int, bool]) -> dt.da
     started = postmortem.timestamps.started
     day = started.date() if started is not None else postmortem.created
     count, business = deadline
-    if not business:
-        return day + dt.timedelta(days=count)
-    while count > 0:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            count -= 1
+    return add_business_days(day, count) if business else day + dt.timedelta(days=count)
+
+
+def add_business_days(day: dt.date, count: int) -> dt.date:
+    """The `count`-th Monday-to-Friday day after `day` (`day` itself if `count` is 0).
+
+    In constant time: after the first business day every 5 more are exactly a week on.
+    """
+    if count <= 0:
+        return day
+    day += dt.timedelta(days=7 - day.weekday() if day.weekday() >= 4 else 1)  # (Fri-Sun: Monday)
+    weeks, rest = divmod(count - 1, 5)
+    day += dt.timedelta(weeks=weeks)
+    for _ in range(rest):
+        day += dt.timedelta(days=3 if day.weekday() == 4 else 1)
     return day
 
 
