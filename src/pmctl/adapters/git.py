@@ -14,9 +14,10 @@ from __future__ import annotations
 import os
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from pmctl.errors import GitError
 
@@ -45,20 +46,47 @@ def _git(cwd: Path, *args: str) -> _Result:
     Output loses one trailing newline. On Ctrl-C the child, in the same process group, got
     the signal too: it is left to clean up its own lock files rather than killed.
     """
-    env = {**os.environ, "LANGUAGE": "C", "LC_ALL": "C"}
-    process = subprocess.Popen(
-        ["git", *args],
-        cwd=cwd,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    stdout, stderr = process.communicate()
-    return _Result(
-        process.returncode,
-        stdout.decode("utf-8", "replace").removesuffix("\n"),
-        stderr.decode("utf-8", "replace").removesuffix("\n"),
+    return _Running(cwd, args, stdout=subprocess.PIPE).wait()
+
+
+class _Running:
+    """A started git command; `wait` for its result. Its output goes to `stdout`: a pipe,
+    or a file for a command that should run on while this process does other work."""
+
+    def __init__(self, cwd: Path, args: Sequence[str], *, stdout: int | IO[bytes]) -> None:
+        env = {**os.environ, "LANGUAGE": "C", "LC_ALL": "C"}
+        self.args = tuple(args)
+        self._stdout = stdout
+        self._process = subprocess.Popen(
+            ["git", *args],
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+        )
+
+    def wait(self) -> _Result:
+        stdout, stderr = self._process.communicate()
+        if not isinstance(self._stdout, int):
+            self._stdout.seek(0)
+            stdout = self._stdout.read()
+            self._stdout.close()
+        return _Result(
+            self._process.returncode,
+            stdout.decode("utf-8", "replace").removesuffix("\n"),
+            stderr.decode("utf-8", "replace").removesuffix("\n"),
+        )
+
+
+def _checked(args: Sequence[str], result: _Result) -> str:
+    """The output of a git command that succeeded; `GitError` with a hint if it failed."""
+    if result.returncode == 0:
+        return result.stdout
+    stderr = result.stderr.strip()
+    raise GitError(
+        f"git {args[0]} failed: {_last_line(stderr) or f'exit code {result.returncode}'}",
+        hint=_hint_for(args[0], stderr),
     )
 
 
@@ -96,17 +124,11 @@ class Repository:
         delay = 0.05
         while True:
             result = _git(self.root, *args)
-            if result.returncode == 0:
-                return result.stdout
-            stderr = result.stderr.strip()
-            if "index.lock" in stderr and time.monotonic() < deadline:
+            if "index.lock" in result.stderr and result.returncode and time.monotonic() < deadline:
                 time.sleep(delay)
                 delay = min(delay * 2, 0.5)
                 continue
-            raise GitError(
-                f"git {args[0]} failed: {_last_line(stderr) or f'exit code {result.returncode}'}",
-                hint=_hint_for(args[0], stderr),
-            )
+            return _checked(args, result)
 
     # -- state checks ------------------------------------------------------------------
 
@@ -201,7 +223,19 @@ class Repository:
 
     def log(self, *args: str) -> str:
         """Raw `git log` output, for metrics computed from commit trailers."""
-        return self._run("log", *args)
+        return self.start_log(*args)()
+
+    def start_log(self, *args: str) -> Callable[[], str]:
+        """Start `git log args` now, to run while this process does other work; call the
+        result for the output (as `log` gives it) once it is needed.
+
+        The output goes to a temporary file, so git never waits for this process to read.
+        """
+        import tempfile
+
+        command = ("log", *args)
+        running = _Running(self.root, command, stdout=tempfile.TemporaryFile())  # noqa: SIM115 (`wait` closes it)
+        return lambda: _checked(command, running.wait())
 
     def _rel(self, path: Path) -> str:
         return path.resolve().relative_to(self.root).as_posix()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pmctl.adapters.config_file import Project
@@ -32,22 +33,29 @@ class StatsResult:
 
 def build_stats(project: Project, *, today: dt.date, since: dt.date | None = None) -> StatsResult:
     """Stats over every postmortem whose incident is on or after `since` (all by default)."""
+    transitions = start_reading_transitions(project)  # git reads while the documents are read
     corpus = load_all(project.postmortem_dir, root=project.root)
     models = corpus.models
     if since is not None:
         models = [model for model in models if incident_date(model) >= since]
-    stats = compute(models, read_transitions(project), settings=project.settings, today=today)
+    stats = compute(models, transitions(), settings=project.settings, today=today)
     return StatsResult(stats, corpus.invalid)
 
 
 def read_transitions(project: Project) -> list[Transition]:
     """Every status change recorded in the trailers of the current branch's history."""
+    return start_reading_transitions(project)()
+
+
+def start_reading_transitions(project: Project) -> Callable[[], list[Transition]]:
+    """`read_transitions`, started now in a `git log` process; call the result for them."""
     from pmctl.adapters.git import Repository
 
     repository = Repository.open(project.root)
     if not repository.has_commits():
-        return []
-    return parse_log(repository.log(*LOG_ARGS))
+        return list
+    log = repository.start_log(*LOG_ARGS)
+    return lambda: parse_log(log())
 
 
 def parse_log(output: str) -> list[Transition]:
