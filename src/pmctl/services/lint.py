@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pmctl.adapters.lint_cache import Stat, stat_key
+from pmctl.adapters.parallel import collector_paused, map_chunks, processes, split, unchanged
 from pmctl.domain.lint import Facts, Finding, Severity, check_document_with_facts
 from pmctl.domain.lint import check_facts_findings as repository_findings
 from pmctl.domain.lint.registry import RULES_BY_ID
@@ -72,7 +72,7 @@ def lint(
     Never raises for a bad document: every problem is a finding. With only some paths, the
     repository-wide rules still see the other postmortems by file name.
     """
-    with _collector_paused():
+    with collector_paused():
         return _lint(project, paths, today=today, use_cache=use_cache)
 
 
@@ -179,63 +179,18 @@ def _open_cache(project: Project, today: dt.date) -> LintCache:
 
 
 def _check_many(paths: list[Path], settings: Settings, today: dt.date) -> list[Checked]:
-    """(stat, payload) of `paths` in order; split over the CPUs when there are many.
-
-    A bare fork and a pipe per extra CPU rather than a process pool: the children inherit
-    the imported modules and the paths (nothing to pickle), this process checks the first
-    chunk meanwhile, and results come back as `marshal`led tuples. A child that fails for
-    any reason has its chunk checked here instead (so a bug raises here, as in one process).
-    """
-    workers = min(os.cpu_count() or 1, 4)
-    if len(paths) < PARALLEL_FROM or workers < 2:
+    """(stat, payload) of `paths` in order; in equal shares over the CPUs when there are many."""
+    count = processes(len(paths), minimum=PARALLEL_FROM)
+    if count == 1:
         return _check_chunk(paths, settings, today)
-    size = -(-len(paths) // workers)
-    chunks = [paths[start : start + size] for start in range(0, len(paths), size)]
-    children = [_fork_checker(chunk, settings, today) for chunk in chunks[1:]]
-    try:
-        results = _check_chunk(chunks[0], settings, today)
-    finally:  # even when this process fails: no child is left behind unwaited
-        received = [_collect(*child) for child in children]
-    for chunk, payloads in zip(chunks[1:], received, strict=True):
-        results.extend(payloads if payloads is not None else _check_chunk(chunk, settings, today))
-    return results
+    return map_chunks(
+        lambda chunk: _check_chunk(chunk, settings, today),
+        split(paths, [1 / count] * count),
+        unchanged,
+    )
 
 
-def _fork_checker(paths: list[Path], settings: Settings, today: dt.date) -> tuple[int, int]:
-    """Start a child process that checks `paths`; its pid and the read end of its pipe."""
-    import marshal
-
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        status = 1
-        try:
-            os.close(read_end)
-            payload = marshal.dumps(_check_chunk(paths, settings, today))
-            with os.fdopen(write_end, "wb") as stream:
-                stream.write(payload)
-            status = 0
-        finally:
-            # Never return into the parent's code (or run its atexit handlers) from the child.
-            os._exit(status)
-    os.close(write_end)
-    return pid, read_end
-
-
-def _collect(pid: int, read_end: int) -> list[Checked] | None:
-    """What the child `pid` sent through `read_end`; None if it failed."""
-    import marshal
-
-    with os.fdopen(read_end, "rb") as stream:
-        payload = stream.read()
-    _, status = os.waitpid(pid, 0)
-    if status != 0 or not payload:
-        return None
-    results: list[Checked] = marshal.loads(payload)
-    return results
-
-
-def _check_chunk(paths: list[Path], settings: Settings, today: dt.date) -> list[Checked]:
+def _check_chunk(paths: Sequence[Path], settings: Settings, today: dt.date) -> list[Checked]:
     from pmctl.adapters import documents
 
     payloads: list[Checked] = []
@@ -254,25 +209,6 @@ def _check_chunk(paths: list[Path], settings: Settings, today: dt.date) -> list[
             )
         )
     return payloads
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off, then back as it was.
-
-    It would otherwise walk the many fresh, acyclic objects of a run (parsed documents,
-    paths, payloads) again and again: about a third of a cold run. Forked checkers inherit
-    the pause.
-    """
-    import gc
-
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _decode(path: Path, rows: tuple[tuple[int, int, str, str, str, str], ...]) -> Iterator[Finding]:

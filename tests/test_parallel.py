@@ -1,0 +1,97 @@
+"""Forked workers: results in order, a failing child's chunk done here, no child left behind."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from pmctl.adapters.parallel import map_chunks, split, unchanged
+
+PARENT = os.getpid()
+
+
+def squares(chunk: Sequence[int]) -> list[tuple[int, int]]:
+    return [(value, os.getpid()) for value in chunk]
+
+
+def test_chunks_are_split_in_order_by_share() -> None:
+    assert [list(chunk) for chunk in split(range(10), [0.3, 0.35, 0.35])] == [
+        [0, 1, 2],
+        [3, 4, 5],
+        [6, 7, 8, 9],
+    ]
+    assert [list(chunk) for chunk in split(range(2), [0.5, 0.5])] == [[0], [1]]
+
+
+def test_each_extra_chunk_runs_in_a_child_and_results_join_in_order() -> None:
+    results = map_chunks(squares, split(list(range(30)), [0.2, 0.4, 0.4]), unchanged)
+    assert [value for value, _ in results] == list(range(30))
+    pids = {pid for _, pid in results}
+    assert PARENT in pids
+    assert len(pids) == 3  # this process and two children
+
+
+def test_finish_runs_here_on_every_chunk() -> None:
+    def finish(chunk: Sequence[int], result: list[tuple[int, int]]) -> list[str]:
+        return [f"{value}@{os.getpid() == PARENT}" for value, _ in result]
+
+    assert map_chunks(squares, split([1, 2, 3, 4], [0.5, 0.5]), finish) == [
+        "1@True",
+        "2@True",
+        "3@True",
+        "4@True",
+    ]
+
+
+def test_a_child_that_fails_has_its_chunk_done_here() -> None:
+    def fails_in_a_child(chunk: Sequence[int]) -> list[int]:
+        if os.getpid() != PARENT:
+            raise RuntimeError("a worker's bug")
+        return [value * 10 for value in chunk]
+
+    assert map_chunks(fails_in_a_child, split([1, 2, 3, 4], [0.5, 0.5]), unchanged) == [
+        10,
+        20,
+        30,
+        40,
+    ]
+
+
+def test_a_result_marshal_cannot_carry_is_made_here() -> None:
+    class Opaque:
+        def __init__(self, value: int) -> None:
+            self.value = value
+
+    results = map_chunks(
+        lambda chunk: [Opaque(value) for value in chunk], split([1, 2], [0.5, 0.5]), unchanged
+    )
+    assert [result.value for result in results] == [1, 2]
+
+
+def test_when_this_process_fails_the_children_are_still_waited_for() -> None:
+    def fails_here(chunk: Sequence[int]) -> list[int]:
+        if os.getpid() == PARENT:
+            raise ValueError("this process's bug")
+        return list(chunk)
+
+    before = children()
+    with pytest.raises(ValueError, match="this process's bug"):
+        map_chunks(fails_here, split(list(range(9)), [1 / 3] * 3), unchanged)
+    assert children() <= before  # none left, not even a zombie
+
+
+def children() -> set[int]:
+    """This process's child processes, zombies included (from /proc)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # it ended meanwhile
+            if int(fields[1]) == PARENT:
+                found.add(int(entry.name))
+    return found
