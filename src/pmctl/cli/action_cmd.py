@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from pmctl.cli.app import app
+from pmctl.cli.command import Command
 
 action_app = typer.Typer(
     help="Add, change and list a postmortem's action items (one commit per change).",
@@ -15,7 +16,7 @@ app.add_typer(action_app, name="action")
 _ID = typer.Argument(..., metavar="ID", help="The postmortem's id.")
 
 
-@action_app.command("add")
+@action_app.command("add", cls=Command)
 def add_command(
     postmortem_id: str = _ID,
     title: str = typer.Option(
@@ -68,7 +69,7 @@ def add_command(
     _done(f"added {result.item.id} to {postmortem_id}", result.commit)
 
 
-@action_app.command("set")
+@action_app.command("set", cls=Command)
 def set_command(
     postmortem_id: str = _ID,
     action_id: str = typer.Argument(..., metavar="AI-N", help="The action item's id."),
@@ -126,7 +127,7 @@ def set_command(
     _done(f"updated {action_id} of {postmortem_id} ({result.item.status.value})", result.commit)
 
 
-@action_app.command("done")
+@action_app.command("done", cls=Command)
 def done_command(
     postmortem_id: str = _ID,
     action_id: str = typer.Argument(..., metavar="AI-N", help="The action item's id."),
@@ -147,7 +148,7 @@ def done_command(
     _done(f"{action_id} of {postmortem_id} is done", result.commit)
 
 
-@action_app.command("list")
+@action_app.command("list", cls=Command)
 def list_command(
     postmortem_id: str = _ID,
     output_format: str = typer.Option(

@@ -7,12 +7,17 @@ from pathlib import Path
 import typer
 
 from pmctl.cli.app import app
+from pmctl.cli.command import Command
 
 
-@app.command("init")
+@app.command("init", cls=Command)
 def init_command(
-    directory: Path = typer.Argument(Path("."), help="Directory to set up (default: here)."),
-    language: str = typer.Option("en", "--language", "-l", help="Default language: en or ja."),
+    directory: Path = typer.Argument(
+        Path("."), metavar="DIRECTORY", help="Directory to set up (default: here)."
+    ),
+    language: str = typer.Option(
+        "en", "--language", "-l", metavar="LANG", help="Default language: en or ja."
+    ),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing pmctl.toml."),
     no_commit: bool = typer.Option(False, "--no-commit", help="Write the files, do not commit."),
 ) -> None:

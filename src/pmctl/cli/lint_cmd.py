@@ -7,15 +7,16 @@ from pathlib import Path
 import typer
 
 from pmctl.cli.app import app
+from pmctl.cli.command import Command
 
 
-@app.command("lint")
+@app.command("lint", cls=Command)
 def lint_command(
     paths: list[Path] | None = typer.Argument(
-        None, help="Files or directories to lint (default: every postmortem)."
+        None, metavar="PATH", help="Files or directories to lint (default: every postmortem)."
     ),
     output_format: str = typer.Option(
-        "text", "--format", "-f", help="text, json, sarif, github or junit."
+        "text", "--format", "-f", metavar="FORMAT", help="text, json, sarif, github or junit."
     ),
     strict: bool = typer.Option(False, "--strict", help="Fail on warnings too."),
     no_cache: bool = typer.Option(

@@ -9,28 +9,35 @@ from pmctl.cli.app import app
 
 @app.command("new")
 def new_command(
-    title: str | None = typer.Option(None, "--title", "-t", help="Short title of the incident."),
+    title: str | None = typer.Option(
+        None, "--title", "-t", metavar="TEXT", help="Short title of the incident."
+    ),
     started: str | None = typer.Option(
-        None, "--started", help="When the incident started (ISO 8601; local time without a zone)."
+        None,
+        "--started",
+        metavar="TIME",
+        help="When the incident started (ISO 8601; local time without a zone).",
     ),
     severity: str | None = typer.Option(
-        None, "--severity", "-s", help="e.g. SEV2 (see pmctl.toml)."
+        None, "--severity", "-s", metavar="SEV", help="e.g. SEV2 (see pmctl.toml)."
     ),
-    owner: str | None = typer.Option(None, "--owner", "-o", help="The one accountable owner."),
+    owner: str | None = typer.Option(
+        None, "--owner", "-o", metavar="NAME", help="The one accountable owner."
+    ),
     language: str | None = typer.Option(
-        None, "--language", "-l", help="en or ja (default: pmctl.toml)."
+        None, "--language", "-l", metavar="LANG", help="en or ja (default: pmctl.toml)."
     ),
     services: str | None = typer.Option(
-        None, "--services", help="Comma-separated affected services."
+        None, "--services", metavar="NAMES", help="Comma-separated affected services."
     ),
     incident: str | None = typer.Option(
-        None, "--incident", help="External incident number or key."
+        None, "--incident", metavar="KEY", help="External incident number or key."
     ),
     slug: str | None = typer.Option(
-        None, "--slug", help="Id slug, instead of one made from the title."
+        None, "--slug", metavar="SLUG", help="Id slug, instead of one made from the title."
     ),
     authors: str | None = typer.Option(
-        None, "--authors", help="Comma-separated authors (default: the owner)."
+        None, "--authors", metavar="NAMES", help="Comma-separated authors (default: the owner)."
     ),
     no_input: bool = typer.Option(
         False, "--no-input", help="Never prompt; fail on a missing answer."

@@ -5,9 +5,10 @@ from __future__ import annotations
 import typer
 
 from pmctl.cli.app import app
+from pmctl.cli.command import Command
 
 
-@app.command("review")
+@app.command("review", cls=Command)
 def review_command(
     postmortem_id: str = typer.Argument(..., metavar="ID", help="The postmortem's id."),
     approve: bool = typer.Option(False, "--approve", help="Record your approval and commit it."),
@@ -16,12 +17,14 @@ def review_command(
         "--request-changes",
         help="Record a request for changes (needs --note); moves it back to draft.",
     ),
-    note: str | None = typer.Option(None, "--note", "-m", help="What the review says."),
+    note: str | None = typer.Option(
+        None, "--note", "-m", metavar="TEXT", help="What the review says."
+    ),
     reviewer: str | None = typer.Option(
-        None, "--reviewer", help="Who reviews (default: git config user.name)."
+        None, "--reviewer", metavar="NAME", help="Who reviews (default: git config user.name)."
     ),
     output_format: str = typer.Option(
-        "text", "--format", "-f", help="Checklist output: text or markdown."
+        "text", "--format", "-f", metavar="FORMAT", help="Checklist output: text or markdown."
     ),
     no_commit: bool = typer.Option(False, "--no-commit", help="Write the file, do not commit it."),
     push: bool = typer.Option(False, "--push", help="Push the commit to the configured remote."),

@@ -5,9 +5,10 @@ from __future__ import annotations
 import typer
 
 from pmctl.cli.app import app
+from pmctl.cli.command import Command
 
 
-@app.command("status")
+@app.command("status", cls=Command)
 def status_command(
     postmortem_id: str | None = typer.Argument(None, metavar="ID", help="The postmortem's id."),
     target: str | None = typer.Argument(
@@ -17,7 +18,11 @@ def status_command(
         False, "--list", "-l", help="Show every postmortem's status and which are overdue."
     ),
     reason: str | None = typer.Option(
-        None, "--reason", "-r", help="Why it moves back (required for a backwards move)."
+        None,
+        "--reason",
+        "-r",
+        metavar="TEXT",
+        help="Why it moves back (required for a backwards move).",
     ),
     force: bool = typer.Option(
         False, "--force", help="Allow moving back more than in-review -> draft (needs --reason)."

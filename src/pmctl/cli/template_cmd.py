@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from pmctl.cli.app import app
+from pmctl.cli.command import Command
 
 template_app = typer.Typer(
     help="Built-in templates and repository overrides.", no_args_is_help=True
@@ -21,10 +22,10 @@ def list_command() -> None:
         typer.echo(name)
 
 
-@template_app.command("export")
+@template_app.command("export", cls=Command)
 def export_command(
     name: str = typer.Argument(
-        "en/postmortem.md.j2", help="Template to copy, see `pmctl template list`."
+        "en/postmortem.md.j2", metavar="NAME", help="Template to copy, see `pmctl template list`."
     ),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing override."),
 ) -> None:

@@ -1,0 +1,47 @@
+"""`--help` of every command names its arguments and option values cleanly (`ID`, not `ID <str>`)."""
+
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+import typer.main
+from typer.core import TyperGroup
+
+from pmctl.cli.app import COMMAND_MODULES, app
+from tests.conftest import run_cli
+
+TYPE_SUFFIX = re.compile(r"<[a-z][^<>\n]*>")
+"""typer's type labels: `<str>`, `<path>`, `<int range>`, `<list[path]>`..."""
+
+
+def command_paths() -> list[tuple[str, ...]]:
+    """Every command and group of the app, as the words that invoke it (the root is `()`)."""
+    for module in COMMAND_MODULES:
+        importlib.import_module(module)
+    paths: list[tuple[str, ...]] = []
+    pending: list[tuple[tuple[str, ...], object]] = [((), typer.main.get_command(app))]
+    while pending:
+        path, command = pending.pop()
+        paths.append(path)
+        if isinstance(command, TyperGroup):
+            pending.extend(((*path, name), sub) for name, sub in command.commands.items())
+    return sorted(paths)
+
+
+PATHS = command_paths()
+
+
+def test_every_command_module_is_covered() -> None:
+    assert {path[0] for path in PATHS if path} >= {
+        module.rsplit(".", 1)[1].removesuffix("_cmd") for module in COMMAND_MODULES
+    }
+    assert ("action", "add") in PATHS
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda path: " ".join(path) or "pmctl")
+def test_help_has_no_type_suffixes(tmp_path: Path, path: tuple[str, ...]) -> None:
+    result = run_cli(tmp_path, *path, "--help")
+    assert result.returncode == 0, result.stderr
+    assert "Usage: pmctl" in result.stdout
+    assert TYPE_SUFFIX.findall(result.stdout) == []
