@@ -9,7 +9,7 @@ from pmctl.adapters.config_file import Project
 from pmctl.adapters.files import write_atomic
 from pmctl.domain import commits
 from pmctl.domain.index import INDEX_FILE, render_index
-from pmctl.services.corpus import Invalid, load_all, relative_key
+from pmctl.services.corpus import Invalid, load_all, relative_keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +30,8 @@ class IndexResult:
 def expected_index(project: Project) -> tuple[str, int, tuple[Invalid, ...]]:
     """The text INDEX.md should have, how many postmortems it lists, and the invalid files."""
     corpus = load_all(project.postmortem_dir, root=project.root)
-    entries = [(relative_key(path, project.root), model) for path, model in corpus.postmortems]
+    paths = [path for path, _ in corpus.postmortems]
+    entries = list(zip(relative_keys(paths, project.root), corpus.models, strict=True))
     return render_index(entries, project.settings.default_language), len(entries), corpus.invalid
 
 

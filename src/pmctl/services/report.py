@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from pmctl.adapters.config_file import Project
 from pmctl.domain import report as domain
-from pmctl.services.corpus import Invalid, load_all, relative_key
+from pmctl.services.corpus import Invalid, load_all, relative_keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +27,8 @@ def build_report(
 ) -> ReportResult:
     """Read every postmortem (through the one reader) and build the report as of `today`."""
     corpus = load_all(project.postmortem_dir, root=project.root)
-    entries = ((relative_key(path, project.root), model) for path, model in corpus.postmortems)
+    paths = [path for path, _ in corpus.postmortems]
+    entries = zip(relative_keys(paths, project.root), corpus.models, strict=True)
     return ReportResult(
         domain.build(entries, today=today, filters=filters, group_by=group_by), corpus.invalid
     )

@@ -202,13 +202,15 @@ def _json_text(document: dict[str, Any]) -> str:
     Readable and diffable, and fast: `json.dumps(indent=...)` falls back to the pure-Python
     encoder, which takes a quarter of a second on 10,000 items.
     """
+    # One encoder for every item: `json.dumps` with any option builds a new one per call.
+    encode = json.JSONEncoder(ensure_ascii=False).encode
     lines = []
     for key, value in document.items():
         if isinstance(value, list) and value:
-            items = ",\n".join(f"    {json.dumps(item, ensure_ascii=False)}" for item in value)
-            lines.append(f"  {json.dumps(key)}: [\n{items}\n  ]")
+            items = ",\n    ".join(map(encode, value))
+            lines.append(f"  {encode(key)}: [\n    {items}\n  ]")
         else:
-            lines.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
+            lines.append(f"  {encode(key)}: {encode(value)}")
     return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
