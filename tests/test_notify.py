@@ -50,20 +50,21 @@ class Mailbox:
     messages: list[EmailMessage] = field(default_factory=list)
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
-    attempts: int = 0
+    # The Message-ID of every DATA received, refused or accepted.
+    attempts: list[str] = field(default_factory=list)
     # Per accepted message: whether it came over TLS (implicit or after STARTTLS).
     encrypted: list[bool] = field(default_factory=list)
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        self.attempts += 1
-        if self.failures:
-            return self.failures.pop(0)
-        assert server.transport is not None
-        self.encrypted.append(server.transport.get_extra_info("ssl_object") is not None)
         content = envelope.original_content or b""
         # Normalise the wire's CRLF so that tests compare text.
         message = email.message_from_bytes(content.replace(b"\r\n", b"\n"), policy=policy.default)
         assert isinstance(message, EmailMessage)
+        self.attempts.append(str(message["Message-ID"]))
+        if self.failures:
+            return self.failures.pop(0)
+        assert server.transport is not None
+        self.encrypted.append(server.transport.get_extra_info("ssl_object") is not None)
         self.messages.append(message)
         self.envelopes.append((str(envelope.mail_from), list(envelope.rcpt_tos)))
         return "250 OK"

@@ -95,8 +95,9 @@ def test_smtp_4xx_twice_then_accepted_is_delivered_on_the_third_attempt(
 
     assert notify(email_settings(smtp_server.port), transition(), root=tmp_path) == []
 
-    assert smtp_server.attempts == 3
-    assert len(smtp_server.messages) == 1
+    [message] = smtp_server.messages
+    # The same message each time: a duplicate delivery could be recognised.
+    assert smtp_server.attempts == [message["Message-ID"]] * 3
 
 
 def test_greylisted_recipients_are_retried(tmp_path: Path) -> None:
@@ -117,7 +118,7 @@ def test_smtp_always_4xx_gives_up_after_the_retries(smtp_server: Mailbox, tmp_pa
 
     [warning] = notify(email_settings(smtp_server.port), transition(), root=tmp_path)
 
-    assert smtp_server.attempts == 3
+    assert len(smtp_server.attempts) == 3
     assert warning == (
         f"email notification not sent: SMTP server 127.0.0.1:{smtp_server.port} answered "
         "451 4.3.0 Try again later (after 3 attempts)"
@@ -129,7 +130,7 @@ def test_smtp_5xx_is_permanent_and_tried_once(smtp_server: Mailbox, tmp_path: Pa
 
     [warning] = notify(email_settings(smtp_server.port), transition(), root=tmp_path)
 
-    assert smtp_server.attempts == 1
+    assert len(smtp_server.attempts) == 1
     assert warning.endswith("answered 554 5.7.1 Message rejected")
 
 
@@ -139,7 +140,7 @@ def test_retries_zero_tries_once(smtp_server: Mailbox, tmp_path: Path) -> None:
 
     [warning] = notify(settings, transition(), root=tmp_path)
 
-    assert smtp_server.attempts == 1
+    assert len(smtp_server.attempts) == 1
     assert "attempts" not in warning
 
 
@@ -308,7 +309,7 @@ def test_a_channel_that_always_fails_leaves_the_transition_committed(
 
     moved = status.move(project, ID, Status.IN_REVIEW, today=TODAY)
 
-    assert smtp_server.attempts == NotifySettings().retries + 1
+    assert len(smtp_server.attempts) == NotifySettings().retries + 1
     [warning] = moved.warnings
     assert warning.startswith("email notification not sent:")
     assert moved.commit == git(repo.root, "rev-parse", "HEAD").strip()

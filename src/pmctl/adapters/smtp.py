@@ -29,13 +29,12 @@ class Server:
     timeout: float
 
 
-def send(server: Server, *, sender: str, to: list[str], subject: str, body: str) -> None:
-    """Send a plain-text message to every recipient; `DeliveryFailed` if any is not accepted.
+def send(server: Server, message: EmailMessage) -> None:
+    """Send `message` to its recipients; `DeliveryFailed` if any is not accepted.
 
-    Subject and body may hold any Unicode: headers are RFC 2047-encoded and the body is
-    UTF-8, so Japanese arrives intact. `server.timeout` bounds connecting and every reply.
+    `server.timeout` bounds connecting and every reply. A failure that may clear up by
+    itself is marked `transient`; the caller decides whether to try again.
     """
-    message = _message(sender=sender, to=to, subject=subject, body=body)
     where = f"{server.host}:{server.port}"
     context = _tls_context(server.ca_file) if server.tls is not SmtpTls.NONE else None
     try:
@@ -116,7 +115,11 @@ def _connect(server: Server, context: ssl.SSLContext | None) -> smtplib.SMTP:
     return smtplib.SMTP(server.host, server.port, timeout=server.timeout)
 
 
-def _message(*, sender: str, to: list[str], subject: str, body: str) -> EmailMessage:
+def compose(*, sender: str, to: list[str], subject: str, body: str) -> EmailMessage:
+    """A plain-text message. Subject and body may hold any Unicode: headers are RFC 2047-encoded
+    and the body is UTF-8, so Japanese arrives intact. Composed once and sent as often as
+    needed, so that every attempt carries the same Message-ID (a duplicate can be recognised).
+    """
     message = EmailMessage()
     message["From"] = sender
     message["To"] = ", ".join(to)

@@ -87,11 +87,8 @@ def _send_email(
         login=login,
         timeout=timeout,
     )
-    retries.run(
-        partial(
-            smtp.send, server, sender=settings.sender, to=settings.to, subject=subject, body=body
-        )
-    )
+    message = smtp.compose(sender=settings.sender, to=settings.to, subject=subject, body=body)
+    retries.run(partial(smtp.send, server, message))
 
 
 def _send_webhook(
