@@ -223,9 +223,10 @@ def validated(document: ParsedDocument) -> tuple[ParsedDocument, Postmortem]:
 def data_to_validate(document: ParsedDocument) -> dict[str, Any] | None:
     """The front matter `validated` checks against the model; None if a problem of the
     file itself (encoding, YAML, no front matter...) stops it before that. A BOM does not."""
-    if document.data is None or any(p.code != "bom" for p in document.problems):
+    data: dict[str, Any] | None = document.data  # (the reader makes it a mapping or None)
+    if data is None or any(p.code != "bom" for p in document.problems):
         return None
-    return document.data
+    return data
 
 
 def create_new(path: Path, text: str) -> None:
