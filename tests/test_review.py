@@ -193,7 +193,9 @@ def broken_chat() -> Iterator[_Hook]:
 
 def _with_webhook(project: Project, server: _Hook, monkeypatch: pytest.MonkeyPatch) -> Project:
     monkeypatch.setenv("PMCTL_TEST_HOOK", f"http://127.0.0.1:{server.server_address[1]}/hook")
-    notify = NotifySettings(webhook=WebhookSettings(url_env="PMCTL_TEST_HOOK"))
+    notify = NotifySettings(
+        webhook=WebhookSettings(url_env="PMCTL_TEST_HOOK"), retry_backoff_seconds=0
+    )
     return dataclasses.replace(
         project, settings=project.settings.model_copy(update={"notify": notify})
     )
