@@ -95,6 +95,17 @@ def test_a_corrupt_cache_is_ignored(repo: Project) -> None:
     assert len(corpus.load_all(repo.postmortem_dir, root=repo.root).postmortems) == 3
 
 
+@pytest.mark.parametrize("keep", [0, 0.5, 0.99])
+def test_a_cache_cut_short_by_a_crash_is_ignored(repo: Project, keep: float) -> None:
+    # The cache is written without fsync: after a crash it may be empty or truncated.
+    populate(repo, 3)
+    expected = summary(corpus.load_all(repo.postmortem_dir, root=repo.root))
+    cache_file = repo.root / ".git" / "pmctl" / "model-cache"
+    data = cache_file.read_bytes()
+    cache_file.write_bytes(data[: int(len(data) * keep)])
+    assert summary(corpus.load_all(repo.postmortem_dir, root=repo.root)) == expected
+
+
 def test_a_cache_entry_the_model_rejects_is_parsed_again(repo: Project) -> None:
     paths = populate(repo, 3)
     expected = summary(corpus.load_all(repo.postmortem_dir, root=repo.root))

@@ -8,18 +8,21 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write `data` to `path` via a temp file in the same directory and an atomic rename.
 
-    The file's permission bits are kept when it exists.
+    The file's permission bits are kept when it exists. `durable=False` skips flushing the
+    data to disk before the rename (tens of ms for a cache of some MB): after a crash the
+    file may then be empty or cut short, which is fine only for a file that can be rebuilt.
     """
     mode = path.stat().st_mode & 0o7777 if path.exists() else None
     handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
         os.chmod(temp_name, mode if mode is not None else _default_mode())
         os.replace(temp_name, path)
     except BaseException:

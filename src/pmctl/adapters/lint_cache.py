@@ -72,7 +72,9 @@ class LintCache:
 
         with contextlib.suppress(OSError, ValueError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.path, marshal.dumps((FORMAT, self.header, self.entries)))
+            # Not durable: a cache cut short by a crash fails to load and is rebuilt.
+            data = marshal.dumps((FORMAT, self.header, self.entries))
+            write_atomic(self.path, data, durable=False)
 
 
 def open_cache(root: Path, *, version: str, settings_json: str, day: str) -> LintCache:

@@ -159,7 +159,7 @@ def compute(
         today=today,
         postmortems=len(postmortems),
         per_month=dict(
-            sorted(Counter(incident_date(p).strftime("%Y-%m") for p in postmortems).items())
+            sorted(Counter(incident_date(p).isoformat()[:7] for p in postmortems).items())
         ),
         per_severity=_by_scale(Counter(p.severity for p in postmortems), settings.severities),
         per_service=dict(

@@ -68,7 +68,7 @@ class ActionStatus(StrEnum):
 
     @property
     def is_open(self) -> bool:
-        return self in (ActionStatus.TODO, ActionStatus.IN_PROGRESS)
+        return self is ActionStatus.TODO or self is ActionStatus.IN_PROGRESS
 
 
 class Verdict(StrEnum):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from pmctl.domain.lint.context import RANK, Context, Hit
 from pmctl.domain.model import Postmortem, Status, Verdict
@@ -20,6 +21,7 @@ def review_deadline(postmortem: Postmortem, deadline: tuple[int, bool]) -> dt.da
     return add_business_days(day, count) if business else day + dt.timedelta(days=count)
 
 
+@lru_cache(maxsize=4096)  # stats asks for 10,000 postmortems, over far fewer dates
 def add_business_days(day: dt.date, count: int) -> dt.date:
     """The `count`-th Monday-to-Friday day after `day` (`day` itself if `count` is 0).
 
