@@ -76,6 +76,7 @@ def main() -> None:
         generate(root / "postmortems", args.count, seed=0)
         made = generate_history(root, args.commits)
         print(f"{args.count} postmortems, {made} transition commits, {args.runs} runs each")
+        print(f"load average before: {_load_average()}")
         for name, command in COMMANDS.items():
             timed([pmctl(), *command], root, env, cold=False)  # warm page and bytecode caches
             budget = BUDGET[command[0]]
@@ -87,6 +88,12 @@ def main() -> None:
                     f"  pmctl {name:34} {'cold' if cold else 'warm'}  median {median:.2f} s"
                     f"  min {min(times):.2f} s  (budget {budget} s: {verdict})"
                 )
+        print(f"load average after: {_load_average()}")
+
+
+def _load_average() -> str:
+    """The 1, 5 and 15 minute load averages: other work on the machine shows in the figures."""
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 if __name__ == "__main__":
