@@ -182,7 +182,7 @@ def _load_cached(paths: Sequence[Path], root: Path) -> list[_Loaded]:
     done = [entry for entry in loaded if entry is not None]  # (all of them, now)
     # Written here, not in a detached process: a fork now would make this process pay a
     # copy-on-write fault for every page of the models it then touches (0.2-0.3 s at
-    # 10,000 documents), far more than writing the plain data (0.05 s).
+    # 10,000 documents), far more than writing the plain data (under 0.1 s).
     for index in misses:
         taken, data = done[index][0]
         if taken is not None and data is not None:
