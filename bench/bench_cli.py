@@ -30,7 +30,15 @@ def pmctl() -> str:
     return found or "pmctl"
 
 
+def settle() -> None:
+    """Write back to disk what earlier steps left in memory (a generated corpus, the cache
+    the previous run wrote), which the kernel would otherwise do during the next timed
+    command, on one of the two cores it is measured on."""
+    os.sync()
+
+
 def timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
+    settle()
     start = time.perf_counter()
     subprocess.run(command, cwd=cwd, env=env, check=True, capture_output=True)
     return time.perf_counter() - start

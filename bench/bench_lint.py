@@ -27,6 +27,7 @@ os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_cli import settle
 from gen_corpus import generate
 
 BIN = Path(sys.executable).parent
@@ -50,6 +51,7 @@ print(valid)
 
 
 def timed(command: list[str], cwd: Path) -> float:
+    settle()
     start = time.perf_counter()
     subprocess.run(command, cwd=cwd, check=False, stdout=subprocess.DEVNULL)
     return time.perf_counter() - start

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_cli import pmctl
+from bench_cli import pmctl, settle
 from gen_corpus import generate
 from gen_history import generate as generate_history
 
@@ -49,6 +49,7 @@ def timed(command: list[str], cwd: Path, env: dict[str, str], *, cold: bool) -> 
     page cache: "cold" means pmctl parses every document)."""
     if cold:
         (cwd / ".git" / "pmctl" / "model-cache").unlink(missing_ok=True)
+    settle()
     start = time.perf_counter()
     subprocess.run(command, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - start

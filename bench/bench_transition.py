@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_cli import initialised_repository, pmctl
+from bench_cli import initialised_repository, pmctl, settle
 from gen_corpus import generate
 
 PM_ID = "2026-11-20-bench-transition"
@@ -73,6 +73,7 @@ HEADINGS = (
 
 
 def run(command: list[str], cwd: Path, env: dict[str, str]) -> float:
+    settle()
     start = time.perf_counter()
     result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
