@@ -278,6 +278,20 @@ def test_reviewed_needs_an_approval_by_a_non_author() -> None:
     assert findings(REVIEWED.replace("reviews: []\n", approved)) == []
 
 
+def test_approvals_count_as_the_reviewed_guard_counts_them() -> None:
+    # carol approved, then dave asked for changes: the document changed after carol read
+    # it, so her approval no longer stands; an author named in another case is an author.
+    voided = (
+        "reviews:\n  - reviewer: carol\n    date: 2026-11-21\n    verdict: approved\n"
+        "  - reviewer: dave\n    date: 2026-11-22\n    verdict: changes-requested\n"
+    )
+    assert rules(REVIEWED.replace("reviews: []\n", voided)) == ["PM502"]
+    by_author = "reviews:\n  - reviewer: Bob\n    date: 2026-11-21\n    verdict: approved\n"
+    assert rules(REVIEWED.replace("reviews: []\n", by_author)) == ["PM502"]
+    again = voided + "  - reviewer: carol\n    date: 2026-11-23\n    verdict: approved\n"
+    assert findings(REVIEWED.replace("reviews: []\n", again)) == []
+
+
 def test_reviewed_must_be_shared() -> None:
     approved = "reviews:\n  - reviewer: carol\n    date: 2026-11-21\n    verdict: approved\n"
     text = REVIEWED.replace("reviews: []\n", approved).replace(

@@ -6,7 +6,8 @@ import datetime as dt
 from functools import lru_cache
 
 from pmctl.domain.lint.context import RANK, Context, Hit
-from pmctl.domain.model import Postmortem, Status, Verdict
+from pmctl.domain.model import Postmortem, Status
+from pmctl.domain.review import approvers
 
 
 def review_deadline(postmortem: Postmortem, deadline: tuple[int, bool]) -> dt.date:
@@ -37,19 +38,6 @@ def add_business_days(day: dt.date, count: int) -> dt.date:
     return day
 
 
-def approvals(postmortem: Postmortem) -> set[str]:
-    """Reviewers who are not authors and whose latest verdict is an approval."""
-    authors = {postmortem.owner, *postmortem.authors}
-    latest: dict[str, Verdict] = {}
-    for review in sorted(postmortem.reviews, key=lambda review: review.date):
-        latest[review.reviewer] = review.verdict
-    return {
-        reviewer
-        for reviewer, verdict in latest.items()
-        if verdict is Verdict.APPROVED and reviewer not in authors
-    }
-
-
 def check(ctx: Context) -> list[Hit]:
     postmortem = ctx.postmortem
     if postmortem is None:
@@ -75,13 +63,16 @@ def check(ctx: Context) -> list[Hit]:
             )
     if ctx.rank >= RANK[Status.REVIEWED]:
         needed = ctx.settings.required_approvals
-        approved = approvals(postmortem)
+        # Counted as the transition guard counts them: a request for changes voids the
+        # approvals before it.
+        approved = approvers(postmortem)
         if len(approved) < needed:
             hits.append(
                 Hit(
                     "PM502",
                     ctx.line_of("reviews"),
-                    f"{status} with {len(approved)} approval(s) by non-authors; {needed} required",
+                    f"{status} with {len(approved)} standing approval(s) by non-authors; "
+                    f"{needed} required",
                     "ask a reviewer who is not an author to `pmctl review <id> --approve`",
                 )
             )
