@@ -1,5 +1,6 @@
 """`pmctl init` in empty directories and existing repositories."""
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -90,3 +91,18 @@ def test_a_refusing_hook_leaves_the_repository_as_it_was(tmp_path: Path) -> None
         ).returncode
         != 0
     )
+
+
+def test_the_commented_examples_in_the_written_config_are_valid_settings(tmp_path: Path) -> None:
+    initialise(tmp_path, language=Language.EN, force=False, commit=False)
+    config = tmp_path / "pmctl.toml"
+    example = re.compile(r"^# (\[[\w.]+\]|[\w-]+ = .*)$", re.MULTILINE)
+    text = config.read_text(encoding="utf-8")
+    assert len(example.findall(text)) >= 10  # the notify, alias and downtime examples
+    config.write_text(example.sub(r"\1", text), encoding="utf-8")
+    settings = read_settings(config)
+    assert settings.lint.downtime_minutes == 30
+    assert settings.lint.section_aliases["root-causes"] == ["Root cause analysis", "なぜなぜ分析"]
+    assert settings.notify.email is not None
+    assert settings.notify.email.security == "implicit"
+    assert settings.notify.webhook is not None
