@@ -148,16 +148,17 @@ def test_aliases_are_read_from_pmctl_toml(tmp_path: Path) -> None:
     assert section_names(settings.lint.section_aliases).key_of("なぜなぜ分析") == "root-causes"
 
 
-def test_an_unknown_section_key_is_an_error_at_its_table_naming_the_valid_keys(
+def test_an_unknown_section_key_is_an_error_at_its_line_naming_the_valid_keys(
     tmp_path: Path,
 ) -> None:
     path = write_config(
         tmp_path,
-        'default_language = "en"\n\n[lint.section_aliases]\nroot-cause = ["Root cause analysis"]\n',
+        'default_language = "en"\n\n[lint.section_aliases]\ntimeline = ["Chronology"]\n'
+        'root-cause = ["Root cause analysis"]\n',
     )
     with pytest.raises(ConfigError) as raised:
         read_settings(path)
-    assert raised.value.location == f"{path}:3"
+    assert raised.value.location == f"{path}:5"
     assert "unknown section 'root-cause'" in raised.value.message
     assert "root-causes" in raised.value.message
     assert "supporting-information" in raised.value.message
@@ -197,10 +198,10 @@ def test_lint_cli_stops_on_an_unknown_section_key_with_the_config_line(repo: Pro
         + '\n[lint.section_aliases]\ncontributing-factors = ["Contributing factors"]\n',
         encoding="utf-8",
     )
-    table_line = line_of(config.read_text(encoding="utf-8"), "[lint.section_aliases]")
+    key_line = line_of(config.read_text(encoding="utf-8"), "contributing-factors =")
     result = run_cli(repo.root, "lint")
     assert result.returncode == 3
-    assert f"pmctl.toml:{table_line}" in result.stderr
+    assert f"pmctl.toml:{key_line}" in result.stderr
     assert "unknown section 'contributing-factors'" in result.stderr
     assert "Traceback" not in result.stderr
 

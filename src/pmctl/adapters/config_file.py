@@ -83,7 +83,9 @@ def read_settings(path: Path) -> Settings:
 
 def _explain(path: Path, text: str, data: dict[str, Any], error: ValidationError) -> ConfigError:
     first = error.errors()[0]
-    loc = tuple(str(part) for part in first["loc"])
+    # ("lint", "section_aliases", "bad-key", "[key]"): a table key's own error names it
+    # before pydantic's "[key]" marker.
+    loc = tuple(str(part) for part in first["loc"] if part != "[key]")
     line = _key_line(text, loc[-1]) if loc else None
     where = f"{path}:{line}" if line else str(path)
     dotted = ".".join(loc)

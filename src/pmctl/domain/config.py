@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -21,7 +22,7 @@ from pydantic import (
 
 from pmctl.domain.events import EventKind
 from pmctl.domain.model import Language
-from pmctl.domain.sections import section_names
+from pmctl.domain.sections import SECTIONS_BY_KEY, section_names
 
 CONFIG_FILE = "pmctl.toml"
 
@@ -53,6 +54,17 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _known_section(key: str) -> str:
+    if key not in SECTIONS_BY_KEY:
+        msg = f"unknown section '{key}'; the sections are: {', '.join(SECTIONS_BY_KEY)}"
+        raise ValueError(msg)
+    return key
+
+
+SectionKey = Annotated[str, AfterValidator(_known_section)]
+"""A section's key (`root-causes`), checked on its own so that an error points at its line."""
+
+
 class LintSettings(_Section):
     """`[lint]`: rule levels, the blameless-language lexicon, section-heading aliases and
     the downtime threshold of the required-postmortem criteria."""
@@ -69,7 +81,7 @@ class LintSettings(_Section):
     vague_extra: list[str] = Field(
         default_factory=list, description="More phrases that make an action item vague."
     )
-    section_aliases: dict[str, list[str]] = Field(
+    section_aliases: dict[SectionKey, list[str]] = Field(
         default_factory=dict,
         description="Section key (root-causes, ...) -> more headings that open that section.",
     )
@@ -88,7 +100,7 @@ class LintSettings(_Section):
     @field_validator("section_aliases")
     @classmethod
     def _aliases_name_known_sections(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        section_names(value)  # raises ValueError naming the unknown key or the clash
+        section_names(value)  # raises ValueError naming an empty alias or a clash
         return value
 
 
