@@ -12,9 +12,7 @@ from pmctl.cli.command import Command
 
 @app.command("init", cls=Command)
 def init_command(
-    directory: Path = typer.Argument(
-        Path("."), metavar="DIRECTORY", help="Directory to set up."
-    ),
+    directory: Path = typer.Argument(Path("."), metavar="DIRECTORY", help="Directory to set up."),
     language: str = typer.Option(
         "en", "--language", "-l", metavar="LANG", help="Default language: en or ja."
     ),
