@@ -55,7 +55,6 @@ class _Running:
 
     def __init__(self, cwd: Path, args: Sequence[str], *, stdout: int | IO[bytes]) -> None:
         env = {**os.environ, "LANGUAGE": "C", "LC_ALL": "C"}
-        self.args = tuple(args)
         self._stdout = stdout
         self._process = subprocess.Popen(
             ["git", *args],
