@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pmctl.domain.lint.context import RANK, Context, Hit
+from pmctl.domain.lint.context import Context, Hit
 from pmctl.domain.model import ActionItem, Priority, Status
 
 _VAGUE_START = (
@@ -41,7 +41,7 @@ def check(ctx: Context) -> list[Hit]:
     if ctx.postmortem is None:
         return []
     hits: list[Hit] = []
-    from_review = ctx.rank >= RANK[Status.IN_REVIEW]
+    from_review = ctx.rank >= Status.IN_REVIEW.rank
     vague = _vague(tuple(ctx.settings.lint.vague_extra))
     seen: dict[str, int] = {}
     for index, item in enumerate(ctx.postmortem.action_items):

@@ -18,9 +18,6 @@ if TYPE_CHECKING:
     from pmctl.domain.lint.body import Body
     from pmctl.domain.model import Postmortem
 
-RANK: dict[Status, int] = {status: rank for rank, status in enumerate(Status)}
-"""Position of each status in the lifecycle (a dict: rules compare ranks very often)."""
-
 
 @dataclass(frozen=True, slots=True)
 class Hit:
@@ -49,7 +46,7 @@ class Context:
 
     @property
     def rank(self) -> int:
-        return RANK[self.status]
+        return self.status.rank
 
     def line_of(self, *location: str | int) -> int:
         """File line of the front-matter key at `location`, or of its nearest ancestor."""

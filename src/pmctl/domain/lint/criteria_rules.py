@@ -8,7 +8,7 @@ criterion must be listed (PM601); listed with fewer minutes is suspicious, not w
 
 from __future__ import annotations
 
-from pmctl.domain.lint.context import RANK, Context, Hit
+from pmctl.domain.lint.context import Context, Hit
 from pmctl.domain.model import Postmortem, Status
 
 IMPACT_CRITERIA: dict[str, str] = {"data_loss": "data-loss", "billing": "billing"}
@@ -55,7 +55,7 @@ def check(ctx: Context) -> list[Hit]:
                 )
             )
     hits.extend(_downtime(ctx, postmortem, met))
-    if not met and ctx.rank >= RANK[Status.IN_REVIEW]:
+    if not met and ctx.rank >= Status.IN_REVIEW.rank:
         hits.append(
             Hit(
                 "PM603",

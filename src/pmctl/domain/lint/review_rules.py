@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
-from pmctl.domain.lint.context import RANK, Context, Hit
+from pmctl.domain.lint.context import Context, Hit
 from pmctl.domain.model import Postmortem, Status
 from pmctl.domain.review import approvers
 
@@ -47,7 +47,7 @@ def check(ctx: Context) -> list[Hit]:
     deadline = ctx.settings.deadline_days(postmortem.severity)
     # A guard asking "as though in-review" is the way out of an overdue draft: not a reason
     # to refuse it.
-    if deadline is not None and ctx.rank < RANK[Status.REVIEWED] and not ctx.as_status:
+    if deadline is not None and ctx.rank < Status.REVIEWED.rank and not ctx.as_status:
         due = review_deadline(postmortem, deadline)
         if ctx.today > due:
             count, business = deadline
@@ -61,7 +61,7 @@ def check(ctx: Context) -> list[Hit]:
                     "finish the draft, `pmctl status <id> in-review`, and hold the review",
                 )
             )
-    if ctx.rank >= RANK[Status.REVIEWED]:
+    if ctx.rank >= Status.REVIEWED.rank:
         needed = ctx.settings.required_approvals
         # Counted as the transition guard counts them: a request for changes voids the
         # approvals before it.

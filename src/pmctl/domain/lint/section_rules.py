@@ -10,7 +10,7 @@ import re
 
 from pmctl.domain.action_table import render_table
 from pmctl.domain.lint.body import Heading
-from pmctl.domain.lint.context import RANK, Context, Hit
+from pmctl.domain.lint.context import Context, Hit
 from pmctl.domain.model import Language, Status
 from pmctl.domain.sections import (
     ACTION_TABLE_END,
@@ -32,7 +32,7 @@ def check(ctx: Context) -> list[Hit]:
     body = ctx.body
     guides = GUIDE_OPEN in body.source
     for section in SECTIONS:
-        required = section.required_from is not None and RANK[section.required_from] <= rank
+        required = section.required_from is not None and section.required_from.rank <= rank
         found = body.section(section.key)
         if found is None:
             if required:
@@ -56,7 +56,7 @@ def check(ctx: Context) -> list[Hit]:
             filled = _GUIDE.sub("", content).strip() if GUIDE_OPEN in content else content.strip()
         # A draft is being written: its placeholders are expected (and `pmctl new` must
         # produce a file that passes the pre-commit hook). They are errors from in-review on.
-        if not filled and required and rank >= RANK[Status.IN_REVIEW]:
+        if not filled and required and rank >= Status.IN_REVIEW.rank:
             hits.append(
                 Hit(
                     "PM102",
