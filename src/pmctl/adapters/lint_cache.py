@@ -7,9 +7,11 @@ fastest, and a corrupt or foreign file is simply ignored.
 
 Safety: the whole cache is dropped when the pmctl version, the settings, or the date changes
 (date-dependent rules: review deadlines, overdue items). An entry is used only while the
-file's (mtime_ns, ctime_ns, size, inode) are the same, and files whose mtime is within the
-last two seconds are not cached at all, because a write within the file system's timestamp
-granularity could otherwise go unnoticed (git's "racy clean" problem).
+file's (mtime_ns, ctime_ns, size, inode) are the same, and files whose mtime is within two
+seconds of the moment the cache is written are not cached at all, because a write within the
+file system's timestamp granularity could otherwise go unnoticed (git's "racy clean"
+problem). That moment is read from the file system's clock, as git does, not from the
+process's: the two differ on network file systems and under `faketime`.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import contextlib
 import hashlib
 import marshal
 import os
-import time
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,7 +44,6 @@ class LintCache:
     header: tuple[Any, ...]
     entries: dict[str, tuple[Stat, Any]] = field(default_factory=dict)
     changed: bool = False
-    _cutoff: int = field(default_factory=lambda: time.time_ns() - int(RACY_SECONDS * 1e9))
 
     def get(self, key: str, stat: Stat) -> Any:
         entry = self.entries.get(key)
@@ -51,9 +52,6 @@ class LintCache:
         return entry[1]
 
     def put(self, key: str, stat: Stat, payload: Any) -> None:
-        if stat[0] >= self._cutoff:
-            self.entries.pop(key, None)
-            return
         self.entries[key] = (stat, payload)
         self.changed = True
 
@@ -72,9 +70,17 @@ class LintCache:
 
         with contextlib.suppress(OSError, ValueError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            cutoff = _file_system_now(self.path.parent) - int(RACY_SECONDS * 1e9)
+            entries = {key: entry for key, entry in self.entries.items() if entry[0][0] < cutoff}
             # Not durable: a cache cut short by a crash fails to load and is rebuilt.
-            data = marshal.dumps((FORMAT, self.header, self.entries))
+            data = marshal.dumps((FORMAT, self.header, entries))
             write_atomic(self.path, data, durable=False)
+
+
+def _file_system_now(directory: Path) -> int:
+    """The file system's clock, in ns: the mtime of a file created there just now."""
+    with tempfile.TemporaryFile(dir=directory) as probe:
+        return os.fstat(probe.fileno()).st_mtime_ns
 
 
 def open_cache(root: Path, *, version: str, settings_json: str, day: str) -> LintCache:
