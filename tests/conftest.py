@@ -13,11 +13,13 @@ from pmctl.domain.model import Language
 from pmctl.services.init import initialise
 
 FIXED_DATE = "2026-11-23T12:00:00+00:00"
+TODAY = "2026-11-23"
+"""The date every command-line run in the suite takes as today (`PMCTL_TODAY`)."""
 
 
 @pytest.fixture(autouse=True)
 def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own global git config and fixed commit dates; no system config."""
+    """Every test gets its own global git config, fixed commit dates and a pinned clock."""
     home = tmp_path_factory.mktemp("home")
     config = home / ".gitconfig"
     config.write_text(
@@ -30,6 +32,7 @@ def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("GIT_AUTHOR_DATE", FIXED_DATE)
     monkeypatch.setenv("GIT_COMMITTER_DATE", FIXED_DATE)
+    monkeypatch.setenv("PMCTL_TODAY", TODAY)
     for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
         monkeypatch.delenv(name, raising=False)
     return config

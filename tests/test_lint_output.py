@@ -292,7 +292,7 @@ def test_a_new_postmortem_passes_lint_as_a_draft_but_not_as_in_review(
     assert run_cli(repo.root, "lint").returncode == 0
     (path,) = documents.discover(repo.postmortem_dir)
     found = check_document(
-        documents.read(path), repo.settings, today=dt.date.today(), as_status=Status.IN_REVIEW
+        documents.read(path), repo.settings, today=dt.date(2026, 11, 23), as_status=Status.IN_REVIEW
     )
     assert {f.rule for f in found} == {"PM102", "PM603"}
 

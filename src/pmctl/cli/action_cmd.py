@@ -159,17 +159,17 @@ def list_command(
 
     Example: `pmctl action list 2026-11-20-checkout-latency`
     """
-    import datetime as dt
     from pathlib import Path
 
     from pmctl.adapters.config_file import load_project
+    from pmctl.cli import clock
     from pmctl.errors import UsageError
     from pmctl.services.actions import list_actions
     from pmctl.ui import report_output
 
     if output_format not in ("table", "json"):
         raise UsageError(f"--format: unknown format {output_format!r}", hint="use table or json")
-    report = list_actions(load_project(Path.cwd()), postmortem_id, today=dt.date.today())
+    report = list_actions(load_project(Path.cwd()), postmortem_id, today=clock.today())
     if output_format == "json":
         typer.echo(report_output.to_json(report), nl=False)
     else:

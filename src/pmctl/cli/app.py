@@ -53,8 +53,17 @@ def _root(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of unexpected errors."),
+    today: str | None = typer.Option(
+        None,
+        "--today",
+        metavar="DATE",
+        help="Act as if today were DATE (also PMCTL_TODAY); for CI, demos and tests.",
+    ),
 ) -> None:
     """Blameless incident postmortems as Markdown files in git."""
+    from pmctl.cli import clock
+
+    clock.pin(today)
 
 
 def _modules_for(args: list[str]) -> tuple[str, ...]:

@@ -34,9 +34,8 @@ def lint_command(
 
         pmctl lint --format sarif > pmctl.sarif
     """
-    import datetime as dt
-
     from pmctl.adapters.config_file import load_project
+    from pmctl.cli import clock
     from pmctl.errors import ExitCode, UsageError
     from pmctl.services.lint import lint
     from pmctl.ui import lint_output
@@ -48,7 +47,7 @@ def lint_command(
         )
     cwd = Path.cwd()
     project = load_project(cwd)
-    result = lint(project, paths or None, today=dt.date.today(), use_cache=not no_cache)
+    result = lint(project, paths or None, today=clock.today(), use_cache=not no_cache)
     if output_format == "text":
         lint_output.print_text(result, cwd=cwd, strict=strict)
     else:

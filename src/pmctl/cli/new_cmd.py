@@ -50,10 +50,10 @@ def new_command(
 
         pmctl new --title "Checkout latency" --severity SEV2 --owner alice --no-input
     """
-    import datetime as dt
     from pathlib import Path
 
     from pmctl.adapters.config_file import load_project
+    from pmctl.cli import clock
     from pmctl.cli.new_answers import collect
     from pmctl.services.new import create
     from pmctl.ui import console
@@ -72,7 +72,7 @@ def new_command(
         authors=authors,
         no_input=no_input,
     )
-    created = create(project, request, now=dt.datetime.now().astimezone(), commit=not no_commit)
+    created = create(project, request, now=clock.now(), commit=not no_commit)
     typer.echo(
         created.path.relative_to(Path.cwd())
         if created.path.is_relative_to(Path.cwd())

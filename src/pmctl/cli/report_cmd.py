@@ -105,6 +105,7 @@ def report_command(
     from pathlib import Path
 
     from pmctl.adapters.config_file import load_project
+    from pmctl.cli import clock
     from pmctl.domain.model import ActionType, Priority
     from pmctl.domain.report import OPEN_STATUSES, Filters, GroupBy
     from pmctl.errors import ExitCode, UsageError
@@ -130,7 +131,7 @@ def report_command(
         since=parse_date(since, flag="--since") if since else None,
     )
     grouping = parse_choice(group_by, GroupBy, flag="--group-by") if group_by else None
-    as_of = parse_date(today, flag="--today") if today else dt.date.today()
+    as_of = parse_date(today, flag="--today") if today else clock.today()
 
     result = build_report(load_project(Path.cwd()), today=as_of, filters=filters, group_by=grouping)
     for invalid in result.invalid:

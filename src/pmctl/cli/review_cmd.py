@@ -41,10 +41,10 @@ def review_command(
 
         pmctl review 2026-11-20-checkout-latency --request-changes --note "timeline incomplete"
     """
-    import datetime as dt
     from pathlib import Path
 
     from pmctl.adapters.config_file import load_project
+    from pmctl.cli import clock
     from pmctl.domain.model import Verdict
     from pmctl.errors import UsageError
     from pmctl.services import review
@@ -58,7 +58,7 @@ def review_command(
         raise UsageError(f"unknown format {output_format!r}", hint="use --format text or markdown")
     cwd = Path.cwd()
     project = load_project(cwd)
-    today = dt.date.today()
+    today = clock.today()
     if not (approve or request_changes):
         checklist = review.checklist(project, postmortem_id, today=today)
         render = (

@@ -27,10 +27,10 @@ def stats_command(
 
         pmctl stats --since 2026-01-01 --format markdown > q4-review.md
     """
-    import datetime as dt
     from pathlib import Path
 
     from pmctl.adapters.config_file import load_project
+    from pmctl.cli import clock
     from pmctl.cli.report_cmd import parse_date
     from pmctl.errors import UsageError
     from pmctl.services.stats import build_stats
@@ -42,7 +42,7 @@ def stats_command(
         )
     result = build_stats(
         load_project(Path.cwd()),
-        today=parse_date(today, flag="--today") if today else dt.date.today(),
+        today=parse_date(today, flag="--today") if today else clock.today(),
         since=parse_date(since, flag="--since") if since else None,
     )
     for invalid in result.invalid:

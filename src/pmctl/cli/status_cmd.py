@@ -42,10 +42,10 @@ def status_command(
 
         pmctl status --list
     """
-    import datetime as dt
     from pathlib import Path
 
     from pmctl.adapters.config_file import load_project
+    from pmctl.cli import clock
     from pmctl.domain.model import Status
     from pmctl.errors import UsageError
     from pmctl.services import status
@@ -53,7 +53,7 @@ def status_command(
 
     cwd = Path.cwd()
     project = load_project(cwd)
-    today = dt.date.today()
+    today = clock.today()
     if list_all or postmortem_id is None:
         if postmortem_id is not None:
             raise UsageError("--list takes no ID", hint="drop the ID, or drop --list")

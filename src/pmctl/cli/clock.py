@@ -1,0 +1,52 @@
+"""The command line's one clock: the real date, or the one the user pinned.
+
+Every command asks this module for "today" and "now" and hands the answer to the services,
+which take time as an argument. `PMCTL_TODAY` (or the global `--today` option, which wins)
+pins it: a date (`2026-11-23`) keeps the current time of day on that date; a date-time
+(`2026-11-23T09:30+09:00`) pins the moment itself. CI, demos and tests use it so that what
+pmctl says does not depend on the day it runs. `--today` sets the variable, so that the git
+hooks a commit runs (`pmctl lint` in pre-commit) see the same day as the command.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from pmctl.errors import UsageError
+
+ENVIRONMENT_VARIABLE = "PMCTL_TODAY"
+
+
+def pin(value: str | None) -> None:
+    """Pin the clock for this process and its children (`--today`); None leaves it alone."""
+    if value is not None:
+        _parse(value, source="--today")
+        os.environ[ENVIRONMENT_VARIABLE] = value
+
+
+def now() -> dt.datetime:
+    """The current moment, aware, in local time unless a pinned date-time says otherwise."""
+    value = os.environ.get(ENVIRONMENT_VARIABLE, "").strip()
+    if not value:
+        return dt.datetime.now().astimezone()
+    moment = _parse(value, source=ENVIRONMENT_VARIABLE)
+    if isinstance(moment, dt.datetime):
+        return moment if moment.tzinfo else moment.astimezone()
+    return dt.datetime.combine(moment, dt.datetime.now().time()).astimezone()
+
+
+def today() -> dt.date:
+    """The current date, as `now()` sees it."""
+    return now().date()
+
+
+def _parse(value: str, *, source: str) -> dt.date | dt.datetime:
+    text = value.strip()
+    try:
+        return dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(
+            f"{source}: {value!r} is neither a date nor an ISO 8601 date-time",
+            hint=f"e.g. {source}{'=' if source == ENVIRONMENT_VARIABLE else ' '}2026-11-23",
+        ) from None

@@ -1,0 +1,72 @@
+"""The one clock: `PMCTL_TODAY` and `--today` pin what every command takes as today."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pmctl.adapters.config_file import Project
+from pmctl.cli import clock
+from pmctl.errors import UsageError
+from tests.conftest import run_cli
+
+
+def test_a_pinned_date_keeps_the_time_of_day_and_a_pinned_moment_is_exact(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PMCTL_TODAY", "2031-06-15")
+    assert clock.today() == dt.date(2031, 6, 15)
+    assert clock.now().tzinfo is not None
+    monkeypatch.setenv("PMCTL_TODAY", "2036-12-31T23:30:00+09:00")
+    assert clock.now() == dt.datetime(
+        2036, 12, 31, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=9))
+    )
+    assert clock.today() == dt.date(2036, 12, 31)
+
+
+def test_without_a_pin_it_is_the_real_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PMCTL_TODAY")
+    before = dt.datetime.now().astimezone()
+    assert before <= clock.now() <= dt.datetime.now().astimezone()
+
+
+def test_a_bad_pin_is_a_usage_error_naming_where_it_came_from(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PMCTL_TODAY", "next tuesday")
+    with pytest.raises(UsageError, match="PMCTL_TODAY: 'next tuesday'"):
+        clock.today()
+    with pytest.raises(UsageError, match="--today: '2026-13-01'"):
+        clock.pin("2026-13-01")
+
+
+def test_new_dates_the_postmortem_by_the_pinned_day(repo: Project) -> None:
+    result = run_cli(
+        repo.root,
+        *("new", "--title", "Disk full", "--severity", "SEV3", "--owner", "alice", "--no-input"),
+        env={"PMCTL_TODAY": "2031-06-15"},
+    )
+    assert result.returncode == 0, result.stderr
+    path = repo.root / "postmortems" / "2031" / "2031-06-15-disk-full.md"
+    assert "created: 2031-06-15" in path.read_text(encoding="utf-8")
+
+
+def test_the_global_option_wins_over_the_environment_and_reaches_every_command(
+    repo: Project,
+) -> None:
+    created = run_cli(
+        repo.root,
+        *("--today", "2026-11-20", "new", "--title", "Disk full", "--severity", "SEV2"),
+        *("--owner", "alice", "--no-input"),
+        env={"PMCTL_TODAY": "2031-06-15"},
+    )
+    assert created.returncode == 0, created.stderr
+    # SEV2 is due for review five business days after the incident: 2026-11-27.
+    on_time = run_cli(repo.root, "--today", "2026-11-27", "status", "--list")
+    late = run_cli(repo.root, "--today", "2026-11-30", "status", "--list")
+    assert "overdue" not in on_time.stdout.lower(), on_time.stdout
+    assert "overdue" in late.stdout.lower(), late.stdout
+    bad = run_cli(repo.root, "--today", "soon", "status", "--list")
+    assert bad.returncode == 2
+    assert "--today: 'soon'" in bad.stderr
