@@ -9,6 +9,8 @@ error instead of an empty string.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +32,6 @@ def render(name: str, context: dict[str, Any], *, root: Path | None) -> str:
     import json
 
     import jinja2
-    from jinja2.exceptions import SecurityError
     from jinja2.sandbox import SandboxedEnvironment
 
     environment = SandboxedEnvironment(
@@ -43,10 +44,73 @@ def render(name: str, context: dict[str, Any], *, root: Path | None) -> str:
     )
     # JSON strings and arrays are valid YAML flow scalars: any title is safe in front matter.
     environment.filters["yaml"] = lambda value: json.dumps(value, ensure_ascii=False)
-    try:
+    with _template_errors(name):
         template = environment.get_template(name)
         origin = template.filename or name
         output = template.render(**context)
+    if len(output) > MAX_OUTPUT_CHARS:
+        raise TemplateError(
+            f"template produced {len(output):,} characters, over the limit of {MAX_OUTPUT_CHARS:,}",
+            hint="a postmortem template should render a few KB",
+            location=origin,
+        )
+    return output
+
+
+HtmlRenderer = Callable[[str, dict[str, Any]], str]
+"""Renders an HTML template by name with a context."""
+
+
+def html_renderer(root: Path | None) -> HtmlRenderer:
+    """A renderer of HTML templates (the site's), repository overrides first.
+
+    The same sandbox and strict variables as `render`, with HTML autoescaping on: a title
+    or a note is always text, never markup. Markup made by pmctl (rendered Markdown, SVG
+    charts) is passed marked safe with `Markup`. Compiled templates are kept by the renderer,
+    so rendering ten thousand pages compiles each template once.
+    """
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
+
+    environment = SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader([str(path) for path in search_path(root)]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+    def render_html(name: str, context: dict[str, Any]) -> str:
+        with _template_errors(name):
+            return environment.get_template(name).render(**context)
+
+    return render_html
+
+
+def markup(html: str) -> Any:
+    """`html` marked as safe for `html_renderer`'s templates (made by pmctl, not by a user)."""
+    from markupsafe import Markup
+
+    return Markup(html)
+
+
+def find(name: str, root: Path | None) -> Path:
+    """The file `name` (e.g. `site/assets/site.css`) from the first directory that has it."""
+    for directory in search_path(root):
+        candidate = directory / name
+        if candidate.is_file():
+            return candidate
+    raise NotFoundError(f"template file {name!r} not found", hint="reinstall pmctl")
+
+
+@contextmanager
+def _template_errors(name: str) -> Iterator[None]:
+    """Jinja's errors as `TemplateError`s that say where and what to do."""
+    import jinja2
+    from jinja2.exceptions import SecurityError
+
+    try:
+        yield
     except jinja2.TemplateNotFound as error:
         raise NotFoundError(
             f"template {error.name!r} not found",
@@ -76,13 +140,6 @@ def render(name: str, context: dict[str, Any], *, root: Path | None) -> str:
             hint="fix the template, or delete the override to use the built-in one",
             location=name,
         ) from None
-    if len(output) > MAX_OUTPUT_CHARS:
-        raise TemplateError(
-            f"template produced {len(output):,} characters, over the limit of {MAX_OUTPUT_CHARS:,}",
-            hint="a postmortem template should render a few KB",
-            location=origin,
-        )
-    return output
 
 
 def builtin_names() -> list[str]:

@@ -37,6 +37,8 @@ COMMAND_MODULES = (
     "pmctl.cli.stats_cmd",
     "pmctl.cli.index_cmd",
     "pmctl.cli.action_cmd",
+    "pmctl.cli.site_cmd",
+    "pmctl.cli.digest_cmd",
 )
 """Each module registers its commands on `app` when imported; command `X` lives in `X_cmd`."""
 

@@ -49,6 +49,10 @@ def notify(settings: NotifySettings, event: Event, *, root: Path) -> list[str]:
     if settings.webhook is not None:
         hook = partial(_send_webhook, settings.webhook, event, root, timeout, retries)
         channels.append(("webhook", hook))
+    return _send_all(channels)
+
+
+def _send_all(channels: list[tuple[str, Callable[[], None]]]) -> list[str]:
     warnings = []
     for name, send in channels:
         try:
@@ -76,6 +80,12 @@ def _send_email(
 ) -> None:
     name = f"notify/{event.language.value}/email.txt.j2"
     subject, body = split_subject(render(name, template_context(event), root=root), name)
+    _deliver_email(settings, subject, body, root, timeout, retries)
+
+
+def _deliver_email(
+    settings: EmailSettings, subject: str, body: str, root: Path, timeout: float, retries: Retries
+) -> None:
     login = None
     if settings.username_env is not None and settings.password_env is not None:
         login = (_secret(settings.username_env), _secret(settings.password_env))
@@ -94,14 +104,44 @@ def _send_email(
 def _send_webhook(
     settings: WebhookSettings, event: Event, root: Path, timeout: float, retries: Retries
 ) -> None:
-    url = _secret(settings.url_env)
     context = {key: _mrkdwn(value) for key, value in template_context(event).items()}
     text = render(f"notify/{event.language.value}/webhook.txt.j2", context, root=root).strip()
+    _deliver_webhook(settings, text, timeout, retries)
+
+
+def _deliver_webhook(
+    settings: WebhookSettings, text: str, timeout: float, retries: Retries
+) -> None:
+    url = _secret(settings.url_env)
     payload: dict[str, Any] = {"text": text}
     if settings.blocks:
         section = {"type": "mrkdwn", "text": text[:_BLOCK_TEXT_LIMIT]}
         payload["blocks"] = [{"type": "section", "text": section}]
     retries.run(partial(webhook.post_json, url, payload, timeout=timeout))
+
+
+def broadcast(settings: NotifySettings, *, subject: str, text: str, root: Path) -> list[str]:
+    """Send `text` (plain text; `subject` for e-mail) to every configured channel, whatever
+    `settings.events` says; return one warning per channel that failed, never raise.
+
+    For messages that are not about one event, such as `pmctl digest --send`.
+    """
+    timeout = settings.timeout_seconds
+    retries = Retries(count=settings.retries, backoff=settings.retry_backoff_seconds)
+    channels: list[tuple[str, Callable[[], None]]] = []
+    if settings.email is not None:
+        channels.append(
+            (
+                "email",
+                partial(_deliver_email, settings.email, subject, text, root, timeout, retries),
+            )
+        )
+    if settings.webhook is not None:
+        chat = f"*{_mrkdwn(subject)}*\n\n{_mrkdwn(text)}"
+        channels.append(
+            ("webhook", partial(_deliver_webhook, settings.webhook, chat, timeout, retries))
+        )
+    return _send_all(channels)
 
 
 def template_context(event: Event) -> dict[str, str | None]:

@@ -1,0 +1,66 @@
+"""How the site's search cuts text into tokens, and which index file holds a token.
+
+The browser runs the same rules on a query (`templates/site/assets/search.js`), so the two
+must change together; `tests/test_site_search.py` checks them against each other.
+
+- Text is NFKC-normalised (full-width letters and half-width katakana become their usual
+  forms) and lower-cased.
+- Latin words and numbers are tokens as they are (two characters or more).
+- Japanese and Chinese have no spaces between words: every run of CJK characters gives its
+  overlapping pairs of characters (bigrams), so a word of two or more characters is found
+  inside a sentence by looking up its bigrams; a lone CJK character is a token of its own.
+- The index is cut into segments by document (a changed postmortem rewrites only its own
+  segment) and each segment into shards by token (a query loads only the shards of its
+  tokens). A Latin token's shard is chosen by its first three characters, so that the last
+  word of a query can be matched as a prefix ("cascad" finds "cascading").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+SEGMENTS = 16
+"""Documents are spread over this many segments by a hash of their id (a fixed number:
+changing it would move every document)."""
+SHARDS = 16
+"""Each segment's tokens are spread over this many shards."""
+PREFIX = 3
+"""Latin tokens that share their first PREFIX characters live in the same shard."""
+
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD = re.compile(rf"[^\W_{_CJK}]{{2,}}")
+_BIGRAM = re.compile(rf"(?=([{_CJK}]{{2}}))")
+_SINGLE = re.compile(rf"(?<![{_CJK}])([{_CJK}])(?![{_CJK}])")
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
+
+
+def normalise(text: str) -> str:
+    """The form in which text is indexed and queried."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def tokens(text: str) -> set[str]:
+    """Every distinct token of `text` (words, CJK bigrams and lone CJK characters)."""
+    normal = normalise(text)
+    found = set(_WORD.findall(normal))
+    if _CJK_CHAR.search(normal):
+        found.update(_BIGRAM.findall(normal))
+        found.update(_SINGLE.findall(normal))
+    return found
+
+
+def fnv1a(text: str) -> int:
+    """32-bit FNV-1a over the code points of `text` (search.js computes the same)."""
+    value = 0x811C9DC5
+    for char in text:
+        value = ((value ^ ord(char)) * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
+def segment_of(postmortem_id: str) -> int:
+    return fnv1a(postmortem_id) % SEGMENTS
+
+
+def shard_of(token: str) -> int:
+    return fnv1a(token[:PREFIX]) % SHARDS

@@ -1,0 +1,344 @@
+"""The pages of the site: what each one shows, rendered from `templates/site/`.
+
+`render_postmortem` runs in forked workers during a build (it reads its postmortem, writes
+its page and returns plain data for the search index); the other functions run once per
+build in the main process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pmctl import __version__
+from pmctl.adapters import documents, markdown, templates
+from pmctl.adapters.config_file import Project
+from pmctl.adapters.site_output import Output
+from pmctl.domain import digest
+from pmctl.domain.config import Settings
+from pmctl.domain.durations import duration, percent
+from pmctl.domain.lint.body import parse_body
+from pmctl.domain.metrics import Transition
+from pmctl.domain.model import Language, Postmortem, Status
+from pmctl.domain.report import GroupBy, build, incident_date
+from pmctl.domain.sections import SectionNames, section_names
+from pmctl.domain.site import search_tokens
+from pmctl.domain.site.labels import LABELS
+from pmctl.domain.site.statistics import charts, site_statistics
+
+ASSETS = ("site.css", "site.js", "search.js")
+RECENT = 10
+FEATURE_DAYS = 90
+"""The home page features the best-scored postmortem of this many days before today."""
+_LINK_TARGET = re.compile(r"^(?:.*/)?([^/#?]+)\.md(#.*)?$")
+_TITLE = re.compile(r"\A\s*# [^\n]*\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Everything a page needs besides its own postmortem; the same for a whole build."""
+
+    root: Path
+    settings: Settings
+    language: Language
+    today: dt.date
+    titles: Mapping[str, str]
+    backlinks: Mapping[str, tuple[str, ...]]
+    names: SectionNames
+    render: templates.HtmlRenderer
+    fingerprint: tuple[str, ...]
+
+    @classmethod
+    def of(cls, project: Project, *, today: dt.date, postmortems: Sequence[Postmortem]) -> Site:
+        settings = project.settings
+        backlinks: dict[str, list[str]] = {}
+        for model in postmortems:
+            for other in model.related:
+                if other != model.id:
+                    backlinks.setdefault(other, []).append(model.id)
+        return cls(
+            root=project.root,
+            settings=settings,
+            language=settings.default_language,
+            today=today,
+            titles={model.id: model.title for model in postmortems},
+            backlinks={key: tuple(sorted(set(ids))) for key, ids in backlinks.items()},
+            names=section_names(settings.lint.section_aliases),
+            render=templates.html_renderer(project.root),
+            fingerprint=(
+                __version__,
+                _digest(settings.model_dump_json()),
+                _templates_digest(project.root),
+            ),
+        )
+
+    @property
+    def words(self) -> Mapping[str, str]:
+        return LABELS[self.language]
+
+    def rewrite(self, target: str) -> str:
+        """A relative link in a postmortem: `other-id.md` becomes that postmortem's page."""
+        match = _LINK_TARGET.match(target)
+        if match and match[1] in self.titles:
+            return f"{match[1]}.html{match[2] or ''}"
+        return target
+
+
+def page_path(postmortem_id: str) -> str:
+    return f"pm/{postmortem_id}.html"
+
+
+def link_fingerprints(postmortems: Sequence[Postmortem]) -> dict[str, str]:
+    """Per postmortem, what its page shows of others: related and referencing titles."""
+    titles = {model.id: model.title for model in postmortems}
+    backlinks: dict[str, list[str]] = {}
+    for model in postmortems:
+        for other in model.related:
+            backlinks.setdefault(other, []).append(model.id)
+    return {
+        model.id: _digest(
+            json.dumps(
+                [
+                    [(other, titles.get(other)) for other in model.related],
+                    [(other, titles[other]) for other in sorted(backlinks.get(model.id, []))],
+                ],
+                ensure_ascii=False,
+            )
+        )
+        for model in postmortems
+    }
+
+
+def render_postmortem(
+    site: Site, output: Output, path: Path, model: Postmortem
+) -> tuple[str, list[str], list[str], bool]:
+    """Write the page of one postmortem; return its content hash, search tokens, search
+    entry and whether the page file was rewritten."""
+    document = documents.read(path)
+    body = _TITLE.sub("", document.body, count=1)
+    words = LABELS[model.language]
+    times = model.timestamps
+    start = times.started
+    context = {
+        **_common(site, "../", "catalogue"),
+        "title": model.title,
+        "pm": model,
+        "doc_lang": model.language.value,
+        "doc_words": words,
+        "date": incident_date(model).isoformat(),
+        "times": [
+            (words[name], duration((moment - start).total_seconds()) if start and moment else "-")
+            for name, moment in (
+                ("ttd", times.detected),
+                ("ttm", times.mitigated),
+                ("ttr", times.resolved),
+            )
+        ],
+        "body": templates.markup(markdown.render(body, rewrite=site.rewrite)),
+        "related": [(other, site.titles.get(other)) for other in model.related],
+        "referenced_by": [
+            (other, site.titles[other]) for other in site.backlinks.get(model.id, ())
+        ],
+    }
+    written = output.write_text(
+        page_path(model.id), site.render("site/postmortem.html.j2", context)
+    )
+    text = " ".join(
+        [model.id, model.title, model.owner, model.incident or "", *model.services, *model.tags]
+    )
+    summary = parse_body(body, 1, site.names).section("summary")
+    excerpt = ""
+    if summary is not None:
+        excerpt = digest.excerpt(_plain("\n".join(body.split("\n")[summary[1] : summary[2]])), 160)
+    entry = [
+        model.id,
+        model.title,
+        incident_date(model).isoformat(),
+        model.severity,
+        model.status.value,
+        model.language.value,
+        excerpt,
+    ]
+    tokens = search_tokens.tokens(text + "\n" + body)
+    return _digest(document.text), sorted(tokens), entry, written
+
+
+def write_aggregates(
+    site: Site,
+    output: Output,
+    postmortems: Sequence[Postmortem],
+    transitions: Sequence[Transition],
+    *,
+    invalid: int,
+) -> None:
+    """Home, catalogue, action items, statistics and search pages."""
+    newest = sorted(postmortems, key=lambda m: (incident_date(m), m.id), reverse=True)
+    report = build(((page_path(m.id), m) for m in postmortems), today=site.today)
+    board = build(
+        ((page_path(m.id), m) for m in postmortems), today=site.today, group_by=GroupBy.OWNER
+    )
+    statistics = site_statistics(postmortems, transitions, settings=site.settings, today=site.today)
+    pages: dict[str, tuple[str, dict[str, Any]]] = {
+        "index.html": (
+            "site/home.html.j2",
+            {
+                **_common(site, "", "home"),
+                "title": site.words["site"],
+                "recent": [_card(site, m) for m in newest[:RECENT]],
+                "featured": _featured(site, newest),
+                "open_count": report.totals.items,
+                "overdue": [row for row in report.rows if row.overdue][:RECENT],
+                "overdue_count": report.totals.overdue,
+                "count": len(postmortems),
+            },
+        ),
+        "catalogue.html": (
+            "site/catalogue.html.j2",
+            {
+                **_common(site, "", "catalogue"),
+                "title": site.words["catalogue"],
+                "rows": [_card(site, m) for m in newest],
+                "filters": _filters(site, postmortems),
+            },
+        ),
+        "actions.html": (
+            "site/actions.html.j2",
+            {
+                **_common(site, "", "actions"),
+                "title": site.words["actions"],
+                "report": report,
+                "groups": board.groups,
+            },
+        ),
+        "stats.html": (
+            "site/stats.html.j2",
+            {
+                **_common(site, "", "statistics"),
+                "title": site.words["statistics"],
+                "charts": {
+                    name: templates.markup(svg)
+                    for name, svg in charts(statistics, site.words).items()
+                },
+                "stats": statistics.overall,
+                "duration": duration,
+                "percent": percent,
+                "invalid": invalid,
+            },
+        ),
+        "search.html": (
+            "site/search.html.j2",
+            {**_common(site, "", "search"), "title": site.words["search"]},
+        ),
+    }
+    for path, (name, context) in pages.items():
+        output.write_text(path, site.render(name, context))
+
+
+def write_assets(site: Site, output: Output) -> None:
+    for name in ASSETS:
+        output.write(
+            f"assets/{name}", templates.find(f"site/assets/{name}", site.root).read_bytes()
+        )
+
+
+def _common(site: Site, root: str, current: str) -> dict[str, Any]:
+    words = site.words
+    return {
+        "root": root,
+        "lang": site.language.value,
+        "words": words,
+        "today": site.today.isoformat(),
+        "current": current,
+        "nav": [
+            ("home", "index.html", words["home"]),
+            ("catalogue", "catalogue.html", words["catalogue"]),
+            ("actions", "actions.html", words["actions"]),
+            ("statistics", "stats.html", words["statistics"]),
+            ("search", "search.html", words["search"]),
+        ],
+    }
+
+
+def _card(site: Site, model: Postmortem) -> dict[str, Any]:
+    return {
+        "id": model.id,
+        "url": page_path(model.id),
+        "title": model.title,
+        "date": incident_date(model).isoformat(),
+        "year": model.id[:4],
+        "status": model.status.value,
+        "severity": model.severity,
+        "rank": _severity_rank(site.settings, model.severity),
+        "owner": model.owner,
+        "services": model.services,
+        "tags": model.tags,
+        "language": model.language.value,
+    }
+
+
+def _featured(site: Site, newest: Sequence[Postmortem]) -> dict[str, Any] | None:
+    since = site.today - dt.timedelta(days=FEATURE_DAYS)
+    scored = [
+        (sum(r.points for r in reasons), model, reasons)
+        for model in newest
+        if since <= incident_date(model) <= site.today
+        and (reasons := digest.reasons(model, {}, site.settings))
+    ]
+    if not scored:
+        return None
+    _, model, reasons = max(scored, key=lambda entry: entry[0])  # newest first on a tie
+    return {
+        "card": _card(site, model),
+        "reasons": [reason.text(site.language) for reason in reasons],
+    }
+
+
+def _filters(site: Site, postmortems: Sequence[Postmortem]) -> list[tuple[str, str, list[str]]]:
+    """(attribute, label, values) of each filter of the catalogue."""
+
+    def values(pick: Callable[[Postmortem], Sequence[str]]) -> list[str]:
+        return sorted({value for model in postmortems for value in pick(model)})
+
+    severities = values(lambda m: (m.severity,))
+    severities.sort(key=lambda s: (_severity_rank(site.settings, s), s))
+    return [
+        ("status", site.words["status"], [status.value for status in Status]),
+        ("severity", site.words["severity"], severities),
+        ("service", site.words["service"], values(lambda m: m.services)),
+        ("tag", site.words["tag"], values(lambda m: m.tags)),
+        ("year", site.words["year"], sorted(values(lambda m: (m.id[:4],)), reverse=True)),
+    ]
+
+
+def _severity_rank(settings: Settings, severity: str) -> int:
+    scale = settings.severities
+    return scale.index(severity) if severity in scale else len(scale)
+
+
+def _plain(markdown_text: str) -> str:
+    """Markdown as plain text for an excerpt: marks and link targets dropped."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown_text)
+    return re.sub(r"[*_`#>|]+", "", text)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def _templates_digest(root: Path) -> str:
+    """A hash of every site template and asset that this project's build would use."""
+    hasher = hashlib.sha1(usedforsecurity=False)
+    for directory in templates.search_path(root):
+        base = directory / "site"
+        if base.is_dir():
+            for path in sorted(base.rglob("*")):
+                if path.is_file():
+                    hasher.update(path.relative_to(base).as_posix().encode() + b"\0")
+                    hasher.update(path.read_bytes())
+    return hasher.hexdigest()
