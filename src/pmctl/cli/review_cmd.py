@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from pmctl.cli.app import app
 from pmctl.cli.command import Command
 
+if TYPE_CHECKING:
+    import datetime as dt
+    from pathlib import Path
+
+    from pmctl.adapters.config_file import Project
+
 
 @app.command("review", cls=Command)
 def review_command(
-    postmortem_id: str = typer.Argument(..., metavar="ID", help="The postmortem's id."),
+    postmortem_id: str | None = typer.Argument(
+        None, metavar="ID", help="The postmortem's id (none with --agenda)."
+    ),
+    agenda: bool = typer.Option(
+        False, "--agenda", help="Show the next review meeting's agenda instead."
+    ),
+    minutes: str | None = typer.Option(
+        None,
+        "--minutes",
+        metavar="FILE|-",
+        help="Write the meeting's minutes (file, or - for stdin) into the review notes.",
+    ),
     approve: bool = typer.Option(False, "--approve", help="Record your approval and commit it."),
     request_changes: bool = typer.Option(
         False,
@@ -24,12 +43,17 @@ def review_command(
         None, "--reviewer", metavar="NAME", help="Who reviews (default: git config user.name)."
     ),
     output_format: str = typer.Option(
-        "text", "--format", "-f", metavar="FORMAT", help="Checklist output: text or markdown."
+        "text",
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="Output: text or markdown (--agenda also json).",
     ),
     no_commit: bool = typer.Option(False, "--no-commit", help="Write the file, do not commit it."),
     push: bool = typer.Option(False, "--push", help="Push the commit to the configured remote."),
 ) -> None:
-    """Show the review checklist, or record an approval or a request for changes.
+    """Show the review checklist, record an approval or a request for changes, show the
+    review meeting's agenda or write its minutes into the postmortem.
 
     Examples:
 
@@ -40,6 +64,10 @@ def review_command(
         pmctl review 2026-11-20-checkout-latency --approve
 
         pmctl review 2026-11-20-checkout-latency --request-changes --note "timeline incomplete"
+
+        pmctl review --agenda --format markdown > agenda.md
+
+        pmctl review 2026-11-20-checkout-latency --minutes minutes.md --approve
     """
     from pathlib import Path
 
@@ -54,12 +82,35 @@ def review_command(
         raise UsageError(
             "--approve and --request-changes contradict each other", hint="pass one of them"
         )
-    if output_format not in ("text", "markdown"):
-        raise UsageError(f"unknown format {output_format!r}", hint="use --format text or markdown")
+    formats = ("text", "markdown", "json") if agenda else ("text", "markdown")
+    if output_format not in formats:
+        raise UsageError(
+            f"unknown format {output_format!r}", hint=f"use --format {', '.join(formats)}"
+        )
     cwd = Path.cwd()
     project = load_project(cwd)
     today = clock.today()
+    if agenda:
+        if postmortem_id or approve or request_changes or minutes:
+            raise UsageError(
+                "--agenda covers every postmortem under review",
+                hint="pass --agenda alone (and --format)",
+            )
+        _show_agenda(project, output_format, cwd=cwd, today=today)
+        return
+    if postmortem_id is None:
+        raise UsageError("which postmortem?", hint="pass its ID, or --agenda")
+    text = _read_minutes(minutes) if minutes is not None else None
     if not (approve or request_changes):
+        if text is not None:
+            from pmctl.services.review_meeting import record_minutes
+
+            done = record_minutes(
+                project, postmortem_id, text, today=today, commit=not no_commit, push=push
+            )
+            where = f"committed {done.commit[:10]}" if done.commit else "written, not committed"
+            console.success(f"{done.postmortem_id}: review notes of {today} ({where})")
+            return
         checklist = review.checklist(project, postmortem_id, today=today)
         render = (
             review_output.render_markdown
@@ -75,9 +126,46 @@ def review_command(
         today=today,
         reviewer=reviewer,
         note=note,
+        minutes=text,
         commit=not no_commit,
         push=push,
     )
     typer.echo(review_output.render_recorded(recorded))
     for warning in recorded.warnings:
         console.warn(warning)
+
+
+def _show_agenda(project: Project, output_format: str, *, cwd: Path, today: dt.date) -> None:
+    from pmctl.services.review_meeting import agenda
+    from pmctl.ui import agenda_output, console
+
+    result = agenda(project, today=today)
+    for invalid in result.invalid:
+        console.warn(f"{invalid.location}: left out, not a valid postmortem: {invalid.message}")
+    if output_format == "json":
+        typer.echo(agenda_output.to_json(result.agenda, cwd=cwd), nl=False)
+    elif output_format == "markdown":
+        typer.echo(agenda_output.render_markdown(result.agenda, cwd=cwd), nl=False)
+    else:
+        typer.echo(agenda_output.render_terminal(result.agenda, cwd=cwd))
+
+
+def _read_minutes(source: str) -> str:
+    """The minutes from a file, or from stdin for `-`."""
+    import sys
+    from pathlib import Path
+
+    from pmctl.errors import NotFoundError
+
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        return Path(source).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NotFoundError(
+            f"--minutes: no file {source}", hint="pass a file, or - for stdin"
+        ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise NotFoundError(
+            f"--minutes: cannot read {source}: {error}", hint="save it as UTF-8"
+        ) from None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pmctl.adapters import documents
 from pmctl.adapters.config_file import Project
-from pmctl.domain import commits, edit, review
+from pmctl.domain import commits, edit, review, review_meeting
 from pmctl.domain.document import ParsedDocument
 from pmctl.domain.events import EventKind, of_change
 from pmctl.domain.model import Postmortem, Status, Verdict
@@ -64,6 +64,7 @@ def record(
     today: dt.date,
     reviewer: str | None = None,
     note: str | None = None,
+    minutes: str | None = None,
     commit: bool = True,
     push: bool = False,
 ) -> Recorded:
@@ -72,9 +73,10 @@ def record(
     Only a postmortem in review can be reviewed; an author (owner or in `authors`) cannot
     approve it. An approval records the pre-answered checklist. A request for changes needs
     a note and moves the postmortem back to draft in the same commit, whose trailers say so.
-    The reviewer defaults to git's `user.name`.
+    The reviewer defaults to git's `user.name`. `minutes` of the review meeting are written
+    into the review notes in the same commit, and stand in for a missing note.
     """
-    if verdict is Verdict.CHANGES_REQUESTED and not (note and note.strip()):
+    if verdict is Verdict.CHANGES_REQUESTED and not (note and note.strip()) and not minutes:
         raise UsageError(
             "a request for changes needs a note", hint="pass --note 'what must change'"
         )
@@ -87,6 +89,9 @@ def record(
     settings = project.settings
 
     def add_review(document: ParsedDocument, postmortem: Postmortem) -> str:
+        nonlocal note
+        if minutes and not (note and note.strip()):
+            note = review_meeting.minutes_note(postmortem.language, today)
         if postmortem.status is not Status.IN_REVIEW:
             raise TransitionRefused(
                 f"{postmortem.id} is {postmortem.status}; only a postmortem in review is reviewed",
@@ -106,6 +111,10 @@ def record(
         text = edit.append_item(document.text, "reviews", entry)
         if verdict is Verdict.CHANGES_REQUESTED:
             text = edit.set_value(text, ("status",), Status.DRAFT)
+        if minutes:
+            text = review_meeting.add_minutes(
+                text, minutes, language=postmortem.language, day=today
+            )
         return text
 
     def message(before: Postmortem, after: Postmortem) -> str:
