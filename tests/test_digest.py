@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,14 +17,27 @@ from pmctl.errors import NotFoundError, UsageError
 from pmctl.services import digest as digest_service
 from tests.conftest import git, run_cli
 from tests.site_corpus import EN_ID, HOSTILE_ID, JA_ID, add_examples, add_hostile
-from tests.test_notify import (  # noqa: F401  (fixtures)
-    Hook,
-    Mailbox,
-    hook,
-    smtp_server,
-)
+from tests.test_notify import Hook, Mailbox, run_smtp
 
 TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    yield from run_smtp()
+
+
+@pytest.fixture
+def chat() -> Iterator[Hook]:
+    server = Hook()
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
 
 
 @pytest.fixture
@@ -36,7 +51,8 @@ def test_the_featured_postmortem_is_suggested_with_its_reasons(examples: Project
     result = digest_service.build_digest(examples, today=TODAY, month="2015-10").digest
 
     assert [c.postmortem.id for c in result.new] == [EN_ID, JA_ID]
-    assert result.featured is not None and not result.chosen
+    assert result.featured is not None
+    assert not result.chosen
     assert result.featured.postmortem.id == EN_ID  # same score: the first by id wins
     assert [r.key for r in result.featured.reasons] == ["complete", "reviewed", "lessons", "impact"]
     assert set(result.featured.lessons) == {"went-well", "went-wrong", "got-lucky"}
@@ -69,7 +85,8 @@ def test_feature_chooses_any_postmortem_and_an_unknown_one_is_an_error(examples:
     chosen = digest_service.build_digest(
         examples, today=TODAY, month="2015-10", feature=HOSTILE_ID
     ).digest
-    assert chosen.featured is not None and chosen.featured.postmortem.id == HOSTILE_ID
+    assert chosen.featured is not None
+    assert chosen.featured.postmortem.id == HOSTILE_ID
     assert chosen.chosen
     with pytest.raises(NotFoundError):
         digest_service.build_digest(examples, today=TODAY, month="2015-10", feature="2015-01-01-x")
@@ -84,9 +101,11 @@ def test_markdown_text_and_html_in_the_configured_language(examples: Project) ->
     assert "**What went wrong**: We had no playbook at hand" in markdown
     assert "- median time to detect: 1m" in markdown
     text = digest_service.render(result, "text")
-    assert "**" not in text and "Postmortem of the month\n---" in text
+    assert "**" not in text
+    assert "Postmortem of the month\n---" in text
     html = digest_service.render(result, "html")
-    assert html.startswith("<!doctype html>") and "<h2>Postmortem of the month</h2>" in html
+    assert html.startswith("<!doctype html>")
+    assert "<h2>Postmortem of the month</h2>" in html
 
     config = examples.root / "pmctl.toml"
     config.write_text(
@@ -97,7 +116,8 @@ def test_markdown_text_and_html_in_the_configured_language(examples: Project) ->
     )
     rendered = digest_service.render(japanese.digest, "markdown")
     assert rendered.startswith("# ポストモーテム ダイジェスト 2015-10")
-    assert "## 今月のポストモーテム" in rendered and "- レビュー済み・承認済み" in rendered
+    assert "## 今月のポストモーテム" in rendered
+    assert "- レビュー済み・承認済み" in rendered
 
 
 def test_action_items_completed_in_the_month_come_from_the_commits(examples: Project) -> None:
@@ -132,31 +152,31 @@ def _configure(project: Project, smtp_port: int, hook_url: str) -> Project:
 
 
 def test_send_mails_and_posts_the_digest(
-    examples: Project, smtp_server: Mailbox, hook: Hook, monkeypatch: pytest.MonkeyPatch
+    examples: Project, mailbox: Mailbox, chat: Hook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project = _configure(examples, smtp_server.port, hook.url)
-    monkeypatch.setenv("PMCTL_TEST_WEBHOOK", hook.url)
+    project = _configure(examples, mailbox.port, chat.url)
+    monkeypatch.setenv("PMCTL_TEST_WEBHOOK", chat.url)
     result = run_cli(project.root, "digest", "--month", "2015-10", "--send")
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    [message] = smtp_server.messages
+    [message] = mailbox.messages
     assert message["Subject"] == "Postmortem digest 2015-10"
     assert "Postmortem of the month" in message.get_content()
-    [request] = hook.requests
+    [request] = chat.requests
     posted = json.loads(request.body)["text"]
     assert posted.startswith("*Postmortem digest 2015-10*")
     assert "Shakespeare Sonnet++" in posted
 
 
 def test_a_channel_that_fails_is_a_warning(
-    examples: Project, smtp_server: Mailbox, hook: Hook, monkeypatch: pytest.MonkeyPatch
+    examples: Project, mailbox: Mailbox, chat: Hook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project = _configure(examples, smtp_server.port, hook.url)
+    project = _configure(examples, mailbox.port, chat.url)
     monkeypatch.delenv("PMCTL_TEST_WEBHOOK", raising=False)
     result = run_cli(project.root, "digest", "--month", "2015-10", "--send")
     assert result.returncode == 0
     assert "webhook notification not sent: environment variable PMCTL_TEST_WEBHOOK" in result.stderr
-    assert len(smtp_server.messages) == 1
+    assert len(mailbox.messages) == 1
 
 
 def test_send_without_a_channel_is_a_usage_error(examples: Project) -> None:
@@ -167,6 +187,8 @@ def test_send_without_a_channel_is_a_usage_error(examples: Project) -> None:
 
 def test_cli_formats(examples: Project, tmp_path: Path) -> None:
     html = run_cli(examples.root, "digest", "--month", "2015-10", "--format", "html")
-    assert html.returncode == 0 and "<h1>Postmortem digest 2015-10</h1>" in html.stdout
+    assert html.returncode == 0
+    assert "<h1>Postmortem digest 2015-10</h1>" in html.stdout
     bad = run_cli(examples.root, "digest", "--format", "pdf")
-    assert bad.returncode == 2 and "unknown format" in bad.stderr
+    assert bad.returncode == 2
+    assert "unknown format" in bad.stderr

@@ -88,7 +88,8 @@ def test_minutes_are_appended_surgically_in_one_commit(meeting: Project) -> None
     assert changed[:5] == ["+", "+## レビューノート", "+", "+### 2026-11-23", "+"]
     assert "+#### Follow-ups" in changed  # a heading in the minutes stays inside the meeting
     message = git(meeting.root, "log", "-1", "--format=%B")
-    assert f"Pmctl-Id: {JA_ID}" in message and "Pmctl-Minutes: 2026-11-23" in message
+    assert f"Pmctl-Id: {JA_ID}" in message
+    assert "Pmctl-Minutes: 2026-11-23" in message
 
     record_minutes(meeting, JA_ID, "Second meeting: approved.", today=dt.date(2026, 11, 30))
     text = documents.find_by_id(meeting.postmortem_dir, JA_ID).read_text(encoding="utf-8")
@@ -141,5 +142,6 @@ def test_cli_minutes_from_a_file_and_a_missing_file(meeting: Project) -> None:
     assert "review notes of 2026-11-23 (committed" in result.stdout
     head = git(meeting.root, "rev-parse", "HEAD")
     missing = run_cli(meeting.root, "review", EN_ID, "--minutes", "nope.md")
-    assert missing.returncode == 8 and "no file nope.md" in missing.stderr
+    assert missing.returncode == 8
+    assert "no file nope.md" in missing.stderr
     assert git(meeting.root, "rev-parse", "HEAD") == head
