@@ -223,6 +223,8 @@ def test_charts_render_a_point_per_month_and_series(watched: Watched) -> None:
     per_month, times, review, share, actions = counts
     assert per_month == 24 * 3  # every month, one stacked part per severity: SEV1 to SEV3
     assert actions == 24 * 3
+    assert share == 24
+    assert review == 0  # no transition commits in this history: no review times to draw
     assert times == 3 * 2  # months in range with incidents: 2025-12, 2026-03, 2026-05
     box = page.locator("[data-chart=per_month] svg").bounding_box()
     assert box is not None
