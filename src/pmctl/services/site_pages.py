@@ -26,14 +26,16 @@ from pmctl.domain.durations import duration, percent
 from pmctl.domain.lint.body import parse_body
 from pmctl.domain.metrics import Transition
 from pmctl.domain.model import Language, Postmortem, Status
-from pmctl.domain.report import GroupBy, build, incident_date
+from pmctl.domain.report import Group, GroupBy, build, incident_date, sort_key
 from pmctl.domain.sections import SectionNames, section_names
-from pmctl.domain.site import search_tokens
+from pmctl.domain.site import search_tokens, views
 from pmctl.domain.site.labels import LABELS
 from pmctl.domain.site.statistics import charts, site_statistics
 
 ASSETS = ("site.css", "site.js", "search.js")
 RECENT = 10
+BOARD_ROWS = 50
+"""The action-item board shows each owner's first this-many items (overdue first)."""
 FEATURE_DAYS = 90
 """The home page features the best-scored postmortem of this many days before today."""
 _LINK_TARGET = re.compile(r"^(?:.*/)?([^/#?]+)\.md(#.*)?$")
@@ -123,23 +125,11 @@ def render_postmortem(
     document = documents.read(path)
     body = _TITLE.sub("", document.body, count=1)
     words = LABELS[model.language]
-    times = model.timestamps
-    start = times.started
     context = {
         **_common(site, "../", "catalogue"),
         "title": model.title,
-        "pm": model,
-        "doc_lang": model.language.value,
+        "pm": views.postmortem(model, words),
         "doc_words": words,
-        "date": incident_date(model).isoformat(),
-        "times": [
-            (words[name], duration((moment - start).total_seconds()) if start and moment else "-")
-            for name, moment in (
-                ("ttd", times.detected),
-                ("ttm", times.mitigated),
-                ("ttr", times.resolved),
-            )
-        ],
         "body": templates.markup(markdown.render(body, rewrite=site.rewrite)),
         "related": [(other, site.titles.get(other)) for other in model.related],
         "referenced_by": [
@@ -178,23 +168,28 @@ def write_aggregates(
     invalid: int,
 ) -> None:
     """Home, catalogue, action items, statistics and search pages."""
+    words = site.words
     newest = sorted(postmortems, key=lambda m: (incident_date(m), m.id), reverse=True)
-    report = build(((page_path(m.id), m) for m in postmortems), today=site.today)
-    board = build(
-        ((page_path(m.id), m) for m in postmortems), today=site.today, group_by=GroupBy.OWNER
-    )
+    pairs = [(page_path(m.id), m) for m in postmortems]
+    board = build(pairs, today=site.today, group_by=GroupBy.OWNER)
+    totals = board.totals
     statistics = site_statistics(postmortems, transitions, settings=site.settings, today=site.today)
+    cards = [_card(site, m) for m in newest]
+    as_of = words["as_of"].format(date=site.today.isoformat())
     pages: dict[str, tuple[str, dict[str, Any]]] = {
         "index.html": (
             "site/home.html.j2",
             {
                 **_common(site, "", "home"),
-                "title": site.words["site"],
-                "recent": [_card(site, m) for m in newest[:RECENT]],
+                "title": words["site"],
+                "as_of": as_of,
+                "recent": cards[:RECENT],
                 "featured": _featured(site, newest),
-                "open_count": report.totals.items,
-                "overdue": [row for row in report.rows if row.overdue][:RECENT],
-                "overdue_count": report.totals.overdue,
+                "open_count": totals.items,
+                "overdue": [views.action_row(row, words) for row in board.rows if row.overdue][
+                    :RECENT
+                ],
+                "overdue_count": totals.overdue,
                 "count": len(postmortems),
             },
         ),
@@ -202,8 +197,9 @@ def write_aggregates(
             "site/catalogue.html.j2",
             {
                 **_common(site, "", "catalogue"),
-                "title": site.words["catalogue"],
-                "rows": [_card(site, m) for m in newest],
+                "title": words["catalogue"],
+                "rows": cards,
+                "shown": words["shown"].format(n=len(cards)),
                 "filters": _filters(site, postmortems),
             },
         ),
@@ -211,19 +207,22 @@ def write_aggregates(
             "site/actions.html.j2",
             {
                 **_common(site, "", "actions"),
-                "title": site.words["actions"],
-                "report": report,
-                "groups": board.groups,
+                "title": words["actions"],
+                "as_of": as_of,
+                "open_count": totals.items,
+                "overdue_count": totals.overdue,
+                "by_priority": list(totals.by_priority.items()),
+                "groups": [_owner_group(group, words) for group in board.groups],
             },
         ),
         "stats.html": (
             "site/stats.html.j2",
             {
                 **_common(site, "", "statistics"),
-                "title": site.words["statistics"],
+                "title": words["statistics"],
+                "as_of": as_of,
                 "charts": {
-                    name: templates.markup(svg)
-                    for name, svg in charts(statistics, site.words).items()
+                    name: templates.markup(svg) for name, svg in charts(statistics, words).items()
                 },
                 "stats": statistics.overall,
                 "duration": duration,
@@ -233,7 +232,7 @@ def write_aggregates(
         ),
         "search.html": (
             "site/search.html.j2",
-            {**_common(site, "", "search"), "title": site.words["search"]},
+            {**_common(site, "", "search"), "title": words["search"]},
         ),
     }
     for path, (name, context) in pages.items():
@@ -266,20 +265,22 @@ def _common(site: Site, root: str, current: str) -> dict[str, Any]:
 
 
 def _card(site: Site, model: Postmortem) -> dict[str, Any]:
-    return {
-        "id": model.id,
-        "url": page_path(model.id),
-        "title": model.title,
-        "date": incident_date(model).isoformat(),
-        "year": model.id[:4],
-        "status": model.status.value,
-        "severity": model.severity,
-        "rank": _severity_rank(site.settings, model.severity),
-        "owner": model.owner,
-        "services": model.services,
-        "tags": model.tags,
-        "language": model.language.value,
-    }
+    rank = _severity_rank(site.settings, model.severity)
+    return views.card(model, site.words, url=page_path(model.id), rank=rank)
+
+
+def _owner_group(group: Group, words: Mapping[str, str]) -> tuple[Any, ...]:
+    """(owner, items, overdue, the first rows, "... and n more"): overdue first, then by
+    priority and due date; a long list shows its first BOARD_ROWS."""
+    rows = sorted(group.rows, key=lambda row: (not row.overdue, sort_key(row)))
+    more = len(rows) - BOARD_ROWS
+    return (
+        group.key,
+        len(rows),
+        group.overdue,
+        [views.action_row(row, words) for row in rows[:BOARD_ROWS]],
+        words["more"].format(n=more, owner=group.key) if more > 0 else "",
+    )
 
 
 def _featured(site: Site, newest: Sequence[Postmortem]) -> dict[str, Any] | None:
@@ -299,20 +300,27 @@ def _featured(site: Site, newest: Sequence[Postmortem]) -> dict[str, Any] | None
     }
 
 
-def _filters(site: Site, postmortems: Sequence[Postmortem]) -> list[tuple[str, str, list[str]]]:
+def _filters(
+    site: Site, postmortems: Sequence[Postmortem]
+) -> list[tuple[str, str, list[tuple[str, str]]]]:
     """(attribute, label, values) of each filter of the catalogue."""
 
     def values(pick: Callable[[Postmortem], Sequence[str]]) -> list[str]:
         return sorted({value for model in postmortems for value in pick(model)})
 
+    words = site.words
     severities = values(lambda m: (m.severity,))
     severities.sort(key=lambda s: (_severity_rank(site.settings, s), s))
+    choices = {
+        "status": [status.value for status in Status],
+        "severity": severities,
+        "service": values(lambda m: m.services),
+        "tag": values(lambda m: m.tags),
+        "year": sorted(values(lambda m: (m.id[:4],)), reverse=True),
+    }
     return [
-        ("status", site.words["status"], [status.value for status in Status]),
-        ("severity", site.words["severity"], severities),
-        ("service", site.words["service"], values(lambda m: m.services)),
-        ("tag", site.words["tag"], values(lambda m: m.tags)),
-        ("year", site.words["year"], sorted(values(lambda m: (m.id[:4],)), reverse=True)),
+        (key, words[key], [(value, views.label(words, value)) for value in shown])
+        for key, shown in choices.items()
     ]
 
 

@@ -35,11 +35,12 @@ def serve(
     A failed rebuild (a broken `pmctl.toml`, a template error) is reported to `rebuilt` and
     the last good site stays served; the next change is tried again.
     """
+    # Taken before the first build: a change made while it runs is then seen as a change.
+    seen = signature(project)
     first = build(project, out=out, today=today())
     server = StaticServer(out, port)
     try:
         ready(server.url, first)
-        seen = signature(project)
         while not stop.wait(interval):
             now = signature(project)
             if now == seen:
