@@ -7,23 +7,32 @@ and `today` (shown on the pages that count overdue items), so the same repositor
 same bytes.
 
 Incremental: the state of the last build into the same directory (`adapters.site_state`)
-says, per postmortem, which file version and which related titles its page was made from.
-A rebuild renders only the pages whose postmortem (or a related one's title) changed, and
-rewrites only the search segments holding them; the pages over all postmortems (home,
-catalogue, action items, statistics) are rendered again and written only when their bytes
-differ. Files of removed postmortems are deleted. Only files that pmctl wrote are ever
-deleted, and only in a directory that pmctl made (it holds the `.pmctl-site` marker).
+holds, per postmortem file, its stat, what its page was made from (its content and the
+titles of the postmortems it links to or is linked from) and a digest of its front matter.
+A rebuild stats every file and reads only those that changed:
+
+- a postmortem's page is rendered again when its file changed, or a title it shows did;
+- a search segment is rewritten when the tokens or the entry of one of its documents did;
+- the pages over all postmortems (home, catalogue, action items, statistics) are rendered
+  again only when some front matter, the set of files, `today` or the git history
+  changed; they come from the same corpus loader and code as `pmctl report` and `stats`.
+
+Files of removed postmortems are deleted. Only files that pmctl wrote are ever deleted, and
+only in a directory that pmctl made (it holds the `.pmctl-site` marker). Any file is written
+only when its bytes change.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
-from pmctl.adapters import site_state
+from pmctl.adapters import documents, site_state
 from pmctl.adapters.config_file import Project
 from pmctl.adapters.lint_cache import stat_key
 from pmctl.adapters.parallel import map_chunks, processes, split, unchanged
@@ -32,11 +41,30 @@ from pmctl.domain.model import Postmortem
 from pmctl.domain.site import search_tokens
 from pmctl.errors import UsageError
 from pmctl.services import site_pages, site_search
-from pmctl.services.corpus import Invalid, load_all, relative_keys
+from pmctl.services.corpus import Invalid, load_all, load_paths, relative_keys
 
 MARKER = ".pmctl-site"
 PARALLEL_FROM = 200
 """Below this many pages to render, a forked worker costs more than it saves."""
+RELOAD_SHARE = 10
+"""When more than 1/RELOAD_SHARE of the files changed, all are loaded through the corpus
+loader (parallel and cached) instead of one by one."""
+
+
+class Record(NamedTuple):
+    """What the state keeps of one postmortem file (stored as a plain tuple)."""
+
+    stat: tuple[int, int, int, int] | None
+    content: str
+    """Hash of the text its page and search entry were made from ("": not made yet)."""
+    links: str
+    """Fingerprint of the other postmortems' titles its page shows."""
+    page: str
+    id: str
+    title: str
+    related: tuple[str, ...]
+    front: str
+    """Digest of its front matter: the pages over all postmortems show nothing else of it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,162 +86,277 @@ def default_out(project: Project) -> Path:
 
 def build(project: Project, *, out: Path, today: dt.date) -> BuildResult:
     """Build (or update) the site of `project` in `out`."""
-    from pmctl.services.stats import start_reading_transitions
-
     out = out.resolve()
     _check_out(project, out)
-    transitions = start_reading_transitions(project)
-    corpus = load_all(project.postmortem_dir, root=project.root)
-    docs, invalid = _unique(corpus.postmortems)
-    site = site_pages.Site.of(project, today=today, postmortems=[model for _, model in docs])
     output = Output(out)
     output.mark(MARKER)
-
+    header = site_pages.fingerprint(project)
     state_directory = site_state.state_dir(project.root, out)
-    header = site.fingerprint
     main = site_state.load(state_directory, "main", header)
-    old: dict[str, tuple[object, ...]] = main.get("docs", {})
-    keys = relative_keys([path for path, _ in docs], project.root)
-    links = site_pages.link_fingerprints([model for _, model in docs])
+    old = {key: Record(*value) for key, value in main.get("docs", {}).items()}
 
-    records: dict[str, tuple[object, ...]] = {}
-    todo: set[int] = set()
-    for index, (path, model) in enumerate(docs):
-        stat = stat_key(os.stat(path))
-        page = site_pages.page_path(model.id)
-        record = old.get(keys[index])
-        if (
-            record is not None
-            and record[0] == stat
-            and record[2] == links[model.id]
-            and record[3] == page
-            and output.exists(page)
-        ):
-            records[keys[index]] = record
-        else:
-            todo.add(index)
-            records[keys[index]] = (stat, "", links[model.id], page, model.id)
-
-    members = _members(docs)
-    dirty = _dirty_segments(docs, keys, old, todo, members)
-    segment_states = {
-        segment: site_state.load(state_directory, f"segment-{segment}", header)
-        for segment in sorted(dirty)
-    }
-    for segment in dirty:  # a lost segment state: its documents are tokenised again
-        for index in members.get(segment, []):
-            if keys[index] not in segment_states[segment]:
-                todo.add(index)
-
-    rendered = _render(site, output, docs, sorted(todo))
-    for index, (content_hash, tokens, entry) in rendered.items():
-        key = keys[index]
-        records[key] = (records[key][0], content_hash, *records[key][2:])
-        segment = search_tokens.segment_of(docs[index][1].id)
-        segment_states[segment][key] = (tokens, entry)
-
-    present: dict[str, list[int]] = dict(main.get("present", {}))
-    for segment in sorted(dirty):
-        state = {keys[i]: segment_states[segment][keys[i]] for i in members.get(segment, [])}
-        present[str(segment)] = site_search.write_segment(output, segment, state)
-        if state:
-            site_state.save(state_directory, f"segment-{segment}", header, state)
-        else:
-            present.pop(str(segment), None)
-    site_search.write_manifest(output, present)
-
-    for stale in old_pages(old, records):
-        output.remove(stale)
-    site_pages.write_aggregates(
-        site, output, [model for _, model in docs], transitions(), invalid=len(invalid)
+    read = _read(project, old)
+    records = read.records
+    titles = {record.id: record.title for record in records.values()}
+    related = {record.id: record.related for record in records.values()}
+    links = site_pages.link_fingerprints(titles, related)
+    site = site_pages.Site.of(
+        project, today=today, titles=titles, related=related, fingerprint=header
     )
+    todo = set()
+    for key, record in records.items():
+        fresh = links[record.id]
+        if not record.content or record.links != fresh or not output.exists(record.page):
+            todo.add(key)
+        records[key] = record._replace(links=fresh)
+    members = _members(records)
+    segments = _dirty_segments(records, old, todo, members)
+    states = {s: site_state.load(state_directory, f"segment-{s}", header) for s in segments}
+    for segment in segments:  # a lost segment state: its documents are tokenised again
+        todo.update(key for key in members.get(segment, []) if key not in states[segment])
+    models = read.models
+    missing = sorted(key for key in todo if key not in models)
+    if missing:
+        again = load_paths([project.root / key for key in missing])
+        found = relative_keys([path for path, _ in again.postmortems], project.root)
+        models.update(zip(found, again.models, strict=True))
+    ordered = sorted(key for key in todo if key in models)
+
+    rendered = _render(site, output, [(project.root / key, models[key]) for key in ordered])
+    fresh_tokens = {}
+    for key, (content, tokens, entry) in zip(ordered, rendered, strict=True):
+        records[key] = records[key]._replace(content=content)
+        fresh_tokens[key] = (tokens, entry)
+    present: dict[str, list[int]] = dict(main.get("present", {}))
+    for segment in sorted(segments):
+        _write_segment(
+            output, state_directory, header, segment, members, states, fresh_tokens, present
+        )
+    current_pages = {record.page for record in records.values()}
+    for stale in sorted({record.page for record in old.values()} - current_pages):
+        output.remove(stale)
+
+    lines = sorted(f"{key}\t{record.front}" for key, record in records.items())
+    aggregates = _digest(
+        "\n".join([today.isoformat(), _head(project), str(len(read.invalid)), *lines])
+    )
+    if main.get("aggregates") != aggregates or not all(map(output.exists, site_pages.AGGREGATES)):
+        _write_aggregates(project, site, output, records, read.every, invalid=len(read.invalid))
     site_pages.write_assets(site, output)
-    site_state.save(state_directory, "main", header, {"docs": records, "present": present})
+    stored = {key: tuple(record) for key, record in records.items()}
+    site_state.save(
+        state_directory,
+        "main",
+        header,
+        {"docs": stored, "present": present, "aggregates": aggregates},
+    )
     return BuildResult(
         out=out,
-        postmortems=len(docs),
-        rendered=len(rendered),
+        postmortems=len(records),
+        rendered=len(ordered),
         written=tuple(sorted(output.written)),
         removed=tuple(sorted(output.removed)),
-        invalid=invalid,
+        invalid=read.invalid,
     )
 
 
-def _members(docs: Sequence[tuple[Path, Postmortem]]) -> dict[int, list[int]]:
-    """Search segment -> indices of the documents in it."""
-    members: dict[int, list[int]] = {}
-    for index, (_, model) in enumerate(docs):
-        members.setdefault(search_tokens.segment_of(model.id), []).append(index)
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """Every valid postmortem's record; the models of the files read now (all of them in
+    `every` when the whole corpus was loaded); the files that are not valid postmortems."""
+
+    records: dict[str, Record]
+    models: dict[str, Postmortem]
+    every: list[Postmortem] | None
+    invalid: tuple[Invalid, ...]
+
+
+def _read(project: Project, old: dict[str, Record]) -> _Read:
+    """Stat every postmortem file; read those that changed since `old` (all of them through
+    the corpus loader when many did)."""
+    paths = documents.discover(project.postmortem_dir)
+    keys = relative_keys(paths, project.root)
+    stats = {key: _stat(path) for key, path in zip(keys, paths, strict=True)}
+    changed = [
+        path
+        for key, path in zip(keys, paths, strict=True)
+        if key not in old or old[key].stat != stats[key]
+    ]
+    every: list[Postmortem] | None = None
+    if len(changed) * RELOAD_SHARE > len(keys):
+        corpus = load_all(project.postmortem_dir, root=project.root)
+        every = corpus.models
+    else:
+        corpus = load_paths(changed)
+    loaded = relative_keys([path for path, _ in corpus.postmortems], project.root)
+    models = dict(zip(loaded, corpus.models, strict=True))
+    records: dict[str, Record] = {}
+    for key in keys:
+        model = models.get(key)
+        previous = old.get(key)
+        if model is not None:
+            same_file = previous is not None and previous.stat == stats[key]
+            records[key] = Record(
+                stat=stats[key],
+                content=previous.content if same_file and previous else "",
+                links=previous.links if same_file and previous else "",
+                page=site_pages.page_path(model.id),
+                id=model.id,
+                title=model.title,
+                related=tuple(model.related),
+                front=_digest(model.model_dump_json()),
+            )
+        elif previous is not None and previous.stat == stats[key]:
+            records[key] = previous
+    kept, duplicates = _unique(records, project)
+    return _Read(kept, models, every, (*corpus.invalid, *duplicates))
+
+
+def _stat(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        return stat_key(os.stat(path))
+    except OSError:
+        return None
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def _unique(
+    records: dict[str, Record], project: Project
+) -> tuple[dict[str, Record], list[Invalid]]:
+    """The records by file, without a second file of an id already seen (reported)."""
+    seen: dict[str, str] = {}
+    kept: dict[str, Record] = {}
+    duplicates = []
+    for key in sorted(records):
+        postmortem_id = records[key].id
+        if postmortem_id in seen:
+            duplicates.append(
+                Invalid(
+                    str(project.root / key),
+                    f"id {postmortem_id} is also the id of {seen[postmortem_id]}",
+                )
+            )
+            continue
+        seen[postmortem_id] = key
+        kept[key] = records[key]
+    return kept, duplicates
+
+
+def _members(records: dict[str, Record]) -> dict[int, list[str]]:
+    """Search segment -> the files of the documents in it."""
+    members: dict[int, list[str]] = {}
+    for key, record in records.items():
+        members.setdefault(search_tokens.segment_of(record.id), []).append(key)
     return members
 
 
 def _dirty_segments(
-    docs: Sequence[tuple[Path, Postmortem]],
-    keys: Sequence[str],
-    old: dict[str, tuple[object, ...]],
-    todo: set[int],
-    members: dict[int, list[int]],
+    records: dict[str, Record],
+    old: dict[str, Record],
+    todo: set[str],
+    members: dict[int, list[str]],
 ) -> set[int]:
     """Segments holding a page to render, or whose documents are not those of last time."""
     old_members: dict[int, set[str]] = {}
     for key, record in old.items():
-        old_members.setdefault(search_tokens.segment_of(str(record[4])), set()).add(key)
-    dirty = {search_tokens.segment_of(docs[index][1].id) for index in todo}
+        old_members.setdefault(search_tokens.segment_of(record.id), set()).add(key)
+    dirty = {search_tokens.segment_of(records[key].id) for key in todo}
     for segment in set(members) | set(old_members):
-        if {keys[index] for index in members.get(segment, [])} != old_members.get(segment, set()):
+        if set(members.get(segment, [])) != old_members.get(segment, set()):
             dirty.add(segment)
     return dirty
 
 
-def old_pages(
-    old: dict[str, tuple[object, ...]], records: dict[str, tuple[object, ...]]
-) -> list[str]:
-    """Pages of the last build that no current postmortem has."""
-    current = {str(record[3]) for record in records.values()}
-    return sorted({str(record[3]) for record in old.values()} - current)
+def _write_segment(
+    output: Output,
+    directory: Path,
+    header: tuple[str, ...],
+    segment: int,
+    members: dict[int, list[str]],
+    states: dict[int, dict[str, tuple[list[str], list[str]]]],
+    fresh: dict[str, tuple[list[str], list[str]]],
+    present: dict[str, list[int]],
+) -> None:
+    """Rewrite search segment `segment` if a document in it came, went, or changed its
+    tokens or its entry; keep `present` (segment -> shards written) up to date."""
+    before = states[segment]
+    state = {key: fresh.get(key) or before[key] for key in members.get(segment, [])}
+    same = state.keys() == before.keys() and all(
+        key not in fresh
+        or (before[key][1] == state[key][1] and set(before[key][0]) == set(state[key][0]))
+        for key in state
+    )
+    if same and str(segment) in present:
+        return
+    if state:
+        present[str(segment)] = site_search.write_segment(output, segment, state)
+        site_state.save(directory, f"segment-{segment}", header, state)
+    else:
+        site_search.write_segment(output, segment, state)
+        present.pop(str(segment), None)
+    site_search.write_manifest(output, present)
 
 
 def _render(
+    site: site_pages.Site, output: Output, items: Sequence[tuple[Path, Postmortem]]
+) -> list[tuple[str, list[str], list[str]]]:
+    """Render the pages of `items`, on every CPU when there are many: (content hash, search
+    tokens, search entry) of each. Children write their pages themselves; the files they
+    rewrote are added to `output.written` here."""
+
+    def work(
+        chunk: Sequence[tuple[Path, Postmortem]],
+    ) -> list[tuple[str, list[str], list[str], bool]]:
+        return [site_pages.render_postmortem(site, output, path, model) for path, model in chunk]
+
+    if not items:
+        return []
+    count = processes(len(items), minimum=PARALLEL_FROM)
+    results = map_chunks(work, split(items, [1 / count] * count), unchanged)
+    for (_, model), (*_, written) in zip(items, results, strict=True):
+        if written:
+            output.written.add(site_pages.page_path(model.id))
+    return [(content, tokens, entry) for content, tokens, entry, _ in results]
+
+
+def _write_aggregates(
+    project: Project,
     site: site_pages.Site,
     output: Output,
-    docs: Sequence[tuple[Path, Postmortem]],
-    todo: Sequence[int],
-) -> dict[int, tuple[str, list[str], list[str]]]:
-    """Render the pages `todo` (indices into `docs`), on every CPU when there are many.
+    records: dict[str, Record],
+    every: list[Postmortem] | None,
+    *,
+    invalid: int,
+) -> None:
+    """Home, catalogue, action items, statistics: over every postmortem, from the corpus
+    loader (and its cache) and the transitions in `git log`, as `pmctl report`/`stats`."""
+    from pmctl.services.stats import start_reading_transitions
 
-    Children write their pages themselves and send back only what the search index needs;
-    the files they rewrote are found again here by name.
-    """
-
-    def work(indices: Sequence[int]) -> list[tuple[str, list[str], list[str], bool]]:
-        return [site_pages.render_postmortem(site, output, *docs[index]) for index in indices]
-
-    count = processes(len(todo), minimum=PARALLEL_FROM)
-    chunks = split(todo, [1 / count] * count)
-    results = map_chunks(work, chunks, unchanged) if todo else []
-    rendered = {}
-    for index, (content_hash, tokens, entry, written) in zip(todo, results, strict=True):
-        rendered[index] = (content_hash, tokens, entry)
-        if written:
-            output.written.add(site_pages.page_path(docs[index][1].id))
-    return rendered
+    transitions = start_reading_transitions(project)
+    if every is None:
+        every = load_all(project.postmortem_dir, root=project.root).models
+    wanted = {record.id for record in records.values()}
+    models = []
+    for model in every:
+        if model.id in wanted:
+            wanted.discard(model.id)  # a duplicate id counts once
+            models.append(model)
+    site_pages.write_aggregates(site, output, models, transitions(), invalid=invalid)
 
 
-def _unique(
-    postmortems: Sequence[tuple[Path, Postmortem]],
-) -> tuple[list[tuple[Path, Postmortem]], tuple[Invalid, ...]]:
-    """The postmortems by id; a second file with an id already seen is left out, reported."""
-    seen: dict[str, Path] = {}
-    kept = []
-    skipped = []
-    for path, model in postmortems:
-        if model.id in seen:
-            skipped.append(Invalid(str(path), f"id {model.id} is also the id of {seen[model.id]}"))
-            continue
-        seen[model.id] = path
-        kept.append((path, model))
-    kept.sort(key=lambda entry: entry[1].id)
-    return kept, tuple(skipped)
+def _head(project: Project) -> str:
+    """The commit checked out (the statistics page reads the history up to it)."""
+    from pmctl.adapters.git import Repository
+    from pmctl.errors import GitError
+
+    try:
+        repository = Repository.open(project.root)
+    except GitError:
+        return ""
+    return repository.log("-1", "--format=%H").strip() if repository.has_commits() else ""
 
 
 def _check_out(project: Project, out: Path) -> None:

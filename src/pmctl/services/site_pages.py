@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from pmctl.domain.site.labels import LABELS
 from pmctl.domain.site.statistics import charts, site_statistics
 
 ASSETS = ("site.css", "site.js", "search.js")
+AGGREGATES = ("index.html", "catalogue.html", "actions.html", "stats.html", "search.html")
 RECENT = 10
 BOARD_ROWS = 50
 """The action-item board shows each owner's first this-many items (overdue first)."""
@@ -57,27 +57,32 @@ class Site:
     fingerprint: tuple[str, ...]
 
     @classmethod
-    def of(cls, project: Project, *, today: dt.date, postmortems: Sequence[Postmortem]) -> Site:
+    def of(
+        cls,
+        project: Project,
+        *,
+        today: dt.date,
+        titles: Mapping[str, str],
+        related: Mapping[str, Sequence[str]],
+        fingerprint: tuple[str, ...],
+    ) -> Site:
+        """The site of `project`: `titles` and `related` are every postmortem's, by id."""
         settings = project.settings
-        backlinks: dict[str, list[str]] = {}
-        for model in postmortems:
-            for other in model.related:
-                if other != model.id:
-                    backlinks.setdefault(other, []).append(model.id)
+        backlinks: dict[str, set[str]] = {}
+        for postmortem_id, others in related.items():
+            for other in others:
+                if other != postmortem_id:
+                    backlinks.setdefault(other, set()).add(postmortem_id)
         return cls(
             root=project.root,
             settings=settings,
             language=settings.default_language,
             today=today,
-            titles={model.id: model.title for model in postmortems},
-            backlinks={key: tuple(sorted(set(ids))) for key, ids in backlinks.items()},
+            titles=titles,
+            backlinks={key: tuple(sorted(ids)) for key, ids in backlinks.items()},
             names=section_names(settings.lint.section_aliases),
             render=templates.html_renderer(project.root),
-            fingerprint=(
-                __version__,
-                _digest(settings.model_dump_json()),
-                _templates_digest(project.root),
-            ),
+            fingerprint=fingerprint,
         )
 
     @property
@@ -96,25 +101,32 @@ def page_path(postmortem_id: str) -> str:
     return f"pm/{postmortem_id}.html"
 
 
-def link_fingerprints(postmortems: Sequence[Postmortem]) -> dict[str, str]:
+def fingerprint(project: Project) -> tuple[str, ...]:
+    """What every page depends on besides the postmortems: pmctl, settings, templates."""
+    return (
+        __version__,
+        _digest(project.settings.model_dump_json()),
+        _templates_digest(project.root),
+    )
+
+
+def link_fingerprints(
+    titles: Mapping[str, str], related: Mapping[str, Sequence[str]]
+) -> dict[str, str]:
     """Per postmortem, what its page shows of others: related and referencing titles."""
-    titles = {model.id: model.title for model in postmortems}
     backlinks: dict[str, list[str]] = {}
-    for model in postmortems:
-        for other in model.related:
-            backlinks.setdefault(other, []).append(model.id)
-    return {
-        model.id: _digest(
-            json.dumps(
-                [
-                    [(other, titles.get(other)) for other in model.related],
-                    [(other, titles[other]) for other in sorted(backlinks.get(model.id, []))],
-                ],
-                ensure_ascii=False,
-            )
-        )
-        for model in postmortems
-    }
+    for postmortem_id, others in related.items():
+        for other in others:
+            backlinks.setdefault(other, []).append(postmortem_id)
+    fingerprints = {}
+    for postmortem_id, others in related.items():
+        shown = [f"{other}\x1f{titles.get(other, '')}" for other in others]
+        shown.append("\x1e")
+        shown += [
+            f"{other}\x1f{titles[other]}" for other in sorted(backlinks.get(postmortem_id, []))
+        ]
+        fingerprints[postmortem_id] = _digest("\x1d".join(shown))
+    return fingerprints
 
 
 def render_postmortem(
@@ -156,7 +168,7 @@ def render_postmortem(
         excerpt,
     ]
     tokens = search_tokens.tokens(text + "\n" + body)
-    return _digest(document.text), sorted(tokens), entry, written
+    return _digest(document.text), list(tokens), entry, written
 
 
 def write_aggregates(

@@ -8,7 +8,8 @@
 (function () {
   "use strict";
   var CJK = "\\u3040-\\u30ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff";
-  var PIECES = new RegExp("[" + CJK + "]+|(?:(?![" + CJK + "])[\\p{L}\\p{N}])+", "gu");
+  var LETTERS = "0-9a-z\\u00c0-\\u024f\\u0370-\\u03ff\\u0400-\\u04ff";
+  var PIECES = new RegExp("[" + CJK + "]+|[" + LETTERS + "]+", "gu");
   var IS_CJK = new RegExp("^[" + CJK + "]", "u");
   var LIMIT = 100;
   var root = document.body.getAttribute("data-root") || "";

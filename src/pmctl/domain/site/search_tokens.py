@@ -5,7 +5,8 @@ must change together; `tests/test_site_search.py` checks them against each other
 
 - Text is NFKC-normalised (full-width letters and half-width katakana become their usual
   forms) and lower-cased.
-- Latin words and numbers are tokens as they are (two characters or more).
+- Words of Latin (accented too), Greek or Cyrillic letters and numbers are tokens as they
+  are (two characters or more).
 - Japanese and Chinese have no spaces between words: every run of CJK characters gives its
   overlapping pairs of characters (bigrams), so a word of two or more characters is found
   inside a sentence by looking up its bigrams; a lone CJK character is a token of its own.
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 SEGMENTS = 16
 """Documents are spread over this many segments by a hash of their id (a fixed number:
@@ -29,7 +31,8 @@ PREFIX = 3
 """Latin tokens that share their first PREFIX characters live in the same shard."""
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_WORD = re.compile(rf"[^\W_{_CJK}]{{2,}}")
+_LETTERS = "0-9a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff"
+_WORD = re.compile(rf"[{_LETTERS}]{{2,}}")
 _BIGRAM = re.compile(rf"(?=([{_CJK}]{{2}}))")
 _SINGLE = re.compile(rf"(?<![{_CJK}])([{_CJK}])(?![{_CJK}])")
 _CJK_CHAR = re.compile(rf"[{_CJK}]")
@@ -62,5 +65,6 @@ def segment_of(postmortem_id: str) -> int:
     return fnv1a(postmortem_id) % SEGMENTS
 
 
+@lru_cache(maxsize=1 << 16)
 def shard_of(token: str) -> int:
     return fnv1a(token[:PREFIX]) % SHARDS
