@@ -171,7 +171,7 @@ def test_a_refusing_hook_leaves_the_repository_as_it_was(repo: Project) -> None:
     before = snapshot(repo.root)
     with pytest.raises(GitError) as raised:
         create(repo, request(), now=NOW, commit=True)
-    assert "blocked by policy" in raised.value.message
+    assert "blocked by policy" in raised.value.details
     assert snapshot(repo.root) == before
     assert not any(repo.postmortem_dir.rglob("*.md"))
 

@@ -43,7 +43,7 @@ def test_wheel_contains_templates_schemas_and_entry_point(wheel: Path) -> None:
     assert "pmctl/schemas/postmortem.schema.json" in names
     assert "pmctl/py.typed" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "pmctl = pmctl.cli.app:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "pmctl = pmctl.__main__:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 def test_installed_wheel_runs_init_and_new_outside_the_source_tree(

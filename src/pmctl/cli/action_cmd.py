@@ -50,6 +50,7 @@ def add_command(
     from pathlib import Path
 
     from pmctl.adapters.config_file import load_project
+    from pmctl.cli import clock
     from pmctl.cli.report_cmd import parse_choice, parse_date
     from pmctl.domain.actions import NewAction
     from pmctl.domain.model import ActionType, Priority
@@ -64,7 +65,12 @@ def add_command(
         tracker=tracker,
     )
     result = add_action(
-        load_project(Path.cwd()), postmortem_id, request, commit=not no_commit, push=push
+        load_project(Path.cwd()),
+        postmortem_id,
+        request,
+        today=clock.today(),
+        commit=not no_commit,
+        push=push,
     )
     _done(f"added {result.item.id} to {postmortem_id}", result.commit)
 
@@ -102,6 +108,7 @@ def set_command(
     from pathlib import Path
 
     from pmctl.adapters.config_file import load_project
+    from pmctl.cli import clock
     from pmctl.cli.report_cmd import parse_choice, parse_date
     from pmctl.domain.actions import ActionChanges
     from pmctl.domain.model import ActionStatus, ActionType, Priority
@@ -121,6 +128,7 @@ def set_command(
         postmortem_id,
         action_id,
         changes,
+        today=clock.today(),
         commit=not no_commit,
         push=push,
     )
@@ -138,13 +146,22 @@ def done_command(
     from pathlib import Path
 
     from pmctl.adapters.config_file import load_project
+    from pmctl.cli import clock
     from pmctl.domain.actions import ActionChanges
     from pmctl.domain.model import ActionStatus
     from pmctl.services.actions import set_action
 
     changes = ActionChanges(status=ActionStatus.DONE)
     project = load_project(Path.cwd())
-    result = set_action(project, postmortem_id, action_id, changes, commit=not no_commit, push=push)
+    result = set_action(
+        project,
+        postmortem_id,
+        action_id,
+        changes,
+        today=clock.today(),
+        commit=not no_commit,
+        push=push,
+    )
     _done(f"{action_id} of {postmortem_id} is done", result.commit)
 
 

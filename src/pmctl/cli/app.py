@@ -84,12 +84,13 @@ def _modules_for(args: list[str]) -> tuple[str, ...]:
 
 def main(argv: list[str] | None = None) -> None:
     """Run pmctl; exit with the documented exit code."""
-    args = sys.argv[1:] if argv is None else argv
-    for module in _modules_for(args):
-        importlib.import_module(module)
+    from pmctl.adapters.signals import Terminated
     from pmctl.errors import ExitCode, PmctlError
 
+    args = sys.argv[1:] if argv is None else argv
     try:
+        for module in _modules_for(args):
+            importlib.import_module(module)
         app(args=args, prog_name="pmctl", standalone_mode=True)
     except PmctlError as error:
         if "--debug" in args:
@@ -98,9 +99,10 @@ def main(argv: list[str] | None = None) -> None:
 
         print_error(error)
         sys.exit(int(error.exit_code))
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interruption:
         sys.stderr.write("pmctl: interrupted; nothing was committed\n")
-        sys.exit(int(ExitCode.INTERRUPTED))
+        terminated = isinstance(interruption, Terminated)
+        sys.exit(int(ExitCode.TERMINATED if terminated else ExitCode.INTERRUPTED))
     except Exception as error:  # a bug in pmctl: say so in one line, not with a traceback
         if "--debug" in args:
             raise

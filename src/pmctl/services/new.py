@@ -13,6 +13,7 @@ from pmctl.domain import commits, ids
 from pmctl.domain.action_table import render_table
 from pmctl.domain.model import Language
 from pmctl.errors import DocumentError, TemplateError, UsageError
+from pmctl.services.mutate import exclusive, write_and_commit
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,6 +57,7 @@ def create(project: Project, request: NewPostmortem, *, now: dt.datetime, commit
     """Write `postmortems/YYYY/<id>.md` and (unless `commit` is False) commit only that file.
 
     Nothing is left behind when any step fails: the file is removed and unstaged again.
+    Holds the repository's lock from the check that the id is free until the commit.
     """
     settings = project.settings
     if request.severity not in settings.severities:
@@ -66,32 +68,28 @@ def create(project: Project, request: NewPostmortem, *, now: dt.datetime, commit
     if not request.title.strip():
         raise UsageError("the title is empty", hint="pass --title with a short description")
     postmortem_id = plan_id(request, today=now.date())
-    directory = project.postmortem_dir
-    path = directory / postmortem_id[:4] / f"{postmortem_id}.md"
+    path = project.postmortem_dir / postmortem_id[:4] / f"{postmortem_id}.md"
+    text = render(project, request, postmortem_id, now=now)
+    with exclusive(project, purpose=f"pmctl new {postmortem_id}"):
+        _refuse_existing(project.postmortem_dir, path, postmortem_id)
+        if not commit:
+            documents.create_new(path, text)
+            return Created(postmortem_id, path, None)
+        from pmctl.adapters.git import Repository
+
+        repository = Repository.open(project.root)
+        repository.ensure_ready_to_commit()
+        message = commits.new_postmortem(postmortem_id, request.title)
+        sha = write_and_commit(repository, {path: text.encode("utf-8")}, message)
+    return Created(postmortem_id, path, sha)
+
+
+def _refuse_existing(directory: Path, path: Path, postmortem_id: str) -> None:
     if path.exists() or any(p.stem == postmortem_id for p in documents.discover(directory)):
         raise UsageError(
             f"a postmortem with id {postmortem_id!r} already exists",
             hint="pass --slug to choose another id, or edit the existing postmortem",
         )
-
-    repository = None
-    if commit:
-        from pmctl.adapters.git import Repository
-
-        repository = Repository.open(project.root)
-        repository.ensure_ready_to_commit()
-
-    text = render(project, request, postmortem_id, now=now)
-    documents.create_new(path, text)
-    if repository is None:
-        return Created(postmortem_id, path, None)
-    try:
-        sha = repository.commit([path], commits.new_postmortem(postmortem_id, request.title))
-    except BaseException:
-        repository.unstage_new([path])
-        path.unlink(missing_ok=True)
-        raise
-    return Created(postmortem_id, path, sha)
 
 
 def render(

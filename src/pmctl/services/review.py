@@ -13,7 +13,7 @@ from pmctl.domain.document import ParsedDocument
 from pmctl.domain.events import EventKind, of_change
 from pmctl.domain.model import Postmortem, Status, Verdict
 from pmctl.errors import PmctlError, TransitionRefused, UsageError
-from pmctl.services.mutate import commit_edit
+from pmctl.services.mutate import Change, commit_edit
 from pmctl.services.status import announce, lint_findings
 
 
@@ -86,7 +86,7 @@ def record(
     path = documents.find_by_id(project.postmortem_dir, postmortem_id)
     settings = project.settings
 
-    def add_review(document: ParsedDocument, postmortem: Postmortem) -> str:
+    def add_review(document: ParsedDocument, postmortem: Postmortem) -> Change[None]:
         if postmortem.status is not Status.IN_REVIEW:
             raise TransitionRefused(
                 f"{postmortem.id} is {postmortem.status}; only a postmortem in review is reviewed",
@@ -104,15 +104,22 @@ def record(
         if note and note.strip():
             entry["notes"] = note.strip()
         text = edit.append_item(document.text, "reviews", entry)
+        moved = None
         if verdict is Verdict.CHANGES_REQUESTED:
             text = edit.set_value(text, ("status",), Status.DRAFT)
-        return text
+            moved = (postmortem.status, Status.DRAFT)
+        message = commits.review(postmortem.id, name, verdict, note=note, moved=moved)
+        return Change(text, message, None)
 
-    def message(before: Postmortem, after: Postmortem) -> str:
-        moved = (before.status, after.status) if before.status is not after.status else None
-        return commits.review(after.id, name, verdict, note=note, moved=moved)
-
-    result = commit_edit(project, path, add_review, message, commit=commit, push=push)
+    result = commit_edit(
+        project,
+        path,
+        add_review,
+        today=today,
+        purpose=f"pmctl review {postmortem_id}",
+        commit=commit,
+        push=push,
+    )
     warnings: tuple[str, ...] = ()
     if result.commit is not None:
         event = of_change(

@@ -16,7 +16,7 @@ from pmctl.domain.events import Event, EventKind, of_change
 from pmctl.domain.lint.findings import Finding
 from pmctl.domain.model import Postmortem, Status
 from pmctl.errors import PmctlError, TransitionRefused
-from pmctl.services.mutate import commit_edit
+from pmctl.services.mutate import Change, commit_edit
 
 if TYPE_CHECKING:
     from pmctl.services.corpus import Invalid
@@ -115,9 +115,9 @@ def move(
     path = documents.find_by_id(project.postmortem_dir, postmortem_id)
     settings = project.settings
 
-    def set_status(document: ParsedDocument, postmortem: Postmortem) -> str:
+    def set_status(document: ParsedDocument, postmortem: Postmortem) -> Change[None]:
         if postmortem.status is target:
-            return document.text
+            return Change(document.text, "", None)
         findings = (
             lint_findings(document, settings, today=today) if target is Status.IN_REVIEW else []
         )
@@ -126,12 +126,21 @@ def move(
         )
         if not checked.allowed:
             raise refusal(postmortem, target, checked.gaps)
-        return edit.set_value(document.text, ("status",), target)
+        return Change(
+            edit.set_value(document.text, ("status",), target),
+            commits.transition(postmortem.id, postmortem.status, target, reason=reason),
+            None,
+        )
 
-    def message(before: Postmortem, after: Postmortem) -> str:
-        return commits.transition(after.id, before.status, after.status, reason=reason)
-
-    result = commit_edit(project, path, set_status, message, commit=commit, push=push)
+    result = commit_edit(
+        project,
+        path,
+        set_status,
+        today=today,
+        purpose=f"pmctl status {postmortem_id} {target}",
+        commit=commit,
+        push=push,
+    )
     changed = result.before.status is not result.after.status
     warnings: tuple[str, ...] = ()
     if result.commit is not None:

@@ -26,10 +26,13 @@ def stderr() -> Console:
 
 
 def print_error(error: PmctlError) -> None:
-    """`pmctl: <location>: <message>` in red, and the hint on the next line."""
+    """What someone else said (a git hook's output), verbatim; then `error: <location>:
+    <message>` in red, and the hint on the next line."""
     from rich.markup import escape
 
     console = stderr()
+    if error.details.strip():
+        console.out(error.details.rstrip("\n"), highlight=False)
     console.print(f"[bold red]error:[/] {escape(str(error))}")
     if error.hint:
         console.print(f"  [dim]hint:[/] {escape(error.hint)}")

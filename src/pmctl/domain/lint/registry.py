@@ -22,6 +22,9 @@ class Rule:
     name: str
     severity: Severity
     summary: str
+    depends_on_date: bool = False
+    """Its findings come from the passing of time (a deadline), not from what the document
+    says: they fail CI and reports, never a change or a commit."""
 
 
 RULES: tuple[Rule, ...] = (
@@ -58,14 +61,14 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "PM205", "action-untracked", W, "An open P0/P1 item has neither a tracker nor a due date."
     ),
-    Rule("PM206", "action-overdue", W, "An open action item is past its due date."),
+    Rule("PM206", "action-overdue", W, "An open action item is past its due date.", True),
     Rule("PM207", "action-duplicate-id", E, "Two action items share an id."),
     Rule("PM301", "timestamps-order", E, "started <= detected <= mitigated <= resolved is broken."),
     Rule("PM302", "timeline-order", W, "The body timeline is not in chronological order."),
     Rule("PM401", "counterfactual", W, "Counterfactual, hindsight language ('should have')."),
     Rule("PM402", "blame-language", W, "Words that blame people ('careless', '不注意')."),
     Rule("PM403", "human-error-root-cause", W, "The root cause names human error."),
-    Rule("PM501", "review-overdue", E, "The postmortem is past its review deadline."),
+    Rule("PM501", "review-overdue", E, "The postmortem is past its review deadline.", True),
     Rule("PM502", "approval-missing", E, "Reviewed or closed without enough non-author approvals."),
     Rule("PM503", "closed-open-actions", E, "Closed with open action items that are not tracked."),
     Rule("PM504", "not-shared", W, "Reviewed or closed but `shared_with` is empty."),
