@@ -1,7 +1,8 @@
 """`python -m pmctl` and the `pmctl` console script.
 
 Kept free of heavy imports, so that Ctrl-C (or SIGTERM) while the command line is still
-loading exits like any other interruption: one line and exit 130 (143), no traceback.
+loading, or while it reports an error, exits like any other interruption: one line and exit
+130 (143), no traceback.
 """
 
 from __future__ import annotations
@@ -11,15 +12,21 @@ import sys
 
 def main() -> None:
     from pmctl.adapters import signals
+    from pmctl.errors import interruption_in
 
-    signals.raise_on_sigterm()
+    signals.raise_on_signals()
     try:
         from pmctl.cli.app import main as run
-    except KeyboardInterrupt as interruption:
-        terminated = isinstance(interruption, signals.Terminated)
+
+        run()
+    except SystemExit:
+        raise
+    except BaseException as error:  # while loading, or while reporting another error
+        interruption = interruption_in(error)
+        if interruption is None:
+            raise
         sys.stderr.write("pmctl: interrupted; nothing was committed\n")
-        sys.exit(143 if terminated else 130)
-    run()
+        sys.exit(interruption.exit_code)
 
 
 if __name__ == "__main__":

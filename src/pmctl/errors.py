@@ -97,3 +97,36 @@ class CommittedThenInterrupted(PmctlError):
     """Ctrl-C or SIGTERM arrived while git made the commit, and the commit exists."""
 
     exit_code = ExitCode.COMMITTED_THEN_INTERRUPTED
+
+
+class Interrupted(BaseException):
+    """Ctrl-C (SIGINT), SIGTERM, or a prompt cancelled: the command stops, nothing committed.
+
+    A `BaseException`, like `KeyboardInterrupt`, so that no `except Exception` swallows it,
+    but not a `KeyboardInterrupt`, which the command-line framework would turn into a
+    silent exit. The CLI exits with 128 + the signal's number.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
+
+
+def interruption_in(error: BaseException) -> Interrupted | None:
+    """The `Interrupted` that `error` is, or that caused it.
+
+    A signal that arrives while Python creates a class is re-raised as a `RuntimeError`
+    whose cause is the `Interrupted`: an interruption, not a bug.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, Interrupted):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None

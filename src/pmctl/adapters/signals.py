@@ -1,9 +1,10 @@
 """Ctrl-C and SIGTERM, around the one step that must not be cut in two: a git commit.
 
-The CLI turns SIGTERM into `Terminated`, a `KeyboardInterrupt`, so that the same clean-up
-runs for both. `deferred` holds both signals while a commit is made: after it, the caller
-knows whether the commit exists and can say so, instead of being interrupted between the
-commit and the knowledge of it (and rolling back a change that is already in history).
+`raise_on_signals` makes both raise `pmctl.errors.Interrupted`, so that the same clean-up
+runs for both and the command line can say what happened. `deferred` holds both while a
+commit is made: after it, the caller knows whether the commit exists and can say so,
+instead of being interrupted between the commit and the knowledge of it (and rolling back
+a change that is already in history).
 """
 
 from __future__ import annotations
@@ -14,18 +15,19 @@ import threading
 from collections.abc import Iterator
 from types import FrameType
 
+from pmctl.errors import Interrupted
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM arrived: handled like Ctrl-C, with its own exit code."""
-
-
-def raise_on_sigterm() -> None:
-    """From now on, SIGTERM raises `Terminated` in the main thread."""
-    signal.signal(signal.SIGTERM, _terminate)
+_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-def _terminate(signum: int, frame: FrameType | None) -> None:
-    raise Terminated
+def raise_on_signals() -> None:
+    """From now on, SIGINT and SIGTERM raise `Interrupted` in the main thread."""
+    for number in _SIGNALS:
+        signal.signal(number, _interrupt)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise Interrupted(signum)
 
 
 @contextlib.contextmanager
@@ -41,7 +43,7 @@ def deferred() -> Iterator[list[int]]:
         return
     previous = {
         number: signal.signal(number, lambda signum, frame: received.append(signum))
-        for number in (signal.SIGINT, signal.SIGTERM)
+        for number in _SIGNALS
     }
     try:
         yield received
@@ -51,9 +53,6 @@ def deferred() -> Iterator[list[int]]:
 
 
 def reraise(received: list[int]) -> None:
-    """Raise what the first held signal would have raised (nothing if none arrived)."""
-    if not received:
-        return
-    if received[0] == signal.SIGTERM:
-        raise Terminated
-    raise KeyboardInterrupt
+    """Raise `Interrupted` for the first held signal (nothing if none arrived)."""
+    if received:
+        raise Interrupted(received[0])

@@ -84,8 +84,7 @@ def _modules_for(args: list[str]) -> tuple[str, ...]:
 
 def main(argv: list[str] | None = None) -> None:
     """Run pmctl; exit with the documented exit code."""
-    from pmctl.adapters.signals import Terminated
-    from pmctl.errors import ExitCode, PmctlError
+    from pmctl.errors import ExitCode, PmctlError, interruption_in
 
     args = sys.argv[1:] if argv is None else argv
     try:
@@ -99,15 +98,22 @@ def main(argv: list[str] | None = None) -> None:
 
         print_error(error)
         sys.exit(int(error.exit_code))
-    except KeyboardInterrupt as interruption:
-        sys.stderr.write("pmctl: interrupted; nothing was committed\n")
-        terminated = isinstance(interruption, Terminated)
-        sys.exit(int(ExitCode.TERMINATED if terminated else ExitCode.INTERRUPTED))
-    except Exception as error:  # a bug in pmctl: say so in one line, not with a traceback
+    except (Exception, KeyboardInterrupt) as error:
         if "--debug" in args:
             raise
+        interruption = interruption_in(error)
+        if interruption is not None or isinstance(error, KeyboardInterrupt):
+            sys.stderr.write("pmctl: interrupted; nothing was committed\n")
+            sys.exit(interruption.exit_code if interruption else int(ExitCode.INTERRUPTED))
+        # A bug in pmctl: say so in one line, not with a traceback.
         sys.stderr.write(
             f"error: internal error: {type(error).__name__}: {error}\n"
             "  hint: this is a bug in pmctl; rerun with `pmctl --debug ...` and report the traceback\n"
         )
         sys.exit(int(ExitCode.INTERNAL))
+    except BaseException as error:
+        interruption = interruption_in(error)
+        if interruption is None:
+            raise
+        sys.stderr.write("pmctl: interrupted; nothing was committed\n")
+        sys.exit(interruption.exit_code)
