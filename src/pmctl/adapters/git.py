@@ -186,11 +186,6 @@ class Repository:
         name, _, rest = author.partition(" <")
         return name.strip(), rest.partition(">")[0]
 
-    def config(self, key: str) -> str | None:
-        """The value of git config `key`; None when it is unset or empty."""
-        result = _git(self.root, "config", "--get", key)
-        return (result.stdout.strip() or None) if result.returncode == 0 else None
-
     def has_unstaged_changes(self, path: Path) -> bool:
         """True if the work-tree copy of `path` differs from what is staged."""
         return bool(self._run("diff", "--name-only", "--", self._rel(path)).strip())
@@ -200,9 +195,6 @@ class Repository:
         if not self.has_commits():
             return False
         return bool(self._run("diff", "--cached", "--name-only", "--", self._rel(path)).strip())
-
-    def is_tracked(self, path: Path) -> bool:
-        return bool(self._run("ls-files", "--", self._rel(path)).strip())
 
     def has_commits(self) -> bool:
         return self.head() is not None
@@ -241,26 +233,15 @@ class Repository:
         relative = [self._rel(path) for path in paths]
         self._run("rm", "--cached", "--quiet", "--ignore-unmatch", "--", *relative)
 
-    def restore_index(self, paths: Sequence[Path]) -> None:
-        """Reset the index entries of `paths` to HEAD after a failed commit."""
-        if self.has_commits():
-            self._run("reset", "--quiet", "HEAD", "--", *(self._rel(p) for p in paths))
-        else:
-            self.unstage_new(paths)
-
     def push(self, remote: str) -> None:
         branch = self.current_branch()
         if branch is None:
             raise GitError("cannot push from a detached HEAD", hint="check out a branch first")
         self._run("push", "--quiet", remote, f"HEAD:refs/heads/{branch}")
 
-    def log(self, *args: str) -> str:
-        """Raw `git log` output, for metrics computed from commit trailers."""
-        return self.start_log(*args)()
-
     def start_log(self, *args: str) -> Callable[[], str]:
         """Start `git log args` now, to run while this process does other work; call the
-        result for the output (as `log` gives it) once it is needed.
+        result for its output (less one trailing newline) once it is needed.
 
         The output goes to a temporary file, so git never waits for this process to read.
         """
@@ -288,7 +269,7 @@ def failure(command: str, result: _Result) -> GitError:
     output = "\n".join(part for part in (result.stdout, result.stderr) if part.strip())
     lowered = result.stderr.lower()
     reason = _last_line(result.stderr) or f"exit code {result.returncode}"
-    lock = re.search(r"unable to create '([^']*index\.lock)'", result.stderr)
+    lock = re.search(r"unable to create '([^']*index\.lock)'", result.stderr, re.IGNORECASE)
     if lock:
         return GitError(
             f"git's index is locked: {lock[1]} exists",

@@ -22,6 +22,11 @@ def lint_command(
     no_cache: bool = typer.Option(
         False, "--no-cache", help="Check every file again instead of reusing cached results."
     ),
+    hook: bool = typer.Option(
+        False,
+        "--hook",
+        help="Gate a commit (pre-commit): a passed review deadline is a warning, not an error.",
+    ),
 ) -> None:
     """Check postmortems: schema, required sections, action items, timestamps, blameless
     language, review deadlines and criteria. Exit 1 on errors (with --strict, on warnings).
@@ -33,6 +38,8 @@ def lint_command(
         pmctl lint postmortems/2026/2026-11-23-checkout-latency.md
 
         pmctl lint --format sarif > pmctl.sarif
+
+        pmctl lint --hook    (what the pre-commit hook of `pmctl init` runs)
     """
     from pmctl.adapters.config_file import load_project
     from pmctl.cli import clock
@@ -47,7 +54,7 @@ def lint_command(
         )
     cwd = Path.cwd()
     project = load_project(cwd)
-    result = lint(project, paths or None, today=clock.today(), use_cache=not no_cache)
+    result = lint(project, paths or None, today=clock.today(), use_cache=not no_cache, hook=hook)
     if output_format == "text":
         lint_output.print_text(result, cwd=cwd, strict=strict)
     else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -66,14 +66,26 @@ def lint(
     *,
     today: dt.date,
     use_cache: bool = True,
+    hook: bool = False,
 ) -> LintResult:
     """Lint `paths` (files or directories; default: every postmortem of the project).
 
     Never raises for a bad document: every problem is a finding. With only some paths, the
-    repository-wide rules still see the other postmortems by file name.
+    repository-wide rules still see the other postmortems by file name. With `hook` (a git
+    hook's gate on a commit), errors that only the passing of time creates — a review
+    deadline — are warnings: they fail CI and reports, never the commit of the work.
     """
     with collector_paused():
-        return _lint(project, paths, today=today, use_cache=use_cache)
+        result = _lint(project, paths, today=today, use_cache=use_cache)
+    if not hook:
+        return result
+    return replace(result, findings=tuple(_as_commit_gate(f) for f in result.findings))
+
+
+def _as_commit_gate(finding: Finding) -> Finding:
+    if finding.severity is Severity.ERROR and RULES_BY_ID[finding.rule].depends_on_date:
+        return replace(finding, severity=Severity.WARNING)
+    return finding
 
 
 def _lint(

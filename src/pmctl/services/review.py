@@ -72,7 +72,8 @@ def record(
     Only a postmortem in review can be reviewed; an author (owner or in `authors`) cannot
     approve it. An approval records the pre-answered checklist. A request for changes needs
     a note and moves the postmortem back to draft in the same commit, whose trailers say so.
-    The reviewer defaults to git's `user.name`.
+    The reviewer defaults to the author git will record for the commit (`GIT_AUTHOR_NAME`,
+    `-c user.name=...`, `user.name`), and the author check compares that name.
     """
     if verdict is Verdict.CHANGES_REQUESTED and not (note and note.strip()):
         raise UsageError(
@@ -81,7 +82,8 @@ def record(
     name = (reviewer or _git_user(project) or "").strip()
     if not name:
         raise UsageError(
-            "who is reviewing? git's user.name is not set", hint="pass --reviewer NAME"
+            "who is reviewing? git cannot tell who you are",
+            hint="pass --reviewer NAME, or set user.name (or GIT_AUTHOR_NAME)",
         )
     path = documents.find_by_id(project.postmortem_dir, postmortem_id)
     settings = project.settings
@@ -145,9 +147,10 @@ def record(
 
 
 def _git_user(project: Project) -> str | None:
+    """The author name git will record for the review's commit."""
     from pmctl.adapters.git import Repository
 
     try:
-        return Repository.open(project.root).config("user.name")
+        return Repository.open(project.root).identity()[0]
     except PmctlError:
         return None

@@ -187,7 +187,7 @@ def announce(project: Project, event: Event) -> tuple[str, ...]:
     actor = event.actor
     if not actor:
         try:
-            actor = Repository.open(project.root).config("user.name") or ""
+            actor = Repository.open(project.root).identity()[0]
         except PmctlError:
             actor = ""
     return tuple(notify(notify_settings, replace(event, actor=actor), root=project.root))
