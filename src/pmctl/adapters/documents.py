@@ -255,6 +255,28 @@ def discover(directory: Path) -> list[Path]:
     return sorted(found, key=lambda path: path.parts)
 
 
+ATTACHMENTS = frozenset(
+    {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf", ".csv", ".json", ".log", ".har"}
+)
+"""Files that sit beside postmortems as their attachments (screenshots, graphs, exports)."""
+
+
+def discover_strays(directory: Path) -> list[Path]:
+    """Files under `directory` that are neither postmortems (`*.md`) nor attachments, sorted:
+    what lint would otherwise never read (`x.markdown`, `x.MD`, `notes`). Hidden entries
+    are skipped, as `discover` skips them."""
+    found: list[Path] = []
+    for current, subdirectories, files in os.walk(directory):
+        subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
+        base = Path(current)
+        for name in files:
+            suffix = os.path.splitext(name)[1]
+            if name.startswith(".") or suffix == ".md" or suffix.lower() in ATTACHMENTS:
+                continue
+            found.append(base / name)
+    return sorted(found, key=lambda path: path.parts)
+
+
 def find_by_id(directory: Path, postmortem_id: str) -> Path:
     """The file of postmortem `postmortem_id` (file names are ids); `NotFoundError` if none."""
     from pmctl.errors import NotFoundError

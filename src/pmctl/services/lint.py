@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from pmctl.adapters.lint_cache import Stat, stat_key
 from pmctl.adapters.parallel import collector_paused, map_chunks, processes, split, unchanged
-from pmctl.domain.lint import Facts, Finding, Severity, check_document_with_facts
+from pmctl.domain.lint import (
+    Facts,
+    Finding,
+    Severity,
+    check_document_with_facts,
+    check_strays,
+)
 from pmctl.domain.lint import check_facts_findings as repository_findings
 from pmctl.domain.lint.registry import RULES_BY_ID
 
@@ -123,9 +129,25 @@ def _lint(
     others = None if paths is None else _other_ids(project.postmortem_dir, set(files))
     facts = [Facts(path, *payloads[path][1]) for path in files]
     findings.extend(repository_findings(facts, settings, texts=_Texts(), others=others))
-    order = {path: index for index, path in enumerate(files)}
+    strays = _strays(project, paths)
+    findings.extend(check_strays(strays, settings))
+    order = {path: index for index, path in enumerate([*files, *strays])}
     findings.sort(key=lambda f: (order[f.path], f.line, f.column, f.rule))
     return LintResult(tuple(findings), len(files), tuple(files))
+
+
+def _strays(project: Project, paths: Sequence[Path] | None) -> list[Path]:
+    """Files lint does not read, under the directories it lints (none for single files)."""
+    from pmctl.adapters import documents
+
+    if paths is None:
+        return documents.discover_strays(project.postmortem_dir)
+    return [
+        stray
+        for given in paths
+        if given.is_dir()
+        for stray in documents.discover_strays(given.resolve())
+    ]
 
 
 def _other_ids(directory: Path, checked: set[Path]) -> Mapping[str, Path]:

@@ -43,6 +43,7 @@ __all__ = [
     "check_document_with_facts",
     "check_facts_findings",
     "check_repository",
+    "check_strays",
     "levels",
 ]
 
@@ -159,6 +160,29 @@ def check_facts_findings(
     for path, hits in by_path.items():
         findings.extend(apply(path, texts.get(path, ""), hits, rule_levels))
     return findings
+
+
+def check_strays(paths: Iterable[Path], settings: Settings) -> list[Finding]:
+    """PM013 for each file in the postmortem directory that lint does not read."""
+    levels = _levels_in_force(settings)
+    return [
+        finding
+        for path in paths
+        for finding in apply(
+            path,
+            "",
+            [
+                Hit(
+                    "PM013",
+                    1,
+                    f"{path.name} is not linted: postmortems are `.md` files",
+                    "rename it to `.md` if it is a postmortem (`pmctl import` adopts other "
+                    "formats), or move it out of the postmortem directory",
+                )
+            ],
+            levels,
+        )
+    ]
 
 
 def postmortem_status(data: Mapping[str, object], postmortem: Postmortem | None) -> Status:

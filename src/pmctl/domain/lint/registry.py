@@ -40,6 +40,13 @@ RULES: tuple[Rule, ...] = (
     Rule("PM010", "yaml-tag", E, "The front matter uses a YAML tag such as `!!python/object`."),
     Rule("PM011", "yaml-alias-bomb", E, "YAML aliases expand beyond the safe limit."),
     Rule("PM012", "front-matter-not-mapping", E, "The front matter is a list or a scalar."),
+    Rule(
+        "PM013",
+        "not-linted-file",
+        W,
+        "A file in the postmortem directory that is neither a postmortem (`.md`) nor an "
+        "attachment, so lint does not read it.",
+    ),
     Rule("PM020", "schema-invalid", E, "A front-matter value does not match the schema."),
     Rule("PM021", "schema-unknown-key", E, "The front matter has a key the schema does not know."),
     Rule("PM022", "schema-missing-key", E, "A required front-matter key is missing."),
@@ -65,6 +72,7 @@ RULES: tuple[Rule, ...] = (
     Rule("PM207", "action-duplicate-id", E, "Two action items share an id."),
     Rule("PM301", "timestamps-order", E, "started <= detected <= mitigated <= resolved is broken."),
     Rule("PM302", "timeline-order", W, "The body timeline is not in chronological order."),
+    Rule("PM303", "incident-in-future", W, "The incident's date is after today.", True),
     Rule("PM401", "counterfactual", W, "Counterfactual, hindsight language ('should have')."),
     Rule("PM402", "blame-language", W, "Words that blame people ('careless', '不注意')."),
     Rule("PM403", "human-error-root-cause", W, "The root cause names human error."),

@@ -24,18 +24,24 @@ _DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 def validate(
     document: ParsedDocument, data: dict[str, Any], settings: Settings
 ) -> tuple[Postmortem | None, list[Hit]]:
-    """The model (None if invalid) and every schema problem, each at its key's line."""
+    """The model (None if invalid) and every schema problem, each at its key's line.
+
+    The configured-value checks read the raw data, so that they report even when another
+    key makes the model invalid: every problem in one run.
+    """
+    postmortem: Postmortem | None = None
+    hits: list[Hit] = []
     try:
         postmortem = Postmortem.model_validate(data)
     except ValidationError as error:
-        return None, [_hit(document, detail) for detail in error.errors()]
-    hits: list[Hit] = []
-    if postmortem.severity not in settings.severities:
+        hits.extend(_hit(document, detail) for detail in error.errors())
+    severity = data.get("severity")
+    if isinstance(severity, str) and severity.strip() not in settings.severities:
         hits.append(
             Hit(
                 "PM024",
                 document.line_of(("severity",)),
-                f"severity {postmortem.severity!r} is not one of {', '.join(settings.severities)}",
+                f"severity {severity.strip()!r} is not one of {', '.join(settings.severities)}",
                 "use a severity from `severities` in pmctl.toml, or add it there",
             )
         )

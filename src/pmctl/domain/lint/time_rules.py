@@ -1,4 +1,5 @@
-"""PM301-PM302: the incident's timestamps and the body timeline, in chronological order."""
+"""PM301-PM303: the incident's timestamps and the body timeline, in chronological order,
+and not in the future."""
 
 from __future__ import annotations
 
@@ -15,7 +16,32 @@ _DATE_LINE = re.compile(r"^\s*(?:#+\s*|\*\*|__)?(\d{4})-(\d{2})-(\d{2})\b")
 
 
 def check(ctx: Context) -> list[Hit]:
-    return [*_timestamps(ctx), *_timeline(ctx)]
+    return [*_timestamps(ctx), *_future(ctx), *_timeline(ctx)]
+
+
+def _future(ctx: Context) -> list[Hit]:
+    """The incident cannot have started after today: a typo in the year or the month."""
+    if ctx.postmortem is None:
+        return []
+    started = ctx.postmortem.timestamps.started
+    day, key = (
+        (started.date(), ("timestamps", "started"))
+        if started
+        else (
+            ctx.postmortem.created,
+            ("created",),
+        )
+    )
+    if day <= ctx.today:
+        return []
+    return [
+        Hit(
+            "PM303",
+            ctx.line_of(*key),
+            f"{'.'.join(key)} ({day.isoformat()}) is after today ({ctx.today.isoformat()})",
+            "check the year and the month; an incident date cannot be in the future",
+        )
+    ]
 
 
 def _timestamps(ctx: Context) -> list[Hit]:
