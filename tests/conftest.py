@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pmctl.adapters.config_file import Project, load_project
+from pmctl.adapters.config_file import load_project
 from pmctl.domain.model import Language
+from pmctl.domain.project import Project
 from pmctl.services.init import initialise
 
 FIXED_DATE = "2026-11-23T12:00:00+00:00"

@@ -8,9 +8,9 @@ from dataclasses import replace
 
 import pytest
 
-from pmctl.adapters.config_file import Project
 from pmctl.domain.actions import ActionChanges, NewAction, next_action_id
 from pmctl.domain.model import ActionItem, ActionStatus, ActionType, Language, Priority
+from pmctl.domain.project import Project
 from pmctl.errors import DocumentError, NotFoundError, UsageError
 from pmctl.services.actions import add_action, list_actions, set_action
 from pmctl.services.lint import lint

@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pmctl.adapters.config_file import Project
+from pmctl.domain.project import Project
 from pmctl.errors import ExitCode
 from tests.conftest import git, run_cli
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from pmctl.adapters import documents
-from pmctl.adapters.config_file import Project
 from pmctl.domain import edit
 from pmctl.domain.document import ParsedDocument
 from pmctl.domain.model import Language, Postmortem
+from pmctl.domain.project import Project
 from pmctl.errors import DocumentError, GitError, UsageError
 from pmctl.services.mutate import Change, Edit, EditResult, commit_edit
 from pmctl.services.new import NewPostmortem, create

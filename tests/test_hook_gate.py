@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pmctl.adapters.config_file import Project
+from pmctl.domain.project import Project
 from tests.conftest import git, run_cli
 from tests.lint_docs import GOOD
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pmctl.adapters.config_file import Project
 from pmctl.domain.model import Status
+from pmctl.domain.project import Project
 from pmctl.services import status
 from tests.conftest import git, run_cli
 from tests.test_status import ID, TODAY, write_postmortem

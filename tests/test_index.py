@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pmctl.adapters.config_file import Project
+from pmctl.domain.project import Project
 from pmctl.services.index import update_index
 from tests.conftest import git, run_cli
 from tests.test_report import action, write_postmortem

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from pmctl.adapters.config_file import Project, read_settings
+from pmctl.adapters.config_file import read_settings
 from pmctl.domain import review
 from pmctl.domain.config import LintSettings, Settings
 from pmctl.domain.model import Postmortem
+from pmctl.domain.project import Project
 from pmctl.domain.sections import section_names
 from pmctl.errors import ConfigError
 from tests.conftest import run_cli

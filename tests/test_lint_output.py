@@ -10,10 +10,10 @@ from xml.etree import ElementTree as ET
 import jsonschema
 import pytest
 
-from pmctl.adapters.config_file import Project
 from pmctl.domain.lint import Finding, Severity
+from pmctl.domain.lint.findings import LintResult
 from pmctl.domain.lint.registry import RULES
-from pmctl.services.lint import LintResult
+from pmctl.domain.project import Project
 from pmctl.ui.lint_output import render
 from tests.conftest import run_cli
 from tests.lint_docs import GOOD

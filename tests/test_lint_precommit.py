@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pmctl.adapters.config_file import Project
+from pmctl.domain.project import Project
 from tests.conftest import git
 from tests.lint_docs import GOOD
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from pmctl.adapters.config_file import Project
 from pmctl.adapters.lint_cache import cache_path
 from pmctl.domain.config import LintSettings, RuleLevel, Settings
 from pmctl.domain.lint import Severity
+from pmctl.domain.project import Project
 from pmctl.services import lint as service
 from pmctl.services.lint import lint
 from tests.conftest import git

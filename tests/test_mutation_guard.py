@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pmctl.adapters.config_file import Project
 from pmctl.domain.actions import NewAction
 from pmctl.domain.model import ActionType, Priority, Status, Verdict
+from pmctl.domain.project import Project
 from pmctl.errors import TransitionRefused
 from pmctl.services import review, status
 from pmctl.services.actions import add_action

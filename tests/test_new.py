@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from pmctl.adapters import documents
-from pmctl.adapters.config_file import Project
 from pmctl.domain.model import Language, Status
+from pmctl.domain.project import Project
 from pmctl.errors import GitError, NotFoundError, TemplateError, UsageError
 from pmctl.services.new import NewPostmortem, create
 from tests.conftest import git

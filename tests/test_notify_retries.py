@@ -13,10 +13,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from pmctl.adapters.config_file import Project
 from pmctl.adapters.delivery import RETRY_AFTER_CAP_SECONDS, DeliveryFailed, Retries
 from pmctl.domain.config import NotifySettings
 from pmctl.domain.model import Status
+from pmctl.domain.project import Project
 from pmctl.services import status
 from pmctl.services.notify import notify
 from tests.conftest import git

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from pmctl.adapters.config_file import Project
+from pmctl.domain.project import Project
 from tests.conftest import git
 
 

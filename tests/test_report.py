@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from pmctl.adapters.config_file import Project
+from pmctl.domain.project import Project
 from pmctl.domain.report import Filters, GroupBy
 from pmctl.services.report import build_report
 from pmctl.ui import report_output

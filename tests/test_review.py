@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from pmctl.adapters import documents
-from pmctl.adapters.config_file import Project
 from pmctl.domain.config import NotifySettings, WebhookSettings
 from pmctl.domain.model import Language, Status, Verdict
+from pmctl.domain.project import Project
 from pmctl.errors import TransitionRefused, UsageError
 from pmctl.services import review, status
 from pmctl.services.new import NewPostmortem, create

@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 
 from pmctl.adapters import documents
-from pmctl.adapters.config_file import Project
 from pmctl.domain.model import Language
+from pmctl.domain.project import Project
 from pmctl.services.new import NewPostmortem, create
 from pmctl.services.schema import postmortem_schema_text
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from pmctl.adapters import documents
-from pmctl.adapters.config_file import Project
 from pmctl.domain.model import Language, Status
+from pmctl.domain.project import Project
 from pmctl.errors import TransitionRefused
 from pmctl.services import status
 from pmctl.services.new import NewPostmortem, create

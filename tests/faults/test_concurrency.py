@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmctl.adapters.config_file import Project
 from pmctl.domain.model import Language
+from pmctl.domain.project import Project
 from pmctl.services.new import NewPostmortem, create
 from tests.conftest import git
 from tests.faults.helpers import DOCUMENTED_EXITS, at_head, clean, finish, start

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from pmctl.adapters.config_file import Project
 from pmctl.domain.model import Language
+from pmctl.domain.project import Project
 from pmctl.services.init import initialise
 from pmctl.services.new import NewPostmortem, create
 from tests.conftest import git, run_cli

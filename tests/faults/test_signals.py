@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from pmctl.adapters import lock
-from pmctl.adapters.config_file import Project
 from pmctl.domain.model import Language
+from pmctl.domain.project import Project
 from pmctl.services.new import NewPostmortem, create
 from tests.conftest import git
 from tests.faults.helpers import at_head, clean, finish, start

@@ -9,30 +9,14 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from pmctl.domain.config import CONFIG_FILE, Settings
+from pmctl.domain.project import Project
 from pmctl.errors import ConfigError
-
-
-@dataclass(frozen=True, slots=True)
-class Project:
-    """A postmortem repository: its root (where pmctl.toml is) and its settings."""
-
-    root: Path
-    settings: Settings
-
-    @property
-    def postmortem_dir(self) -> Path:
-        return self.root / self.settings.postmortem_dir
-
-    @property
-    def config_path(self) -> Path:
-        return self.root / CONFIG_FILE
 
 
 def find_root(start: Path) -> Path | None:

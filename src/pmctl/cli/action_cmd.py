@@ -49,12 +49,12 @@ def add_command(
     """
     from pathlib import Path
 
-    from pmctl.adapters.config_file import load_project
     from pmctl.cli import clock
     from pmctl.cli.report_cmd import parse_choice, parse_date
     from pmctl.domain.actions import NewAction
     from pmctl.domain.model import ActionType, Priority
     from pmctl.services.actions import add_action
+    from pmctl.services.project import open_project
 
     request = NewAction(
         title=title,
@@ -65,7 +65,7 @@ def add_command(
         tracker=tracker,
     )
     result = add_action(
-        load_project(Path.cwd()),
+        open_project(Path.cwd()),
         postmortem_id,
         request,
         today=clock.today(),
@@ -107,12 +107,12 @@ def set_command(
     """
     from pathlib import Path
 
-    from pmctl.adapters.config_file import load_project
     from pmctl.cli import clock
     from pmctl.cli.report_cmd import parse_choice, parse_date
     from pmctl.domain.actions import ActionChanges
     from pmctl.domain.model import ActionStatus, ActionType, Priority
     from pmctl.services.actions import set_action
+    from pmctl.services.project import open_project
 
     changes = ActionChanges(
         title=title,
@@ -124,7 +124,7 @@ def set_command(
         tracker=tracker,
     )
     result = set_action(
-        load_project(Path.cwd()),
+        open_project(Path.cwd()),
         postmortem_id,
         action_id,
         changes,
@@ -145,14 +145,14 @@ def done_command(
     """Mark an action item done: short for `pmctl action set ID AI-N --status done`."""
     from pathlib import Path
 
-    from pmctl.adapters.config_file import load_project
     from pmctl.cli import clock
     from pmctl.domain.actions import ActionChanges
     from pmctl.domain.model import ActionStatus
     from pmctl.services.actions import set_action
+    from pmctl.services.project import open_project
 
     changes = ActionChanges(status=ActionStatus.DONE)
-    project = load_project(Path.cwd())
+    project = open_project(Path.cwd())
     result = set_action(
         project,
         postmortem_id,
@@ -178,15 +178,15 @@ def list_command(
     """
     from pathlib import Path
 
-    from pmctl.adapters.config_file import load_project
     from pmctl.cli import clock
     from pmctl.errors import UsageError
     from pmctl.services.actions import list_actions
+    from pmctl.services.project import open_project
     from pmctl.ui import report_output
 
     if output_format not in ("table", "json"):
         raise UsageError(f"--format: unknown format {output_format!r}", hint="use table or json")
-    report = list_actions(load_project(Path.cwd()), postmortem_id, today=clock.today())
+    report = list_actions(open_project(Path.cwd()), postmortem_id, today=clock.today())
     if output_format == "json":
         typer.echo(report_output.to_json(report), nl=False)
     else:

@@ -24,12 +24,12 @@ def index_command(
     """
     from pathlib import Path
 
-    from pmctl.adapters.config_file import load_project
     from pmctl.errors import ExitCode
     from pmctl.services.index import update_index
+    from pmctl.services.project import open_project
     from pmctl.ui import console
 
-    result = update_index(load_project(Path.cwd()), check=check, commit=not no_commit)
+    result = update_index(open_project(Path.cwd()), check=check, commit=not no_commit)
     for invalid in result.invalid:
         console.warn(f"{invalid.location}: not listed, not a valid postmortem: {invalid.message}")
     name = result.path.name

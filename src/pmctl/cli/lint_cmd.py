@@ -41,10 +41,10 @@ def lint_command(
 
         pmctl lint --hook    (what the pre-commit hook of `pmctl init` runs)
     """
-    from pmctl.adapters.config_file import load_project
     from pmctl.cli import clock
     from pmctl.errors import ExitCode, UsageError
     from pmctl.services.lint import lint
+    from pmctl.services.project import open_project
     from pmctl.ui import lint_output
 
     if output_format not in lint_output.FORMATS:
@@ -53,7 +53,7 @@ def lint_command(
             hint=f"use one of: {', '.join(lint_output.FORMATS)}",
         )
     cwd = Path.cwd()
-    project = load_project(cwd)
+    project = open_project(cwd)
     result = lint(project, paths or None, today=clock.today(), use_cache=not no_cache, hook=hook)
     if output_format == "text":
         lint_output.print_text(result, cwd=cwd, strict=strict)

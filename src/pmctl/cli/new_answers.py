@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pmctl.adapters.config_file import Project
 from pmctl.cli.parse import parse_datetime, parse_language, parse_list
+from pmctl.domain.project import Project
 from pmctl.services.new import NewPostmortem
 from pmctl.ui import prompts
 

@@ -52,13 +52,13 @@ def new_command(
     """
     from pathlib import Path
 
-    from pmctl.adapters.config_file import load_project
     from pmctl.cli import clock
     from pmctl.cli.new_answers import collect
     from pmctl.services.new import create
+    from pmctl.services.project import open_project
     from pmctl.ui import console
 
-    project = load_project(Path.cwd())
+    project = open_project(Path.cwd())
     request = collect(
         project,
         title=title,

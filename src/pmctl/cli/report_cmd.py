@@ -104,11 +104,11 @@ def report_command(
     """
     from pathlib import Path
 
-    from pmctl.adapters.config_file import load_project
     from pmctl.cli import clock
     from pmctl.domain.model import ActionType, Priority
     from pmctl.domain.report import OPEN_STATUSES, Filters, GroupBy
     from pmctl.errors import ExitCode, UsageError
+    from pmctl.services.project import open_project
     from pmctl.services.report import build_report
     from pmctl.ui import console, report_output
 
@@ -133,7 +133,7 @@ def report_command(
     grouping = parse_choice(group_by, GroupBy, flag="--group-by") if group_by else None
     as_of = parse_date(today, flag="--today") if today else clock.today()
 
-    result = build_report(load_project(Path.cwd()), today=as_of, filters=filters, group_by=grouping)
+    result = build_report(open_project(Path.cwd()), today=as_of, filters=filters, group_by=grouping)
     for invalid in result.invalid:
         console.warn(f"{invalid.location}: skipped, not a valid postmortem: {invalid.message}")
     report = result.report

@@ -43,11 +43,11 @@ def review_command(
     """
     from pathlib import Path
 
-    from pmctl.adapters.config_file import load_project
     from pmctl.cli import clock
     from pmctl.domain.model import Verdict
     from pmctl.errors import UsageError
     from pmctl.services import review
+    from pmctl.services.project import open_project
     from pmctl.ui import console, review_output
 
     if approve and request_changes:
@@ -57,7 +57,7 @@ def review_command(
     if output_format not in ("text", "markdown"):
         raise UsageError(f"unknown format {output_format!r}", hint="use --format text or markdown")
     cwd = Path.cwd()
-    project = load_project(cwd)
+    project = open_project(cwd)
     today = clock.today()
     if not (approve or request_changes):
         checklist = review.checklist(project, postmortem_id, today=today)

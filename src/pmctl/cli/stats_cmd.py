@@ -29,10 +29,10 @@ def stats_command(
     """
     from pathlib import Path
 
-    from pmctl.adapters.config_file import load_project
     from pmctl.cli import clock
     from pmctl.cli.report_cmd import parse_date
     from pmctl.errors import UsageError
+    from pmctl.services.project import open_project
     from pmctl.services.stats import build_stats
     from pmctl.ui import console, stats_output
 
@@ -41,7 +41,7 @@ def stats_command(
             f"--format: unknown format {output_format!r}", hint="use table, markdown or json"
         )
     result = build_stats(
-        load_project(Path.cwd()),
+        open_project(Path.cwd()),
         today=parse_date(today, flag="--today") if today else clock.today(),
         since=parse_date(since, flag="--since") if since else None,
     )

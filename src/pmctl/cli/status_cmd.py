@@ -44,15 +44,15 @@ def status_command(
     """
     from pathlib import Path
 
-    from pmctl.adapters.config_file import load_project
     from pmctl.cli import clock
     from pmctl.domain.model import Status
     from pmctl.errors import UsageError
     from pmctl.services import status
+    from pmctl.services.project import open_project
     from pmctl.ui import console, status_output
 
     cwd = Path.cwd()
-    project = load_project(cwd)
+    project = open_project(cwd)
     today = clock.today()
     if list_all or postmortem_id is None:
         if postmortem_id is not None:

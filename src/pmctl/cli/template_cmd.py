@@ -35,10 +35,10 @@ def export_command(
     """
     from pathlib import Path
 
-    from pmctl.adapters.config_file import load_project
     from pmctl.adapters.templates import export
+    from pmctl.services.project import open_project
     from pmctl.ui import console
 
-    project = load_project(Path.cwd())
+    project = open_project(Path.cwd())
     target = export(name, project.root, force=force)
     console.success(f"exported {name} to {target.relative_to(project.root)}; edit it to taste")

@@ -44,3 +44,11 @@ class ParsedDocument:
             return 1
         offset = frontmatter.key_line(self.front_matter, location)
         return self.front_matter_line + (offset if offset is not None else 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Invalid:
+    """A file that is not a valid postmortem: where, and the first problem (lint has them all)."""
+
+    location: str
+    message: str

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from pmctl.domain.lint.findings import Finding, Severity
-from pmctl.domain.model import Language, Postmortem, Verdict
+from pmctl.domain.model import Language, Postmortem, Status, Verdict
 from pmctl.domain.sections import SECTIONS_BY_KEY
 
 Check = Callable[[Postmortem], str | None]
@@ -246,3 +247,28 @@ def recorded_answers(answers: Sequence[Answer]) -> dict[str, bool]:
     Approving is the reviewer's statement that the questions lint cannot decide are met.
     """
     return {item.question.id: item.answer is not False for item in answers}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Checklist:
+    """The review checklist of one postmortem, pre-answered, and its approvals so far."""
+
+    path: Path
+    postmortem: Postmortem
+    answers: tuple[Answer, ...]
+    approvers: tuple[str, ...]
+    required_approvals: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Recorded:
+    """A review entry written (and committed unless `commit` is None)."""
+
+    path: Path
+    postmortem_id: str
+    reviewer: str
+    verdict: Verdict
+    source: Status
+    target: Status
+    commit: str | None
+    warnings: tuple[str, ...] = ()

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pmctl.adapters import documents
-from pmctl.adapters.config_file import Project
 from pmctl.domain import actions, commits, report
 from pmctl.domain.document import ParsedDocument
 from pmctl.domain.model import ActionItem, ActionStatus, Postmortem
+from pmctl.domain.project import Project
 from pmctl.services.mutate import Change, commit_edit
 
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from pmctl.adapters import documents
 from pmctl.adapters.lint_cache import Stat, stat_key
 from pmctl.adapters.parallel import collector_paused, map_chunks, processes, split
+from pmctl.domain.document import Invalid
 from pmctl.errors import DocumentError
 
 if TYPE_CHECKING:
@@ -33,14 +34,6 @@ if TYPE_CHECKING:
 
 PARALLEL_FROM = 1_000
 """Below this many files a child process costs more than it saves."""
-
-
-@dataclass(frozen=True, slots=True)
-class Invalid:
-    """A file that is not a valid postmortem: where, and the first problem (lint has them all)."""
-
-    location: str
-    message: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pmctl.adapters.config_file import Project
 from pmctl.adapters.files import write_atomic
 from pmctl.domain import commits
+from pmctl.domain.document import Invalid
 from pmctl.domain.index import INDEX_FILE, render_index
-from pmctl.services.corpus import Invalid, load_all, relative_keys
+from pmctl.domain.project import Project
+from pmctl.services.corpus import load_all, relative_keys
 from pmctl.services.mutate import exclusive, write_and_commit
 
 

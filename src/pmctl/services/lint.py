@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,12 +25,13 @@ from pmctl.domain.lint import (
     check_strays,
 )
 from pmctl.domain.lint import check_facts_findings as repository_findings
+from pmctl.domain.lint.findings import LintResult
 from pmctl.domain.lint.registry import RULES_BY_ID
 
 if TYPE_CHECKING:
-    from pmctl.adapters.config_file import Project
     from pmctl.adapters.lint_cache import LintCache
     from pmctl.domain.config import Settings
+    from pmctl.domain.project import Project
 
 PARALLEL_FROM = 1500
 """Below this many files to check, forking a second process costs more than it saves."""
@@ -44,26 +45,6 @@ Payload = tuple[tuple[tuple[int, int, str, str, str, str], ...], tuple[Any, ...]
 
 Checked = tuple[Stat | None, Payload]
 """A freshly checked file: its stat, taken just before it was read, and its payload."""
-
-
-@dataclass(frozen=True, slots=True)
-class LintResult:
-    findings: tuple[Finding, ...]
-    files_checked: int
-    paths: tuple[Path, ...] = ()
-    """The files checked, in order (for formats that list clean files too)."""
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for finding in self.findings if finding.severity is Severity.ERROR)
-
-    @property
-    def warnings(self) -> int:
-        return len(self.findings) - self.errors
-
-    def failed(self, *, strict: bool = False) -> bool:
-        """Whether lint fails: on errors, or with `strict` on any finding."""
-        return bool(self.findings) if strict else self.errors > 0
 
 
 def lint(

@@ -23,11 +23,11 @@ from pmctl.adapters.files import write_atomic
 from pmctl.errors import CommittedThenInterrupted, GitError, PmctlError, UsageError
 
 if TYPE_CHECKING:
-    from pmctl.adapters.config_file import Project
     from pmctl.adapters.git import Repository
     from pmctl.domain.config import Settings
     from pmctl.domain.document import ParsedDocument
     from pmctl.domain.model import Postmortem
+    from pmctl.domain.project import Project
 
 T = TypeVar("T")
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pmctl.adapters import documents, templates
-from pmctl.adapters.config_file import Project
 from pmctl.adapters.transliterate import romanize
 from pmctl.domain import commits, ids
 from pmctl.domain.action_table import render_table
 from pmctl.domain.model import Language
+from pmctl.domain.project import Project
 from pmctl.errors import DocumentError, TemplateError, UsageError
 from pmctl.services.mutate import exclusive, write_and_commit
 

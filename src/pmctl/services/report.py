@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from pmctl.adapters.config_file import Project
 from pmctl.domain import report as domain
-from pmctl.services.corpus import Invalid, load_all, relative_keys
+from pmctl.domain.document import Invalid
+from pmctl.domain.project import Project
+from pmctl.services.corpus import load_all, relative_keys
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,50 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from pathlib import Path
 
 from pmctl.adapters import documents
-from pmctl.adapters.config_file import Project
-from pmctl.domain import commits, edit, review
+from pmctl.domain import commits, edit, lifecycle, review
 from pmctl.domain.document import ParsedDocument
 from pmctl.domain.events import EventKind, of_change
-from pmctl.domain.model import Postmortem, Status, Verdict
-from pmctl.errors import PmctlError, TransitionRefused, UsageError
+from pmctl.domain.lint import check_as_in_review
+from pmctl.domain.model import Postmortem, Verdict
+from pmctl.domain.project import Project
+from pmctl.domain.review import Checklist, Recorded
+from pmctl.errors import PmctlError, UsageError
+from pmctl.services.announce import announce
 from pmctl.services.mutate import Change, commit_edit
-from pmctl.services.status import announce, lint_findings
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Checklist:
-    """The review checklist of one postmortem, pre-answered, and its approvals so far."""
-
-    path: Path
-    postmortem: Postmortem
-    answers: tuple[review.Answer, ...]
-    approvers: tuple[str, ...]
-    required_approvals: int
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Recorded:
-    """A review entry written (and committed unless `commit` is None)."""
-
-    path: Path
-    postmortem_id: str
-    reviewer: str
-    verdict: Verdict
-    source: Status
-    target: Status
-    commit: str | None
-    warnings: tuple[str, ...] = ()
 
 
 def checklist(project: Project, postmortem_id: str, *, today: dt.date) -> Checklist:
     """The checklist of `postmortem_id`, each question pre-answered where lint can tell."""
     path = documents.find_by_id(project.postmortem_dir, postmortem_id)
     document, postmortem = documents.load(path)
-    findings = lint_findings(document, project.settings, today=today)
+    findings = check_as_in_review(document, project.settings, today=today)
     return Checklist(
         path=path,
         postmortem=postmortem,
@@ -89,27 +64,18 @@ def record(
     settings = project.settings
 
     def add_review(document: ParsedDocument, postmortem: Postmortem) -> Change[None]:
-        if postmortem.status is not Status.IN_REVIEW:
-            raise TransitionRefused(
-                f"{postmortem.id} is {postmortem.status}; only a postmortem in review is reviewed",
-                hint=f"move it first: `pmctl status {postmortem.id} in-review`",
-            )
-        if verdict is Verdict.APPROVED and review.is_author(name, postmortem):
-            raise TransitionRefused(
-                f"{name} is an author of {postmortem.id} and cannot approve it",
-                hint="ask someone who did not write it to review it (or pass --reviewer)",
-            )
+        target = lifecycle.plan_review(postmortem, verdict, name, settings=settings, note=note)
         entry: dict[str, object] = {"reviewer": name, "date": today, "verdict": verdict}
         if verdict is Verdict.APPROVED:
-            findings = lint_findings(document, settings, today=today)
+            findings = check_as_in_review(document, settings, today=today)
             entry["checklist"] = review.recorded_answers(review.answer(postmortem, findings))
         if note and note.strip():
             entry["notes"] = note.strip()
         text = edit.append_item(document.text, "reviews", entry)
         moved = None
-        if verdict is Verdict.CHANGES_REQUESTED:
-            text = edit.set_value(text, ("status",), Status.DRAFT)
-            moved = (postmortem.status, Status.DRAFT)
+        if target is not postmortem.status:
+            text = edit.set_value(text, ("status",), target)
+            moved = (postmortem.status, target)
         message = commits.review(postmortem.id, name, verdict, note=note, moved=moved)
         return Change(text, message, None)
 

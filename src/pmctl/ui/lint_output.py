@@ -20,7 +20,7 @@ from pmctl.domain.lint.findings import Finding, Severity
 from pmctl.domain.lint.registry import RULES
 
 if TYPE_CHECKING:
-    from pmctl.services.lint import LintResult
+    from pmctl.domain.lint.findings import LintResult
 
 FORMATS = ("text", "json", "sarif", "github", "junit")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pmctl.domain.model import Language
-from pmctl.domain.review import Answer
-from pmctl.services.review import Checklist, Recorded
+from pmctl.domain.review import Answer, Checklist, Recorded
 
 _WORDS = {
     Language.EN: {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pmctl.services.status import Listing, Moved, StatusReport
+from pmctl.domain.status_report import Listing, Moved, StatusReport
 
 
 def _shown(path: Path, cwd: Path) -> str:

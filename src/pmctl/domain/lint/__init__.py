@@ -39,6 +39,7 @@ __all__ = [
     "Finding",
     "Rule",
     "Severity",
+    "check_as_in_review",
     "check_document",
     "check_document_with_facts",
     "check_facts_findings",
@@ -66,6 +67,14 @@ def check_document(
     on is how an overdue postmortem gets reviewed. Never raises for any document.
     """
     return check_document_with_facts(document, settings, today=today, as_status=as_status)[0]
+
+
+def check_as_in_review(
+    document: ParsedDocument, settings: Settings, *, today: dt.date
+) -> list[Finding]:
+    """Lint's findings on `document` as if it were in review: the draft -> in-review guard,
+    and the review checklist's pre-answers."""
+    return check_document(document, settings, today=today, as_status=Status.IN_REVIEW)
 
 
 def check_document_with_facts(
