@@ -10,8 +10,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from pmctl.domain.enums import GroupBy
 from pmctl.domain.project import Project
-from pmctl.domain.report import Filters, GroupBy
+from pmctl.domain.report import Filters
 from pmctl.services.report import build_report
 from pmctl.ui import report_output
 from tests.conftest import run_cli

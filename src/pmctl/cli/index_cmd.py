@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from pmctl.cli.app import app
+from pmctl.cli.command import command_module
+
+cli = command_module()
 
 
-@app.command("index")
+@cli.command("index")
 def index_command(
     check: bool = typer.Option(
         False, "--check", help="Write nothing; exit 1 if INDEX.md is not up to date (for CI)."

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import typer
 
-from pmctl.cli.app import app
-from pmctl.cli.command import Command
+from pmctl.cli.command import Command, command_module
+
+cli = command_module()
 
 
-@app.command("init", cls=Command)
+@cli.command("init", cls=Command)
 def init_command(
     directory: Path = typer.Argument(Path("."), metavar="DIRECTORY", help="Directory to set up."),
     language: str = typer.Option(

@@ -6,17 +6,19 @@ from pathlib import Path
 
 import typer
 
-from pmctl.cli.app import app
-from pmctl.cli.command import Command
+from pmctl.cli.command import Command, command_module
+from pmctl.ui.formats import LintFormat
+
+cli = command_module()
 
 
-@app.command("lint", cls=Command)
+@cli.command("lint", cls=Command)
 def lint_command(
     paths: list[Path] | None = typer.Argument(
         None, metavar="PATH", help="Files or directories to lint (default: every postmortem)."
     ),
-    output_format: str = typer.Option(
-        "text", "--format", "-f", metavar="FORMAT", help="text, json, sarif, github or junit."
+    output_format: LintFormat = typer.Option(
+        LintFormat.TEXT, "--format", "-f", help="For people (text) or for tools."
     ),
     strict: bool = typer.Option(False, "--strict", help="Fail on warnings too."),
     no_cache: bool = typer.Option(
@@ -42,20 +44,15 @@ def lint_command(
         pmctl lint --hook    (what the pre-commit hook of `pmctl init` runs)
     """
     from pmctl.cli import clock
-    from pmctl.errors import ExitCode, UsageError
+    from pmctl.errors import ExitCode
     from pmctl.services.lint import lint
     from pmctl.services.project import open_project
     from pmctl.ui import lint_output
 
-    if output_format not in lint_output.FORMATS:
-        raise UsageError(
-            f"unknown format {output_format!r}",
-            hint=f"use one of: {', '.join(lint_output.FORMATS)}",
-        )
     cwd = Path.cwd()
     project = open_project(cwd)
     result = lint(project, paths or None, today=clock.today(), use_cache=not no_cache, hook=hook)
-    if output_format == "text":
+    if output_format is LintFormat.TEXT:
         lint_output.print_text(result, cwd=cwd, strict=strict)
     else:
         typer.echo(

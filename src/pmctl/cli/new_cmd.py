@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from pmctl.cli.app import app
+from pmctl.cli.command import command_module
+
+cli = command_module()
 
 
-@app.command("new")
+@cli.command("new")
 def new_command(
     title: str | None = typer.Option(
         None, "--title", "-t", metavar="TEXT", help="Short title of the incident."

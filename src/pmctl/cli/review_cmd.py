@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from pmctl.cli.app import app
-from pmctl.cli.command import Command
+from pmctl.cli.command import Command, command_module
+from pmctl.cli.complete import postmortem_ids
+from pmctl.ui.formats import ChecklistFormat
+
+cli = command_module()
 
 
-@app.command("review", cls=Command)
+@cli.command("review", cls=Command)
 def review_command(
-    postmortem_id: str = typer.Argument(..., metavar="ID", help="The postmortem's id."),
+    postmortem_id: str = typer.Argument(
+        ..., metavar="ID", help="The postmortem's id.", autocompletion=postmortem_ids
+    ),
     approve: bool = typer.Option(False, "--approve", help="Record your approval and commit it."),
     request_changes: bool = typer.Option(
         False,
@@ -23,8 +28,8 @@ def review_command(
     reviewer: str | None = typer.Option(
         None, "--reviewer", metavar="NAME", help="Who reviews (default: git config user.name)."
     ),
-    output_format: str = typer.Option(
-        "text", "--format", "-f", metavar="FORMAT", help="Checklist output: text or markdown."
+    output_format: ChecklistFormat = typer.Option(
+        ChecklistFormat.TEXT, "--format", "-f", help="How to show the checklist."
     ),
     no_commit: bool = typer.Option(False, "--no-commit", help="Write the file, do not commit it."),
     push: bool = typer.Option(False, "--push", help="Push the commit to the configured remote."),
@@ -54,8 +59,6 @@ def review_command(
         raise UsageError(
             "--approve and --request-changes contradict each other", hint="pass one of them"
         )
-    if output_format not in ("text", "markdown"):
-        raise UsageError(f"unknown format {output_format!r}", hint="use --format text or markdown")
     cwd = Path.cwd()
     project = open_project(cwd)
     today = clock.today()
@@ -63,7 +66,7 @@ def review_command(
         checklist = review.checklist(project, postmortem_id, today=today)
         render = (
             review_output.render_markdown
-            if output_format == "markdown"
+            if output_format is ChecklistFormat.MARKDOWN
             else review_output.render_terminal
         )
         typer.echo(render(checklist, cwd=cwd))

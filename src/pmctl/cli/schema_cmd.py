@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from pmctl.cli.app import app
+from pmctl.cli.command import command_module
+
+cli = command_module()
 
 
-@app.command("schema")
+@cli.command("schema")
 def schema_command() -> None:
     """Print the JSON Schema of the front matter (for editors and other validators).
 

@@ -9,10 +9,32 @@ every gap at once instead of the first validation error.
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from pmctl.domain.enums import (
+    ActionStatus,
+    ActionType,
+    Language,
+    Priority,
+    Status,
+    Verdict,
+)
+
+__all__ = [
+    "ActionItem",
+    "ActionStatus",
+    "ActionType",
+    "Impact",
+    "Language",
+    "Postmortem",
+    "Priority",
+    "Review",
+    "Status",
+    "Timestamps",
+    "Verdict",
+]
 
 SCHEMA_VERSION = 1
 
@@ -21,59 +43,6 @@ ACTION_ID_PATTERN = r"^AI-[0-9]+$"
 
 PostmortemId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=120)]
 NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
-
-
-class Status(StrEnum):
-    """Lifecycle status, in order."""
-
-    DRAFT = "draft"
-    IN_REVIEW = "in-review"
-    REVIEWED = "reviewed"
-    CLOSED = "closed"
-
-    @property
-    def rank(self) -> int:
-        return _STATUS_RANK[self]
-
-
-_STATUS_RANK = {status: index for index, status in enumerate(Status)}
-
-
-class Language(StrEnum):
-    EN = "en"
-    JA = "ja"
-
-
-class ActionType(StrEnum):
-    """The SRE book's action-item types (緩和/回避/プロセス/その他)."""
-
-    MITIGATE = "mitigate"
-    PREVENT = "prevent"
-    PROCESS = "process"
-    OTHER = "other"
-
-
-class Priority(StrEnum):
-    P0 = "P0"
-    P1 = "P1"
-    P2 = "P2"
-    P3 = "P3"
-
-
-class ActionStatus(StrEnum):
-    TODO = "todo"
-    IN_PROGRESS = "in-progress"
-    DONE = "done"
-    WONTFIX = "wontfix"
-
-    @property
-    def is_open(self) -> bool:
-        return self is ActionStatus.TODO or self is ActionStatus.IN_PROGRESS
-
-
-class Verdict(StrEnum):
-    APPROVED = "approved"
-    CHANGES_REQUESTED = "changes-requested"
 
 
 class _Strict(BaseModel):

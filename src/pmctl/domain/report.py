@@ -8,21 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 
+from pmctl.domain.enums import GroupBy
 from pmctl.domain.model import ActionItem, ActionStatus, ActionType, Postmortem, Priority
 
 OPEN_STATUSES = frozenset({ActionStatus.TODO, ActionStatus.IN_PROGRESS})
 NO_SERVICE = "(none)"
 NO_OWNER = "(unassigned)"
 NO_PRIORITY = "(none)"
-
-
-class GroupBy(StrEnum):
-    OWNER = "owner"
-    PRIORITY = "priority"
-    POSTMORTEM = "postmortem"
-    SERVICE = "service"
 
 
 def incident_date(postmortem: Postmortem) -> dt.date:

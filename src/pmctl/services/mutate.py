@@ -79,6 +79,7 @@ def commit_edit(
     *,
     today: dt.date,
     purpose: str,
+    with_edits: bool = False,
     commit: bool = True,
     push: bool = False,
 ) -> EditResult[T]:
@@ -86,8 +87,9 @@ def commit_edit(
 
     Refused before anything is written (`GitError`) during a merge or rebase, on a detached
     HEAD, without a git identity, or when the file has edits of the user's own, staged or
-    not. An edit whose result does not validate raises `DocumentError`, and one whose result
-    lint rejects at its status raises `TransitionRefused`; neither writes anything. BOM and
+    not — unless `with_edits` asks to edit on top of them and commit them too. An edit whose
+    result does not validate raises `DocumentError`, and one whose result lint rejects at
+    its status raises `TransitionRefused`; neither writes anything. BOM and
     CRLF line endings are kept. An edit that changes nothing writes and commits nothing.
     With `push`, a rejected push keeps the local commit and raises `GitError` saying so.
     `purpose` names the command to another one waiting for the lock.
@@ -95,7 +97,7 @@ def commit_edit(
     if push and not commit:
         raise UsageError("--push needs a commit", hint="drop --no-commit, or drop --push")
     with exclusive(project, purpose=purpose):
-        repository = _ready_repository(project, path) if commit else None
+        repository = _ready_repository(project, path, with_edits=with_edits) if commit else None
         raw = path.read_bytes()
         document, before = documents.validated(documents.parse_bytes(path, raw))
         change = edit(document, before)
@@ -178,16 +180,19 @@ def refuse_what_lint_rejects(
     raise TransitionRefused("\n".join(lines), hint=errors[0].hint)
 
 
-def _ready_repository(project: Project, path: Path) -> Repository:
+def _ready_repository(project: Project, path: Path, *, with_edits: bool) -> Repository:
     from pmctl.adapters.git import Repository
 
     repository = Repository.open(project.root)
     repository.ensure_ready_to_commit()
+    if with_edits:
+        return repository
     if repository.has_unstaged_changes(path) or repository.has_staged_changes(path):
         relative = path.resolve().relative_to(repository.root).as_posix()
         raise GitError(
             f"{relative} has changes that are not committed",
-            hint=f"commit or discard them first (`git diff -- {relative}`), or pass --no-commit",
+            hint=f"commit or discard them first (`git diff -- {relative}`), include them with "
+            "--with-edits (status), or pass --no-commit",
         )
     return repository
 

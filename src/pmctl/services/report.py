@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from pmctl.domain import report as domain
 from pmctl.domain.document import Invalid
+from pmctl.domain.enums import GroupBy
 from pmctl.domain.project import Project
 from pmctl.services.corpus import load_all, relative_keys
 
@@ -24,7 +25,7 @@ def build_report(
     *,
     today: dt.date,
     filters: domain.Filters = domain.Filters(),
-    group_by: domain.GroupBy | None = None,
+    group_by: GroupBy | None = None,
 ) -> ReportResult:
     """Read every postmortem (through the one reader) and build the report as of `today`."""
     corpus = load_all(project.postmortem_dir, root=project.root)

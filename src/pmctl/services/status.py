@@ -12,7 +12,7 @@ from pmctl.domain.events import EventKind, of_change
 from pmctl.domain.lint import check_as_in_review
 from pmctl.domain.model import Postmortem, Status
 from pmctl.domain.project import Project
-from pmctl.domain.status_report import Listing, Moved, Row, StatusReport
+from pmctl.domain.status_report import Moved, StatusReport
 from pmctl.services.announce import announce
 from pmctl.services.mutate import Change, commit_edit
 
@@ -53,13 +53,15 @@ def move(
     today: dt.date,
     reason: str | None = None,
     force: bool = False,
+    with_edits: bool = False,
     commit: bool = True,
     push: bool = False,
 ) -> Moved:
     """Move a postmortem to `target`: one commit of one changed line, or nothing at all.
 
     A guard that fails raises `TransitionRefused` listing every gap; nothing is written.
-    Moving to the current status does nothing. After the commit, configured notifications
+    Moving to the current status does nothing. With `with_edits`, the user's uncommitted
+    edits of the file are part of the move (and of what its guard checks). After the commit, configured notifications
     are sent; their failures come back as `warnings` and never undo the commit.
     """
     path = documents.find_by_id(project.postmortem_dir, postmortem_id)
@@ -90,6 +92,7 @@ def move(
         set_status,
         today=today,
         purpose=f"pmctl status {postmortem_id} {target}",
+        with_edits=with_edits,
         commit=commit,
         push=push,
     )
@@ -114,17 +117,3 @@ def move(
         commit=result.commit,
         warnings=warnings,
     )
-
-
-def list_all(project: Project, *, today: dt.date) -> Listing:
-    """Every postmortem with its status and review deadline, read by the corpus loader."""
-    from pmctl.services.corpus import load_all  # only --list reads them all
-
-    settings = project.settings
-    rows = []
-    corpus = load_all(project.postmortem_dir)
-    for path, postmortem in corpus.postmortems:
-        deadline = lifecycle.review_deadline(postmortem, settings)
-        overdue = lifecycle.is_overdue(postmortem, deadline, today)
-        rows.append(Row(path=path, postmortem=postmortem, deadline=deadline, overdue=overdue))
-    return Listing(rows=tuple(rows), invalid=corpus.invalid)

@@ -1,0 +1,48 @@
+"""The output formats each command offers: choices for the command line, keys for the ui."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class LintFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    SARIF = "sarif"
+    GITHUB = "github"
+    JUNIT = "junit"
+
+
+class ListFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+
+
+class ReportFormat(StrEnum):
+    TABLE = "table"
+    MARKDOWN = "markdown"
+    CSV = "csv"
+    JSON = "json"
+
+
+class StatsFormat(StrEnum):
+    TABLE = "table"
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
+class ChecklistFormat(StrEnum):
+    TEXT = "text"
+    MARKDOWN = "markdown"
+
+
+class ActionListFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+class FailIf(StrEnum):
+    """Conditions `pmctl report --fail-if` turns into exit 1 (for CI)."""
+
+    OVERDUE = "overdue"
