@@ -57,7 +57,8 @@ def test_add_appends_the_item_and_its_table_row_in_one_commit(repo: Project) -> 
     postmortem_id = new_postmortem(repo)
     result = add_action(repo, postmortem_id, ALERT, today=TODAY)
     assert result.item.id == "AI-1"
-    assert result.commit == git(repo.root, "rev-parse", "HEAD").strip()
+    assert result.commit is not None
+    assert result.commit.sha == git(repo.root, "rev-parse", "HEAD").strip()
     assert changed_lines(repo) == [
         "-action_items: []",
         "+action_items:",

@@ -57,7 +57,8 @@ def test_commits_only_the_file_and_leaves_the_users_work_alone(
         (repo.root / "pmctl.toml").read_text(encoding="utf-8") + "# mine\n", encoding="utf-8"
     )
     result = commit(repo, postmortem)
-    assert result.commit == git(repo.root, "rev-parse", "HEAD").strip()
+    assert result.commit is not None
+    assert result.commit.sha == git(repo.root, "rev-parse", "HEAD").strip()
     assert result.before.incident is None
     assert result.after.incident == "465"
     assert git(repo.root, "show", "--name-only", "--format=", "HEAD").split() == [
@@ -168,7 +169,9 @@ def test_push_to_a_bare_remote_and_a_rejected_push_keeps_the_commit(
     git(repo.root, "remote", "add", "origin", str(remote))
     git(repo.root, "push", "--quiet", "origin", "main")
     pushed = commit(repo, postmortem, push=True)
-    assert git(remote, "rev-parse", "main").strip() == pushed.commit
+    assert pushed.commit is not None
+    assert git(remote, "rev-parse", "main").strip() == pushed.commit.sha
+    assert pushed.commit.pushed_to == "origin (main)"
 
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "--quiet", str(remote), str(clone))

@@ -22,8 +22,9 @@ def command_paths() -> list[tuple[str, ...]]:
         path, command = pending.pop()
         paths.append(path)
         if isinstance(command, TyperGroup):
-            for name in command.list_commands(None):
-                pending.append(((*path, name), command.get_command(None, name)))
+            context = typer.Context(command)
+            for name in command.list_commands(context):
+                pending.append(((*path, name), command.get_command(context, name)))
     return sorted(paths)
 
 

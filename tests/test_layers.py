@@ -29,7 +29,7 @@ EVERYONE = {"pmctl"}
 
 def pmctl_imports(path: Path) -> list[tuple[int, str]]:
     """(line, imported module) for every import of a pmctl module in `path`."""
-    found = []
+    found: list[tuple[int, str]] = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             found.extend((node.lineno, alias.name) for alias in node.names)

@@ -312,6 +312,7 @@ def test_a_channel_that_always_fails_leaves_the_transition_committed(
     assert len(smtp_server.attempts) == NotifySettings().retries + 1
     [warning] = moved.warnings
     assert warning.startswith("email notification not sent:")
-    assert moved.commit == git(repo.root, "rev-parse", "HEAD").strip()
+    assert moved.commit is not None
+    assert moved.commit.sha == git(repo.root, "rev-parse", "HEAD").strip()
     assert "Pmctl-Transition: draft->in-review" in git(repo.root, "log", "-1", "--format=%B")
     assert git(repo.root, "status", "--porcelain") == ""

@@ -166,7 +166,8 @@ def test_a_transition_changes_only_the_status_line_in_one_commit(repo: Project) 
     path = write_postmortem(repo)
     moved = status.move(repo, ID, Status.IN_REVIEW, today=TODAY)
     assert moved.changed
-    assert moved.commit == git(repo.root, "rev-parse", "HEAD").strip()
+    assert moved.commit is not None
+    assert moved.commit.sha == git(repo.root, "rev-parse", "HEAD").strip()
     assert diff_lines(repo.root, "HEAD~1", "HEAD") == [
         "-status: draft  # 下書き",
         "+status: in-review  # 下書き",
@@ -307,7 +308,8 @@ def test_cli_wiring(repo: Project) -> None:
     assert "next:      in-review: ready" in shown.stdout
     moved = run_cli(repo.root, "status", ID, "in-review", "--no-commit")
     assert moved.returncode == 0, moved.stderr
-    assert "draft -> in-review (written, not committed)" in moved.stdout
+    assert "draft -> in-review" in moved.stdout
+    assert moved.stderr == "not committed (--no-commit)\n"
     git(repo.root, "checkout", "--", ".")
     refused = run_cli(repo.root, "status", ID, "closed")
     assert refused.returncode == 5

@@ -233,11 +233,13 @@ class Repository:
         relative = [self._rel(path) for path in paths]
         self._run("rm", "--cached", "--quiet", "--ignore-unmatch", "--", *relative)
 
-    def push(self, remote: str) -> None:
+    def push(self, remote: str) -> str:
+        """Push the current branch to the branch of the same name on `remote`; its name."""
         branch = self.current_branch()
         if branch is None:
             raise GitError("cannot push from a detached HEAD", hint="check out a branch first")
         self._run("push", "--quiet", remote, f"HEAD:refs/heads/{branch}")
+        return branch
 
     def start_log(self, *args: str) -> Callable[[], str]:
         """Start `git log args` now, to run while this process does other work; call the

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from pmctl.cli.command import Command, command_module
 from pmctl.cli.complete import postmortem_ids
 from pmctl.domain.enums import ActionStatus, ActionType, Priority
 from pmctl.ui.formats import ActionListFormat
+
+if TYPE_CHECKING:
+    from pmctl.domain.commits import Commit
 
 cli = command_module(
     "Add, change and list a postmortem's action items (one commit per change).",
@@ -179,11 +184,8 @@ def list_command(
         report_output.print_table(report)
 
 
-def _done(message: str, commit: str | None) -> None:
+def _done(message: str, commit: Commit | None) -> None:
     from pmctl.ui import console
 
     console.success(message)
-    if commit:
-        console.note(f"committed {commit[:10]}")
-    else:
-        console.note("not committed (--no-commit)")
+    console.committed(commit)

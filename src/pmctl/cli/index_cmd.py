@@ -30,6 +30,7 @@ def index_command(
     from pmctl.services.index import update_index
     from pmctl.services.project import open_project
     from pmctl.ui import console
+    from pmctl.ui.list_output import plural
 
     result = update_index(open_project(Path.cwd()), check=check, commit=not no_commit)
     for invalid in result.invalid:
@@ -40,12 +41,12 @@ def index_command(
             console.warn(f"{name} is out of date")
             console.note("run `pmctl index` and commit the result")
             raise typer.Exit(int(ExitCode.LINT_FAILED))
-        console.success(f"{name} is up to date ({result.entries} postmortems)")
+        console.success(f"{name} is up to date ({plural(result.entries, 'postmortem')})")
     elif not result.stale:
-        console.success(f"{name} already up to date ({result.entries} postmortems)")
+        console.success(f"{name} already up to date ({plural(result.entries, 'postmortem')})")
     elif result.commit:
-        console.success(f"wrote {name} ({result.entries} postmortems)")
-        console.note(f"committed {result.commit[:10]}: docs(index): regenerate INDEX.md")
+        console.success(f"wrote {name} ({plural(result.entries, 'postmortem')})")
+        console.committed(result.commit)
     else:
-        console.success(f"wrote {name} ({result.entries} postmortems)")
-        console.note("not committed (--no-commit)")
+        console.success(f"wrote {name} ({plural(result.entries, 'postmortem')})")
+        console.committed(None)

@@ -42,5 +42,5 @@ def init_command(
             ".pre-commit-config.yaml exists and was left alone; add the pmctl hook to it (see docs/getting-started.md)"
         )
     if result.commit:
-        console.success(f"committed {result.commit[:10]}")
+        console.committed(result.commit)
     console.note("next: `pmctl new` after an incident")

@@ -82,5 +82,6 @@ def review_command(
         push=push,
     )
     typer.echo(review_output.render_recorded(recorded))
+    console.committed(recorded.commit)
     for warning in recorded.warnings:
         console.warn(warning)

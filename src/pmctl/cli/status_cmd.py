@@ -84,5 +84,7 @@ def status_command(
         push=push,
     )
     typer.echo(status_output.render_moved(moved))
+    if moved.changed:
+        console.committed(moved.commit)
     for warning in moved.warnings:
         console.warn(warning)

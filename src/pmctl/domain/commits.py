@@ -7,6 +7,21 @@ The trailers (`Pmctl-Id`, `Pmctl-Transition`, ...) let lifecycle metrics be comp
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """A commit pmctl made: its sha, its subject line, and where it was pushed (`--push`)."""
+
+    sha: str
+    subject: str
+    pushed_to: str | None = None
+
+    @property
+    def short(self) -> str:
+        return self.sha[:10]
+
 
 TRAILER_ID = "Pmctl-Id"
 TRAILER_TRANSITION = "Pmctl-Transition"

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pmctl.domain.commits import Commit
 from pmctl.domain.lint.findings import Finding, Severity
 from pmctl.domain.model import Language, Postmortem, Status, Verdict
 from pmctl.domain.sections import SECTIONS_BY_KEY
@@ -270,5 +271,5 @@ class Recorded:
     verdict: Verdict
     source: Status
     target: Status
-    commit: str | None
+    commit: Commit | None
     warnings: tuple[str, ...] = ()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pmctl.domain import lifecycle
+from pmctl.domain.commits import Commit
 from pmctl.domain.document import Invalid
 from pmctl.domain.model import Postmortem, Status
 
@@ -32,7 +33,7 @@ class Moved:
     source: Status
     target: Status
     changed: bool
-    commit: str | None
+    commit: Commit | None
     warnings: tuple[str, ...] = ()
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pmctl.adapters import documents
 from pmctl.domain import actions, commits, report
+from pmctl.domain.commits import Commit
 from pmctl.domain.document import ParsedDocument
 from pmctl.domain.model import ActionItem, ActionStatus, Postmortem
 from pmctl.domain.project import Project
@@ -20,7 +21,7 @@ class ActionResult:
 
     path: Path
     item: ActionItem
-    commit: str | None
+    commit: Commit | None
 
 
 def add_action(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pmctl.adapters.files import write_atomic
 from pmctl.domain import commits
+from pmctl.domain.commits import Commit
 from pmctl.domain.document import Invalid
 from pmctl.domain.index import INDEX_FILE, render_index
 from pmctl.domain.project import Project
@@ -24,7 +25,7 @@ class IndexResult:
     path: Path
     stale: bool
     written: bool
-    commit: str | None
+    commit: Commit | None
     entries: int
     invalid: tuple[Invalid, ...]
 
@@ -57,5 +58,5 @@ def update_index(project: Project, *, check: bool = False, commit: bool = True) 
 
         repository = Repository.open(project.root)
         repository.ensure_ready_to_commit()
-        sha = write_and_commit(repository, {path: data}, commits.index_updated())
-    return IndexResult(path, stale, True, sha, count, invalid)
+        made = write_and_commit(repository, {path: data}, commits.index_updated())
+    return IndexResult(path, stale, True, made, count, invalid)

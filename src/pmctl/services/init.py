@@ -10,6 +10,7 @@ from pathlib import Path
 from pmctl.adapters import templates
 from pmctl.adapters.git import Repository
 from pmctl.domain import commits
+from pmctl.domain.commits import Commit
 from pmctl.domain.config import CONFIG_FILE, DEFAULT_CRITERIA
 from pmctl.domain.model import Language
 from pmctl.errors import ConfigError, GitError
@@ -25,7 +26,7 @@ class Initialised:
     written: tuple[Path, ...]
     created_git: bool
     pre_commit_skipped: bool
-    commit: str | None
+    commit: Commit | None
 
 
 def initialise(directory: Path, *, language: Language, force: bool, commit: bool) -> Initialised:
@@ -83,13 +84,13 @@ def _write_and_commit(
     try:
         postmortems.mkdir(parents=True, exist_ok=True)
         if commit:
-            sha: str | None = write_and_commit(repository, data, commits.init_repository())
+            made: Commit | None = write_and_commit(repository, data, commits.init_repository())
         else:
-            sha = None
+            made = None
             for path, content in data.items():
                 path.write_bytes(content)
     except BaseException:
         if made_dir:
             shutil.rmtree(postmortems, ignore_errors=True)
         raise
-    return Initialised(directory, tuple(files), created_git, pre_commit_skipped, sha)
+    return Initialised(directory, tuple(files), created_git, pre_commit_skipped, made)

@@ -13,13 +13,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from pmctl.adapters import documents, signals
 from pmctl.adapters.documents import BOM
 from pmctl.adapters.files import write_atomic
+from pmctl.domain.commits import Commit
 from pmctl.errors import CommittedThenInterrupted, GitError, PmctlError, UsageError
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ class EditResult(Generic[T]):
     path: Path
     before: Postmortem
     after: Postmortem
-    commit: str | None
+    commit: Commit | None
     outcome: T
 
 
@@ -110,14 +111,14 @@ def commit_edit(
         if repository is None:
             write_atomic(path, data)
             return EditResult(path, before, after, None, change.outcome)
-        sha = write_and_commit(repository, {path: data}, change.message)
+        made = write_and_commit(repository, {path: data}, change.message)
     if push:
-        push_commit(project, repository, sha)
-    return EditResult(path, before, after, sha, change.outcome)
+        made = push_commit(project, repository, made)
+    return EditResult(path, before, after, made, change.outcome)
 
 
-def write_and_commit(repository: Repository, files: Mapping[Path, bytes], message: str) -> str:
-    """Write `files` (path -> bytes) atomically and commit exactly them; return the sha.
+def write_and_commit(repository: Repository, files: Mapping[Path, bytes], message: str) -> Commit:
+    """Write `files` (path -> bytes) atomically and commit exactly them; return the commit.
 
     All or nothing: until the commit exists, any failure — a git hook's refusal, Ctrl-C,
     SIGTERM — gives every file its old bytes back (a new file is removed, without relying on
@@ -150,7 +151,7 @@ def write_and_commit(repository: Repository, files: Mapping[Path, bytes], messag
             hint=f"nothing after the commit was done (no push, no notification); "
             f"`git show {sha[:10]}` shows it",
         )
-    return sha
+    return Commit(sha, message.partition("\n")[0])
 
 
 def refuse_what_lint_rejects(
@@ -212,13 +213,15 @@ def _restore(repository: Repository, originals: Mapping[Path, bytes | None]) -> 
             repository.unstage_new(new)
 
 
-def push_commit(project: Project, repository: Repository, sha: str) -> None:
-    """Push the current branch; a failure says the commit is kept locally."""
+def push_commit(project: Project, repository: Repository, made: Commit) -> Commit:
+    """Push the current branch to the configured remote; `made`, saying where it went.
+    A failure says the commit is kept locally."""
     remote = project.settings.remote
     try:
-        repository.push(remote)
+        branch = repository.push(remote)
     except GitError as error:
         raise GitError(
-            f"committed {sha[:10]} locally, but pushing to {remote!r} failed: {error.message}",
+            f"committed {made.short} locally, but pushing to {remote!r} failed: {error.message}",
             hint=error.hint or f"push it later with `git push {remote}`",
         ) from None
+    return replace(made, pushed_to=f"{remote} ({branch})")

@@ -10,6 +10,7 @@ from pmctl.adapters import documents, templates
 from pmctl.adapters.transliterate import romanize
 from pmctl.domain import commits, ids
 from pmctl.domain.action_table import render_table
+from pmctl.domain.commits import Commit
 from pmctl.domain.model import Language
 from pmctl.domain.project import Project
 from pmctl.errors import DocumentError, TemplateError, UsageError
@@ -35,7 +36,36 @@ class NewPostmortem:
 class Created:
     id: str
     path: Path
-    commit: str | None
+    commit: Commit | None
+
+
+def default_owner(project: Project) -> str:
+    """Who `pmctl new` suggests as owner: the author git would record, if it knows one."""
+    from pmctl.adapters.git import Repository
+    from pmctl.errors import PmctlError
+
+    try:
+        return Repository.open(project.root).identity()[0]
+    except PmctlError:
+        return ""
+
+
+def known_services(project: Project) -> list[str]:
+    """The services the repository's postmortems name, most named first (then by name)."""
+    from collections import Counter
+
+    from pmctl.services.corpus import load_all
+
+    corpus = load_all(project.postmortem_dir, root=project.root)
+    counts = Counter(service for model in corpus.models for service in model.services)
+    return sorted(counts, key=lambda service: (-counts[service], service))
+
+
+def open_in_editor(path: Path) -> None:
+    """Open a new postmortem in the user's editor (`new --edit`) and wait for it."""
+    from pmctl.adapters.editor import edit
+
+    edit(path)
 
 
 def plan_id(request: NewPostmortem, *, today: dt.date) -> str:
@@ -80,8 +110,8 @@ def create(project: Project, request: NewPostmortem, *, now: dt.datetime, commit
         repository = Repository.open(project.root)
         repository.ensure_ready_to_commit()
         message = commits.new_postmortem(postmortem_id, request.title)
-        sha = write_and_commit(repository, {path: text.encode("utf-8")}, message)
-    return Created(postmortem_id, path, sha)
+        made = write_and_commit(repository, {path: text.encode("utf-8")}, message)
+    return Created(postmortem_id, path, made)
 
 
 def _refuse_existing(directory: Path, path: Path, postmortem_id: str) -> None:

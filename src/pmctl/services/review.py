@@ -95,7 +95,7 @@ def record(
             result.before,
             result.after,
             actor=name,
-            commit=result.commit,
+            commit=result.commit.sha,
             note=note,
             verdict=verdict,
         )

@@ -104,7 +104,7 @@ def move(
             result.before,
             result.after,
             actor="",
-            commit=result.commit,
+            commit=result.commit.sha,
             note=reason,
         )
         warnings = announce(project, event)

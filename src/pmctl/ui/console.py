@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from pmctl.domain.commits import Commit
     from pmctl.errors import PmctlError
 
 
@@ -36,6 +37,18 @@ def print_error(error: PmctlError) -> None:
     console.print(f"[bold red]error:[/] {escape(str(error))}")
     if error.hint:
         console.print(f"  [dim]hint:[/] {escape(error.hint)}")
+
+
+def committed(commit: Commit | None) -> None:
+    """The one way every command says what it committed (on stderr, so that stdout stays
+    the command's own output): `committed <sha>: <subject>`, where it was pushed, or that
+    nothing was committed (`--no-commit`)."""
+    if commit is None:
+        note("not committed (--no-commit)")
+        return
+    note(f"committed {commit.short}: {commit.subject}")
+    if commit.pushed_to:
+        note(f"pushed {commit.short} to {commit.pushed_to}")
 
 
 def success(message: str) -> None:

@@ -45,3 +45,13 @@ def ask_choice(question: str, choices: Sequence[str], *, default: str | None = N
     if answer is None:
         raise Interrupted(signal.SIGINT)
     return str(answer)
+
+
+def ask_checkboxes(question: str, choices: Sequence[str]) -> list[str]:
+    """Several of `choices` (space to tick, enter to accept; none is an answer)."""
+    import questionary
+
+    answer = questionary.checkbox(question, choices=list(choices)).ask()
+    if answer is None:
+        raise Interrupted(signal.SIGINT)
+    return [str(item) for item in answer]

@@ -96,6 +96,4 @@ def render_recorded(recorded: Recorded) -> str:
     line = f"{recorded.postmortem_id}: {recorded.verdict} by {recorded.reviewer}"
     if recorded.source is not recorded.target:
         line += f"; {recorded.source} -> {recorded.target}"
-    if recorded.commit:
-        return f"{line} (committed {recorded.commit[:10]})"
-    return f"{line} (written, not committed)"
+    return line

@@ -120,7 +120,4 @@ def render_moved(moved: Moved) -> str:
     """One line saying what the transition did."""
     if not moved.changed:
         return f"{moved.postmortem_id} is already {moved.target}; nothing to do"
-    done = f"{moved.postmortem_id}: {moved.source} -> {moved.target}"
-    if moved.commit:
-        return f"{done} (committed {moved.commit[:10]})"
-    return f"{done} (written, not committed)"
+    return f"{moved.postmortem_id}: {moved.source} -> {moved.target}"
