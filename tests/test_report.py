@@ -229,7 +229,7 @@ def test_cli_fail_if_overdue_exits_1_only_when_something_is_overdue(repo: Projec
         "2026-10-01-db-outage", "Action", "2",
     ]  # fmt: skip
     assert first.index("AI-2") == header.index("Action")  # columns line up
-    assert "1 action item(s) overdue" in failing.stderr
+    assert "1 action item overdue" in failing.stderr
     passing = run_cli(
         repo.root, "report", "--today", "2026-11-23", "--owner", "bob", "--fail-if", "overdue"
     )

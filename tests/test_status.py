@@ -271,7 +271,7 @@ def test_show_tells_the_deadline_and_what_is_missing(repo: Project) -> None:
     status.move(repo, ID, Status.IN_REVIEW, today=TODAY)
     gaps = status.show(repo, ID, today=TODAY).gaps
     assert [gap.message.split(":")[0] for gap in gaps] == [
-        "0 of 1 approval(s) by reviewers who are not authors",
+        "0 of 1 approval by reviewers who are not authors",
         "shared_with is empty",
     ]
 

@@ -101,9 +101,11 @@ def main(argv: list[str] | None = None) -> None:
     except PmctlError as error:
         if "--debug" in args:
             raise
+        from pathlib import Path
+
         from pmctl.ui.console import print_error
 
-        print_error(error)
+        print_error(error, cwd=Path.cwd())
         sys.exit(int(error.exit_code))
     except (Exception, KeyboardInterrupt) as error:
         if "--debug" in args:

@@ -26,11 +26,11 @@ def index_command(
     """
     from pathlib import Path
 
+    from pmctl.domain.wording import plural
     from pmctl.errors import ExitCode
     from pmctl.services.index import update_index
     from pmctl.services.project import open_project
     from pmctl.ui import console
-    from pmctl.ui.list_output import plural
 
     result = update_index(open_project(Path.cwd()), check=check, commit=not no_commit)
     for invalid in result.invalid:

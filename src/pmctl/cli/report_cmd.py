@@ -72,6 +72,7 @@ def report_command(
     from pmctl.cli.parse import parse_choices, parse_date, parse_many
     from pmctl.domain.model import ActionStatus, ActionType, Priority
     from pmctl.domain.report import OPEN_STATUSES, Filters
+    from pmctl.domain.wording import plural
     from pmctl.errors import ExitCode
     from pmctl.services.project import open_project
     from pmctl.services.report import build_report
@@ -112,5 +113,5 @@ def report_command(
         }[output_format]
         typer.echo(render(report), nl=False)
     if fail_if is FailIf.OVERDUE and report.totals.overdue:
-        console.warn(f"{report.totals.overdue} action item(s) overdue")
+        console.warn(f"{plural(report.totals.overdue, 'action item')} overdue")
         raise typer.Exit(int(ExitCode.LINT_FAILED))

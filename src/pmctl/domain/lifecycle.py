@@ -17,6 +17,7 @@ from pmctl.domain.lint import review_rules
 from pmctl.domain.lint.findings import Finding, Severity
 from pmctl.domain.lint.registry import RULES_BY_ID
 from pmctl.domain.model import Postmortem, Status, Verdict
+from pmctl.domain.wording import plural
 from pmctl.errors import TransitionRefused
 
 ORDER: tuple[Status, ...] = tuple(Status)
@@ -122,7 +123,7 @@ def _reviewed_gaps(postmortem: Postmortem, settings: Settings) -> list[Gap]:
     if len(have) < needed:
         gaps.append(
             Gap(
-                f"{len(have)} of {needed} approval(s) by reviewers who are not authors",
+                f"{len(have)} of {plural(needed, 'approval')} by reviewers who are not authors",
                 f"a reviewer runs `pmctl review {postmortem.id} --approve`",
             )
         )

@@ -242,6 +242,35 @@ def unanswered(postmortem: Postmortem) -> list[str]:
     return [question.id for question in QUESTIONS if question.id not in answered]
 
 
+def answers_on_record(postmortem: Postmortem) -> list[Answer]:
+    """The checklist as the standing approvals recorded it (for a postmortem already
+    reviewed): yes where every approval that answered a question said yes."""
+    counted = {name.casefold() for name in approvers(postmortem)}
+    records = [
+        review
+        for review in postmortem.reviews
+        if review.verdict is Verdict.APPROVED and review.reviewer.strip().casefold() in counted
+    ]
+    answers = []
+    for question in QUESTIONS:
+        said = [
+            (review, review.checklist[question.id])
+            for review in records
+            if question.id in review.checklist
+        ]
+        result = all(value for _, value in said) if said else None
+        reasons = tuple(
+            _say(
+                postmortem,
+                f"recorded by {review.reviewer} on {review.date.isoformat()}",
+                f"{review.date.isoformat()} {review.reviewer} が記録",
+            )
+            for review, _ in said
+        )
+        answers.append(Answer(question, result, (), reasons))
+    return answers
+
+
 def recorded_answers(answers: Sequence[Answer]) -> dict[str, bool]:
     """The checklist an approval records: the pre-answers, and `True` where a person judged.
 

@@ -9,7 +9,7 @@ from pmctl.domain import commits, edit, lifecycle, review
 from pmctl.domain.document import ParsedDocument
 from pmctl.domain.events import EventKind, of_change
 from pmctl.domain.lint import check_as_in_review
-from pmctl.domain.model import Postmortem, Verdict
+from pmctl.domain.model import Postmortem, Status, Verdict
 from pmctl.domain.project import Project
 from pmctl.domain.review import Checklist, Recorded
 from pmctl.errors import PmctlError, UsageError
@@ -18,14 +18,19 @@ from pmctl.services.mutate import Change, commit_edit
 
 
 def checklist(project: Project, postmortem_id: str, *, today: dt.date) -> Checklist:
-    """The checklist of `postmortem_id`, each question pre-answered where lint can tell."""
+    """The checklist of `postmortem_id`: as its approvals recorded it once it is reviewed;
+    before that, each question pre-answered where lint can tell."""
     path = documents.find_by_id(project.postmortem_dir, postmortem_id)
     document, postmortem = documents.load(path)
-    findings = check_as_in_review(document, project.settings, today=today)
+    if postmortem.status.rank >= Status.REVIEWED.rank:
+        answers = review.answers_on_record(postmortem)
+    else:
+        findings = check_as_in_review(document, project.settings, today=today)
+        answers = review.answer(postmortem, findings)
     return Checklist(
         path=path,
         postmortem=postmortem,
-        answers=tuple(review.answer(postmortem, findings)),
+        answers=tuple(answers),
         approvers=tuple(review.approvers(postmortem)),
         required_approvals=project.settings.required_approvals,
     )

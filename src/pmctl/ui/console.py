@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -26,17 +28,22 @@ def stderr() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def print_error(error: PmctlError) -> None:
+def print_error(error: PmctlError, *, cwd: Path) -> None:
     """What someone else said (a git hook's output), verbatim; then `error: <location>:
-    <message>` in red, and the hint on the next line."""
+    <message>` in red, and the hint on the next line. Paths under `cwd` are shown
+    relative to it, as the user would type them."""
     from rich.markup import escape
 
     console = stderr()
     if error.details.strip():
         console.out(error.details.rstrip("\n"), highlight=False)
-    console.print(f"[bold red]error:[/] {escape(str(error))}")
+    console.print(f"[bold red]error:[/] {escape(_relative(str(error), cwd))}")
     if error.hint:
-        console.print(f"  [dim]hint:[/] {escape(error.hint)}")
+        console.print(f"  [dim]hint:[/] {escape(_relative(error.hint, cwd))}")
+
+
+def _relative(text: str, cwd: Path) -> str:
+    return text.replace(f"{cwd}{os.sep}", "") if cwd != Path(cwd.anchor) else text
 
 
 def committed(commit: Commit | None) -> None:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from pmctl import __version__
 from pmctl.domain.lint.findings import Finding, Severity
 from pmctl.domain.lint.registry import RULES
+from pmctl.domain.wording import plural
 
 if TYPE_CHECKING:
     from pmctl.domain.lint.findings import LintResult
@@ -45,6 +46,7 @@ def print_text(result: LintResult, *, cwd: Path, strict: bool) -> None:
         _print_rich(result, cwd=cwd, strict=strict)
         return
     out: list[str] = []
+    hinted: set[str] = set()
     for path, group in groupby(result.findings, key=lambda finding: finding.path):
         out.append(display_path(path, cwd))
         for finding in group:
@@ -53,7 +55,7 @@ def print_text(result: LintResult, *, cwd: Path, strict: bool) -> None:
                 f"  {position:>7}  {finding.severity.value:<7} {finding.rule} "
                 f"{finding.message} ({finding.name})"
             )
-            if finding.hint:
+            if _first_time(finding.hint, hinted):
                 out.append(f"  {'':>7}  hint: {finding.hint}")
         out.append("")
     out.append(summary(result, strict=strict))
@@ -66,6 +68,7 @@ def _print_rich(result: LintResult, *, cwd: Path, strict: bool) -> None:
     from pmctl.ui.console import stdout
 
     console = stdout()
+    hinted: set[str] = set()
     for path, group in groupby(result.findings, key=lambda finding: finding.path):
         console.print(f"[bold underline]{escape(display_path(path, cwd))}[/]")
         for finding in group:
@@ -75,10 +78,18 @@ def _print_rich(result: LintResult, *, cwd: Path, strict: bool) -> None:
                 f"  {position:>7}  [{colour}]{finding.severity.value:<7}[/] "
                 f"[bold]{finding.rule}[/] {escape(finding.message)} [dim]({finding.name})[/]"
             )
-            if finding.hint:
+            if _first_time(finding.hint, hinted):
                 console.print(f"  {'':>7}  [dim]hint: {escape(finding.hint)}[/]")
         console.print()
     console.print(summary(result, strict=strict))
+
+
+def _first_time(hint: str, hinted: set[str]) -> bool:
+    """Whether `hint` is to be shown: a hint that repeats for many findings is said once."""
+    if not hint or hint in hinted:
+        return False
+    hinted.add(hint)
+    return True
 
 
 def summary(result: LintResult, *, strict: bool) -> str:
@@ -237,7 +248,7 @@ def _junit(result: LintResult, cwd: Path, *, strict: bool) -> str:
                 case,
                 "failure",
                 type=failing[0].rule,
-                message=f"{len(failing)} problem(s); first: {failing[0].message}",
+                message=f"{plural(len(failing), 'problem')}; first: {failing[0].message}",
             )
             failure.text = "\n".join(_line(name, finding) for finding in failing)
         passing = [f for f in findings if f not in failing]

@@ -15,6 +15,7 @@ from typing import Any
 
 from pmctl.domain.report import incident_date
 from pmctl.domain.status_report import Listing, Row
+from pmctl.domain.wording import plural
 
 JSON_VERSION = 1
 CSV_COLUMNS = (
@@ -30,11 +31,6 @@ CSV_COLUMNS = (
     "open_action_items",
     "path",
 )
-
-
-def plural(count: int, noun: str) -> str:
-    """`1 postmortem`, `2 postmortems`."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def display_width(text: str) -> int:

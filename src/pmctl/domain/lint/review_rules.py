@@ -8,6 +8,7 @@ from functools import lru_cache
 from pmctl.domain.lint.context import Context, Hit
 from pmctl.domain.model import Postmortem, Status
 from pmctl.domain.review import approvers
+from pmctl.domain.wording import plural
 
 
 def review_deadline(postmortem: Postmortem, deadline: tuple[int, bool]) -> dt.date:
@@ -71,7 +72,7 @@ def check(ctx: Context) -> list[Hit]:
                 Hit(
                     "PM502",
                     ctx.line_of("reviews"),
-                    f"{status} with {len(approved)} standing approval(s) by non-authors; "
+                    f"{status} with {plural(len(approved), 'standing approval')} by non-authors; "
                     f"{needed} required",
                     "ask a reviewer who is not an author to `pmctl review <id> --approve`",
                 )
