@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import run_process
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,7 +70,7 @@ def test_installed_wheel_runs_init_and_new_outside_the_source_tree(
     env = {"PYTHONPATH": str(target)}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return run_cli(work, *args, env=env)
+        return run_process(work, *args, env=env)
 
     where = subprocess.run(
         [sys.executable, "-c", "import pmctl; print(pmctl.__file__)"],

@@ -43,7 +43,13 @@ def test_new_prompts_for_the_missing_answers_on_a_terminal(repo: Project) -> Non
         stdin=terminal,
         stdout=terminal,
         stderr=terminal,
-        env={**os.environ, "TERM": "xterm", "COLUMNS": "120", "LINES": "40"},
+        env={
+            **os.environ,
+            "TERM": "xterm",
+            "COLUMNS": "120",
+            "LINES": "40",
+            "PROMPT_TOOLKIT_NO_CPR": "1",
+        },
     )
     os.close(terminal)
     seen = bytearray()
@@ -81,7 +87,13 @@ def test_a_wrong_answer_is_asked_again_at_once_and_known_services_are_offered(
         stdin=terminal,
         stdout=terminal,
         stderr=terminal,
-        env={**os.environ, "TERM": "xterm", "COLUMNS": "120", "LINES": "40"},
+        env={
+            **os.environ,
+            "TERM": "xterm",
+            "COLUMNS": "120",
+            "LINES": "40",
+            "PROMPT_TOOLKIT_NO_CPR": "1",
+        },
     )
     os.close(terminal)
     seen = bytearray()
