@@ -1,7 +1,7 @@
 """The lint cache: per-file results, reused while a file's stat and the settings are unchanged.
 
 Stored outside the tracked tree, in `<git-dir>/pmctl/lint-cache` (found by reading `.git`
-directly, so GitPython is not imported), or under `$XDG_CACHE_HOME/pmctl/` when the project
+directly, without starting git), or under `$XDG_CACHE_HOME/pmctl/` when the project
 is not in a git repository. The file is a `marshal` dump: plain tuples and strings load
 fastest, and a corrupt or foreign file is simply ignored.
 

@@ -1,4 +1,4 @@
-"""The lifecycle of a postmortem (DESIGN §4): statuses, transitions, guards, deadlines.
+"""The lifecycle of a postmortem (docs/lifecycle.md): statuses, transitions, guards, deadlines.
 
 draft -> in-review -> reviewed -> closed, one step at a time. in-review -> draft needs a
 reason; any other move backwards needs `force` and a reason. Each guard returns every gap
@@ -93,7 +93,7 @@ def plan(
 def guard(
     postmortem: Postmortem, target: Status, *, settings: Settings, findings: Sequence[Finding]
 ) -> list[Gap]:
-    """What is missing for `postmortem` to enter `target` (the guard of DESIGN §4)."""
+    """What is missing for `postmortem` to enter `target` (its guard, docs/lifecycle.md)."""
     if target is Status.IN_REVIEW:
         # Being past the review deadline must not block the move to in-review that cures it.
         return [

@@ -19,7 +19,7 @@ NO_PRIORITY = "(none)"
 
 
 def incident_date(postmortem: Postmortem) -> dt.date:
-    """The date of the incident: the date the id starts with (DESIGN §2)."""
+    """The date of the incident: the date the id (`YYYY-MM-DD-slug`) starts with."""
     return dt.date.fromisoformat(postmortem.id[:10])
 
 

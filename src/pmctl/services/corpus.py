@@ -6,7 +6,8 @@ one file: each file is read by `documents.read_with_stat` and its front matter
 (`documents.data_to_validate`) validated against the model; a file that does not pass is
 read again by `documents.load` for its first problem and the line of it.
 
-What makes 10,000 files fast (DESIGN §8; measured in bench/bench_report.py):
+What makes 10,000 files fast (budgets and figures in bench/README.md, measured by
+bench/bench_report.py):
 - reading and parsing, the bulk of the work, is spread over the CPUs (`adapters.parallel`);
   the processes send back the parsed front matter as plain data, and this process, which
   validates all of it, reads a smaller share;

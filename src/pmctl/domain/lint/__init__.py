@@ -45,7 +45,6 @@ __all__ = [
     "check_facts_findings",
     "check_repository",
     "check_strays",
-    "levels",
 ]
 
 _DISABLE = re.compile(r"pmctl-disable(-file)?[ \t]+([\w ,\t-]+?)[ \t]*(?:-->|$)", re.MULTILINE)
@@ -203,11 +202,6 @@ def postmortem_status(data: Mapping[str, object], postmortem: Postmortem | None)
         return Status(raw) if isinstance(raw, str) else Status.DRAFT
     except ValueError:
         return Status.DRAFT
-
-
-def levels(settings: Settings) -> dict[str, Severity | None]:
-    """Rule id -> level in force (None: off), from defaults and `[lint.rules]`."""
-    return dict(_levels_in_force(settings))
 
 
 def _levels_in_force(settings: Settings) -> Mapping[str, Severity | None]:
