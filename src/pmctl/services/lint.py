@@ -78,43 +78,56 @@ def _as_commit_gate(finding: Finding) -> Finding:
 def _lint(
     project: Project, paths: Sequence[Path] | None, *, today: dt.date, use_cache: bool
 ) -> LintResult:
-    settings = project.settings
+    """Each file's findings (from the cache, or checked now), then the repository-wide
+    rules over all of them, then the files lint does not read."""
     files = _files(project, paths)
+    payloads = _per_file(project, files, whole=paths is None, today=today, use_cache=use_cache)
+    findings = [finding for path in files for finding in _decode(path, payloads[path][0])]
+    others = None if paths is None else _other_ids(project.postmortem_dir, set(files))
+    facts = [Facts(path, *payloads[path][1]) for path in files]
+    findings.extend(repository_findings(facts, project.settings, texts=_Texts(), others=others))
+    strays = _strays(project, paths)
+    findings.extend(check_strays(strays, project.settings))
+    order = {path: index for index, path in enumerate([*files, *strays])}
+    findings.sort(key=lambda f: (order[f.path], f.line, f.column, f.rule))
+    return LintResult(tuple(findings), len(files), tuple(files))
+
+
+def _per_file(
+    project: Project, files: list[Path], *, whole: bool, today: dt.date, use_cache: bool
+) -> dict[Path, Payload]:
+    """The per-file result of every file: cached where its stat is unchanged, else checked
+    (and cached). `whole`: `files` are all the project's, so the cache forgets the rest."""
     # Checking a handful of files (a pre-commit run) is quicker than loading the cache.
     cache = _open_cache(project, today) if use_cache and len(files) >= CACHE_FROM else None
-    payloads: dict[Path, Payload] = {}
-    misses: list[Path] = []
-    if cache is None or not cache.entries:
-        misses = list(files)  # nothing to look up: the workers stat as they read
-    else:
-        # A run with nothing changed is this loop: one stat per file and a dict look-up.
-        for path in files:
-            try:
-                cached = cache.get(str(path), stat_key(os.stat(path)))
-            except OSError:
-                cached = None
-            if cached is None:
-                misses.append(path)
-            else:
-                payloads[path] = cached
-    for path, (stat, payload) in zip(misses, _check_many(misses, settings, today), strict=True):
+    payloads = _cached(cache, files)
+    misses = [path for path in files if path not in payloads]
+    checked = _check_many(misses, project.settings, today)
+    for path, (stat, payload) in zip(misses, checked, strict=True):
         payloads[path] = payload
         if cache is not None and stat is not None:
             cache.put(str(path), stat, payload)
     if cache is not None:
-        if paths is None:
+        if whole:
             cache.retain({str(path) for path in files})
         cache.save()
+    return payloads
 
-    findings = [finding for path in files for finding in _decode(path, payloads[path][0])]
-    others = None if paths is None else _other_ids(project.postmortem_dir, set(files))
-    facts = [Facts(path, *payloads[path][1]) for path in files]
-    findings.extend(repository_findings(facts, settings, texts=_Texts(), others=others))
-    strays = _strays(project, paths)
-    findings.extend(check_strays(strays, settings))
-    order = {path: index for index, path in enumerate([*files, *strays])}
-    findings.sort(key=lambda f: (order[f.path], f.line, f.column, f.rule))
-    return LintResult(tuple(findings), len(files), tuple(files))
+
+def _cached(cache: LintCache | None, files: list[Path]) -> dict[Path, Payload]:
+    """The payloads `cache` holds for files whose stat is unchanged."""
+    if cache is None or not cache.entries:
+        return {}  # nothing to look up: the workers stat as they read
+    found: dict[Path, Payload] = {}
+    # A run with nothing changed is this loop: one stat per file and a dict look-up.
+    for path in files:
+        try:
+            cached = cache.get(str(path), stat_key(os.stat(path)))
+        except OSError:
+            continue
+        if cached is not None:
+            found[path] = cached
+    return found
 
 
 def _strays(project: Project, paths: Sequence[Path] | None) -> list[Path]:
