@@ -26,6 +26,23 @@ class Rule:
     """Its findings come from the passing of time (a deadline), not from what the document
     says: they fail CI and reports, never a change or a commit."""
 
+    @property
+    def group(self) -> str:
+        """The family its id's hundreds digit names (`PM3xx`: timestamps and timeline)."""
+        return GROUPS[self.id[2]]
+
+
+GROUPS = {
+    "0": "reading and schema",
+    "1": "sections",
+    "2": "action items",
+    "3": "timestamps and timeline",
+    "4": "blameless language",
+    "5": "review process",
+    "6": "required-postmortem criteria",
+    "7": "repository-wide",
+}
+
 
 RULES: tuple[Rule, ...] = (
     Rule("PM001", "file-too-large", E, "The file is larger than a postmortem can be (1 MB)."),
