@@ -9,8 +9,13 @@ home; it is imported only when a `[notify.apprise]` channel sends a message, so 
 from __future__ import annotations
 
 import urllib.parse
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pmctl.adapters.delivery import DeliveryFailed
+
+if TYPE_CHECKING:
+    import apprise
 
 INSTALL = "pip install 'pmctl[notify]'"
 
@@ -19,38 +24,49 @@ INSTALL = "pip install 'pmctl[notify]'"
 _SECRET_MIN_CHARS = 4
 
 
-def load() -> None:
-    """Import apprise now, so that every attempt (a forked child) inherits it.
+@dataclass(frozen=True, slots=True)
+class Service:
+    """A service that apprise understands, ready to be sent to from this process or a
+    child forked from it (which inherits the loaded apprise and its plugins)."""
 
-    `DeliveryFailed` (permanent) saying what to install when it is not installed.
+    client: apprise.Apprise
+    url: str
+
+
+def service(url: str) -> Service:
+    """Import apprise and load the plugin for the apprise URL `url`, here and now.
+
+    Loading apprise's plugins takes longer than a message takes to send, so it is done once,
+    before the attempts. A permanent `DeliveryFailed` when apprise is not installed (saying
+    what to install) or does not understand `url`.
     """
     try:
-        import apprise  # noqa: F401
+        import apprise
     except ImportError:
         raise DeliveryFailed(f"apprise is not installed; install it with {INSTALL}") from None
-
-
-def send(url: str, *, title: str, body: str) -> None:
-    """Send `title` and the plain text `body` to the service at the apprise URL `url`.
-
-    `DeliveryFailed` when apprise does not understand the URL (permanent) or reports a
-    failure (transient: apprise does not tell a failure that may clear up from one that
-    will not). The reason is apprise's last warning, with every part of `url` that may be a
-    secret (user, password, path, query, fragment) replaced by `***`. Nothing is written
-    to disk: apprise's persistent store is kept in memory.
-    """
-    import apprise
-
     client = apprise.Apprise(asset=apprise.AppriseAsset(storage_mode="memory"))
     if not client.add(url):
         raise DeliveryFailed(
             "apprise does not understand the URL (see the URL forms in docs/notifications.md)"
         )
-    result = client.notify(body=body, title=title, body_format=apprise.NotifyFormat.TEXT)
+    return Service(client=client, url=url)
+
+
+def send(service: Service, *, title: str, body: str) -> None:
+    """Send `title` and the plain text `body` to `service`.
+
+    A transient `DeliveryFailed` when apprise reports a failure: apprise does not tell a
+    failure that may clear up from one that will not. The reason is apprise's last warning,
+    with every part of the URL that may be a secret (user, password, path, query, fragment)
+    replaced by `***`. Nothing is written to disk: apprise's store is kept in memory.
+    """
+    import apprise
+
+    result = service.client.notify(body=body, title=title, body_format=apprise.NotifyFormat.TEXT)
     if not result:
         warnings = [entry.message for entry in result.logs()]
         reason = warnings[-1] if warnings else f"apprise reported {result.status.name}"
-        raise DeliveryFailed(_hidden(reason, url), transient=True)
+        raise DeliveryFailed(_hidden(reason, service.url), transient=True)
 
 
 def _hidden(text: str, url: str) -> str:

@@ -158,10 +158,9 @@ def _send_webhook(
 
 
 def _send_apprise(variable: str, messages: _Messages, timeout: float, retries: Retries) -> None:
-    url = _secret(variable)
     title, body = messages.chat()
-    notifications.load()
-    send = partial(notifications.send, url, title=title, body=body)
+    service = notifications.service(_secret(variable))
+    send = partial(notifications.send, service, title=title, body=body)
     _attempts(retries, send, timeout=timeout, what=f"the service in {variable}")
 
 
