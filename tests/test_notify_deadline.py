@@ -9,6 +9,8 @@ long and fail the time assertions instead of hanging.
 from __future__ import annotations
 
 import dataclasses
+import os
+import signal
 import socket
 import threading
 import time
@@ -45,6 +47,7 @@ class Trickle:
         self.socket = socket.create_server(("127.0.0.1", 0))
         self.port: int = self.socket.getsockname()[1]
         self.connections = 0
+        self.connected = threading.Event()
         self.stop = threading.Event()
         self.threads: list[threading.Thread] = []
         self.threads.append(threading.Thread(target=self._accept, daemon=True))
@@ -57,6 +60,7 @@ class Trickle:
             except OSError:
                 return  # closed by the test
             self.connections += 1
+            self.connected.set()
             thread = threading.Thread(target=self._serve, args=(connection,), daemon=True)
             self.threads.append(thread)
             thread.start()
@@ -280,5 +284,37 @@ def test_each_attempt_has_the_bound_and_the_transition_stays_committed(
     assert elapsed < 2 * BOUND + SLACK
     [warning] = moved.warnings
     assert warning.endswith("(timed out) (after 2 attempts)")
+    assert moved.commit == git(repo.root, "rev-parse", "HEAD").strip()
+    assert git(repo.root, "status", "--porcelain") == ""
+
+
+def test_ctrl_c_while_sending_stops_the_sending_not_the_command(
+    repo: Project, servers: list[Trickle], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = trickle(servers, greeting=b"HTTP/1.1 200 OK\r\n", drip=b"X-Slow: a", interval=0.1)
+    settings = webhook_to(server.port, monkeypatch).model_copy(
+        update={
+            "timeout_seconds": 60,
+            "apprise": AppriseSettings(urls_env=["PMCTL_TEST_APPRISE"]),
+        }
+    )
+    project = dataclasses.replace(
+        repo, settings=repo.settings.model_copy(update={"notify": settings})
+    )
+    write_postmortem(project)
+
+    def interrupt_once_connected() -> None:
+        if server.connected.wait(10):
+            time.sleep(0.2)
+            os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=interrupt_once_connected, daemon=True).start()
+    started = time.monotonic()
+    moved = status.move(project, ID, Status.IN_REVIEW, today=TODAY)
+
+    assert time.monotonic() - started < 10
+    assert moved.warnings == (
+        "notifications interrupted (Ctrl-C); not sent: webhook, apprise (PMCTL_TEST_APPRISE)",
+    )
     assert moved.commit == git(repo.root, "rev-parse", "HEAD").strip()
     assert git(repo.root, "status", "--porcelain") == ""

@@ -6,7 +6,8 @@ the change is committed, so `notify` and `broadcast` never raise: every failure 
 down, timeout, HTTP error, login refused, a missing environment variable, a broken
 template) becomes one warning for the caller to show, and the commit stands. Each attempt
 is bounded in wall time by `timeout_seconds`; transient failures are retried (`retries`,
-`retry_backoff_seconds`); rendering and secrets are not, they cannot change. A warning
+`retry_backoff_seconds`); rendering and secrets are not, they cannot change. Ctrl-C
+stops the sending and is one more warning, not an interruption of the command. A warning
 shows what a server said only with its control characters spelled out, and only so much
 of it.
 """
@@ -77,9 +78,15 @@ def broadcast(settings: NotifySettings, *, subject: str, text: str, root: Path) 
 
 def _send_all(settings: NotifySettings, messages: _Messages, root: Path) -> list[str]:
     warnings = []
-    for name, send in _channels(settings, messages, root):
+    channels = _channels(settings, messages, root)
+    for number, (name, send) in enumerate(channels):
         try:
             send()
+        except KeyboardInterrupt:
+            # Ctrl-C stops the sending, not the command: the change is committed already.
+            unsent = ", ".join(name for name, _ in channels[number:])
+            warnings.append(f"notifications interrupted (Ctrl-C); not sent: {unsent}")
+            break
         except (DeliveryFailed, _MissingSecret) as error:
             reason = str(error)
         except PmctlError as error:
