@@ -324,7 +324,7 @@ def test_silent_smtp_server_times_out_into_a_warning(tmp_path: Path) -> None:
         silent.bind(("127.0.0.1", 0))
         silent.listen(1)
         settings = email_settings(silent.getsockname()[1]).model_copy(
-            update={"timeout_seconds": 0.5, "retries": 0}
+            update={"timeout_seconds": 0.2, "retries": 0}
         )
         [warning] = notify(settings, transition(), root=tmp_path)
 
@@ -465,7 +465,7 @@ def test_slow_webhook_times_out_into_a_warning(
     monkeypatch.setenv("PMCTL_TEST_WEBHOOK", hook.url)
     hook.hold = True
 
-    settings = webhook_settings(timeout_seconds=0.5, retries=0)
+    settings = webhook_settings(timeout_seconds=0.2, retries=0)
     [warning] = notify(settings, transition(), root=tmp_path)
 
     assert "timed out" in warning
