@@ -73,9 +73,11 @@ def within(seconds: float, work: Callable[[], R]) -> R:
 def _read(fd: int, *, deadline: float) -> bytes | None:
     """Everything the child writes to `fd` until it closes it; None if `deadline` comes first."""
     chunks: list[bytes] = []
+    ready = select.poll()  # not select(), which fails on descriptors numbered 1024 and up
+    ready.register(fd, select.POLLIN)
     while True:
         left = deadline - time.monotonic()
-        if left <= 0 or not select.select([fd], [], [], left)[0]:
+        if left <= 0 or not ready.poll(left * 1000):
             return None
         chunk = os.read(fd, _CHUNK_BYTES)
         if not chunk:

@@ -84,7 +84,7 @@ def _send_all(settings: NotifySettings, messages: _Messages, root: Path) -> list
             send()
         except KeyboardInterrupt:
             # Ctrl-C stops the sending, not the command: the change is committed already.
-            unsent = ", ".join(name for name, _ in channels[number:])
+            unsent = ", ".join(visible(other, limit=REASON_LIMIT) for other, _ in channels[number:])
             warnings.append(f"notifications interrupted (Ctrl-C); not sent: {unsent}")
             break
         except (DeliveryFailed, _MissingSecret) as error:
@@ -96,7 +96,10 @@ def _send_all(settings: NotifySettings, messages: _Messages, root: Path) -> list
             reason = f"{type(error).__name__}: {error}"
         else:
             continue
-        warnings.append(f"{name} notification not sent: {visible(reason, limit=REASON_LIMIT)}")
+        # The names of variables come from pmctl.toml, the reasons from servers: neither is
+        # printed as it is.
+        channel, why = visible(name, limit=REASON_LIMIT), visible(reason, limit=REASON_LIMIT)
+        warnings.append(f"{channel} notification not sent: {why}")
     return warnings
 
 
