@@ -184,8 +184,8 @@ class _HookHandler(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def hook() -> Iterator[Hook]:
+def run_hook() -> Iterator[Hook]:
+    """A running `Hook` on 127.0.0.1, shut down afterwards."""
     server = Hook()
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
@@ -196,6 +196,11 @@ def hook() -> Iterator[Hook]:
         server.shutdown()
         server.server_close()
         thread.join(TIMEOUT)
+
+
+@pytest.fixture
+def hook() -> Iterator[Hook]:
+    yield from run_hook()
 
 
 def webhook_settings(*, blocks: bool = False, **extra: Any) -> NotifySettings:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,23 +14,14 @@ import pytest
 from pmctl.domain.config import AppriseSettings, NotifySettings, WebhookSettings
 from pmctl.domain.model import Language
 from pmctl.services.notify import notify
-from tests.test_notify import BACKOFF, TIMEOUT, Hook, free_port, review, transition
+from tests.test_notify import BACKOFF, TIMEOUT, Hook, free_port, review, run_hook, transition
 
 VARIABLE = "PMCTL_TEST_APPRISE"
 
 
 @pytest.fixture
 def hook() -> Iterator[Hook]:
-    server = Hook()
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.release.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(TIMEOUT)
+    yield from run_hook()
 
 
 def apprise_settings(*variables: str, **extra: Any) -> NotifySettings:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +11,16 @@ import pytest
 
 from pmctl.domain.config import AppriseSettings, NotifySettings, WebhookSettings
 from pmctl.services.notify import broadcast
-from tests.test_notify import BACKOFF, TIMEOUT, Hook, Mailbox, email_settings, free_port, run_smtp
+from tests.test_notify import (
+    BACKOFF,
+    TIMEOUT,
+    Hook,
+    Mailbox,
+    email_settings,
+    free_port,
+    run_hook,
+    run_smtp,
+)
 
 SUBJECT = "Postmortems of November 2026 <!channel>"
 TEXT = "3 reviewed, 1 overdue.\nPostmortem of the month: 決済 API の遅延 & その教訓"
@@ -25,17 +33,12 @@ def smtp_server() -> Iterator[Mailbox]:
 
 @pytest.fixture
 def hook(monkeypatch: pytest.MonkeyPatch) -> Iterator[Hook]:
-    server = Hook()
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    monkeypatch.setenv("PMCTL_TEST_WEBHOOK", server.url)
-    monkeypatch.setenv("PMCTL_TEST_APPRISE", f"json://127.0.0.1:{server.server_address[1]}/json")
-    try:
+    for server in run_hook():
+        monkeypatch.setenv("PMCTL_TEST_WEBHOOK", server.url)
+        monkeypatch.setenv(
+            "PMCTL_TEST_APPRISE", f"json://127.0.0.1:{server.server_address[1]}/json"
+        )
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 def every_channel(smtp_port: int) -> NotifySettings:

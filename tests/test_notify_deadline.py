@@ -25,7 +25,7 @@ from pmctl.domain.model import Status
 from pmctl.services import status
 from pmctl.services.notify import REASON_LIMIT, notify
 from tests.conftest import git
-from tests.test_notify import Hook, email_settings, run_smtp, transition
+from tests.test_notify import email_settings, run_hook, run_smtp, transition
 from tests.test_status import ID, TODAY, write_postmortem
 
 BOUND = 0.3
@@ -181,20 +181,13 @@ def test_a_garbage_answer_is_shown_spelled_out_and_cut_short(
 def test_an_error_body_with_terminal_escapes_is_shown_spelled_out(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    hook = Hook()
-    thread = threading.Thread(target=hook.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
+    for hook in run_hook():
         hook.status = 400
         hook.reply = b"\x1b[2J\x1b]8;;http://evil.test\x07click\x1b]8;;\x07"
         monkeypatch.setenv("PMCTL_TEST_WEBHOOK", hook.url)
         settings = NotifySettings(webhook=WebhookSettings(url_env="PMCTL_TEST_WEBHOOK"))
 
         [warning] = notify(settings, transition(), root=tmp_path)
-    finally:
-        hook.shutdown()
-        hook.server_close()
-        thread.join(5)
 
     assert warning == (
         "webhook notification not sent: webhook answered HTTP 400 Bad Request: "
