@@ -66,7 +66,10 @@ def read_settings(path: Path) -> Settings:
 
 
 def _explain(path: Path, text: str, data: dict[str, Any], error: ValidationError) -> ConfigError:
-    first = error.errors()[0]
+    errors = error.errors()
+    # A misspelt key also leaves the key it stands for missing: name the misspelling, whose
+    # hint suggests the right name, rather than the missing key.
+    first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     # ("lint", "section_aliases", "bad-key", "[key]"): a table key's own error names it
     # before pydantic's "[key]" marker.
     loc = tuple(str(part) for part in first["loc"] if part != "[key]")

@@ -201,17 +201,40 @@ class WebhookSettings(_Section):
     )
 
 
+class AppriseSettings(_Section):
+    """`[notify.apprise]`: more channels (Slack, Microsoft Teams, Google Chat, Mattermost,
+    Discord, JSON webhooks, ...), each an apprise URL held in an environment variable."""
+
+    urls_env: list[Annotated[str, StringConstraints(min_length=1)]] = Field(
+        min_length=1,
+        description="Names of environment variables, each holding one apprise URL (a secret).",
+    )
+
+    @field_validator("urls_env")
+    @classmethod
+    def _each_variable_once(cls, names: list[str]) -> list[str]:
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            msg = f"each variable once: {', '.join(repeated)} appears more than once"
+            raise ValueError(msg)
+        return names
+
+
 class NotifySettings(_Section):
     """`[notify]`: optional notifications; each channel is off until configured."""
 
     email: EmailSettings | None = None
     webhook: WebhookSettings | None = None
+    apprise: AppriseSettings | None = None
     events: list[EventKind] = Field(
         default_factory=lambda: list(EventKind),
         description="Which events notify: 'transition', 'review'.",
     )
     timeout_seconds: float = Field(
-        default=10.0, gt=0, le=300, description="Per channel bound on connecting and sending."
+        default=10.0,
+        gt=0,
+        le=300,
+        description="Bound on the wall time of each attempt to send, per channel.",
     )
     retries: int = Field(
         default=2,
@@ -226,6 +249,11 @@ class NotifySettings(_Section):
         le=5,
         description="Wait before the first retry; it doubles before each next one.",
     )
+
+    @property
+    def configured(self) -> bool:
+        """Whether any channel is configured (else there is nothing to send)."""
+        return any(channel is not None for channel in (self.email, self.webhook, self.apprise))
 
 
 class Settings(_Section):
