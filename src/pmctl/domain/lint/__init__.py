@@ -21,6 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from pmctl.domain.lint.adoption import PREDATING_RULES, excused
 from pmctl.domain.lint.context import Context, Hit
 from pmctl.domain.lint.findings import Finding, Severity
 from pmctl.domain.lint.registry import RULES, RULES_BY_ID, Rule, resolve
@@ -99,6 +100,8 @@ def check_document_with_facts(
         )
         for check in _content_checks():
             hits.extend(check(context))
+        if excused(postmortem, status):
+            hits = [hit for hit in hits if hit.rule not in PREDATING_RULES]
     findings = apply(document.path, document.text, hits, _levels_in_force(settings))
     return findings, facts_of(document, postmortem)
 

@@ -1,4 +1,5 @@
-"""PM020-PM024: the front matter validated against the pydantic model, at the key's line."""
+"""PM020-PM025: the front matter validated against the pydantic model, at the key's line,
+and its schema version."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from pmctl.domain.lint.context import Hit
-from pmctl.domain.model import Postmortem
+from pmctl.domain.model import SCHEMA_VERSION, Postmortem
 
 if TYPE_CHECKING:
     from pydantic_core import ErrorDetails
@@ -30,6 +31,17 @@ def validate(
     except ValidationError as error:
         return None, [_hit(document, detail) for detail in error.errors()]
     hits: list[Hit] = []
+    if postmortem.schema_version < SCHEMA_VERSION:
+        hits.append(
+            Hit(
+                "PM025",
+                document.line_of(("schema",)),
+                f"schema version {postmortem.schema_version} is older than the current "
+                f"version {SCHEMA_VERSION}",
+                "run `pmctl migrate` to upgrade every postmortem in one commit "
+                "(only the `schema:` line changes)",
+            )
+        )
     if postmortem.severity not in settings.severities:
         hits.append(
             Hit(
