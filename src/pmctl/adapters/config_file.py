@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from pmctl.domain.config import CONFIG_FILE, Settings
+from pmctl.domain.config import CONFIG_FILE, ImportMap, Settings
 from pmctl.errors import ConfigError
 
 
@@ -56,18 +56,67 @@ def load_project(start: Path) -> Project:
 
 
 def read_settings(path: Path) -> Settings:
+    text = _read_text(path)
+    data = _parse_toml(path, text)
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as error:
+        raise _explain(path, text, data, error) from None
+
+
+def read_import_map(path: Path) -> ImportMap:
+    """A mapping file of `pmctl import --map`: the entries of `[import.map]`, at the top
+    level of a TOML file. Problems point at `file:line`, like those of pmctl.toml."""
+    from pydantic import TypeAdapter
+
+    from pmctl.domain.config import FieldMap, ImportField
+
+    if not path.is_file():
+        raise ConfigError(
+            f"mapping file {path} does not exist", hint="pass the path of a TOML mapping file"
+        )
+    text = _read_text(path)
+    data = _parse_toml(path, text)
+    entry: TypeAdapter[str | FieldMap] = TypeAdapter(ImportField | FieldMap)
+    mapping: ImportMap = {}
+    for key, value in data.items():
+        try:
+            mapping[key] = entry.validate_python(value)
+        except ValidationError as error:
+            first = error.errors()[0]
+            line = _key_line(text, key)
+            where = f"{path}:{line}" if line else str(path)
+            if first["type"] == "extra_forbidden":
+                known = sorted(FieldMap.model_fields)
+                raise ConfigError(
+                    f"unknown key '{first['loc'][-1]}' in the mapping of '{key}'",
+                    hint=f"known keys here: {', '.join(known)}",
+                    location=where,
+                ) from None
+            raise ConfigError(
+                f"'{key}': {first['msg']}",
+                hint="see docs/adopting.md#the-mapping-file for the format",
+                location=where,
+            ) from None
+    return mapping
+
+
+def _read_text(path: Path) -> str:
     raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise ConfigError(
             f"byte 0x{raw[error.start]:02x} is not valid UTF-8",
-            hint="save pmctl.toml as UTF-8",
+            hint=f"save {path.name} as UTF-8",
             location=f"{path}:{line}",
         ) from None
+
+
+def _parse_toml(path: Path, text: str) -> dict[str, Any]:
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         error_line = _toml_error_line(str(error), text)
         raise ConfigError(
@@ -75,17 +124,13 @@ def read_settings(path: Path) -> Settings:
             hint="see docs/configuration.md for the format",
             location=f"{path}:{error_line}" if error_line else str(path),
         ) from None
-    try:
-        return Settings.model_validate(data)
-    except ValidationError as error:
-        raise _explain(path, text, data, error) from None
 
 
 def _explain(path: Path, text: str, data: dict[str, Any], error: ValidationError) -> ConfigError:
     first = error.errors()[0]
     # ("lint", "section_aliases", "bad-key", "[key]"): a table key's own error names it
     # before pydantic's "[key]" marker.
-    loc = tuple(str(part) for part in first["loc"] if part != "[key]")
+    loc = _data_path(data, tuple(str(part) for part in first["loc"] if part != "[key]"))
     line = _key_line(text, loc[-1]) if loc else None
     where = f"{path}:{line}" if line else str(path)
     dotted = ".".join(loc)
@@ -101,10 +146,26 @@ def _explain(path: Path, text: str, data: dict[str, Any], error: ValidationError
     )
 
 
+def _data_path(data: dict[str, Any], loc: tuple[str, ...]) -> tuple[str, ...]:
+    """`loc` without the names pydantic gives the members of a union it tried
+    (`function-after[...]`): the keys that lead into `data`, then the one that is missing."""
+    path: list[str] = []
+    node: Any = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and len(path) == len(loc) - 1:
+            path.append(part)  # an unknown or missing key of this table
+        elif not isinstance(node, dict):
+            break
+    return tuple(path)
+
+
 def _known_keys(section: tuple[str, ...]) -> list[str]:
     model: type[BaseModel] = Settings
     for name in section:
-        field = model.model_fields.get(name)
+        field = next((f for key, f in model.model_fields.items() if name in (key, f.alias)), None)
         annotation = field.annotation if field else None
         candidates = [
             a for a in getattr(annotation, "__args__", (annotation,)) if isinstance(a, type)
@@ -113,7 +174,7 @@ def _known_keys(section: tuple[str, ...]) -> list[str]:
         if nested is None:
             return []
         model = nested
-    return sorted(model.model_fields)
+    return sorted(field.alias or name for name, field in model.model_fields.items())
 
 
 def _key_line(text: str, key: str) -> int | None:
