@@ -69,7 +69,7 @@ def read_import_map(path: Path) -> ImportMap:
     level of a TOML file. Problems point at `file:line`, like those of pmctl.toml."""
     from pydantic import TypeAdapter
 
-    from pmctl.domain.config import FieldMap, ImportField
+    from pmctl.domain.config import FieldMap, ImportMapEntry
 
     if not path.is_file():
         raise ConfigError(
@@ -77,7 +77,7 @@ def read_import_map(path: Path) -> ImportMap:
         )
     text = _read_text(path)
     data = _parse_toml(path, text)
-    entry: TypeAdapter[str | FieldMap] = TypeAdapter(ImportField | FieldMap)
+    entry: TypeAdapter[str | FieldMap] = TypeAdapter(ImportMapEntry)
     mapping: ImportMap = {}
     for key, value in data.items():
         try:
@@ -131,7 +131,9 @@ def _explain(path: Path, text: str, data: dict[str, Any], error: ValidationError
     # ("lint", "section_aliases", "bad-key", "[key]"): a table key's own error names it
     # before pydantic's "[key]" marker.
     loc = _data_path(data, tuple(str(part) for part in first["loc"] if part != "[key]"))
-    line = _key_line(text, loc[-1]) if loc else None
+    line: int | None = None
+    for part in loc:  # each key is looked for from its table's line on
+        line = _key_line(text, part, start=line or 1) or line
     where = f"{path}:{line}" if line else str(path)
     dotted = ".".join(loc)
     if first["type"] == "extra_forbidden":
@@ -147,14 +149,17 @@ def _explain(path: Path, text: str, data: dict[str, Any], error: ValidationError
 
 
 def _data_path(data: dict[str, Any], loc: tuple[str, ...]) -> tuple[str, ...]:
-    """`loc` without the names pydantic gives the members of a union it tried
-    (`function-after[...]`): the keys that lead into `data`, then the one that is missing."""
+    """`loc` without the names pydantic gives the members of a union it tried (`table`):
+    the keys and list indexes that lead into `data`, then the one that is missing."""
     path: list[str] = []
     node: Any = data
     for part in loc:
         if isinstance(node, dict) and part in node:
             path.append(part)
             node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            path.append(part)
+            node = node[int(part)]
         elif isinstance(node, dict) and len(path) == len(loc) - 1:
             path.append(part)  # an unknown or missing key of this table
         elif not isinstance(node, dict):
@@ -177,14 +182,15 @@ def _known_keys(section: tuple[str, ...]) -> list[str]:
     return sorted(field.alias or name for name, field in model.model_fields.items())
 
 
-def _key_line(text: str, key: str) -> int | None:
-    """Line of `key = ...`, of a `[table]` named `key`, or of `key = ` inside an inline table."""
+def _key_line(text: str, key: str, *, start: int = 1) -> int | None:
+    """Line of `key = ...`, of a `[table]` named `key`, or of `key = ` inside an inline table,
+    on line `start` or after."""
     name = re.escape(key)
     own_line = re.compile(rf"^\s*[\"']?{name}[\"']?\s*=|^\s*\[+\s*(?:[\w.-]+\.)?{name}\s*\]+")
     inline = re.compile(rf"[{{,]\s*[\"']?{name}[\"']?\s*=")
     lines = text.splitlines()
     for pattern in (own_line, inline):
-        for number, line in enumerate(lines, start=1):
+        for number, line in enumerate(lines[start - 1 :], start=start):
             if pattern.search(line):
                 return number
     return None

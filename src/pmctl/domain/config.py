@@ -13,8 +13,10 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     StringConstraints,
+    Tag,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -271,7 +273,17 @@ class FieldMap(_Section):
     )
 
 
-ImportMap = dict[str, ImportField | FieldMap]
+def _entry_kind(value: object) -> str:
+    return "table" if isinstance(value, dict | FieldMap) else "field"
+
+
+ImportMapEntry = Annotated[
+    Annotated[ImportField, Tag("field")] | Annotated[FieldMap, Tag("table")],
+    Discriminator(_entry_kind),
+]
+"""A pmctl field's name, or a table `{field, transform, values}`: errors name the one given."""
+
+ImportMap = dict[str, ImportMapEntry]
 """Foreign key (`date`, `params.severity` for a nested one) -> pmctl field, or a `FieldMap`."""
 
 

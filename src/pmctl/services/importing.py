@@ -476,9 +476,10 @@ def _language(value: Any, read: reading.Reading) -> Language:
 
 
 def _slug(title: str) -> str:
+    """The id's slug from the title, without a date in it (the id starts with the date)."""
     from pmctl.adapters.transliterate import romanize
 
-    return ids.slugify(romanize(title))
+    return ids.slugify(romanize(_NAME_DATE.sub(" ", title)))
 
 
 def _durations(

@@ -21,12 +21,13 @@ _BULLET = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,3}[.)])[ \t]+(?P<text>.*
 _TASK = re.compile(r"^\[(?P<mark>[ xX✓✔])\][ \t]*")
 _LEAD_IN = re.compile(r"^(?:\*\*|__)(?P<lead>[^*_]+?)(?:\*\*|__)[ \t]*(?:[:：—–-][ \t]*)?(?=\S)")
 _LEAD_IN_COLON_INSIDE = re.compile(r"^(?:\*\*|__)[^*_]+?[:：](?:\*\*|__)[ \t]*(?=\S)")
+_OPEN, _CLOSE = r"[ \t]*[(\[（]", r"[)\]）][ \t]*"
 _MARKERS = (
-    (re.compile(r"[ \t]*[(\[](?:done|completed?|fixed|resolved|済|完了|対応済み?)[)\]][ \t]*", re.I),
+    (re.compile(_OPEN + r"(?:done|completed?|fixed|resolved|済|完了|対応済み?)" + _CLOSE, re.I),
      ActionStatus.DONE),
-    (re.compile(r"[ \t]*[(\[](?:won'?t ?fix|wontfix|not doing|rejected|cancell?ed|見送り)[)\]][ \t]*", re.I),
+    (re.compile(_OPEN + r"(?:won'?t ?fix|wontfix|not doing|rejected|cancell?ed|見送り)" + _CLOSE, re.I),
      ActionStatus.WONTFIX),
-    (re.compile(r"[ \t]*[(\[](?:in[ -]progress|ongoing|wip|対応中)[)\]][ \t]*", re.I),
+    (re.compile(_OPEN + r"(?:in[ -]progress|ongoing|wip|対応中)" + _CLOSE, re.I),
      ActionStatus.IN_PROGRESS),
     (re.compile(r"[ \t]*(?:✅|✔️|✔|☑️|☑)[ \t]*"), ActionStatus.DONE),
 )  # fmt: skip

@@ -69,6 +69,12 @@ DEFAULT_MAP: dict[str, str] = {
     "services": "services",
     "tags": "tags",
     "language": "language",
+    "日付": "date",
+    "発生日": "date",
+    "担当者": "owner",
+    "担当": "owner",
+    "作成者": "authors",
+    "重大度": "severity",
 }
 """What is mapped without a mapping file: keys named as pmctl names them (also in the header
 lines of a document, `Date: ...`, compared ignoring case). A mapping overrides these."""
@@ -210,8 +216,7 @@ def _convert(raw: Any, rule: FieldMap, zone: Zone | None) -> tuple[Any, str, dt.
     if kind == COUNT:
         return _count(raw)
     if transform is Transform.DATE or kind == Transform.DATE:
-        date = _date(raw)
-        return date, "" if date is not None else f"{raw!r} is not a date; left empty", None
+        return _day(raw)
     if transform is Transform.DATETIME:
         return _datetime(raw, zone)
     if transform is Transform.MINUTES:
@@ -280,6 +285,17 @@ def _date(raw: Any) -> dt.date | None:
         except ValueError:
             continue
     return None
+
+
+def _day(raw: Any) -> tuple[dt.date | None, str, None]:
+    date = _date(raw)
+    if date is None:
+        return None, f"{_short(raw)} is not a date; left empty", None
+    if isinstance(raw, dt.datetime):
+        if raw.time() == dt.time(0, 0):
+            return date, f"{raw.isoformat()} is at midnight: taken as a date only", None
+        return date, f"{raw.isoformat()}: only its day is taken", None
+    return date, "", None
 
 
 def _datetime(raw: Any, zone: Zone | None) -> tuple[Any, str, dt.date | None]:
