@@ -517,3 +517,21 @@ def test_json_output_for_scripts(repo: Project, legacy: Path) -> None:
     assert {"kind": "mitigate", "minutes": None} in failover["durations"]
     assert failover["lint"][0]["rule"] == "PM302"
     assert len(data["skipped"]) == 5
+
+
+def test_lint_and_help_do_not_load_the_import_machinery(repo: Project, legacy: Path) -> None:
+    closed(repo, legacy)
+    probe = (
+        "import sys\n"
+        "from pmctl.cli.app import main\n"
+        "for args in (['--help'], ['lint']):\n"
+        "    try:\n        main(args)\n    except SystemExit:\n        pass\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('frontmatter', 'yaml', 'pykakasi') or m.startswith('pmctl.services.importing'))\n"
+        "sys.stderr.write(repr(loaded))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=repo.root, capture_output=True, text=True, check=False
+    )
+    assert "warning" in result.stdout
+    assert result.stderr == "[]"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pmctl.domain.legacy import actions, durations, mapping, timeline
 from pmctl.domain.lint.body import Body, parse_body
@@ -45,15 +46,23 @@ class Reading:
 
     def suggestions(self) -> dict[str, str]:
         """Unknown heading -> the section key it is closest to (for an alias hint)."""
-        names = {heading_name(s.en): s.key for s in SECTIONS} | {
-            heading_name(s.ja): s.key for s in SECTIONS
-        }
         found: dict[str, str] = {}
         for heading in self.other_headings:
-            close = difflib.get_close_matches(heading_name(heading), names, n=1, cutoff=0.8)
-            if close:
-                found[heading] = names[close[0]]
+            key = _closest_section(heading_name(heading))
+            if key is not None:
+                found[heading] = key
         return found
+
+
+_NAMES = {heading_name(s.en): s.key for s in SECTIONS} | {
+    heading_name(s.ja): s.key for s in SECTIONS
+}
+
+
+@lru_cache(maxsize=1024)  # the same few headings recur in every document of a repository
+def _closest_section(name: str) -> str | None:
+    close = difflib.get_close_matches(name, _NAMES, n=1, cutoff=0.8)
+    return _NAMES[close[0]] if close else None
 
 
 def read(text: str, names: SectionNames) -> Reading:

@@ -67,15 +67,16 @@ class Timeline:
     """The zone of a note ("All times in CET") or of a table's time column header."""
 
 
-def parse(lines: Sequence[str], *, notes: Sequence[str] = ()) -> Timeline:
+def parse(lines: Sequence[str], *, notes: Sequence[str] = (), zones: bool = True) -> Timeline:
     """The entries of the timeline `lines`, in the order written (never reordered).
 
-    `notes` are more lines that may name the zone (the section's heading).
+    `notes` are more lines that may name the zone (the section's heading); with `zones`
+    False, no zone is looked for (lint needs only the order).
     """
     entries: list[Entry] = []
     unread: list[int] = []
     found_zone: Zone | None = None
-    for note in notes:
+    for note in notes if zones else ():
         found_zone = found_zone or zone_of_note(note)
     day: dt.date | None = None
     table: _Table | None = None
@@ -87,7 +88,7 @@ def parse(lines: Sequence[str], *, notes: Sequence[str] = ()) -> Timeline:
         if stripped.startswith("|"):
             cells = _cells(stripped)
             if table is None:
-                table = _Table.from_header(cells)
+                table = _Table.from_header(cells, zones=zones)
                 found_zone = found_zone or table.zone
                 continue
             if all(_SEPARATOR_CELL.match(cell) for cell in cells):
@@ -112,7 +113,7 @@ def parse(lines: Sequence[str], *, notes: Sequence[str] = ()) -> Timeline:
             day = date
         if bullet and len(bullet["indent"].expandtabs(4)) < 2 and date is None:
             unread.append(row)
-        elif not bullet:
+        elif not bullet and zones:
             found_zone = found_zone or zone_of_note(stripped)
     return Timeline(tuple(entries), tuple(unread), found_zone)
 
@@ -140,12 +141,12 @@ class _Table:
     zone: Zone | None
 
     @classmethod
-    def from_header(cls, cells: list[str]) -> _Table:
+    def from_header(cls, cells: list[str], *, zones: bool) -> _Table:
         time_column = next((i for i, c in enumerate(cells) if _TIME_HEADER.search(c)), 0)
         date_column = next(
             (i for i, c in enumerate(cells) if i != time_column and _DATE_HEADER.match(c)), None
         )
-        header_zone = zone_of_note(cells[time_column]) if cells else None
+        header_zone = zone_of_note(cells[time_column]) if cells and zones else None
         return cls(time_column, date_column, header_zone)
 
     def entry(self, row: int, cells: list[str], day: dt.date | None) -> Entry | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
 
 _ABBREVIATIONS: dict[str, int | None] = {
     "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "WEST": 60, "BST": 60, "CET": 60, "CEST": 120,
@@ -19,14 +20,17 @@ _ABBREVIATIONS: dict[str, int | None] = {
     "EDT": -240, "PT": None, "MT": None, "CT": None, "ET": None,
 }  # fmt: skip
 _OFFSET = re.compile(r"^(?:UTC|GMT)?([+-−])(\d{1,2})(?::?(\d{2}))?$")
-ZONE_WORD = (
-    r"(?:(?:UTC|GMT)[+-−]\d{1,2}(?::?\d{2})?|[+-−]\d{2}:?\d{2}|"
-    + "|".join(sorted((name for name in _ABBREVIATIONS if name != "Z"), key=len, reverse=True))
-    + r")"
-)
-"""A regular expression for one zone as written (not anchored, no groups)."""
-_NOTE_WORDS = re.compile(r"\btimes?\b|\btime ?zone\b|\btz\b|時刻|時間|時間帯|タイムゾーン", re.I)
-_IN_NOTE = re.compile(rf"(?<![\w+-]){ZONE_WORD}(?![\w:])")
+ZONE_WORD = r"(?:(?:UTC|GMT)[+-−]\d{1,2}(?::?\d{2})?|[+-−]\d{2}:?\d{2}|[A-Z]{1,5})"
+"""A regular expression for what may be a zone as written (`zone` tells whether it is one):
+kept this general because compiling an alternation of every name costs lint milliseconds."""
+
+
+@cache  # compiled on first use: lint reads timelines but never asks for their zone
+def _note_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    return (
+        re.compile(r"\btimes?\b|\btime ?zone\b|\btz\b|時刻|時間|時間帯|タイムゾーン", re.I),
+        re.compile(rf"(?<![\w+-]){ZONE_WORD}(?![\w:])"),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +74,9 @@ def zone_of_note(line: str) -> Zone | None:
 
     A line counts as a note when it speaks of times (or a time zone) and names one zone.
     """
-    if not _NOTE_WORDS.search(line):
+    words, zone_word = _note_patterns()
+    if not words.search(line):
         return None
-    match = _IN_NOTE.search(line)
-    return zone(match[0]) if match else None
+    return next(
+        (found for word in zone_word.findall(line) if (found := zone(word)) is not None), None
+    )

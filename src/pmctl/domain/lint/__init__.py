@@ -97,10 +97,11 @@ def check_document_with_facts(
                 document.body, document.body_line, section_names(settings.lint.section_aliases)
             ),
             as_status=as_status is not None,
+            excused=excused(postmortem, status),
         )
         for check in _content_checks():
             hits.extend(check(context))
-        if excused(postmortem, status):
+        if context.excused:
             hits = [hit for hit in hits if hit.rule not in PREDATING_RULES]
     findings = apply(document.path, document.text, hits, _levels_in_force(settings))
     return findings, facts_of(document, postmortem)

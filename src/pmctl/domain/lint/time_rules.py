@@ -48,7 +48,7 @@ def _timeline(ctx: Context) -> list[Hit]:
     if found is None:
         return []
     _heading, start, end = found
-    entries = timeline.parse(ctx.body.prose[start:end]).entries
+    entries = timeline.parse(ctx.body.prose[start:end], zones=False).entries
     return [
         Hit(
             "PM302",
