@@ -87,10 +87,14 @@ def read_import_map(path: Path) -> ImportMap:
             line = _key_line(text, key)
             where = f"{path}:{line}" if line else str(path)
             if first["type"] == "extra_forbidden":
+                unknown = str(first["loc"][-1])
                 known = sorted(FieldMap.model_fields)
+                close = difflib.get_close_matches(unknown, known, n=1, cutoff=0.6)
                 raise ConfigError(
-                    f"unknown key '{first['loc'][-1]}' in the mapping of '{key}'",
-                    hint=f"known keys here: {', '.join(known)}",
+                    f"unknown key '{unknown}' in the mapping of '{key}'",
+                    hint=f"did you mean '{close[0]}'?"
+                    if close
+                    else f"known keys here: {', '.join(known)}",
                     location=where,
                 ) from None
             raise ConfigError(

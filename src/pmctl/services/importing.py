@@ -551,8 +551,11 @@ def _whole(value: Any) -> Any:
 
 
 def _shown(path: Path) -> str:
-    cwd = Path.cwd()
-    return path.relative_to(cwd).as_posix() if path.is_relative_to(cwd) else str(path)
+    """`path` as the user would type it from here (`../old-postmortems/2023/db.md`)."""
+    try:
+        return Path(os.path.relpath(path)).as_posix()
+    except ValueError:  # another drive (Windows)
+        return str(path)
 
 
 # -- ids, texts, validation --------------------------------------------------------------

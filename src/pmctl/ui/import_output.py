@@ -110,7 +110,7 @@ def _duration(kind: str, minutes: float | None) -> str:
 def _lint(plan: Planned) -> str:
     errors = [f for f in plan.findings if f.severity is Severity.ERROR]
     warnings = len(plan.findings) - len(errors)
-    head = f"{len(errors)} error(s), {warnings} warning(s)"
+    head = f"{len(errors)} error(s), {warnings} warning(s) in the imported file"
     listed = "; ".join(f"{f.rule} line {f.line}: {f.message}" for f in plan.findings[:5])
     more = f"; and {len(plan.findings) - 5} more" if len(plan.findings) > 5 else ""
     return f"{head}: {listed}{more}" if listed else head
