@@ -184,7 +184,7 @@ def _postmortem(rng: random.Random, number: int) -> tuple[str, str]:
     items = _actions(rng, words, service, status, day)
     front = [
         "---",
-        "schema: 1",
+        "schema: 2",
         f"id: {document_id}",
         f'title: "{title}"',
         f"status: {status}",
