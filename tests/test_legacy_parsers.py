@@ -238,7 +238,7 @@ def test_yaml_toml_and_json_blocks_are_cut_exactly() -> None:
 def test_an_unclosed_fence_is_no_front_matter_and_bad_json_is_an_error() -> None:
     assert front.split("---\n\nA thematic break, then prose.\n") is None
     assert front.split("# Title\n---\n") is None
-    with pytest.raises(front.BlockError) as error:
+    with pytest.raises(front.FrontMatterError) as error:
         front.split('{\n  "a": 1,\n}\nBody')
     assert error.value.line == 3
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from pmctl.domain.legacy.front import Block, BlockError, Fence, split
+from pmctl.domain.legacy.front import Block, Fence, FrontMatterError, split
 
 if TYPE_CHECKING:
     from frontmatter.default_handlers import BaseHandler
@@ -28,42 +28,30 @@ class ForeignFrontMatter:
     data: dict[str, Any]
 
 
-class ForeignFrontMatterError(ValueError):
-    """Front matter that starts but cannot be read; `line` is 1-based in the file."""
-
-    def __init__(self, message: str, line: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
-
-
 def read(text: str) -> ForeignFrontMatter | None:
     """The front matter `text` starts with, parsed; None when it starts with none.
 
     A `---` block that is not a YAML mapping (a Markdown thematic break, then prose) is
-    not front matter either. `ForeignFrontMatterError` for TOML or JSON that does not parse,
+    not front matter either. `FrontMatterError` for TOML or JSON that does not parse,
     or YAML that does not parse and is not plain prose.
     """
-    try:
-        block = split(text)
-    except BlockError as error:
-        raise ForeignFrontMatterError(error.message, error.line) from None
+    block = split(text)
     if block is None:
         return None
     try:
         data = _handlers()[block.fence].load(block.content)
-    except Exception as error:
+    except Exception as error:  # each parser (PyYAML, tomllib, json) raises its own type
         if block.fence is Fence.YAML and not _looks_like_yaml(block.content):
             return None
         line, message = _position(error)
-        raise ForeignFrontMatterError(
+        raise FrontMatterError(
             f"invalid {block.fence.upper()} front matter: {message}",
             block.content_line + line - 1,
         ) from None
     if not isinstance(data, dict):
         if block.fence is Fence.YAML:
             return None  # a thematic break and prose, read as a YAML scalar
-        raise ForeignFrontMatterError(
+        raise FrontMatterError(
             f"the {block.fence.upper()} front matter is not a table of keys", block.content_line
         )
     return ForeignFrontMatter(block, data)

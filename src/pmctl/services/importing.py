@@ -33,6 +33,7 @@ from pmctl.domain.importing import (
 from pmctl.domain.legacy import compose, mapping, reading
 from pmctl.domain.legacy import timeline as legacy_timeline
 from pmctl.domain.legacy.durations import Kind
+from pmctl.domain.legacy.front import FrontMatterError
 from pmctl.domain.model import (
     SCHEMA_VERSION,
     ActionItem,
@@ -258,7 +259,7 @@ def _plan_text(
     if request.shape is not Shape.HEADINGS:
         try:
             foreign = foreign_frontmatter.read(text)
-        except foreign_frontmatter.ForeignFrontMatterError as error:
+        except FrontMatterError as error:
             return Refused(
                 f"{shown}:{error.line}",
                 error.message,

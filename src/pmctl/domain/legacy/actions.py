@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pmctl.domain.legacy import tables
 from pmctl.domain.model import ActionStatus, ActionType, Priority
 
 _BULLET = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,3}[.)])[ \t]+(?P<text>.*)$")
@@ -32,7 +33,6 @@ _MARKERS = (
     (re.compile(r"[ \t]*(?:✅|✔️|✔|☑️|☑)[ \t]*"), ActionStatus.DONE),
 )  # fmt: skip
 _STRUCK = re.compile(r"^~~(?P<inner>.+)~~$")
-_SEPARATOR_CELL = re.compile(r"^\s*:?-{2,}:?\s*$")
 _COLUMNS: dict[str, re.Pattern[str]] = {
     "owner": re.compile(r"owner|assignee|\bwho\b|responsible|担当", re.I),
     "status": re.compile(r"status|state|\bdone\b|状態|状況|ステータス|進捗", re.I),
@@ -89,10 +89,10 @@ def parse(lines: Sequence[str]) -> list[LegacyAction]:
         stripped = line.strip()
         if stripped.startswith("|"):
             close_bullet()
-            cells = _cells(stripped)
+            cells = tables.cells(stripped)
             if columns is None:
                 columns = _columns(cells)
-            elif not all(_SEPARATOR_CELL.match(cell) for cell in cells):
+            elif not tables.is_separator(cells):
                 item = _from_row(row, cells, columns)
                 if item is not None:
                     items.append(item)
@@ -139,13 +139,6 @@ def _status_and_title(text: str) -> tuple[ActionStatus, str]:
             text = text[match.end() :]
             break
     return status, " ".join(text.split())
-
-
-def _cells(row: str) -> list[str]:
-    inner = row.strip()
-    inner = inner[1:] if inner.startswith("|") else inner
-    inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
-    return [cell.strip().replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", inner)]
 
 
 def _columns(header: list[str]) -> dict[str, int]:

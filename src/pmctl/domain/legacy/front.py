@@ -35,8 +35,8 @@ class Block:
     body_line: int
 
 
-class BlockError(ValueError):
-    """A front-matter block that starts but cannot be delimited (a JSON syntax error)."""
+class FrontMatterError(ValueError):
+    """Front matter that starts but cannot be read; `line` is 1-based in the file."""
 
     def __init__(self, message: str, line: int) -> None:
         super().__init__(message)
@@ -48,7 +48,7 @@ def split(text: str) -> Block | None:
     """The front-matter block `text` (newlines `\\n`) starts with, or None.
 
     A `---` or `+++` line without a closing one is no front matter (a Markdown document may
-    start with a thematic break). `BlockError` for a JSON object that does not parse.
+    start with a thematic break). `FrontMatterError` for a JSON object that does not parse.
     """
     first, _, rest = text.partition("\n")
     for fence, (opening, closings) in _DELIMITERS.items():
@@ -66,11 +66,15 @@ def split(text: str) -> Block | None:
         try:
             _, end = json.JSONDecoder().raw_decode(text)
         except json.JSONDecodeError as error:
-            raise BlockError(f"invalid JSON front matter: {error.msg}", error.lineno) from None
+            raise FrontMatterError(
+                f"invalid JSON front matter: {error.msg}", error.lineno
+            ) from None
         line_end = text.find("\n", end)
         cut = len(text) if line_end < 0 else line_end
         if text[end:cut].strip():
-            raise BlockError("text after the JSON front matter on its last line", _line(text, end))
+            raise FrontMatterError(
+                "text after the JSON front matter on its last line", _line(text, end)
+            )
         body = "" if line_end < 0 else text[line_end + 1 :]
         raw = text[:cut]
         return Block(Fence.JSON, raw, raw, 1, body, raw.count("\n") + 2)

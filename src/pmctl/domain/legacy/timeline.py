@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pmctl.domain.legacy import tables
 from pmctl.domain.legacy.zones import ZONE_WORD, Zone, zone, zone_of_note
 
 _BULLET = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d{1,3}[.)])\s+(?P<rest>.*)$")
@@ -30,7 +31,6 @@ _DATE_LINE = re.compile(
     r"^\s*(?:#+\s*|\*\*|__)?(?P<year>\d{4})[-/](?P<month>\d{1,2})[-/](?P<day>\d{1,2})(?!\d)"
     r"|^\s*(?:#+\s*|\*\*|__)?(?P<jyear>\d{4})年\s*(?P<jmonth>\d{1,2})月\s*(?P<jday>\d{1,2})日"
 )
-_SEPARATOR_CELL = re.compile(r"^\s*:?-{2,}:?\s*$")
 _TIME_HEADER = re.compile(r"time|when|timestamp|時刻|時間|日時|時", re.I)
 _DATE_HEADER = re.compile(r"^\s*(?:date|day|日付|日)\b", re.I)
 
@@ -86,12 +86,12 @@ def parse(lines: Sequence[str], *, notes: Sequence[str] = (), zones: bool = True
             table = None
             continue
         if stripped.startswith("|"):
-            cells = _cells(stripped)
+            cells = tables.cells(stripped)
             if table is None:
                 table = _Table.from_header(cells, zones=zones)
                 found_zone = found_zone or table.zone
                 continue
-            if all(_SEPARATOR_CELL.match(cell) for cell in cells):
+            if tables.is_separator(cells):
                 continue
             entry = table.entry(row, cells, day)
             if entry is None:
@@ -155,13 +155,6 @@ class _Table:
         if self.date_column is not None and self.date_column < len(cells):
             day = _date_line(cells[self.date_column]) or day
         return _entry(row, cells[self.time_column], day)
-
-
-def _cells(row: str) -> list[str]:
-    inner = row.strip()
-    inner = inner[1:] if inner.startswith("|") else inner
-    inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
-    return [cell.strip() for cell in re.split(r"(?<!\\)\|", inner)]
 
 
 def _entry(row: int, text: str, day: dt.date | None) -> Entry | None:
