@@ -13,35 +13,18 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pmctl.adapters import documents
+from pmctl.adapters.transliterate import romanize
 from pmctl.domain import commits, ids
-from pmctl.domain.action_table import render_table
-from pmctl.domain.importing import (
-    ImportResult,
-    Planned,
-    Refused,
-    Shape,
-    Skipped,
-    TimelineReport,
-)
-from pmctl.domain.legacy import compose, mapping, reading
-from pmctl.domain.legacy import timeline as legacy_timeline
-from pmctl.domain.legacy.durations import Kind
+from pmctl.domain.importing import ImportResult, Planned, Refused, Shape, Skipped
+from pmctl.domain.legacy import assemble, mapping, reading
 from pmctl.domain.legacy.front import FrontMatterError
-from pmctl.domain.model import (
-    SCHEMA_VERSION,
-    ActionItem,
-    ActionStatus,
-    Language,
-    Origin,
-    Status,
-)
+from pmctl.domain.model import Status
 from pmctl.domain.sections import section_names
 from pmctl.errors import DocumentError, GitError, UsageError
 
@@ -60,8 +43,6 @@ NOT_POSTMORTEMS = frozenset(
     }
 )  # fmt: skip
 """File names (without suffix, any case) of a repository's own documents."""
-_NAME_DATE = re.compile(r"(?<!\d)(\d{4})-?(\d{2})-?(\d{2})(?!\d)")
-_TEMPLATE_NAME = re.compile(r"template", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,21 +74,6 @@ class _Source:
         return path.relative_to(self.base).as_posix()
 
 
-@dataclass(slots=True)
-class _Draft:
-    """A planned postmortem before its id is final."""
-
-    source: str
-    date: dt.date
-    slug: str
-    fields: dict[str, Any]
-    report: Planned
-    block: Any
-    body_lines: list[str]
-    table_row: int | None
-    items: list[ActionItem] = field(default_factory=list)
-
-
 def import_postmortems(project: Project, request: ImportRequest, *, today: dt.date) -> ImportResult:
     """Plan the import of `request.sources` and, unless it is a dry run or a file is
     refused, write and commit every planned postmortem in one commit.
@@ -126,11 +92,18 @@ def import_postmortems(project: Project, request: ImportRequest, *, today: dt.da
     )
     sources = [_source(path) for path in request.sources]
     before = _imported_before(project)
-    planned: list[_Draft] = []
+    drafts: list[assemble.Draft] = []
     skipped: list[Skipped] = []
     refused: list[Refused] = []
     seen: set[Path] = set()
-    context = _Context(project, request, rules, today)
+    given = assemble.Given(
+        owner=request.owner,
+        severity=request.severity,
+        status=request.status,
+        severities=tuple(settings.severities),
+        today=today,
+    )
+    context = _Context(project, request, rules, given)
     for source in sources:
         for path in _files(source.given):
             if path in seen:
@@ -142,14 +115,14 @@ def import_postmortems(project: Project, request: ImportRequest, *, today: dt.da
             elif isinstance(outcome, Refused):
                 refused.append(outcome)
             else:
-                planned.append(outcome)
-    written = _finish(context, planned, refused)
+                drafts.append(outcome)
+    plans = _finish(context, drafts, refused)
     if request.dry_run:
-        written = [_with_findings(plan, settings, today, project.root) for plan in written]
-    result = ImportResult(tuple(written), tuple(skipped), tuple(refused), request.dry_run)
-    if request.dry_run or refused or not written:
+        plans = [_with_findings(plan, settings, today, project.root) for plan in plans]
+    result = ImportResult(tuple(plans), tuple(skipped), tuple(refused), request.dry_run)
+    if request.dry_run or refused or not plans:
         return result
-    return replace(result, commit=_write_and_commit(project, written, sources))
+    return replace(result, commit=_write_and_commit(project, plans, sources))
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +130,7 @@ class _Context:
     project: Project
     request: ImportRequest
     rules: dict[str, FieldMap]
-    today: dt.date
+    given: assemble.Given
 
 
 def _check_flags(request: ImportRequest, settings: Settings) -> None:
@@ -219,7 +192,7 @@ def _imported_before(project: Project) -> dict[tuple[str, str], str]:
 
 def _plan(
     context: _Context, source: _Source, path: Path, before: dict[tuple[str, str], str]
-) -> _Draft | Skipped | Refused:
+) -> assemble.Draft | Skipped | Refused:
     shown = _shown(path)
     relative = source.relative(path)
     name = path.name
@@ -250,7 +223,7 @@ def _plan(
 
 def _plan_text(
     context: _Context, source: _Source, path: Path, text: str
-) -> _Draft | Skipped | Refused:
+) -> assemble.Draft | Skipped | Refused:
     from pmctl.adapters import foreign_frontmatter
 
     shown = _shown(path)
@@ -273,282 +246,39 @@ def _plan_text(
     body_line = foreign.block.body_line if foreign else 1
     settings = context.project.settings
     read = reading.read(body, section_names(settings.lint.section_aliases))
-    stem = path.stem
-    if _TEMPLATE_NAME.search(stem) or read.looks_like_template:
-        return Skipped(shown, f"a template ({read.title or path.name})")
-    sections = [key for key, _ in read.sections]
-    if len(sections) < (1 if foreign else 2):
-        others = ", ".join(read.other_headings[:6]) or "none"
-        return Skipped(
-            shown,
-            f"not a postmortem: {len(sections)} postmortem section(s) (other headings: {others}); "
-            "if it is one, add its headings to [lint.section_aliases]",
-        )
-    zone = read.timeline.zone if read.timeline else None
+    relative = source.relative(path)
+    file = assemble.SourceFile(
+        shown=shown,
+        stem=path.stem,
+        origin_source=source.label,
+        origin_path=relative,
+        commit=source.commit if relative not in source.changed else None,
+        uncommitted=source.commit is not None and relative in source.changed,
+    )
+    reason = assemble.skip_reason(file, read, front_matter=foreign is not None)
+    if reason is not None:
+        return Skipped(shown, reason)
     mapped = mapping.apply(
         foreign.data if foreign else None,
         read.header,
         context.rules,
-        zone=zone,
+        zone=read.timeline.zone if read.timeline else None,
         header_line=body_line,
     )
-    return _draft(context, source, path, text, foreign, read, mapped, body_line)
+    return assemble.draft(
+        file,
+        context.given,
+        block=foreign.block if foreign else None,
+        body_lines=body.split("\n"),
+        body_line=body_line,
+        read=read,
+        mapped=mapped,
+        romanize=romanize,
+    )
 
 
 def _is_pmctl(data: dict[str, Any]) -> bool:
     return data.get("schema") in (1, 2) and "id" in data and "severity" in data
-
-
-def _draft(
-    context: _Context,
-    source: _Source,
-    path: Path,
-    text: str,
-    foreign: ForeignFrontMatter | None,
-    read: reading.Reading,
-    mapped: mapping.Mapped,
-    body_line: int,
-) -> _Draft | Refused:
-    shown = _shown(path)
-    request = context.request
-    settings = context.project.settings
-    values = mapped.values
-    notes = list(mapped.notes)
-
-    title = values.get("title") or read.title
-    if not title:
-        title = " ".join(_NAME_DATE.sub(" ", path.stem).replace("_", " ").replace("-", " ").split())
-        notes.append("title from the file name")
-    date = _incident_date(values, mapped, read, path, notes)
-    if date is None:
-        return Refused(
-            shown,
-            "no incident date: none mapped, none in the file name, no dated timeline entry",
-            "map the key that holds it to `date` (see docs/adopting.md), or put the date "
-            "(YYYY-MM-DD) in the file name",
-        )
-    severity = values.get("severity") or request.severity
-    if severity is None:
-        return Refused(shown, "no severity", "pass --severity, or map the key that holds it")
-    if severity not in settings.severities:
-        return Refused(
-            shown,
-            f"severity {severity!r} is not one of {', '.join(settings.severities)}",
-            f"translate it in the mapping: values = {{ {severity!r} = "
-            f"{settings.severities[0]!r} }}, or add it to `severities`",
-        )
-    owner = values.get("owner") or request.owner
-    if not owner:
-        return Refused(shown, "no owner", "pass --owner, or map the key that holds it")
-    status = request.status
-    if status is None:
-        try:
-            status = Status(values.get("status", Status.DRAFT))
-        except ValueError:
-            return Refused(
-                shown,
-                f"status {values['status']!r} is not a pmctl status",
-                "pass --status, or translate it in the mapping's `values`",
-            )
-    language = _language(values.get("language"), read)
-    slug = values.get("slug") or _slug(title) or ids.slugify(_NAME_DATE.sub("", path.stem))
-    relative = source.relative(path)
-    commit = source.commit if relative not in source.changed else None
-    if source.commit and commit is None:
-        notes.append("not committed in the source repository: no commit recorded")
-    origin = Origin(
-        source=source.label,
-        path=relative,
-        commit=commit,
-        imported=context.today,
-        status=status,
-    )
-    items = [_item(index, action) for index, action in enumerate(read.actions, start=1)]
-    stated = _durations(read, values, notes)
-    impact = {
-        key: values.get(f"impact.{key}")
-        for key in ("user_visible_minutes", "data_loss", "billing", "affected_users", "description")
-    } | {
-        key.removeprefix("impact."): value
-        for key, value in values.items()
-        if key.startswith("impact.")
-    }
-    fields: dict[str, Any] = {
-        "schema": SCHEMA_VERSION,
-        "title": title,
-        "status": status.value,
-        "severity": severity,
-        **({"incident": values["incident"]} if values.get("incident") else {}),
-        "language": language.value,
-        "owner": owner,
-        "authors": values.get("authors", []),
-        "created": values.get("created", date),
-        "timestamps": {
-            key: _iso(values.get(f"timestamps.{key}"))
-            for key in ("started", "detected", "mitigated", "resolved")
-        },
-        "impact": {key: _whole(value) for key, value in impact.items()},
-        "criteria": values.get("criteria", []),
-        "services": values.get("services", []),
-        "tags": values.get("tags", []),
-        "related": [],
-        "action_items": [_item_fields(item) for item in items],
-        "reviews": [],
-        "shared_with": values.get("shared_with", []),
-        "origin": {
-            "source": origin.source,
-            "path": origin.path,
-            "commit": origin.commit,
-            "imported": origin.imported,
-            "status": origin.status.value,
-        },
-        "durations": {f"{kind}_minutes": _whole(minutes) for kind, minutes in stated.items()},
-    }
-    report = Planned(
-        source=shown,
-        origin=origin,
-        id="",
-        target="",
-        shape=f"{foreign.block.fence.value} front matter" if foreign else "Markdown headings",
-        fields=mapped.fields,
-        unmapped=mapped.unmapped,
-        sections=tuple(key for key, _ in read.sections),
-        other_headings=read.other_headings,
-        alias_hints=tuple(read.suggestions().items()),
-        timeline=_timeline_report(read, body_line),
-        actions=len(items),
-        actions_done=sum(item.status is ActionStatus.DONE for item in items),
-        durations=tuple(
-            (stated_one.kind.value, stated_one.minutes) for stated_one in read.durations
-        ),
-        notes=tuple(notes),
-        text="",
-    )
-    return _Draft(
-        shown,
-        date,
-        slug or "incident",
-        fields,
-        report,
-        foreign.block if foreign else None,
-        text.split("\n") if foreign is None else foreign.block.body.split("\n"),
-        read.table_row,
-        items,
-    )
-
-
-def _incident_date(
-    values: dict[str, Any],
-    mapped: mapping.Mapped,
-    read: reading.Reading,
-    path: Path,
-    notes: list[str],
-) -> dt.date | None:
-    """The incident's date: mapped, else the day of a mapped start or of a date-only
-    date-time, else the file name's, else the first dated timeline entry's."""
-    if values.get("date"):
-        date: dt.date = values["date"]
-        return date
-    started = values.get("timestamps.started")
-    if isinstance(started, dt.datetime):
-        return started.date()
-    if mapped.days:
-        return mapped.days[0]
-    match = _NAME_DATE.search(path.stem)
-    if match:
-        try:
-            day = dt.date(int(match[1]), int(match[2]), int(match[3]))
-        except ValueError:
-            day = None
-        if day is not None:
-            notes.append("incident date from the file name")
-            return day
-    entries = read.timeline.entries if read.timeline else ()
-    day = next((entry.day for entry in entries if entry.day is not None), None)
-    if day is not None:
-        notes.append("incident date from the first dated timeline entry")
-    return day
-
-
-def _language(value: Any, read: reading.Reading) -> Language:
-    if isinstance(value, str) and value.lower() in Language.__members__.values():
-        return Language(value.lower())
-    return Language.JA if read.japanese else Language.EN
-
-
-def _slug(title: str) -> str:
-    """The id's slug from the title, without a date in it (the id starts with the date)."""
-    from pmctl.adapters.transliterate import romanize
-
-    return ids.slugify(romanize(_NAME_DATE.sub(" ", title)))
-
-
-def _durations(
-    read: reading.Reading, values: dict[str, Any], notes: list[str]
-) -> dict[str, float | None]:
-    """Minutes per kind: mapped, else stated in the body (when every statement agrees)."""
-    result: dict[str, float | None] = {}
-    for kind in Kind:
-        mapped_value = values.get(f"durations.{kind}_minutes")
-        if mapped_value is not None:
-            result[kind.value] = mapped_value
-            continue
-        stated = {one.minutes for one in read.durations if one.kind is kind}
-        known = {minutes for minutes in stated if minutes is not None}
-        if len(known) > 1:
-            notes.append(f"time to {kind} is stated differently more than once: left empty")
-        result[kind.value] = known.pop() if len(known) == 1 else None
-    return result
-
-
-def _item(number: int, action: Any) -> ActionItem:
-    return ActionItem(
-        id=f"AI-{number}",
-        title=action.title,
-        type=action.type,
-        owner=action.owner,
-        priority=action.priority,
-        status=action.status,
-        due=action.due,
-        tracker=action.tracker,
-    )
-
-
-def _item_fields(item: ActionItem) -> dict[str, Any]:
-    fields: dict[str, Any] = {"id": item.id, "title": item.title}
-    for key in ("type", "owner", "priority", "status", "due", "tracker"):
-        value = getattr(item, key)
-        if value is not None:  # left out, as `pmctl action add` leaves out what is unset
-            fields[key] = value.value if hasattr(value, "value") else value
-    return fields
-
-
-def _timeline_report(read: reading.Reading, body_line: int) -> TimelineReport | None:
-    found = read.timeline
-    if found is None:
-        return None
-    first = body_line + read.timeline_start
-    return TimelineReport(
-        entries=len(found.entries),
-        unread=tuple(
-            (first + row, read.body.lines[read.timeline_start + row].strip())
-            for row in found.unread
-        ),
-        out_of_order=tuple(
-            (first + entry.row, entry.written, previous.written)
-            for entry, previous in legacy_timeline.out_of_order(found.entries)
-        ),
-        zone=found.zone.describe() if found.zone else None,
-    )
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if isinstance(value, dt.datetime) else None
-
-
-def _whole(value: Any) -> Any:
-    """80.0 as 80: minutes are written as whole numbers when they are."""
-    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _shown(path: Path) -> str:
@@ -562,7 +292,9 @@ def _shown(path: Path) -> str:
 # -- ids, texts, validation --------------------------------------------------------------
 
 
-def _finish(context: _Context, drafts: list[_Draft], refused: list[Refused]) -> list[Planned]:
+def _finish(
+    context: _Context, drafts: list[assemble.Draft], refused: list[Refused]
+) -> list[Planned]:
     """Each draft with its final id (suffixed when taken) and text, validated by the one
     reader; a draft that does not validate is refused instead."""
     project = context.project
@@ -576,7 +308,7 @@ def _finish(context: _Context, drafts: list[_Draft], refused: list[Refused]) -> 
             postmortem_id = f"{wanted}-{suffix}"
             suffix += 1
         target = project.postmortem_dir / postmortem_id[:4] / f"{postmortem_id}.md"
-        text = _text(draft, postmortem_id)
+        text = assemble.text(draft, postmortem_id)
         try:
             documents.load_text(target, text)
         except DocumentError as error:
@@ -595,19 +327,6 @@ def _finish(context: _Context, drafts: list[_Draft], refused: list[Refused]) -> 
             )
         )
     return planned
-
-
-def _text(draft: _Draft, postmortem_id: str) -> str:
-    fields = {"id": postmortem_id, **draft.fields}
-    language = Language(fields["language"])
-    table = render_table(draft.items, language) if draft.table_row is not None else None
-    return compose.document(
-        compose.front_matter(fields),
-        block=draft.block,
-        body_lines=draft.body_lines,
-        table=table,
-        table_row=draft.table_row,
-    )
 
 
 def _with_findings(plan: Planned, settings: Settings, today: dt.date, root: Path) -> Planned:
