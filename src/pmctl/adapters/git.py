@@ -111,6 +111,15 @@ def _checked(args: Sequence[str], result: _Result) -> str:
     raise failure(args[0], result)
 
 
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """See `Repository.snapshot`."""
+
+    remote: str | None
+    head: str | None
+    changed: frozenset[str]
+
+
 class Repository:
     """The git repository holding a pmctl project: its work tree `root` and its `git_dir`."""
 
@@ -252,6 +261,21 @@ class Repository:
         command = ("log", *args)
         running = _Running(self.root, command, stdout=tempfile.TemporaryFile())  # noqa: SIM115 (`wait` closes it)
         return lambda: _checked(command, running.wait())
+
+    def snapshot(self) -> Snapshot:
+        """Where this repository's files come from: its `origin` remote's URL, the commit
+        HEAD points at, and the paths (relative, `/`-separated) whose work-tree copy is not
+        that commit's (changed or untracked), which the commit cannot vouch for."""
+        remote = _git(self.root, "config", "--get", "remote.origin.url")
+        head = _git(self.root, "rev-parse", "--verify", "--quiet", "HEAD")
+        status = self._run(
+            "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames"
+        )
+        return Snapshot(
+            (remote.stdout.strip() or None) if remote.returncode == 0 else None,
+            (head.stdout.strip() or None) if head.returncode == 0 else None,
+            frozenset(entry[3:] for entry in status.split("\0") if len(entry) > 3),
+        )
 
     def _rel(self, path: Path) -> str:
         return path.resolve().relative_to(self.root).as_posix()

@@ -34,6 +34,8 @@ COMMANDS: dict[str, str] = {
     "index": "pmctl.cli.index_cmd",
     "schema": "pmctl.cli.schema_cmd",
     "template": "pmctl.cli.template_cmd",
+    "import": "pmctl.cli.import_cmd",
+    "migrate": "pmctl.cli.migrate_cmd",
 }
 """Command name -> the module whose `cli` implements it, in the order `--help` lists them."""
 

@@ -13,8 +13,10 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     StringConstraints,
+    Tag,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -256,8 +258,76 @@ class NotifySettings(_Section):
         return any(channel is not None for channel in (self.email, self.webhook, self.apprise))
 
 
+class Transform(StrEnum):
+    """How `pmctl import` turns a foreign value into a pmctl field's value."""
+
+    TEXT = "text"  # the value as text
+    DATE = "date"  # a date, or the date of a date-time (in its own zone)
+    DATETIME = "datetime"  # a date-time with its zone; a midnight counts as a date only
+    LIST = "list"  # a list, or a text split at commas and semicolons
+    SLUG = "slug"  # lowercase ASCII words joined by dashes (of each item of a list)
+    MINUTES = "minutes"  # a number of minutes, or a duration such as "1 hour 20 minutes"
+
+
+def _import_field(name: str) -> str:
+    from pmctl.domain.legacy.mapping import FIELDS
+
+    if name not in FIELDS:
+        import difflib
+
+        close = difflib.get_close_matches(name, FIELDS, n=1, cutoff=0.6)
+        hint = (
+            f"; did you mean '{close[0]}'?" if close else f"; the fields are: {', '.join(FIELDS)}"
+        )
+        msg = f"unknown pmctl field '{name}'{hint}"
+        raise ValueError(msg)
+    return name
+
+
+ImportField = Annotated[str, AfterValidator(_import_field)]
+"""A pmctl field a foreign key maps to (`severity`, `timestamps.started`, `tags`, ...)."""
+
+
+class FieldMap(_Section):
+    """One foreign key's mapping, when it needs more than the field's name."""
+
+    field: ImportField
+    transform: Transform | None = Field(
+        default=None, description="How the value is read (default: by the field's type)."
+    )
+    values: dict[str, str] = Field(
+        default_factory=dict,
+        description="Foreign value -> pmctl value (e.g. critical -> SEV1), compared ignoring case.",
+    )
+
+
+def _entry_kind(value: object) -> str:
+    return "table" if isinstance(value, dict | FieldMap) else "field"
+
+
+ImportMapEntry = Annotated[
+    Annotated[ImportField, Tag("field")] | Annotated[FieldMap, Tag("table")],
+    Discriminator(_entry_kind),
+]
+"""A pmctl field's name, or a table `{field, transform, values}`: errors name the one given."""
+
+ImportMap = dict[str, ImportMapEntry]
+"""Foreign key (`date`, `params.severity` for a nested one) -> pmctl field, or a `FieldMap`."""
+
+
+class ImportSettings(_Section):
+    """`[import]`: how `pmctl import` maps the front matter of another schema."""
+
+    map: ImportMap = Field(
+        default_factory=dict,
+        description="Foreign front-matter key -> pmctl field, or {field, transform, values}.",
+    )
+
+
 class Settings(_Section):
     """Everything `pmctl.toml` can set. Every key has a default except where noted."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     postmortem_dir: str = Field(
         default="postmortems", description="Directory of postmortems, relative to pmctl.toml."
@@ -280,6 +350,7 @@ class Settings(_Section):
     remote: str = Field(default="origin", description="Remote that `--push` pushes to.")
     lint: LintSettings = Field(default_factory=LintSettings)
     notify: NotifySettings = Field(default_factory=NotifySettings)
+    import_: ImportSettings = Field(default_factory=ImportSettings, alias="import")
 
     @model_validator(mode="after")
     def _deadlines_name_known_severities(self) -> Settings:

@@ -68,3 +68,11 @@ class GroupBy(StrEnum):
     PRIORITY = "priority"
     POSTMORTEM = "postmortem"
     SERVICE = "service"
+
+
+class ImportShape(StrEnum):
+    """How to read a source file: detect, Markdown headings only, or front matter first."""
+
+    AUTO = "auto"
+    HEADINGS = "headings"
+    FRONT_MATTER = "front-matter"

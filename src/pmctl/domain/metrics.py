@@ -142,14 +142,16 @@ def compute(
     to_status: dict[str, list[float]] = {status.value: [] for status in LIFECYCLE_TARGETS}
     for postmortem in postmortems:
         times = postmortem.timestamps
-        if times.started is not None:
-            for moment, bucket in (
-                (times.detected, detect),
-                (times.mitigated, mitigate),
-                (times.resolved, resolve),
-            ):
-                if moment is not None:
-                    bucket.append((moment - times.started).total_seconds())
+        durations = postmortem.durations
+        for moment, minutes, bucket in (
+            (times.detected, durations.detect_minutes, detect),
+            (times.mitigated, durations.mitigate_minutes, mitigate),
+            (times.resolved, durations.resolve_minutes, resolve),
+        ):
+            if times.started is not None and moment is not None:
+                bucket.append((moment - times.started).total_seconds())
+            elif minutes is not None:  # an imported postmortem that only knew how long
+                bucket.append(minutes * 60)
         start = incident_start(postmortem)
         for status, moment in arrivals.get(postmortem.id, {}).items():
             if status in to_status:

@@ -5,6 +5,13 @@ from __future__ import annotations
 from enum import StrEnum
 
 
+class TextFormat(StrEnum):
+    """For people, or for scripts."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
 class LintFormat(StrEnum):
     TEXT = "text"
     JSON = "json"

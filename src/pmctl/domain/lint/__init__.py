@@ -21,6 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from pmctl.domain.lint.adoption import PREDATING_RULES, excused
 from pmctl.domain.lint.context import Context, Hit
 from pmctl.domain.lint.findings import Finding, Severity
 from pmctl.domain.lint.registry import RULES, RULES_BY_ID, Rule, resolve
@@ -105,9 +106,12 @@ def check_document_with_facts(
                 document.body, document.body_line, section_names(settings.lint.section_aliases)
             ),
             as_status=as_status is not None,
+            excused=excused(postmortem, status),
         )
         for check in _content_checks():
             hits.extend(check(context))
+        if context.excused:
+            hits = [hit for hit in hits if hit.rule not in PREDATING_RULES]
     findings = apply(document.path, document.text, hits, _levels_in_force(settings))
     return findings, facts_of(document, postmortem)
 

@@ -69,6 +69,7 @@ RULES: tuple[Rule, ...] = (
     Rule("PM022", "schema-missing-key", E, "A required front-matter key is missing."),
     Rule("PM023", "date-nonexistent", E, "A date that does not exist, such as 2026-02-30."),
     Rule("PM024", "severity-unknown", E, "The severity is not one of the configured severities."),
+    Rule("PM025", "schema-outdated", W, "The front matter is of an older schema version."),
     Rule("PM101", "section-missing", E, "A section required at this status is missing."),
     Rule(
         "PM102",

@@ -1,4 +1,5 @@
-"""PM020-PM024: the front matter validated against the pydantic model, at the key's line."""
+"""PM020-PM025: the front matter validated against the pydantic model, at the key's line,
+and its schema version."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from pmctl.domain.lint.context import Hit
-from pmctl.domain.model import Postmortem
+from pmctl.domain.model import SCHEMA_VERSION, Postmortem
 
 if TYPE_CHECKING:
     from pydantic_core import ErrorDetails
@@ -35,6 +36,17 @@ def validate(
         postmortem = Postmortem.model_validate(data)
     except ValidationError as error:
         hits.extend(_hit(document, detail) for detail in error.errors())
+    if postmortem is not None and postmortem.schema_version < SCHEMA_VERSION:
+        hits.append(
+            Hit(
+                "PM025",
+                document.line_of(("schema",)),
+                f"schema version {postmortem.schema_version} is older than the current "
+                f"version {SCHEMA_VERSION}",
+                "run `pmctl migrate` to upgrade every postmortem in one commit "
+                "(only the `schema:` line changes)",
+            )
+        )
     severity = data.get("severity")
     if isinstance(severity, str) and severity.strip() not in settings.severities:
         hits.append(
