@@ -107,7 +107,7 @@ def test_a_dry_run_writes_nothing_and_reports_what_each_file_would_become(
     assert reasons["LICENSE"] == "not a postmortem (LICENSE)"
     assert reasons["postmortem-template.md"].startswith("a template")
     assert reasons["latency-graph.png"] == "not a Markdown or text file"
-    assert reasons["notes.txt"].startswith("not a postmortem: 0 postmortem section(s)")
+    assert reasons["notes.txt"].startswith("not a postmortem: 0 postmortem sections")
     assert result.refused == ()
 
 

@@ -39,5 +39,7 @@ def migrate_command(
         typer.echo(migrate_output.to_json(result), nl=False)
         return
     typer.echo(migrate_output.to_text(result), nl=False)
+    if result.commit:
+        console.committed(result.commit)
     for skipped in result.not_migrated:
         console.warn(f"{skipped.location}: not migrated: {skipped.reason}")

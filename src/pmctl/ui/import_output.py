@@ -54,7 +54,7 @@ def summary(result: ImportResult) -> str:
         return f"nothing imported: {counts}; fix or leave out the refused files"
     if result.commit is None:
         return f"nothing to import: {counts}"
-    return f"imported {plural(planned, 'postmortem')} in commit {result.commit.short}, {counts}"
+    return f"imported {plural(planned, 'postmortem')}, {counts}"
 
 
 def _details(plan: Planned) -> list[str]:

@@ -16,8 +16,6 @@ def to_text(result: MigrateResult) -> str:
     count = len(result.upgraded)
     if count:
         summary = f"{verb} {plural(count, 'postmortem')} to schema {result.target}"
-        if result.commit:
-            summary += f" in commit {result.commit.short}"
     else:
         summary = f"nothing to migrate: every postmortem is at schema {result.target}"
     lines.append(f"{summary} ({result.current} already current)")

@@ -97,8 +97,9 @@ def print_tables(stats: Stats) -> None:
     console = stdout()
     for title, headers, rows in _sections(stats):
         table = Table(title=escape(title), title_justify="left")
-        for index, header in enumerate(headers):
-            table.add_column(escape(header), justify="left" if index == 0 else "right")
+        for header in headers:
+            # The only text column is the unnamed one of row labels; numbers align right.
+            table.add_column(escape(header), justify="left" if header == "" else "right")
         for row in rows:
             table.add_row(*(escape(cell) for cell in row))
         console.print(table)
@@ -110,7 +111,7 @@ def to_markdown(stats: Stats) -> str:
     for title, headers, rows in _sections(stats):
         lines += [f"## {title}", ""]
         lines.append("| " + " | ".join(headers) + " |")
-        lines.append("|" + "|".join("---" if i == 0 else "---:" for i in range(len(headers))) + "|")
+        lines.append("|" + "|".join("---" if header == "" else "---:" for header in headers) + "|")
         lines += [
             "| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows
         ]

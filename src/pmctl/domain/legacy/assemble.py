@@ -22,6 +22,7 @@ from pmctl.domain.legacy.actions import LegacyAction
 from pmctl.domain.legacy.durations import Kind
 from pmctl.domain.legacy.front import Block
 from pmctl.domain.model import SCHEMA_VERSION, ActionItem, ActionStatus, Language, Origin, Status
+from pmctl.domain.wording import plural
 
 NAME_DATE = re.compile(r"(?<!\d)(\d{4})-?(\d{2})-?(\d{2})(?!\d)")
 """A date in a file name or title: `2023-02-14-db.md`, `20230214-db.md`."""
@@ -77,7 +78,7 @@ def skip_reason(file: SourceFile, read: reading.Reading, *, front_matter: bool) 
     if found < (1 if front_matter else 2):
         others = ", ".join(read.other_headings[:6]) or "none"
         return (
-            f"not a postmortem: {found} postmortem section(s) (other headings: {others}); "
+            f"not a postmortem: {plural(found, 'postmortem section')} (other headings: {others}); "
             "if it is one, add its headings to [lint.section_aliases]"
         )
     return None
