@@ -41,8 +41,9 @@ from yaml.events import (
 
 _Parser: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml if PyYAML has it
 
-_NOT_YAML_11 = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
-"""Characters libyaml refuses or takes for line breaks, that YAML 1.2 reads as content."""
+_NOT_YAML_11 = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+"""Characters libyaml refuses, takes for line breaks or (U+FEFF, first) skips as a byte-order
+mark, that YAML 1.2 and yaml-rs read as content."""
 _REPLACED = [
     *range(0x01, 0x09),
     0x0B,
@@ -51,6 +52,7 @@ _REPLACED = [
     *range(0x7F, 0xA0),
     0x2028,
     0x2029,
+    0xFEFF,
     0xFFFE,
     0xFFFF,
 ]
@@ -68,6 +70,7 @@ level: 200 block levels, see `yaml_engine.MAX_INDENT`, and 255 flow levels)."""
 
 _INDICATORS_BEFORE = re.compile(r"[ ]*(?:[-?][ \t]*)+")
 _INDICATOR_AFTER = re.compile(r"\t+-(?:[ \t\n]|$)")
+_BLOCK_HEADER = re.compile(r"[|>][-+1-9]{0,2}")
 _TAB_AFTER_COLON = re.compile(r"[ ]*:\t+[^\n]*")
 
 _NULL = frozenset({"", "~", "null", "Null", "NULL"})
@@ -152,8 +155,9 @@ class _Reader:
         self.events = 0
         self.replayed = 0
         self.flow = 0
-        self.text = text if "\t" in text else None
-        """The text, where a tab might follow a `:` (yaml-rs refuses that)."""
+        self.text = text
+        self.tabs = "\t" in text
+        """Whether a tab might follow a `:` (yaml-rs refuses that)."""
 
     def documents(self) -> Any:
         loader = self.loader
@@ -226,7 +230,7 @@ class _Reader:
             if key in mapping:
                 raise FallbackProblem(f"duplicate key {key!r}", *_position(event.start_mark))
             value = self.loader.get_event()
-            if self.text is not None:
+            if self.tabs:
                 self.refuse_tab_after_colon(event, value)
             mapping[key] = self.value(value)
         self.events += 1
@@ -234,7 +238,7 @@ class _Reader:
 
     def refuse_tab_after_colon(self, key: Any, value: Any) -> None:
         """yaml-rs refuses a tab right after a key's `:` before a value on the same line."""
-        if self.text is None or (isinstance(value, ScalarEvent) and not value.value):
+        if isinstance(value, ScalarEvent) and not value.value:
             return
         between = self.text[key.end_mark.index : value.start_mark.index]
         if _TAB_AFTER_COLON.fullmatch(between):
@@ -242,11 +246,23 @@ class _Reader:
                 "':' must be followed by a valid YAML whitespace", *_position(value.start_mark)
             )
 
+    def empty_block_at_the_end(self, event: Any) -> bool:
+        """Whether `event`, an empty block scalar, ends the text and does not strip (`|-`)."""
+        header = _BLOCK_HEADER.match(self.text, event.start_mark.index)
+        return (
+            event.end_mark.index == len(self.text)
+            and self.text.endswith("\n")
+            and header is not None
+            and "-" not in header[0]
+        )
+
     def scalar(self, event: ScalarEvent) -> Any:
         text: str = event.value
         if self.translated:
             text = text.translate(_FROM_STAND_IN)
         if event.style:  # quoted or block: always a string
+            if not text and event.style in "|>" and self.empty_block_at_the_end(event):
+                return "\n"  # (yaml-rs reads an empty last block scalar as one line break)
             return text
         return resolve(text)
 

@@ -37,6 +37,7 @@ RULES: tuple[Rule, ...] = (
     Rule("PM010", "yaml-tag", E, "The front matter uses a YAML tag such as `!!python/object`."),
     Rule("PM011", "yaml-alias-bomb", E, "YAML aliases expand beyond the safe limit."),
     Rule("PM012", "front-matter-not-mapping", E, "The front matter is a list or a scalar."),
+    Rule("PM013", "yaml-engine-crash", E, "The YAML engine crashed on the front matter."),
     Rule("PM020", "schema-invalid", E, "A front-matter value does not match the schema."),
     Rule("PM021", "schema-unknown-key", E, "The front matter has a key the schema does not know."),
     Rule("PM022", "schema-missing-key", E, "A required front-matter key is missing."),
