@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pmctl.adapters.config_file import Project
 from pmctl.cli.parse import parse_datetime, parse_language, parse_list
-from pmctl.services.new import NewPostmortem
+from pmctl.domain import ids
+from pmctl.services.new import NewPostmortem, slug_needed
 from pmctl.ui import prompts
 
 
@@ -36,6 +37,13 @@ def collect(
         )
 
     title = required(title, "--title", "a title", "Title of the incident:")
+    if slug is None and interactive and slug_needed(title):
+        slug = prompts.ask_text(
+            "Slug for the id in ASCII, e.g. payment-delay (IDに使う英数字):",
+            validate=lambda answer: (
+                ids.is_valid_slug(answer) or "lowercase ASCII letters, digits and single dashes"
+            ),
+        )
     if started is None and interactive:
         started = prompts.ask_text("When did it start? (ISO 8601, empty for unknown)") or None
     if severity is None and interactive:
