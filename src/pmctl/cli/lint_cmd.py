@@ -16,7 +16,11 @@ def lint_command(
         None, metavar="PATH", help="Files or directories to lint (default: every postmortem)."
     ),
     output_format: str = typer.Option(
-        "text", "--format", "-f", metavar="FORMAT", help="text, json, sarif, github or junit."
+        "text",
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="text, json, sarif, github, junit or gitlab (Code Quality).",
     ),
     strict: bool = typer.Option(False, "--strict", help="Fail on warnings too."),
     no_cache: bool = typer.Option(

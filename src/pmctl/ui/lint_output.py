@@ -22,7 +22,7 @@ from pmctl.domain.lint.registry import RULES
 if TYPE_CHECKING:
     from pmctl.services.lint import LintResult
 
-FORMATS = ("text", "json", "sarif", "github", "junit")
+FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
@@ -101,6 +101,7 @@ def render(result: LintResult, fmt: str, *, cwd: Path, root: Path, strict: bool)
         "sarif": lambda: _sarif(result, root),
         "github": lambda: _github(result, cwd),
         "junit": lambda: _junit(result, cwd, strict=strict),
+        "gitlab": lambda: _gitlab(result, root),
     }
     return renderers[fmt]()
 
@@ -215,6 +216,33 @@ def _data(text: str) -> str:
 
 def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _gitlab(result: LintResult, root: Path) -> str:
+    """GitLab Code Quality: paths from the repository root; a fingerprint that stays the same
+    while the finding does (rule, file, message and which such occurrence, not its line)."""
+    import hashlib
+
+    seen: dict[tuple[str, str, str], int] = {}
+    issues = []
+    for finding in result.findings:
+        path = display_path(finding.path, root)
+        key = (finding.rule, path, finding.message)
+        seen[key] = seen.get(key, 0) + 1
+        fingerprint = hashlib.sha256("\0".join((*key, str(seen[key]))).encode()).hexdigest()
+        issues.append(
+            {
+                "type": "issue",
+                "check_name": f"{finding.rule} {finding.name}",
+                "description": f"{finding.rule} {finding.message}",
+                "content": {"body": finding.hint},
+                "categories": ["Style"],
+                "severity": "major" if finding.severity is Severity.ERROR else "minor",
+                "fingerprint": fingerprint,
+                "location": {"path": path, "lines": {"begin": finding.line}},
+            }
+        )
+    return json.dumps(issues, ensure_ascii=False, indent=2)
 
 
 def _junit(result: LintResult, cwd: Path, *, strict: bool) -> str:
