@@ -5,8 +5,10 @@
 2. `lint` of one file (a pre-commit run), in process: the file read in a forked child (as
    pmctl does, so that a crash of the engine cannot end lint) against read here. The two
    alternate, so that a change in the machine's load hits both alike.
+3. A cold `lint` (no cache) of `--count` generated postmortems, in process: every share read
+   in children against one share read here (as before the isolation), alternating.
 
-    .venv/bin/python bench/bench_yaml_engines.py [--runs 200]
+    .venv/bin/python bench/bench_yaml_engines.py [--runs 200] [--count 10000]
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import datetime as dt
 import os
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -23,6 +26,10 @@ from pathlib import Path
 
 from pmctl.adapters import documents, yaml_engine
 from pmctl.adapters.config_file import load_project
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from gen_corpus import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").rglob("*.md"))
@@ -82,13 +89,45 @@ def lint_one_file(runs: int) -> None:
             print(f"  {mode:16} {statistics.median(values) * 1e3:8.2f} ms")
 
 
+def lint_corpus(count: int, runs: int) -> None:
+    import pmctl.services.lint as service
+    from pmctl.adapters import parallel
+
+    map_chunks = parallel.map_chunks
+
+    def not_isolated(*args: object, **options: object) -> object:
+        return map_chunks(*args, **{**options, "isolate": False})  # type: ignore[arg-type]
+
+    with tempfile.TemporaryDirectory() as temp:
+        root = Path(temp)
+        subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+        (root / "pmctl.toml").write_text("", encoding="utf-8")
+        generate(root / "postmortems", count)
+        project = load_project(root)
+        today = dt.date(2026, 11, 23)
+        modes = {"all in children": map_chunks, "one share here": not_isolated}
+        times: dict[str, list[float]] = {mode: [] for mode in modes}
+        for _ in range(runs):
+            for mode, function in modes.items():
+                vars(service)["map_chunks"] = function
+                start = time.perf_counter()
+                service.lint(project, today=today, use_cache=False)
+                times[mode].append(time.perf_counter() - start)
+        vars(service)["map_chunks"] = map_chunks
+        print(f"cold lint of {count} generated postmortems in process, median of {runs}:")
+        for mode, values in times.items():
+            print(f"  {mode:16} {statistics.median(values):8.2f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=200)
-    runs = parser.parse_args().runs
+    parser.add_argument("--count", type=int, default=10_000)
+    arguments = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
-    engines(runs)
-    lint_one_file(runs)
+    engines(arguments.runs)
+    lint_one_file(arguments.runs)
+    lint_corpus(arguments.count, max(3, arguments.runs // 40))
 
 
 if __name__ == "__main__":
