@@ -132,8 +132,9 @@ def _received(
         received = _collect(*child)
     except _Crashed as crash:
         if rescue is None or crash.index >= len(chunk):
+            where = f"on {chunk[crash.index]!r}" if crash.index < len(chunk) else "after its items"
             raise ChildCrashed(
-                f"a worker process crashed (on {chunk[min(crash.index, len(chunk) - 1)]!r})",
+                f"a worker process crashed {where}",
                 hint="`pmctl lint` reports the file; PMCTL_YAML_ENGINE=pyyaml avoids yaml-rs",
             ) from None
         return [
