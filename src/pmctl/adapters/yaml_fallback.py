@@ -18,9 +18,12 @@ here from its events, because PyYAML's loaders read YAML 1.1 (`no` is false, `07
   null; aliases are replayed, and more than `max_replayed` replayed events is an error,
   counted as yaml-rs counts them (each event of the anchored node, an alias in it being one
   event plus its own replay);
-- several documents make a list, none makes null;
-- characters YAML 1.1 refuses (C0 and C1 controls) or reads as line breaks (NEL, U+2028,
-  U+2029) are content, as in YAML 1.2.
+- several documents make a list, none makes null; an empty block scalar that ends the text
+  is one line break; flow collections nest 255 deep at most;
+- characters YAML 1.1 refuses (C0 and C1 controls, U+FFFE), reads as line breaks (NEL,
+  U+2028, U+2029) or skips as a byte-order mark (U+FEFF) are content, as in YAML 1.2;
+- a tab between `-` or `?` and its node is a separator (libyaml refuses it); a tab right
+  after a key's `:` is an error (yaml-rs refuses it).
 """
 
 from __future__ import annotations
