@@ -139,7 +139,7 @@ def test_a_japanese_file_without_an_extension_is_read_in_its_language(
 ) -> None:
     plan = by_origin(closed(repo, legacy, dry_run=True), "2023/queue-backlog")
     document, postmortem = documents.load_text(Path(plan.target), plan.text)
-    assert plan.id == "2023-08-01-kessai-kyuu-no-tairyuu"
+    assert plan.id == "2023-08-01-kessai-cue-no-tairyuu"
     assert postmortem.language.value == "ja"
     assert postmortem.owner == "佐藤"
     assert [(item.title, item.status) for item in postmortem.action_items] == [

@@ -107,7 +107,7 @@ def _load(paths: Sequence[Path]) -> list[_Loaded]:
     workers = count - 1
     here = 1 / (1 + workers * (1 + VALIDATING_COST))
     shares = [here] + [(1 - here) / workers] * workers
-    return map_chunks(_read, split(paths, shares), _validated)
+    return map_chunks(_read, split(paths, shares), _validated, rescue=_read_crashed)
 
 
 def _read(paths: Sequence[Path]) -> list[Raw]:
@@ -118,6 +118,15 @@ def _read(paths: Sequence[Path]) -> list[Raw]:
             (None if stat is None else stat_key(stat), documents.data_to_validate(document))
         )
     return raws
+
+
+def _read_crashed(path: Path) -> Raw:
+    """A file the YAML engine crashed on in a worker, read with the fallback engine (this
+    process's own share is read here: a crash there ends the command; lint reports it)."""
+    from pmctl.adapters import yaml_engine
+
+    with yaml_engine.fallback():
+        return _read([path])[0]
 
 
 def _validated(paths: Sequence[Path], raws: list[Raw]) -> list[_Loaded]:

@@ -78,9 +78,23 @@ def plan_id(request: NewPostmortem, *, today: dt.date) -> str:
             )
         slug = request.slug
     else:
-        slug = ids.slugify(romanize(request.title)) or ids.fallback_slug(request.incident)
+        romanized = romanize(request.title)
+        if romanized is None:
+            raise UsageError(
+                f"cannot make an id from the title {request.title!r}: pmctl reads kana but "
+                "not kanji",
+                hint="pass --slug with a few ASCII words for the id, e.g. --slug payment-delay "
+                "(or install the romaji extra: pip install 'pmctl[romaji]')",
+            )
+        slug = ids.slugify(romanized) or ids.fallback_slug(request.incident)
     date = request.started.date() if request.started else today
     return ids.make_id(date, slug)
+
+
+def slug_needed(title: str) -> bool:
+    """Whether `plan_id` cannot make a slug from `title` by itself (it has kanji and the
+    romaji extra is not installed): then `--slug` is required, or a prompt asks for it."""
+    return romanize(title) is None
 
 
 def create(project: Project, request: NewPostmortem, *, now: dt.datetime, commit: bool) -> Created:

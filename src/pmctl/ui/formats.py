@@ -18,6 +18,7 @@ class LintFormat(StrEnum):
     SARIF = "sarif"
     GITHUB = "github"
     JUNIT = "junit"
+    GITLAB = "gitlab"
 
 
 class ListFormat(StrEnum):

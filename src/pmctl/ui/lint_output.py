@@ -23,7 +23,6 @@ from pmctl.domain.wording import plural
 if TYPE_CHECKING:
     from pmctl.domain.lint.findings import LintResult
 
-FORMATS = ("text", "json", "sarif", "github", "junit")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
@@ -106,12 +105,13 @@ def summary(result: LintResult, *, strict: bool) -> str:
 
 
 def render(result: LintResult, fmt: str, *, cwd: Path, root: Path, strict: bool) -> str:
-    """`result` in a machine format (one of FORMATS other than text)."""
+    """`result` in a machine format (a `LintFormat` other than text)."""
     renderers: dict[str, Callable[[], str]] = {
         "json": lambda: _json(result, cwd),
         "sarif": lambda: _sarif(result, root),
         "github": lambda: _github(result, cwd),
         "junit": lambda: _junit(result, cwd, strict=strict),
+        "gitlab": lambda: _gitlab(result, root),
     }
     return renderers[fmt]()
 
@@ -226,6 +226,33 @@ def _data(text: str) -> str:
 
 def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _gitlab(result: LintResult, root: Path) -> str:
+    """GitLab Code Quality: paths from the repository root; a fingerprint that stays the same
+    while the finding does (rule, file, message and which such occurrence, not its line)."""
+    import hashlib
+
+    seen: dict[tuple[str, str, str], int] = {}
+    issues = []
+    for finding in result.findings:
+        path = display_path(finding.path, root)
+        key = (finding.rule, path, finding.message)
+        seen[key] = seen.get(key, 0) + 1
+        fingerprint = hashlib.sha256("\0".join((*key, str(seen[key]))).encode()).hexdigest()
+        issues.append(
+            {
+                "type": "issue",
+                "check_name": f"{finding.rule} {finding.name}",
+                "description": f"{finding.rule} {finding.message}",
+                "content": {"body": finding.hint},
+                "categories": ["Style"],
+                "severity": "major" if finding.severity is Severity.ERROR else "minor",
+                "fingerprint": fingerprint,
+                "location": {"path": path, "lines": {"begin": finding.line}},
+            }
+        )
+    return json.dumps(issues, ensure_ascii=False, indent=2)
 
 
 def _junit(result: LintResult, cwd: Path, *, strict: bool) -> str:

@@ -93,7 +93,7 @@ def draft(
     body_line: int,
     read: reading.Reading,
     mapped: mapping.Mapped,
-    romanize: Callable[[str], str],
+    romanize: Callable[[str], str | None],
 ) -> Draft | Refused:
     """The postmortem `file` becomes, or why it is refused (no date, owner or severity; a
     severity or status pmctl does not know)."""
@@ -167,7 +167,8 @@ def draft(
         notes=tuple(notes),
         text="",
     )
-    slug = values.get("slug") or ids.slugify(romanize(NAME_DATE.sub(" ", title)))
+    # A title pmctl cannot read (kanji, without the romaji extra) gives no slug: the file's name does.
+    slug = values.get("slug") or ids.slugify(romanize(NAME_DATE.sub(" ", title)) or "")
     slug = slug or ids.slugify(NAME_DATE.sub("", file.stem)) or "incident"
     return Draft(file.shown, date, slug, fields, report, block, body_lines, read.table_row, items)
 

@@ -64,6 +64,7 @@ RULES: tuple[Rule, ...] = (
         "A file in the postmortem directory that is neither a postmortem (`.md`) nor an "
         "attachment, so lint does not read it.",
     ),
+    Rule("PM014", "yaml-engine-crash", E, "The YAML engine crashed on the front matter."),
     Rule("PM020", "schema-invalid", E, "A front-matter value does not match the schema."),
     Rule("PM021", "schema-unknown-key", E, "The front matter has a key the schema does not know."),
     Rule("PM022", "schema-missing-key", E, "A required front-matter key is missing."),
