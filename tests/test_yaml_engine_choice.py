@@ -9,7 +9,7 @@ import pytest
 from pmctl.adapters import yaml_engine
 from pmctl.domain.project import Project
 from pmctl.errors import ConfigError
-from tests.conftest import run_cli
+from tests.conftest import run_process
 
 
 @pytest.fixture
@@ -49,11 +49,14 @@ def test_the_fallback_engine_gives_lint_the_same_findings(repo: Project) -> None
     path = repo.postmortem_dir / "2026" / "2026-11-20-broken.md"
     path.parent.mkdir(parents=True)
     path.write_text("---\ntitle: x\ntitle: y\nstatus: on\n---\n", encoding="utf-8")
-    default = run_cli(repo.root, "lint", "--format", "json")
-    fallback = run_cli(repo.root, "lint", "--format", "json", env={"PMCTL_YAML_ENGINE": "pyyaml"})
+    # The engine is chosen once per process: each run is a process of its own.
+    default = run_process(repo.root, "lint", "--format", "json")
+    fallback = run_process(
+        repo.root, "lint", "--format", "json", env={"PMCTL_YAML_ENGINE": "pyyaml"}
+    )
     assert default.returncode == fallback.returncode == 1
     assert '"rule": "PM009"' in default.stdout
     assert fallback.stdout == default.stdout
-    wrong = run_cli(repo.root, "lint", env={"PMCTL_YAML_ENGINE": "ruamel"})
+    wrong = run_process(repo.root, "lint", env={"PMCTL_YAML_ENGINE": "ruamel"})
     assert wrong.returncode == 3
     assert "PMCTL_YAML_ENGINE" in wrong.stderr
