@@ -163,3 +163,29 @@ def test_a_failed_new_leaves_neither_its_file_nor_its_directory(repo: Project) -
     (repo.root / ".git" / "index.lock").unlink()
     assert git(repo.root, "rev-parse", "HEAD") == head
     assert clean(repo.root)
+
+
+def test_init_with_a_postmortems_directory_linking_outside_writes_nothing_there(
+    tmp_path: Path,
+) -> None:
+    root, outside = tmp_path / "pm", tmp_path / "outside"
+    root.mkdir()
+    outside.mkdir()
+    (root / "postmortems").symlink_to(outside)
+    result = run_cli(root, "init")
+    assert result.returncode == 6, result.stderr
+    assert f"leads to {outside / '.gitkeep'}" in result.stderr
+    assert list(outside.iterdir()) == []
+    assert sorted(path.name for path in root.iterdir()) == ["postmortems"]
+
+
+def test_template_export_into_a_directory_linking_outside_writes_nothing_there(
+    repo: Project, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (repo.root / ".pmctl").symlink_to(outside)
+    result = run_cli(repo.root, "template", "export")
+    assert result.returncode == 7, result.stderr
+    assert "outside the repository, through a symbolic link" in result.stderr
+    assert list(outside.iterdir()) == []

@@ -336,14 +336,14 @@ def inside(directory: Path, path: Path) -> Path:
     """`path`, if it (symbolic links followed) is inside `directory`; else `DocumentError`.
 
     A postmortem, or the directory it is in, may be a link; one that leads out of the
-    postmortem directory would have pmctl read and write a file elsewhere on the machine.
+    directory would have pmctl read and write a file elsewhere on the machine.
     """
     resolved = path.resolve()
     if resolved.is_relative_to(directory.resolve()):
         return path
     raise DocumentError(
         f"leads to {visible(str(resolved))}, outside {directory}, through a symbolic link",
-        hint="pmctl reads and writes postmortems only inside the repository: replace the link "
-        "with the file itself",
+        hint="pmctl reads and writes only inside the repository: replace the link with the "
+        "file or directory itself",
         location=str(path),
     )

@@ -197,7 +197,8 @@ def _loader(root: Path | None) -> Callable[[str], tuple[str, str, Callable[[], b
 
 def _refuse_links_out(path: Path, root: Path) -> None:
     """`TemplateError` if `path` leads out of the repository through a symbolic link: a
-    template must not read, say, `~/.ssh/id_rsa` into a postmortem."""
+    template must not read, say, `~/.ssh/id_rsa` into a postmortem, nor `template export`
+    write over a file elsewhere."""
     resolved = path.resolve()
     if not resolved.is_relative_to(root.resolve()):
         raise TemplateError(
@@ -223,6 +224,7 @@ def export(name: str, root: Path, *, force: bool) -> Path:
     target = root / OVERRIDE_DIR / name
     if target.exists() and not force:
         raise UsageError(f"{target} already exists", hint="pass --force to overwrite it")
+    _refuse_links_out(target, root)
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(builtin_dir("templates") / name, target)
     return target
