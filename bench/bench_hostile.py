@@ -102,7 +102,8 @@ def bench_lint(root: Path, env: dict[str, str], runs: int) -> str:
 
 
 def bench_refused_edit(root: Path, env: dict[str, str], postmortem_id: str) -> None:
-    add = [PMCTL, "action", "add", postmortem_id, "--title", "x", "--type", "other", "--owner", "a"]
+    add = [PMCTL, "action", "add", postmortem_id, "--title", "x", "--type", "other"]
+    add += ["--owner", "a", "--priority", "P2"]
     (series,) = measure({"action add": (add, None, None)}, root, runs=1, env=env)
     result = subprocess.run(add, cwd=root, env=env, capture_output=True, text=True, check=False)
     print(f"\npmctl action add on the 5 MB file: {series.median:.2f}s, exit {result.returncode}")
