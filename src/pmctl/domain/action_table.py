@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from pmctl.domain.model import ActionItem, Language
 from pmctl.domain.sections import ACTION_TABLE_END, ACTION_TABLE_START, ACTION_TYPE_LABELS
-from pmctl.domain.visible_text import has_control, visible
+from pmctl.domain.visible_text import visible
 
 _HEADERS = {
     Language.EN: ("ID", "Action item", "Type", "Owner", "Priority", "Due", "Tracker", "Status"),
@@ -41,9 +41,9 @@ def render_table(items: Sequence[ActionItem], language: Language) -> str:
             item.status,
         )
         joined = "".join(cells)
-        if "|" in joined or has_control(
-            joined
-        ):  # rare: escape only then (lint renders every table)
+        # Rare: escape only then (lint renders every table). `isprintable` is the cheap
+        # test; it also fails on a few harmless characters, which `_cell` leaves as they are.
+        if "|" in joined or not joined.isprintable():
             cells = tuple(_cell(cell) for cell in cells)
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join([ACTION_TABLE_START, *rows, ACTION_TABLE_END])
