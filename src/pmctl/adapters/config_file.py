@@ -7,6 +7,7 @@ the closest known one, so a typo never passes silently.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -36,7 +37,40 @@ def load_project(start: Path) -> Project:
             f"no {CONFIG_FILE} found in {start.resolve()} or any parent directory",
             hint="run `pmctl init` at the top of your postmortem repository",
         )
-    return Project(root, read_settings(root / CONFIG_FILE))
+    config = root / CONFIG_FILE
+    settings = read_settings(config)
+    _check_postmortem_dir(root, config, settings.postmortem_dir)
+    return Project(root, settings)
+
+
+def _check_postmortem_dir(root: Path, config: Path, value: str) -> None:
+    """`ConfigError` at its line unless `postmortem_dir` is a directory inside `root` (the
+    directory of pmctl.toml; symbolic links followed) and not inside a `.git` directory.
+
+    Every command reads there, and `new`, `status`, `action` and `review` write there: a
+    postmortem must never be written to `/etc` or into git's own files.
+    """
+    place = root / value
+    try:
+        resolved = place.resolve()
+    except (OSError, RuntimeError, ValueError) as error:  # a link loop, a NUL byte
+        reason = f"cannot be resolved ({error})"
+    else:
+        inside = resolved.is_relative_to(root)
+        if inside and not any(part.lower() == ".git" for part in resolved.relative_to(root).parts):
+            return
+        if not inside:
+            through_link = Path(os.path.normpath(place)).is_relative_to(root)
+            link = " through a symbolic link" if through_link else ""
+            reason = f"leads to {resolved}{link}, outside {root}"
+        else:
+            reason = "is inside .git, git's own directory"
+    line = _key_line(config.read_text(encoding="utf-8-sig"), "postmortem_dir")
+    raise ConfigError(
+        f"postmortem_dir {value!r} {reason}",
+        hint='postmortems live in the repository: use a directory next to pmctl.toml, e.g. "postmortems"',
+        location=f"{config}:{line}" if line else str(config),
+    )
 
 
 def read_settings(path: Path) -> Settings:

@@ -144,6 +144,21 @@ class Repository:
 
     @classmethod
     def init(cls, path: Path) -> Repository:
+        """A new repository at `path`; `GitError` if `path` is inside a git directory (a bare
+        repository, or a `.git`), where git would nest one repository in another's files."""
+        found = _git(path, "rev-parse", "--is-inside-git-dir", "--is-bare-repository")
+        if found.returncode == 0 and found.stdout.startswith("true"):
+            git_dir = _git(path, "rev-parse", "--absolute-git-dir").stdout
+            bare = found.stdout.endswith("true")
+            if bare:
+                raise GitError(
+                    f"{path} is inside the bare repository {git_dir}, which has no work tree",
+                    hint=f"clone it (`git clone {git_dir} postmortems`); run `pmctl init` there",
+                )
+            raise GitError(
+                f"{path} is inside {git_dir}, git's own directory",
+                hint="run `pmctl init` in the work tree, outside .git",
+            )
         import git
 
         repo = git.Repo.init(path)

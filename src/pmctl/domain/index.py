@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from pmctl.domain.model import Language, Postmortem
 from pmctl.domain.report import incident_date
+from pmctl.domain.visible_text import visible
 from pmctl.domain.wording import plural
 
 INDEX_FILE = "INDEX.md"
@@ -55,7 +56,7 @@ def render_index(entries: Iterable[tuple[str, Postmortem]], language: Language) 
         open_actions = sum(item.status.is_open for item in postmortem.action_items)
         cells = (
             incident_date(postmortem).isoformat(),
-            f"[{postmortem.id}]({link})",
+            f"[{postmortem.id}]({visible(link)})",
             _cell(postmortem.title),
             _cell(postmortem.severity),
             postmortem.status.value,
@@ -74,4 +75,5 @@ def render_index(entries: Iterable[tuple[str, Postmortem]], language: Language) 
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """A table cell: on one line (control characters spelled out), its pipes escaped."""
+    return visible(text).replace("|", "\\|")

@@ -99,8 +99,8 @@ def commit_edit(
         raise UsageError("--push needs a commit", hint="drop --no-commit, or drop --push")
     with exclusive(project, purpose=purpose):
         repository = _ready_repository(project, path, with_edits=with_edits) if commit else None
-        raw = path.read_bytes()
-        document, before = documents.validated(documents.parse_bytes(path, raw))
+        # `load` refuses a file over the size limit before reading it, as lint does.
+        document, before = documents.load(path)
         change = edit(document, before)
         if change.text == document.text:
             return EditResult(path, before, before, None, change.outcome)

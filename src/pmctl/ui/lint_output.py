@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from pmctl import __version__
 from pmctl.domain.lint.findings import Finding, Severity
 from pmctl.domain.lint.registry import RULES
+from pmctl.domain.visible_text import visible
 from pmctl.domain.wording import plural
 
 if TYPE_CHECKING:
@@ -47,15 +48,15 @@ def print_text(result: LintResult, *, cwd: Path, strict: bool) -> None:
     out: list[str] = []
     hinted: set[str] = set()
     for path, group in groupby(result.findings, key=lambda finding: finding.path):
-        out.append(display_path(path, cwd))
+        out.append(visible(display_path(path, cwd)))
         for finding in group:
             position = f"{finding.line}:{finding.column}"
             out.append(
                 f"  {position:>7}  {finding.severity.value:<7} {finding.rule} "
-                f"{finding.message} ({finding.name})"
+                f"{visible(finding.message)} ({finding.name})"
             )
             if _first_time(finding.hint, hinted):
-                out.append(f"  {'':>7}  hint: {finding.hint}")
+                out.append(f"  {'':>7}  hint: {visible(finding.hint)}")
         out.append("")
     out.append(summary(result, strict=strict))
     sys.stdout.write("\n".join(out) + "\n")
@@ -69,16 +70,17 @@ def _print_rich(result: LintResult, *, cwd: Path, strict: bool) -> None:
     console = stdout()
     hinted: set[str] = set()
     for path, group in groupby(result.findings, key=lambda finding: finding.path):
-        console.print(f"[bold underline]{escape(display_path(path, cwd))}[/]")
+        console.print(f"[bold underline]{escape(visible(display_path(path, cwd)))}[/]")
         for finding in group:
             colour = "red" if finding.severity is Severity.ERROR else "yellow"
             position = f"{finding.line}:{finding.column}"
             console.print(
                 f"  {position:>7}  [{colour}]{finding.severity.value:<7}[/] "
-                f"[bold]{finding.rule}[/] {escape(finding.message)} [dim]({finding.name})[/]"
+                f"[bold]{finding.rule}[/] {escape(visible(finding.message))} "
+                f"[dim]({finding.name})[/]"
             )
             if _first_time(finding.hint, hinted):
-                console.print(f"  {'':>7}  [dim]hint: {escape(finding.hint)}[/]")
+                console.print(f"  {'':>7}  [dim]hint: {escape(visible(finding.hint))}[/]")
         console.print()
     console.print(summary(result, strict=strict))
 
@@ -221,7 +223,10 @@ def _github(result: LintResult, cwd: Path) -> str:
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's data, on one line: line breaks (in an owner, a key) in GitHub's
+    escapes, so that they can never start a command of their own; other control characters
+    (a terminal escape) spelled out."""
+    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _property(text: str) -> str:
@@ -265,7 +270,7 @@ def _junit(result: LintResult, cwd: Path, *, strict: bool) -> str:
     failures = 0
     suite = ET.Element("testsuite", name="pmctl lint", tests=str(len(paths)))
     for path in paths:
-        name = display_path(path, cwd)
+        name = visible(display_path(path, cwd))
         case = ET.SubElement(suite, "testcase", classname="pmctl.lint", name=name, file=name)
         findings = by_path.get(path, [])
         failing = [f for f in findings if strict or f.severity is Severity.ERROR]
@@ -275,7 +280,7 @@ def _junit(result: LintResult, cwd: Path, *, strict: bool) -> str:
                 case,
                 "failure",
                 type=failing[0].rule,
-                message=f"{plural(len(failing), 'problem')}; first: {failing[0].message}",
+                message=f"{plural(len(failing), 'problem')}; first: {visible(failing[0].message)}",
             )
             failure.text = "\n".join(_line(name, finding) for finding in failing)
         passing = [f for f in findings if f not in failing]
@@ -296,5 +301,5 @@ def _junit(result: LintResult, cwd: Path, *, strict: bool) -> str:
 def _line(name: str, finding: Finding) -> str:
     return (
         f"{name}:{finding.line}:{finding.column}: {finding.severity.value} {finding.rule} "
-        f"{finding.message} (hint: {finding.hint})"
+        f"{visible(finding.message)} (hint: {visible(finding.hint)})"
     )

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pmctl.domain.metrics import Distribution, Stats
+from pmctl.domain.visible_text import visible
 
 JSON_VERSION = 1
 
@@ -47,8 +48,8 @@ def _sections(stats: Stats) -> list[tuple[str, tuple[str, ...], Sequence[tuple[s
             ("", "count"),
             [("total", str(stats.postmortems))]
             + [(f"month {key}", str(n)) for key, n in stats.per_month.items()]
-            + [(f"severity {key}", str(n)) for key, n in stats.per_severity.items()]
-            + [(f"service {key}", str(n)) for key, n in stats.per_service.items()],
+            + [(f"severity {visible(key)}", str(n)) for key, n in stats.per_severity.items()]
+            + [(f"service {visible(key)}", str(n)) for key, n in stats.per_service.items()],
         ),
         (
             "Durations",
