@@ -37,6 +37,7 @@ COMMAND_MODULES = (
     "pmctl.cli.stats_cmd",
     "pmctl.cli.index_cmd",
     "pmctl.cli.action_cmd",
+    "pmctl.cli.search_cmd",
 )
 """Each module registers its commands on `app` when imported; command `X` lives in `X_cmd`."""
 
