@@ -54,7 +54,6 @@ CREATE INDEX labels_folded ON labels (kind, folded);
 CREATE INDEX labels_doc ON labels (doc);
 CREATE VIRTUAL TABLE fts USING fts5 ({", ".join(COLUMNS)},
     tokenize = 'unicode61 remove_diacritics 2', content = '');
-CREATE VIRTUAL TABLE vocab USING fts5vocab (fts, 'row');
 """
 
 
@@ -250,18 +249,12 @@ class SearchIndex:
             )
         }
 
-    def document_frequency(self, tokens: Sequence[str]) -> dict[str, int]:
-        """Token -> in how many rows (live or not) it occurs."""
-        found: dict[str, int] = {}
-        for start in range(0, len(tokens), 500):
-            chunk = tokens[start : start + 500]
-            found.update(
-                self._db.execute(
-                    f"SELECT term, doc FROM vocab WHERE term IN ({', '.join('?' * len(chunk))})",
-                    chunk,
-                )
-            )
-        return found
+    def count(self, expression: str) -> int:
+        """How many live postmortems `expression` matches."""
+        return self._count(
+            "SELECT count(*) FROM fts JOIN docs d ON d.rowid = fts.rowid WHERE fts MATCH ?",
+            (expression,),
+        )
 
     def rows(self) -> list[Row]:
         """Every valid postmortem in the index, by path."""

@@ -38,6 +38,8 @@ COMMAND_MODULES = (
     "pmctl.cli.index_cmd",
     "pmctl.cli.action_cmd",
     "pmctl.cli.search_cmd",
+    "pmctl.cli.related_cmd",
+    "pmctl.cli.trends_cmd",
 )
 """Each module registers its commands on `app` when imported; command `X` lives in `X_cmd`."""
 

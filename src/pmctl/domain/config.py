@@ -96,6 +96,13 @@ class LintSettings(_Section):
         min_length=1,
         description="The criterion that `downtime_minutes` or more of user-visible impact meet.",
     )
+    related_min_score: float = Field(
+        default=0.6,
+        gt=0,
+        le=1,
+        description="How alike (0..1, as `pmctl related` scores) a postmortem must be for "
+        "PM704 to suggest linking it.",
+    )
 
     @field_validator("section_aliases")
     @classmethod

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from pmctl.adapters.lint_cache import Stat, stat_key
 from pmctl.adapters.parallel import collector_paused, map_chunks, processes, split, unchanged
-from pmctl.domain.lint import Facts, Finding, Severity, check_document_with_facts
+from pmctl.domain.lint import Facts, Finding, Severity, check_document_with_facts, levels
 from pmctl.domain.lint import check_facts_findings as repository_findings
 from pmctl.domain.lint.registry import RULES_BY_ID
+from pmctl.domain.lint.related_rules import RULE as SIMILAR_RULE
 
 if TYPE_CHECKING:
     from pmctl.adapters.config_file import Project
@@ -111,9 +112,35 @@ def _lint(
     others = None if paths is None else _other_ids(project.postmortem_dir, set(files))
     facts = [Facts(path, *payloads[path][1]) for path in files]
     findings.extend(repository_findings(facts, settings, texts=_Texts(), others=others))
+    if levels(settings).get(SIMILAR_RULE) is not None:  # off by default: no index then
+        findings.extend(_similar_findings(project, facts, every=paths is None))
     order = {path: index for index, path in enumerate(files)}
     findings.sort(key=lambda f: (order[f.path], f.line, f.column, f.rule))
     return LintResult(tuple(findings), len(files), tuple(files))
+
+
+def _similar_findings(project: Project, facts: list[Facts], *, every: bool) -> list[Finding]:
+    """PM704: what the search index finds very like the checked drafts and in-review
+    postmortems, and they do not link."""
+    from pmctl.domain.learning.related import reason_text
+    from pmctl.domain.lint import Similar, check_similar_findings
+    from pmctl.services.related import suggestions
+
+    found = suggestions(
+        project,
+        min_score=project.settings.lint.related_min_score,
+        only=None if every else {fact.id for fact in facts if fact.id is not None},
+    )
+    similar = [
+        Similar(
+            suggestion.postmortem_id,
+            suggestion.related.profile.id,
+            suggestion.related.score,
+            tuple(reason_text(reason) for reason in suggestion.related.reasons),
+        )
+        for suggestion in found
+    ]
+    return check_similar_findings(facts, similar, project.settings, texts=_Texts())
 
 
 def _other_ids(directory: Path, checked: set[Path]) -> Mapping[str, Path]:

@@ -121,7 +121,7 @@ def parse(text: str) -> Query:
             values.setdefault(name.lower(), []).append(value)
             joining = False
             continue
-        term = _term(quoted if quoted is not None else plain, exact=quoted is not None)
+        term = make_term(quoted if quoted is not None else plain, exact=quoted is not None)
         if term is None:
             continue
         if joining and not negated and not clauses[-1].negated:
@@ -132,7 +132,9 @@ def parse(text: str) -> Query:
     return Query(text, tuple(clauses), _filters(values))
 
 
-def _term(written: str, *, exact: bool) -> Term | None:
+def make_term(written: str, *, exact: bool = False) -> Term | None:
+    """The term for one word (or, `exact`, one phrase) as written; None if it has no
+    letters or digits. A lone English word of three letters or more matches by its stem."""
     tokens = tuple(_PIECE.findall(index_text(written).lower()))
     if not tokens:
         return None

@@ -206,15 +206,16 @@ def bigrams(run: str) -> list[str]:
     return [run[index : index + 2] for index in range(len(run) - 1)]
 
 
-def terms(text: str) -> list[str]:
-    """The content terms of `text` for comparing documents: English words stemmed and
-    without stopwords or numbers, Japanese as character bigrams."""
-    found: list[str] = []
+def terms(text: str) -> list[tuple[str, str]]:
+    """The content terms of `text` for comparing documents, each with the word it was
+    found in: English words stemmed, without stopwords, numbers and single letters;
+    Japanese as character bigrams (each its own word)."""
+    found: list[tuple[str, str]] = []
     for word in words(text):
         if is_cjk(word):
-            found.extend(bigrams(word))
-        elif word not in STOPWORDS and not word.isdigit() and len(word) > 1:
-            found.append(stem(word))
+            found.extend((piece, piece) for piece in bigrams(word))
+        elif word not in STOPWORDS and word.isalpha() and len(word) > 1:
+            found.append((stem(word), word))
     return found
 
 

@@ -22,6 +22,8 @@ class Rule:
     name: str
     severity: Severity
     summary: str
+    enabled: bool = True
+    """False: off until `[lint.rules]` gives it a level (its `severity` is then the usual one)."""
 
 
 RULES: tuple[Rule, ...] = (
@@ -81,6 +83,13 @@ RULES: tuple[Rule, ...] = (
     Rule("PM701", "duplicate-id", E, "Two postmortems have the same id."),
     Rule("PM702", "filename-id-mismatch", E, "The file name is not `<id>.md`."),
     Rule("PM703", "related-missing", E, "`related` names a postmortem that does not exist."),
+    Rule(
+        "PM704",
+        "related-suggested",
+        W,
+        "A draft or in-review postmortem does not link a very similar one in `related`.",
+        enabled=False,
+    ),
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
