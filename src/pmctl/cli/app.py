@@ -40,6 +40,7 @@ COMMAND_MODULES = (
     "pmctl.cli.search_cmd",
     "pmctl.cli.related_cmd",
     "pmctl.cli.trends_cmd",
+    "pmctl.cli.export_cmd",
 )
 """Each module registers its commands on `app` when imported; command `X` lives in `X_cmd`."""
 
