@@ -41,6 +41,7 @@ COMMAND_MODULES = (
     "pmctl.cli.related_cmd",
     "pmctl.cli.trends_cmd",
     "pmctl.cli.export_cmd",
+    "pmctl.cli.drill_cmd",
 )
 """Each module registers its commands on `app` when imported; command `X` lives in `X_cmd`."""
 
