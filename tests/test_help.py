@@ -34,7 +34,8 @@ PATHS = command_paths()
 
 def test_every_command_module_is_covered() -> None:
     assert {path[0] for path in PATHS if path} >= {
-        module.rsplit(".", 1)[1].removesuffix("_cmd") for module in COMMAND_MODULES
+        module.rsplit(".", 1)[1].removesuffix("_cmd").replace("_", "-")
+        for module in COMMAND_MODULES
     }
     assert ("action", "add") in PATHS
 

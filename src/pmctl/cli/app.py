@@ -42,8 +42,10 @@ COMMAND_MODULES = (
     "pmctl.cli.trends_cmd",
     "pmctl.cli.export_cmd",
     "pmctl.cli.drill_cmd",
+    "pmctl.cli.reading_club_cmd",
 )
-"""Each module registers its commands on `app` when imported; command `X` lives in `X_cmd`."""
+"""Each module registers its commands on `app` when imported; command `X` lives in `X_cmd`
+(`a-b` in `a_b_cmd`)."""
 
 
 def _version(value: bool) -> None:
@@ -82,7 +84,7 @@ def _modules_for(args: list[str]) -> tuple[str, ...]:
         if arg in {"-h", "--help"}:
             break
         if not arg.startswith("-"):
-            module = f"pmctl.cli.{arg}_cmd"
+            module = f"pmctl.cli.{arg.replace('-', '_')}_cmd"
             return (module,) if module in COMMAND_MODULES else COMMAND_MODULES
     return COMMAND_MODULES
 
