@@ -6,9 +6,9 @@ was indexed with (as lint's cache does); only new and changed files are read aga
 the one reader, and validated against the model as every other command validates them. A
 file that is not a valid postmortem is remembered, with its first problem, until it changes.
 
-Building the index from nothing reads every file: worker processes read and prepare the
-text (the bulk of the work in Python), this process validates and writes to SQLite, in
-batches so that memory stays bounded.
+Building the index from nothing reads every file: a worker process reads and prepares the
+text of one batch of files while this process validates the batch before it and writes it
+to SQLite (the bulk of the work, in FTS5), so the two overlap and memory stays bounded.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pmctl.adapters import documents
 from pmctl.adapters.lint_cache import Stat, stat_key
-from pmctl.adapters.parallel import collector_paused, map_chunks, processes, split
+from pmctl.adapters.parallel import collector_paused, processes, start
 from pmctl.adapters.search_index import Entry, Problem, SearchIndex, open_index
 from pmctl.errors import DocumentError
 from pmctl.services.corpus import Invalid, relative_keys
@@ -31,8 +31,9 @@ if TYPE_CHECKING:
     from pmctl.adapters.config_file import Project
     from pmctl.domain.sections import SectionNames
 
-BATCH = 2_000
-"""Files read and written per round: bounds the prepared text held at once (~30 MB)."""
+BATCH = 1_000
+"""Files read by the worker per round: bounds the prepared text held at once (two rounds,
+~30 MB), and the first round is all this process waits for before it starts writing."""
 
 PARALLEL_FROM = 500
 """Below this many files to read, a worker process costs more than it saves."""
@@ -40,8 +41,9 @@ PARALLEL_FROM = 500
 REBUILD_SHARE = 0.25
 """Rebuild the index once its unreachable rows (of changed files) are this share of it."""
 
-Prepared = tuple[Stat | None, "dict[str, Any] | None", "tuple[str, str, str] | None"]
-"""A file as a worker read it: its stat, its front matter to validate, its body columns."""
+Plain = tuple[Any, ...]
+"""An `Entry` or a `Problem` as a tuple of its fields after a marker (0: entry, 1: problem),
+to come back from the worker process through `marshal`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,67 +93,65 @@ def open_library(project: Project) -> Iterator[Library]:
 def _update(
     index: SearchIndex, project: Project, changed: list[tuple[Path, str]], removed: set[str]
 ) -> None:
+    """Remove `removed`, read and put `changed`: in batches, each read, validated and
+    prepared by a worker process while this one writes the batch before it."""
     from pmctl.domain.sections import section_names
 
     names = section_names(project.settings.lint.section_aliases)
+
+    def prepare(batch: Sequence[tuple[Path, str]]) -> list[Plain]:
+        return [_plain(_prepare(path, key, names)) for path, key in batch]
+
+    batches = [changed[first : first + BATCH] for first in range(0, len(changed), BATCH)]
     with collector_paused(), index.updating():
         index.remove(sorted(removed))
-        for start in range(0, len(changed), BATCH):
-            batch = changed[start : start + BATCH]
-            index.put(_read_batch([path for path, _ in batch], [key for _, key in batch], names))
+        if processes(len(changed), minimum=PARALLEL_FROM) == 1:
+            for batch in batches:
+                index.put([_prepare(path, key, names) for path, key in batch])
+            return
+        pending = start(prepare, batches[0])
+        for number in range(len(batches)):
+            prepared = pending()
+            if number + 1 < len(batches):
+                pending = start(prepare, batches[number + 1])
+            index.put([_unplain(item) for item in prepared])
 
 
-def _read_batch(
-    paths: Sequence[Path], keys: Sequence[str], names: SectionNames
-) -> list[Entry | Problem]:
-    """Read and prepare `paths`; worker processes do the reading when there are many."""
-
-    def work(chunk: Sequence[int]) -> list[Prepared]:
-        return [_prepare(paths[index], names) for index in chunk]
-
-    def finish(chunk: Sequence[int], prepared: list[Prepared]) -> list[Entry | Problem]:
-        return [
-            _entry(paths[index], keys[index], item)
-            for index, item in zip(chunk, prepared, strict=True)
-        ]
-
-    positions = list(range(len(paths)))
-    count = processes(len(paths), minimum=PARALLEL_FROM)
-    if count == 1:
-        return finish(positions, work(positions))
-    # This process validates and writes everything, so it reads a smaller share.
-    workers = count - 1
-    here = 1 / (1 + workers * 3)
-    return map_chunks(work, split(positions, [here] + [(1 - here) / workers] * workers), finish)
+_FIELDS = {
+    0: tuple(field.name for field in fields(Entry)),
+    1: tuple(field.name for field in fields(Problem)),
+}
 
 
-def _prepare(path: Path, names: SectionNames) -> Prepared:
-    from pmctl.domain.learning.indexing import body_columns
-
-    document, stat = documents.read_with_stat(path)
-    data = documents.data_to_validate(document)
-    columns = None if data is None else body_columns(document.body, document.body_line, names)
-    return (None if stat is None else stat_key(stat), data, columns)
+def _plain(found: Entry | Problem) -> Plain:
+    kind = 0 if isinstance(found, Entry) else 1
+    return (kind, *(getattr(found, name) for name in _FIELDS[kind]))
 
 
-def _entry(path: Path, key: str, prepared: Prepared) -> Entry | Problem:
+def _unplain(plain: Plain) -> Entry | Problem:
+    return Entry(*plain[1:]) if plain[0] == 0 else Problem(*plain[1:])
+
+
+def _prepare(path: Path, key: str, names: SectionNames) -> Entry | Problem:
+    """The file read with the one reader, validated, its text ready for the index."""
     from pydantic import ValidationError
 
-    from pmctl.domain.learning.indexing import meta_text
+    from pmctl.domain.learning.indexing import body_columns, meta_text
     from pmctl.domain.learning.text import index_text
     from pmctl.domain.model import Postmortem
     from pmctl.domain.report import incident_date
 
-    stat, data, columns = prepared
-    if stat is None or data is None or columns is None:
-        return _problem(path, key, stat)
+    document, stat = documents.read_with_stat(path)
+    data = documents.data_to_validate(document)
+    if stat is None or data is None:
+        return _problem(path, key, None if stat is None else stat_key(stat))
     try:
         model = Postmortem.model_validate(data)
     except ValidationError:
-        return _problem(path, key, stat)
+        return _problem(path, key, stat_key(stat))
     return Entry(
         key=key,
-        stat=stat,
+        stat=stat_key(stat),
         id=model.id,
         title=model.title,
         status=model.status.value,
@@ -161,7 +161,11 @@ def _entry(path: Path, key: str, prepared: Prepared) -> Entry | Problem:
         date=incident_date(model).isoformat(),
         services=tuple(model.services),
         tags=tuple(model.tags),
-        texts=(index_text(model.title), *columns, meta_text(model)),
+        texts=(
+            index_text(model.title),
+            *body_columns(document.body, document.body_line, names),
+            meta_text(model),
+        ),
     )
 
 

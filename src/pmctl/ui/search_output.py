@@ -1,6 +1,6 @@
 """Output of `pmctl search`: a ranked list for the terminal, and JSON for scripts.
 
-The JSON shape is documented in docs/search.md and versioned by its `"version"` field:
+The JSON shape is documented in docs/learning.md and versioned by its `"version"` field:
 fields may be added within a version, never renamed or removed.
 """
 
