@@ -219,12 +219,7 @@ def _postmortem(rng: random.Random, number: int) -> tuple[str, str]:
         "related: []",
         "action_items:" if items else "action_items: []",
     ]
-    for item in items:
-        front += [f"  - id: {item.id}", f'    title: "{item.title}"', f"    type: {item.type}"]
-        front += [f"    owner: {item.owner}", f"    priority: {item.priority}"]
-        front += [f"    status: {item.status}"]
-        front += [f"    due: {item.due.isoformat()}"] if item.due else []
-        front += [f'    tracker: "{item.tracker}"'] if item.tracker else []
+    front += _item_lines(items)
     if status in ("reviewed", "closed"):
         review_day = day + dt.timedelta(days=rng.randrange(1, 4))
         front += [
@@ -730,13 +725,14 @@ def _realistic(rng: random.Random, number: int) -> tuple[str, str]:
 
 
 def _item_lines(items: list[ActionItem]) -> list[str]:
+    """The `action_items:` entries of the front matter."""
     lines: list[str] = []
     for item in items:
         lines += [f"  - id: {item.id}", f'    title: "{item.title}"', f"    type: {item.type}"]
         lines += [f"    owner: {item.owner}", f"    priority: {item.priority}"]
         lines += [f"    status: {item.status}"]
         lines += [f"    due: {item.due.isoformat()}"] if item.due else []
-        lines += [f'    tracker: "{item.tracker}"']
+        lines += [f'    tracker: "{item.tracker}"'] if item.tracker else []
     return lines
 
 

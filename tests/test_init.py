@@ -106,3 +106,5 @@ def test_the_commented_examples_in_the_written_config_are_valid_settings(tmp_pat
     assert settings.notify.email is not None
     assert settings.notify.email.security == "implicit"
     assert settings.notify.webhook is not None
+    assert settings.teams == {"search-sre": ["alice", "bob"]}
+    assert settings.reading_club.repeat_after_days == 365
