@@ -8,7 +8,9 @@ corpus is bench/gen_corpus.py's realistic one (the size and shape of the referen
 - the floor: reading, splitting, parsing and validating every file in one process, which
   any first search has to do before it indexes anything;
 - the index build alone: FTS5 filled with the prepared text, in one process;
-- `pmctl related` and `pmctl trends`, which read the same index.
+- `pmctl related` and `pmctl trends`, which read the same index;
+- `pmctl --help`, whose time on an idle machine is known (75 ms), as a yardstick of the load;
+- the CPU seconds of each, less sensitive to the load than wall time.
 
 Peak memory is the largest maximum RSS of one pmctl process (`resource`). The machine is
 shared: the load average before and after is printed; compare the medians with it in mind.
@@ -81,14 +83,21 @@ print(time.perf_counter() - start)
 """
 
 
-def run(command: list[str], cwd: Path) -> tuple[float, float, str]:
-    """Wall seconds, the max RSS in MB of this one process, and its standard output."""
+CPU: dict[str, list[float]] = {}
+"""Command name -> CPU seconds (user + system, with the worker it forks) of each run: less
+sensitive than wall time to the other work of a shared machine."""
+
+
+def run(command: list[str], cwd: Path, label: str) -> tuple[float, float, str]:
+    """Wall seconds, the max RSS in MB of this one process, and its standard output; its
+    CPU seconds are kept in `CPU[label]`."""
     settle()
     with tempfile.TemporaryFile() as output:
         start = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=subprocess.DEVNULL)
         _, status, usage = os.wait4(process.pid, 0)
         took = time.perf_counter() - start
+        CPU.setdefault(label, []).append(usage.ru_utime + usage.ru_stime)
         process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode:
             raise SystemExit(f"{command} failed with exit code {process.returncode}")
@@ -116,22 +125,24 @@ def main() -> None:
         print(f"load average before: {_load()}")
         index = root / ".git" / "pmctl" / "search-index.sqlite3"
         python = sys.executable
-        run([python, "-c", FLOOR, str(root / "postmortems")], root)  # page cache, bytecode
+        run([python, "-c", FLOOR, str(root / "postmortems")], root, "warm-up")
         first: list[float] = []
         later: dict[str, list[float]] = {name: [] for name, _ in QUERIES}
         floors: list[float] = []
         builds: list[float] = []
+        helps: list[float] = []
         peak = 0.0
         for _ in range(args.runs):
-            floors.append(run([python, "-c", FLOOR, str(root / "postmortems")], root)[0])
-            _, _, built = run([python, "-c", BUILD, str(root / "postmortems")], root)
+            floors.append(run([python, "-c", FLOOR, str(root / "postmortems")], root, "floor")[0])
+            helps.append(run([pmctl(), "--help"], root, "pmctl --help")[0])
+            _, _, built = run([python, "-c", BUILD, str(root / "postmortems")], root, "FTS5 build")
             builds.append(float(built))
             index.unlink(missing_ok=True)
-            took, memory, _ = run([pmctl(), *QUERIES[0][1]], root)
+            took, memory, _ = run([pmctl(), *QUERIES[0][1]], root, "search, first")
             first.append(took)
             peak = max(peak, memory)
             for name, command in QUERIES:
-                took, memory, _ = run([pmctl(), *command], root)
+                took, memory, _ = run([pmctl(), *command], root, f"search, later: {name}")
                 later[name].append(took)
                 peak = max(peak, memory)
         others = {
@@ -139,9 +150,10 @@ def main() -> None:
             "trends": [pmctl(), "trends", "--today", "2026-11-23"],
         }
         extra = {
-            name: [run(command, root)[0] for _ in range(args.runs)]
+            name: [run(command, root, name)[0] for _ in range(args.runs)]
             for name, command in others.items()
         }
+        print(f"  pmctl --help (to compare with its 75 ms idle) {median(helps)}")
         print(f"  floor (read + parse + validate, 1 process)   {median(floors)}")
         print(f"  FTS5 build alone (prepared text, 1 process)  {median(builds)}")
         print(
@@ -160,6 +172,10 @@ def main() -> None:
             f"  (budget {MEMORY_BUDGET_MB} MB: {_verdict(peak <= MEMORY_BUDGET_MB)})"
         )
         print(f"  index size: {index.stat().st_size / 1e6:.0f} MB")
+        print("  CPU seconds (user + system), median:")
+        for name, values in CPU.items():
+            if name != "warm-up":
+                print(f"    {name:40} {statistics.median(values):.2f} s")
         print(f"load average after: {_load()}")
 
 
