@@ -320,3 +320,24 @@ def test_cli_bad_filter_exits_2_and_writes_nothing_outside_the_git_dir(shelf: Pr
     assert result.returncode == 2
     assert "status:done is not a status" in result.stderr
     assert sorted(os.listdir(shelf.root)) == before
+
+
+def test_an_index_whose_build_fails_is_not_put_in_place(
+    shelf: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = library._prepare
+    calls: list[str] = []
+
+    def failing(path: object, key: str, names: object) -> object:
+        calls.append(key)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(path, key, names)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(library, "_prepare", failing)
+    with pytest.raises(KeyboardInterrupt):
+        search(shelf, "failure")
+    assert not index_path(shelf.root).exists()
+    assert list(index_path(shelf.root).parent.glob(".search-index*")) == []
+    monkeypatch.setattr(library, "_prepare", real)
+    assert ids(shelf, "halved") == ["2026-05-10-search-latency"]

@@ -281,6 +281,12 @@ class SearchIndex:
             except OSError:
                 self.path.unlink(missing_ok=True)
 
+    def discard(self) -> None:
+        """Close the index after a failure: a new one is dropped, never put in place."""
+        self._db.close()
+        if self._final is not None:
+            self.path.unlink(missing_ok=True)
+
     def _count(self, sql: str, parameters: Sequence[object] = ()) -> int:
         return int(self._db.execute(sql, parameters).fetchone()[0])
 

@@ -85,6 +85,10 @@ def open_library(project: Project) -> Iterator[Library]:
         if changed or removed:
             _update(index, project, changed, removed)
         invalid = tuple(Invalid(problem.location, problem.message) for problem in index.problems())
+    except BaseException:
+        index.discard()  # a new index half built (or Ctrl-C) is never put in place
+        raise
+    try:
         yield Library(index, invalid, project.root)
     finally:
         index.close()
