@@ -111,3 +111,5 @@ def test_the_commented_examples_in_the_written_config_are_valid_settings(tmp_pat
     assert settings.import_.map["sev"] == FieldMap(
         field="severity", values={"critical": "SEV1", "major": "SEV2"}
     )
+    assert settings.teams == {"search-sre": ["alice", "bob"]}
+    assert settings.reading_club.repeat_after_days == 365

@@ -154,6 +154,21 @@ def _isolated(
     return _received(work, chunk, _fork(work, chunk), rescue)
 
 
+def start(work: Callable[[Sequence[T]], list[R]], items: Sequence[T]) -> Callable[[], list[R]]:
+    """`work(items)` started now in a forked child; call the result for its list (which then
+    travels through `marshal`, so plain data only). Where there is no fork, or the child
+    fails, the work is done here when the result is asked for. Lets this process do
+    something else meanwhile: a pipeline of one worker."""
+    if not hasattr(os, "fork"):
+        return lambda: work(items)
+    child = _fork(work, items)
+
+    def result() -> list[R]:
+        return _received(work, items, child, None)
+
+    return result
+
+
 def unchanged(chunk: Sequence[Any], result: list[R]) -> list[R]:
     """The `finish` of `map_chunks` for results that need nothing more."""
     return result

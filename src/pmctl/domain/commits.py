@@ -127,7 +127,7 @@ TRAILER_MIGRATE = "Pmctl-Migrate"
 def imported(
     entries: Sequence[tuple[str, str]], sources: Sequence[tuple[str, str | None, str | None]]
 ) -> str:
-    """`docs(postmortem): import N postmortem(s)`; the body lists `source path -> id`, and each
+    """`docs(postmortem): import N postmortems`; the body lists `source path -> id`, and each
     source (path, remote URL, commit) has its trailers, repeated per source."""
     count = len(entries)
     subject = f"docs(postmortem): import {count} postmortem{'s' if count != 1 else ''}"
@@ -143,10 +143,24 @@ def imported(
 
 
 def migrated(count: int, source: int, target: int) -> str:
-    """`docs(postmortem): migrate N postmortem(s) to schema T`, with `Pmctl-Migrate: S->T`."""
+    """`docs(postmortem): migrate N postmortems to schema T`, with `Pmctl-Migrate: S->T`."""
     return compose(
         f"docs(postmortem): migrate {count} postmortem{'s' if count != 1 else ''} "
         f"to schema {target}",
         "Surgical edits by `pmctl migrate`: only the lines the new schema needs changed.",
         {TRAILER_MIGRATE: f"{source}->{target}"},
+    )
+
+
+TRAILER_READING_CLUB = "Pmctl-Reading-Club"
+
+
+def reading_club_session(date: str, postmortem_ids: Sequence[str]) -> str:
+    """`docs(reading-club): record the session of DATE`; the body and the
+    `Pmctl-Reading-Club` trailer list the postmortems discussed."""
+    body = "Discussed:\n" + "\n".join(f"- {postmortem_id}" for postmortem_id in postmortem_ids)
+    return compose(
+        f"docs(reading-club): record the session of {date}",
+        body,
+        {TRAILER_READING_CLUB: ", ".join(postmortem_ids)},
     )

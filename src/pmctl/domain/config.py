@@ -98,6 +98,13 @@ class LintSettings(_Section):
         min_length=1,
         description="The criterion that `downtime_minutes` or more of user-visible impact meet.",
     )
+    related_min_score: float = Field(
+        default=0.6,
+        gt=0,
+        le=1,
+        description="How alike (0..1, as `pmctl related` scores) a postmortem must be for "
+        "PM704 to suggest linking it.",
+    )
 
     @field_validator("section_aliases")
     @classmethod
@@ -324,6 +331,22 @@ class ImportSettings(_Section):
     )
 
 
+class ReadingClubSettings(_Section):
+    """`[reading_club]`: what `pmctl reading-club` proposes."""
+
+    picks: int = Field(default=3, ge=1, le=20, description="Postmortems proposed per session.")
+    repeat_after_days: int = Field(
+        default=365,
+        ge=0,
+        description="A postmortem discussed in a session is not proposed again for this long.",
+    )
+    record_file: str = Field(
+        default=".pmctl/reading-club.toml",
+        min_length=1,
+        description="Where `--record` keeps the sessions, relative to pmctl.toml.",
+    )
+
+
 class Settings(_Section):
     """Everything `pmctl.toml` can set. Every key has a default except where noted."""
 
@@ -351,6 +374,23 @@ class Settings(_Section):
     lint: LintSettings = Field(default_factory=LintSettings)
     notify: NotifySettings = Field(default_factory=NotifySettings)
     import_: ImportSettings = Field(default_factory=ImportSettings, alias="import")
+    teams: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Team -> its people; `pmctl stats` groups postmortems by their owner's team.",
+    )
+    reading_club: ReadingClubSettings = Field(default_factory=ReadingClubSettings)
+
+    @field_validator("teams")
+    @classmethod
+    def _one_team_each(cls, teams: dict[str, list[str]]) -> dict[str, list[str]]:
+        seen: dict[str, str] = {}
+        for team, people in teams.items():
+            for person in people:
+                other = seen.setdefault(person.lower(), team)
+                if other != team:
+                    msg = f"{person!r} is in two teams, {other!r} and {team!r}; keep one"
+                    raise ValueError(msg)
+        return teams
 
     @model_validator(mode="after")
     def _deadlines_name_known_severities(self) -> Settings:

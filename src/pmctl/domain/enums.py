@@ -76,3 +76,10 @@ class ImportShape(StrEnum):
     AUTO = "auto"
     HEADINGS = "headings"
     FRONT_MATTER = "front-matter"
+
+
+class ExportTable(StrEnum):
+    """What `pmctl export` writes a record for."""
+
+    POSTMORTEMS = "postmortems"
+    ACTION_ITEMS = "action-items"

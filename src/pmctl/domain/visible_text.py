@@ -36,6 +36,12 @@ def visible(text: str, *, limit: int | None = None) -> str:
     return shown[: max(0, limit - len(note))] + note
 
 
+def visible_lines(text: str) -> str:
+    """`text` with its line breaks kept and every other control character spelled out:
+    for a section of a document, written on many lines on purpose."""
+    return "\n".join(visible(line) for line in text.split("\n"))
+
+
 def _spelled(match: re.Match[str]) -> str:
     return match[0].encode("unicode_escape").decode("ascii")
 

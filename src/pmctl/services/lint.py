@@ -30,10 +30,12 @@ from pmctl.domain.lint import (
     Severity,
     check_document_with_facts,
     check_strays,
+    levels,
 )
 from pmctl.domain.lint import check_facts_findings as repository_findings
 from pmctl.domain.lint.findings import LintResult
 from pmctl.domain.lint.registry import RULES_BY_ID
+from pmctl.domain.lint.related_rules import RULE as SIMILAR_RULE
 
 if TYPE_CHECKING:
     from pmctl.adapters.lint_cache import LintCache
@@ -94,6 +96,8 @@ def _lint(
     others = None if paths is None else _other_ids(project.postmortem_dir, set(files))
     facts = [Facts(path, *payloads[path][1]) for path in files]
     findings.extend(repository_findings(facts, project.settings, texts=_Texts(), others=others))
+    if levels(project.settings).get(SIMILAR_RULE) is not None:  # off by default: no index then
+        findings.extend(_similar_findings(project, facts, every=paths is None))
     strays = _strays(project, paths)
     findings.extend(check_strays(strays, project.settings))
     order = {path: index for index, path in enumerate([*files, *strays])}
@@ -150,6 +154,30 @@ def _strays(project: Project, paths: Sequence[Path] | None) -> list[Path]:
         if given.is_dir()
         for stray in documents.discover_strays(given.resolve())
     ]
+
+
+def _similar_findings(project: Project, facts: list[Facts], *, every: bool) -> list[Finding]:
+    """PM704: what the search index finds very like the checked drafts and in-review
+    postmortems, and they do not link."""
+    from pmctl.domain.learning.related import reason_text
+    from pmctl.domain.lint import Similar, check_similar_findings
+    from pmctl.services.related import suggestions
+
+    found = suggestions(
+        project,
+        min_score=project.settings.lint.related_min_score,
+        only=None if every else {fact.id for fact in facts if fact.id is not None},
+    )
+    similar = [
+        Similar(
+            suggestion.postmortem_id,
+            suggestion.related.profile.id,
+            suggestion.related.score,
+            tuple(reason_text(reason) for reason in suggestion.related.reasons),
+        )
+        for suggestion in found
+    ]
+    return check_similar_findings(facts, similar, project.settings, texts=_Texts())
 
 
 def _other_ids(directory: Path, checked: set[Path]) -> Mapping[str, Path]:

@@ -34,7 +34,9 @@ class ReportFormat(StrEnum):
     JSON = "json"
 
 
-class StatsFormat(StrEnum):
+class SummaryFormat(StrEnum):
+    """A table in the terminal, Markdown to paste, or JSON."""
+
     TABLE = "table"
     MARKDOWN = "markdown"
     JSON = "json"
@@ -45,9 +47,16 @@ class ChecklistFormat(StrEnum):
     MARKDOWN = "markdown"
 
 
-class ActionListFormat(StrEnum):
+class TableFormat(StrEnum):
+    """A table in the terminal, or JSON."""
+
     TABLE = "table"
     JSON = "json"
+
+
+class ExportFormat(StrEnum):
+    JSONL = "jsonl"
+    CSV = "csv"
 
 
 class FailIf(StrEnum):

@@ -21,10 +21,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from pmctl.domain.lint import related_rules
 from pmctl.domain.lint.adoption import PREDATING_RULES, excused
 from pmctl.domain.lint.context import Context, Hit
 from pmctl.domain.lint.findings import Finding, Severity
 from pmctl.domain.lint.registry import RULES, RULES_BY_ID, Rule, resolve
+from pmctl.domain.lint.related_rules import Similar
 from pmctl.domain.lint.repository_rules import Facts, check_facts, facts_of
 from pmctl.domain.model import Postmortem, Status
 
@@ -40,12 +42,15 @@ __all__ = [
     "Finding",
     "Rule",
     "Severity",
+    "Similar",
     "check_as_in_review",
     "check_document",
     "check_document_with_facts",
     "check_facts_findings",
     "check_repository",
+    "check_similar_findings",
     "check_strays",
+    "levels",
 ]
 
 _DISABLE = re.compile(r"pmctl-disable(-file)?[ \t]+([\w ,\t-]+?)[ \t]*(?:-->|$)", re.MULTILINE)
@@ -163,8 +168,26 @@ def check_facts_findings(
     `texts` (path -> text) lets file-wide disable comments apply; `others` are ids of
     postmortems known only by file name (see `repository_rules.check_facts`).
     """
+    return _repository_findings(check_facts(facts, others=others), settings, texts)
+
+
+def check_similar_findings(
+    facts: Iterable[Facts],
+    similar: Iterable[Similar],
+    settings: Settings,
+    *,
+    texts: Mapping[Path, str] | None = None,
+) -> list[Finding]:
+    """PM704 findings: very similar postmortems that `related` does not link (the service
+    finds them, with the search index, only when the rule is on)."""
+    return _repository_findings(related_rules.check(facts, similar), settings, texts)
+
+
+def _repository_findings(
+    found: Iterable[tuple[Path, Hit]], settings: Settings, texts: Mapping[Path, str] | None
+) -> list[Finding]:
     by_path: dict[Path, list[Hit]] = {}
-    for path, hit in check_facts(facts, others=others):
+    for path, hit in found:
         by_path.setdefault(path, []).append(hit)
     rule_levels = _levels_in_force(settings)
     texts = texts or {}
@@ -208,6 +231,11 @@ def postmortem_status(data: Mapping[str, object], postmortem: Postmortem | None)
         return Status.DRAFT
 
 
+def levels(settings: Settings) -> Mapping[str, Severity | None]:
+    """Rule id -> level in force (None: off), from the defaults and `[lint.rules]`."""
+    return _levels_in_force(settings)
+
+
 def _levels_in_force(settings: Settings) -> Mapping[str, Severity | None]:
     return _levels(tuple(settings.lint.rules.items()))
 
@@ -215,7 +243,9 @@ def _levels_in_force(settings: Settings) -> Mapping[str, Severity | None]:
 @lru_cache(maxsize=8)
 def _levels(rules: tuple[tuple[str, RuleLevel], ...]) -> Mapping[str, Severity | None]:
     """`levels` by the `[lint.rules]` items, computed once (lint asks for every file)."""
-    result: dict[str, Severity | None] = {rule.id: rule.severity for rule in RULES}
+    result: dict[str, Severity | None] = {
+        rule.id: rule.severity if rule.enabled else None for rule in RULES
+    }
     for key, level in rules:
         rule = resolve(key)
         if rule is not None:
