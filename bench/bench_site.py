@@ -1,7 +1,7 @@
 """Wall time of `pmctl site build` on 10,000 realistic postmortems: cold, and after one change.
 
 Budgets (DESIGN §8, on the 2-core reference machine): cold <= 20 s, rebuild after one
-changed postmortem <= 2 s. The corpus is bench/gen_realistic.py's: documents the size and
+changed postmortem <= 2 s. The corpus is bench/gen_corpus.py's realistic one: documents the size and
 shape of the bundled example (12.7 KB English, 15.9 KB Japanese), committed to git so that
 the statistics page reads a real history. "Cold" deletes the output, the site's build state
 and the model cache first (the files stay in the page cache: cold means nothing is reused).
@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_cli import pmctl, settle
-from gen_realistic import generate
+from gen_corpus import generate
 
 BUDGET = {"cold": 20.0, "one change": 2.0, "nothing changed": 2.0}
 

@@ -1,14 +1,22 @@
-"""Generate N realistic postmortems (mixed English/Japanese, 3-5 KB) for benchmarks.
+"""Generate N postmortems (mixed English/Japanese) for benchmarks, in one of three shapes.
 
-Each file is valid against the model, carries action items, a timeline and the generated
-action-item table, and is deterministic for a given seed. Other benchmarks import it:
+- `realistic` (the default): the size and shape of the bundled reference example
+  (`examples/shakespeare/`, ~12.7 KB): nine action items, a 35-entry timeline that may cross
+  midnight, a review with its checklist, shared_with, and prose in every section.
+- `example`: copies of the reference example itself (English and Japanese), each with its
+  own id, date, service, status and owner.
+- `small`: 3-5 KB documents, as the first benchmarks used. They flatter every figure by
+  about 3x; keep them only to compare with old numbers.
+
+Every file is valid against the model, carries the generated action-item table, and is
+deterministic for a given seed. Other benchmarks import it:
 
     from gen_corpus import generate
-    paths = generate(Path("/tmp/corpus/postmortems"), 10_000, seed=0)
+    paths = generate(Path("/tmp/corpus/postmortems"), 10_000, seed=0, shape="realistic")
 
 or, to make a whole project (pmctl.toml + postmortems/) from the command line:
 
-    .venv/bin/python bench/gen_corpus.py /tmp/corpus --count 10000 [--seed 0]
+    .venv/bin/python bench/gen_corpus.py /tmp/corpus --count 10000 [--seed 0] [--shape example]
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
+from dataclasses import dataclass
 from pathlib import Path
 
 from pmctl.domain.action_table import render_table
@@ -148,15 +157,38 @@ JA = {
 }
 
 
-def generate(directory: Path, count: int, *, seed: int = 0) -> list[Path]:
+SHAPES = ("realistic", "example", "small")
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "shakespeare" / "postmortems"
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How big a generated document is."""
+
+    actions: tuple[int, int]
+    events: int
+    size: tuple[int, int]
+    checklist: bool
+
+
+SIZES = {
+    "realistic": Shape(actions=(9, 10), events=35, size=(11_500, 14_000), checklist=True),
+    "small": Shape(actions=(2, 6), events=8, size=(3000, 4700), checklist=False),
+}
+
+
+def generate(directory: Path, count: int, *, seed: int = 0, shape: str = "realistic") -> list[Path]:
     """Write `count` postmortems under `directory/<year>/<id>.md`; return their paths.
 
-    The same seed gives the same files, byte for byte.
+    The same seed and shape give the same files, byte for byte.
     """
     rng = random.Random(seed)
     paths = []
     for number in range(count):
-        document_id, text = _postmortem(rng, number)
+        if shape == "example":
+            document_id, text = _example_copy(rng, number)
+        else:
+            document_id, text = _postmortem(rng, number, SIZES[shape])
         path = directory / document_id[:4] / f"{document_id}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -164,7 +196,32 @@ def generate(directory: Path, count: int, *, seed: int = 0) -> list[Path]:
     return paths
 
 
-def _postmortem(rng: random.Random, number: int) -> tuple[str, str]:
+def _example_copy(rng: random.Random, number: int) -> tuple[str, str]:
+    """The reference example (English or Japanese), moved to another day and service."""
+    japanese = rng.random() < 0.4
+    name = "2015-10-21-shakespeare-sonnet" + ("-ja" if japanese else "")
+    text = (EXAMPLE / "2015" / f"{name}.md").read_text(encoding="utf-8")
+    day = FIRST_DAY + dt.timedelta(days=rng.randrange((LAST_DAY - FIRST_DAY).days))
+    service = rng.choice(SERVICES)
+    document_id = f"{day.isoformat()}-{service}-incident-{number}"
+    status = (
+        rng.choice(("reviewed", "closed")) if day < RECENT else rng.choice(("draft", "in-review"))
+    )
+    text = (
+        text.replace(f"id: {name}\n", f"id: {document_id}\n", 1)
+        .replace("related: [2015-10-21-shakespeare-sonnet-ja]", "related: []")
+        .replace("related: [2015-10-21-shakespeare-sonnet]", "related: []")
+        .replace("status: reviewed\n", f"status: {status}\n", 1)
+        .replace("2015-10-21", day.isoformat())
+        .replace("shakespeare-search", service)
+        .replace("owner: jennifer\n", f"owner: {rng.choice(PEOPLE)}\n", 1)
+    )
+    if status == "closed":
+        text = text.replace("    status: todo\n", "    status: wontfix\n")
+    return document_id, text
+
+
+def _postmortem(rng: random.Random, number: int, shape: Shape) -> tuple[str, str]:
     japanese = rng.random() < 0.4
     words = JA if japanese else EN
     language = Language.JA if japanese else Language.EN
@@ -179,12 +236,14 @@ def _postmortem(rng: random.Random, number: int) -> tuple[str, str]:
     authors = [owner, others[0]]
     reviewer = others[1]
     start = dt.datetime(day.year, day.month, day.day, rng.randrange(0, 18), rng.randrange(60))
-    offsets = sorted(rng.sample(range(1, 240), 7))
-    detected, mitigated, resolved = (start + dt.timedelta(minutes=offsets[i]) for i in (0, 3, 5))
-    items = _actions(rng, words, service, status, day)
+    offsets = sorted(rng.sample(range(1, 15 * shape.events), shape.events - 1))
+    detected, mitigated, resolved = (
+        start + dt.timedelta(minutes=offsets[i]) for i in (0, len(offsets) // 2, -1)
+    )
+    items = _actions(rng, words, service, status, day, shape)
     front = [
         "---",
-        "schema: 1",
+        "schema: 2",
         f"id: {document_id}",
         f'title: "{title}"',
         f"status: {status}",
@@ -200,7 +259,7 @@ def _postmortem(rng: random.Random, number: int) -> tuple[str, str]:
         f"  mitigated: {mitigated.isoformat()}Z",
         f"  resolved: {resolved.isoformat()}Z",
         "impact:",
-        f"  user_visible_minutes: {offsets[5]}",
+        f"  user_visible_minutes: {offsets[-1]}",
         "  data_loss: false",
         "  billing: false",
         f"  affected_users: {rng.randrange(100, 500_000)}",
@@ -223,24 +282,46 @@ def _postmortem(rng: random.Random, number: int) -> tuple[str, str]:
             f"  - reviewer: {reviewer}",
             f"    date: {review_day.isoformat()}",
             "    verdict: approved",
-            "shared_with: [sre-all@]",
         ]
+        if shape.checklist:
+            front += ["    checklist:", *(f"      {key}: true" for key in CHECKLIST)]
+            front += [f'    notes: "{paragraph_of(rng, words, service, 2)}"']
+        front += ["shared_with: [sre-all@]"]
     else:
         front += ["reviews: []", "shared_with: []"]
     front.append("---")
     head = "\n".join(front) + "\n"
-    budget = rng.randrange(3000, 4700) - len(head.encode("utf-8"))
+    budget = rng.randrange(*shape.size) - len(head.encode("utf-8"))
     return document_id, head + _body(
         rng, words, language, title, service, (start, offsets), items, budget
     )
 
 
+CHECKLIST = (
+    *("key-data", "impact", "root-cause", "action-plan", "shared", "owner"),
+    *("root-cause-vs-trigger", "lessons", "action-items", "blameless"),
+)
+
+
+def paragraph_of(
+    rng: random.Random, words: dict[str, tuple[str, ...]], service: str, sentences: int
+) -> str:
+    separator = "" if words is JA else " "
+    chosen = [rng.choice(words["sentences"]).format(svc=service) for _ in range(sentences)]
+    return separator.join(chosen)
+
+
 def _actions(
-    rng: random.Random, words: dict[str, tuple[str, ...]], service: str, status: str, day: dt.date
+    rng: random.Random,
+    words: dict[str, tuple[str, ...]],
+    service: str,
+    status: str,
+    day: dt.date,
+    shape: Shape,
 ) -> list[ActionItem]:
     items = []
     recent = day >= RECENT
-    for index in range(rng.randrange(2, 6)):
+    for index in range(rng.randrange(*shape.actions)):
         done = status == "closed" or rng.random() < 0.4
         priority = rng.choice(("P0", "P1", "P2", "P3"))
         items.append(
@@ -273,19 +354,19 @@ def _body(
     """The body, padded with more prose in 'Supporting information' up to `budget` bytes."""
     headings = words["headings"]
     start, offsets = times
-    separator = "" if language is Language.JA else " "
 
     def paragraph(sentences: int) -> str:
-        chosen = [rng.choice(words["sentences"]).format(svc=service) for _ in range(sentences)]
-        return separator.join(chosen)
+        return paragraph_of(rng, words, service, sentences)
 
     timeline_day = start.date().isoformat()
     events = []
-    for offset, event in zip([0, *offsets], words["events"], strict=False):
+    day = start.date()
+    for offset in [0, *offsets]:
         moment = start + dt.timedelta(minutes=offset)
-        events.append(f"- {moment:%H:%M} {event}")
-    if start.date() != (start + dt.timedelta(minutes=offsets[-1])).date():
-        events = events[:1]  # keep the timeline within one day: no date lines needed
+        if moment.date() != day:  # the timeline crosses midnight: a line with the new date
+            day = moment.date()
+            events.append(f"\n{day.isoformat()}\n")
+        events.append(f"- {moment:%H:%M} {rng.choice(words['events'])}")
     parts = [f"\n# {title}\n"]
     prose = [0, 1, 2, 3, 4, 5, 6]
     for index in prose:
@@ -307,12 +388,13 @@ def main() -> None:
     parser.add_argument("root", type=Path, help="Project directory to create or fill.")
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--shape", choices=SHAPES, default="realistic")
     args = parser.parse_args()
     args.root.mkdir(parents=True, exist_ok=True)
     config = args.root / "pmctl.toml"
     if not config.exists():
         config.write_text('postmortem_dir = "postmortems"\n', encoding="utf-8")
-    paths = generate(args.root / "postmortems", args.count, seed=args.seed)
+    paths = generate(args.root / "postmortems", args.count, seed=args.seed, shape=args.shape)
     print(f"wrote {len(paths)} postmortems under {args.root / 'postmortems'}")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from pmctl.adapters.config_file import Project
+from pmctl.domain.project import Project
 from tests.conftest import git
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "shakespeare" / "postmortems"

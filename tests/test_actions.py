@@ -8,9 +8,9 @@ from dataclasses import replace
 
 import pytest
 
-from pmctl.adapters.config_file import Project
 from pmctl.domain.actions import ActionChanges, NewAction, next_action_id
 from pmctl.domain.model import ActionItem, ActionStatus, ActionType, Language, Priority
+from pmctl.domain.project import Project
 from pmctl.errors import DocumentError, NotFoundError, UsageError
 from pmctl.services.actions import add_action, list_actions, set_action
 from pmctl.services.lint import lint
@@ -55,9 +55,10 @@ def drift_findings(project: Project) -> list[str]:
 
 def test_add_appends_the_item_and_its_table_row_in_one_commit(repo: Project) -> None:
     postmortem_id = new_postmortem(repo)
-    result = add_action(repo, postmortem_id, ALERT)
+    result = add_action(repo, postmortem_id, ALERT, today=TODAY)
     assert result.item.id == "AI-1"
-    assert result.commit == git(repo.root, "rev-parse", "HEAD").strip()
+    assert result.commit is not None
+    assert result.commit.sha == git(repo.root, "rev-parse", "HEAD").strip()
     assert changed_lines(repo) == [
         "-action_items: []",
         "+action_items:",
@@ -82,10 +83,14 @@ def test_add_appends_the_item_and_its_table_row_in_one_commit(repo: Project) -> 
 
 def test_set_changes_only_the_fields_and_the_row(repo: Project) -> None:
     postmortem_id = new_postmortem(repo)
-    add_action(repo, postmortem_id, ALERT)
-    add_action(repo, postmortem_id, ALERT)
+    add_action(repo, postmortem_id, ALERT, today=TODAY)
+    add_action(repo, postmortem_id, ALERT, today=TODAY)
     result = set_action(
-        repo, postmortem_id, "AI-2", ActionChanges(status=ActionStatus.DONE, owner="carol")
+        repo,
+        postmortem_id,
+        "AI-2",
+        ActionChanges(status=ActionStatus.DONE, owner="carol"),
+        today=TODAY,
     )
     assert (result.item.status, result.item.owner) == (ActionStatus.DONE, "carol")
     assert changed_lines(repo) == [
@@ -102,7 +107,7 @@ def test_set_changes_only_the_fields_and_the_row(repo: Project) -> None:
 
 def test_the_table_is_written_in_the_documents_language(repo: Project) -> None:
     postmortem_id = new_postmortem(repo, Language.JA)
-    add_action(repo, postmortem_id, ALERT)
+    add_action(repo, postmortem_id, ALERT, today=TODAY)
     assert "+| AI-1 | Alert on p99 latency | 緩和 | bob | P1 | 2026-12-15 | OPS-42 | todo |" in (
         changed_lines(repo)
     )
@@ -111,14 +116,14 @@ def test_the_table_is_written_in_the_documents_language(repo: Project) -> None:
 
 def test_refusals_write_nothing(repo: Project) -> None:
     postmortem_id = new_postmortem(repo)
-    add_action(repo, postmortem_id, ALERT)
+    add_action(repo, postmortem_id, ALERT, today=TODAY)
     head = git(repo.root, "rev-parse", "HEAD")
     with pytest.raises(UsageError, match="nothing to change"):
-        set_action(repo, postmortem_id, "AI-1", ActionChanges(owner="bob"))
+        set_action(repo, postmortem_id, "AI-1", ActionChanges(owner="bob"), today=TODAY)
     with pytest.raises(NotFoundError, match="no action item 'AI-7'"):
-        set_action(repo, postmortem_id, "AI-7", ActionChanges(owner="bob"))
+        set_action(repo, postmortem_id, "AI-7", ActionChanges(owner="bob"), today=TODAY)
     with pytest.raises(UsageError, match="--title is empty"):
-        add_action(repo, postmortem_id, replace(ALERT, title=" "))
+        add_action(repo, postmortem_id, replace(ALERT, title=" "), today=TODAY)
     assert git(repo.root, "rev-parse", "HEAD") == head
     assert git(repo.root, "status", "--porcelain") == ""
 
@@ -130,7 +135,7 @@ def test_a_body_without_markers_is_refused_and_left_alone(repo: Project) -> None
     path.write_text(text, encoding="utf-8")
     git(repo.root, "commit", "-qam", "hand edit")
     with pytest.raises(DocumentError, match="markers"):
-        add_action(repo, postmortem_id, ALERT)
+        add_action(repo, postmortem_id, ALERT, today=TODAY)
     assert path.read_text(encoding="utf-8") == text
 
 
@@ -142,9 +147,9 @@ def test_ids_are_never_reused() -> None:
 
 def test_list_shows_every_status(repo: Project) -> None:
     postmortem_id = new_postmortem(repo)
-    add_action(repo, postmortem_id, ALERT)
-    add_action(repo, postmortem_id, replace(ALERT, priority=Priority.P0))
-    set_action(repo, postmortem_id, "AI-1", ActionChanges(status=ActionStatus.WONTFIX))
+    add_action(repo, postmortem_id, ALERT, today=TODAY)
+    add_action(repo, postmortem_id, replace(ALERT, priority=Priority.P0), today=TODAY)
+    set_action(repo, postmortem_id, "AI-1", ActionChanges(status=ActionStatus.WONTFIX), today=TODAY)
     report = list_actions(repo, postmortem_id, today=TODAY)
     assert [(row.item.id, row.item.status) for row in report.rows] == [
         ("AI-2", ActionStatus.TODO),
@@ -176,4 +181,4 @@ def test_cli_add_set_done_list(repo: Project) -> None:
     ]
     bad = run_cli(repo.root, "action", "set", postmortem_id, "AI-1", "--status", "finished")
     assert bad.returncode == 2
-    assert "--status: unknown value 'finished'" in bad.stderr
+    assert "'finished' is not one of 'todo', 'in-progress', 'done', 'wontfix'" in bad.stderr

@@ -4,24 +4,24 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pmctl.adapters.config_file import Project
+from pmctl.domain.project import Project
 from pmctl.errors import ExitCode
-from tests.conftest import git, run_cli
+from tests.conftest import git, run_process
 
 
 def test_version_and_help(tmp_path: Path) -> None:
-    version = run_cli(tmp_path, "--version")
+    version = run_process(tmp_path, "--version")
     assert version.returncode == 0
     assert version.stdout.startswith("pmctl ")
-    help_text = run_cli(tmp_path, "--help")
+    help_text = run_process(tmp_path, "--help")
     assert help_text.returncode == 0
     for command in ("init", "new", "schema", "template"):
         assert command in help_text.stdout
 
 
 def test_init_then_new_without_a_terminal(tmp_path: Path) -> None:
-    assert run_cli(tmp_path, "init").returncode == 0
-    result = run_cli(
+    assert run_process(tmp_path, "init").returncode == 0
+    result = run_process(
         tmp_path,
         "new",
         "--title",
@@ -41,7 +41,7 @@ def test_init_then_new_without_a_terminal(tmp_path: Path) -> None:
 
 
 def test_a_missing_answer_without_a_terminal_names_the_flag(repo: Project) -> None:
-    result = run_cli(repo.root, "new", "--severity", "SEV2", "--owner", "bob")
+    result = run_process(repo.root, "new", "--severity", "SEV2", "--owner", "bob")
     assert result.returncode == ExitCode.USAGE
     assert "a title is required" in result.stderr
     assert "--title" in result.stderr
@@ -49,13 +49,13 @@ def test_a_missing_answer_without_a_terminal_names_the_flag(repo: Project) -> No
 
 
 def test_no_input_never_prompts(repo: Project) -> None:
-    result = run_cli(repo.root, "new", "--title", "x", "--severity", "SEV2", "--no-input")
+    result = run_process(repo.root, "new", "--title", "x", "--severity", "SEV2", "--no-input")
     assert result.returncode == ExitCode.USAGE
     assert "--owner" in result.stderr
 
 
 def test_a_title_that_looks_like_a_flag(repo: Project) -> None:
-    result = run_cli(
+    result = run_process(
         repo.root, "new", "--title=--force", "--severity", "SEV3", "--owner", "bob", "--no-commit"
     )
     assert result.returncode == 0, result.stderr
@@ -63,14 +63,14 @@ def test_a_title_that_looks_like_a_flag(repo: Project) -> None:
 
 
 def test_outside_a_repository_is_a_config_error_with_a_hint(tmp_path: Path) -> None:
-    result = run_cli(tmp_path, "new", "--title", "x", "--severity", "SEV2", "--owner", "bob")
+    result = run_process(tmp_path, "new", "--title", "x", "--severity", "SEV2", "--owner", "bob")
     assert result.returncode == ExitCode.CONFIG
     assert "pmctl init" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_bad_started_time_is_a_usage_error(repo: Project) -> None:
-    result = run_cli(
+    result = run_process(
         repo.root,
         "new",
         "--title",
@@ -87,7 +87,7 @@ def test_bad_started_time_is_a_usage_error(repo: Project) -> None:
 
 
 def test_debug_shows_the_traceback(tmp_path: Path) -> None:
-    result = run_cli(
+    result = run_process(
         tmp_path, "--debug", "new", "--title", "x", "--severity", "SEV2", "--owner", "b"
     )
     assert result.returncode != 0
@@ -95,19 +95,25 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
 
 
 def test_template_export_copies_the_built_in_template(repo: Project) -> None:
-    result = run_cli(repo.root, "template", "export", "ja/postmortem.md.j2")
+    result = run_process(repo.root, "template", "export", "ja/postmortem.md.j2")
     assert result.returncode == 0, result.stderr
     exported = repo.root / ".pmctl" / "templates" / "ja" / "postmortem.md.j2"
     assert "## 根本原因" in exported.read_text(encoding="utf-8")
-    again = run_cli(repo.root, "template", "export", "ja/postmortem.md.j2")
+    again = run_process(repo.root, "template", "export", "ja/postmortem.md.j2")
     assert again.returncode == ExitCode.USAGE
     assert "--force" in again.stderr
 
 
-def test_schema_command_prints_the_committed_schema(tmp_path: Path) -> None:
-    result = run_cli(tmp_path, "schema")
-    committed = Path(__file__).parent.parent / "schemas" / "postmortem.schema.json"
-    assert result.stdout == committed.read_text(encoding="utf-8")
+def test_schema_command_prints_the_committed_schema_of_each_version(tmp_path: Path) -> None:
+    schemas = Path(__file__).parent.parent / "schemas"
+    current = (schemas / "postmortem.v2.schema.json").read_text(encoding="utf-8")
+    assert run_process(tmp_path, "schema").stdout == current
+    assert run_process(tmp_path, "schema", "--version", "2").stdout == current
+    first = run_process(tmp_path, "schema", "--version", "1").stdout
+    assert first == (schemas / "postmortem.v1.schema.json").read_text(encoding="utf-8")
+    unknown = run_process(tmp_path, "schema", "--version", "3")
+    assert unknown.returncode == ExitCode.USAGE
+    assert "the versions are: 1, 2" in unknown.stderr
 
 
 def test_an_unexpected_error_is_one_line_and_exit_70_without_debug(tmp_path: Path) -> None:

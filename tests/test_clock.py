@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from pmctl.adapters.config_file import Project
 from pmctl.cli import clock
+from pmctl.domain.project import Project
 from pmctl.errors import UsageError
 from tests.conftest import run_cli
 

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from pmctl.adapters.config_file import Project, load_project
+from pmctl.adapters.config_file import load_project
 from pmctl.domain import digest
 from pmctl.domain.config import Settings
+from pmctl.domain.enums import DigestFormat
+from pmctl.domain.project import Project
 from pmctl.errors import NotFoundError, UsageError
 from pmctl.services import digest as digest_service
 from tests.conftest import git, run_cli
@@ -94,16 +96,16 @@ def test_feature_chooses_any_postmortem_and_an_unknown_one_is_an_error(examples:
 
 def test_markdown_text_and_html_in_the_configured_language(examples: Project) -> None:
     result = digest_service.build_digest(examples, today=TODAY, month="2015-10").digest
-    markdown = digest_service.render(result, "markdown")
+    markdown = digest_service.render(result, DigestFormat.MARKDOWN)
     assert markdown.startswith("# Postmortem digest 2015-10\n")
     assert "## Postmortem of the month" in markdown
     assert "- reviewed and approved" in markdown
     assert "**What went wrong**: We had no playbook at hand" in markdown
     assert "- median time to detect: 1m" in markdown
-    text = digest_service.render(result, "text")
+    text = digest_service.render(result, DigestFormat.TEXT)
     assert "**" not in text
     assert "Postmortem of the month\n---" in text
-    html = digest_service.render(result, "html")
+    html = digest_service.render(result, DigestFormat.HTML)
     assert html.startswith("<!doctype html>")
     assert "<h2>Postmortem of the month</h2>" in html
 
@@ -114,7 +116,7 @@ def test_markdown_text_and_html_in_the_configured_language(examples: Project) ->
     japanese = digest_service.build_digest(
         load_project(examples.root), today=TODAY, month="2015-10"
     )
-    rendered = digest_service.render(japanese.digest, "markdown")
+    rendered = digest_service.render(japanese.digest, DigestFormat.MARKDOWN)
     assert rendered.startswith("# ポストモーテム ダイジェスト 2015-10")
     assert "## 今月のポストモーテム" in rendered
     assert "- レビュー済み・承認済み" in rendered
@@ -191,4 +193,4 @@ def test_cli_formats(examples: Project, tmp_path: Path) -> None:
     assert "<h1>Postmortem digest 2015-10</h1>" in html.stdout
     bad = run_cli(examples.root, "digest", "--format", "pdf")
     assert bad.returncode == 2
-    assert "unknown format" in bad.stderr
+    assert "'pdf' is not one of 'markdown', 'html', 'text'" in bad.stderr

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from pmctl.adapters import documents
-from pmctl.adapters.config_file import Project
 from pmctl.domain import edit
 from pmctl.domain.document import ParsedDocument
 from pmctl.domain.model import Language, Postmortem
+from pmctl.domain.project import Project
 from pmctl.errors import DocumentError, GitError, UsageError
-from pmctl.services.mutate import commit_edit
+from pmctl.services.mutate import Change, Edit, EditResult, commit_edit
 from pmctl.services.new import NewPostmortem, create
 from tests.conftest import git
 
@@ -28,12 +28,15 @@ def postmortem(repo: Project) -> Path:
     return create(repo, request, now=NOW, commit=True).path
 
 
-def set_incident(document: ParsedDocument, model: Postmortem) -> str:
-    return edit.set_value(document.text, ("incident",), "465")
+def set_incident(document: ParsedDocument, model: Postmortem) -> Change[None]:
+    text = edit.set_value(document.text, ("incident",), "465")
+    return Change(text, f"docs(postmortem): set incident of {model.id}\n", None)
 
 
-def message(before: Postmortem, after: Postmortem) -> str:
-    return f"docs(postmortem): set incident of {after.id}\n"
+def commit(
+    project: Project, path: Path, change: Edit[None] = set_incident, **options: bool
+) -> EditResult[None]:
+    return commit_edit(project, path, change, today=NOW.date(), purpose="a test", **options)
 
 
 def snapshot(root: Path) -> tuple[str, str, str]:
@@ -53,8 +56,9 @@ def test_commits_only_the_file_and_leaves_the_users_work_alone(
     (repo.root / "pmctl.toml").write_text(
         (repo.root / "pmctl.toml").read_text(encoding="utf-8") + "# mine\n", encoding="utf-8"
     )
-    result = commit_edit(repo, postmortem, set_incident, message)
-    assert result.commit == git(repo.root, "rev-parse", "HEAD").strip()
+    result = commit(repo, postmortem)
+    assert result.commit is not None
+    assert result.commit.sha == git(repo.root, "rev-parse", "HEAD").strip()
     assert result.before.incident is None
     assert result.after.incident == "465"
     assert git(repo.root, "show", "--name-only", "--format=", "HEAD").split() == [
@@ -75,7 +79,7 @@ def test_refuses_a_file_with_the_users_own_edits(
         git(repo.root, "add", str(postmortem))
     before = snapshot(repo.root), postmortem.read_bytes()
     with pytest.raises(GitError, match="not committed") as raised:
-        commit_edit(repo, postmortem, set_incident, message)
+        commit(repo, postmortem)
     assert raised.value.hint
     assert (snapshot(repo.root), postmortem.read_bytes()) == before
 
@@ -83,7 +87,7 @@ def test_refuses_a_file_with_the_users_own_edits(
 def test_refuses_a_detached_head_and_a_merge_in_progress(repo: Project, postmortem: Path) -> None:
     git(repo.root, "checkout", "--quiet", "--detach")
     with pytest.raises(GitError, match="detached"):
-        commit_edit(repo, postmortem, set_incident, message)
+        commit(repo, postmortem)
     git(repo.root, "checkout", "--quiet", "main")
 
     git(repo.root, "checkout", "--quiet", "-b", "other")
@@ -99,18 +103,18 @@ def test_refuses_a_detached_head_and_a_merge_in_progress(repo: Project, postmort
     subprocess.run(["git", "merge", "other"], cwd=repo.root, capture_output=True, check=False)
     before = postmortem.read_bytes()
     with pytest.raises(GitError, match="merge"):
-        commit_edit(repo, postmortem, set_incident, message)
+        commit(repo, postmortem)
     assert postmortem.read_bytes() == before
 
 
 def test_an_edit_that_breaks_the_document_writes_nothing(repo: Project, postmortem: Path) -> None:
     before = snapshot(repo.root), postmortem.read_bytes()
 
-    def bad(document: ParsedDocument, model: Postmortem) -> str:
-        return edit.set_value(document.text, ("severity",), None)
+    def bad(document: ParsedDocument, model: Postmortem) -> Change[None]:
+        return Change(edit.set_value(document.text, ("severity",), None), "broken\n", None)
 
     with pytest.raises(DocumentError, match="severity"):
-        commit_edit(repo, postmortem, bad, message)
+        commit(repo, postmortem, bad)
     assert (snapshot(repo.root), postmortem.read_bytes()) == before
 
 
@@ -122,7 +126,7 @@ def test_a_hook_that_refuses_leaves_the_repository_exactly_as_it_was(
     hook.chmod(0o755)
     before = snapshot(repo.root), postmortem.read_bytes()
     with pytest.raises(GitError) as raised:
-        commit_edit(repo, postmortem, set_incident, message)
+        commit(repo, postmortem)
     assert "hook" in raised.value.hint
     assert (snapshot(repo.root), postmortem.read_bytes()) == before
 
@@ -134,11 +138,11 @@ def test_keeps_crlf_and_bom_and_an_unchanged_edit_commits_nothing(
     postmortem.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
     git(repo.root, "commit", "--quiet", "-am", "crlf")
     head = git(repo.root, "rev-parse", "HEAD")
-    unchanged = commit_edit(repo, postmortem, lambda document, model: document.text, message)
+    unchanged = commit(repo, postmortem, lambda document, model: Change(document.text, "", None))
     assert unchanged.commit is None
     assert git(repo.root, "rev-parse", "HEAD") == head
 
-    commit_edit(repo, postmortem, set_incident, message)
+    commit(repo, postmortem)
     raw = postmortem.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     assert raw.count(b"\n") == raw.count(b"\r\n")
@@ -149,12 +153,12 @@ def test_keeps_crlf_and_bom_and_an_unchanged_edit_commits_nothing(
 
 def test_no_commit_writes_the_file_only(repo: Project, postmortem: Path) -> None:
     head = git(repo.root, "rev-parse", "HEAD")
-    result = commit_edit(repo, postmortem, set_incident, message, commit=False)
+    result = commit(repo, postmortem, commit=False)
     assert result.commit is None
     assert git(repo.root, "rev-parse", "HEAD") == head
     assert documents.load(postmortem)[1].incident == "465"
     with pytest.raises(UsageError):
-        commit_edit(repo, postmortem, set_incident, message, commit=False, push=True)
+        commit(repo, postmortem, commit=False, push=True)
 
 
 def test_push_to_a_bare_remote_and_a_rejected_push_keeps_the_commit(
@@ -164,8 +168,10 @@ def test_push_to_a_bare_remote_and_a_rejected_push_keeps_the_commit(
     git(tmp_path, "init", "--quiet", "--bare", str(remote))
     git(repo.root, "remote", "add", "origin", str(remote))
     git(repo.root, "push", "--quiet", "origin", "main")
-    pushed = commit_edit(repo, postmortem, set_incident, message, push=True)
-    assert git(remote, "rev-parse", "main").strip() == pushed.commit
+    pushed = commit(repo, postmortem, push=True)
+    assert pushed.commit is not None
+    assert git(remote, "rev-parse", "main").strip() == pushed.commit.sha
+    assert pushed.commit.pushed_to == "origin (main)"
 
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "--quiet", str(remote), str(clone))
@@ -174,11 +180,11 @@ def test_push_to_a_bare_remote_and_a_rejected_push_keeps_the_commit(
     git(clone, "commit", "--quiet", "-m", "someone else")
     git(clone, "push", "--quiet", "origin", "main")
 
-    def set_tracker(document: ParsedDocument, model: Postmortem) -> str:
-        return edit.set_value(document.text, ("incident",), "466")
+    def set_tracker(document: ParsedDocument, model: Postmortem) -> Change[None]:
+        return Change(edit.set_value(document.text, ("incident",), "466"), "466\n", None)
 
     with pytest.raises(GitError, match=r"committed .* locally, but pushing") as raised:
-        commit_edit(repo, postmortem, set_tracker, message, push=True)
+        commit(repo, postmortem, set_tracker, push=True)
     assert "pull --rebase" in raised.value.hint
     assert documents.load(postmortem)[1].incident == "466"
     assert "466" in git(repo.root, "show", "HEAD")

@@ -84,7 +84,7 @@ def test_moves_backwards_and_skips(
 def test_reviewed_needs_non_author_approvals_answered_checklist_and_sharing() -> None:
     pm = postmortem(status="in-review", reviews=[approval("Alice")])
     assert gaps(pm, Status.REVIEWED) == [
-        "0 of 1 approval(s) by reviewers who are not authors",
+        "0 of 1 approval by reviewers who are not authors",
         "shared_with is empty: share the postmortem as widely as it helps",
     ]
     partial = postmortem(

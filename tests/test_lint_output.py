@@ -10,13 +10,13 @@ from xml.etree import ElementTree as ET
 import jsonschema
 import pytest
 
-from pmctl.adapters.config_file import Project
 from pmctl.domain.lint import Finding, Severity
+from pmctl.domain.lint.findings import LintResult
 from pmctl.domain.lint.registry import RULES
-from pmctl.services.lint import LintResult
+from pmctl.domain.project import Project
 from pmctl.ui.lint_output import render
 from tests.conftest import run_cli
-from tests.lint_docs import GOOD
+from tests.sample_postmortems import GOOD
 
 ROOT = Path("/repo")
 A = ROOT / "postmortems" / "2026" / "a b.md"
@@ -270,7 +270,7 @@ def test_cli_machine_formats(repo: Project, fmt: str) -> None:
 def test_cli_refuses_an_unknown_format(repo: Project) -> None:
     result = run_cli(repo.root, "lint", "--format", "yaml")
     assert result.returncode == 2
-    assert "unknown format 'yaml'" in result.stderr
+    assert "'yaml' is not one of 'text', 'json', 'sarif', 'github', 'junit'" in result.stderr
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])
@@ -321,3 +321,24 @@ def test_lint_imports_no_git_jinja_or_rich_when_output_is_piped(repo: Project) -
     )
     assert "PM402" in result.stdout
     assert result.stderr == "[]"
+
+
+UNFILLED = GOOD.replace(
+    "- The alert fired quickly.", "<!-- pmctl:guide What went well. -->"
+).replace("- The pool size had no validation.", "<!-- pmctl:guide What went wrong. -->")
+"""Two lessons sections still holding template guidance: PM102 twice, with the same hint."""
+
+
+def test_a_hint_repeated_for_every_finding_is_said_once(repo: Project) -> None:
+    write(repo, UNFILLED)
+    result = run_cli(repo.root, "lint")
+    assert result.stdout.count(" PM102 ") == 2, result.stdout
+    assert result.stdout.count("hint: ") == 1
+
+
+def test_errors_show_paths_from_where_the_user_stands(repo: Project) -> None:
+    path = write(repo, UNFILLED.replace("status: in-review", "status: draft"))
+    refused = run_cli(path.parent, "status", path.stem, "in-review")
+    assert refused.returncode == 5
+    assert f"- {path.name}:" in refused.stderr
+    assert str(repo.root) not in refused.stderr

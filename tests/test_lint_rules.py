@@ -9,7 +9,7 @@ import pytest
 from pmctl.domain.config import LintSettings, RuleLevel, Settings
 from pmctl.domain.lint import RULES, Severity
 from pmctl.domain.model import Status
-from tests.lint_docs import GOOD, findings, line_of, rules
+from tests.sample_postmortems import GOOD, findings, line_of, rules
 
 
 def test_the_complete_document_is_clean() -> None:
@@ -54,6 +54,20 @@ def test_a_date_that_does_not_exist_gets_its_own_finding() -> None:
 
 def test_unknown_severity() -> None:
     assert rules(GOOD.replace("severity: SEV2", "severity: SEV9")) == ["PM024"]
+
+
+def test_every_problem_of_the_front_matter_in_one_run() -> None:
+    text = GOOD.replace("severity: SEV2", "severity: SEV9").replace("created: 2026-11-20\n", "")
+    assert sorted(rules(text)) == ["PM022", "PM024"]
+
+
+def test_an_incident_after_today_is_a_warning() -> None:
+    text = GOOD.replace("started: 2026-11-20T10:00:00Z", "started: 2062-11-20T10:00:00Z")
+    found = [f for f in findings(text) if f.rule == "PM303"]
+    assert [(f.severity, f.line) for f in found] == [
+        (Severity.WARNING, line_of(text, "started: 2062"))
+    ]
+    assert "2062-11-20" in found[0].message
 
 
 # --- sections ----------------------------------------------------------------------------

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from pmctl.adapters.config_file import Project
 from pmctl.adapters.lint_cache import cache_path
 from pmctl.domain.config import LintSettings, RuleLevel, Settings
 from pmctl.domain.lint import Severity
+from pmctl.domain.project import Project
 from pmctl.services import lint as service
 from pmctl.services.lint import lint
 from tests.conftest import git
-from tests.lint_docs import GOOD, TODAY
+from tests.sample_postmortems import GOOD, TODAY
 
 ID = "2026-11-20-checkout-latency"
 
@@ -204,3 +204,19 @@ def test_cold_parallel_and_cached_runs_agree(
     again = lint(repo, today=TODAY)
     assert serial == parallel == cached == again
     assert [f.rule for f in serial.findings] == ["PM402"] * 4
+
+
+def test_a_file_lint_would_not_read_is_a_warning_attachments_are_not(repo: Project) -> None:
+    write(repo, GOOD)
+    folder = repo.postmortem_dir / "2026"
+    (folder / "2026-11-21-disk-full.markdown").write_text(GOOD, encoding="utf-8")
+    (folder / "notes").write_text("loose notes\n", encoding="utf-8")
+    (folder / "p99-latency.png").write_bytes(b"\x89PNG\r\n")
+    (folder / ".gitkeep").write_text("", encoding="utf-8")
+    found = [(f.path.name, f.rule, f.severity) for f in lint(repo, today=TODAY).findings]
+    assert found == [
+        ("2026-11-21-disk-full.markdown", "PM013", Severity.WARNING),
+        ("notes", "PM013", Severity.WARNING),
+    ]
+    # Linting one file (a pre-commit run) does not walk the directory.
+    assert lint(repo, [folder / f"{ID}.md"], today=TODAY).findings == ()

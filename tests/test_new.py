@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 
 from pmctl.adapters import documents
-from pmctl.adapters.config_file import Project
 from pmctl.domain.model import Language, Status
+from pmctl.domain.project import Project
 from pmctl.errors import GitError, NotFoundError, TemplateError, UsageError
 from pmctl.services.new import NewPostmortem, create
-from tests.conftest import git
+from tests.conftest import git, run_cli
 
 NOW = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=9)))
 
@@ -171,7 +171,7 @@ def test_a_refusing_hook_leaves_the_repository_as_it_was(repo: Project) -> None:
     before = snapshot(repo.root)
     with pytest.raises(GitError) as raised:
         create(repo, request(), now=NOW, commit=True)
-    assert "blocked by policy" in raised.value.message
+    assert "blocked by policy" in raised.value.details
     assert snapshot(repo.root) == before
     assert not any(repo.postmortem_dir.rglob("*.md"))
 
@@ -212,3 +212,34 @@ def test_hostile_or_broken_repository_templates_are_refused(
         create(repo, request(), now=NOW, commit=True)
     assert complaint in str(raised.value)
     assert snapshot(repo.root) == before
+
+
+def test_edit_opens_the_new_file_in_the_users_editor(repo: Project, tmp_path: Path) -> None:
+    editor = tmp_path / "fake-editor"
+    # Like `code --wait`: options first, the file last.
+    editor.write_text(
+        '#!/bin/sh\nfor last; do :; done\nprintf "\\nEdited in the editor.\\n" >> "$last"\n',
+        encoding="utf-8",
+    )
+    editor.chmod(0o755)
+    result = run_cli(
+        repo.root,
+        *("new", "--title", "Disk full", "--severity", "SEV3", "--owner", "ann", "--no-input"),
+        "--edit",
+        env={"VISUAL": "", "EDITOR": f"{editor} --wait"},
+    )
+    assert result.returncode == 0, result.stderr
+    path = repo.postmortem_dir / "2026" / "2026-11-23-disk-full.md"
+    assert path.read_text(encoding="utf-8").endswith("Edited in the editor.\n")
+    assert "your edits are not committed yet" in result.stderr
+    assert (
+        git(repo.root, "status", "--porcelain") == " M postmortems/2026/2026-11-23-disk-full.md\n"
+    )
+    missing = run_cli(
+        repo.root,
+        *("new", "--title", "Disk gone", "--severity", "SEV3", "--owner", "ann", "--no-input"),
+        "--edit",
+        env={"VISUAL": "no-such-editor-anywhere"},
+    )
+    assert missing.returncode == 2
+    assert "cannot start the editor 'no-such-editor-anywhere'" in missing.stderr

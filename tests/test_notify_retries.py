@@ -13,10 +13,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from pmctl.adapters.config_file import Project
 from pmctl.adapters.delivery import RETRY_AFTER_CAP_SECONDS, DeliveryFailed, Retries
 from pmctl.domain.config import NotifySettings
 from pmctl.domain.model import Status
+from pmctl.domain.project import Project
 from pmctl.services import status
 from pmctl.services.notify import notify
 from tests.conftest import git
@@ -28,6 +28,7 @@ from tests.test_notify import (
     email_settings,
     free_port,
     login_settings,
+    run_hook,
     run_smtp,
     transition,
     webhook_settings,
@@ -232,16 +233,9 @@ def test_a_refused_connection_is_retried(tmp_path: Path) -> None:
 
 @pytest.fixture
 def hook(monkeypatch: pytest.MonkeyPatch) -> Iterator[Hook]:
-    server = Hook()
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    monkeypatch.setenv("PMCTL_TEST_WEBHOOK", server.url)
-    try:
+    for server in run_hook():
+        monkeypatch.setenv("PMCTL_TEST_WEBHOOK", server.url)
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 def test_webhook_503_429_and_a_dropped_connection_are_retried(hook: Hook, tmp_path: Path) -> None:
@@ -312,6 +306,7 @@ def test_a_channel_that_always_fails_leaves_the_transition_committed(
     assert len(smtp_server.attempts) == NotifySettings().retries + 1
     [warning] = moved.warnings
     assert warning.startswith("email notification not sent:")
-    assert moved.commit == git(repo.root, "rev-parse", "HEAD").strip()
+    assert moved.commit is not None
+    assert moved.commit.sha == git(repo.root, "rev-parse", "HEAD").strip()
     assert "Pmctl-Transition: draft->in-review" in git(repo.root, "log", "-1", "--format=%B")
     assert git(repo.root, "status", "--porcelain") == ""

@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 
-from pmctl.adapters.config_file import Project, read_settings
+from pmctl.adapters.config_file import read_settings
 from pmctl.domain.config import CONFIG_FILE, EmailSettings, NotifySettings, SmtpTls
+from pmctl.domain.project import Project
 from pmctl.services.notify import notify
 from tests.conftest import git, run_cli
 from tests.test_notify import (

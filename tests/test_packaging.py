@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import run_process
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,10 +40,11 @@ def test_wheel_contains_templates_schemas_and_entry_point(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "pmctl/templates/en/postmortem.md.j2" in names
     assert "pmctl/templates/ja/postmortem.md.j2" in names
-    assert "pmctl/schemas/postmortem.schema.json" in names
+    assert "pmctl/schemas/postmortem.v1.schema.json" in names
+    assert "pmctl/schemas/postmortem.v2.schema.json" in names
     assert "pmctl/py.typed" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "pmctl = pmctl.cli.app:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "pmctl = pmctl.__main__:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 def test_installed_wheel_runs_init_and_new_outside_the_source_tree(
@@ -70,7 +71,7 @@ def test_installed_wheel_runs_init_and_new_outside_the_source_tree(
     env = {"PYTHONPATH": str(target)}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return run_cli(work, *args, env=env)
+        return run_process(work, *args, env=env)
 
     where = subprocess.run(
         [sys.executable, "-c", "import pmctl; print(pmctl.__file__)"],

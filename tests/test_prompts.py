@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from pmctl.adapters.config_file import Project
+from pmctl.domain.project import Project
 from tests.conftest import git
 
 
@@ -43,7 +43,13 @@ def test_new_prompts_for_the_missing_answers_on_a_terminal(repo: Project) -> Non
         stdin=terminal,
         stdout=terminal,
         stderr=terminal,
-        env={**os.environ, "TERM": "xterm", "COLUMNS": "120", "LINES": "40"},
+        env={
+            **os.environ,
+            "TERM": "xterm",
+            "COLUMNS": "120",
+            "LINES": "40",
+            "PROMPT_TOOLKIT_NO_CPR": "1",
+        },
     )
     os.close(terminal)
     seen = bytearray()
@@ -51,7 +57,8 @@ def test_new_prompts_for_the_missing_answers_on_a_terminal(repo: Project) -> Non
         read_until(controller, b"Title of the incident", seen)
         os.write(controller, b"Queue backlog\r")
         read_until(controller, b"Owner", seen)
-        os.write(controller, b"carol\r")
+        assert b"Test Author" in seen[-200:]  # git's identity is offered
+        os.write(controller, b"\x15carol\r")  # Ctrl-U clears it
         read_until(controller, b"Affected services", seen)
         os.write(controller, b"queue, api\r")
         read_until(controller, b"Incident number", seen)
@@ -67,3 +74,57 @@ def test_new_prompts_for_the_missing_answers_on_a_terminal(repo: Project) -> Non
     assert 'services: ["queue", "api"]' in text
     assert 'incident: "77"' in text
     assert "2026-11-20-queue-backlog" in git(repo.root, "log", "-1", "--format=%s")
+
+
+def test_a_wrong_answer_is_asked_again_at_once_and_known_services_are_offered(
+    repo: Project,
+) -> None:
+    write_known_service(repo)
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pmctl", "new", "--severity", "SEV3", "--language", "en"],
+        cwd=repo.root,
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        env={
+            **os.environ,
+            "TERM": "xterm",
+            "COLUMNS": "120",
+            "LINES": "40",
+            "PROMPT_TOOLKIT_NO_CPR": "1",
+        },
+    )
+    os.close(terminal)
+    seen = bytearray()
+    try:
+        read_until(controller, b"Title of the incident", seen)
+        os.write(controller, b"Disk full\r")
+        read_until(controller, b"When did it start", seen)
+        os.write(controller, b"yesterday\r")
+        read_until(controller, b"is not an ISO 8601 date-time", seen)
+        os.write(controller, b"\x15" + b"2026-11-19 08:15\r")
+        read_until(controller, b"Owner", seen)
+        os.write(controller, b"\r")  # git's identity, as offered
+        read_until(controller, b"payments", seen)  # the service the repository knows
+        os.write(controller, b" \r")  # tick it
+        read_until(controller, b"Other affected services", seen)
+        os.write(controller, b"ledger\r")
+        read_until(controller, b"Incident number", seen)
+        os.write(controller, b"\r")
+        assert process.wait(timeout=30) == 0, bytes(seen)[-600:]
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(controller)
+    text = (repo.postmortem_dir / "2026" / "2026-11-19-disk-full.md").read_text(encoding="utf-8")
+    assert 'owner: "Test Author"' in text
+    assert 'services: ["payments", "ledger"]' in text
+    assert "started: 2026-11-19T08:15:00" in text
+
+
+def write_known_service(project: Project) -> None:
+    """A committed postmortem about the `payments` service."""
+    from tests.test_status import DOCUMENT, write_postmortem
+
+    write_postmortem(project, DOCUMENT.replace("services: [", "services: [payments, "))

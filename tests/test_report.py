@@ -10,8 +10,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from pmctl.adapters.config_file import Project
-from pmctl.domain.report import Filters, GroupBy
+from pmctl.domain.enums import GroupBy
+from pmctl.domain.project import Project
+from pmctl.domain.report import Filters
 from pmctl.services.report import build_report
 from pmctl.ui import report_output
 from tests.conftest import run_cli
@@ -228,7 +229,7 @@ def test_cli_fail_if_overdue_exits_1_only_when_something_is_overdue(repo: Projec
         "2026-10-01-db-outage", "Action", "2",
     ]  # fmt: skip
     assert first.index("AI-2") == header.index("Action")  # columns line up
-    assert "1 action item(s) overdue" in failing.stderr
+    assert "1 action item overdue" in failing.stderr
     passing = run_cli(
         repo.root, "report", "--today", "2026-11-23", "--owner", "bob", "--fail-if", "overdue"
     )

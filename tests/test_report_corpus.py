@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from pmctl import __version__
-from pmctl.adapters.config_file import Project
 from pmctl.adapters.model_cache import open_model_cache
+from pmctl.domain.project import Project
 from pmctl.services import corpus
 from tests.test_report import action, write_postmortem
 

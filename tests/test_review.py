@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from pmctl.adapters import documents
-from pmctl.adapters.config_file import Project
 from pmctl.domain.config import NotifySettings, WebhookSettings
 from pmctl.domain.model import Language, Status, Verdict
+from pmctl.domain.project import Project
 from pmctl.errors import TransitionRefused, UsageError
 from pmctl.services import review, status
 from pmctl.services.new import NewPostmortem, create
@@ -225,7 +225,8 @@ def test_a_failed_notification_warns_and_keeps_the_commit(
     moved = status.move(project, ID, Status.IN_REVIEW, today=TODAY)
     assert len(moved.warnings) == 1
     assert moved.warnings[0].startswith("webhook notification not sent")
-    assert moved.commit == git(repo.root, "rev-parse", "HEAD").strip()
+    assert moved.commit is not None
+    assert moved.commit.sha == git(repo.root, "rev-parse", "HEAD").strip()
     assert git(repo.root, "status", "--porcelain") == ""
 
 
@@ -235,7 +236,9 @@ def test_cli_wiring(repo: Project, in_review: Path) -> None:
     assert "## レビューチェックリスト" in markdown.stdout
     approved = run_cli(repo.root, "review", ID, "--approve", "--reviewer", "carol")
     assert approved.returncode == 0, approved.stderr
-    assert "approved by carol (committed" in approved.stdout
+    assert "approved by carol" in approved.stdout
+    assert approved.stderr.startswith("committed ")
+    assert ": docs(postmortem): approve 2026-11-20-sonnet-search" in approved.stderr
     both = run_cli(repo.root, "review", ID, "--approve", "--request-changes")
     assert both.returncode == 2
     author = run_cli(repo.root, "review", ID, "--approve", "--reviewer", "山田")

@@ -8,9 +8,9 @@ import json
 import pytest
 
 from pmctl.adapters import documents
-from pmctl.adapters.config_file import Project
 from pmctl.domain import review_meeting
 from pmctl.domain.model import Language, Status, Verdict
+from pmctl.domain.project import Project
 from pmctl.errors import UsageError
 from pmctl.services import review
 from pmctl.services.review_meeting import agenda, record_minutes
@@ -139,8 +139,9 @@ def test_cli_minutes_from_a_file_and_a_missing_file(meeting: Project) -> None:
     (meeting.root.parent / "minutes.md").write_text(MINUTES, encoding="utf-8")
     result = run_cli(meeting.root, "review", EN_ID, "--minutes", "../minutes.md")
     assert result.returncode == 0, result.stderr
-    assert "review notes of 2026-11-23 (committed" in result.stdout
+    assert "review notes of 2026-11-23 written" in result.stdout
     head = git(meeting.root, "rev-parse", "HEAD")
+    assert f"committed {head[:10]}: docs(postmortem): review notes for {EN_ID}" in result.stderr
     missing = run_cli(meeting.root, "review", EN_ID, "--minutes", "nope.md")
     assert missing.returncode == 8
     assert "no file nope.md" in missing.stderr

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from pmctl.adapters.config_file import Project
 from pmctl.adapters.markdown import render
+from pmctl.domain.project import Project
 from pmctl.errors import UsageError
 from pmctl.services import site
 from tests.conftest import git, run_cli

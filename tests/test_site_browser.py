@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from pmctl.adapters.config_file import Project
+from pmctl.domain.project import Project
 from pmctl.services import site
 from tests.conftest import git
 from tests.site_corpus import EN_ID, EXAMPLES, HOSTILE_ID, JA_ID, add_examples, add_hostile

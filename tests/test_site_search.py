@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import re
 
-from pmctl.adapters.config_file import Project
+from pmctl.domain.project import Project
 from pmctl.domain.site import search_tokens
 from pmctl.services import site
 from tests.site_corpus import JA_ID, add_examples

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pmctl.adapters.config_file import Project
 from pmctl.domain import commits
 from pmctl.domain.metrics import percentile
+from pmctl.domain.project import Project
 from pmctl.services.stats import build_stats, parse_log, read_transitions
 from pmctl.ui import stats_output
 from tests.conftest import git, run_cli

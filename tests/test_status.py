@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 
 from pmctl.adapters import documents
-from pmctl.adapters.config_file import Project
 from pmctl.domain.model import Language, Status
+from pmctl.domain.project import Project
 from pmctl.errors import TransitionRefused
 from pmctl.services import status
+from pmctl.services.listing import list_postmortems
 from pmctl.services.new import NewPostmortem, create
-from pmctl.ui import status_output
+from pmctl.ui import list_output
 from tests.conftest import git, run_cli
 
 TODAY = dt.date(2026, 11, 23)
@@ -165,7 +166,8 @@ def test_a_transition_changes_only_the_status_line_in_one_commit(repo: Project) 
     path = write_postmortem(repo)
     moved = status.move(repo, ID, Status.IN_REVIEW, today=TODAY)
     assert moved.changed
-    assert moved.commit == git(repo.root, "rev-parse", "HEAD").strip()
+    assert moved.commit is not None
+    assert moved.commit.sha == git(repo.root, "rev-parse", "HEAD").strip()
     assert diff_lines(repo.root, "HEAD~1", "HEAD") == [
         "-status: draft  # 下書き",
         "+status: in-review  # 下書き",
@@ -269,7 +271,7 @@ def test_show_tells_the_deadline_and_what_is_missing(repo: Project) -> None:
     status.move(repo, ID, Status.IN_REVIEW, today=TODAY)
     gaps = status.show(repo, ID, today=TODAY).gaps
     assert [gap.message.split(":")[0] for gap in gaps] == [
-        "0 of 1 approval(s) by reviewers who are not authors",
+        "0 of 1 approval by reviewers who are not authors",
         "shared_with is empty",
     ]
 
@@ -280,14 +282,14 @@ def test_list_shows_every_postmortem_and_the_overdue_ones(repo: Project) -> None
     write_postmortem(repo, old, postmortem_id="2026-10-01-old-outage")
     broken = repo.postmortem_dir / "2026" / "2026-11-01-broken.md"
     broken.write_text("---\nid: [\n---\n", encoding="utf-8")
-    listing = status.list_all(repo, today=TODAY)
+    listing = list_postmortems(repo, today=TODAY)
     by_name = {row.path.name: row for row in listing.rows}
     assert by_name["2026-10-01-old-outage.md"].overdue
     assert not by_name[f"{ID}.md"].overdue
     assert [item.location.split(":")[0] for item in listing.invalid] == [str(broken)]
-    text = status_output.render_list(listing)
-    assert "2026-10-01-old-outage     draft   SEV2      2026-10-08  OVERDUE" in text
-    assert text.endswith("2 postmortem(s), 1 past their review deadline, 1 invalid file(s)")
+    text = list_output.render_table(listing)
+    assert "2026-10-01-old-outage     draft   SEV2      山田   2026-10-08  OVERDUE" in text
+    assert text.endswith("2 postmortems, 1 past their review deadline, 1 invalid file")
 
 
 def test_moving_to_the_current_status_changes_nothing(repo: Project) -> None:
@@ -303,20 +305,21 @@ def test_cli_wiring(repo: Project) -> None:
     write_postmortem(repo)
     shown = run_cli(repo.root, "status", ID)
     assert shown.returncode == 0, shown.stderr
-    assert "next:     in-review: ready" in shown.stdout
+    assert "next:      in-review: ready" in shown.stdout
     moved = run_cli(repo.root, "status", ID, "in-review", "--no-commit")
     assert moved.returncode == 0, moved.stderr
-    assert "draft -> in-review (written, not committed)" in moved.stdout
+    assert "draft -> in-review" in moved.stdout
+    assert moved.stderr == "not committed (--no-commit)\n"
     git(repo.root, "checkout", "--", ".")
     refused = run_cli(repo.root, "status", ID, "closed")
     assert refused.returncode == 5
     assert "skips a step" in refused.stderr
     listed = run_cli(repo.root, "status", "--list")
     assert ID in listed.stdout
-    assert "1 postmortem(s), 0 past their review deadline" in listed.stdout
+    assert "1 postmortem, 0 past their review deadline" in listed.stdout
     wrong = run_cli(repo.root, "status", ID, "done")
     assert wrong.returncode == 2
-    assert "unknown status" in wrong.stderr
+    assert "'done' is not one of 'draft', 'in-review', 'reviewed', 'closed'" in wrong.stderr
 
 
 def _hook(root: Path, script: str) -> None:

@@ -21,23 +21,30 @@ class ExitCode(IntEnum):
     DOCUMENT = 6
     TEMPLATE = 7
     NOT_FOUND = 8
+    COMMITTED_THEN_INTERRUPTED = 9
     INTERNAL = 70
     INTERRUPTED = 130
+    TERMINATED = 143
 
 
 class PmctlError(Exception):
     """An error with a message for the user, a hint on how to fix it and an exit code.
 
-    `location` is `file:line` (or `file`) when the error is about a place in a file.
+    `location` is `file:line` (or `file`) when the error is about a place in a file;
+    `details` is output of someone else's worth showing before the message, verbatim (what
+    a git hook printed when it refused a commit).
     """
 
     exit_code: ExitCode = ExitCode.USAGE
 
-    def __init__(self, message: str, *, hint: str = "", location: str = "") -> None:
+    def __init__(
+        self, message: str, *, hint: str = "", location: str = "", details: str = ""
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
         self.location = location
+        self.details = details
 
     def __str__(self) -> str:
         prefix = f"{self.location}: " if self.location else ""
@@ -84,3 +91,42 @@ class NotFoundError(PmctlError):
     """A postmortem, file or template that was named does not exist."""
 
     exit_code = ExitCode.NOT_FOUND
+
+
+class CommittedThenInterrupted(PmctlError):
+    """Ctrl-C or SIGTERM arrived while git made the commit, and the commit exists."""
+
+    exit_code = ExitCode.COMMITTED_THEN_INTERRUPTED
+
+
+class Interrupted(BaseException):
+    """Ctrl-C (SIGINT), SIGTERM, or a prompt cancelled: the command stops, nothing committed.
+
+    A `BaseException`, like `KeyboardInterrupt`, so that no `except Exception` swallows it,
+    but not a `KeyboardInterrupt`, which the command-line framework would turn into a
+    silent exit. The CLI exits with 128 + the signal's number.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
+
+
+def interruption_in(error: BaseException) -> Interrupted | None:
+    """The `Interrupted` that `error` is, or that caused it.
+
+    A signal that arrives while Python creates a class is re-raised as a `RuntimeError`
+    whose cause is the `Interrupted`: an interruption, not a bug.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, Interrupted):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None

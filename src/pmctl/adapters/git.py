@@ -7,11 +7,17 @@ transition together. GitPython, imported lazily, only creates new repositories.
 Commits go through the `git` binary, so the repository's hooks and commit signing apply,
 and they name their paths (`git commit --only -- <paths>`), so whatever the user had staged
 stays staged and is never swept into pmctl's commit.
+
+The repository is the one holding the project, found from its directory: variables that a
+calling git hook exports to point git elsewhere (`GIT_DIR`, `GIT_INDEX_FILE`, ...) are not
+passed on, as git itself does when it works in another repository. `-c` settings
+(`GIT_CONFIG_PARAMETERS`) and identity variables are.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import time
 from collections.abc import Callable, Sequence
@@ -21,7 +27,24 @@ from typing import IO
 
 from pmctl.errors import GitError
 
-LOCK_WAIT_SECONDS = 10.0
+INDEX_LOCK_WAIT_SECONDS = 1.0
+"""How long a command waits for another git process's `index.lock` before saying so: an
+editor's `git status` holds it for milliseconds, a crashed git forever."""
+
+_REPOSITORY_VARIABLES = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_PREFIX",
+    "GIT_COMMON_DIR",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_IMPLICIT_WORK_TREE",
+    "GIT_SHALLOW_FILE",
+    "GIT_GRAFT_FILE",
+    "GIT_QUARANTINE_PATH",
+)
+"""`git rev-parse --local-env-vars` less the config ones: they tie git to one repository."""
 _IN_PROGRESS = {
     "MERGE_HEAD": "a merge",
     "rebase-merge": "a rebase",
@@ -54,7 +77,10 @@ class _Running:
     or a file for a command that should run on while this process does other work."""
 
     def __init__(self, cwd: Path, args: Sequence[str], *, stdout: int | IO[bytes]) -> None:
-        env = {**os.environ, "LANGUAGE": "C", "LC_ALL": "C"}
+        env = {
+            name: value for name, value in os.environ.items() if name not in _REPOSITORY_VARIABLES
+        }
+        env.update(LANGUAGE="C", LC_ALL="C")
         self._stdout = stdout
         self._process = subprocess.Popen(
             ["git", *args],
@@ -79,14 +105,19 @@ class _Running:
 
 
 def _checked(args: Sequence[str], result: _Result) -> str:
-    """The output of a git command that succeeded; `GitError` with a hint if it failed."""
+    """The output of a git command that succeeded; `GitError` saying why if it failed."""
     if result.returncode == 0:
         return result.stdout
-    stderr = result.stderr.strip()
-    raise GitError(
-        f"git {args[0]} failed: {_last_line(stderr) or f'exit code {result.returncode}'}",
-        hint=_hint_for(args[0], stderr),
-    )
+    raise failure(args[0], result)
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """See `Repository.snapshot`."""
+
+    remote: str | None
+    head: str | None
+    changed: frozenset[str]
 
 
 class Repository:
@@ -113,13 +144,28 @@ class Repository:
 
     @classmethod
     def init(cls, path: Path) -> Repository:
+        """A new repository at `path`; `GitError` if `path` is inside a git directory (a bare
+        repository, or a `.git`), where git would nest one repository in another's files."""
+        found = _git(path, "rev-parse", "--is-inside-git-dir", "--is-bare-repository")
+        if found.returncode == 0 and found.stdout.startswith("true"):
+            git_dir = _git(path, "rev-parse", "--absolute-git-dir").stdout
+            bare = found.stdout.endswith("true")
+            if bare:
+                raise GitError(
+                    f"{path} is inside the bare repository {git_dir}, which has no work tree",
+                    hint=f"clone it (`git clone {git_dir} postmortems`); run `pmctl init` there",
+                )
+            raise GitError(
+                f"{path} is inside {git_dir}, git's own directory",
+                hint="run `pmctl init` in the work tree, outside .git",
+            )
         import git
 
         repo = git.Repo.init(path)
         return cls(Path(repo.working_tree_dir or path), Path(repo.git_dir))
 
     def _run(self, *args: str) -> str:
-        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        deadline = time.monotonic() + INDEX_LOCK_WAIT_SECONDS
         delay = 0.05
         while True:
             result = _git(self.root, *args)
@@ -147,20 +193,22 @@ class Repository:
         self.identity()
 
     def identity(self) -> tuple[str, str]:
-        """(name, email) git will commit with; `GitError` with a hint when unset."""
-        name = self.config("user.name")
-        email = self.config("user.email")
-        if not name or not email:
-            raise GitError(
-                "git does not know who you are (user.name / user.email unset)",
-                hint='run `git config --global user.name "Your Name"` and `git config --global user.email you@example.com`',
-            )
-        return name, email
-
-    def config(self, key: str) -> str | None:
-        """The value of git config `key`; None when it is unset or empty."""
-        result = _git(self.root, "config", "--get", key)
-        return (result.stdout.strip() or None) if result.returncode == 0 else None
+        """(name, email) of the author git will record, resolved exactly as `git commit`
+        resolves it (`GIT_AUTHOR_*`, `-c user.name=...`, config, `EMAIL`); `GitError` when
+        git cannot tell who is committing (the committer is checked too)."""
+        author = ""
+        for variable in ("GIT_COMMITTER_IDENT", "GIT_AUTHOR_IDENT"):
+            result = _git(self.root, "var", variable)
+            if result.returncode != 0:
+                raise GitError(
+                    f"git does not know who you are: {_last_line(result.stderr) or variable}",
+                    hint='run `git config --global user.name "Your Name"` and '
+                    "`git config --global user.email you@example.com`, or set "
+                    "GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL and GIT_COMMITTER_NAME/GIT_COMMITTER_EMAIL",
+                )
+            author = result.stdout
+        name, _, rest = author.partition(" <")
+        return name.strip(), rest.partition(">")[0]
 
     def has_unstaged_changes(self, path: Path) -> bool:
         """True if the work-tree copy of `path` differs from what is staged."""
@@ -172,11 +220,13 @@ class Repository:
             return False
         return bool(self._run("diff", "--cached", "--name-only", "--", self._rel(path)).strip())
 
-    def is_tracked(self, path: Path) -> bool:
-        return bool(self._run("ls-files", "--", self._rel(path)).strip())
-
     def has_commits(self) -> bool:
-        return _git(self.root, "rev-parse", "--verify", "--quiet", "HEAD").returncode == 0
+        return self.head() is not None
+
+    def head(self) -> str | None:
+        """The sha HEAD points at; None before the first commit."""
+        result = _git(self.root, "rev-parse", "--verify", "--quiet", "HEAD")
+        return result.stdout.strip() if result.returncode == 0 else None
 
     def current_branch(self) -> str | None:
         """The checked-out branch's name; None on a detached HEAD."""
@@ -207,26 +257,17 @@ class Repository:
         relative = [self._rel(path) for path in paths]
         self._run("rm", "--cached", "--quiet", "--ignore-unmatch", "--", *relative)
 
-    def restore_index(self, paths: Sequence[Path]) -> None:
-        """Reset the index entries of `paths` to HEAD after a failed commit."""
-        if self.has_commits():
-            self._run("reset", "--quiet", "HEAD", "--", *(self._rel(p) for p in paths))
-        else:
-            self.unstage_new(paths)
-
-    def push(self, remote: str) -> None:
+    def push(self, remote: str) -> str:
+        """Push the current branch to the branch of the same name on `remote`; its name."""
         branch = self.current_branch()
         if branch is None:
             raise GitError("cannot push from a detached HEAD", hint="check out a branch first")
         self._run("push", "--quiet", remote, f"HEAD:refs/heads/{branch}")
-
-    def log(self, *args: str) -> str:
-        """Raw `git log` output, for metrics computed from commit trailers."""
-        return self.start_log(*args)()
+        return branch
 
     def start_log(self, *args: str) -> Callable[[], str]:
         """Start `git log args` now, to run while this process does other work; call the
-        result for the output (as `log` gives it) once it is needed.
+        result for its output (less one trailing newline) once it is needed.
 
         The output goes to a temporary file, so git never waits for this process to read.
         """
@@ -235,6 +276,21 @@ class Repository:
         command = ("log", *args)
         running = _Running(self.root, command, stdout=tempfile.TemporaryFile())  # noqa: SIM115 (`wait` closes it)
         return lambda: _checked(command, running.wait())
+
+    def snapshot(self) -> Snapshot:
+        """Where this repository's files come from: its `origin` remote's URL, the commit
+        HEAD points at, and the paths (relative, `/`-separated) whose work-tree copy is not
+        that commit's (changed or untracked), which the commit cannot vouch for."""
+        remote = _git(self.root, "config", "--get", "remote.origin.url")
+        head = _git(self.root, "rev-parse", "--verify", "--quiet", "HEAD")
+        status = self._run(
+            "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames"
+        )
+        return Snapshot(
+            (remote.stdout.strip() or None) if remote.returncode == 0 else None,
+            (head.stdout.strip() or None) if head.returncode == 0 else None,
+            frozenset(entry[3:] for entry in status.split("\0") if len(entry) > 3),
+        )
 
     def _rel(self, path: Path) -> str:
         return path.resolve().relative_to(self.root).as_posix()
@@ -248,14 +304,49 @@ def _last_line(text: str) -> str:
     return (errors or lines or [""])[-1]
 
 
-def _hint_for(command: str, stderr: str) -> str:
-    lowered = stderr.lower()
-    if "index.lock" in lowered:
-        return "another git process is running; wait for it, or remove .git/index.lock if none is"
+def failure(command: str, result: _Result) -> GitError:
+    """The error for a failed git command: git's own reason, and a hint only where the
+    cause is certain. A refused commit carries what its hooks printed as `details`."""
+    output = "\n".join(part for part in (result.stdout, result.stderr) if part.strip())
+    lowered = result.stderr.lower()
+    reason = _last_line(result.stderr) or f"exit code {result.returncode}"
+    lock = re.search(r"unable to create '([^']*index\.lock)'", result.stderr, re.IGNORECASE)
+    if lock:
+        return GitError(
+            f"git's index is locked: {lock[1]} exists",
+            hint="another git process is running; wait for it, or delete that file if none is",
+        )
+    if "failed to sign" in lowered or "gpg failed" in lowered or "signing failed" in lowered:
+        return GitError(
+            f"signing the commit failed: {reason}",
+            hint="check your signing key (`user.signingkey`, `gpg.format`) or `commit.gpgsign`",
+        )
+    if "insufficient permission for adding an object" in lowered:
+        return GitError(
+            f"git cannot write to the object store: {reason}",
+            hint="the repository's .git/objects is not writable by you; check its permissions",
+        )
+    if "sparse-checkout" in lowered:
+        return GitError(f"git {command} failed: {reason}", hint=_SPARSE_HINT)
     if "rejected" in lowered or "non-fast-forward" in lowered or "fetch first" in lowered:
-        return "the remote has new commits: `git pull --rebase`, then push again (your commit is kept locally)"
-    if "gpg" in lowered or "sign" in lowered:
-        return "commit signing failed; check your signing key or `commit.gpgsign`"
-    if command == "commit" or "hook" in lowered:
-        return "a git hook (pre-commit, commit-msg) refused the commit; fix what it reports and run the command again"
-    return "run the git command by hand to see the full message"
+        return GitError(
+            f"git {command} failed: {reason}",
+            hint="the remote has new commits: `git pull --rebase`, then push again "
+            "(your commit is kept locally)",
+        )
+    if command == "commit" and not re.search(r"^(fatal|error):", result.stderr, re.MULTILINE):
+        # git itself says nothing when a hook exits non-zero: all the output is the hook's.
+        return GitError(
+            "a git hook refused the commit",
+            hint="fix what the hook reported above and run the command again",
+            details=output,
+        )
+    return GitError(
+        f"git {command} failed: {reason}", details=output if command == "commit" else ""
+    )
+
+
+_SPARSE_HINT = (
+    "the file is outside the sparse-checkout cone; add its directory with "
+    "`git sparse-checkout add DIR`"
+)

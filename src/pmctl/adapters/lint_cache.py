@@ -1,7 +1,7 @@
 """The lint cache: per-file results, reused while a file's stat and the settings are unchanged.
 
 Stored outside the tracked tree, in `<git-dir>/pmctl/lint-cache` (found by reading `.git`
-directly, so GitPython is not imported), or under `$XDG_CACHE_HOME/pmctl/` when the project
+directly, without starting git), or under `$XDG_CACHE_HOME/pmctl/` when the project
 is not in a git repository. The file is a `marshal` dump: plain tuples and strings load
 fastest, and a corrupt or foreign file is simply ignored.
 
@@ -24,6 +24,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from pmctl.adapters.git_dir import find_git_dir
 
 FORMAT = 1
 RACY_SECONDS = 2.0
@@ -109,24 +111,9 @@ def load(path: Path, header: tuple[Any, ...]) -> LintCache:
 
 def cache_path(root: Path) -> Path:
     """`<git-dir>/pmctl/lint-cache`, or a per-project file in the user's cache directory."""
-    git_dir = _git_dir(root)
+    git_dir = find_git_dir(root)
     if git_dir is not None:
         return git_dir / "pmctl" / "lint-cache"
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     name = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
     return Path(base) / "pmctl" / f"lint-cache-{name}"
-
-
-def _git_dir(root: Path) -> Path | None:
-    for directory in (root, *root.parents):
-        dot_git = directory / ".git"
-        if dot_git.is_dir():
-            return dot_git
-        if dot_git.is_file():
-            # A worktree or submodule: `.git` is a file saying `gitdir: <path>`.
-            with contextlib.suppress(OSError, UnicodeDecodeError):
-                text = dot_git.read_text(encoding="utf-8").strip()
-                if text.startswith("gitdir:"):
-                    return (directory / text.removeprefix("gitdir:").strip()).resolve()
-            return None
-    return None

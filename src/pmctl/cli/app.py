@@ -1,46 +1,79 @@
-"""The `pmctl` entry point: a Typer app whose commands live in small modules.
+"""The `pmctl` entry point: a Typer app whose commands live in small modules, loaded lazily.
 
-Command modules import only typer at module level and load everything heavy inside the
-command, so `pmctl --help` stays fast. `main` is the only place that turns a `PmctlError`
-into an exit code; tracebacks are shown only with `--debug`.
+Each command module (`pmctl.cli.X_cmd`) defines `cli`, a Typer of one command or of a group
+of subcommands, imports only typer (and plain enums) at module level and everything heavy
+inside its functions. The root group loads a module only when its command is run, listed
+or completed — Click's lazy-group pattern — so `pmctl lint` loads lint's module alone.
+`main` is the only place that turns a `PmctlError` into an exit code; tracebacks are shown
+only with `--debug`.
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
+from typing import Any, cast
 
 import typer
+import typer.main
+from typer.core import TyperCommand, TyperGroup
 
 from pmctl import __version__
 
+COMMANDS: dict[str, str] = {
+    "init": "pmctl.cli.init_cmd",
+    "new": "pmctl.cli.new_cmd",
+    "lint": "pmctl.cli.lint_cmd",
+    "list": "pmctl.cli.list_cmd",
+    "show": "pmctl.cli.show_cmd",
+    "status": "pmctl.cli.status_cmd",
+    "review": "pmctl.cli.review_cmd",
+    "action": "pmctl.cli.action_cmd",
+    "report": "pmctl.cli.report_cmd",
+    "stats": "pmctl.cli.stats_cmd",
+    "index": "pmctl.cli.index_cmd",
+    "schema": "pmctl.cli.schema_cmd",
+    "template": "pmctl.cli.template_cmd",
+    "import": "pmctl.cli.import_cmd",
+    "migrate": "pmctl.cli.migrate_cmd",
+    "search": "pmctl.cli.search_cmd",
+    "related": "pmctl.cli.related_cmd",
+    "trends": "pmctl.cli.trends_cmd",
+    "export": "pmctl.cli.export_cmd",
+    "drill": "pmctl.cli.drill_cmd",
+    "reading-club": "pmctl.cli.reading_club_cmd",
+    "site": "pmctl.cli.site_cmd",
+    "digest": "pmctl.cli.digest_cmd",
+}
+"""Command name -> the module whose `cli` implements it, in the order `--help` lists them."""
+
+
+class LazyGroup(TyperGroup):
+    """The root group: commands are imported from `COMMANDS` when they are first needed."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*COMMANDS, *(name for name in self.commands if name not in COMMANDS)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> TyperCommand | TyperGroup | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module = importlib.import_module(COMMANDS[cmd_name])
+            command = cast(TyperCommand | TyperGroup, typer.main.get_command(module.cli))
+            command.name = cmd_name
+            self.commands[cmd_name] = command
+        found = self.commands.get(cmd_name)
+        return cast(TyperCommand | TyperGroup | None, found)
+
+
 app = typer.Typer(
     name="pmctl",
+    cls=LazyGroup,
     help="Blameless incident postmortems as Markdown files in git: new, lint, review, report.",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     # Examples in --help are long command lines: let wide terminals show them unwrapped.
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 120},
 )
-
-COMMAND_MODULES = (
-    "pmctl.cli.init_cmd",
-    "pmctl.cli.lint_cmd",
-    "pmctl.cli.new_cmd",
-    "pmctl.cli.schema_cmd",
-    "pmctl.cli.template_cmd",
-    "pmctl.cli.status_cmd",
-    "pmctl.cli.review_cmd",
-    "pmctl.cli.report_cmd",
-    "pmctl.cli.stats_cmd",
-    "pmctl.cli.index_cmd",
-    "pmctl.cli.action_cmd",
-    "pmctl.cli.site_cmd",
-    "pmctl.cli.digest_cmd",
-)
-"""Each module registers its commands on `app` when imported; command `X` lives in `X_cmd`."""
 
 
 def _version(value: bool) -> None:
@@ -68,46 +101,38 @@ def _root(
     clock.pin(today)
 
 
-def _modules_for(args: list[str]) -> tuple[str, ...]:
-    """The command modules `args` need: only the named command's, else all of them.
-
-    Importing and registering all of them costs ~10 ms that a status transition or a
-    pre-commit `pmctl lint` does not need. `--help` (even `pmctl --help status`), an
-    unknown command or anything not following the `X` -> `X_cmd` naming gets every command.
-    """
-    for arg in args:
-        if arg in {"-h", "--help"}:
-            break
-        if not arg.startswith("-"):
-            module = f"pmctl.cli.{arg}_cmd"
-            return (module,) if module in COMMAND_MODULES else COMMAND_MODULES
-    return COMMAND_MODULES
-
-
 def main(argv: list[str] | None = None) -> None:
     """Run pmctl; exit with the documented exit code."""
-    args = sys.argv[1:] if argv is None else argv
-    for module in _modules_for(args):
-        importlib.import_module(module)
-    from pmctl.errors import ExitCode, PmctlError
+    from pmctl.errors import ExitCode, PmctlError, interruption_in
 
+    args = sys.argv[1:] if argv is None else argv
     try:
         app(args=args, prog_name="pmctl", standalone_mode=True)
     except PmctlError as error:
         if "--debug" in args:
             raise
+        from pathlib import Path
+
         from pmctl.ui.console import print_error
 
-        print_error(error)
+        print_error(error, cwd=Path.cwd())
         sys.exit(int(error.exit_code))
-    except KeyboardInterrupt:
-        sys.stderr.write("pmctl: interrupted; nothing was committed\n")
-        sys.exit(int(ExitCode.INTERRUPTED))
-    except Exception as error:  # a bug in pmctl: say so in one line, not with a traceback
+    except (Exception, KeyboardInterrupt) as error:
         if "--debug" in args:
             raise
+        interruption = interruption_in(error)
+        if interruption is not None or isinstance(error, KeyboardInterrupt):
+            sys.stderr.write("pmctl: interrupted; nothing was committed\n")
+            sys.exit(interruption.exit_code if interruption else int(ExitCode.INTERRUPTED))
+        # A bug in pmctl: say so in one line, not with a traceback.
         sys.stderr.write(
             f"error: internal error: {type(error).__name__}: {error}\n"
             "  hint: this is a bug in pmctl; rerun with `pmctl --debug ...` and report the traceback\n"
         )
         sys.exit(int(ExitCode.INTERNAL))
+    except BaseException as error:
+        interruption = interruption_in(error)
+        if interruption is None:
+            raise
+        sys.stderr.write("pmctl: interrupted; nothing was committed\n")
+        sys.exit(interruption.exit_code)

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-# typer exports neither the help formatter's type nor a public path to it; `typer.core`
-# is loaded by `import typer` anyway, so this costs nothing at start-up.
-from typer import _click
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+
+import typer
 from typer.core import TyperArgument, TyperCommand
+
+
+class _HelpFormatter(Protocol):
+    """What of Click's help formatter this class uses (typer exports no name for its type)."""
+
+    def section(self, name: str) -> AbstractContextManager[None]: ...
+
+    def write_dl(self, rows: Sequence[tuple[str, str]]) -> None: ...
 
 
 class Command(TyperCommand):
@@ -13,11 +23,11 @@ class Command(TyperCommand):
 
     typer 0.29 writes the value's type after an argument in --help even when it has a
     metavar (after an option, the metavar replaces it), and `typer.Argument` has no switch
-    to turn that off. Use it as `@app.command("name", cls=Command)`; give every argument and
-    every option that takes a value a `metavar=`.
+    to turn that off. Use it as `@cli.command("name", cls=Command)`; give every argument and
+    every option that takes a value a `metavar=` (options with choices show their choices).
     """
 
-    def format_options(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
+    def format_options(self, ctx: Any, formatter: _HelpFormatter) -> None:
         arguments: list[tuple[str, str]] = []
         options: list[tuple[str, str]] = []
         for param in self.get_params(ctx):
@@ -37,3 +47,17 @@ class Command(TyperCommand):
 def _argument_name(argument: TyperArgument) -> str:
     name = argument.metavar or (argument.name or "").upper()
     return name if argument.nargs == 1 else f"{name}..."
+
+
+def command_module(help: str | None = None, *, no_args_is_help: bool = False) -> typer.Typer:
+    """The Typer a command module exposes as `cli`: one command, or a group of them.
+
+    Plain help like the root's (no rich panels); shell completion is the root's alone.
+    """
+    return typer.Typer(
+        help=help,
+        no_args_is_help=no_args_is_help,
+        add_completion=False,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+    )

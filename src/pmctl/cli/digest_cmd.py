@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from pmctl.cli.app import app
+from pmctl.cli.command import command_module
+from pmctl.domain.enums import DigestFormat
+
+cli = command_module()
 
 
-@app.command("digest")
+@cli.command("digest")
 def digest_command(
     month: str | None = typer.Option(
         None, "--month", metavar="YYYY-MM", help="The month (default: the previous month)."
@@ -15,11 +18,17 @@ def digest_command(
     feature: str | None = typer.Option(
         None, "--feature", metavar="ID", help="The postmortem of the month (default: suggested)."
     ),
-    output_format: str = typer.Option(
-        "markdown", "--format", "-f", metavar="FORMAT", help="markdown, html or text."
+    output_format: DigestFormat = typer.Option(
+        DigestFormat.MARKDOWN, "--format", "-f", help="markdown, html or text."
     ),
     send: bool = typer.Option(
         False, "--send", help="Also send it to the configured e-mail and chat channels."
+    ),
+    today: str | None = typer.Option(
+        None,
+        "--today",
+        metavar="DATE",
+        help="Count overdue items and the previous month as of DATE.",
     ),
 ) -> None:
     """The monthly digest: new postmortems, the postmortem of the month, lessons, action
@@ -34,22 +43,18 @@ def digest_command(
     """
     from pathlib import Path
 
-    from pmctl.adapters.config_file import load_project
     from pmctl.cli import clock
-    from pmctl.errors import UsageError
+    from pmctl.cli.parse import parse_date
     from pmctl.services import digest
+    from pmctl.services.project import open_project
     from pmctl.ui import console
 
-    if output_format not in digest.FORMATS:
-        raise UsageError(
-            f"--format: unknown format {output_format!r}", hint="use markdown, html or text"
-        )
-    today = clock.today()
-    project = load_project(Path.cwd())
+    day = parse_date(today, flag="--today") if today else clock.today()
+    project = open_project(Path.cwd())
     result = digest.build_digest(
         project,
-        today=today,
-        month=digest.parse_month(month) if month else digest.previous_month(today),
+        today=day,
+        month=digest.parse_month(month) if month else digest.previous_month(day),
         feature=feature,
     )
     for invalid in result.invalid:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from pmctl.cli.app import app
+from pmctl.cli.command import command_module
+
+cli = command_module()
 
 
-@app.command("index")
+@cli.command("index")
 def index_command(
     check: bool = typer.Option(
         False, "--check", help="Write nothing; exit 1 if INDEX.md is not up to date (for CI)."
@@ -24,12 +26,13 @@ def index_command(
     """
     from pathlib import Path
 
-    from pmctl.adapters.config_file import load_project
+    from pmctl.domain.wording import plural
     from pmctl.errors import ExitCode
     from pmctl.services.index import update_index
+    from pmctl.services.project import open_project
     from pmctl.ui import console
 
-    result = update_index(load_project(Path.cwd()), check=check, commit=not no_commit)
+    result = update_index(open_project(Path.cwd()), check=check, commit=not no_commit)
     for invalid in result.invalid:
         console.warn(f"{invalid.location}: not listed, not a valid postmortem: {invalid.message}")
     name = result.path.name
@@ -38,12 +41,12 @@ def index_command(
             console.warn(f"{name} is out of date")
             console.note("run `pmctl index` and commit the result")
             raise typer.Exit(int(ExitCode.LINT_FAILED))
-        console.success(f"{name} is up to date ({result.entries} postmortems)")
+        console.success(f"{name} is up to date ({plural(result.entries, 'postmortem')})")
     elif not result.stale:
-        console.success(f"{name} already up to date ({result.entries} postmortems)")
+        console.success(f"{name} already up to date ({plural(result.entries, 'postmortem')})")
     elif result.commit:
-        console.success(f"wrote {name} ({result.entries} postmortems)")
-        console.note(f"committed {result.commit[:10]}: docs(index): regenerate INDEX.md")
+        console.success(f"wrote {name} ({plural(result.entries, 'postmortem')})")
+        console.committed(result.commit)
     else:
-        console.success(f"wrote {name} ({result.entries} postmortems)")
-        console.note("not committed (--no-commit)")
+        console.success(f"wrote {name} ({plural(result.entries, 'postmortem')})")
+        console.committed(None)

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import typer
 
-from pmctl.cli.app import app
-from pmctl.cli.command import Command
+from pmctl.cli.command import Command, command_module
+
+cli = command_module()
 
 
-@app.command("init", cls=Command)
+@cli.command("init", cls=Command)
 def init_command(
     directory: Path = typer.Argument(Path("."), metavar="DIRECTORY", help="Directory to set up."),
     language: str = typer.Option(
@@ -41,5 +42,5 @@ def init_command(
             ".pre-commit-config.yaml exists and was left alone; add the pmctl hook to it (see docs/getting-started.md)"
         )
     if result.commit:
-        console.success(f"committed {result.commit[:10]}")
+        console.committed(result.commit)
     console.note("next: `pmctl new` after an incident")

@@ -6,21 +6,28 @@ from pathlib import Path
 
 import typer
 
-from pmctl.cli.app import app
-from pmctl.cli.command import Command
+from pmctl.cli.command import Command, command_module
+from pmctl.ui.formats import LintFormat
+
+cli = command_module()
 
 
-@app.command("lint", cls=Command)
+@cli.command("lint", cls=Command)
 def lint_command(
     paths: list[Path] | None = typer.Argument(
         None, metavar="PATH", help="Files or directories to lint (default: every postmortem)."
     ),
-    output_format: str = typer.Option(
-        "text", "--format", "-f", metavar="FORMAT", help="text, json, sarif, github or junit."
+    output_format: LintFormat = typer.Option(
+        LintFormat.TEXT, "--format", "-f", help="For people (text) or for tools."
     ),
     strict: bool = typer.Option(False, "--strict", help="Fail on warnings too."),
     no_cache: bool = typer.Option(
         False, "--no-cache", help="Check every file again instead of reusing cached results."
+    ),
+    hook: bool = typer.Option(
+        False,
+        "--hook",
+        help="Gate a commit (pre-commit): a passed review deadline is a warning, not an error.",
     ),
 ) -> None:
     """Check postmortems: schema, required sections, action items, timestamps, blameless
@@ -33,22 +40,19 @@ def lint_command(
         pmctl lint postmortems/2026/2026-11-23-checkout-latency.md
 
         pmctl lint --format sarif > pmctl.sarif
+
+        pmctl lint --hook    (what the pre-commit hook of `pmctl init` runs)
     """
-    from pmctl.adapters.config_file import load_project
     from pmctl.cli import clock
-    from pmctl.errors import ExitCode, UsageError
+    from pmctl.errors import ExitCode
     from pmctl.services.lint import lint
+    from pmctl.services.project import open_project
     from pmctl.ui import lint_output
 
-    if output_format not in lint_output.FORMATS:
-        raise UsageError(
-            f"unknown format {output_format!r}",
-            hint=f"use one of: {', '.join(lint_output.FORMATS)}",
-        )
     cwd = Path.cwd()
-    project = load_project(cwd)
-    result = lint(project, paths or None, today=clock.today(), use_cache=not no_cache)
-    if output_format == "text":
+    project = open_project(cwd)
+    result = lint(project, paths or None, today=clock.today(), use_cache=not no_cache, hook=hook)
+    if output_format is LintFormat.TEXT:
         lint_output.print_text(result, cwd=cwd, strict=strict)
     else:
         typer.echo(

@@ -1,10 +1,20 @@
-"""Answers for `pmctl new`: from flags, else from prompts on a terminal, else an error."""
+"""Answers for `pmctl new`: from flags, else from prompts on a terminal, else an error.
+
+Each answer is checked as it is given: on a terminal a wrong answer is asked again at
+once, not reported after every question has been answered.
+"""
 
 from __future__ import annotations
 
-from pmctl.adapters.config_file import Project
+import datetime as dt
+from collections.abc import Sequence
+
 from pmctl.cli.parse import parse_datetime, parse_language, parse_list
-from pmctl.services.new import NewPostmortem
+from pmctl.domain import ids
+from pmctl.domain.enums import Language
+from pmctl.domain.project import Project
+from pmctl.errors import UsageError
+from pmctl.services.new import NewPostmortem, slug_needed
 from pmctl.ui import prompts
 
 
@@ -23,41 +33,107 @@ def collect(
     no_input: bool,
 ) -> NewPostmortem:
     """A complete request; prompts only for what is missing, and only on a terminal."""
-    settings = project.settings
     interactive = prompts.can_prompt(no_input=no_input)
-
-    def required(value: str | None, flag: str, what: str, ask: str) -> str:
-        if value and value.strip():
-            return value.strip()
-        if not interactive:
-            raise prompts.missing(flag, what)
-        return prompts.ask_text(
-            ask, validate=lambda answer: bool(answer.strip()) or f"{what} is required"
-        )
-
-    title = required(title, "--title", "a title", "Title of the incident:")
-    if started is None and interactive:
-        started = prompts.ask_text("When did it start? (ISO 8601, empty for unknown)") or None
-    if severity is None and interactive:
-        severity = prompts.ask_choice("Severity:", settings.severities)
-    severity = required(severity, "--severity", "a severity", "Severity:")
-    owner = required(owner, "--owner", "an owner", "Owner (the one accountable person):")
-    if language is None and interactive:
-        language = prompts.ask_choice(
-            "Language:", ["en", "ja"], default=settings.default_language.value
-        )
-    if services is None and interactive:
-        services = prompts.ask_text("Affected services (comma-separated):")
-    if incident is None and interactive:
-        incident = prompts.ask_text("Incident number (empty for none):") or None
+    settings = project.settings
+    title = _required(title, interactive, "--title", "a title", "Title of the incident:")
     return NewPostmortem(
         title=title,
-        severity=severity,
-        owner=owner,
-        language=parse_language(language) if language else settings.default_language,
-        started=parse_datetime(started, flag="--started") if started else None,
-        services=parse_list(services),
-        incident=incident,
-        slug=slug,
+        started=_started(started, interactive),
+        severity=_severity(severity, interactive, settings.severities),
+        owner=_owner(owner, interactive, project),
+        language=_language(language, interactive, settings.default_language),
+        services=_services(services, interactive, project),
+        incident=_optional(incident, interactive, "Incident number (empty for none):"),
+        slug=_slug(slug, interactive, title),
         authors=parse_list(authors),
     )
+
+
+def _required(
+    value: str | None, interactive: bool, flag: str, what: str, question: str, default: str = ""
+) -> str:
+    if value and value.strip():
+        return value.strip()
+    if not interactive:
+        raise prompts.missing(flag, what)
+    return prompts.ask_text(
+        question,
+        default=default,
+        validate=lambda answer: bool(answer.strip()) or f"{what} is required",
+    )
+
+
+def _slug(value: str | None, interactive: bool, title: str) -> str | None:
+    """The id's slug: as given, else asked for on a terminal when pmctl cannot read the
+    title (kanji without the `romaji` extra), else None (made from the title)."""
+    if value is not None or not interactive or not slug_needed(title):
+        return value
+    return prompts.ask_text(
+        "Slug for the id in ASCII, e.g. payment-delay (IDに使う英数字):",
+        validate=lambda answer: (
+            ids.is_valid_slug(answer) or "lowercase ASCII letters, digits and single dashes"
+        ),
+    )
+
+
+def _optional(value: str | None, interactive: bool, question: str) -> str | None:
+    if value is not None or not interactive:
+        return value
+    return prompts.ask_text(question) or None
+
+
+def _started(value: str | None, interactive: bool) -> dt.datetime | None:
+    if value is None and interactive:
+        value = prompts.ask_text(
+            "When did it start? (ISO 8601, e.g. 2026-11-23 14:50, empty for unknown)",
+            validate=_valid_started,
+        )
+    return parse_datetime(value, flag="--started") if value else None
+
+
+def _valid_started(answer: str) -> bool | str:
+    if not answer.strip():
+        return True
+    try:
+        parse_datetime(answer, flag="--started")
+    except UsageError as error:
+        return f"{error.message}; {error.hint}"
+    return True
+
+
+def _severity(value: str | None, interactive: bool, severities: Sequence[str]) -> str:
+    if value is None and interactive:
+        return prompts.ask_choice("Severity:", severities)
+    return _required(value, interactive, "--severity", "a severity", "Severity:")
+
+
+def _owner(value: str | None, interactive: bool, project: Project) -> str:
+    if value is None and interactive:
+        from pmctl.services.new import default_owner
+
+        default = default_owner(project)
+        return _required(
+            None, interactive, "--owner", "an owner", "Owner (the one accountable person):", default
+        )
+    return _required(value, interactive, "--owner", "an owner", "Owner:")
+
+
+def _language(value: str | None, interactive: bool, default: Language) -> Language:
+    if value is None and interactive:
+        value = prompts.ask_choice("Language:", [item.value for item in Language], default=default)
+    return parse_language(value) if value else default
+
+
+def _services(value: str | None, interactive: bool, project: Project) -> tuple[str, ...]:
+    if value is not None or not interactive:
+        return parse_list(value)
+    from pmctl.services.new import known_services
+
+    known = known_services(project)
+    chosen = prompts.ask_checkboxes("Affected services:", known) if known else []
+    more = prompts.ask_text(
+        "Other affected services (comma-separated, empty for none):"
+        if known
+        else "Affected services (comma-separated):"
+    )
+    return tuple(dict.fromkeys([*chosen, *parse_list(more)]))

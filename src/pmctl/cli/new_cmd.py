@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from pmctl.cli.app import app
+from pmctl.cli.command import command_module
+
+cli = command_module()
 
 
-@app.command("new")
+@cli.command("new")
 def new_command(
     title: str | None = typer.Option(
         None, "--title", "-t", metavar="TEXT", help="Short title of the incident."
@@ -43,22 +45,30 @@ def new_command(
         False, "--no-input", help="Never prompt; fail on a missing answer."
     ),
     no_commit: bool = typer.Option(False, "--no-commit", help="Write the file, do not commit it."),
+    edit: bool = typer.Option(
+        False, "--edit", "-e", help="Then open it in $VISUAL or $EDITOR to start writing."
+    ),
 ) -> None:
     """Scaffold a postmortem from the template and commit it.
 
-    On a terminal, asks for what the flags do not give. Example:
+    On a terminal, asks for what the flags do not give, each answer checked as it is given.
+    Examples:
+
+        pmctl new
 
         pmctl new --title "Checkout latency" --severity SEV2 --owner alice --no-input
+
+        pmctl new --title "Checkout latency" --severity SEV2 --owner alice --edit
     """
     from pathlib import Path
 
-    from pmctl.adapters.config_file import load_project
     from pmctl.cli import clock
     from pmctl.cli.new_answers import collect
-    from pmctl.services.new import create
+    from pmctl.services.new import create, open_in_editor
+    from pmctl.services.project import open_project
     from pmctl.ui import console
 
-    project = load_project(Path.cwd())
+    project = open_project(Path.cwd())
     request = collect(
         project,
         title=title,
@@ -78,7 +88,7 @@ def new_command(
         if created.path.is_relative_to(Path.cwd())
         else created.path
     )
-    if created.commit:
-        console.note(f"committed {created.commit[:10]}: docs(postmortem): add {created.id}")
-    else:
-        console.note("not committed (--no-commit)")
+    console.committed(created.commit)
+    if edit:
+        open_in_editor(created.path)
+        console.note("your edits are not committed yet: commit them when the draft is ready")

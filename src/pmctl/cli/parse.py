@@ -1,11 +1,23 @@
-"""Turning flag strings into domain values, with errors that name the flag."""
+"""Turning flag strings into domain values, with errors that name the flag.
+
+Single choices are typed options (enums) that the command-line framework checks itself;
+these are for what it cannot check: dates, and repeatable options whose values may also be
+separated by commas (`--priority P0,P1`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
+from typing import TypeVar
 
-from pmctl.domain.model import Language
+from pmctl.domain.enums import Language
 from pmctl.errors import UsageError
+
+E = TypeVar("E", bound=StrEnum)
+
+MANY = "Repeat it, or separate values with commas."
+"""The help text's note on a repeatable option."""
 
 
 def parse_language(value: str) -> Language:
@@ -14,6 +26,16 @@ def parse_language(value: str) -> Language:
     except ValueError:
         raise UsageError(
             f"unknown language {value!r}", hint="pass --language en or --language ja"
+        ) from None
+
+
+def parse_date(value: str, *, flag: str) -> dt.date:
+    """An ISO date (`2026-11-23`) given to `flag`; `UsageError` naming the flag otherwise."""
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(
+            f"{flag}: {value!r} is not a date", hint=f"use YYYY-MM-DD, e.g. {flag} 2026-11-23"
         ) from None
 
 
@@ -34,3 +56,22 @@ def parse_list(value: str | None) -> tuple[str, ...]:
     if not value:
         return ()
     return tuple(item.strip() for item in value.split(",") if item.strip())
+
+
+def parse_many(values: list[str] | None) -> frozenset[str]:
+    """The values of a repeatable, comma-separable option."""
+    return frozenset(parse_list(",".join(values or [])))
+
+
+def parse_choices(values: list[str] | None, kind: type[E], *, flag: str) -> frozenset[E]:
+    """The values of a repeatable, comma-separable option, each one of the enum `kind`."""
+    chosen = set()
+    for value in parse_many(values):
+        try:
+            chosen.add(kind(value))
+        except ValueError:
+            known = ", ".join(member.value for member in kind)
+            raise UsageError(
+                f"{flag}: unknown value {value!r}", hint=f"use one of: {known}"
+            ) from None
+    return frozenset(chosen)

@@ -1,4 +1,4 @@
-"""`pmctl review`."""
+"""`pmctl review`: the checklist, a review, the meeting's agenda and its minutes."""
 
 from __future__ import annotations
 
@@ -6,20 +6,26 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from pmctl.cli.app import app
-from pmctl.cli.command import Command
+from pmctl.cli.command import Command, command_module
+from pmctl.cli.complete import postmortem_ids
+from pmctl.ui.formats import ReviewFormat
 
 if TYPE_CHECKING:
     import datetime as dt
     from pathlib import Path
 
-    from pmctl.adapters.config_file import Project
+    from pmctl.domain.project import Project
+
+cli = command_module()
 
 
-@app.command("review", cls=Command)
+@cli.command("review", cls=Command)
 def review_command(
     postmortem_id: str | None = typer.Argument(
-        None, metavar="ID", help="The postmortem's id (none with --agenda)."
+        None,
+        metavar="ID",
+        help="The postmortem's id (none with --agenda).",
+        autocompletion=postmortem_ids,
     ),
     agenda: bool = typer.Option(
         False, "--agenda", help="Show the next review meeting's agenda instead."
@@ -34,7 +40,7 @@ def review_command(
     request_changes: bool = typer.Option(
         False,
         "--request-changes",
-        help="Record a request for changes (needs --note); moves it back to draft.",
+        help="Record a request for changes (needs --note or --minutes); moves it back to draft.",
     ),
     note: str | None = typer.Option(
         None, "--note", "-m", metavar="TEXT", help="What the review says."
@@ -42,12 +48,11 @@ def review_command(
     reviewer: str | None = typer.Option(
         None, "--reviewer", metavar="NAME", help="Who reviews (default: git config user.name)."
     ),
-    output_format: str = typer.Option(
-        "text",
+    output_format: ReviewFormat = typer.Option(
+        ReviewFormat.TEXT,
         "--format",
         "-f",
-        metavar="FORMAT",
-        help="Output: text or markdown (--agenda also json).",
+        help="How to show the checklist or the agenda (json: the agenda only).",
     ),
     no_commit: bool = typer.Option(False, "--no-commit", help="Write the file, do not commit it."),
     push: bool = typer.Option(False, "--push", help="Push the commit to the configured remote."),
@@ -71,24 +76,21 @@ def review_command(
     """
     from pathlib import Path
 
-    from pmctl.adapters.config_file import load_project
     from pmctl.cli import clock
     from pmctl.domain.model import Verdict
     from pmctl.errors import UsageError
     from pmctl.services import review
+    from pmctl.services.project import open_project
     from pmctl.ui import console, review_output
 
     if approve and request_changes:
         raise UsageError(
             "--approve and --request-changes contradict each other", hint="pass one of them"
         )
-    formats = ("text", "markdown", "json") if agenda else ("text", "markdown")
-    if output_format not in formats:
-        raise UsageError(
-            f"unknown format {output_format!r}", hint=f"use --format {', '.join(formats)}"
-        )
+    if output_format is ReviewFormat.JSON and not agenda:
+        raise UsageError("--format json is for --agenda", hint="use --format text or markdown")
     cwd = Path.cwd()
-    project = load_project(cwd)
+    project = open_project(cwd)
     today = clock.today()
     if agenda:
         if postmortem_id or approve or request_changes or minutes:
@@ -108,13 +110,13 @@ def review_command(
             done = record_minutes(
                 project, postmortem_id, text, today=today, commit=not no_commit, push=push
             )
-            where = f"committed {done.commit[:10]}" if done.commit else "written, not committed"
-            console.success(f"{done.postmortem_id}: review notes of {today} ({where})")
+            console.success(f"{done.postmortem_id}: review notes of {today} written")
+            console.committed(done.commit)
             return
         checklist = review.checklist(project, postmortem_id, today=today)
         render = (
             review_output.render_markdown
-            if output_format == "markdown"
+            if output_format is ReviewFormat.MARKDOWN
             else review_output.render_terminal
         )
         typer.echo(render(checklist, cwd=cwd))
@@ -131,20 +133,23 @@ def review_command(
         push=push,
     )
     typer.echo(review_output.render_recorded(recorded))
+    console.committed(recorded.commit)
     for warning in recorded.warnings:
         console.warn(warning)
 
 
-def _show_agenda(project: Project, output_format: str, *, cwd: Path, today: dt.date) -> None:
+def _show_agenda(
+    project: Project, output_format: ReviewFormat, *, cwd: Path, today: dt.date
+) -> None:
     from pmctl.services.review_meeting import agenda
     from pmctl.ui import agenda_output, console
 
     result = agenda(project, today=today)
     for invalid in result.invalid:
         console.warn(f"{invalid.location}: left out, not a valid postmortem: {invalid.message}")
-    if output_format == "json":
+    if output_format is ReviewFormat.JSON:
         typer.echo(agenda_output.to_json(result.agenda, cwd=cwd), nl=False)
-    elif output_format == "markdown":
+    elif output_format is ReviewFormat.MARKDOWN:
         typer.echo(agenda_output.render_markdown(result.agenda, cwd=cwd), nl=False)
     else:
         typer.echo(agenda_output.render_terminal(result.agenda, cwd=cwd))
@@ -152,13 +157,12 @@ def _show_agenda(project: Project, output_format: str, *, cwd: Path, today: dt.d
 
 def _read_minutes(source: str) -> str:
     """The minutes from a file, or from stdin for `-`."""
-    import sys
     from pathlib import Path
 
     from pmctl.errors import NotFoundError
 
     if source == "-":
-        return sys.stdin.read()
+        return typer.get_text_stream("stdin").read()
     try:
         return Path(source).read_text(encoding="utf-8")
     except FileNotFoundError:

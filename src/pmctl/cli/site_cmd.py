@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from pmctl.cli.app import app
+from pmctl.cli.command import command_module
 
-site_app = typer.Typer(
-    help="A static, searchable website of every postmortem, with charts; no server needed.",
+cli = command_module(
+    "A static, searchable website of every postmortem, with charts; no server needed.",
     no_args_is_help=True,
 )
-app.add_typer(site_app, name="site")
 
 _OUT = typer.Option(
     None,
@@ -21,7 +20,7 @@ _OUT = typer.Option(
 )
 
 
-@site_app.command("build")
+@cli.command("build")
 def build_command(out: str | None = _OUT) -> None:
     """Build the site into DIR; a rebuild rewrites only what changed.
 
@@ -33,12 +32,12 @@ def build_command(out: str | None = _OUT) -> None:
     """
     from pathlib import Path
 
-    from pmctl.adapters.config_file import load_project
     from pmctl.cli import clock
     from pmctl.services import site
+    from pmctl.services.project import open_project
     from pmctl.ui import console
 
-    project = load_project(Path.cwd())
+    project = open_project(Path.cwd())
     result = site.build(
         project, out=Path(out) if out else site.default_out(project), today=clock.today()
     )
@@ -51,7 +50,7 @@ def build_command(out: str | None = _OUT) -> None:
     console.note(f"open {result.out / 'index.html'}")
 
 
-@site_app.command("serve")
+@cli.command("serve")
 def serve_command(
     out: str | None = _OUT,
     port: int = typer.Option(
@@ -67,14 +66,14 @@ def serve_command(
     import threading
     from pathlib import Path
 
-    from pmctl.adapters.config_file import load_project
     from pmctl.cli import clock
     from pmctl.errors import PmctlError
     from pmctl.services import site
+    from pmctl.services.project import open_project
     from pmctl.services.site_serve import serve
     from pmctl.ui import console
 
-    project = load_project(Path.cwd())
+    project = open_project(Path.cwd())
 
     def ready(url: str, result: site.BuildResult) -> None:
         console.success(f"serving {result.out} at {url} ({result.postmortems} postmortems)")
@@ -82,7 +81,7 @@ def serve_command(
 
     def rebuilt(result: site.BuildResult | PmctlError) -> None:
         if isinstance(result, PmctlError):
-            console.print_error(result)
+            console.print_error(result, cwd=Path.cwd())
         else:
             console.success(f"rebuilt: {len(result.written)} files written")
 

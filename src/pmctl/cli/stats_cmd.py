@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from pmctl.cli.app import app
+from pmctl.cli.command import command_module
+from pmctl.ui.formats import SummaryFormat
+
+cli = command_module()
 
 
-@app.command("stats")
+@cli.command("stats")
 def stats_command(
     since: str | None = typer.Option(
         None, "--since", metavar="DATE", help="Only postmortems of incidents on or after DATE."
     ),
-    output_format: str = typer.Option(
-        "table", "--format", "-f", metavar="FORMAT", help="table (terminal), markdown or json."
+    output_format: SummaryFormat = typer.Option(
+        SummaryFormat.TABLE, "--format", "-f", help="table (terminal), markdown or json."
     ),
     today: str | None = typer.Option(
         None, "--today", metavar="DATE", help="Compute ages and deadlines as of DATE."
@@ -29,27 +32,22 @@ def stats_command(
     """
     from pathlib import Path
 
-    from pmctl.adapters.config_file import load_project
     from pmctl.cli import clock
-    from pmctl.cli.report_cmd import parse_date
-    from pmctl.errors import UsageError
+    from pmctl.cli.parse import parse_date
+    from pmctl.services.project import open_project
     from pmctl.services.stats import build_stats
     from pmctl.ui import console, stats_output
 
-    if output_format not in ("table", "markdown", "json"):
-        raise UsageError(
-            f"--format: unknown format {output_format!r}", hint="use table, markdown or json"
-        )
     result = build_stats(
-        load_project(Path.cwd()),
+        open_project(Path.cwd()),
         today=parse_date(today, flag="--today") if today else clock.today(),
         since=parse_date(since, flag="--since") if since else None,
     )
     for invalid in result.invalid:
         console.warn(f"{invalid.location}: skipped, not a valid postmortem: {invalid.message}")
-    if output_format == "table":
+    if output_format is SummaryFormat.TABLE:
         stats_output.print_tables(result.stats)
-    elif output_format == "markdown":
+    elif output_format is SummaryFormat.MARKDOWN:
         typer.echo(stats_output.to_markdown(result.stats), nl=False)
     else:
         typer.echo(stats_output.to_json(result.stats), nl=False)

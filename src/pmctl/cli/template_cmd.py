@@ -4,25 +4,21 @@ from __future__ import annotations
 
 import typer
 
-from pmctl.cli.app import app
-from pmctl.cli.command import Command
+from pmctl.cli.command import Command, command_module
 
-template_app = typer.Typer(
-    help="Built-in templates and repository overrides.", no_args_is_help=True
-)
-app.add_typer(template_app, name="template")
+cli = command_module("Built-in templates and repository overrides.", no_args_is_help=True)
 
 
-@template_app.command("list")
+@cli.command("list")
 def list_command() -> None:
     """List the built-in templates."""
-    from pmctl.adapters.templates import builtin_names
+    from pmctl.services.templates import builtin_names
 
     for name in builtin_names():
         typer.echo(name)
 
 
-@template_app.command("export", cls=Command)
+@cli.command("export", cls=Command)
 def export_command(
     name: str = typer.Argument(
         "en/postmortem.md.j2", metavar="NAME", help="Template to copy, see `pmctl template list`."
@@ -35,10 +31,10 @@ def export_command(
     """
     from pathlib import Path
 
-    from pmctl.adapters.config_file import load_project
-    from pmctl.adapters.templates import export
+    from pmctl.services.project import open_project
+    from pmctl.services.templates import export
     from pmctl.ui import console
 
-    project = load_project(Path.cwd())
-    target = export(name, project.root, force=force)
+    project = open_project(Path.cwd())
+    target = export(project, name, force=force)
     console.success(f"exported {name} to {target.relative_to(project.root)}; edit it to taste")

@@ -45,4 +45,5 @@ def make_id(date: dt.date, slug: str) -> str:
 
 
 def is_valid_id(value: str) -> bool:
+    """Whether `value` is a well-formed postmortem id (`YYYY-MM-DD-slug`)."""
     return re.match(ID_PATTERN, value) is not None

@@ -1,4 +1,4 @@
-"""The lifecycle of a postmortem (DESIGN §4): statuses, transitions, guards, deadlines.
+"""The lifecycle of a postmortem (docs/lifecycle.md): statuses, transitions, guards, deadlines.
 
 draft -> in-review -> reviewed -> closed, one step at a time. in-review -> draft needs a
 reason; any other move backwards needs `force` and a reason. Each guard returns every gap
@@ -15,11 +15,12 @@ from pmctl.domain import review
 from pmctl.domain.config import Settings
 from pmctl.domain.lint import review_rules
 from pmctl.domain.lint.findings import Finding, Severity
-from pmctl.domain.model import Postmortem, Status
+from pmctl.domain.lint.registry import RULES_BY_ID
+from pmctl.domain.model import Postmortem, Status, Verdict
+from pmctl.domain.wording import plural
+from pmctl.errors import TransitionRefused
 
 ORDER: tuple[Status, ...] = tuple(Status)
-NOT_A_GUARD = frozenset({"PM501"})
-"""Being past the review deadline must not block the move to in-review that cures it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,12 +93,13 @@ def plan(
 def guard(
     postmortem: Postmortem, target: Status, *, settings: Settings, findings: Sequence[Finding]
 ) -> list[Gap]:
-    """What is missing for `postmortem` to enter `target` (the guard of DESIGN §4)."""
+    """What is missing for `postmortem` to enter `target` (its guard, docs/lifecycle.md)."""
     if target is Status.IN_REVIEW:
+        # Being past the review deadline must not block the move to in-review that cures it.
         return [
             Gap(f"{f.rule} {f.name}: {f.message}", f.hint, f"{f.path}:{f.line}")
             for f in findings
-            if f.severity is Severity.ERROR and f.rule not in NOT_A_GUARD
+            if f.severity is Severity.ERROR and not RULES_BY_ID[f.rule].depends_on_date
         ]
     if target is Status.REVIEWED:
         return _reviewed_gaps(postmortem, settings)
@@ -121,7 +123,7 @@ def _reviewed_gaps(postmortem: Postmortem, settings: Settings) -> list[Gap]:
     if len(have) < needed:
         gaps.append(
             Gap(
-                f"{len(have)} of {needed} approval(s) by reviewers who are not authors",
+                f"{len(have)} of {plural(needed, 'approval')} by reviewers who are not authors",
                 f"a reviewer runs `pmctl review {postmortem.id} --approve`",
             )
         )
@@ -142,6 +144,52 @@ def _reviewed_gaps(postmortem: Postmortem, settings: Settings) -> list[Gap]:
             )
         )
     return gaps
+
+
+def refusal(postmortem: Postmortem, target: Status, gaps: Sequence[Gap]) -> TransitionRefused:
+    """The error for a failed guard: every gap on its own line, the first one's hint."""
+    lines = [f"{postmortem.id}: {postmortem.status} -> {target} refused:"]
+    lines.extend(f"  - {gap.location + ': ' if gap.location else ''}{gap.message}" for gap in gaps)
+    hint = gaps[0].hint if gaps else ""
+    return TransitionRefused("\n".join(lines), hint=hint)
+
+
+def plan_review(
+    postmortem: Postmortem,
+    verdict: Verdict,
+    reviewer: str,
+    *,
+    settings: Settings,
+    note: str | None,
+) -> Status:
+    """The status a review leaves `postmortem` in; `TransitionRefused` if it may not be made.
+
+    Only a postmortem in review is reviewed. An author (owner or in `authors`) cannot approve
+    it. A request for changes sends it back to draft: the in-review -> draft move, checked
+    like any other, with the review's note as its reason.
+    """
+    if postmortem.status is not Status.IN_REVIEW:
+        again = postmortem.status.rank > Status.IN_REVIEW.rank
+        raise TransitionRefused(
+            f"{postmortem.id} is {postmortem.status}; only a postmortem in review is reviewed",
+            hint=(
+                f"to review it again, move it back first: `pmctl status {postmortem.id} "
+                "in-review --force --reason '...'`"
+                if again
+                else f"move it first: `pmctl status {postmortem.id} in-review`"
+            ),
+        )
+    if verdict is Verdict.APPROVED:
+        if review.is_author(reviewer, postmortem):
+            raise TransitionRefused(
+                f"{reviewer} is an author of {postmortem.id} and cannot approve it",
+                hint="ask someone who did not write it to review it (or pass --reviewer)",
+            )
+        return Status.IN_REVIEW
+    back = plan(postmortem, Status.DRAFT, settings=settings, findings=(), reason=note)
+    if not back.allowed:
+        raise refusal(postmortem, Status.DRAFT, back.gaps)
+    return Status.DRAFT
 
 
 def review_deadline(postmortem: Postmortem, settings: Settings) -> dt.date | None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 
+from pmctl.domain.enums import GroupBy
 from pmctl.domain.model import ActionItem, ActionStatus, ActionType, Postmortem, Priority
 
 OPEN_STATUSES = frozenset({ActionStatus.TODO, ActionStatus.IN_PROGRESS})
@@ -18,15 +18,8 @@ NO_OWNER = "(unassigned)"
 NO_PRIORITY = "(none)"
 
 
-class GroupBy(StrEnum):
-    OWNER = "owner"
-    PRIORITY = "priority"
-    POSTMORTEM = "postmortem"
-    SERVICE = "service"
-
-
 def incident_date(postmortem: Postmortem) -> dt.date:
-    """The date of the incident: the date the id starts with (DESIGN §2)."""
+    """The date of the incident: the date the id (`YYYY-MM-DD-slug`) starts with."""
     return dt.date.fromisoformat(postmortem.id[:10])
 
 

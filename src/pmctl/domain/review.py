@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+from pmctl.domain.commits import Commit
 from pmctl.domain.lint.findings import Finding, Severity
-from pmctl.domain.model import Language, Postmortem, Verdict
+from pmctl.domain.model import Language, Postmortem, Status, Verdict
 from pmctl.domain.sections import SECTIONS_BY_KEY
 
 Check = Callable[[Postmortem], str | None]
@@ -240,9 +242,63 @@ def unanswered(postmortem: Postmortem) -> list[str]:
     return [question.id for question in QUESTIONS if question.id not in answered]
 
 
+def answers_on_record(postmortem: Postmortem) -> list[Answer]:
+    """The checklist as the standing approvals recorded it (for a postmortem already
+    reviewed): yes where every approval that answered a question said yes."""
+    counted = {name.casefold() for name in approvers(postmortem)}
+    records = [
+        review
+        for review in postmortem.reviews
+        if review.verdict is Verdict.APPROVED and review.reviewer.strip().casefold() in counted
+    ]
+    answers = []
+    for question in QUESTIONS:
+        said = [
+            (review, review.checklist[question.id])
+            for review in records
+            if question.id in review.checklist
+        ]
+        result = all(value for _, value in said) if said else None
+        reasons = tuple(
+            _say(
+                postmortem,
+                f"recorded by {review.reviewer} on {review.date.isoformat()}",
+                f"{review.date.isoformat()} {review.reviewer} が記録",
+            )
+            for review, _ in said
+        )
+        answers.append(Answer(question, result, (), reasons))
+    return answers
+
+
 def recorded_answers(answers: Sequence[Answer]) -> dict[str, bool]:
     """The checklist an approval records: the pre-answers, and `True` where a person judged.
 
     Approving is the reviewer's statement that the questions lint cannot decide are met.
     """
     return {item.question.id: item.answer is not False for item in answers}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Checklist:
+    """The review checklist of one postmortem, pre-answered, and its approvals so far."""
+
+    path: Path
+    postmortem: Postmortem
+    answers: tuple[Answer, ...]
+    approvers: tuple[str, ...]
+    required_approvals: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Recorded:
+    """A review entry written (and committed unless `commit` is None)."""
+
+    path: Path
+    postmortem_id: str
+    reviewer: str
+    verdict: Verdict
+    source: Status
+    target: Status
+    commit: Commit | None
+    warnings: tuple[str, ...] = ()

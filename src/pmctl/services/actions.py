@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pmctl.adapters import documents
-from pmctl.adapters.config_file import Project
 from pmctl.domain import actions, commits, report
+from pmctl.domain.commits import Commit
 from pmctl.domain.document import ParsedDocument
 from pmctl.domain.model import ActionItem, ActionStatus, Postmortem
-from pmctl.services.mutate import commit_edit
+from pmctl.domain.project import Project
+from pmctl.services.mutate import Change, commit_edit
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +21,7 @@ class ActionResult:
 
     path: Path
     item: ActionItem
-    commit: str | None
+    commit: Commit | None
 
 
 def add_action(
@@ -28,23 +29,31 @@ def add_action(
     postmortem_id: str,
     action: actions.NewAction,
     *,
+    today: dt.date,
     commit: bool = True,
     push: bool = False,
 ) -> ActionResult:
     """Append a new action item (next `AI-n`, status todo) and regenerate the body's table."""
     path = documents.find_by_id(project.postmortem_dir, postmortem_id)
-    added: list[ActionItem] = []
 
-    def edit(document: ParsedDocument, before: Postmortem) -> str:
+    def add(document: ParsedDocument, before: Postmortem) -> Change[str]:
         item = actions.new_item(action, before.action_items)
-        added.append(item)
-        return actions.add_to_text(document.text, before, item)
+        return Change(
+            actions.add_to_text(document.text, before, item),
+            commits.action_added(before.id, item.id, item.title),
+            item.id,
+        )
 
-    def message(before: Postmortem, after: Postmortem) -> str:
-        return commits.action_added(after.id, added[0].id, added[0].title)
-
-    result = commit_edit(project, path, edit, message, commit=commit, push=push)
-    return ActionResult(path, _item(result.after, added[0].id), result.commit)
+    result = commit_edit(
+        project,
+        path,
+        add,
+        today=today,
+        purpose=f"pmctl action add {postmortem_id}",
+        commit=commit,
+        push=push,
+    )
+    return ActionResult(path, _item(result.after, result.outcome), result.commit)
 
 
 def set_action(
@@ -53,23 +62,32 @@ def set_action(
     action_id: str,
     changes: actions.ActionChanges,
     *,
+    today: dt.date,
     commit: bool = True,
     push: bool = False,
 ) -> ActionResult:
     """Change fields of one action item; `UsageError` when nothing would change."""
     path = documents.find_by_id(project.postmortem_dir, postmortem_id)
-    changed: dict[str, tuple[object, object]] = {}
 
-    def edit(document: ParsedDocument, before: Postmortem) -> str:
+    def change(document: ParsedDocument, before: Postmortem) -> Change[None]:
         index, item = actions.find(before, action_id)
-        changed.update(actions.changed_fields(item, changes))
-        return actions.set_in_text(document.text, before, index, changed)
-
-    def message(before: Postmortem, after: Postmortem) -> str:
+        changed = actions.changed_fields(item, changes)
         described = {name: f"{_show(old)} -> {_show(new)}" for name, (old, new) in changed.items()}
-        return commits.action_updated(after.id, action_id, described)
+        return Change(
+            actions.set_in_text(document.text, before, index, changed),
+            commits.action_updated(before.id, action_id, described),
+            None,
+        )
 
-    result = commit_edit(project, path, edit, message, commit=commit, push=push)
+    result = commit_edit(
+        project,
+        path,
+        change,
+        today=today,
+        purpose=f"pmctl action set {postmortem_id} {action_id}",
+        commit=commit,
+        push=push,
+    )
     return ActionResult(path, _item(result.after, action_id), result.commit)
 
 

@@ -6,7 +6,8 @@ one file: each file is read by `documents.read_with_stat` and its front matter
 (`documents.data_to_validate`) validated against the model; a file that does not pass is
 read again by `documents.load` for its first problem and the line of it.
 
-What makes 10,000 files fast (DESIGN §8; measured in bench/bench_report.py):
+What makes 10,000 files fast (budgets and figures in bench/README.md, measured by
+bench/bench_report.py):
 - reading and parsing, the bulk of the work, is spread over the CPUs (`adapters.parallel`);
   the processes send back the parsed front matter as plain data, and this process, which
   validates all of it, reads a smaller share;
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from pmctl.adapters import documents
 from pmctl.adapters.lint_cache import Stat, stat_key
 from pmctl.adapters.parallel import collector_paused, map_chunks, processes, split
+from pmctl.domain.document import Invalid
 from pmctl.errors import DocumentError
 
 if TYPE_CHECKING:
@@ -33,14 +35,6 @@ if TYPE_CHECKING:
 
 PARALLEL_FROM = 1_000
 """Below this many files a child process costs more than it saves."""
-
-
-@dataclass(frozen=True, slots=True)
-class Invalid:
-    """A file that is not a valid postmortem: where, and the first problem (lint has them all)."""
-
-    location: str
-    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +107,7 @@ def _load(paths: Sequence[Path]) -> list[_Loaded]:
     workers = count - 1
     here = 1 / (1 + workers * (1 + VALIDATING_COST))
     shares = [here] + [(1 - here) / workers] * workers
-    return map_chunks(_read, split(paths, shares), _validated)
+    return map_chunks(_read, split(paths, shares), _validated, rescue=_read_crashed)
 
 
 def _read(paths: Sequence[Path]) -> list[Raw]:
@@ -124,6 +118,15 @@ def _read(paths: Sequence[Path]) -> list[Raw]:
             (None if stat is None else stat_key(stat), documents.data_to_validate(document))
         )
     return raws
+
+
+def _read_crashed(path: Path) -> Raw:
+    """A file the YAML engine crashed on in a worker, read with the fallback engine (this
+    process's own share is read here: a crash there ends the command; lint reports it)."""
+    from pmctl.adapters import yaml_engine
+
+    with yaml_engine.fallback():
+        return _read([path])[0]
 
 
 def _validated(paths: Sequence[Path], raws: list[Raw]) -> list[_Loaded]:

@@ -7,15 +7,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pmctl.adapters import documents
-from pmctl.adapters.config_file import Project
 from pmctl.domain import commits, digest, digest_text
+from pmctl.domain.document import Invalid
+from pmctl.domain.enums import DigestFormat
 from pmctl.domain.model import Postmortem
+from pmctl.domain.project import Project
 from pmctl.domain.report import incident_date
 from pmctl.domain.sections import section_names
 from pmctl.errors import NotFoundError, UsageError
-from pmctl.services.corpus import Invalid, load_all
+from pmctl.services.corpus import load_all
 
-FORMATS = ("markdown", "html", "text")
 _ACTION_LOG = (
     f"--grep=^{commits.TRAILER_ACTION}:",
     f"--format=%cI%x1f%(trailers:key={commits.TRAILER_ID},valueonly,separator=%x1e)"
@@ -87,12 +88,12 @@ def build_digest(
     return DigestResult(result, corpus.invalid)
 
 
-def render(result: digest.Digest, output_format: str) -> str:
-    """The digest as `markdown`, `text` or a self-contained `html` page."""
-    if output_format == "text":
+def render(result: digest.Digest, output_format: DigestFormat) -> str:
+    """The digest as Markdown, plain text or a self-contained HTML page."""
+    if output_format is DigestFormat.TEXT:
         return digest_text.to_text(result)
     text = digest_text.to_markdown(result)
-    if output_format == "markdown":
+    if output_format is DigestFormat.MARKDOWN:
         return text
     from html import escape
 
@@ -110,10 +111,11 @@ def send(project: Project, result: digest.Digest) -> list[str]:
     """Send the digest (plain text) to the configured e-mail and chat channels; warnings
     for the channels that failed."""
     settings = project.settings.notify
-    if settings.email is None and settings.webhook is None:
+    if settings.email is None and settings.webhook is None and settings.apprise is None:
         raise UsageError(
             "--send: no notification channel is configured",
-            hint="add [notify.email] or [notify.webhook] to pmctl.toml (docs/notifications.md)",
+            hint="add [notify.email], [notify.webhook] or [notify.apprise] to pmctl.toml"
+            " (docs/notifications.md)",
         )
     from pmctl.services.notify import broadcast
 
@@ -136,7 +138,7 @@ def _completed(
         return []
     models = {model.id: model for _, model in postmortems}
     found: dict[tuple[str, str], digest.Completion] = {}
-    for record in reversed(repository.log(*_ACTION_LOG).split("\x1d")):
+    for record in reversed(repository.start_log(*_ACTION_LOG)().split("\x1d")):
         fields = record.strip().split("\x1f")
         if len(fields) != 4 or not fields[0].startswith(month):
             continue

@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pmctl.adapters.config_file import Project
 from pmctl.adapters.files import write_atomic
 from pmctl.domain import commits
+from pmctl.domain.commits import Commit
+from pmctl.domain.document import Invalid
 from pmctl.domain.index import INDEX_FILE, render_index
-from pmctl.services.corpus import Invalid, load_all, relative_keys
+from pmctl.domain.project import Project
+from pmctl.services.corpus import load_all, relative_keys
+from pmctl.services.mutate import exclusive, write_and_commit
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +25,7 @@ class IndexResult:
     path: Path
     stale: bool
     written: bool
-    commit: str | None
+    commit: Commit | None
     entries: int
     invalid: tuple[Invalid, ...]
 
@@ -42,32 +45,18 @@ def update_index(project: Project, *, check: bool = False, commit: bool = True) 
     makes no commit, so running it twice is the same as once.
     """
     path = project.root / INDEX_FILE
-    text, count, invalid = expected_index(project)
-    data = text.encode("utf-8")
-    before = path.read_bytes() if path.exists() else None
-    stale = before != data
-    if check or not stale:
-        return IndexResult(path, stale, False, None, count, invalid)
-    if not commit:
-        write_atomic(path, data)
-        return IndexResult(path, stale, True, None, count, invalid)
+    with exclusive(project, purpose="pmctl index"):
+        text, count, invalid = expected_index(project)
+        data = text.encode("utf-8")
+        stale = (path.read_bytes() if path.exists() else None) != data
+        if check or not stale:
+            return IndexResult(path, stale, False, None, count, invalid)
+        if not commit:
+            write_atomic(path, data)
+            return IndexResult(path, stale, True, None, count, invalid)
+        from pmctl.adapters.git import Repository
 
-    from pmctl.adapters.git import Repository
-
-    repository = Repository.open(project.root)
-    repository.ensure_ready_to_commit()
-    tracked = repository.is_tracked(path)
-    try:
-        write_atomic(path, data)
-        sha = repository.commit([path], commits.index_updated())
-    except BaseException:
-        # Leave the work tree and the index as they were before the command.
-        if before is None:
-            repository.unstage_new([path])
-            path.unlink(missing_ok=True)
-        else:
-            write_atomic(path, before)
-            if tracked:
-                repository.restore_index([path])
-        raise
-    return IndexResult(path, stale, True, sha, count, invalid)
+        repository = Repository.open(project.root)
+        repository.ensure_ready_to_commit()
+        made = write_and_commit(repository, {path: data}, commits.index_updated())
+    return IndexResult(path, stale, True, made, count, invalid)

@@ -7,12 +7,14 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from pmctl.adapters import templates
+from pmctl.adapters import documents, templates
 from pmctl.adapters.git import Repository
 from pmctl.domain import commits
+from pmctl.domain.commits import Commit
 from pmctl.domain.config import CONFIG_FILE, DEFAULT_CRITERIA
 from pmctl.domain.model import Language
 from pmctl.errors import ConfigError, GitError
+from pmctl.services.mutate import write_and_commit
 
 PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
 KEEP_FILE = ".gitkeep"
@@ -24,7 +26,7 @@ class Initialised:
     written: tuple[Path, ...]
     created_git: bool
     pre_commit_skipped: bool
-    commit: str | None
+    commit: Commit | None
 
 
 def initialise(directory: Path, *, language: Language, force: bool, commit: bool) -> Initialised:
@@ -77,22 +79,20 @@ def _write_and_commit(
         files[pre_commit] = templates.render(
             "init/pre-commit-config.yaml.j2", {"hook_files": hook_files}, root=None
         )
-    previous = {path: path.read_bytes() if path.exists() else None for path in files}
+    for path in files:  # a `postmortems` or `pmctl.toml` that links elsewhere is refused
+        documents.inside(repository.root, path)
     made_dir = not postmortems.exists()
+    data = {path: text.encode("utf-8") for path, text in files.items()}
     try:
         postmortems.mkdir(parents=True, exist_ok=True)
-        for path, text in files.items():
-            path.write_text(text, encoding="utf-8")
-        sha = repository.commit(list(files), commits.init_repository()) if commit else None
-    except BaseException:
-        if not created_git and commit:
-            repository.restore_index(list(files))
-        for path, content in previous.items():
-            if content is None:
-                path.unlink(missing_ok=True)
-            else:
+        if commit:
+            made: Commit | None = write_and_commit(repository, data, commits.init_repository())
+        else:
+            made = None
+            for path, content in data.items():
                 path.write_bytes(content)
+    except BaseException:
         if made_dir:
             shutil.rmtree(postmortems, ignore_errors=True)
         raise
-    return Initialised(directory, tuple(files), created_git, pre_commit_skipped, sha)
+    return Initialised(directory, tuple(files), created_git, pre_commit_skipped, made)

@@ -1,121 +1,244 @@
-"""The one way pmctl changes a postmortem on disk and in git.
+"""The one way pmctl changes files in the repository and commits them.
 
-Every change (a transition, a review, an action item) goes through `commit_edit`: check the
-repository, edit the text surgically, re-parse and validate the result with the one reader,
-write it atomically, and commit only that file. On any failure, including Ctrl-C while a
-git hook runs, the file and its index entry are put back exactly as they were.
+Every change holds the repository's lock (`exclusive`) from reading what it changes until
+its commit exists, so that concurrent pmctl commands run one after the other and each one
+edits the latest copy. `write_and_commit` writes files atomically and commits exactly them:
+before the commit exists, any failure (a hook's refusal, Ctrl-C, SIGTERM) puts every file
+back as it was; once it exists, it stands. `commit_edit` is the surgical edit of one
+postmortem on top of it: re-parsed, validated and checked against lint before it is written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-from pmctl.adapters import documents
+from pmctl.adapters import documents, signals
 from pmctl.adapters.documents import BOM
 from pmctl.adapters.files import write_atomic
-from pmctl.errors import GitError, UsageError
+from pmctl.domain.commits import Commit
+from pmctl.errors import CommittedThenInterrupted, GitError, PmctlError, UsageError
 
 if TYPE_CHECKING:
-    from pmctl.adapters.config_file import Project
     from pmctl.adapters.git import Repository
+    from pmctl.domain.config import Settings
     from pmctl.domain.document import ParsedDocument
     from pmctl.domain.model import Postmortem
+    from pmctl.domain.project import Project
 
-Edit = Callable[["ParsedDocument", "Postmortem"], str]
-"""Takes the document as read and its model; returns the new text (`\\n` newlines)."""
-
-Message = Callable[["Postmortem", "Postmortem"], str]
-"""Takes the model before and after the edit; returns the commit message."""
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
-class EditResult:
-    """What `commit_edit` did: the models before and after, and the commit (None if none)."""
+class Change(Generic[T]):
+    """What an edit did: the document's new text (`\\n` newlines), the commit message that
+    says so, and whatever the caller wants back (the item added, the fields changed)."""
+
+    text: str
+    message: str
+    outcome: T
+
+
+Edit = Callable[["ParsedDocument", "Postmortem"], Change[T]]
+"""Takes the document as read and its model; returns the change (its own text: no change)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EditResult(Generic[T]):
+    """What `commit_edit` did: the models before and after, the commit (None if none was
+    made), and the edit's outcome."""
 
     path: Path
     before: Postmortem
     after: Postmortem
-    commit: str | None
+    commit: Commit | None
+    outcome: T
+
+
+@contextlib.contextmanager
+def exclusive(project: Project, *, purpose: str) -> Iterator[None]:
+    """Hold the repository's write lock for the block (nothing to hold outside git)."""
+    from pmctl.adapters import lock
+    from pmctl.adapters.git_dir import find_git_dir
+
+    git_dir = find_git_dir(project.root)
+    if git_dir is None:
+        yield
+        return
+    with lock.holding(git_dir, purpose=purpose):
+        yield
 
 
 def commit_edit(
     project: Project,
     path: Path,
-    edit: Edit,
-    message: Message,
+    edit: Edit[T],
     *,
+    today: dt.date,
+    purpose: str,
+    with_edits: bool = False,
     commit: bool = True,
     push: bool = False,
-) -> EditResult:
+) -> EditResult[T]:
     """Apply `edit` to the postmortem at `path`, write it atomically and commit only it.
 
     Refused before anything is written (`GitError`) during a merge or rebase, on a detached
     HEAD, without a git identity, or when the file has edits of the user's own, staged or
-    not. An edit whose result does not validate raises `DocumentError` and writes nothing.
-    BOM and CRLF line endings of the file are kept. An edit that changes nothing writes and
-    commits nothing. With `push`, a rejected push keeps the local commit and raises
-    `GitError` saying so.
+    not — unless `with_edits` asks to edit on top of them and commit them too. An edit whose
+    result does not validate raises `DocumentError`, and one whose result lint rejects at
+    its status raises `TransitionRefused`; neither writes anything. BOM and
+    CRLF line endings are kept. An edit that changes nothing writes and commits nothing.
+    With `push`, a rejected push keeps the local commit and raises `GitError` saying so.
+    `purpose` names the command to another one waiting for the lock.
     """
     if push and not commit:
         raise UsageError("--push needs a commit", hint="drop --no-commit, or drop --push")
-    repository = _ready_repository(project, path) if commit else None
-
-    raw = path.read_bytes()
-    document, before = documents.validated(documents.parse_bytes(path, raw))
-    text = edit(document, before)
-    if text == document.text:
-        return EditResult(path, before, before, None)
-    _, after = documents.load_text(path, text)
-    if document.crlf:
-        text = text.replace("\n", "\r\n")
-    data = (BOM if document.bom else b"") + text.encode("utf-8")
-
-    if repository is None:
-        write_atomic(path, data)
-        return EditResult(path, before, after, None)
-    tracked = repository.is_tracked(path)
-    try:
-        write_atomic(path, data)
-        sha = repository.commit([path], message(before, after))
-    except BaseException:
-        _restore(repository, path, raw, tracked=tracked)
-        raise
+    with exclusive(project, purpose=purpose):
+        repository = _ready_repository(project, path, with_edits=with_edits) if commit else None
+        # `load` refuses a file over the size limit before reading it, as lint does.
+        document, before = documents.load(path)
+        change = edit(document, before)
+        if change.text == document.text:
+            return EditResult(path, before, before, None, change.outcome)
+        edited, after = documents.load_text(path, change.text)
+        refuse_what_lint_rejects(edited, after, project.settings, today=today)
+        text = change.text.replace("\n", "\r\n") if document.crlf else change.text
+        data = (BOM if document.bom else b"") + text.encode("utf-8")
+        if repository is None:
+            write_atomic(path, data)
+            return EditResult(path, before, after, None, change.outcome)
+        made = write_and_commit(repository, {path: data}, change.message)
     if push:
-        _push(project, repository, sha)
-    return EditResult(path, before, after, sha)
+        made = push_commit(project, repository, made)
+    return EditResult(path, before, after, made, change.outcome)
 
 
-def _ready_repository(project: Project, path: Path) -> Repository:
+def write_and_commit(
+    repository: Repository, files: Mapping[Path, bytes], message: str, *, durable: bool = True
+) -> Commit:
+    """Write `files` (path -> bytes) atomically and commit exactly them; return the commit.
+
+    All or nothing: until the commit exists, any failure — a git hook's refusal, Ctrl-C,
+    SIGTERM — gives every file its old bytes back (a new file, and a directory made for it,
+    is removed without relying on git) and leaves the index as it was. Once git has made the
+    commit it stands: a signal that arrives meanwhile raises `CommittedThenInterrupted`
+    naming it, after the fact. `durable=False` skips flushing each file to disk before the
+    commit (an import of 1,000 files: git's own objects are what the commit keeps). Call it
+    inside `exclusive`.
+    """
+    originals = {path: path.read_bytes() if path.exists() else None for path in files}
+    made = _missing_directories(files)
+    head = repository.head()
+    received: list[int] = []
+    try:
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, data, durable=durable)
+        with signals.deferred() as received:
+            try:
+                sha = repository.commit(list(files), message)
+            except BaseException:
+                landed = repository.head()
+                if landed is None or landed == head:
+                    raise
+                sha = landed  # git made the commit, then was interrupted (a post-commit hook)
+    except BaseException:
+        _restore(repository, originals, made)
+        signals.reraise(received)
+        raise
+    if received:
+        raise CommittedThenInterrupted(
+            f"interrupted after committing {sha[:10]}: the change is committed",
+            hint=f"nothing after the commit was done (no push, no notification); "
+            f"`git show {sha[:10]}` shows it",
+        )
+    return Commit(sha, message.partition("\n")[0])
+
+
+def refuse_what_lint_rejects(
+    document: ParsedDocument, postmortem: Postmortem, settings: Settings, *, today: dt.date
+) -> None:
+    """`TransitionRefused` if lint finds an error in `document` at its own status.
+
+    pmctl never writes a document that fails the content rules of its status; findings that
+    only the passing of time creates (a review deadline) never block a change.
+    """
+    from pmctl.domain.lint import Severity, check_document
+    from pmctl.domain.lint.registry import RULES_BY_ID
+    from pmctl.errors import TransitionRefused
+
+    errors = [
+        finding
+        for finding in check_document(document, settings, today=today)
+        if finding.severity is Severity.ERROR and not RULES_BY_ID[finding.rule].depends_on_date
+    ]
+    if not errors:
+        return
+    lines = [f"{postmortem.id}: refused: the result would fail lint as {postmortem.status}:"]
+    lines.extend(
+        f"  - line {finding.line}: {finding.rule} {finding.name}: {finding.message}"
+        for finding in errors
+    )
+    raise TransitionRefused("\n".join(lines), hint=errors[0].hint)
+
+
+def _ready_repository(project: Project, path: Path, *, with_edits: bool) -> Repository:
     from pmctl.adapters.git import Repository
 
     repository = Repository.open(project.root)
     repository.ensure_ready_to_commit()
+    if with_edits:
+        return repository
     if repository.has_unstaged_changes(path) or repository.has_staged_changes(path):
+        relative = path.resolve().relative_to(repository.root).as_posix()
         raise GitError(
-            f"{path} has changes that are not committed",
-            hint="commit or discard them first (`git diff -- FILE`), or pass --no-commit",
+            f"{relative} has changes that are not committed",
+            hint=f"commit or discard them first (`git diff -- {relative}`), include them with "
+            "--with-edits (status), or pass --no-commit",
         )
     return repository
 
 
-def _restore(repository: Repository, path: Path, raw: bytes, *, tracked: bool) -> None:
-    """Put the file's bytes and index entry back as they were before `commit_edit`."""
-    write_atomic(path, raw)
-    if tracked:
-        repository.restore_index([path])
-    else:
-        repository.unstage_new([path])
+def _missing_directories(files: Iterable[Path]) -> list[Path]:
+    """The directories that writing `files` will create, deepest first."""
+    missing = {directory for path in files for directory in path.parents if not directory.exists()}
+    return sorted(missing, key=lambda directory: len(directory.parts), reverse=True)
 
 
-def _push(project: Project, repository: Repository, sha: str) -> None:
+def _restore(
+    repository: Repository, originals: Mapping[Path, bytes | None], made: Sequence[Path]
+) -> None:
+    """Put the files back as they were, and remove the directories made for new ones. A
+    failed `git commit --only` leaves the index alone; only new files were staged (by
+    `git add`), and are unstaged once they are gone."""
+    new = []
+    for path, raw in originals.items():
+        if raw is None:
+            path.unlink(missing_ok=True)
+            new.append(path)
+        else:
+            write_atomic(path, raw)
+    for directory in made:
+        with contextlib.suppress(OSError):
+            directory.rmdir()
+    if new:
+        with contextlib.suppress(PmctlError):  # the files are gone; git may be what failed
+            repository.unstage_new(new)
+
+
+def push_commit(project: Project, repository: Repository, made: Commit) -> Commit:
+    """Push the current branch to the configured remote; `made`, saying where it went.
+    A failure says the commit is kept locally."""
     remote = project.settings.remote
     try:
-        repository.push(remote)
+        branch = repository.push(remote)
     except GitError as error:
         raise GitError(
-            f"committed {sha[:10]} locally, but pushing to {remote!r} failed: {error.message}",
+            f"committed {made.short} locally, but pushing to {remote!r} failed: {error.message}",
             hint=error.hint or f"push it later with `git push {remote}`",
         ) from None
+    return replace(made, pushed_to=f"{remote} ({branch})")

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pmctl.adapters import documents, templates
-from pmctl.adapters.config_file import Project
 from pmctl.adapters.transliterate import romanize
 from pmctl.domain import commits, ids
 from pmctl.domain.action_table import render_table
+from pmctl.domain.commits import Commit
 from pmctl.domain.model import Language
+from pmctl.domain.project import Project
+from pmctl.domain.visible_text import folded
 from pmctl.errors import DocumentError, TemplateError, UsageError
+from pmctl.services.mutate import exclusive, write_and_commit
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -34,7 +39,36 @@ class NewPostmortem:
 class Created:
     id: str
     path: Path
-    commit: str | None
+    commit: Commit | None
+
+
+def default_owner(project: Project) -> str:
+    """Who `pmctl new` suggests as owner: the author git would record, if it knows one."""
+    from pmctl.adapters.git import Repository
+    from pmctl.errors import PmctlError
+
+    try:
+        return Repository.open(project.root).identity()[0]
+    except PmctlError:
+        return ""
+
+
+def known_services(project: Project) -> list[str]:
+    """The services the repository's postmortems name, most named first (then by name)."""
+    from collections import Counter
+
+    from pmctl.services.corpus import load_all
+
+    corpus = load_all(project.postmortem_dir, root=project.root)
+    counts = Counter(service for model in corpus.models for service in model.services)
+    return sorted(counts, key=lambda service: (-counts[service], service))
+
+
+def open_in_editor(path: Path) -> None:
+    """Open a new postmortem in the user's editor (`new --edit`) and wait for it."""
+    from pmctl.adapters.editor import edit
+
+    edit(path)
 
 
 def plan_id(request: NewPostmortem, *, today: dt.date) -> str:
@@ -47,16 +81,35 @@ def plan_id(request: NewPostmortem, *, today: dt.date) -> str:
             )
         slug = request.slug
     else:
-        slug = ids.slugify(romanize(request.title)) or ids.fallback_slug(request.incident)
+        romanized = romanize(request.title)
+        if romanized is None:
+            raise UsageError(
+                f"cannot make an id from the title {request.title!r}: pmctl reads kana but "
+                "not kanji",
+                hint="pass --slug with a few ASCII words for the id, e.g. --slug payment-delay "
+                "(or install the romaji extra: pip install 'pmctl[romaji]')",
+            )
+        slug = ids.slugify(romanized) or ids.fallback_slug(request.incident)
     date = request.started.date() if request.started else today
     return ids.make_id(date, slug)
+
+
+def slug_needed(title: str) -> bool:
+    """Whether `plan_id` cannot make a slug from `title` by itself (it has kanji and the
+    romaji extra is not installed): then `--slug` is required, or a prompt asks for it."""
+    return romanize(title) is None
 
 
 def create(project: Project, request: NewPostmortem, *, now: dt.datetime, commit: bool) -> Created:
     """Write `postmortems/YYYY/<id>.md` and (unless `commit` is False) commit only that file.
 
-    Nothing is left behind when any step fails: the file is removed and unstaged again.
+    Nothing is left behind when any step fails: the file, and any directory made for it, is
+    removed and unstaged again. Holds the repository's lock from the check that the id is
+    free until the commit. Every field is taken as one line (`_one_line`); a file that would
+    land outside the postmortem directory through a symbolic link is refused
+    (`DocumentError`) before anything is written.
     """
+    request = _one_line(request)
     settings = project.settings
     if request.severity not in settings.severities:
         raise UsageError(
@@ -66,32 +119,57 @@ def create(project: Project, request: NewPostmortem, *, now: dt.datetime, commit
     if not request.title.strip():
         raise UsageError("the title is empty", hint="pass --title with a short description")
     postmortem_id = plan_id(request, today=now.date())
-    directory = project.postmortem_dir
-    path = directory / postmortem_id[:4] / f"{postmortem_id}.md"
-    if path.exists() or any(p.stem == postmortem_id for p in documents.discover(directory)):
-        raise UsageError(
-            f"a postmortem with id {postmortem_id!r} already exists",
-            hint="pass --slug to choose another id, or edit the existing postmortem",
-        )
-
-    repository = None
-    if commit:
+    path = documents.inside(
+        project.postmortem_dir, project.postmortem_dir / postmortem_id[:4] / f"{postmortem_id}.md"
+    )
+    text = render(project, request, postmortem_id, now=now)
+    with exclusive(project, purpose=f"pmctl new {postmortem_id}"), _made_for(path):
+        _refuse_existing(project.postmortem_dir, path, postmortem_id)
+        if not commit:
+            documents.create_new(path, text)
+            return Created(postmortem_id, path, None)
         from pmctl.adapters.git import Repository
 
         repository = Repository.open(project.root)
         repository.ensure_ready_to_commit()
+        message = commits.new_postmortem(postmortem_id, request.title)
+        made = write_and_commit(repository, {path: text.encode("utf-8")}, message)
+    return Created(postmortem_id, path, made)
 
-    text = render(project, request, postmortem_id, now=now)
-    documents.create_new(path, text)
-    if repository is None:
-        return Created(postmortem_id, path, None)
+
+def _one_line(request: NewPostmortem) -> NewPostmortem:
+    """`request` with every field on one line: a title pasted with a line break in it (or a
+    terminal escape) must not split the document's heading or leave a line of its own."""
+    return replace(
+        request,
+        title=folded(request.title),
+        severity=folded(request.severity),
+        owner=folded(request.owner),
+        incident=folded(request.incident) if request.incident is not None else None,
+        services=tuple(folded(service) for service in request.services),
+        authors=tuple(folded(author) for author in request.authors),
+    )
+
+
+@contextlib.contextmanager
+def _made_for(path: Path) -> Iterator[None]:
+    """Remove again, if the block fails, the directories the block made for `path`."""
+    missing = [parent for parent in path.parents if not parent.exists()]
     try:
-        sha = repository.commit([path], commits.new_postmortem(postmortem_id, request.title))
+        yield
     except BaseException:
-        repository.unstage_new([path])
-        path.unlink(missing_ok=True)
+        for directory in missing:  # deepest first; one holding anything else stays
+            with contextlib.suppress(OSError):
+                directory.rmdir()
         raise
-    return Created(postmortem_id, path, sha)
+
+
+def _refuse_existing(directory: Path, path: Path, postmortem_id: str) -> None:
+    if path.exists() or documents.paths_named(directory, path.name):
+        raise UsageError(
+            f"a postmortem with id {postmortem_id!r} already exists",
+            hint="pass --slug to choose another id, or edit the existing postmortem",
+        )
 
 
 def render(

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from pmctl.adapters.config_file import Project
 from pmctl.domain import report as domain
-from pmctl.services.corpus import Invalid, load_all, relative_keys
+from pmctl.domain.document import Invalid
+from pmctl.domain.enums import GroupBy
+from pmctl.domain.project import Project
+from pmctl.services.corpus import load_all, relative_keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +25,7 @@ def build_report(
     *,
     today: dt.date,
     filters: domain.Filters = domain.Filters(),
-    group_by: domain.GroupBy | None = None,
+    group_by: GroupBy | None = None,
 ) -> ReportResult:
     """Read every postmortem (through the one reader) and build the report as of `today`."""
     corpus = load_all(project.postmortem_dir, root=project.root)

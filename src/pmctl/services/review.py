@@ -3,54 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from pathlib import Path
 
 from pmctl.adapters import documents
-from pmctl.adapters.config_file import Project
-from pmctl.domain import commits, edit, review, review_meeting
+from pmctl.domain import commits, edit, lifecycle, review, review_meeting
 from pmctl.domain.document import ParsedDocument
 from pmctl.domain.events import EventKind, of_change
+from pmctl.domain.lint import check_as_in_review
 from pmctl.domain.model import Postmortem, Status, Verdict
-from pmctl.errors import PmctlError, TransitionRefused, UsageError
-from pmctl.services.mutate import commit_edit
-from pmctl.services.status import announce, lint_findings
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Checklist:
-    """The review checklist of one postmortem, pre-answered, and its approvals so far."""
-
-    path: Path
-    postmortem: Postmortem
-    answers: tuple[review.Answer, ...]
-    approvers: tuple[str, ...]
-    required_approvals: int
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Recorded:
-    """A review entry written (and committed unless `commit` is None)."""
-
-    path: Path
-    postmortem_id: str
-    reviewer: str
-    verdict: Verdict
-    source: Status
-    target: Status
-    commit: str | None
-    warnings: tuple[str, ...] = ()
+from pmctl.domain.project import Project
+from pmctl.domain.review import Checklist, Recorded
+from pmctl.errors import PmctlError, UsageError
+from pmctl.services.announce import announce
+from pmctl.services.mutate import Change, commit_edit
 
 
 def checklist(project: Project, postmortem_id: str, *, today: dt.date) -> Checklist:
-    """The checklist of `postmortem_id`, each question pre-answered where lint can tell."""
+    """The checklist of `postmortem_id`: as its approvals recorded it once it is reviewed;
+    before that, each question pre-answered where lint can tell."""
     path = documents.find_by_id(project.postmortem_dir, postmortem_id)
     document, postmortem = documents.load(path)
-    findings = lint_findings(document, project.settings, today=today)
+    if postmortem.status.rank >= Status.REVIEWED.rank:
+        answers = review.answers_on_record(postmortem)
+    else:
+        findings = check_as_in_review(document, project.settings, today=today)
+        answers = review.answer(postmortem, findings)
     return Checklist(
         path=path,
         postmortem=postmortem,
-        answers=tuple(review.answer(postmortem, findings)),
+        answers=tuple(answers),
         approvers=tuple(review.approvers(postmortem)),
         required_approvals=project.settings.required_approvals,
     )
@@ -73,8 +53,10 @@ def record(
     Only a postmortem in review can be reviewed; an author (owner or in `authors`) cannot
     approve it. An approval records the pre-answered checklist. A request for changes needs
     a note and moves the postmortem back to draft in the same commit, whose trailers say so.
-    The reviewer defaults to git's `user.name`. `minutes` of the review meeting are written
-    into the review notes in the same commit, and stand in for a missing note.
+    The reviewer defaults to the author git will record for the commit (`GIT_AUTHOR_NAME`,
+    `-c user.name=...`, `user.name`), and the author check compares that name. `minutes` of
+    the review meeting are written into the review notes in the same commit, and stand in
+    for a missing note.
     """
     if verdict is Verdict.CHANGES_REQUESTED and not (note and note.strip()) and not minutes:
         raise UsageError(
@@ -83,45 +65,44 @@ def record(
     name = (reviewer or _git_user(project) or "").strip()
     if not name:
         raise UsageError(
-            "who is reviewing? git's user.name is not set", hint="pass --reviewer NAME"
+            "who is reviewing? git cannot tell who you are",
+            hint="pass --reviewer NAME, or set user.name (or GIT_AUTHOR_NAME)",
         )
     path = documents.find_by_id(project.postmortem_dir, postmortem_id)
     settings = project.settings
 
-    def add_review(document: ParsedDocument, postmortem: Postmortem) -> str:
+    def add_review(document: ParsedDocument, postmortem: Postmortem) -> Change[None]:
         nonlocal note
         if minutes and not (note and note.strip()):
             note = review_meeting.minutes_note(postmortem.language, today)
-        if postmortem.status is not Status.IN_REVIEW:
-            raise TransitionRefused(
-                f"{postmortem.id} is {postmortem.status}; only a postmortem in review is reviewed",
-                hint=f"move it first: `pmctl status {postmortem.id} in-review`",
-            )
-        if verdict is Verdict.APPROVED and review.is_author(name, postmortem):
-            raise TransitionRefused(
-                f"{name} is an author of {postmortem.id} and cannot approve it",
-                hint="ask someone who did not write it to review it (or pass --reviewer)",
-            )
+        target = lifecycle.plan_review(postmortem, verdict, name, settings=settings, note=note)
         entry: dict[str, object] = {"reviewer": name, "date": today, "verdict": verdict}
         if verdict is Verdict.APPROVED:
-            findings = lint_findings(document, settings, today=today)
+            findings = check_as_in_review(document, settings, today=today)
             entry["checklist"] = review.recorded_answers(review.answer(postmortem, findings))
         if note and note.strip():
             entry["notes"] = note.strip()
         text = edit.append_item(document.text, "reviews", entry)
-        if verdict is Verdict.CHANGES_REQUESTED:
-            text = edit.set_value(text, ("status",), Status.DRAFT)
+        moved = None
+        if target is not postmortem.status:
+            text = edit.set_value(text, ("status",), target)
+            moved = (postmortem.status, target)
         if minutes:
             text = review_meeting.add_minutes(
                 text, minutes, language=postmortem.language, day=today
             )
-        return text
+        message = commits.review(postmortem.id, name, verdict, note=note, moved=moved)
+        return Change(text, message, None)
 
-    def message(before: Postmortem, after: Postmortem) -> str:
-        moved = (before.status, after.status) if before.status is not after.status else None
-        return commits.review(after.id, name, verdict, note=note, moved=moved)
-
-    result = commit_edit(project, path, add_review, message, commit=commit, push=push)
+    result = commit_edit(
+        project,
+        path,
+        add_review,
+        today=today,
+        purpose=f"pmctl review {postmortem_id}",
+        commit=commit,
+        push=push,
+    )
     warnings: tuple[str, ...] = ()
     if result.commit is not None:
         event = of_change(
@@ -129,7 +110,7 @@ def record(
             result.before,
             result.after,
             actor=name,
-            commit=result.commit,
+            commit=result.commit.sha,
             note=note,
             verdict=verdict,
         )
@@ -147,9 +128,10 @@ def record(
 
 
 def _git_user(project: Project) -> str | None:
+    """The author name git will record for the review's commit."""
     from pmctl.adapters.git import Repository
 
     try:
-        return Repository.open(project.root).config("user.name")
+        return Repository.open(project.root).identity()[0]
     except PmctlError:
         return None

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pmctl.adapters import documents
-from pmctl.adapters.config_file import Project
 from pmctl.domain import lifecycle, review, review_meeting
-from pmctl.domain.document import ParsedDocument
+from pmctl.domain.commits import Commit
+from pmctl.domain.document import Invalid, ParsedDocument
+from pmctl.domain.lint import check_as_in_review
 from pmctl.domain.model import Postmortem
-from pmctl.services.corpus import Invalid, load_all
-from pmctl.services.mutate import commit_edit
-from pmctl.services.status import lint_findings
+from pmctl.domain.project import Project
+from pmctl.services.corpus import load_all
+from pmctl.services.mutate import Change, commit_edit
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +27,7 @@ class AgendaResult:
 class MinutesRecorded:
     path: Path
     postmortem_id: str
-    commit: str | None
+    commit: Commit | None
 
 
 def agenda(project: Project, *, today: dt.date) -> AgendaResult:
@@ -40,7 +41,7 @@ def agenda(project: Project, *, today: dt.date) -> AgendaResult:
         overdue = lifecycle.is_overdue(postmortem, deadline, today)
         if not review_meeting.belongs_on_agenda(postmortem, overdue=overdue):
             continue
-        findings = lint_findings(documents.read(path), settings, today=today)
+        findings = check_as_in_review(documents.read(path), settings, today=today)
         items.append(
             review_meeting.AgendaItem(
                 path=path,
@@ -69,13 +70,19 @@ def record_minutes(
     """Write the meeting's minutes into the postmortem's review notes; one commit."""
     path = documents.find_by_id(project.postmortem_dir, postmortem_id)
 
-    def add(document: ParsedDocument, postmortem: Postmortem) -> str:
-        return review_meeting.add_minutes(
+    def add(document: ParsedDocument, postmortem: Postmortem) -> Change[None]:
+        text = review_meeting.add_minutes(
             document.text, minutes, language=postmortem.language, day=today
         )
+        return Change(text, review_meeting.minutes_message(postmortem.id, today), None)
 
-    def message(before: Postmortem, after: Postmortem) -> str:
-        return review_meeting.minutes_message(after.id, today)
-
-    result = commit_edit(project, path, add, message, commit=commit, push=push)
+    result = commit_edit(
+        project,
+        path,
+        add,
+        today=today,
+        purpose=f"pmctl review {postmortem_id} --minutes",
+        commit=commit,
+        push=push,
+    )
     return MinutesRecorded(path=path, postmortem_id=result.after.id, commit=result.commit)

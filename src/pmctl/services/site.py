@@ -33,15 +33,16 @@ from pathlib import Path
 from typing import NamedTuple
 
 from pmctl.adapters import documents, site_state
-from pmctl.adapters.config_file import Project
 from pmctl.adapters.lint_cache import stat_key
 from pmctl.adapters.parallel import map_chunks, processes, split, unchanged
 from pmctl.adapters.site_output import Output
+from pmctl.domain.document import Invalid
 from pmctl.domain.model import Postmortem
+from pmctl.domain.project import Project
 from pmctl.domain.site import search_tokens
 from pmctl.errors import UsageError
 from pmctl.services import site_pages, site_search
-from pmctl.services.corpus import Invalid, load_all, load_paths, relative_keys
+from pmctl.services.corpus import load_all, load_paths, relative_keys
 
 MARKER = ".pmctl-site"
 PARALLEL_FROM = 200
@@ -356,7 +357,7 @@ def _head(project: Project) -> str:
         repository = Repository.open(project.root)
     except GitError:
         return ""
-    return repository.log("-1", "--format=%H").strip() if repository.has_commits() else ""
+    return repository.head() or ""
 
 
 def _check_out(project: Project, out: Path) -> None:

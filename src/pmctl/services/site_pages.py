@@ -17,15 +17,16 @@ from typing import Any
 
 from pmctl import __version__
 from pmctl.adapters import documents, markdown, templates
-from pmctl.adapters.config_file import Project
 from pmctl.adapters.site_output import Output
 from pmctl.domain import digest
 from pmctl.domain.config import Settings
 from pmctl.domain.durations import duration, percent
+from pmctl.domain.enums import GroupBy
 from pmctl.domain.lint.body import parse_body
 from pmctl.domain.metrics import Transition
 from pmctl.domain.model import Language, Postmortem, Status
-from pmctl.domain.report import Group, GroupBy, build, incident_date, sort_key
+from pmctl.domain.project import Project
+from pmctl.domain.report import Group, build, incident_date, sort_key
 from pmctl.domain.sections import SectionNames, section_names
 from pmctl.domain.site import search_tokens, views
 from pmctl.domain.site.labels import LABELS

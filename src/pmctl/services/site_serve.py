@@ -9,9 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pmctl.adapters import documents
-from pmctl.adapters.config_file import Project, load_project
+from pmctl.adapters.config_file import load_project
 from pmctl.adapters.static_server import StaticServer
 from pmctl.adapters.templates import OVERRIDE_DIR
+from pmctl.domain.project import Project
 from pmctl.errors import PmctlError
 from pmctl.services.site import BuildResult, build
 

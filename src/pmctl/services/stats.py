@@ -6,11 +6,12 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pmctl.adapters.config_file import Project
 from pmctl.domain import commits
+from pmctl.domain.document import Invalid
 from pmctl.domain.metrics import Stats, Transition, compute
+from pmctl.domain.project import Project
 from pmctl.domain.report import incident_date
-from pmctl.services.corpus import Invalid, load_all
+from pmctl.services.corpus import load_all
 
 _FIELD = "\x1f"
 _TRAILER = "\x1e"

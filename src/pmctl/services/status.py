@@ -3,73 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pmctl.adapters import documents
-from pmctl.adapters.config_file import Project
 from pmctl.domain import commits, edit, lifecycle
-from pmctl.domain.config import Settings
 from pmctl.domain.document import ParsedDocument
-from pmctl.domain.events import Event, EventKind, of_change
-from pmctl.domain.lint.findings import Finding
+from pmctl.domain.events import EventKind, of_change
+from pmctl.domain.lint import check_as_in_review
 from pmctl.domain.model import Postmortem, Status
-from pmctl.errors import PmctlError, TransitionRefused
-from pmctl.services.mutate import commit_edit
+from pmctl.domain.project import Project
+from pmctl.domain.status_report import Moved, StatusReport
+from pmctl.services.announce import announce
+from pmctl.services.mutate import Change, commit_edit
 
 if TYPE_CHECKING:
-    from pmctl.services.corpus import Invalid
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StatusReport:
-    """One postmortem's status, review deadline and the gaps before its next status."""
-
-    path: Path
-    postmortem: Postmortem
-    deadline: dt.date | None
-    overdue: bool
-    next: Status | None
-    gaps: tuple[lifecycle.Gap, ...]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Moved:
-    """A transition done (`commit` None with `--no-commit`) or not needed (`changed` False)."""
-
-    path: Path
-    postmortem_id: str
-    source: Status
-    target: Status
-    changed: bool
-    commit: str | None
-    warnings: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Row:
-    """One line of `pmctl status --list`."""
-
-    path: Path
-    postmortem: Postmortem
-    deadline: dt.date | None
-    overdue: bool
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Listing:
-    """Every valid postmortem's row, and the files that are not valid postmortems."""
-
-    rows: tuple[Row, ...]
-    invalid: tuple[Invalid, ...]
-
-
-def lint_findings(document: ParsedDocument, settings: Settings, *, today: dt.date) -> list[Finding]:
-    """Lint's findings on `document` as if it were in review (the draft -> in-review guard)."""
-    from pmctl.domain.lint import check_document
-
-    return check_document(document, settings, today=today, as_status=Status.IN_REVIEW)
+    pass
 
 
 def show(project: Project, postmortem_id: str, *, today: dt.date) -> StatusReport:
@@ -81,7 +29,9 @@ def show(project: Project, postmortem_id: str, *, today: dt.date) -> StatusRepor
     gaps: tuple[lifecycle.Gap, ...] = ()
     if target is not None:
         findings = (
-            lint_findings(document, settings, today=today) if target is Status.IN_REVIEW else []
+            check_as_in_review(document, settings, today=today)
+            if target is Status.IN_REVIEW
+            else []
         )
         gaps = tuple(lifecycle.guard(postmortem, target, settings=settings, findings=findings))
     deadline = lifecycle.review_deadline(postmortem, settings)
@@ -103,35 +53,49 @@ def move(
     today: dt.date,
     reason: str | None = None,
     force: bool = False,
+    with_edits: bool = False,
     commit: bool = True,
     push: bool = False,
 ) -> Moved:
     """Move a postmortem to `target`: one commit of one changed line, or nothing at all.
 
     A guard that fails raises `TransitionRefused` listing every gap; nothing is written.
-    Moving to the current status does nothing. After the commit, configured notifications
+    Moving to the current status does nothing. With `with_edits`, the user's uncommitted
+    edits of the file are part of the move (and of what its guard checks). After the commit, configured notifications
     are sent; their failures come back as `warnings` and never undo the commit.
     """
     path = documents.find_by_id(project.postmortem_dir, postmortem_id)
     settings = project.settings
 
-    def set_status(document: ParsedDocument, postmortem: Postmortem) -> str:
+    def set_status(document: ParsedDocument, postmortem: Postmortem) -> Change[None]:
         if postmortem.status is target:
-            return document.text
+            return Change(document.text, "", None)
         findings = (
-            lint_findings(document, settings, today=today) if target is Status.IN_REVIEW else []
+            check_as_in_review(document, settings, today=today)
+            if target is Status.IN_REVIEW
+            else []
         )
         checked = lifecycle.plan(
             postmortem, target, settings=settings, findings=findings, reason=reason, force=force
         )
         if not checked.allowed:
-            raise refusal(postmortem, target, checked.gaps)
-        return edit.set_value(document.text, ("status",), target)
+            raise lifecycle.refusal(postmortem, target, checked.gaps)
+        return Change(
+            edit.set_value(document.text, ("status",), target),
+            commits.transition(postmortem.id, postmortem.status, target, reason=reason),
+            None,
+        )
 
-    def message(before: Postmortem, after: Postmortem) -> str:
-        return commits.transition(after.id, before.status, after.status, reason=reason)
-
-    result = commit_edit(project, path, set_status, message, commit=commit, push=push)
+    result = commit_edit(
+        project,
+        path,
+        set_status,
+        today=today,
+        purpose=f"pmctl status {postmortem_id} {target}",
+        with_edits=with_edits,
+        commit=commit,
+        push=push,
+    )
     changed = result.before.status is not result.after.status
     warnings: tuple[str, ...] = ()
     if result.commit is not None:
@@ -140,7 +104,7 @@ def move(
             result.before,
             result.after,
             actor="",
-            commit=result.commit,
+            commit=result.commit.sha,
             note=reason,
         )
         warnings = announce(project, event)
@@ -153,46 +117,3 @@ def move(
         commit=result.commit,
         warnings=warnings,
     )
-
-
-def refusal(
-    postmortem: Postmortem, target: Status, gaps: tuple[lifecycle.Gap, ...]
-) -> TransitionRefused:
-    """The error for a failed guard: every gap on its own line, the first one's hint."""
-    lines = [f"{postmortem.id}: {postmortem.status} -> {target} refused:"]
-    lines.extend(f"  - {gap.location + ': ' if gap.location else ''}{gap.message}" for gap in gaps)
-    hint = gaps[0].hint if gaps else ""
-    return TransitionRefused("\n".join(lines), hint=hint)
-
-
-def announce(project: Project, event: Event) -> tuple[str, ...]:
-    """Send `event` to the configured channels; warnings for those that failed."""
-    notify_settings = project.settings.notify
-    if notify_settings.email is None and notify_settings.webhook is None:
-        return ()
-    from dataclasses import replace
-
-    from pmctl.adapters.git import Repository
-    from pmctl.services.notify import notify
-
-    actor = event.actor
-    if not actor:
-        try:
-            actor = Repository.open(project.root).config("user.name") or ""
-        except PmctlError:
-            actor = ""
-    return tuple(notify(notify_settings, replace(event, actor=actor), root=project.root))
-
-
-def list_all(project: Project, *, today: dt.date) -> Listing:
-    """Every postmortem with its status and review deadline, read by the corpus loader."""
-    from pmctl.services.corpus import load_all  # only --list reads them all
-
-    settings = project.settings
-    rows = []
-    corpus = load_all(project.postmortem_dir)
-    for path, postmortem in corpus.postmortems:
-        deadline = lifecycle.review_deadline(postmortem, settings)
-        overdue = lifecycle.is_overdue(postmortem, deadline, today)
-        rows.append(Row(path=path, postmortem=postmortem, deadline=deadline, overdue=overdue))
-    return Listing(rows=tuple(rows), invalid=corpus.invalid)

@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING
 from pmctl import __version__
 from pmctl.domain.lint.findings import Finding, Severity
 from pmctl.domain.lint.registry import RULES
+from pmctl.domain.visible_text import visible
+from pmctl.domain.wording import plural
 
 if TYPE_CHECKING:
-    from pmctl.services.lint import LintResult
+    from pmctl.domain.lint.findings import LintResult
 
-FORMATS = ("text", "json", "sarif", "github", "junit")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
@@ -45,16 +46,17 @@ def print_text(result: LintResult, *, cwd: Path, strict: bool) -> None:
         _print_rich(result, cwd=cwd, strict=strict)
         return
     out: list[str] = []
+    hinted: set[str] = set()
     for path, group in groupby(result.findings, key=lambda finding: finding.path):
-        out.append(display_path(path, cwd))
+        out.append(visible(display_path(path, cwd)))
         for finding in group:
             position = f"{finding.line}:{finding.column}"
             out.append(
                 f"  {position:>7}  {finding.severity.value:<7} {finding.rule} "
-                f"{finding.message} ({finding.name})"
+                f"{visible(finding.message)} ({finding.name})"
             )
-            if finding.hint:
-                out.append(f"  {'':>7}  hint: {finding.hint}")
+            if _first_time(finding.hint, hinted):
+                out.append(f"  {'':>7}  hint: {visible(finding.hint)}")
         out.append("")
     out.append(summary(result, strict=strict))
     sys.stdout.write("\n".join(out) + "\n")
@@ -66,19 +68,29 @@ def _print_rich(result: LintResult, *, cwd: Path, strict: bool) -> None:
     from pmctl.ui.console import stdout
 
     console = stdout()
+    hinted: set[str] = set()
     for path, group in groupby(result.findings, key=lambda finding: finding.path):
-        console.print(f"[bold underline]{escape(display_path(path, cwd))}[/]")
+        console.print(f"[bold underline]{escape(visible(display_path(path, cwd)))}[/]")
         for finding in group:
             colour = "red" if finding.severity is Severity.ERROR else "yellow"
             position = f"{finding.line}:{finding.column}"
             console.print(
                 f"  {position:>7}  [{colour}]{finding.severity.value:<7}[/] "
-                f"[bold]{finding.rule}[/] {escape(finding.message)} [dim]({finding.name})[/]"
+                f"[bold]{finding.rule}[/] {escape(visible(finding.message))} "
+                f"[dim]({finding.name})[/]"
             )
-            if finding.hint:
-                console.print(f"  {'':>7}  [dim]hint: {escape(finding.hint)}[/]")
+            if _first_time(finding.hint, hinted):
+                console.print(f"  {'':>7}  [dim]hint: {escape(visible(finding.hint))}[/]")
         console.print()
     console.print(summary(result, strict=strict))
+
+
+def _first_time(hint: str, hinted: set[str]) -> bool:
+    """Whether `hint` is to be shown: a hint that repeats for many findings is said once."""
+    if not hint or hint in hinted:
+        return False
+    hinted.add(hint)
+    return True
 
 
 def summary(result: LintResult, *, strict: bool) -> str:
@@ -95,12 +107,13 @@ def summary(result: LintResult, *, strict: bool) -> str:
 
 
 def render(result: LintResult, fmt: str, *, cwd: Path, root: Path, strict: bool) -> str:
-    """`result` in a machine format (one of FORMATS other than text)."""
+    """`result` in a machine format (a `LintFormat` other than text)."""
     renderers: dict[str, Callable[[], str]] = {
         "json": lambda: _json(result, cwd),
         "sarif": lambda: _sarif(result, root),
         "github": lambda: _github(result, cwd),
         "junit": lambda: _junit(result, cwd, strict=strict),
+        "gitlab": lambda: _gitlab(result, root),
     }
     return renderers[fmt]()
 
@@ -210,11 +223,41 @@ def _github(result: LintResult, cwd: Path) -> str:
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's data, on one line: line breaks (in an owner, a key) in GitHub's
+    escapes, so that they can never start a command of their own; other control characters
+    (a terminal escape) spelled out."""
+    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _gitlab(result: LintResult, root: Path) -> str:
+    """GitLab Code Quality: paths from the repository root; a fingerprint that stays the same
+    while the finding does (rule, file, message and which such occurrence, not its line)."""
+    import hashlib
+
+    seen: dict[tuple[str, str, str], int] = {}
+    issues = []
+    for finding in result.findings:
+        path = display_path(finding.path, root)
+        key = (finding.rule, path, finding.message)
+        seen[key] = seen.get(key, 0) + 1
+        fingerprint = hashlib.sha256("\0".join((*key, str(seen[key]))).encode()).hexdigest()
+        issues.append(
+            {
+                "type": "issue",
+                "check_name": f"{finding.rule} {finding.name}",
+                "description": f"{finding.rule} {finding.message}",
+                "content": {"body": finding.hint},
+                "categories": ["Style"],
+                "severity": "major" if finding.severity is Severity.ERROR else "minor",
+                "fingerprint": fingerprint,
+                "location": {"path": path, "lines": {"begin": finding.line}},
+            }
+        )
+    return json.dumps(issues, ensure_ascii=False, indent=2)
 
 
 def _junit(result: LintResult, cwd: Path, *, strict: bool) -> str:
@@ -227,7 +270,7 @@ def _junit(result: LintResult, cwd: Path, *, strict: bool) -> str:
     failures = 0
     suite = ET.Element("testsuite", name="pmctl lint", tests=str(len(paths)))
     for path in paths:
-        name = display_path(path, cwd)
+        name = visible(display_path(path, cwd))
         case = ET.SubElement(suite, "testcase", classname="pmctl.lint", name=name, file=name)
         findings = by_path.get(path, [])
         failing = [f for f in findings if strict or f.severity is Severity.ERROR]
@@ -237,7 +280,7 @@ def _junit(result: LintResult, cwd: Path, *, strict: bool) -> str:
                 case,
                 "failure",
                 type=failing[0].rule,
-                message=f"{len(failing)} problem(s); first: {failing[0].message}",
+                message=f"{plural(len(failing), 'problem')}; first: {visible(failing[0].message)}",
             )
             failure.text = "\n".join(_line(name, finding) for finding in failing)
         passing = [f for f in findings if f not in failing]
@@ -258,5 +301,5 @@ def _junit(result: LintResult, cwd: Path, *, strict: bool) -> str:
 def _line(name: str, finding: Finding) -> str:
     return (
         f"{name}:{finding.line}:{finding.column}: {finding.severity.value} {finding.rule} "
-        f"{finding.message} (hint: {finding.hint})"
+        f"{visible(finding.message)} (hint: {visible(finding.hint)})"
     )

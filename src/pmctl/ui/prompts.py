@@ -6,10 +6,11 @@ Every question has a flag; without a terminal (or with `--no-input`) a missing a
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable, Sequence
 
-from pmctl.errors import UsageError
+from pmctl.errors import Interrupted, UsageError
 
 
 def can_prompt(*, no_input: bool) -> bool:
@@ -33,7 +34,7 @@ def ask_text(
 
     answer = questionary.text(question, default=default, validate=validate).ask()
     if answer is None:
-        raise KeyboardInterrupt
+        raise Interrupted(signal.SIGINT)
     return str(answer).strip()
 
 
@@ -42,5 +43,15 @@ def ask_choice(question: str, choices: Sequence[str], *, default: str | None = N
 
     answer = questionary.select(question, choices=list(choices), default=default).ask()
     if answer is None:
-        raise KeyboardInterrupt
+        raise Interrupted(signal.SIGINT)
     return str(answer)
+
+
+def ask_checkboxes(question: str, choices: Sequence[str]) -> list[str]:
+    """Several of `choices` (space to tick, enter to accept; none is an answer)."""
+    import questionary
+
+    answer = questionary.checkbox(question, choices=list(choices)).ask()
+    if answer is None:
+        raise Interrupted(signal.SIGINT)
+    return [str(item) for item in answer]

@@ -2,78 +2,125 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
-from pmctl.services.status import Listing, Moved, StatusReport
+from pmctl.domain.model import Timestamps
+from pmctl.domain.status_report import Moved, StatusReport
+from pmctl.domain.visible_text import visible
 
 
 def _shown(path: Path, cwd: Path) -> str:
-    return str(path.relative_to(cwd)) if path.is_relative_to(cwd) else str(path)
+    return visible(str(path.relative_to(cwd)) if path.is_relative_to(cwd) else str(path))
 
 
 def render_report(report: StatusReport, *, cwd: Path) -> str:
     """Status, deadline and what is missing for the next status, as plain lines."""
     postmortem = report.postmortem
     lines = [
-        f"{postmortem.id}  {postmortem.title}",
-        f"  file:     {_shown(report.path, cwd)}",
-        f"  status:   {postmortem.status}",
+        f"{postmortem.id}  {visible(postmortem.title)}",
+        f"  file:      {_shown(report.path, cwd)}",
+        f"  status:    {postmortem.status}",
+        *_standing(report, cwd),
     ]
-    if report.deadline is not None:
-        late = "  OVERDUE: not reviewed in time" if report.overdue else ""
-        lines.append(f"  review by {report.deadline.isoformat()} ({postmortem.severity}){late}")
-    if report.next is None:
-        lines.append("  closed: nothing further")
-    elif not report.gaps:
-        lines.append(
-            f"  next:     {report.next}: ready (`pmctl status {postmortem.id} {report.next}`)"
-        )
-    else:
-        lines.append(f"  next:     {report.next}: {len(report.gaps)} thing(s) missing")
-        for gap in report.gaps:
-            where = f"{_shown(Path(gap.location), cwd)}: " if gap.location else ""
-            lines.append(f"    - {where}{gap.message}")
-            if gap.hint:
-                lines.append(f"      hint: {gap.hint}")
     return "\n".join(lines)
 
 
-def render_list(listing: Listing) -> str:
-    """One line per postmortem (id, status, severity, review deadline, OVERDUE), then the
-    files that are not valid postmortems."""
-    table = [("ID", "STATUS", "SEVERITY", "REVIEW BY", "")]
-    for row in listing.rows:
-        postmortem = row.postmortem
-        table.append(
-            (
-                postmortem.id,
-                postmortem.status,
-                postmortem.severity,
-                row.deadline.isoformat() if row.deadline else "-",
-                "OVERDUE" if row.overdue else "",
-            )
+def _standing(report: StatusReport, cwd: Path) -> list[str]:
+    """The review deadline and the gaps before the next status."""
+    postmortem = report.postmortem
+    lines = []
+    if report.deadline is not None:
+        late = "  OVERDUE: not reviewed in time" if report.overdue else ""
+        lines.append(f"  review by: {report.deadline.isoformat()} ({postmortem.severity}){late}")
+    if report.next is None:
+        lines.append("  next:      nothing: closed is the last status")
+    elif not report.gaps:
+        lines.append(
+            f"  next:      {report.next}: ready (`pmctl status {postmortem.id} {report.next}`)"
         )
-    widths = [max(len(cells[i]) for cells in table) for i in range(4)]
-    lines = [
-        "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=False))
-        + "  "
-        + cells[4]
-        for cells in table
+    else:
+        missing = "1 thing" if len(report.gaps) == 1 else f"{len(report.gaps)} things"
+        lines.append(f"  next:      {report.next}: {missing} missing")
+        for gap in report.gaps:
+            where = f"{_shown(Path(gap.location), cwd)}: " if gap.location else ""
+            lines.append(f"    - {where}{visible(gap.message)}")
+            if gap.hint:
+                lines.append(f"      hint: {visible(gap.hint)}")
+    return lines
+
+
+def render_details(report: StatusReport, *, cwd: Path, today: dt.date) -> str:
+    """Everything `pmctl show` says: metadata, durations, the standing, open action items
+    and the reviews."""
+    p = report.postmortem
+    times = p.timestamps
+    lines = [f"{p.id}  {visible(p.title)}", f"  file:      {_shown(report.path, cwd)}"]
+    fields = [
+        ("status", p.status.value),
+        ("severity", p.severity),
+        ("incident", p.incident or ""),
+        ("owner", p.owner),
+        ("authors", ", ".join(p.authors)),
+        ("language", p.language.value),
+        ("created", p.created.isoformat()),
+        ("started", times.started.isoformat() if times.started else ""),
+        ("durations", _durations(times)),
+        ("services", ", ".join(p.services)),
+        ("tags", ", ".join(p.tags)),
+        ("related", ", ".join(p.related)),
+        ("shared", ", ".join(p.shared_with)),
     ]
-    lines.extend(f"invalid: {item.location}: {item.message}" for item in listing.invalid)
-    overdue = sum(row.overdue for row in listing.rows)
-    lines.append(
-        f"{len(listing.rows)} postmortem(s), {overdue} past their review deadline"
-        + (f", {len(listing.invalid)} invalid file(s)" if listing.invalid else "")
-    )
-    return "\n".join(line.rstrip() for line in lines)
+    lines.extend(f"  {name + ':':<10} {visible(value)}" for name, value in fields if value)
+    lines.extend(_standing(report, cwd))
+    open_items = [item for item in p.action_items if item.status.is_open]
+    lines.append(f"  open action items: {len(open_items)} of {len(p.action_items)}")
+    for item in open_items:
+        overdue = item.due is not None and item.due < today
+        due = f"due {item.due.isoformat()}{' OVERDUE' if overdue else ''}" if item.due else ""
+        cells = (
+            item.id,
+            item.priority.value if item.priority else "-",
+            item.type.value if item.type else "-",
+            item.owner or "-",
+            item.status.value,
+            due,
+            item.tracker or "",
+            item.title,
+        )
+        lines.append("    " + "  ".join(visible(cell) for cell in cells if cell))
+    lines.append(f"  reviews: {len(p.reviews)}")
+    for entry in p.reviews:
+        note = f": {visible(entry.notes.splitlines()[0])}" if entry.notes else ""
+        lines.append(
+            f"    {entry.date.isoformat()}  {visible(entry.reviewer)}  {entry.verdict.value}{note}"
+        )
+    return "\n".join(lines)
+
+
+def _durations(times: Timestamps) -> str:
+    """Time to detect, mitigate and resolve, from the start, where the timestamps say."""
+    if times.started is None:
+        return ""
+    parts = [
+        f"{label} {_minutes(moment - times.started)}"
+        for label, moment in (
+            ("detected", times.detected),
+            ("mitigated", times.mitigated),
+            ("resolved", times.resolved),
+        )
+        if moment is not None
+    ]
+    return ", ".join(f"{part} after the start" if i == 0 else part for i, part in enumerate(parts))
+
+
+def _minutes(delta: dt.timedelta) -> str:
+    minutes = round(delta.total_seconds() / 60)
+    return f"{minutes} min" if minutes < 120 else f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 def render_moved(moved: Moved) -> str:
     """One line saying what the transition did."""
     if not moved.changed:
         return f"{moved.postmortem_id} is already {moved.target}; nothing to do"
-    done = f"{moved.postmortem_id}: {moved.source} -> {moved.target}"
-    if moved.commit:
-        return f"{done} (committed {moved.commit[:10]})"
-    return f"{done} (written, not committed)"
+    return f"{moved.postmortem_id}: {moved.source} -> {moved.target}"

@@ -21,9 +21,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from pmctl.domain.lint import related_rules
+from pmctl.domain.lint.adoption import PREDATING_RULES, excused
 from pmctl.domain.lint.context import Context, Hit
 from pmctl.domain.lint.findings import Finding, Severity
 from pmctl.domain.lint.registry import RULES, RULES_BY_ID, Rule, resolve
+from pmctl.domain.lint.related_rules import Similar
 from pmctl.domain.lint.repository_rules import Facts, check_facts, facts_of
 from pmctl.domain.model import Postmortem, Status
 
@@ -39,10 +42,14 @@ __all__ = [
     "Finding",
     "Rule",
     "Severity",
+    "Similar",
+    "check_as_in_review",
     "check_document",
     "check_document_with_facts",
     "check_facts_findings",
     "check_repository",
+    "check_similar_findings",
+    "check_strays",
     "levels",
 ]
 
@@ -65,6 +72,14 @@ def check_document(
     on is how an overdue postmortem gets reviewed. Never raises for any document.
     """
     return check_document_with_facts(document, settings, today=today, as_status=as_status)[0]
+
+
+def check_as_in_review(
+    document: ParsedDocument, settings: Settings, *, today: dt.date
+) -> list[Finding]:
+    """Lint's findings on `document` as if it were in review: the draft -> in-review guard,
+    and the review checklist's pre-answers."""
+    return check_document(document, settings, today=today, as_status=Status.IN_REVIEW)
 
 
 def check_document_with_facts(
@@ -96,9 +111,12 @@ def check_document_with_facts(
                 document.body, document.body_line, section_names(settings.lint.section_aliases)
             ),
             as_status=as_status is not None,
+            excused=excused(postmortem, status),
         )
         for check in _content_checks():
             hits.extend(check(context))
+        if context.excused:
+            hits = [hit for hit in hits if hit.rule not in PREDATING_RULES]
     findings = apply(document.path, document.text, hits, _levels_in_force(settings))
     return findings, facts_of(document, postmortem)
 
@@ -150,8 +168,26 @@ def check_facts_findings(
     `texts` (path -> text) lets file-wide disable comments apply; `others` are ids of
     postmortems known only by file name (see `repository_rules.check_facts`).
     """
+    return _repository_findings(check_facts(facts, others=others), settings, texts)
+
+
+def check_similar_findings(
+    facts: Iterable[Facts],
+    similar: Iterable[Similar],
+    settings: Settings,
+    *,
+    texts: Mapping[Path, str] | None = None,
+) -> list[Finding]:
+    """PM704 findings: very similar postmortems that `related` does not link (the service
+    finds them, with the search index, only when the rule is on)."""
+    return _repository_findings(related_rules.check(facts, similar), settings, texts)
+
+
+def _repository_findings(
+    found: Iterable[tuple[Path, Hit]], settings: Settings, texts: Mapping[Path, str] | None
+) -> list[Finding]:
     by_path: dict[Path, list[Hit]] = {}
-    for path, hit in check_facts(facts, others=others):
+    for path, hit in found:
         by_path.setdefault(path, []).append(hit)
     rule_levels = _levels_in_force(settings)
     texts = texts or {}
@@ -159,6 +195,29 @@ def check_facts_findings(
     for path, hits in by_path.items():
         findings.extend(apply(path, texts.get(path, ""), hits, rule_levels))
     return findings
+
+
+def check_strays(paths: Iterable[Path], settings: Settings) -> list[Finding]:
+    """PM013 for each file in the postmortem directory that lint does not read."""
+    levels = _levels_in_force(settings)
+    return [
+        finding
+        for path in paths
+        for finding in apply(
+            path,
+            "",
+            [
+                Hit(
+                    "PM013",
+                    1,
+                    f"{path.name} is not linted: postmortems are `.md` files",
+                    "rename it to `.md` if it is a postmortem (`pmctl import` adopts other "
+                    "formats), or move it out of the postmortem directory",
+                )
+            ],
+            levels,
+        )
+    ]
 
 
 def postmortem_status(data: Mapping[str, object], postmortem: Postmortem | None) -> Status:
@@ -172,9 +231,9 @@ def postmortem_status(data: Mapping[str, object], postmortem: Postmortem | None)
         return Status.DRAFT
 
 
-def levels(settings: Settings) -> dict[str, Severity | None]:
-    """Rule id -> level in force (None: off), from defaults and `[lint.rules]`."""
-    return dict(_levels_in_force(settings))
+def levels(settings: Settings) -> Mapping[str, Severity | None]:
+    """Rule id -> level in force (None: off), from the defaults and `[lint.rules]`."""
+    return _levels_in_force(settings)
 
 
 def _levels_in_force(settings: Settings) -> Mapping[str, Severity | None]:
@@ -184,7 +243,9 @@ def _levels_in_force(settings: Settings) -> Mapping[str, Severity | None]:
 @lru_cache(maxsize=8)
 def _levels(rules: tuple[tuple[str, RuleLevel], ...]) -> Mapping[str, Severity | None]:
     """`levels` by the `[lint.rules]` items, computed once (lint asks for every file)."""
-    result: dict[str, Severity | None] = {rule.id: rule.severity for rule in RULES}
+    result: dict[str, Severity | None] = {
+        rule.id: rule.severity if rule.enabled else None for rule in RULES
+    }
     for key, level in rules:
         rule = resolve(key)
         if rule is not None:
@@ -216,12 +277,14 @@ def apply(
 def _disables(text: str) -> tuple[set[str], dict[int, set[str]]]:
     file_off: set[str] = set()
     line_off: dict[int, set[str]] = {}
+    line, position = 1, 0  # counted on from the previous comment: linear in the text
     for match in _DISABLE.finditer(text):
         ids = {_rule_id(word) for word in re.split(r"[\s,]+", match[2].strip()) if word}
         if match[1]:
             file_off |= ids
         else:
-            line = text.count("\n", 0, match.start()) + 1
+            line += text.count("\n", position, match.start())
+            position = match.start()
             for number in (line, line + 1):
                 line_off.setdefault(number, set()).update(ids)
     return file_off, line_off

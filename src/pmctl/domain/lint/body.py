@@ -55,6 +55,21 @@ class Body:
     def section(self, key: str) -> tuple[Heading, int, int] | None:
         return self.sections.get(key)
 
+    def extent(self, key: str) -> tuple[Heading, int, int] | None:
+        """Like `section`, but the content runs on over deeper headings that open no
+        section of their own (a timeline's `### 2026-11-20`), to the next heading of the
+        section's level or higher, or of another section."""
+        found = self.sections.get(key)
+        if found is None:
+            return None
+        heading, start, end = found
+        for row, other in self.headings:
+            if row < end:
+                continue
+            if other.level <= heading.level or other.key is not None:
+                return heading, start, row
+        return heading, start, len(self.lines)
+
     def text(self, start: int, end: int) -> str:
         return "\n".join(self.lines[start:end])
 

@@ -21,6 +21,7 @@ from pmctl.domain.sections import (
     heading_name,
     section_names,
 )
+from pmctl.domain.wording import plural
 
 _GUIDE = re.compile(re.escape(GUIDE_OPEN) + r".*?-->", re.DOTALL)
 
@@ -33,7 +34,7 @@ def check(ctx: Context) -> list[Hit]:
     guides = GUIDE_OPEN in body.source
     for section in SECTIONS:
         required = section.required_from is not None and section.required_from.rank <= rank
-        found = body.section(section.key)
+        found = body.extent(section.key)
         if found is None:
             if required:
                 hits.append(
@@ -127,7 +128,7 @@ def _table_drift(ctx: Context, language: Language) -> list[Hit]:
             Hit(
                 "PM104",
                 ctx.line_of("action_items"),
-                f"{len(items)} action item(s) in the front matter but no generated table in the body",
+                f"{plural(len(items), 'action item')} in the front matter but no generated table in the body",
                 f"add the table between `{ACTION_TABLE_START}` and `{ACTION_TABLE_END}`",
             )
         ]

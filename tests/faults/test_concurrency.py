@@ -1,0 +1,124 @@
+"""Concurrent writers lose nothing: each pmctl process succeeds with its change in HEAD, or
+fails cleanly, and the working tree ends clean."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pmctl.domain.model import Language
+from pmctl.domain.project import Project
+from pmctl.services.new import NewPostmortem, create
+from tests.conftest import git
+from tests.faults.helpers import DOCUMENTED_EXITS, at_head, clean, finish, start
+
+NOW = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)
+
+
+def new_postmortem(project: Project, title: str = "Checkout latency") -> Path:
+    request = NewPostmortem(title=title, severity="SEV2", owner="alice", language=Language.EN)
+    return create(project, request, now=NOW, commit=True).path
+
+
+def add_args(postmortem_id: str, number: int) -> list[str]:
+    return [
+        *("action", "add", postmortem_id, "--title", f"Alert on queue depth {number}"),
+        *("--type", "mitigate", "--owner", "bob", "--priority", "P2"),
+    ]
+
+
+def test_ten_concurrent_action_adds_all_land(repo: Project) -> None:
+    path = new_postmortem(repo)
+    processes = [start(repo.root, *add_args(path.stem, number)) for number in range(10)]
+    results = [finish(process) for process in processes]
+    assert [code for code, _, _ in results] == [0] * 10, [err for _, _, err in results]
+    titles = sorted(item.title for item in at_head(repo.root, path).action_items)
+    assert titles == sorted(f"Alert on queue depth {number}" for number in range(10))
+    assert len({item.id for item in at_head(repo.root, path).action_items}) == 10
+    assert clean(repo.root)
+
+
+def test_a_waiter_gives_up_with_the_holder_named(
+    repo: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = new_postmortem(repo)
+    gate = tmp_path / "gate"
+    hook = repo.root / ".git" / "hooks" / "pre-commit"
+    hook.write_text(f"#!/bin/sh\nwhile [ ! -f '{gate}' ]; do sleep 0.02; done\n", encoding="utf-8")
+    hook.chmod(0o755)
+    holder = start(repo.root, *add_args(path.stem, 1))
+    lock = repo.root / ".git" / "pmctl" / "lock"
+    deadline = time.monotonic() + 60
+    while "action add" not in (lock.read_text(encoding="utf-8") if lock.exists() else ""):
+        assert holder.poll() is None, finish(holder)
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    monkeypatch.setenv("PMCTL_LOCK_TIMEOUT", "0.2")
+    code, _, stderr = finish(start(repo.root, *add_args(path.stem, 2)))
+    gate.touch()
+    assert code == 4
+    assert "another pmctl command is changing this repository" in stderr
+    assert f"pmctl action add {path.stem}" in stderr
+    assert finish(holder)[0] == 0
+    assert [item.title for item in at_head(repo.root, path).action_items] == [
+        "Alert on queue depth 1"
+    ]
+    assert clean(repo.root)
+
+
+COMMANDS = st.lists(
+    st.sampled_from(["add", "add", "in-review", "index", "new", "approve"]), min_size=2, max_size=4
+)
+
+
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(commands=COMMANDS)
+def test_random_interleavings_keep_exactly_the_successes(
+    repo: Project, commands: list[str]
+) -> None:
+    path = new_postmortem(repo, title=f"Queue backlog {len(git(repo.root, 'log', '--oneline'))}")
+    before = git(repo.root, "rev-parse", "HEAD").strip()
+    argv = {
+        "add": lambda n: add_args(path.stem, n),
+        "in-review": lambda n: ["status", path.stem, "in-review"],
+        "index": lambda n: ["index"],
+        "new": lambda n: [
+            "new",
+            "--title",
+            f"Disk full {before[:7]} {n}",
+            "--severity",
+            "SEV3",
+            "--owner",
+            "carol",
+            "--no-input",
+        ],
+        "approve": lambda n: ["review", path.stem, "--approve", "--reviewer", "dave"],
+    }
+    processes = [start(repo.root, *argv[name](n)) for n, name in enumerate(commands)]
+    results = [finish(process) for process in processes]
+    for code, _, stderr in results:
+        assert code in DOCUMENTED_EXITS, stderr
+        assert "Traceback" not in stderr
+    made = git(repo.root, "rev-list", "--count", f"{before}..HEAD").strip()
+    adds = [code for (code, _, _), name in zip(results, commands, strict=True) if name == "add"]
+    items = at_head(repo.root, path).action_items
+    assert len(items) == adds.count(0)
+    news = [code for (code, _, _), name in zip(results, commands, strict=True) if name == "new"]
+    assert news.count(0) == len(
+        [
+            line
+            for line in git(repo.root, "log", "--format=%s", f"{before}..HEAD").splitlines()
+            if line.startswith("docs(postmortem): add 2026-")
+        ]
+    )
+    assert int(made) <= len(commands)
+    assert clean(repo.root)

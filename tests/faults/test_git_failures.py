@@ -1,0 +1,190 @@
+"""When git refuses, pmctl says what git said, with a hint only where the cause is certain,
+and leaves the repository as it was."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pmctl.domain.model import Language
+from pmctl.domain.project import Project
+from pmctl.services.init import initialise
+from pmctl.services.new import NewPostmortem, create
+from tests.conftest import git, run_cli
+from tests.faults.helpers import at_head, clean
+
+NOW = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)
+ADD = (
+    "--title",
+    "Alert on queue depth",
+    "--type",
+    "mitigate",
+    "--owner",
+    "bob",
+    "--priority",
+    "P2",
+)
+
+
+@pytest.fixture
+def postmortem(repo: Project) -> Path:
+    request = NewPostmortem(
+        title="Checkout latency", severity="SEV2", owner="alice", language=Language.EN
+    )
+    return create(repo, request, now=NOW, commit=True).path
+
+
+def state(root: Path, path: Path) -> tuple[str, str, bytes]:
+    return (
+        git(root, "rev-parse", "HEAD"),
+        git(root, "status", "--porcelain", "--untracked-files=all"),
+        path.read_bytes(),
+    )
+
+
+def test_a_stale_index_lock_is_named_at_once(repo: Project, postmortem: Path) -> None:
+    lock = repo.root / ".git" / "index.lock"
+    lock.touch()
+    before = state(repo.root, postmortem)
+    started = time.monotonic()
+    result = run_cli(repo.root, "action", "add", postmortem.stem, *ADD)
+    assert time.monotonic() - started < 10  # it used to wait 21 s
+    assert result.returncode == 4
+    assert "git's index is locked: .git/index.lock exists" in result.stderr
+    assert "delete that file if none is" in result.stderr
+    lock.unlink()
+    assert state(repo.root, postmortem)[0] == before[0]
+    assert postmortem.read_bytes() == before[2]
+    assert clean(repo.root)
+
+
+def test_a_signing_failure_says_signing_failed(repo: Project, postmortem: Path) -> None:
+    git(repo.root, "config", "commit.gpgsign", "true")
+    git(repo.root, "config", "gpg.program", "false")
+    before = state(repo.root, postmortem)
+    result = run_cli(repo.root, "action", "add", postmortem.stem, *ADD)
+    assert result.returncode == 4
+    assert "signing the commit failed" in result.stderr
+    assert "hook" not in result.stderr
+    assert state(repo.root, postmortem) == before
+
+
+def test_a_refusing_hook_shows_its_own_output_then_one_error(
+    repo: Project, postmortem: Path
+) -> None:
+    hook = repo.root / ".git" / "hooks" / "pre-commit"
+    hook.write_text(
+        "#!/bin/sh\necho 'postmortems/a.md:3:1: PM101 first finding'\n"
+        "echo 'postmortems/a.md:9:1: PM102 second finding' >&2\nexit 1\n",
+        encoding="utf-8",
+    )
+    hook.chmod(0o755)
+    before = state(repo.root, postmortem)
+    result = run_cli(repo.root, "action", "add", postmortem.stem, *ADD)
+    assert result.returncode == 4
+    lines = result.stderr.splitlines()
+    assert "postmortems/a.md:3:1: PM101 first finding" in lines
+    assert "postmortems/a.md:9:1: PM102 second finding" in lines
+    assert lines[-2] == "error: a git hook refused the commit"
+    assert lines.index("error: a git hook refused the commit") > lines.index(
+        "postmortems/a.md:9:1: PM102 second finding"
+    )
+    assert state(repo.root, postmortem) == before
+
+
+def test_a_path_outside_the_sparse_checkout_says_so(repo: Project) -> None:
+    git(repo.root, "sparse-checkout", "set", "--no-cone", "/pmctl.toml", "/somewhere-else/")
+    result = run_cli(
+        repo.root,
+        *("new", "--title", "Disk full", "--severity", "SEV3", "--owner", "alice", "--no-input"),
+    )
+    assert result.returncode == 4, result.stderr
+    assert "sparse-checkout" in result.stderr
+    assert "git sparse-checkout add" in result.stderr
+    assert not any((repo.root / "postmortems").rglob("*.md"))
+
+
+def test_pmctl_inside_another_repositorys_hook_acts_on_its_own_repository(
+    repo: Project, postmortem: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    git(other, "init", "--quiet")
+    git(other, "commit", "--quiet", "--allow-empty", "-m", "other")
+    other_head = git(other, "rev-parse", "HEAD")
+    # What git exports to a hook of `other`'s.
+    result = run_cli(
+        repo.root,
+        *("action", "add", postmortem.stem, *ADD),
+        env={
+            "GIT_DIR": str(other / ".git"),
+            "GIT_WORK_TREE": str(other),
+            "GIT_INDEX_FILE": str(other / ".git" / "index"),
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert [item.title for item in at_head(repo.root, postmortem).action_items] == [
+        "Alert on queue depth"
+    ]
+    assert git(other, "rev-parse", "HEAD") == other_head
+    assert clean(repo.root)
+
+
+@pytest.fixture
+def nobody_repo() -> Iterator[Path]:
+    """A pmctl repository owned by `nobody`, outside root's private temp directory."""
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root and setpriv to run pmctl as another user")
+    base = Path(tempfile.mkdtemp(prefix="pmctl-nobody-"))
+    try:
+        base.chmod(0o755)
+        root = base / "pm"
+        root.mkdir()
+        initialise(root, language=Language.EN, force=False, commit=True)
+        subprocess.run(["chown", "-R", "nobody:nogroup", str(base)], check=True)
+        yield root
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_a_read_only_object_store_says_so(nobody_repo: Path) -> None:
+    root = nobody_repo
+    home = root.parent / "home"
+    home.mkdir()
+    shutil.copy(os.environ["GIT_CONFIG_GLOBAL"], home / ".gitconfig")
+    subprocess.run(["chown", "-R", "nobody:nogroup", str(home)], check=True)
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
+        "NO_COLOR": "1",
+    }
+    objects = root / ".git" / "objects"
+    subprocess.run(["chown", "-R", "root:root", str(objects)], check=True)
+    objects.chmod(0o755)
+    head = git(root, "-c", "safe.directory=*", "rev-parse", "HEAD")
+    result = subprocess.run(
+        [
+            *("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"),
+            *(sys.executable, "-m", "pmctl"),
+            *("new", "--title", "Disk full", "--severity", "SEV3", "--owner", "a", "--no-input"),
+        ],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 4, result.stderr
+    assert "git cannot write to the object store" in result.stderr
+    assert git(root, "-c", "safe.directory=*", "rev-parse", "HEAD") == head
+    assert not any((root / "postmortems").rglob("*.md"))

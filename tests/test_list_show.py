@@ -1,0 +1,111 @@
+"""`pmctl list` and `pmctl show`: finding your way around the postmortems."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pmctl.domain.enums import Status
+from pmctl.domain.listing import ListFilters
+from pmctl.domain.project import Project
+from pmctl.services.listing import list_postmortems
+from tests.conftest import git, run_cli
+from tests.test_status import DOCUMENT, ID, TODAY, write_postmortem
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "shakespeare" / "postmortems"
+
+
+@pytest.fixture
+def library(repo: Project) -> Project:
+    """The bundled Shakespeare postmortems (en, ja), plus an overdue draft."""
+    shutil.copytree(EXAMPLE, repo.postmortem_dir, dirs_exist_ok=True)
+    git(repo.root, "add", "postmortems")
+    git(repo.root, "commit", "--quiet", "-m", "the example postmortems")
+    old = DOCUMENT.replace("2026-11-20T", "2026-10-01T").replace("2026-11-21", "2026-10-02")
+    write_postmortem(repo, old, postmortem_id="2026-10-01-old-outage")
+    return repo
+
+
+def ids(project: Project, **filters: object) -> list[str]:
+    listing = list_postmortems(project, today=TODAY, filters=ListFilters(**filters))  # type: ignore[arg-type]
+    return [row.postmortem.id for row in listing.rows]
+
+
+def test_filters_by_status_severity_service_owner_date_and_overdue(library: Project) -> None:
+    everything = ids(library)
+    assert set(everything) == {
+        "2015-10-21-shakespeare-sonnet",
+        "2015-10-21-shakespeare-sonnet-ja",
+        "2026-10-01-old-outage",
+    }
+    assert ids(library, statuses=frozenset({Status.DRAFT})) == ["2026-10-01-old-outage"]
+    assert ids(library, severities=frozenset({"SEV1"})) == [
+        "2015-10-21-shakespeare-sonnet-ja",
+        "2015-10-21-shakespeare-sonnet",
+    ]
+    assert ids(library, services=frozenset({"shakespeare-search"})) == ids(
+        library, severities=frozenset({"SEV1"})
+    )
+    assert ids(library, owners=frozenset({"山田"})) == ["2026-10-01-old-outage"]
+    import datetime as dt
+
+    assert ids(library, since=dt.date(2020, 1, 1)) == ["2026-10-01-old-outage"]
+    assert ids(library, overdue=True) == ["2026-10-01-old-outage"]
+
+
+def test_list_formats_table_json_csv(library: Project) -> None:
+    table = run_cli(library.root, "list", "--status", "draft,reviewed")
+    assert table.returncode == 0, table.stderr
+    assert table.stdout.splitlines()[0].split() == [
+        *("ID", "STATUS", "SEVERITY", "OWNER", "REVIEW", "BY", "OPEN", "TITLE")
+    ]
+    assert table.stdout.rstrip().endswith("3 postmortems, 1 past their review deadline")
+    data = json.loads(run_cli(library.root, "list", "--format", "json").stdout)
+    assert data["version"] == 1
+    by_id = {record["id"]: record for record in data["postmortems"]}
+    assert by_id["2026-10-01-old-outage"]["overdue"] is True
+    assert by_id["2015-10-21-shakespeare-sonnet"]["open_action_items"] == 6
+    assert by_id["2015-10-21-shakespeare-sonnet"]["path"] == (
+        "postmortems/2015/2015-10-21-shakespeare-sonnet.md"
+    )
+    rows = list(csv.DictReader(io.StringIO(run_cli(library.root, "list", "-f", "csv").stdout)))
+    assert len(rows) == 3
+    assert {row["services"] for row in rows} >= {"shakespeare-search"}
+    bad = run_cli(library.root, "list", "--status", "done")
+    assert bad.returncode == 2
+    assert "--status: unknown value 'done'" in bad.stderr
+
+
+def test_show_says_everything_about_one_postmortem(library: Project) -> None:
+    shown = run_cli(library.root, "show", "2015-10-21-shakespeare-sonnet")
+    assert shown.returncode == 0, shown.stderr
+    text = shown.stdout
+    assert "  incident:  465" in text
+    assert "detected 1 min after the start, mitigated 42 min, resolved 66 min" in text
+    assert "next:      closed: 2 things missing" in text
+    assert "- action item AI-3 is todo and not tracked elsewhere" in text
+    assert "open action items: 6 of 9" in text
+    assert "AI-6  P1  prevent  agoogler  todo  5554826" in text
+    assert "  reviews: 1" in text
+    missing = run_cli(library.root, "show", "2099-01-01-nothing")
+    assert missing.returncode == 8
+
+
+def test_status_with_edits_commits_the_users_edits_with_the_move(repo: Project) -> None:
+    path = write_postmortem(repo)
+    text = path.read_bytes().decode("utf-8")
+    path.write_bytes(text.replace('incident: "465"', 'incident: "466"').encode("utf-8"))
+    refused = run_cli(repo.root, "status", ID, "in-review")
+    assert refused.returncode == 4
+    assert "--with-edits" in refused.stderr
+    moved = run_cli(repo.root, "status", ID, "in-review", "--with-edits")
+    assert moved.returncode == 0, moved.stderr
+    committed = git(repo.root, "show", "HEAD", "--format=")
+    assert "+status: in-review" in committed.replace("\r", "")
+    assert "466" in committed
+    assert git(repo.root, "status", "--porcelain") == ""
