@@ -194,3 +194,22 @@ def test_cli_formats(examples: Project, tmp_path: Path) -> None:
     bad = run_cli(examples.root, "digest", "--format", "pdf")
     assert bad.returncode == 2
     assert "'pdf' is not one of 'markdown', 'html', 'text'" in bad.stderr
+
+
+def test_a_wrapped_lesson_stays_one_item_and_control_characters_are_spelled_out(
+    examples: Project,
+) -> None:
+    path = examples.postmortem_dir / "2015" / f"{EN_ID}.md"
+    text = path.read_text(encoding="utf-8").replace(
+        "title: Shakespeare Sonnet++ postmortem (incident 465)",
+        'title: "Sonnet\\e[2J postmortem"',
+    )
+    path.write_text(text, encoding="utf-8")
+    result = digest_service.build_digest(examples, today=TODAY, month="2015-10").digest
+    markdown = digest_service.render(result, DigestFormat.MARKDOWN)
+
+    assert "by several orders of magnitude; almost all of that traffic" in markdown
+    assert "/ magnitude" not in markdown
+    assert "可用性のエラーバジェットを(数桁にもわたって) 超えてしまったこと。それら" in markdown
+    assert "\x1b" not in markdown
+    assert "### Sonnet\\x1b[2J postmortem" in markdown

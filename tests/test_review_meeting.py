@@ -146,3 +146,18 @@ def test_cli_minutes_from_a_file_and_a_missing_file(meeting: Project) -> None:
     assert missing.returncode == 8
     assert "no file nope.md" in missing.stderr
     assert git(meeting.root, "rev-parse", "HEAD") == head
+
+
+def test_the_agenda_spells_out_control_characters_of_a_title(meeting: Project) -> None:
+    path = documents.find_by_id(meeting.postmortem_dir, JA_ID)
+    text = path.read_text(encoding="utf-8")
+    start = text.index("\ntitle: ") + 1
+    end = text.index("\n", start)
+    path.write_text(text[:start] + 'title: "Retitled\\e]0;pwned\\a"' + text[end:], encoding="utf-8")
+    git(meeting.root, "commit", "-qam", "a title with terminal escapes")
+    for output_format in ("text", "markdown"):
+        shown = run_cli(meeting.root, "review", "--agenda", "--format", output_format)
+        assert shown.returncode == 0, shown.stderr
+        assert "\x1b" not in shown.stdout
+        assert "\x07" not in shown.stdout
+        assert "Retitled\\x1b]0;pwned\\x07" in shown.stdout

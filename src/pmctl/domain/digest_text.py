@@ -5,6 +5,7 @@ Pure: the words in English or Japanese, the digest's content, nothing else.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
@@ -13,6 +14,7 @@ from pmctl.domain.digest import LESSON_KEYS, Candidate, Digest, excerpt
 from pmctl.domain.durations import duration, percent
 from pmctl.domain.model import Language
 from pmctl.domain.report import incident_date
+from pmctl.domain.visible_text import visible
 
 _WORDS: Final = MappingProxyType(
     {
@@ -87,7 +89,7 @@ def to_markdown(digest: Digest, *, link: Mapping[str, str] | None = None) -> str
     links = link or {}
 
     def name(candidate: Candidate) -> str:
-        title = candidate.postmortem.title
+        title = visible(candidate.postmortem.title)
         url = links.get(candidate.postmortem.id)
         return f"[{title}]({url})" if url else f"**{title}**"
 
@@ -98,7 +100,8 @@ def to_markdown(digest: Digest, *, link: Mapping[str, str] | None = None) -> str
         lines += [words["none"], ""]
     else:
         pm = featured.postmortem
-        lines += [f"{name(featured)} — {pm.severity}, {incident_date(pm).isoformat()}", ""]
+        severity = visible(pm.severity)
+        lines += [f"{name(featured)} — {severity}, {incident_date(pm).isoformat()}", ""]
         if digest.chosen:
             lines += [words["chosen"], ""]
         if featured.reasons:
@@ -110,40 +113,21 @@ def to_markdown(digest: Digest, *, link: Mapping[str, str] | None = None) -> str
         for candidate in digest.new:
             pm = candidate.postmortem
             lines.append(
-                f"- {incident_date(pm).isoformat()} {name(candidate)} ({pm.severity}, {pm.status})"
+                f"- {incident_date(pm).isoformat()} {name(candidate)} "
+                f"({visible(pm.severity)}, {pm.status})"
             )
     else:
         lines.append(words["none"])
-    lines += ["", f"## {words['learned']}", ""]
-    learned = [c for c in digest.new if c.lessons]
-    if not learned:
-        lines += [words["none"], ""]
-    for candidate in learned:
-        lines += [f"### {candidate.postmortem.title}", ""]
-        for key in LESSON_KEYS:
-            if key in candidate.lessons:
-                lines.append(f"- **{words[key]}**: {excerpt(_flat(candidate.lessons[key]), 200)}")
-        lines.append("")
+    lines += ["", f"## {words['learned']}", "", *_learned_lines(digest, words)]
     lines += [f"## {words['completed']}", ""]
     if digest.completed:
         lines += [
-            f"- {done.postmortem_id} {done.item.id}: {done.item.title}" for done in digest.completed
+            f"- {visible(done.postmortem_id)} {visible(done.item.id)}: {visible(done.item.title)}"
+            for done in digest.completed
         ]
     else:
         lines.append(words["none"])
-    lines += ["", f"## {words['open']}", ""]
-    if not digest.open_items:
-        lines.append(words["none"])
-    for row in digest.open_items[:OPEN_SHOWN]:
-        item = row.item
-        flag = f" **{words['overdue']}**" if row.overdue else ""
-        due = f", {words['due']} {item.due}" if item.due else ""
-        lines.append(
-            f"- {row.postmortem_id} {item.id}: {item.title} "
-            f"({words['owner']} {item.owner or '-'}, {item.priority or '-'}{due}){flag}"
-        )
-    if len(digest.open_items) > OPEN_SHOWN:
-        lines.append(f"- {words['more'].format(n=len(digest.open_items) - OPEN_SHOWN)}")
+    lines += ["", f"## {words['open']}", "", *_open_lines(digest, words)]
     numbers = digest.numbers
     lines += [
         "",
@@ -171,7 +155,55 @@ def to_text(digest: Digest) -> str:
     return "\n".join(lines)
 
 
+def _learned_lines(digest: Digest, words: Mapping[str, str]) -> list[str]:
+    """An excerpt of each kind of lesson of each new postmortem."""
+    learned = [c for c in digest.new if c.lessons]
+    lines = [] if learned else [words["none"], ""]
+    for candidate in learned:
+        lines += [f"### {visible(candidate.postmortem.title)}", ""]
+        for key in LESSON_KEYS:
+            if key in candidate.lessons:
+                said = visible(excerpt(_flat(candidate.lessons[key]), 200))
+                lines.append(f"- **{words[key]}**: {said}")
+        lines.append("")
+    return lines
+
+
+def _open_lines(digest: Digest, words: Mapping[str, str]) -> list[str]:
+    """The open action items, overdue first, the first `OPEN_SHOWN` of them."""
+    lines: list[str] = []
+    if not digest.open_items:
+        lines.append(words["none"])
+    for row in digest.open_items[:OPEN_SHOWN]:
+        item = row.item
+        flag = f" **{words['overdue']}**" if row.overdue else ""
+        due = f", {words['due']} {item.due}" if item.due else ""
+        lines.append(
+            f"- {visible(row.postmortem_id)} {visible(item.id)}: {visible(item.title)} "
+            f"({words['owner']} {visible(item.owner or '-')}, {item.priority or '-'}{due}){flag}"
+        )
+    if len(digest.open_items) > OPEN_SHOWN:
+        lines.append(f"- {words['more'].format(n=len(digest.open_items) - OPEN_SHOWN)}")
+    return lines
+
+
+_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
+
+
 def _flat(text: str) -> str:
-    """A section's lines as one line: list markers dropped, items separated by " / "."""
-    items = [line.strip().lstrip("-*+").strip() for line in text.split("\n")]
-    return " / ".join(item for item in items if item)
+    """A section's items (list items, paragraphs) separated by " / ", list markers dropped.
+
+    An item's continuation lines stay with it (`excerpt` joins them into one line).
+    """
+    items: list[list[str]] = []
+    starts = True
+    for line in text.split("\n"):
+        marker = _ITEM.match(line)
+        if not line.strip():
+            starts = True
+            continue
+        if marker or starts:
+            items.append([])
+        items[-1].append(line[marker.end() :] if marker else line.strip())
+        starts = False
+    return " / ".join("\n".join(item).strip() for item in items)

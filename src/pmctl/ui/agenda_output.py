@@ -10,6 +10,7 @@ from typing import Any
 from pmctl.domain.model import Language
 from pmctl.domain.report import incident_date
 from pmctl.domain.review_meeting import Agenda, AgendaItem
+from pmctl.domain.visible_text import visible
 
 JSON_VERSION = 1
 _WORDS = {
@@ -51,7 +52,7 @@ _WORDS = {
 
 
 def _shown(path: Path, cwd: Path) -> str:
-    return str(path.relative_to(cwd) if path.is_relative_to(cwd) else path)
+    return visible(str(path.relative_to(cwd) if path.is_relative_to(cwd) else path))
 
 
 def _heading(item: AgendaItem, words: dict[Any, str]) -> str:
@@ -60,7 +61,8 @@ def _heading(item: AgendaItem, words: dict[Any, str]) -> str:
     flag = f" {words['overdue']}" if item.overdue else ""
     approvals = f"{words['approvals']} {len(item.approvers)}/{item.required_approvals}"
     return (
-        f"{incident_date(pm)} {pm.id} — {pm.title} [{pm.status}, {pm.severity}] "
+        f"{incident_date(pm)} {visible(pm.id)} — {visible(pm.title)} "
+        f"[{pm.status}, {visible(pm.severity)}] "
         f"{deadline}{flag}; {approvals}"
     )
 
@@ -77,7 +79,7 @@ def render_terminal(agenda: Agenda, *, cwd: Path) -> str:
         lines.append(f"   {words['checklist']}: {answered}/{len(item.answers)}")
         for finding in item.findings:
             place = f"{_shown(finding.path, cwd)}:{finding.line}"
-            lines.append(f"   - {place}: {finding.rule} {finding.message}")
+            lines.append(f"   - {place}: {finding.rule} {visible(finding.message)}")
         for answer in item.open_questions:
             lines.append(f"   ? {answer.question.text(language)} ({words[answer.answer]})")
     return "\n".join(lines)
@@ -97,7 +99,8 @@ def render_markdown(agenda: Agenda, *, cwd: Path) -> str:
         if item.findings:
             lines += ["", f"### {words['findings']}", ""]
             lines += [
-                f"- `{_shown(f.path, cwd)}:{f.line}` {f.rule} {f.message}" for f in item.findings
+                f"- `{_shown(f.path, cwd)}:{f.line}` {f.rule} {visible(f.message)}"
+                for f in item.findings
             ]
         if item.open_questions:
             lines += ["", f"### {words['questions']}", ""]
@@ -110,7 +113,7 @@ def render_markdown(agenda: Agenda, *, cwd: Path) -> str:
             words["minutes_hint"],
             "```",
             "",
-            f"{words['record']}: `pmctl review {item.postmortem.id} --minutes FILE`",
+            f"{words['record']}: `pmctl review {visible(item.postmortem.id)} --minutes FILE`",
             "",
         ]
     return "\n".join(lines)
