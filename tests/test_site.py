@@ -228,8 +228,10 @@ def test_site_labels_follow_the_configured_language(examples: Project) -> None:
 
 
 def test_a_repository_template_overrides_the_built_in_one(examples: Project) -> None:
+    exported = run_cli(examples.root, "template", "export", "site/assets/site.css")
+    assert exported.returncode == 0, exported.stderr
     override = examples.root / ".pmctl" / "templates" / "site" / "assets" / "site.css"
-    override.parent.mkdir(parents=True)
+    assert "prefers-color-scheme" in override.read_text(encoding="utf-8")
     override.write_text("body { color: rebeccapurple; }\n", encoding="utf-8")
     out = examples.root / "_site"
     site.build(examples, out=out, today=TODAY)

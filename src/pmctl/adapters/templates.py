@@ -271,9 +271,10 @@ def _refuse_links_out(path: Path, root: Path) -> None:
 
 
 def builtin_names() -> list[str]:
-    """Built-in template names, e.g. `en/postmortem.md.j2`."""
+    """Built-in template names, e.g. `en/postmortem.md.j2`, and the site's assets."""
     base = builtin_dir("templates")
-    return sorted(path.relative_to(base).as_posix() for path in base.rglob("*.j2"))
+    found = [*base.rglob("*.j2"), *(base / "site" / "assets").glob("*")]
+    return sorted(path.relative_to(base).as_posix() for path in found if path.is_file())
 
 
 def export(name: str, root: Path, *, force: bool) -> Path:

@@ -24,12 +24,6 @@ def digest_command(
     send: bool = typer.Option(
         False, "--send", help="Also send it to the configured e-mail and chat channels."
     ),
-    today: str | None = typer.Option(
-        None,
-        "--today",
-        metavar="DATE",
-        help="Count overdue items and the previous month as of DATE.",
-    ),
 ) -> None:
     """The monthly digest: new postmortems, the postmortem of the month, lessons, action
     items and the month's numbers, in the language of pmctl.toml.
@@ -44,12 +38,11 @@ def digest_command(
     from pathlib import Path
 
     from pmctl.cli import clock
-    from pmctl.cli.parse import parse_date
     from pmctl.services import digest
     from pmctl.services.project import open_project
     from pmctl.ui import console
 
-    day = parse_date(today, flag="--today") if today else clock.today()
+    day = clock.today()
     project = open_project(Path.cwd())
     result = digest.build_digest(
         project,

@@ -33,6 +33,7 @@ def build_command(out: str | None = _OUT) -> None:
     from pathlib import Path
 
     from pmctl.cli import clock
+    from pmctl.domain.wording import plural
     from pmctl.services import site
     from pmctl.services.project import open_project
     from pmctl.ui import console
@@ -44,8 +45,9 @@ def build_command(out: str | None = _OUT) -> None:
     for invalid in result.invalid:
         console.warn(f"{invalid.location}: left out, not a valid postmortem: {invalid.message}")
     console.success(
-        f"built {result.out} ({result.postmortems} postmortems, {result.rendered} pages "
-        f"rendered, {len(result.written)} files written, {len(result.removed)} removed)"
+        f"built {result.out} ({plural(result.postmortems, 'postmortem')}, "
+        f"{plural(result.rendered, 'page')} rendered, "
+        f"{plural(len(result.written), 'file')} written, {len(result.removed)} removed)"
     )
     console.note(f"open {result.out / 'index.html'}")
 
@@ -67,6 +69,7 @@ def serve_command(
     from pathlib import Path
 
     from pmctl.cli import clock
+    from pmctl.domain.wording import plural
     from pmctl.errors import PmctlError
     from pmctl.services import site
     from pmctl.services.project import open_project
@@ -76,14 +79,16 @@ def serve_command(
     project = open_project(Path.cwd())
 
     def ready(url: str, result: site.BuildResult) -> None:
-        console.success(f"serving {result.out} at {url} ({result.postmortems} postmortems)")
+        console.success(
+            f"serving {result.out} at {url} ({plural(result.postmortems, 'postmortem')})"
+        )
         console.note("rebuilding on change; Ctrl-C stops")
 
     def rebuilt(result: site.BuildResult | PmctlError) -> None:
         if isinstance(result, PmctlError):
             console.print_error(result, cwd=Path.cwd())
         else:
-            console.success(f"rebuilt: {len(result.written)} files written")
+            console.success(f"rebuilt: {plural(len(result.written), 'file')} written")
 
     stop = threading.Event()
     try:
