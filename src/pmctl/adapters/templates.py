@@ -159,8 +159,15 @@ def html_renderer(root: Path | None) -> HtmlRenderer:
     def render_html(name: str, context: dict[str, Any]) -> str:
         with _template_errors(name):
             template = environment.get_template(name)
-            origin = template.filename or name
-            return _capped(template.generate(**context), origin, limit=MAX_HTML_CHARS)
+            # (`render` joins the output in C: ten thousand pages of some 400 pieces each)
+            output = template.render(**context)
+        if len(output) > MAX_HTML_CHARS:
+            raise TemplateError(
+                f"template produced more than {MAX_HTML_CHARS:,} characters",
+                hint="a page of the site renders one postmortem of at most 1 MB",
+                location=template.filename or name,
+            )
+        return output
 
     return render_html
 
@@ -222,15 +229,15 @@ def _template_errors(name: str) -> Iterator[None]:
         ) from None
 
 
-def _capped(chunks: Iterator[str], origin: str, *, limit: int = MAX_OUTPUT_CHARS) -> str:
-    """The rendered text, stopped as soon as it passes `limit`."""
+def _capped(chunks: Iterator[str], origin: str) -> str:
+    """The rendered text, stopped as soon as it passes `MAX_OUTPUT_CHARS`."""
     parts: list[str] = []
     size = 0
     for chunk in chunks:
         size += len(chunk)
-        if size > limit:
+        if size > MAX_OUTPUT_CHARS:
             raise TemplateError(
-                f"template produced more than {limit:,} characters",
+                f"template produced more than {MAX_OUTPUT_CHARS:,} characters",
                 hint="a postmortem template should render a few KB",
                 location=origin,
             )

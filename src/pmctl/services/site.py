@@ -17,6 +17,10 @@ A rebuild stats every file and reads only those that changed:
   again only when some front matter, the set of files, `today` or the git history
   changed; they come from the same corpus loader and code as `pmctl report` and `stats`.
 
+On a cold build the work is spread over every CPU: each worker renders the pages of whole
+search segments and writes those segments (the tokens of ten thousand pages never travel
+between processes), while one more child writes the pages over all postmortems.
+
 Files of removed postmortems are deleted. Only files that pmctl wrote are ever deleted, and
 only in a directory that pmctl made (it holds the `.pmctl-site` marker). Any file is written
 only when its bytes change.
@@ -27,14 +31,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 from pmctl.adapters import documents, site_state
 from pmctl.adapters.lint_cache import stat_key
-from pmctl.adapters.parallel import map_chunks, processes, split, unchanged
+from pmctl.adapters.parallel import map_chunks, processes, start, unchanged
 from pmctl.adapters.site_output import Output
 from pmctl.domain.document import Invalid
 from pmctl.domain.model import Postmortem
@@ -123,26 +127,27 @@ def build(project: Project, *, out: Path, today: dt.date) -> BuildResult:
         models.update(zip(found, again.models, strict=True))
     ordered = sorted(key for key in todo if key in models)
 
-    rendered = _render(site, output, [(project.root / key, models[key]) for key in ordered])
-    fresh_tokens = {}
-    for key, (content, tokens, entry) in zip(ordered, rendered, strict=True):
-        records[key] = records[key]._replace(content=content)
-        fresh_tokens[key] = (tokens, entry)
-    present: dict[str, list[int]] = dict(main.get("present", {}))
-    for segment in sorted(segments):
-        _write_segment(
-            output, state_directory, header, segment, members, states, fresh_tokens, present
-        )
-    current_pages = {record.page for record in records.values()}
-    for stale in sorted({record.page for record in old.values()} - current_pages):
-        output.remove(stale)
-
     lines = sorted(f"{key}\t{record.front}" for key, record in records.items())
     aggregates = _digest(
         "\n".join([today.isoformat(), _head(project), str(len(read.invalid)), *lines])
     )
+    finish_aggregates = None
     if main.get("aggregates") != aggregates or not all(map(output.exists, site_pages.AGGREGATES)):
-        _write_aggregates(project, site, output, records, read.every, invalid=len(read.invalid))
+        finish_aggregates = _start_aggregates(project, site, output.root, records, read)
+
+    present: dict[str, list[int]] = dict(main.get("present", {}))
+    work = _Work(site, project.root, models, records, members, states, state_directory, header)
+    for key, content in _render_and_index(work, output, ordered, segments, present):
+        records[key] = records[key]._replace(content=content)
+    if segments or not output.exists(site_search.MANIFEST):
+        site_search.write_manifest(output, present)
+    current_pages = {record.page for record in records.values()}
+    for stale in sorted({record.page for record in old.values()} - current_pages):
+        output.remove(stale)
+    if finish_aggregates is not None:
+        for written, removed in finish_aggregates():
+            output.written.update(written)
+            output.removed.update(removed)
     site_pages.write_assets(site, output)
     stored = {key: tuple(record) for key, record in records.items()}
     site_state.save(
@@ -271,56 +276,103 @@ def _dirty_segments(
     return dirty
 
 
-def _write_segment(
+@dataclass(frozen=True, slots=True)
+class _Work:
+    """What rendering pages and rewriting search segments reads (children inherit it)."""
+
+    site: site_pages.Site
+    root: Path
+    models: dict[str, Postmortem]
+    records: dict[str, Record]
+    members: dict[int, list[str]]
+    states: dict[int, dict[str, tuple[list[str], list[str]]]]
+    directory: Path
+    header: tuple[str, ...]
+
+
+_Segment = tuple[list[tuple[str, str]], list[int] | None, list[str], list[str]]
+"""What doing one search segment gave: (file, content hash) of each page rendered, the
+segment's shards if it was rewritten (None if not), the files written and removed."""
+
+
+def _render_and_index(
+    work: _Work,
     output: Output,
-    directory: Path,
-    header: tuple[str, ...],
-    segment: int,
-    members: dict[int, list[str]],
-    states: dict[int, dict[str, tuple[list[str], list[str]]]],
-    fresh: dict[str, tuple[list[str], list[str]]],
+    ordered: Sequence[str],
+    segments: set[int],
     present: dict[str, list[int]],
-) -> None:
-    """Rewrite search segment `segment` if a document in it came, went, or changed its
-    tokens or its entry; keep `present` (segment -> shards written) up to date."""
-    before = states[segment]
-    state = {key: fresh.get(key) or before[key] for key in members.get(segment, [])}
+) -> list[tuple[str, str]]:
+    """Render the pages of the files `ordered` and rewrite the search segments that changed,
+    on every CPU when there are many, each process doing whole segments: the search tokens
+    of a page never leave the process that made them. Keeps `present` (segment -> shards)
+    up to date; returns (file, content hash) of each page rendered."""
+    by_segment: dict[int, list[str]] = {}
+    for key in ordered:
+        by_segment.setdefault(search_tokens.segment_of(work.records[key].id), []).append(key)
+    # Segments are of about the same size: dealt out in turn, the processes get as many pages.
+    dirty = sorted(segments)
+    count = processes(len(ordered), minimum=PARALLEL_FROM)
+    chunks = [chunk for chunk in (dirty[number::count] for number in range(count)) if chunk]
+
+    def do(chunk: Sequence[int]) -> list[_Segment]:
+        return [
+            _do_segment(work, output.root, segment, by_segment.get(segment, []))
+            for segment in chunk
+        ]
+
+    rendered = []
+    done = map_chunks(do, chunks, unchanged)
+    in_order = [segment for chunk in chunks for segment in chunk]
+    for segment, (pages, shards, written, removed) in zip(in_order, done, strict=True):
+        rendered += pages
+        output.written.update(written)
+        output.removed.update(removed)
+        if shards:
+            present[str(segment)] = shards
+        elif shards is not None:
+            present.pop(str(segment), None)
+    return rendered
+
+
+def _do_segment(work: _Work, out: Path, segment: int, keys: Sequence[str]) -> _Segment:
+    """Render the pages of `keys` (all in search segment `segment`), then rewrite the segment
+    if a document in it came, went, or changed its tokens or its entry."""
+    output = Output(out)
+    pages = []
+    fresh = {}
+    for key in keys:
+        content, tokens, entry = site_pages.render_postmortem(
+            work.site, output, work.root / key, work.models[key]
+        )
+        pages.append((key, content))
+        fresh[key] = (list(tokens), entry)
+    before = work.states[segment]
+    state = {key: fresh.get(key) or before[key] for key in work.members.get(segment, [])}
     same = state.keys() == before.keys() and all(
         key not in fresh
         or (before[key][1] == state[key][1] and set(before[key][0]) == set(state[key][0]))
         for key in state
     )
-    if same and str(segment) in present:
-        return
-    if state:
-        present[str(segment)] = site_search.write_segment(output, segment, state)
-        site_state.save(directory, f"segment-{segment}", header, state)
-    else:
-        site_search.write_segment(output, segment, state)
-        present.pop(str(segment), None)
-    site_search.write_manifest(output, present)
+    shards = None
+    if not same or (state and not output.exists(site_search.segment_docs(segment))):
+        shards = site_search.write_segment(output, segment, state)
+        if state:
+            site_state.save(work.directory, f"segment-{segment}", work.header, state)
+    return pages, shards, sorted(output.written), sorted(output.removed)
 
 
-def _render(
-    site: site_pages.Site, output: Output, items: Sequence[tuple[Path, Postmortem]]
-) -> list[tuple[str, list[str], list[str]]]:
-    """Render the pages of `items`, on every CPU when there are many: (content hash, search
-    tokens, search entry) of each. Children write their pages themselves; the files they
-    rewrote are added to `output.written` here."""
+def _start_aggregates(
+    project: Project, site: site_pages.Site, out: Path, records: dict[str, Record], read: _Read
+) -> Callable[[], list[tuple[list[str], list[str]]]]:
+    """`_write_aggregates` started in a child of its own, to run while the pages render (it
+    needs nothing they make); call the result for the files it wrote and removed."""
 
-    def work(
-        chunk: Sequence[tuple[Path, Postmortem]],
-    ) -> list[tuple[str, list[str], list[str], bool]]:
-        return [site_pages.render_postmortem(site, output, path, model) for path, model in chunk]
+    def write(_: Sequence[None]) -> list[tuple[list[str], list[str]]]:
+        pages = Output(out)
+        _write_aggregates(project, site, pages, records, read.every, invalid=len(read.invalid))
+        return [(sorted(pages.written), sorted(pages.removed))]
 
-    if not items:
-        return []
-    count = processes(len(items), minimum=PARALLEL_FROM)
-    results = map_chunks(work, split(items, [1 / count] * count), unchanged)
-    for (_, model), (*_, written) in zip(items, results, strict=True):
-        if written:
-            output.written.add(site_pages.page_path(model.id))
-    return [(content, tokens, entry) for content, tokens, entry, _ in results]
+    return start(write, [None])
 
 
 def _write_aggregates(

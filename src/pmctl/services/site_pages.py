@@ -1,8 +1,8 @@
 """The pages of the site: what each one shows, rendered from `templates/site/`.
 
 `render_postmortem` runs in forked workers during a build (it reads its postmortem, writes
-its page and returns plain data for the search index); the other functions run once per
-build in the main process.
+its page and returns its search tokens and entry, which the same worker writes into the
+search segment); `write_aggregates` runs in a child of its own at the same time.
 """
 
 from __future__ import annotations
@@ -132,11 +132,11 @@ def link_fingerprints(
 
 def render_postmortem(
     site: Site, output: Output, path: Path, model: Postmortem
-) -> tuple[str, list[str], list[str], bool]:
-    """Write the page of one postmortem; return its content hash, search tokens, search
-    entry and whether the page file was rewritten."""
-    document = documents.read(path)
-    body = _TITLE.sub("", document.body, count=1)
+) -> tuple[str, set[str], list[str]]:
+    """Write the page of one postmortem; return its content hash, search tokens and search
+    entry."""
+    text, body = documents.read_text_and_body(path)
+    body = _TITLE.sub("", body, count=1)
     words = LABELS[model.language]
     context = {
         **_common(site, "../", "catalogue"),
@@ -149,9 +149,7 @@ def render_postmortem(
             (other, site.titles[other]) for other in site.backlinks.get(model.id, ())
         ],
     }
-    written = output.write_text(
-        page_path(model.id), site.render("site/postmortem.html.j2", context)
-    )
+    output.write_text(page_path(model.id), site.render("site/postmortem.html.j2", context))
     text = " ".join(
         [model.id, model.title, model.owner, model.incident or "", *model.services, *model.tags]
     )
@@ -169,7 +167,7 @@ def render_postmortem(
         excerpt,
     ]
     tokens = search_tokens.tokens(text + "\n" + body)
-    return _digest(document.text), list(tokens), entry, written
+    return _digest(text), tokens, entry
 
 
 def write_aggregates(

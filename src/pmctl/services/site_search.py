@@ -19,6 +19,12 @@ from pmctl.adapters.site_output import Output
 from pmctl.domain.site import search_tokens
 
 DIRECTORY = "search"
+MANIFEST = f"{DIRECTORY}/manifest.js"
+
+
+def segment_docs(segment: int) -> str:
+    """The file of segment `segment`'s documents (written whenever the segment has any)."""
+    return f"{DIRECTORY}/{segment}-docs.js"
 
 
 def write_segment(
@@ -39,7 +45,7 @@ def write_segment(
             present.append(shard)
         else:
             output.remove(path)
-    docs_path = f"{DIRECTORY}/{segment}-docs.js"
+    docs_path = segment_docs(segment)
     if ordered:
         output.write_text(docs_path, _call("docs", segment, [entry for _, entry in ordered]))
     else:
@@ -55,7 +61,7 @@ def write_manifest(output: Output, present: Mapping[str, Sequence[int]]) -> None
         "prefix": search_tokens.PREFIX,
         "present": {key: list(value) for key, value in present.items() if value},
     }
-    output.write_text(f"{DIRECTORY}/manifest.js", _call("manifest", manifest))
+    output.write_text(MANIFEST, _call("manifest", manifest))
 
 
 def _call(function: str, *arguments: Any) -> str:

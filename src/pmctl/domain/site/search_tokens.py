@@ -34,10 +34,8 @@ PREFIX = 3
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _LETTERS = "0-9a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff"
-_WORD = re.compile(rf"[{_LETTERS}]{{2,}}")
-_BIGRAM = re.compile(rf"(?=([{_CJK}]{{2}}))")
-_SINGLE = re.compile(rf"(?<![{_CJK}])([{_CJK}])(?![{_CJK}])")
-_CJK_CHAR = re.compile(rf"[{_CJK}]")
+_CJK_RUN = re.compile(rf"[{_CJK}]+")
+_WORD_OR_CJK_RUN = re.compile(rf"[{_LETTERS}]{{2,}}|[{_CJK}]+")
 
 
 def normalise(text: str) -> str:
@@ -47,11 +45,10 @@ def normalise(text: str) -> str:
 
 def tokens(text: str) -> set[str]:
     """Every distinct token of `text` (words, CJK bigrams and lone CJK characters)."""
-    normal = normalise(text)
-    found = set(_WORD.findall(normal))
-    if _CJK_CHAR.search(normal):
-        found.update(_BIGRAM.findall(normal))
-        found.update(_SINGLE.findall(normal))
+    found = set(_WORD_OR_CJK_RUN.findall(normalise(text)))  # (one pass over the text)
+    for run in [token for token in found if _CJK_RUN.match(token) and len(token) > 1]:
+        found.discard(run)
+        found.update(map(str.__add__, run, run[1:]))  # every pair of adjacent characters
     return found
 
 
