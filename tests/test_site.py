@@ -17,7 +17,7 @@ from pmctl.adapters.markdown import render
 from pmctl.domain.project import Project
 from pmctl.errors import UsageError
 from pmctl.services import site
-from tests.conftest import git, run_cli
+from tests.conftest import git, run_cli, run_process
 from tests.site_corpus import EN_ID, HOSTILE_ID, JA_ID, add_examples, add_hostile
 from tests.test_notify import free_port
 
@@ -134,6 +134,14 @@ def test_the_same_repository_builds_the_same_bytes(examples: Project, tmp_path: 
     second = site.build(examples, out=tmp_path / "two", today=TODAY)
     assert first.written == second.written
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
+    # Another process, whose sets of tokens iterate in another order.
+    third = run_process(
+        examples.root,
+        *("site", "build", "--out", str(tmp_path / "three")),
+        env={"PYTHONHASHSEED": "4242", "PMCTL_TODAY": TODAY.isoformat()},
+    )
+    assert third.returncode == 0, third.stderr
+    assert tree(tmp_path / "one") == tree(tmp_path / "three")
 
 
 def test_a_rebuild_rewrites_only_what_depends_on_the_change(examples: Project) -> None:
