@@ -48,12 +48,14 @@ def check(ctx: Context) -> list[Hit]:
                 )
             continue
         heading, start, end = found
-        if not guides:  # a written document: no need to build each section's text
-            if not required or any(map(str.strip, body.lines[start:end])):
+        if not guides and not required:  # a written document: only an empty section counts
+            continue
+        content = body.text(start, end)
+        if not guides:
+            if content and not content.isspace():
                 continue
-            content, filled = "", ""
+            filled = ""
         else:
-            content = body.text(start, end)
             filled = _GUIDE.sub("", content).strip() if GUIDE_OPEN in content else content.strip()
         # A draft is being written: its placeholders are expected (and `pmctl new` must
         # produce a file that passes the pre-commit hook). They are errors from in-review on.
