@@ -75,14 +75,13 @@ def _timeline(ctx: Context) -> list[Hit]:
     if found is None:
         return []
     _heading, start, end = found
-    prose = ctx.body.prose
     hits = []
     day: dt.date | None = None
     last: tuple[dt.date | None, int, re.Match[str]] | None = None
-    for index in range(start, end):
-        entry = _ENTRY.match(prose[index])
+    for index, line in enumerate(ctx.body.prose_rows(start, end), start):
+        entry = _ENTRY.match(line)
         if entry is None:
-            date_line = _DATE_LINE.match(prose[index])
+            date_line = _DATE_LINE.match(line)
             if date_line:
                 day = _date(*date_line.groups()) or day
             continue
