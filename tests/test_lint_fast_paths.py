@@ -11,6 +11,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pmctl.domain.lint.action_rules import _vague, _vague_match
 from pmctl.domain.lint.body import _blank, _blank_code, _heading, parse_body
 from pmctl.domain.sections import section_names
 
@@ -67,3 +68,24 @@ def test_rows_without_a_known_offset_are_still_given() -> None:
     assert parsed.text(3, 5) == "c\nd"
     assert parsed.prose_rows(1, 4) == ["b", "## Summary", "c"]
     assert parsed.prose_rows(4, 4) == []
+
+
+TITLE_WORDS = st.sampled_from(
+    [
+        *("Investigate", "look into", "LOOK AT", "consider", "Try to", "discuss", " ", "\t"),
+        *("be careful", "Be More Careful", "pay attention", "take care", "care", "x", "pool"),
+        *("注意する", "気をつける", "検討する", "Discussion", "investigated", "follow up on"),
+        *("\u212a", "\u0130", "ſ"),
+    ]
+)
+EXTRAS = st.sampled_from([(), ("follow up on",), ("Keep An Eye",), ("\u212aeep",), ("様子を見る",)])
+
+
+@settings(max_examples=400)
+@given(st.lists(TITLE_WORDS, max_size=8).map("".join), EXTRAS)
+def test_vague_titles_are_found_as_the_whole_pattern_finds_them(
+    title: str, extra: tuple[str, ...]
+) -> None:
+    fast = _vague_match(title, extra)
+    slow = _vague(extra).search(title)
+    assert (fast and fast.span()) == (slow and slow.span())

@@ -30,6 +30,10 @@ _VAGUE_ANYWHERE = (
 _HIGH = (Priority.P0, Priority.P1)
 
 
+_ASCII_CORES = ("care", "attention")
+"""What an ASCII title needs to contain for a `_VAGUE_ANYWHERE` phrase to match it."""
+
+
 @lru_cache(maxsize=8)
 def _vague(extra: tuple[str, ...]) -> re.Pattern[str]:
     start = "|".join(_VAGUE_START)
@@ -37,12 +41,38 @@ def _vague(extra: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"^\s*(?:{start})\b|{anywhere}", re.IGNORECASE)
 
 
+@lru_cache(maxsize=8)
+def _vague_start(extra: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The part of `_vague` that can match at the start only, for ASCII titles that
+    contain no phrase of the anywhere part; None when some extra phrase is not ASCII (case
+    folding could then match it to ASCII text)."""
+    if not all(phrase.isascii() for phrase in extra):
+        return None
+    return re.compile(rf"\s*(?:{'|'.join(_VAGUE_START)})\b", re.IGNORECASE)
+
+
+def _vague_match(title: str, extra: tuple[str, ...]) -> re.Match[str] | None:
+    """`_vague(extra).search(title)`, decided for most titles by one anchored match.
+
+    Searching the whole pattern took ~5 us a title, a third of the action rules' time: its
+    anywhere part is tried at every position. An ASCII title without the words every
+    such phrase contains can only match at its start (for ASCII text, ignoring case is
+    lower-casing).
+    """
+    start = _vague_start(extra)
+    if start is not None and title.isascii():
+        lowered = title.lower()
+        if not any(core in lowered for core in (*_ASCII_CORES, *(p.lower() for p in extra))):
+            return start.match(title)
+    return _vague(extra).search(title)
+
+
 def check(ctx: Context) -> list[Hit]:
     if ctx.postmortem is None:
         return []
     hits: list[Hit] = []
     from_review = ctx.rank >= Status.IN_REVIEW.rank
-    vague = _vague(tuple(ctx.settings.lint.vague_extra))
+    extra = tuple(ctx.settings.lint.vague_extra)
     seen: dict[str, int] = {}
     for index, item in enumerate(ctx.postmortem.action_items):
         if item.id in seen:
@@ -55,9 +85,9 @@ def check(ctx: Context) -> list[Hit]:
                 )
             )
         seen.setdefault(item.id, index)
-        if from_review:
+        if from_review and (item.owner is None or item.type is None or item.priority is None):
             hits.extend(_incomplete(ctx, index, item))
-        match = vague.search(item.title)
+        match = _vague_match(item.title, extra)
         if match:
             hits.append(
                 Hit(
