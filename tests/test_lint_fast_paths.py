@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pmctl.domain.lint.action_rules import _vague, _vague_match
-from pmctl.domain.lint.body import _blank, _blank_code, _heading, parse_body
+from pmctl.domain.lint.body import Heading, _blank, _blank_code, _heading, parse_body
 from pmctl.domain.sections import section_names
 
 NAMES = section_names({"timeline": ["Chronology"]})
@@ -27,7 +27,7 @@ FRAGMENTS = st.sampled_from(
 BODIES = st.lists(FRAGMENTS, max_size=60).map("".join)
 
 
-def reference_parse_body(body: str) -> tuple[list[str], str, list[str], list[tuple[int, object]]]:
+def reference_parse_body(body: str) -> tuple[list[str], str, list[str], list[tuple[int, Heading]]]:
     """Lines, prose text, prose lines and headings, found line by line."""
     prose_text = _blank_code(body) if ("```" in body or "~~~" in body) else body
     if "<!--" in prose_text:
