@@ -128,19 +128,33 @@ def first_arrivals(transitions: Iterable[Transition]) -> dict[str, dict[str, dt.
 
 
 def compute(
-    postmortems: Sequence[Postmortem],
+    postmortems: Iterable[Postmortem],
     transitions: Iterable[Transition],
     *,
     settings: Settings,
     today: dt.date,
 ) -> Stats:
-    """All the numbers over `postmortems`; transitions of other ids are ignored."""
-    arrivals = first_arrivals(transitions)
+    """All the numbers over `postmortems`; transitions of other ids are ignored.
+
+    Each postmortem is looked at once and only a few values of it are kept, so the caller
+    can hand them over one at a time; `transitions` are read after the last one (a `git log`
+    can run meanwhile).
+    """
+    count = 0
+    months: Counter[str] = Counter()
+    severities: Counter[str] = Counter()
+    services: Counter[str] = Counter()
     detect: list[float] = []
     mitigate: list[float] = []
     resolve: list[float] = []
-    to_status: dict[str, list[float]] = {status.value: [] for status in LIFECYCLE_TARGETS}
+    starts: list[tuple[str, dt.datetime]] = []
+    deadlines: list[tuple[str, dt.date, bool]] = []
+    actions = _ActionTally(today)
     for postmortem in postmortems:
+        count += 1
+        months[incident_date(postmortem).isoformat()[:7]] += 1
+        severities[postmortem.severity] += 1
+        services.update(postmortem.services)
         times = postmortem.timestamps
         if times.started is not None:
             for moment, bucket in (
@@ -150,30 +164,31 @@ def compute(
             ):
                 if moment is not None:
                     bucket.append((moment - times.started).total_seconds())
-        start = incident_start(postmortem)
-        for status, moment in arrivals.get(postmortem.id, {}).items():
+        starts.append((postmortem.id, incident_start(postmortem)))
+        deadline = review_deadline(postmortem, settings)
+        if deadline is not None:
+            reviewed = postmortem.status.rank >= Status.REVIEWED.rank
+            deadlines.append((postmortem.id, deadline, reviewed))
+        actions.add(postmortem)
+
+    arrivals = first_arrivals(transitions)
+    to_status: dict[str, list[float]] = {status.value: [] for status in LIFECYCLE_TARGETS}
+    for postmortem_id, start in starts:
+        for status, moment in arrivals.get(postmortem_id, {}).items():
             if status in to_status:
                 to_status[status].append((moment - start).total_seconds())
-
     return Stats(
         today=today,
-        postmortems=len(postmortems),
-        per_month=dict(
-            sorted(Counter(incident_date(p).isoformat()[:7] for p in postmortems).items())
-        ),
-        per_severity=_by_scale(Counter(p.severity for p in postmortems), settings.severities),
-        per_service=dict(
-            sorted(
-                Counter(service for p in postmortems for service in p.services).items(),
-                key=lambda pair: (-pair[1], pair[0]),
-            )
-        ),
+        postmortems=count,
+        per_month=dict(sorted(months.items())),
+        per_severity=_by_scale(severities, settings.severities),
+        per_service=dict(sorted(services.items(), key=lambda pair: (-pair[1], pair[0]))),
         time_to_detect=distribution(detect),
         time_to_mitigate=distribution(mitigate),
         time_to_resolve=distribution(resolve),
         time_to_status={status: distribution(values) for status, values in to_status.items()},
-        review_deadline=_deadlines(postmortems, arrivals, settings, today),
-        actions=_actions(postmortems, today),
+        review_deadline=_deadlines(deadlines, arrivals, today),
+        actions=actions.stats(),
     )
 
 
@@ -184,23 +199,20 @@ def _by_scale(counts: Counter[str], scale: Sequence[str]) -> dict[str, int]:
 
 
 def _deadlines(
-    postmortems: Sequence[Postmortem],
+    deadlines: Iterable[tuple[str, dt.date, bool]],
     arrivals: dict[str, dict[str, dt.datetime]],
-    settings: Settings,
     today: dt.date,
 ) -> DeadlineShare:
+    """From each postmortem's (id, review deadline, whether its status is reviewed or later)."""
     on_time = late = pending = unknown = 0
-    for postmortem in postmortems:
-        deadline = review_deadline(postmortem, settings)
-        if deadline is None:
-            continue
-        reviewed_at = arrivals.get(postmortem.id, {}).get(Status.REVIEWED.value)
+    for postmortem_id, deadline, reviewed in deadlines:
+        reviewed_at = arrivals.get(postmortem_id, {}).get(Status.REVIEWED.value)
         if reviewed_at is not None:
             if reviewed_at.date() <= deadline:
                 on_time += 1
             else:
                 late += 1
-        elif postmortem.status.rank >= Status.REVIEWED.rank:
+        elif reviewed:
             unknown += 1
         elif today > deadline:
             late += 1
@@ -209,21 +221,29 @@ def _deadlines(
     return DeadlineShare(on_time, late, pending, unknown)
 
 
-def _actions(postmortems: Sequence[Postmortem], today: dt.date) -> ActionStats:
-    counts: Counter[ActionStatus] = Counter()
-    overdue = 0
-    ages: list[float] = []
-    for postmortem in postmortems:
+class _ActionTally:
+    """Action items counted by outcome as postmortems go by."""
+
+    def __init__(self, today: dt.date) -> None:
+        self.today = today
+        self.counts: Counter[ActionStatus] = Counter()
+        self.overdue = 0
+        self.ages: list[float] = []
+
+    def add(self, postmortem: Postmortem) -> None:
         for item in postmortem.action_items:
-            counts[item.status] += 1
+            self.counts[item.status] += 1
             if item.status.is_open:
-                ages.append(float((today - postmortem.created).days))
-                overdue += is_overdue(item, today)
-    return ActionStats(
-        total=sum(counts.values()),
-        done=counts[ActionStatus.DONE],
-        open=counts[ActionStatus.TODO] + counts[ActionStatus.IN_PROGRESS],
-        overdue=overdue,
-        wontfix=counts[ActionStatus.WONTFIX],
-        median_open_age_days=percentile(ages, 0.5),
-    )
+                self.ages.append(float((self.today - postmortem.created).days))
+                self.overdue += is_overdue(item, self.today)
+
+    def stats(self) -> ActionStats:
+        counts = self.counts
+        return ActionStats(
+            total=sum(counts.values()),
+            done=counts[ActionStatus.DONE],
+            open=counts[ActionStatus.TODO] + counts[ActionStatus.IN_PROGRESS],
+            overdue=self.overdue,
+            wontfix=counts[ActionStatus.WONTFIX],
+            median_open_age_days=percentile(self.ages, 0.5),
+        )

@@ -45,6 +45,8 @@ __all__ = [
     "check_facts_findings",
     "check_repository",
     "check_strays",
+    "repository_findings",
+    "repository_hits",
 ]
 
 _DISABLE = re.compile(r"pmctl-disable(-file)?[ \t]+([\w ,\t-]+?)[ \t]*(?:-->|$)", re.MULTILINE)
@@ -159,14 +161,28 @@ def check_facts_findings(
     `texts` (path -> text) lets file-wide disable comments apply; `others` are ids of
     postmortems known only by file name (see `repository_rules.check_facts`).
     """
+    return repository_findings(repository_hits(facts, others=others), settings, texts or {})
+
+
+def repository_hits(
+    facts: Iterable[Facts], *, others: Mapping[str, Path] | None = None
+) -> dict[Path, list[Hit]]:
+    """The repository-wide rules' hits, by the file they are in (see `check_facts`)."""
     by_path: dict[Path, list[Hit]] = {}
     for path, hit in check_facts(facts, others=others):
         by_path.setdefault(path, []).append(hit)
+    return by_path
+
+
+def repository_findings(
+    hits: Mapping[Path, list[Hit]], settings: Settings, texts: Mapping[Path, str]
+) -> list[Finding]:
+    """Findings in force from `repository_hits`; `texts` holds the text of each file with
+    hits, for its disable comments (a file missing from it has none)."""
     rule_levels = _levels_in_force(settings)
-    texts = texts or {}
     findings: list[Finding] = []
-    for path, hits in by_path.items():
-        findings.extend(apply(path, texts.get(path, ""), hits, rule_levels))
+    for path, found in hits.items():
+        findings.extend(apply(path, texts.get(path, ""), found, rule_levels))
     return findings
 
 

@@ -79,7 +79,8 @@ def check_facts(
                     ),
                 )
             )
-        sharing = [path for path in owners[fact.id] if path != fact.path]
+        same = owners[fact.id]
+        sharing = [path for path in same if path != fact.path] if len(same) > 1 else []
         elsewhere = others.get(fact.id)
         if elsewhere is not None and elsewhere != fact.path:
             sharing.append(elsewhere)
