@@ -7,7 +7,6 @@ Machine formats: `json` (pmctl's own), `sarif` (SARIF 2.1.0, for code-scanning U
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -124,6 +123,8 @@ def _as_dict(finding: Finding, base: Path) -> dict[str, object]:
 
 
 def _json(result: LintResult, cwd: Path) -> str:
+    import json
+
     document = {
         "files_checked": result.files_checked,
         "errors": result.errors,
@@ -134,6 +135,8 @@ def _json(result: LintResult, cwd: Path) -> str:
 
 
 def _sarif(result: LintResult, root: Path) -> str:
+    import json
+
     index = {rule.id: number for number, rule in enumerate(RULES)}
     rules = [
         {
