@@ -6,13 +6,20 @@ property tests feed both the same random Markdown-like input.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pmctl.domain.config import Settings
+from pmctl.domain.document import ParsedDocument
+from pmctl.domain.lint import time_rules
 from pmctl.domain.lint.action_rules import _vague, _vague_match
-from pmctl.domain.lint.body import Heading, _blank, _blank_code, _heading, parse_body
+from pmctl.domain.lint.body import Body, Heading, _blank, _blank_code, _heading, parse_body
+from pmctl.domain.lint.context import Context
+from pmctl.domain.model import Status
 from pmctl.domain.sections import section_names
 
 NAMES = section_names({"timeline": ["Chronology"]})
@@ -59,15 +66,15 @@ def test_parse_body_finds_what_a_line_by_line_reading_finds(body: str) -> None:
             assert parsed.section(heading.key) == (heading, row + 1, end)
         for start in (row, row + 1):
             assert parsed.text(start, end) == "\n".join(lines[start:end])
-            assert parsed.prose_rows(start, end) == prose[start:end]
+            assert parsed.text(start, end, prose=True) == "\n".join(prose[start:end])
 
 
 def test_rows_without_a_known_offset_are_still_given() -> None:
     parsed = parse_body("a\nb\n## Summary\nc\nd", 1, NAMES)
     assert parsed.text(0, 2) == "a\nb"
     assert parsed.text(3, 5) == "c\nd"
-    assert parsed.prose_rows(1, 4) == ["b", "## Summary", "c"]
-    assert parsed.prose_rows(4, 4) == []
+    assert parsed.text(1, 4, prose=True) == "b\n## Summary\nc"
+    assert parsed.text(4, 4, prose=True) == ""
 
 
 TITLE_WORDS = st.sampled_from(
@@ -89,3 +96,61 @@ def test_vague_titles_are_found_as_the_whole_pattern_finds_them(
     fast = _vague_match(title, extra)
     slow = _vague(extra).search(title)
     assert (fast and fast.span()) == (slow and slow.span())
+
+
+TIMELINE_LINES = st.sampled_from(
+    [
+        *("- 10:00 a", "- 9:05 b", "* 23:59 c", "+ 00:01 d", "1. 10:30 e", "2) 08:00 f"),
+        *("- **2026-11-20 10:00** g", "- 2026-11-21T01:00 h", "  - 11:00 i", "-10:00 no"),
+        *("2026-11-21", "### 2026-11-22", "**2026-11-23**", "2026-02-30", "- 2026-13-01 10:00"),
+        *("", "text", "- 1:2 short", "- 10:00x", "\t- 12:00 tab", "- ١٠:٠٠ arabic"),
+    ]
+)
+
+
+def reference_timeline(body: Body) -> list[tuple[int, str]]:
+    """(line, message) of PM302, reading the timeline line by line."""
+    entry_pattern = re.compile(
+        r"^\s*(?:[-*+]|\d+[.)])\s+(?:\*\*|__)?(?:(\d{4}-\d{2}-\d{2})[ T]+)?(\d{1,2}):(\d{2})\b"
+    )
+    date_pattern = re.compile(r"^\s*(?:#+\s*|\*\*|__)?(\d{4})-(\d{2})-(\d{2})\b")
+    found = body.section("timeline")
+    assert found is not None
+    _, start, end = found
+    hits = []
+    day, last = None, None
+    for index in range(start, end):
+        entry = entry_pattern.match(body.prose[index])
+        if entry is None:
+            date_line = date_pattern.match(body.prose[index])
+            if date_line:
+                day = time_rules._date(*date_line.groups()) or day
+            continue
+        if entry[1]:
+            day = time_rules._date(*entry[1].split("-")) or day
+        minutes = int(entry[2]) * 60 + int(entry[3])
+        if last is not None and time_rules._before(day, minutes, last[0], last[1]):
+            label = time_rules._label
+            hits.append((body.file_line(index), f"{label(entry)} comes after {label(last[2])}"))
+        last = (day, minutes, entry)
+    return hits
+
+
+@settings(max_examples=400)
+@given(st.lists(TIMELINE_LINES, max_size=20))
+def test_the_timeline_is_read_as_line_by_line(lines: list[str]) -> None:
+    text = "# T\n\n## Timeline\n" + "\n".join(lines) + "\n## Action Items\n"
+    body = parse_body(text, 30, NAMES)
+    context = Context(
+        document=ParsedDocument(Path("x.md")),
+        data={},
+        postmortem=None,
+        status=Status.DRAFT,
+        settings=Settings(),
+        today=dt.date(2026, 11, 23),
+        body=body,
+        as_status=False,
+    )
+    found = [(hit.line, hit.message) for hit in time_rules._timeline(context)]
+    expected = reference_timeline(body)
+    assert found == [(line, f"timeline entry {message}") for line, message in expected]

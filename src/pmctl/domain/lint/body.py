@@ -65,17 +65,12 @@ class Body:
     def section(self, key: str) -> tuple[Heading, int, int] | None:
         return self.sections.get(key)
 
-    def text(self, start: int, end: int) -> str:
-        """Rows [start, end) of `source`, joined by newlines."""
+    def text(self, start: int, end: int, *, prose: bool = False) -> str:
+        """Rows [start, end) of `source` (or of `prose_text`), joined by newlines."""
         span = self._span(start, end)
-        return "\n".join(self.lines[start:end]) if span is None else self.source[span]
-
-    def prose_rows(self, start: int, end: int) -> list[str]:
-        """Rows [start, end) of `prose_text`."""
-        if start >= end:
-            return []
-        span = self._span(start, end)
-        return self.prose[start:end] if span is None else self.prose_text[span].split("\n")
+        if span is None:
+            return "\n".join((self.prose if prose else self.lines)[start:end])
+        return (self.prose_text if prose else self.source)[span]
 
     def _span(self, start: int, end: int) -> slice | None:
         """The characters of rows [start, end) when both ends are known rows (a section's

@@ -112,7 +112,6 @@ def _insertion_line(ctx: Context, key: str) -> int:
 def _table_drift(ctx: Context, language: Language) -> list[Hit]:
     assert ctx.postmortem is not None
     items = ctx.postmortem.action_items
-    lines = ctx.body.lines
     source = ctx.body.source
     found = source.find(ACTION_TABLE_START)
     expected_text = render_table(items, language)
@@ -134,6 +133,7 @@ def _table_drift(ctx: Context, language: Language) -> list[Hit]:
                 f"add the table between `{ACTION_TABLE_START}` and `{ACTION_TABLE_END}`",
             )
         ]
+    lines = ctx.body.lines
     end = next((i for i in range(start, len(lines)) if lines[i].strip() == ACTION_TABLE_END), None)
     if end is None:
         return [

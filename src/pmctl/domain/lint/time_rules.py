@@ -78,7 +78,7 @@ def _timeline(ctx: Context) -> list[Hit]:
     hits = []
     day: dt.date | None = None
     last: tuple[dt.date | None, int, re.Match[str]] | None = None
-    for index, line in enumerate(ctx.body.prose_rows(start, end), start):
+    for index, line in enumerate(ctx.body.text(start, end, prose=True).split("\n"), start):
         entry = _ENTRY.match(line)
         if entry is None:
             date_line = _DATE_LINE.match(line)
