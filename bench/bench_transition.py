@@ -25,7 +25,7 @@ from gen_corpus import generate
 PM_ID = "2026-11-20-bench-transition"
 DOCUMENT = """\
 ---
-schema: 1
+schema: 2
 id: {id}
 title: Bench transition
 status: draft  # moved back and forth by the benchmark

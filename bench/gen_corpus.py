@@ -243,7 +243,7 @@ def _postmortem(rng: random.Random, number: int, shape: Shape) -> tuple[str, str
     items = _actions(rng, words, service, status, day, shape)
     front = [
         "---",
-        "schema: 1",
+        "schema: 2",
         f"id: {document_id}",
         f'title: "{title}"',
         f"status: {status}",

@@ -13,7 +13,7 @@ from pmctl.domain.model import Status
 TODAY = dt.date(2026, 11, 23)
 
 FRONT = """\
-schema: 1
+schema: 2
 id: 2026-11-20-checkout-latency
 title: Checkout latency
 status: in-review

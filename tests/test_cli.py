@@ -104,10 +104,16 @@ def test_template_export_copies_the_built_in_template(repo: Project) -> None:
     assert "--force" in again.stderr
 
 
-def test_schema_command_prints_the_committed_schema(tmp_path: Path) -> None:
-    result = run_process(tmp_path, "schema")
-    committed = Path(__file__).parent.parent / "schemas" / "postmortem.schema.json"
-    assert result.stdout == committed.read_text(encoding="utf-8")
+def test_schema_command_prints_the_committed_schema_of_each_version(tmp_path: Path) -> None:
+    schemas = Path(__file__).parent.parent / "schemas"
+    current = (schemas / "postmortem.v2.schema.json").read_text(encoding="utf-8")
+    assert run_process(tmp_path, "schema").stdout == current
+    assert run_process(tmp_path, "schema", "--version", "2").stdout == current
+    first = run_process(tmp_path, "schema", "--version", "1").stdout
+    assert first == (schemas / "postmortem.v1.schema.json").read_text(encoding="utf-8")
+    unknown = run_process(tmp_path, "schema", "--version", "3")
+    assert unknown.returncode == ExitCode.USAGE
+    assert "the versions are: 1, 2" in unknown.stderr
 
 
 def test_an_unexpected_error_is_one_line_and_exit_70_without_debug(tmp_path: Path) -> None:

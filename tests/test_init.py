@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from pmctl.adapters.config_file import read_settings
+from pmctl.domain.config import FieldMap
 from pmctl.domain.model import Language
 from pmctl.errors import ConfigError, GitError
 from pmctl.services.init import initialise
@@ -106,3 +107,9 @@ def test_the_commented_examples_in_the_written_config_are_valid_settings(tmp_pat
     assert settings.notify.email is not None
     assert settings.notify.email.security == "implicit"
     assert settings.notify.webhook is not None
+    assert settings.notify.apprise is not None
+    assert settings.import_.map["sev"] == FieldMap(
+        field="severity", values={"critical": "SEV1", "major": "SEV2"}
+    )
+    assert settings.teams == {"search-sre": ["alice", "bob"]}
+    assert settings.reading_club.repeat_after_days == 365

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from pmctl.domain.config import Settings
 from pmctl.domain.document import ParsedDocument
+from pmctl.domain.legacy import timeline
 from pmctl.domain.lint import time_rules
 from pmctl.domain.lint.action_rules import _vague, _vague_match
 from pmctl.domain.lint.body import Body, Heading, _blank, _blank_code, _heading, parse_body
@@ -109,31 +110,15 @@ TIMELINE_LINES = st.sampled_from(
 
 
 def reference_timeline(body: Body) -> list[tuple[int, str]]:
-    """(line, message) of PM302, reading the timeline line by line."""
-    entry_pattern = re.compile(
-        r"^\s*(?:[-*+]|\d+[.)])\s+(?:\*\*|__)?(?:(\d{4}-\d{2}-\d{2})[ T]+)?(\d{1,2}):(\d{2})\b"
-    )
-    date_pattern = re.compile(r"^\s*(?:#+\s*|\*\*|__)?(\d{4})-(\d{2})-(\d{2})\b")
-    found = body.section("timeline")
+    """(line, message) of PM302, from the whole body split into lines."""
+    found = body.extent("timeline")
     assert found is not None
     _, start, end = found
-    hits = []
-    day, last = None, None
-    for index in range(start, end):
-        entry = entry_pattern.match(body.prose[index])
-        if entry is None:
-            date_line = date_pattern.match(body.prose[index])
-            if date_line:
-                day = time_rules._date(*date_line.groups()) or day
-            continue
-        if entry[1]:
-            day = time_rules._date(*entry[1].split("-")) or day
-        minutes = int(entry[2]) * 60 + int(entry[3])
-        if last is not None and time_rules._before(day, minutes, last[0], last[1]):
-            label = time_rules._label
-            hits.append((body.file_line(index), f"{label(entry)} comes after {label(last[2])}"))
-        last = (day, minutes, entry)
-    return hits
+    entries = timeline.parse(body.prose[start:end], zones=False).entries
+    return [
+        (body.file_line(start + entry.row), f"{entry.written} comes after {previous.written}")
+        for entry, previous in timeline.out_of_order(entries)
+    ]
 
 
 @settings(max_examples=400)

@@ -351,6 +351,7 @@ def test_terminal_output_is_what_rich_prints_line_by_line(
     from rich.console import Console
     from rich.markup import escape
 
+    from pmctl.domain.visible_text import visible
     from pmctl.ui import console
     from pmctl.ui.lint_output import print_text, summary
 
@@ -375,20 +376,23 @@ def test_terminal_output_is_what_rich_prints_line_by_line(
     print_text(result, cwd=ROOT, strict=False)
     fast = capsys.readouterr().out
 
-    # What the output was when rich printed each line itself (emoji codes aside).
+    # What the output was when rich printed each line itself (emoji codes aside), with
+    # every field made visible first.
     reference = Console(highlight=False, soft_wrap=True, emoji=False)
     with reference.capture() as captured:
         for path in (A, B):
-            reference.print(f"[bold underline]{escape(path.relative_to(ROOT).as_posix())}[/]")
+            reference.print(
+                f"[bold underline]{escape(visible(path.relative_to(ROOT).as_posix()))}[/]"
+            )
             for finding in (f for f in result.findings if f.path == path):
                 colour = "red" if finding.severity is Severity.ERROR else "yellow"
                 position = f"{finding.line}:{finding.column}"
                 reference.print(
                     f"  {position:>7}  [{colour}]{finding.severity.value:<7}[/] "
-                    f"[bold]{finding.rule}[/] {escape(finding.message)} [dim]({finding.name})[/]"
+                    f"[bold]{finding.rule}[/] {escape(visible(finding.message))} [dim]({finding.name})[/]"
                 )
                 if finding is not result.findings[2]:  # its hint was given already
-                    reference.print(f"  {'':>7}  [dim]hint: {escape(finding.hint)}[/]")
+                    reference.print(f"  {'':>7}  [dim]hint: {escape(visible(finding.hint))}[/]")
             reference.print()
         reference.print(summary(result, strict=False))
     console.stdout.cache_clear()

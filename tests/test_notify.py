@@ -184,8 +184,8 @@ class _HookHandler(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def hook() -> Iterator[Hook]:
+def run_hook() -> Iterator[Hook]:
+    """A running `Hook` on 127.0.0.1, shut down afterwards."""
     server = Hook()
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
@@ -196,6 +196,11 @@ def hook() -> Iterator[Hook]:
         server.shutdown()
         server.server_close()
         thread.join(TIMEOUT)
+
+
+@pytest.fixture
+def hook() -> Iterator[Hook]:
+    yield from run_hook()
 
 
 def webhook_settings(*, blocks: bool = False, **extra: Any) -> NotifySettings:
@@ -324,7 +329,7 @@ def test_silent_smtp_server_times_out_into_a_warning(tmp_path: Path) -> None:
         silent.bind(("127.0.0.1", 0))
         silent.listen(1)
         settings = email_settings(silent.getsockname()[1]).model_copy(
-            update={"timeout_seconds": 0.5, "retries": 0}
+            update={"timeout_seconds": 0.2, "retries": 0}
         )
         [warning] = notify(settings, transition(), root=tmp_path)
 
@@ -465,7 +470,7 @@ def test_slow_webhook_times_out_into_a_warning(
     monkeypatch.setenv("PMCTL_TEST_WEBHOOK", hook.url)
     hook.hold = True
 
-    settings = webhook_settings(timeout_seconds=0.5, retries=0)
+    settings = webhook_settings(timeout_seconds=0.2, retries=0)
     [warning] = notify(settings, transition(), root=tmp_path)
 
     assert "timed out" in warning

@@ -81,7 +81,9 @@ def test_a_password_in_the_file_is_refused_with_the_env_key_suggested(tmp_path: 
 
 def test_a_webhook_url_in_the_file_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path, '[notify.webhook]\nurl = "https://hooks.slack.com/services/T/B/X"\n')
-    assert "notify.webhook.url" in refused(path).message
+    error = refused(path)
+    assert "unknown key 'notify.webhook.url'" in error.message
+    assert error.hint == "did you mean 'url_env'?"
 
 
 def test_a_user_without_a_password_is_an_error(tmp_path: Path) -> None:
@@ -197,3 +199,40 @@ def test_unbounded_retries_are_refused(tmp_path: Path, text: str, key: str) -> N
     error = refused(write(tmp_path, text))
     assert f"'{key}'" in error.message
     assert error.location == f"{tmp_path / 'pmctl.toml'}:2"
+
+
+# --- apprise ------------------------------------------------------------------------------
+
+
+def test_apprise_channels_are_named_by_their_variables(tmp_path: Path) -> None:
+    notify = read_settings(
+        write(tmp_path, '[notify.apprise]\nurls_env = ["PMCTL_TEAMS_URL", "PMCTL_DISCORD_URL"]\n')
+    ).notify
+
+    assert notify.apprise is not None
+    assert notify.apprise.urls_env == ["PMCTL_TEAMS_URL", "PMCTL_DISCORD_URL"]
+    assert notify.configured
+
+
+def test_an_apprise_url_in_the_file_is_refused_with_the_env_key_suggested(tmp_path: Path) -> None:
+    path = write(tmp_path, '[notify.apprise]\nurls = ["msteams://team/token-a/token-b"]\n')
+
+    error = refused(path)
+
+    assert "notify.apprise.urls" in error.message
+    assert error.hint == "did you mean 'urls_env'?"
+    assert error.location == f"{path}:2"
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("[notify.apprise]\nurls_env = []\n", "at least 1 item"),
+        ('[notify.apprise]\nurls_env = ["A", "B", "A"]\n', "A appears more than once"),
+    ],
+)
+def test_apprise_variables_are_checked(tmp_path: Path, text: str, problem: str) -> None:
+    error = refused(write(tmp_path, text))
+
+    assert "'notify.apprise.urls_env'" in error.message
+    assert problem in error.message

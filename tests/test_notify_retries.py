@@ -28,6 +28,7 @@ from tests.test_notify import (
     email_settings,
     free_port,
     login_settings,
+    run_hook,
     run_smtp,
     transition,
     webhook_settings,
@@ -232,16 +233,9 @@ def test_a_refused_connection_is_retried(tmp_path: Path) -> None:
 
 @pytest.fixture
 def hook(monkeypatch: pytest.MonkeyPatch) -> Iterator[Hook]:
-    server = Hook()
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    monkeypatch.setenv("PMCTL_TEST_WEBHOOK", server.url)
-    try:
+    for server in run_hook():
+        monkeypatch.setenv("PMCTL_TEST_WEBHOOK", server.url)
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 def test_webhook_503_429_and_a_dropped_connection_are_retried(hook: Hook, tmp_path: Path) -> None:

@@ -40,7 +40,8 @@ def test_wheel_contains_templates_schemas_and_entry_point(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "pmctl/templates/en/postmortem.md.j2" in names
     assert "pmctl/templates/ja/postmortem.md.j2" in names
-    assert "pmctl/schemas/postmortem.schema.json" in names
+    assert "pmctl/schemas/postmortem.v1.schema.json" in names
+    assert "pmctl/schemas/postmortem.v2.schema.json" in names
     assert "pmctl/py.typed" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "pmctl = pmctl.__main__:main" in zipfile.ZipFile(wheel).read(entry_points).decode()

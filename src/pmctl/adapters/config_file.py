@@ -7,6 +7,7 @@ the closest known one, so a typo never passes silently.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from pmctl.domain.config import CONFIG_FILE, Settings
+from pmctl.domain.config import CONFIG_FILE, ImportMap, Settings
 from pmctl.domain.project import Project
 from pmctl.errors import ConfigError
 
@@ -36,22 +37,108 @@ def load_project(start: Path) -> Project:
             f"no {CONFIG_FILE} found in {start.resolve()} or any parent directory",
             hint="run `pmctl init` at the top of your postmortem repository",
         )
-    return Project(root, read_settings(root / CONFIG_FILE))
+    config = root / CONFIG_FILE
+    settings = read_settings(config)
+    _check_postmortem_dir(root, config, settings.postmortem_dir)
+    return Project(root, settings)
+
+
+def _check_postmortem_dir(root: Path, config: Path, value: str) -> None:
+    """`ConfigError` at its line unless `postmortem_dir` is a directory inside `root` (the
+    directory of pmctl.toml; symbolic links followed) and not inside a `.git` directory.
+
+    Every command reads there, and `new`, `status`, `action` and `review` write there: a
+    postmortem must never be written to `/etc` or into git's own files.
+    """
+    place = root / value
+    try:
+        resolved = place.resolve()
+    except (OSError, RuntimeError, ValueError) as error:  # a link loop, a NUL byte
+        reason = f"cannot be resolved ({error})"
+    else:
+        inside = resolved.is_relative_to(root)
+        if inside and not any(part.lower() == ".git" for part in resolved.relative_to(root).parts):
+            return
+        if not inside:
+            through_link = Path(os.path.normpath(place)).is_relative_to(root)
+            link = " through a symbolic link" if through_link else ""
+            reason = f"leads to {resolved}{link}, outside {root}"
+        else:
+            reason = "is inside .git, git's own directory"
+    line = _key_line(config.read_text(encoding="utf-8-sig"), "postmortem_dir")
+    raise ConfigError(
+        f"postmortem_dir {value!r} {reason}",
+        hint='postmortems live in the repository: use a directory next to pmctl.toml, e.g. "postmortems"',
+        location=f"{config}:{line}" if line else str(config),
+    )
 
 
 def read_settings(path: Path) -> Settings:
+    text = _read_text(path)
+    data = _parse_toml(path, text)
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as error:
+        raise _explain(path, text, data, error) from None
+
+
+def read_import_map(path: Path) -> ImportMap:
+    """A mapping file of `pmctl import --map`: the entries of `[import.map]`, at the top
+    level of a TOML file. Problems point at `file:line`, like those of pmctl.toml."""
+    from pydantic import TypeAdapter
+
+    from pmctl.domain.config import FieldMap, ImportMapEntry
+
+    if not path.is_file():
+        raise ConfigError(
+            f"mapping file {path} does not exist", hint="pass the path of a TOML mapping file"
+        )
+    text = _read_text(path)
+    data = _parse_toml(path, text)
+    entry: TypeAdapter[str | FieldMap] = TypeAdapter(ImportMapEntry)
+    mapping: ImportMap = {}
+    for key, value in data.items():
+        try:
+            mapping[key] = entry.validate_python(value)
+        except ValidationError as error:
+            first = error.errors()[0]
+            line = _key_line(text, key)
+            where = f"{path}:{line}" if line else str(path)
+            if first["type"] == "extra_forbidden":
+                unknown = str(first["loc"][-1])
+                known = sorted(FieldMap.model_fields)
+                close = difflib.get_close_matches(unknown, known, n=1, cutoff=0.6)
+                raise ConfigError(
+                    f"unknown key '{unknown}' in the mapping of '{key}'",
+                    hint=f"did you mean '{close[0]}'?"
+                    if close
+                    else f"known keys here: {', '.join(known)}",
+                    location=where,
+                ) from None
+            raise ConfigError(
+                f"'{key}': {first['msg']}",
+                hint="see docs/adopting.md#the-mapping-file for the format",
+                location=where,
+            ) from None
+    return mapping
+
+
+def _read_text(path: Path) -> str:
     raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise ConfigError(
             f"byte 0x{raw[error.start]:02x} is not valid UTF-8",
-            hint="save pmctl.toml as UTF-8",
+            hint=f"save {path.name} as UTF-8",
             location=f"{path}:{line}",
         ) from None
+
+
+def _parse_toml(path: Path, text: str) -> dict[str, Any]:
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         error_line = _toml_error_line(str(error), text)
         raise ConfigError(
@@ -59,18 +146,19 @@ def read_settings(path: Path) -> Settings:
             hint="see docs/configuration.md for the format",
             location=f"{path}:{error_line}" if error_line else str(path),
         ) from None
-    try:
-        return Settings.model_validate(data)
-    except ValidationError as error:
-        raise _explain(path, text, data, error) from None
 
 
 def _explain(path: Path, text: str, data: dict[str, Any], error: ValidationError) -> ConfigError:
-    first = error.errors()[0]
+    errors = error.errors()
+    # A misspelt key also leaves the key it stands for missing: name the misspelling, whose
+    # hint suggests the right name, rather than the missing key.
+    first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     # ("lint", "section_aliases", "bad-key", "[key]"): a table key's own error names it
     # before pydantic's "[key]" marker.
-    loc = tuple(str(part) for part in first["loc"] if part != "[key]")
-    line = _key_line(text, loc[-1]) if loc else None
+    loc = _data_path(data, tuple(str(part) for part in first["loc"] if part != "[key]"))
+    line: int | None = None
+    for part in loc:  # each key is looked for from its table's line on
+        line = _key_line(text, part, start=line or 1) or line
     where = f"{path}:{line}" if line else str(path)
     dotted = ".".join(loc)
     if first["type"] == "extra_forbidden":
@@ -85,10 +173,29 @@ def _explain(path: Path, text: str, data: dict[str, Any], error: ValidationError
     )
 
 
+def _data_path(data: dict[str, Any], loc: tuple[str, ...]) -> tuple[str, ...]:
+    """`loc` without the names pydantic gives the members of a union it tried (`table`):
+    the keys and list indexes that lead into `data`, then the one that is missing."""
+    path: list[str] = []
+    node: Any = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            path.append(part)
+            node = node[int(part)]
+        elif isinstance(node, dict) and len(path) == len(loc) - 1:
+            path.append(part)  # an unknown or missing key of this table
+        elif not isinstance(node, dict):
+            break
+    return tuple(path)
+
+
 def _known_keys(section: tuple[str, ...]) -> list[str]:
     model: type[BaseModel] = Settings
     for name in section:
-        field = model.model_fields.get(name)
+        field = next((f for key, f in model.model_fields.items() if name in (key, f.alias)), None)
         annotation = field.annotation if field else None
         candidates = [
             a for a in getattr(annotation, "__args__", (annotation,)) if isinstance(a, type)
@@ -97,17 +204,18 @@ def _known_keys(section: tuple[str, ...]) -> list[str]:
         if nested is None:
             return []
         model = nested
-    return sorted(model.model_fields)
+    return sorted(field.alias or name for name, field in model.model_fields.items())
 
 
-def _key_line(text: str, key: str) -> int | None:
-    """Line of `key = ...`, of a `[table]` named `key`, or of `key = ` inside an inline table."""
+def _key_line(text: str, key: str, *, start: int = 1) -> int | None:
+    """Line of `key = ...`, of a `[table]` named `key`, or of `key = ` inside an inline table,
+    on line `start` or after."""
     name = re.escape(key)
     own_line = re.compile(rf"^\s*[\"']?{name}[\"']?\s*=|^\s*\[+\s*(?:[\w.-]+\.)?{name}\s*\]+")
     inline = re.compile(rf"[{{,]\s*[\"']?{name}[\"']?\s*=")
     lines = text.splitlines()
     for pattern in (own_line, inline):
-        for number, line in enumerate(lines, start=1):
+        for number, line in enumerate(lines[start - 1 :], start=start):
             if pattern.search(line):
                 return number
     return None

@@ -1,4 +1,5 @@
-"""How notification channels fail, and retrying the failures that may clear up by themselves.
+"""How notification channels fail, bounding each attempt in time, and retrying the failures
+that may clear up by themselves.
 
 `DeliveryFailed` is deliberately not a `PmctlError`: a notification is sent after the change is
 committed, so its failure never reaches the user as an error with an exit code, only as a
@@ -12,6 +13,7 @@ import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 # A server asking for a longer wait (Retry-After) is not retried: a command line tool should
 # not sit idle for minutes after the change is already committed.
@@ -45,6 +47,37 @@ def is_transient(error: OSError) -> bool:
     if isinstance(error, socket.gaierror):
         return error.errno == socket.EAI_AGAIN
     return isinstance(error, ConnectionError | TimeoutError)
+
+
+def bounded(send: Callable[[], None], *, seconds: float, what: str) -> None:
+    """`send()`, stopped after `seconds` of wall time whatever the server does.
+
+    Raises what `send` raises as a `DeliveryFailed`; running out of time is a transient
+    failure named after `what` (e.g. `SMTP server host:port`). Anything else that `send`
+    raises becomes a permanent `DeliveryFailed` saying `TypeName: message`.
+    """
+    from pmctl.adapters.deadline import ChildFailed, DeadlinePassed, within
+
+    try:
+        failure = within(seconds, partial(_failure, send))
+    except DeadlinePassed:
+        raise DeliveryFailed(
+            f"{what}: no complete answer within {seconds:g} s (timed out)", transient=True
+        ) from None
+    except ChildFailed as error:
+        raise DeliveryFailed(str(error)) from None
+    if failure is not None:
+        message, transient, retry_after = failure
+        raise DeliveryFailed(message, transient=transient, retry_after=retry_after)
+
+
+def _failure(send: Callable[[], None]) -> tuple[str, bool, float | None] | None:
+    # Plain data, to cross from the child that sends to the process that waits.
+    try:
+        send()
+    except DeliveryFailed as error:
+        return str(error), error.transient, error.retry_after
+    return None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

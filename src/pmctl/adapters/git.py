@@ -111,6 +111,15 @@ def _checked(args: Sequence[str], result: _Result) -> str:
     raise failure(args[0], result)
 
 
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """See `Repository.snapshot`."""
+
+    remote: str | None
+    head: str | None
+    changed: frozenset[str]
+
+
 class Repository:
     """The git repository holding a pmctl project: its work tree `root` and its `git_dir`."""
 
@@ -135,6 +144,21 @@ class Repository:
 
     @classmethod
     def init(cls, path: Path) -> Repository:
+        """A new repository at `path`; `GitError` if `path` is inside a git directory (a bare
+        repository, or a `.git`), where git would nest one repository in another's files."""
+        found = _git(path, "rev-parse", "--is-inside-git-dir", "--is-bare-repository")
+        if found.returncode == 0 and found.stdout.startswith("true"):
+            git_dir = _git(path, "rev-parse", "--absolute-git-dir").stdout
+            bare = found.stdout.endswith("true")
+            if bare:
+                raise GitError(
+                    f"{path} is inside the bare repository {git_dir}, which has no work tree",
+                    hint=f"clone it (`git clone {git_dir} postmortems`); run `pmctl init` there",
+                )
+            raise GitError(
+                f"{path} is inside {git_dir}, git's own directory",
+                hint="run `pmctl init` in the work tree, outside .git",
+            )
         import git
 
         repo = git.Repo.init(path)
@@ -252,6 +276,21 @@ class Repository:
         command = ("log", *args)
         running = _Running(self.root, command, stdout=tempfile.TemporaryFile())  # noqa: SIM115 (`wait` closes it)
         return lambda: _checked(command, running.wait())
+
+    def snapshot(self) -> Snapshot:
+        """Where this repository's files come from: its `origin` remote's URL, the commit
+        HEAD points at, and the paths (relative, `/`-separated) whose work-tree copy is not
+        that commit's (changed or untracked), which the commit cannot vouch for."""
+        remote = _git(self.root, "config", "--get", "remote.origin.url")
+        head = _git(self.root, "rev-parse", "--verify", "--quiet", "HEAD")
+        status = self._run(
+            "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames"
+        )
+        return Snapshot(
+            (remote.stdout.strip() or None) if remote.returncode == 0 else None,
+            (head.stdout.strip() or None) if head.returncode == 0 else None,
+            frozenset(entry[3:] for entry in status.split("\0") if len(entry) > 3),
+        )
 
     def _rel(self, path: Path) -> str:
         return path.resolve().relative_to(self.root).as_posix()

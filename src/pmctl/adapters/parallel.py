@@ -7,24 +7,56 @@ done in a forked child while this process does the first one.
 A bare fork and a pipe rather than a process pool: the children inherit the imported modules
 and the inputs (nothing to pickle or to import again), no queue thread competes with this
 process for the GIL, and the results come back as `marshal`led plain data, the fastest
-serialisation there is. A child that fails for any reason has its chunk done here instead,
-so a bug raises here exactly as it would in one process.
+serialisation there is. A child that fails with an exception has its chunk done here
+instead, so a bug raises here exactly as it would in one process.
+
+A child that *crashes* (killed by SIGSEGV, SIGABRT... : native code such as yaml-rs, whose
+release build aborts on a panic) is different: doing its chunk here would crash this
+process too. Each child marks in shared memory the item it is on, so the item it crashed on
+is known: that item gets `rescue(item)` here (read another way), and the rest of the chunk
+is done again in new children. With `isolate=True` no chunk is done in this process at all,
+so that a crash can never end it (`pmctl lint`, which must report a finding, not die).
 """
 
 from __future__ import annotations
 
 import gc
 import marshal
+import mmap
 import os
+import signal
+import struct
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, NoReturn, TypeVar
+
+from pmctl.errors import ExitCode, PmctlError
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 MAX_PROCESSES = 4
 """More processes than this wait on the disk and on this process's joining, not the CPU."""
+
+CRASH_SIGNALS = frozenset(
+    {signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS, signal.SIGILL, signal.SIGFPE, signal.SIGTRAP}
+)
+"""Signals by which native code dies: a crash on the item the child was on."""
+
+_PROGRESS = struct.Struct("q")
+
+
+class _Crashed(Exception):
+    """A child died of a crash signal while on item `index` of its chunk."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(index)
+        self.index = index
+
+
+def can_isolate() -> bool:
+    """Whether work can run in child processes here (not where there is no fork)."""
+    return hasattr(os, "fork")
 
 
 def processes(count: int, *, minimum: int) -> int:
@@ -49,51 +81,131 @@ def split(items: Sequence[T], shares: Sequence[float]) -> list[Sequence[T]]:
 
 
 def ordered(
-    work: Callable[[Sequence[T]], Iterable[R]], chunks: Sequence[Sequence[T]]
+    work: Callable[[Sequence[T]], Iterable[R]],
+    chunks: Sequence[Sequence[T]],
+    *,
+    rescue: Callable[[T], R] | None = None,
+    isolate: bool = False,
 ) -> Generator[R, None, None]:
     """The results of `work` on every chunk, in order, as they are consumed.
 
-    `work` on `chunks[0]` runs in this process, one result at a time as the caller takes
-    them, while `work` on every other chunk runs in a forked child. A child's results travel
-    through `marshal`, each one packed on its own and unpacked only when it is taken, so
-    that the caller can drop each result before the next is made (10,000 parsed front
-    matters at once are 150 MB); `work` must return plain data there (None, bool, int,
-    float, str, bytes, and tuples, lists and dicts of them).
+    `work` on `chunks[0]` runs in this process (in a child too, with `isolate`), one result
+    at a time as the caller takes them, while `work` on every other chunk runs in a forked
+    child. A child's results travel through `marshal`, each one packed on its own and
+    unpacked only when it is taken, so that the caller can drop each result before the next
+    is made (10,000 parsed front matters at once are 150 MB); `work` must return plain data
+    there (None, bool, int, float, str, bytes, and tuples, lists and dicts of them), one
+    result per item, in order. An item that crashes a child gets `rescue(item)` instead of
+    its result; without `rescue`, the crash is raised as `ChildCrashed`.
     """
     if not chunks:
         return
-    pending = [(chunk, _fork(work, chunk)) for chunk in chunks[1:]]
+    forked = chunks if isolate else chunks[1:]
+    pending = [(chunk, _fork(work, chunk)) for chunk in forked]
     try:
-        yield from work(chunks[0])
+        if not isolate:
+            yield from work(chunks[0])
         while pending:
-            chunk, (pid, read_end) = pending.pop(0)
-            received = _collect(pid, read_end)
-            if received is None:
-                yield from work(chunk)
-            else:
-                yield from map(marshal.loads, received)
+            chunk, child = pending.pop(0)
+            yield from _received(work, chunk, child, rescue)
     finally:  # even when this process fails or stops early: no child is left unwaited
         for _, child in pending:
-            _collect(*child)
+            with suppress(_Crashed):
+                _collect(*child)
 
 
-def _fork(work: Callable[[Sequence[T]], Iterable[Any]], chunk: Sequence[T]) -> tuple[int, int]:
-    """Start a child that does `work(chunk)`; its pid and the read end of its pipe."""
+class ChildCrashed(PmctlError):
+    """A child process crashed on an item and no `rescue` was given for it."""
+
+    exit_code = ExitCode.INTERNAL
+
+
+def _received(
+    work: Callable[[Sequence[T]], Iterable[R]],
+    chunk: Sequence[T],
+    child: tuple[int, int, mmap.mmap],
+    rescue: Callable[[T], R] | None,
+) -> Iterable[R]:
+    """What the child doing `chunk` sent; done again around the item it crashed on, or here
+    if it failed otherwise."""
+    try:
+        received = _collect(*child)
+    except _Crashed as crash:
+        if rescue is None or crash.index >= len(chunk):
+            where = f"on {chunk[crash.index]!r}" if crash.index < len(chunk) else "after its items"
+            raise ChildCrashed(
+                f"a worker process crashed {where}",
+                hint="`pmctl lint` reports the file; PMCTL_YAML_ENGINE=pyyaml avoids yaml-rs",
+            ) from None
+        return [
+            *_isolated(work, chunk[: crash.index], rescue),
+            rescue(chunk[crash.index]),
+            *_isolated(work, chunk[crash.index + 1 :], rescue),
+        ]
+    return work(chunk) if received is None else map(marshal.loads, received)
+
+
+def _isolated(
+    work: Callable[[Sequence[T]], Iterable[R]], chunk: Sequence[T], rescue: Callable[[T], R]
+) -> Iterable[R]:
+    """`work(chunk)` in a child, with `rescue` for each item that crashes one."""
+    if not chunk:
+        return []
+    return _received(work, chunk, _fork(work, chunk), rescue)
+
+
+def start(work: Callable[[Sequence[T]], Iterable[R]], items: Sequence[T]) -> Callable[[], list[R]]:
+    """`work(items)` started now in a forked child; call the result for its list (which then
+    travels through `marshal`, so plain data only). Where there is no fork, or the child
+    fails, the work is done here when the result is asked for. Lets this process do
+    something else meanwhile: a pipeline of one worker."""
+    if not hasattr(os, "fork"):
+        return lambda: list(work(items))
+    child = _fork(work, items)
+
+    def result() -> list[R]:
+        return list(_received(work, items, child, None))
+
+    return result
+
+
+def _fork(
+    work: Callable[[Sequence[T]], Iterable[Any]], chunk: Sequence[T]
+) -> tuple[int, int, mmap.mmap]:
+    """Start a child that does `work` on each item of `chunk`; its pid, the read end of its
+    pipe, and the shared memory where it marks the item it is on."""
+    progress = mmap.mmap(-1, _PROGRESS.size)
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
-        _child(work, chunk, read_end, write_end)
+        _child(work, chunk, read_end, write_end, progress)
     os.close(write_end)
-    return pid, read_end
+    return pid, read_end, progress
 
 
 def _child(
-    work: Callable[[Sequence[T]], Iterable[Any]], chunk: Sequence[T], read_end: int, write_end: int
+    work: Callable[[Sequence[T]], Iterable[Any]],
+    chunk: Sequence[T],
+    read_end: int,
+    write_end: int,
+    progress: mmap.mmap,
 ) -> NoReturn:
+    import faulthandler
+    import resource
+
     status = 1
     try:
         os.close(read_end)
-        payload = marshal.dumps([marshal.dumps(result) for result in work(chunk)])
+        # A crash here is expected and handled: no core file in the user's directory, and
+        # no traceback dump (when PYTHONFAULTHANDLER is set) on top of the finding.
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        faulthandler.disable()
+        results: list[bytes] = []
+        for index in range(len(chunk)):
+            _PROGRESS.pack_into(progress, 0, index)
+            results.extend(marshal.dumps(result) for result in work(chunk[index : index + 1]))
+        _PROGRESS.pack_into(progress, 0, len(chunk))  # past the items: a crash now is no item's
+        payload = marshal.dumps(results)
         with os.fdopen(write_end, "wb") as stream:
             stream.write(payload)
         status = 0
@@ -102,11 +214,16 @@ def _child(
         os._exit(status)
 
 
-def _collect(pid: int, read_end: int) -> list[bytes] | None:
-    """The packed results the child `pid` sent through `read_end`; None if it failed."""
+def _collect(pid: int, read_end: int, progress: mmap.mmap) -> list[bytes] | None:
+    """The packed results the child `pid` sent through `read_end`; None if it failed;
+    `_Crashed` with the item it was on if it died of a crash signal."""
     with os.fdopen(read_end, "rb") as stream:
         payload = stream.read()
     _, status = os.waitpid(pid, 0)
+    index = _PROGRESS.unpack_from(progress, 0)[0]
+    progress.close()
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) in CRASH_SIGNALS:
+        raise _Crashed(index)
     if status != 0 or not payload:
         return None
     result: list[bytes] = marshal.loads(payload)

@@ -1,4 +1,4 @@
-"""Where the built-in templates and schemas are, installed or in a source checkout."""
+"""Where the built-in templates, schemas and CI files are, installed or in a source checkout."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ _CHECKOUT = _PACKAGE.parent.parent
 
 
 def builtin_dir(name: str) -> Path:
-    """`templates` or `schemas`: inside the wheel (`pmctl/<name>`), else the source tree."""
+    """`templates`, `schemas` or `ci`: inside the wheel (`pmctl/<name>`), else the source
+    tree."""
     installed = _PACKAGE / name
     return installed if installed.is_dir() else _CHECKOUT / name

@@ -36,61 +36,73 @@ def send(server: Server, message: EmailMessage) -> None:
     itself is marked `transient`; the caller decides whether to try again.
     """
     where = f"{server.host}:{server.port}"
-    context = _tls_context(server.ca_file) if server.tls is not SmtpTls.NONE else None
     try:
-        with _connect(server, context) as client:
-            if server.tls is SmtpTls.STARTTLS:
-                client.starttls(context=context)
-            if server.login is not None:
-                client.login(*server.login)
-            refused = client.send_message(message)
-    except smtplib.SMTPNotSupportedError as error:
-        raise DeliveryFailed(f"SMTP server {where} does not support {error}") from None
-    except smtplib.SMTPAuthenticationError as error:
-        # Never retried, even on a 4xx: repeated failed logins can lock the account.
-        reply = _reply(error.smtp_code, error.smtp_error)
-        raise DeliveryFailed(f"SMTP login to {where} was refused ({reply})") from None
-    except smtplib.SMTPRecipientsRefused as error:
-        replies = error.recipients.values()
-        raise DeliveryFailed(
-            f"SMTP server {where} refused every recipient: "
-            + ", ".join(f"{to} ({_reply(*reply)})" for to, reply in error.recipients.items()),
-            # Greylisting and full mailboxes answer 450/451/452.
-            transient=all(_temporary(code) for code, _ in replies),
-        ) from None
-    except smtplib.SMTPResponseException as error:
-        raise DeliveryFailed(
-            f"SMTP server {where} answered {_reply(error.smtp_code, error.smtp_error)}",
-            transient=_temporary(error.smtp_code),
-        ) from None
-    except smtplib.SMTPServerDisconnected as error:
-        # Also how smtplib reports a reply that timed out.
-        raise DeliveryFailed(f"SMTP server {where}: {error}", transient=True) from None
-    except ssl.SSLCertVerificationError as error:
-        raise DeliveryFailed(
-            f"SMTP server {where}: TLS certificate verify failed: {error.verify_message}"
-        ) from None
-    except ssl.SSLError as error:
-        raise DeliveryFailed(
-            f"SMTP server {where}: TLS handshake failed ({error.reason or error})"
-            + _handshake_hint(server.tls)
-        ) from None
-    except UnicodeEncodeError:
-        # smtplib sends AUTH PLAIN/LOGIN credentials as ASCII only.
-        raise DeliveryFailed(
-            f"SMTP login to {where}: smtplib accepts only ASCII user names and passwords"
-        ) from None
-    except OSError as error:
-        # Connection refused, DNS failure, timeout.
-        raise DeliveryFailed(
-            f"SMTP server {where}: {error or type(error).__name__}", transient=is_transient(error)
-        ) from None
-    except smtplib.SMTPException as error:
-        raise DeliveryFailed(f"SMTP server {where}: {error or type(error).__name__}") from None
+        refused = _dialogue(server, message)
+    except (OSError, UnicodeEncodeError) as error:  # smtplib's and ssl's errors are OSErrors
+        raise _failure(error, where, server.tls) from None
     if refused:
         # Not retried: the accepted recipients would get the message twice.
         refusals = ", ".join(f"{to} ({_reply(*reply)})" for to, reply in sorted(refused.items()))
         raise DeliveryFailed(f"SMTP server {where} refused: {refusals}")
+
+
+def _dialogue(server: Server, message: EmailMessage) -> dict[str, tuple[int, bytes]]:
+    """Connect, secure, log in and send; the recipients the server refused."""
+    context = _tls_context(server.ca_file) if server.tls is not SmtpTls.NONE else None
+    with _connect(server, context) as client:
+        if server.tls is SmtpTls.STARTTLS:
+            client.starttls(context=context)
+        if server.login is not None:
+            client.login(*server.login)
+        return client.send_message(message)
+
+
+def _failure(error: OSError | UnicodeEncodeError, where: str, tls: SmtpTls) -> DeliveryFailed:
+    """What went wrong, in words, and whether trying again may help (most specific first)."""
+    match error:
+        case smtplib.SMTPNotSupportedError():
+            return DeliveryFailed(f"SMTP server {where} does not support {error}")
+        case smtplib.SMTPAuthenticationError():
+            # Never retried, even on a 4xx: repeated failed logins can lock the account.
+            reply = _reply(error.smtp_code, error.smtp_error)
+            return DeliveryFailed(f"SMTP login to {where} was refused ({reply})")
+        case smtplib.SMTPRecipientsRefused():
+            return DeliveryFailed(
+                f"SMTP server {where} refused every recipient: "
+                + ", ".join(f"{to} ({_reply(*reply)})" for to, reply in error.recipients.items()),
+                # Greylisting and full mailboxes answer 450/451/452.
+                transient=all(_temporary(code) for code, _ in error.recipients.values()),
+            )
+        case smtplib.SMTPResponseException():
+            return DeliveryFailed(
+                f"SMTP server {where} answered {_reply(error.smtp_code, error.smtp_error)}",
+                transient=_temporary(error.smtp_code),
+            )
+        case smtplib.SMTPServerDisconnected():
+            # Also how smtplib reports a reply that timed out.
+            return DeliveryFailed(f"SMTP server {where}: {error}", transient=True)
+        case ssl.SSLCertVerificationError():
+            return DeliveryFailed(
+                f"SMTP server {where}: TLS certificate verify failed: {error.verify_message}"
+            )
+        case ssl.SSLError():
+            return DeliveryFailed(
+                f"SMTP server {where}: TLS handshake failed ({error.reason or error})"
+                + _handshake_hint(tls)
+            )
+        case UnicodeEncodeError():
+            # smtplib sends AUTH PLAIN/LOGIN credentials as ASCII only.
+            return DeliveryFailed(
+                f"SMTP login to {where}: smtplib accepts only ASCII user names and passwords"
+            )
+        case smtplib.SMTPException():
+            return DeliveryFailed(f"SMTP server {where}: {error or type(error).__name__}")
+        case _:
+            # Connection refused, DNS failure, timeout.
+            return DeliveryFailed(
+                f"SMTP server {where}: {error or type(error).__name__}",
+                transient=is_transient(error),
+            )
 
 
 def _handshake_hint(tls: SmtpTls) -> str:

@@ -1,14 +1,18 @@
-"""Rendering Jinja templates in a sandbox, repository overrides first.
+"""Rendering Jinja templates in a sandbox, repository overrides first, under a budget.
 
 A template in `.pmctl/templates/<lang>/` of the repository replaces the built-in one of the
 same name. Templates are rendered in Jinja's `SandboxedEnvironment` with `StrictUndefined`:
 a hostile repository template cannot reach Python internals, and a misspelt variable is an
-error instead of an empty string.
+error instead of an empty string. The sandbox does not bound the work a template asks for
+(`'x' * 10**9`, nested loops of 10^10 turns), so a repository's template also renders under
+a budget of CPU time, wall time, memory and output (`render`); and a template file that is
+a symbolic link leading out of the repository is refused, not read.
 """
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +21,14 @@ from pmctl.errors import NotFoundError, TemplateError, UsageError
 
 OVERRIDE_DIR = Path(".pmctl") / "templates"
 MAX_OUTPUT_CHARS = 1_000_000
+CPU_SECONDS = 1.0
+WALL_SECONDS = 3.0
+"""Rendering a real template takes milliseconds; a CPU-bound one is stopped by the CPU
+bound, so the wall-time bound is for one that waits (and for a machine under load)."""
+MEMORY_BYTES = 256 * 2**20
+_BUDGET_HINT = (
+    "a postmortem template renders a few KB in milliseconds; look for a loop or a huge value"
+)
 
 
 def search_path(root: Path | None) -> list[Path]:
@@ -26,7 +38,76 @@ def search_path(root: Path | None) -> list[Path]:
 
 
 def render(name: str, context: dict[str, Any], *, root: Path | None) -> str:
-    """Render template `name` (e.g. `en/postmortem.md.j2`) with `context`."""
+    """Render template `name` (e.g. `en/postmortem.md.j2`) with `context`.
+
+    With a repository (`root`), whose templates are code from whoever can push to it, the
+    rendering runs in a forked child, killed after `WALL_SECONDS`, that may use
+    `CPU_SECONDS` of CPU time and `MEMORY_BYTES` more memory; the output stops at
+    `MAX_OUTPUT_CHARS` while it is produced. Going over any bound is a `TemplateError`
+    saying which. `context` must hold plain data.
+    """
+    if root is None:  # pmctl's own templates (`pmctl init`)
+        return _render(name, context, root=None)
+    import jinja2  # noqa: F401 (imported here, once, for every child to inherit)
+
+    from pmctl.adapters import deadline
+
+    try:
+        answer = deadline.within(WALL_SECONDS, lambda: _render_limited(name, context, root))
+    except deadline.DeadlinePassed:
+        raise TemplateError(
+            f"template did not finish rendering within {WALL_SECONDS:g} s",
+            hint=_BUDGET_HINT,
+            location=_origin(name, root),
+        ) from None
+    except deadline.ChildFailed as error:  # a bug of pmctl's: the template's are answered
+        raise RuntimeError(f"rendering {name} failed: {error}") from None
+    return _answered(answer, location=_origin(name, root))
+
+
+def _origin(name: str, root: Path) -> str:
+    """The file template `name` is read from: the repository's override, if there is one."""
+    override = root / OVERRIDE_DIR / name
+    return str(override) if override.is_file() else name
+
+
+def _render_limited(name: str, context: dict[str, Any], root: Path) -> tuple[str, ...]:
+    """`_render` within the CPU and memory budget, its outcome as plain data."""
+    from pmctl.adapters import budget
+
+    try:
+        with budget.limited(cpu_seconds=CPU_SECONDS, memory_bytes=MEMORY_BYTES):
+            return ("rendered", _render(name, context, root=root))
+    except (TemplateError, NotFoundError) as error:
+        return (type(error).__name__, error.message, error.hint, error.location)
+    except MemoryError:
+        return ("memory",)
+    except budget.BudgetSpent:
+        return ("cpu",)
+
+
+def _answered(answer: tuple[str, ...], *, location: str) -> str:
+    """The text `_render_limited` rendered, or its error raised here."""
+    kind = answer[0]
+    if kind == "rendered":
+        return answer[1]
+    if kind == "memory":
+        raise TemplateError(
+            f"template needed more than {MEMORY_BYTES // 2**20} MB of memory while rendering",
+            hint=_BUDGET_HINT,
+            location=location,
+        )
+    if kind == "cpu":
+        raise TemplateError(
+            f"template used more than {CPU_SECONDS:g} s of CPU time while rendering",
+            hint=_BUDGET_HINT,
+            location=location,
+        )
+    error = NotFoundError if kind == NotFoundError.__name__ else TemplateError
+    raise error(answer[1], hint=answer[2], location=answer[3])
+
+
+def _render(name: str, context: dict[str, Any], *, root: Path | None) -> str:
     import json
 
     import jinja2
@@ -34,7 +115,7 @@ def render(name: str, context: dict[str, Any], *, root: Path | None) -> str:
     from jinja2.sandbox import SandboxedEnvironment
 
     environment = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([str(path) for path in search_path(root)]),
+        loader=jinja2.FunctionLoader(_loader(root)),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -46,7 +127,7 @@ def render(name: str, context: dict[str, Any], *, root: Path | None) -> str:
     try:
         template = environment.get_template(name)
         origin = template.filename or name
-        output = template.render(**context)
+        output = _capped(template.generate(**context), origin)
     except jinja2.TemplateNotFound as error:
         raise NotFoundError(
             f"template {error.name!r} not found",
@@ -76,13 +157,55 @@ def render(name: str, context: dict[str, Any], *, root: Path | None) -> str:
             hint="fix the template, or delete the override to use the built-in one",
             location=name,
         ) from None
-    if len(output) > MAX_OUTPUT_CHARS:
-        raise TemplateError(
-            f"template produced {len(output):,} characters, over the limit of {MAX_OUTPUT_CHARS:,}",
-            hint="a postmortem template should render a few KB",
-            location=origin,
-        )
     return output
+
+
+def _capped(chunks: Iterator[str], origin: str) -> str:
+    """The rendered text, stopped as soon as it passes `MAX_OUTPUT_CHARS`."""
+    parts: list[str] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_OUTPUT_CHARS:
+            raise TemplateError(
+                f"template produced more than {MAX_OUTPUT_CHARS:,} characters",
+                hint="a postmortem template should render a few KB",
+                location=origin,
+            )
+        parts.append(chunk)
+    return "".join(parts)
+
+
+def _loader(root: Path | None) -> Callable[[str], tuple[str, str, Callable[[], bool]] | None]:
+    """Jinja's source of templates: the repository's override, else the built-in one."""
+
+    def load(name: str) -> tuple[str, str, Callable[[], bool]] | None:
+        from jinja2.loaders import split_template_path  # refuses `..` and absolute names
+
+        pieces = split_template_path(name)
+        for directory in search_path(root):
+            candidate = directory.joinpath(*pieces)
+            if not candidate.is_file():  # (a FIFO or a device is no template either)
+                continue
+            if root is not None and directory == root / OVERRIDE_DIR:
+                _refuse_links_out(candidate, root)
+            return candidate.read_text(encoding="utf-8"), str(candidate), lambda: True
+        return None
+
+    return load
+
+
+def _refuse_links_out(path: Path, root: Path) -> None:
+    """`TemplateError` if `path` leads out of the repository through a symbolic link: a
+    template must not read, say, `~/.ssh/id_rsa` into a postmortem, nor `template export`
+    write over a file elsewhere."""
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        raise TemplateError(
+            f"leads to {resolved}, outside the repository, through a symbolic link",
+            hint="a repository template must be a file in the repository",
+            location=str(path),
+        )
 
 
 def builtin_names() -> list[str]:
@@ -101,6 +224,7 @@ def export(name: str, root: Path, *, force: bool) -> Path:
     target = root / OVERRIDE_DIR / name
     if target.exists() and not force:
         raise UsageError(f"{target} already exists", hint="pass --force to overwrite it")
+    _refuse_links_out(target, root)
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(builtin_dir("templates") / name, target)
     return target

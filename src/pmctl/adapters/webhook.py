@@ -8,7 +8,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from datetime import UTC, datetime
+from datetime import datetime
 from http import HTTPStatus
 from typing import Any
 
@@ -49,11 +49,12 @@ def post_json(url: str, payload: dict[str, Any], *, timeout: float) -> None:
         detail = error.read(_ERROR_BODY_CHARS).decode("utf-8", "replace").strip()
         # Rate limited or a server-side failure: worth another try; other answers are final.
         transient = error.code == HTTPStatus.TOO_MANY_REQUESTS or error.code >= 500
+        asked = _seconds(error.headers.get("Retry-After"), sent=error.headers.get("Date"))
         raise DeliveryFailed(
             f"webhook answered HTTP {error.code} {error.reason}"
             + (f": {detail}" if detail else ""),
             transient=transient,
-            retry_after=_seconds(error.headers.get("Retry-After")) if transient else None,
+            retry_after=asked if transient else None,
         ) from None
     except urllib.error.URLError as error:
         reason = error.reason
@@ -71,17 +72,26 @@ def post_json(url: str, payload: dict[str, Any], *, timeout: float) -> None:
         ) from None
 
 
-def _seconds(retry_after: str | None) -> float | None:
-    """The wait a Retry-After header asks for: delay-seconds or an HTTP date (RFC 9110)."""
+def _seconds(retry_after: str | None, *, sent: str | None) -> float | None:
+    """The wait a Retry-After header asks for: delay-seconds, or an HTTP date (RFC 9110)
+    counted from the answer's own `Date`, so that neither clock skew nor pmctl's clock
+    matter."""
     if retry_after is None:
         return None
     value = retry_after.strip()
     if value.isdigit():
         return float(value)
+    when, now = _date(value), _date(sent)
+    if when is None or now is None:
+        return None  # unreadable: fall back to pmctl's own backoff
+    return max(0.0, (when - now).total_seconds())
+
+
+def _date(value: str | None) -> datetime | None:
+    if value is None:
+        return None
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
-        return None  # unreadable: fall back to pmctl's own backoff
-    if when.tzinfo is None:
         return None
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    return when if when.tzinfo is not None else None

@@ -1,32 +1,63 @@
-"""The one YAML reader of pmctl (yaml-rs, a YAML 1.2 parser in Rust).
+"""The one YAML reader of pmctl: yaml-rs (a YAML 1.2 parser in Rust), or its fallback.
 
 Every command reads front matter through `parse`, so `lint`, `report` and `status` never
-disagree about what a document says. Why yaml-rs and not PyYAML: see docs/design.md.
+disagree about what a document says. Why yaml-rs and not PyYAML, and why a fallback: see
+docs/design.md. The fallback (`adapters/yaml_fallback.py`, PyYAML's C parser) gives the
+same data and the same errors-or-not on the conformance corpus (`tests/yaml_conformance/`);
+it is used when yaml-rs is not installed, when `PMCTL_YAML_ENGINE=pyyaml` asks for it, and
+for a file on which yaml-rs crashed (`fallback()`, see `services/lint.py`).
 """
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-import yaml_rs
+from pmctl.errors import ConfigError
 
 MAX_ALIAS_EVENTS = 10_000
+MAX_INDENT = 200
+"""Front matter whose line starts with this many levels of indentation and `- `/`? `
+indicators is refused: nothing in a postmortem is nested that deep, and yaml-rs 0.1 dies
+of a stack overflow (a segmentation fault, no exception) at some 15,000 levels."""
+ENGINE_VARIABLE = "PMCTL_YAML_ENGINE"
+YAML_RS, PYYAML = "yaml-rs", "pyyaml"
+ENGINES = (YAML_RS, PYYAML)
+
 _POSITION = re.compile(r"line (\d+), column (\d+)")
 _TAG = re.compile(r"!<[^>]*>|![^\s,\[\]{}]*")
 _TAG_DIRECTIVE = re.compile(r"^%TAG\b", re.MULTILINE)
 _BEFORE_TAG = frozenset(" \t\r\n[{,:")
 """What can precede a tag: a node starts at a line start, after a blank or a flow indicator."""
+_TOO_DEEP = re.compile(rf"^(?:[ ]|-[ ]|\?[ ]){{{MAX_INDENT}}}", re.MULTILINE)
 
 
-@dataclass(frozen=True, slots=True)
 class YamlProblem(Exception):
-    """YAML that cannot be used; `line`/`column` are 1-based within the YAML text."""
+    """YAML that cannot be used; `line`/`column` are 1-based within the YAML text.
 
-    message: str
-    line: int
-    column: int
+    (A plain exception, not a frozen dataclass: raising through a `with` block sets its
+    `__traceback__`.)
+    """
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message, line, column)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+Load = Callable[[str], Any]
+"""An engine: the data of one YAML text, or `YamlProblem`."""
+
+
+class _Choice:
+    """The engine chosen for this process, and one forced meanwhile by `fallback()`."""
+
+    chosen: Load | None = None
+    forced: Load | None = None
 
 
 def parse(text: str) -> Any:
@@ -37,27 +68,87 @@ def parse(text: str) -> Any:
     a quoted or block scalar, inside a plain one, in a comment) is not a tag. Duplicate keys
     are an error, and alias expansion is bounded (no "billion laughs"). Dates and times stay
     strings: the models parse them, so a quoted `"2026-01-02"` in a text field stays text and a
-    date that does not exist is a validation error at its key.
+    date that does not exist is a validation error at its key. Anything else an engine
+    raises is a `YamlProblem` too: a bug of the engine must not become one of pmctl.
     """
-    tag = _find_tag(text)
+    load = _Choice.forced or _Choice.chosen or _choose()
+    too_deep = _TOO_DEEP.search(text)
+    if too_deep:
+        raise YamlProblem(
+            f"front matter nested or indented {MAX_INDENT} levels deep",
+            text.count("\n", 0, too_deep.start()) + 1,
+            1,
+        )
+    tag = _find_tag(text, load)
     if tag is not None:
         raise tag
     try:
-        return _load(text)
+        return load(text)
+    except YamlProblem:
+        raise
+    except Exception as error:  # e.g. yaml-rs's TypeError for a key it cannot hash
+        raise YamlProblem(f"the YAML engine failed: {error}", 1, 1) from None
+
+
+def engine_name() -> str:
+    """The engine `parse` uses now: `yaml-rs` or `pyyaml`."""
+    load = _Choice.forced or _Choice.chosen or _choose()
+    return YAML_RS if load is _load_yaml_rs else PYYAML
+
+
+@contextmanager
+def fallback() -> Iterator[None]:
+    """`parse` with the fallback engine meanwhile (for a file that crashed yaml-rs)."""
+    before, _Choice.forced = _Choice.forced, _load_pyyaml
+    try:
+        yield
+    finally:
+        _Choice.forced = before
+
+
+def _choose() -> Load:
+    """The engine `PMCTL_YAML_ENGINE` names; by default yaml-rs, or PyYAML where it is missing."""
+    wanted = os.environ.get(ENGINE_VARIABLE, "") or YAML_RS
+    if wanted not in ENGINES:
+        raise ConfigError(
+            f"{ENGINE_VARIABLE}={wanted!r} is not a YAML engine",
+            hint=f"set it to one of: {', '.join(ENGINES)} (or unset it)",
+        )
+    _Choice.chosen = _load_pyyaml
+    if wanted == YAML_RS:
+        try:
+            import yaml_rs  # noqa: F401
+        except ImportError:  # no wheel for this platform: the fallback reads the same
+            pass
+        else:
+            _Choice.chosen = _load_yaml_rs
+    return _Choice.chosen
+
+
+def _load_yaml_rs(text: str) -> Any:
+    import yaml_rs
+
+    try:
+        return yaml_rs.loads(
+            text,
+            parse_datetime=False,
+            alias_limits=yaml_rs.AliasLimits(max_total_replayed_events=MAX_ALIAS_EVENTS),
+            duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error,
+        )
     except yaml_rs.YAMLDecodeError as error:
         raise _problem(text, str(error)) from None
 
 
-def _load(text: str) -> Any:
-    return yaml_rs.loads(
-        text,
-        parse_datetime=False,
-        alias_limits=yaml_rs.AliasLimits(max_total_replayed_events=MAX_ALIAS_EVENTS),
-        duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error,
-    )
+def _load_pyyaml(text: str) -> Any:
+    from pmctl.adapters import yaml_fallback
+
+    try:
+        return yaml_fallback.load(text, max_replayed=MAX_ALIAS_EVENTS)
+    except yaml_fallback.FallbackProblem as problem:
+        raise YamlProblem(problem.message, problem.line, problem.column) from None
 
 
-def _find_tag(text: str) -> YamlProblem | None:
+def _find_tag(text: str, load: Load) -> YamlProblem | None:
     """The first tag in `text`, as found by the parser itself.
 
     yaml-rs drops unknown tags silently and does not expose them, so the text is parsed once
@@ -76,18 +167,20 @@ def _find_tag(text: str) -> YamlProblem | None:
             1,
         )
     try:
-        _load(text.replace("!", "@"))
-    except yaml_rs.YAMLDecodeError as error:
-        position = _POSITION.search(str(error))
+        load(text.replace("!", "@"))
+    except YamlProblem as problem:
         lines = text.split("\n")
-        if position and int(position[1]) <= len(lines):
-            number, column = int(position[1]), int(position[2])
-            tag = _TAG.match(lines[number - 1], column - 1)
+        if problem.line <= len(lines):
+            tag = _TAG.match(lines[problem.line - 1], problem.column - 1)
             if tag:
                 return YamlProblem(
-                    f"YAML tag {tag[0]!r} is not allowed in front matter", number, column
+                    f"YAML tag {tag[0]!r} is not allowed in front matter",
+                    problem.line,
+                    problem.column,
                 )
-        # Any other error is in `text` too: the real parse reports it.
+    except Exception:  # (an engine's failure: the real parse reports it)
+        return None
+    # Any other error is in `text` too: the real parse reports it.
     return None
 
 

@@ -9,7 +9,7 @@ import typer
 from pmctl.cli.command import Command, command_module
 from pmctl.cli.complete import postmortem_ids
 from pmctl.domain.enums import ActionStatus, ActionType, Priority
-from pmctl.ui.formats import ActionListFormat
+from pmctl.ui.formats import TableFormat
 
 if TYPE_CHECKING:
     from pmctl.domain.commits import Commit
@@ -162,8 +162,8 @@ def done_command(
 @cli.command("list", cls=Command)
 def list_command(
     postmortem_id: str = _ID,
-    output_format: ActionListFormat = typer.Option(
-        ActionListFormat.TABLE, "--format", "-f", help="Output format."
+    output_format: TableFormat = typer.Option(
+        TableFormat.TABLE, "--format", "-f", help="Output format."
     ),
 ) -> None:
     """List a postmortem's action items, every status, by priority then due date.
@@ -178,7 +178,7 @@ def list_command(
     from pmctl.ui import report_output
 
     report = list_actions(open_project(Path.cwd()), postmortem_id, today=clock.today())
-    if output_format is ActionListFormat.JSON:
+    if output_format is TableFormat.JSON:
         typer.echo(report_output.to_json(report), nl=False)
     else:
         report_output.print_table(report)

@@ -34,6 +34,14 @@ COMMANDS: dict[str, str] = {
     "index": "pmctl.cli.index_cmd",
     "schema": "pmctl.cli.schema_cmd",
     "template": "pmctl.cli.template_cmd",
+    "import": "pmctl.cli.import_cmd",
+    "migrate": "pmctl.cli.migrate_cmd",
+    "search": "pmctl.cli.search_cmd",
+    "related": "pmctl.cli.related_cmd",
+    "trends": "pmctl.cli.trends_cmd",
+    "export": "pmctl.cli.export_cmd",
+    "drill": "pmctl.cli.drill_cmd",
+    "reading-club": "pmctl.cli.reading_club_cmd",
 }
 """Command name -> the module whose `cli` implements it, in the order `--help` lists them."""
 

@@ -10,10 +10,11 @@ import datetime as dt
 from collections.abc import Sequence
 
 from pmctl.cli.parse import parse_datetime, parse_language, parse_list
+from pmctl.domain import ids
 from pmctl.domain.enums import Language
 from pmctl.domain.project import Project
 from pmctl.errors import UsageError
-from pmctl.services.new import NewPostmortem
+from pmctl.services.new import NewPostmortem, slug_needed
 from pmctl.ui import prompts
 
 
@@ -34,15 +35,16 @@ def collect(
     """A complete request; prompts only for what is missing, and only on a terminal."""
     interactive = prompts.can_prompt(no_input=no_input)
     settings = project.settings
+    title = _required(title, interactive, "--title", "a title", "Title of the incident:")
     return NewPostmortem(
-        title=_required(title, interactive, "--title", "a title", "Title of the incident:"),
+        title=title,
         started=_started(started, interactive),
         severity=_severity(severity, interactive, settings.severities),
         owner=_owner(owner, interactive, project),
         language=_language(language, interactive, settings.default_language),
         services=_services(services, interactive, project),
         incident=_optional(incident, interactive, "Incident number (empty for none):"),
-        slug=slug,
+        slug=_slug(slug, interactive, title),
         authors=parse_list(authors),
     )
 
@@ -58,6 +60,19 @@ def _required(
         question,
         default=default,
         validate=lambda answer: bool(answer.strip()) or f"{what} is required",
+    )
+
+
+def _slug(value: str | None, interactive: bool, title: str) -> str | None:
+    """The id's slug: as given, else asked for on a terminal when pmctl cannot read the
+    title (kanji without the `romaji` extra), else None (made from the title)."""
+    if value is not None or not interactive or not slug_needed(title):
+        return value
+    return prompts.ask_text(
+        "Slug for the id in ASCII, e.g. payment-delay (IDに使う英数字):",
+        validate=lambda answer: (
+            ids.is_valid_slug(answer) or "lowercase ASCII letters, digits and single dashes"
+        ),
     )
 
 

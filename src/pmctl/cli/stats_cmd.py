@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from pmctl.cli.command import command_module
-from pmctl.ui.formats import StatsFormat
+from pmctl.ui.formats import SummaryFormat
 
 cli = command_module()
 
@@ -15,8 +15,8 @@ def stats_command(
     since: str | None = typer.Option(
         None, "--since", metavar="DATE", help="Only postmortems of incidents on or after DATE."
     ),
-    output_format: StatsFormat = typer.Option(
-        StatsFormat.TABLE, "--format", "-f", help="table (terminal), markdown or json."
+    output_format: SummaryFormat = typer.Option(
+        SummaryFormat.TABLE, "--format", "-f", help="table (terminal), markdown or json."
     ),
     today: str | None = typer.Option(
         None, "--today", metavar="DATE", help="Compute ages and deadlines as of DATE."
@@ -45,9 +45,9 @@ def stats_command(
     )
     for invalid in result.invalid:
         console.warn(f"{invalid.location}: skipped, not a valid postmortem: {invalid.message}")
-    if output_format is StatsFormat.TABLE:
+    if output_format is SummaryFormat.TABLE:
         stats_output.print_tables(result.stats)
-    elif output_format is StatsFormat.MARKDOWN:
+    elif output_format is SummaryFormat.MARKDOWN:
         typer.echo(stats_output.to_markdown(result.stats), nl=False)
     else:
         typer.echo(stats_output.to_json(result.stats), nl=False)

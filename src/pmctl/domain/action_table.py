@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from pmctl.domain.model import ActionItem, Language
 from pmctl.domain.sections import ACTION_TABLE_END, ACTION_TABLE_START, ACTION_TYPE_LABELS
+from pmctl.domain.visible_text import visible
 
 _HEADERS = {
     Language.EN: ("ID", "Action item", "Type", "Owner", "Priority", "Due", "Tracker", "Status"),
@@ -40,11 +41,15 @@ def render_table(items: Sequence[ActionItem], language: Language) -> str:
             item.status,
         )
         joined = "".join(cells)
-        if "|" in joined or "\n" in joined:  # rare: escape only then (lint renders every table)
+        # Rare: escape only then (lint renders every table). `isprintable` is the cheap
+        # test; it also fails on a few harmless characters, which `_cell` leaves as they are.
+        if "|" in joined or not joined.isprintable():
             cells = tuple(_cell(cell) for cell in cells)
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join([ACTION_TABLE_START, *rows, ACTION_TABLE_END])
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """A cell on one line: a line break becomes a space, as it always has (tables in existing
+    documents stay as they are); other control characters are spelled out."""
+    return visible(text.replace("\n", " ")).replace("|", "\\|")

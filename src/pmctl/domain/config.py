@@ -13,8 +13,10 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     StringConstraints,
+    Tag,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -95,6 +97,13 @@ class LintSettings(_Section):
         default="user-visible-downtime",
         min_length=1,
         description="The criterion that `downtime_minutes` or more of user-visible impact meet.",
+    )
+    related_min_score: float = Field(
+        default=0.6,
+        gt=0,
+        le=1,
+        description="How alike (0..1, as `pmctl related` scores) a postmortem must be for "
+        "PM704 to suggest linking it.",
     )
 
     @field_validator("section_aliases")
@@ -201,17 +210,40 @@ class WebhookSettings(_Section):
     )
 
 
+class AppriseSettings(_Section):
+    """`[notify.apprise]`: more channels (Slack, Microsoft Teams, Google Chat, Mattermost,
+    Discord, JSON webhooks, ...), each an apprise URL held in an environment variable."""
+
+    urls_env: list[Annotated[str, StringConstraints(min_length=1)]] = Field(
+        min_length=1,
+        description="Names of environment variables, each holding one apprise URL (a secret).",
+    )
+
+    @field_validator("urls_env")
+    @classmethod
+    def _each_variable_once(cls, names: list[str]) -> list[str]:
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            msg = f"each variable once: {', '.join(repeated)} appears more than once"
+            raise ValueError(msg)
+        return names
+
+
 class NotifySettings(_Section):
     """`[notify]`: optional notifications; each channel is off until configured."""
 
     email: EmailSettings | None = None
     webhook: WebhookSettings | None = None
+    apprise: AppriseSettings | None = None
     events: list[EventKind] = Field(
         default_factory=lambda: list(EventKind),
         description="Which events notify: 'transition', 'review'.",
     )
     timeout_seconds: float = Field(
-        default=10.0, gt=0, le=300, description="Per channel bound on connecting and sending."
+        default=10.0,
+        gt=0,
+        le=300,
+        description="Bound on the wall time of each attempt to send, per channel.",
     )
     retries: int = Field(
         default=2,
@@ -227,9 +259,98 @@ class NotifySettings(_Section):
         description="Wait before the first retry; it doubles before each next one.",
     )
 
+    @property
+    def configured(self) -> bool:
+        """Whether any channel is configured (else there is nothing to send)."""
+        return any(channel is not None for channel in (self.email, self.webhook, self.apprise))
+
+
+class Transform(StrEnum):
+    """How `pmctl import` turns a foreign value into a pmctl field's value."""
+
+    TEXT = "text"  # the value as text
+    DATE = "date"  # a date, or the date of a date-time (in its own zone)
+    DATETIME = "datetime"  # a date-time with its zone; a midnight counts as a date only
+    LIST = "list"  # a list, or a text split at commas and semicolons
+    SLUG = "slug"  # lowercase ASCII words joined by dashes (of each item of a list)
+    MINUTES = "minutes"  # a number of minutes, or a duration such as "1 hour 20 minutes"
+
+
+def _import_field(name: str) -> str:
+    from pmctl.domain.legacy.mapping import FIELDS
+
+    if name not in FIELDS:
+        import difflib
+
+        close = difflib.get_close_matches(name, FIELDS, n=1, cutoff=0.6)
+        hint = (
+            f"; did you mean '{close[0]}'?" if close else f"; the fields are: {', '.join(FIELDS)}"
+        )
+        msg = f"unknown pmctl field '{name}'{hint}"
+        raise ValueError(msg)
+    return name
+
+
+ImportField = Annotated[str, AfterValidator(_import_field)]
+"""A pmctl field a foreign key maps to (`severity`, `timestamps.started`, `tags`, ...)."""
+
+
+class FieldMap(_Section):
+    """One foreign key's mapping, when it needs more than the field's name."""
+
+    field: ImportField
+    transform: Transform | None = Field(
+        default=None, description="How the value is read (default: by the field's type)."
+    )
+    values: dict[str, str] = Field(
+        default_factory=dict,
+        description="Foreign value -> pmctl value (e.g. critical -> SEV1), compared ignoring case.",
+    )
+
+
+def _entry_kind(value: object) -> str:
+    return "table" if isinstance(value, dict | FieldMap) else "field"
+
+
+ImportMapEntry = Annotated[
+    Annotated[ImportField, Tag("field")] | Annotated[FieldMap, Tag("table")],
+    Discriminator(_entry_kind),
+]
+"""A pmctl field's name, or a table `{field, transform, values}`: errors name the one given."""
+
+ImportMap = dict[str, ImportMapEntry]
+"""Foreign key (`date`, `params.severity` for a nested one) -> pmctl field, or a `FieldMap`."""
+
+
+class ImportSettings(_Section):
+    """`[import]`: how `pmctl import` maps the front matter of another schema."""
+
+    map: ImportMap = Field(
+        default_factory=dict,
+        description="Foreign front-matter key -> pmctl field, or {field, transform, values}.",
+    )
+
+
+class ReadingClubSettings(_Section):
+    """`[reading_club]`: what `pmctl reading-club` proposes."""
+
+    picks: int = Field(default=3, ge=1, le=20, description="Postmortems proposed per session.")
+    repeat_after_days: int = Field(
+        default=365,
+        ge=0,
+        description="A postmortem discussed in a session is not proposed again for this long.",
+    )
+    record_file: str = Field(
+        default=".pmctl/reading-club.toml",
+        min_length=1,
+        description="Where `--record` keeps the sessions, relative to pmctl.toml.",
+    )
+
 
 class Settings(_Section):
     """Everything `pmctl.toml` can set. Every key has a default except where noted."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     postmortem_dir: str = Field(
         default="postmortems", description="Directory of postmortems, relative to pmctl.toml."
@@ -252,6 +373,24 @@ class Settings(_Section):
     remote: str = Field(default="origin", description="Remote that `--push` pushes to.")
     lint: LintSettings = Field(default_factory=LintSettings)
     notify: NotifySettings = Field(default_factory=NotifySettings)
+    import_: ImportSettings = Field(default_factory=ImportSettings, alias="import")
+    teams: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Team -> its people; `pmctl stats` groups postmortems by their owner's team.",
+    )
+    reading_club: ReadingClubSettings = Field(default_factory=ReadingClubSettings)
+
+    @field_validator("teams")
+    @classmethod
+    def _one_team_each(cls, teams: dict[str, list[str]]) -> dict[str, list[str]]:
+        seen: dict[str, str] = {}
+        for team, people in teams.items():
+            for person in people:
+                other = seen.setdefault(person.lower(), team)
+                if other != team:
+                    msg = f"{person!r} is in two teams, {other!r} and {team!r}; keep one"
+                    raise ValueError(msg)
+        return teams
 
     @model_validator(mode="after")
     def _deadlines_name_known_severities(self) -> Settings:

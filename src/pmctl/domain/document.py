@@ -37,12 +37,22 @@ class ParsedDocument:
     body_line: int = 1
     data: Any = None
     problems: tuple[Problem, ...] = field(default_factory=tuple)
+    _outline: frontmatter.Outline | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def line_of(self, location: tuple[str | int, ...]) -> int:
-        """File line of the front-matter key at `location` (pydantic's error `loc`)."""
+        """File line of the front-matter key at `location` (pydantic's error `loc`).
+
+        Lint asks once per finding: the outline of the front matter is made on the first
+        question and kept for the next ones.
+        """
         if self.front_matter is None:
             return 1
-        offset = frontmatter.key_line(self.front_matter, location)
+        if self._outline is None:
+            object.__setattr__(self, "_outline", frontmatter.Outline(self.front_matter))
+        assert self._outline is not None
+        offset = self._outline.key_line(location)
         return self.front_matter_line + (offset if offset is not None else 0)
 
 

@@ -68,3 +68,18 @@ class GroupBy(StrEnum):
     PRIORITY = "priority"
     POSTMORTEM = "postmortem"
     SERVICE = "service"
+
+
+class ImportShape(StrEnum):
+    """How to read a source file: detect, Markdown headings only, or front matter first."""
+
+    AUTO = "auto"
+    HEADINGS = "headings"
+    FRONT_MATTER = "front-matter"
+
+
+class ExportTable(StrEnum):
+    """What `pmctl export` writes a record for."""
+
+    POSTMORTEMS = "postmortems"
+    ACTION_ITEMS = "action-items"

@@ -8,7 +8,7 @@ of the offending key without a second YAML parse.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 FENCE = "---"
 _CLOSING = re.compile(r"\n(?:---|\.\.\.)[^\S\n]*(?=\n|\Z)")
@@ -57,64 +57,124 @@ def key_line(front_matter: str, path: tuple[str | int, ...]) -> int | None:
 
     Follows block-style YAML by indentation: mapping keys by name, sequence items by index.
     When the exact path is missing (e.g. a required key is absent) the deepest found
-    ancestor's line is returned, which is where the fix belongs.
+    ancestor's line is returned, which is where the fix belongs. For many lookups in one
+    front matter, keep an `Outline` of it instead.
     """
-    lines = front_matter.split("\n")
-    start, end, indent = 0, len(lines), -1
-    found: int | None = None
-    for part in path:
-        located = (
-            find_item(lines, start, end, indent, part)
-            if isinstance(part, int)
-            else find_key(lines, start, end, indent, part)
-        )
-        if located is None:
-            return found
-        found, child_indent = located
-        end = block_end(lines, found, child_indent, is_item=isinstance(part, int))
-        start, indent = found, child_indent
-    return found
+    return Outline(front_matter).key_line(path)
+
+
+@dataclass(slots=True)
+class _Scan:
+    """How far a search among the children of one block got, and what it found on the way."""
+
+    next: int
+    column: int | None = None
+    """The indentation of the children (set by the first child seen)."""
+    keys: dict[str, tuple[int, int]] = field(default_factory=dict)
+    items: list[tuple[int, int]] = field(default_factory=list)
+
+
+class Outline:
+    """The lines of one front matter and what searches in them found so far: the children
+    of a block by key or index, and where blocks end.
+
+    Lint asks for a key's line once per finding, and a front matter can hold 50,000 bad
+    keys: a search resumes where the last one among the same children stopped, so all of
+    them together take one pass over each block rather than one pass each.
+    """
+
+    def __init__(self, front_matter: str | list[str]) -> None:
+        self.lines = front_matter.split("\n") if isinstance(front_matter, str) else front_matter
+        self._key_scans: dict[tuple[int, int, int], _Scan] = {}
+        self._item_scans: dict[tuple[int, int, int], _Scan] = {}
+        self._ends: dict[tuple[int, int, bool], int] = {}
+
+    def key_line(self, path: tuple[str | int, ...]) -> int | None:
+        """`key_line` of this front matter."""
+        start, end, indent = 0, len(self.lines), -1
+        found: int | None = None
+        for part in path:
+            is_item = isinstance(part, int)
+            located = (
+                self.item(start, end, indent, part)
+                if isinstance(part, int)
+                else self.key(start, end, indent, part)
+            )
+            if located is None:
+                return found
+            found, child_indent = located
+            end = self.end(found, child_indent, is_item=is_item)
+            start, indent = found, child_indent
+        return found
+
+    def key(self, start: int, end: int, parent_indent: int, key: str) -> tuple[int, int] | None:
+        scan = self._key_scans.get((start, end, parent_indent))
+        if scan is None:
+            scan = self._key_scans[start, end, parent_indent] = _Scan(start)
+        elif key in scan.keys:
+            return scan.keys[key]
+        for number in range(scan.next, end):
+            match = _KEY.match(self.lines[number])
+            if not match:
+                continue
+            column = len(match["indent"]) + (len(match["dash"]) if match["dash"] else 0)
+            if column <= parent_indent:
+                continue
+            if scan.column is None:
+                scan.column = column
+            if column == scan.column:
+                name = match["key"].strip("'\"")
+                scan.keys.setdefault(name, (number, column))
+                if name == key:
+                    scan.next = number + 1
+                    return number, column
+        scan.next = end
+        return None
+
+    def item(self, start: int, end: int, parent_indent: int, index: int) -> tuple[int, int] | None:
+        scan = self._item_scans.get((start, end, parent_indent))
+        if scan is None:
+            scan = self._item_scans[start, end, parent_indent] = _Scan(start)
+        elif index < len(scan.items):
+            return scan.items[index]
+        for number in range(scan.next, end):
+            line = self.lines[number]
+            stripped = line.lstrip(" ")
+            column = len(line) - len(stripped)
+            if not stripped.startswith("-") or column < parent_indent:
+                continue
+            if stripped[1:2] not in ("", " "):
+                continue
+            if scan.column is None:
+                scan.column = column
+            if column == scan.column:
+                scan.items.append((number, column))
+                if len(scan.items) > index:
+                    scan.next = number + 1
+                    return number, column
+        scan.next = end
+        return None
+
+    def end(self, start: int, indent: int, *, is_item: bool) -> int:
+        key = (start, indent, is_item)
+        found = self._ends.get(key)
+        if found is None:
+            found = self._ends[key] = block_end(self.lines, start, indent, is_item=is_item)
+        return found
 
 
 def find_key(
     lines: list[str], start: int, end: int, parent_indent: int, key: str
 ) -> tuple[int, int] | None:
     """(line, key column) of mapping key `key` among `lines[start:end]`, deeper than the parent."""
-    level: int | None = None
-    for number in range(start, end):
-        match = _KEY.match(lines[number])
-        if not match:
-            continue
-        column = len(match["indent"]) + (len(match["dash"]) if match["dash"] else 0)
-        if column <= parent_indent:
-            continue
-        if level is None:
-            level = column
-        if column == level and match["key"].strip("'\"") == key:
-            return number, column
-    return None
+    return Outline(lines).key(start, end, parent_indent, key)
 
 
 def find_item(
     lines: list[str], start: int, end: int, parent_indent: int, index: int
 ) -> tuple[int, int] | None:
     """(line, dash column) of sequence item `index` among `lines[start:end]`."""
-    seen = -1
-    item_indent: int | None = None
-    for number in range(start, end):
-        stripped = lines[number].lstrip(" ")
-        column = len(lines[number]) - len(stripped)
-        if not stripped.startswith("-") or column < parent_indent:
-            continue
-        if stripped[1:2] not in ("", " "):
-            continue
-        if item_indent is None:
-            item_indent = column
-        if column == item_indent:
-            seen += 1
-            if seen == index:
-                return number, column
-    return None
+    return Outline(lines).item(start, end, parent_indent, index)
 
 
 def block_end(lines: list[str], start: int, indent: int, *, is_item: bool) -> int:

@@ -6,6 +6,8 @@ import datetime as dt
 import re
 import unicodedata
 
+from pmctl.domain.model import ID_PATTERN
+
 MAX_SLUG_LENGTH = 60
 _SLUG_OK = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -40,3 +42,8 @@ def fallback_slug(incident: str | None) -> str:
 def make_id(date: dt.date, slug: str) -> str:
     """The id of a postmortem of an incident on `date`."""
     return f"{date.isoformat()}-{slug}"
+
+
+def is_valid_id(value: str) -> bool:
+    """Whether `value` is a well-formed postmortem id (`YYYY-MM-DD-slug`)."""
+    return re.match(ID_PATTERN, value) is not None

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from pmctl.domain.model import Language, Postmortem
 from pmctl.domain.report import incident_date
+from pmctl.domain.visible_text import visible
 from pmctl.domain.wording import plural
 
 INDEX_FILE = "INDEX.md"
@@ -52,7 +53,7 @@ def index_row(link: str, postmortem: Postmortem) -> IndexRow:
     date = incident_date(postmortem)
     cells = (
         date.isoformat(),
-        f"[{postmortem.id}]({link})",
+        f"[{postmortem.id}]({visible(link)})",
         _cell(postmortem.title),
         _cell(postmortem.severity),
         postmortem.status.value,
@@ -87,4 +88,5 @@ def render_rows(rows: Iterable[IndexRow], language: Language) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """A table cell: on one line (control characters spelled out), its pipes escaped."""
+    return visible(text).replace("|", "\\|")

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pmctl.domain.config import Settings
 from pmctl.domain.lifecycle import review_deadline
-from pmctl.domain.model import ActionStatus, Postmortem, Status
+from pmctl.domain.model import ActionStatus, Postmortem, Status, Verdict
 from pmctl.domain.report import incident_date, is_overdue
 
 LIFECYCLE_TARGETS = (Status.IN_REVIEW, Status.REVIEWED, Status.CLOSED)
@@ -38,6 +38,7 @@ class Distribution:
     count: int
     median: float | None
     p90: float | None
+    maximum: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +80,41 @@ class ActionStats:
 
 
 @dataclass(frozen=True, slots=True)
+class ProcessRow:
+    """The cost of the process for one group (a quarter, a service, a team): how long its
+    postmortems took from the incident to closed, how many review rounds they needed, and
+    how many action items they produced and closed (done or wontfix)."""
+
+    key: str
+    postmortems: int
+    closed: int
+    incident_to_closed: Distribution
+    """Seconds, over the postmortems closed with a transition commit in the history."""
+    review_rounds: Distribution
+    """Over the postmortems that were ever in review."""
+    actions: int
+    actions_closed: int
+
+    @property
+    def actions_per_postmortem(self) -> float | None:
+        return self.actions / self.postmortems if self.postmortems else None
+
+    @property
+    def actions_closed_share(self) -> float | None:
+        return self.actions_closed / self.actions if self.actions else None
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessFeedback:
+    """Is writing postmortems too much toil? The process per quarter, service and team."""
+
+    by_quarter: tuple[ProcessRow, ...]
+    by_service: tuple[ProcessRow, ...]
+    by_team: tuple[ProcessRow, ...]
+    """Empty unless `[teams]` in pmctl.toml says who is in which team (by owner)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Stats:
     today: dt.date
     postmortems: int
@@ -91,6 +127,7 @@ class Stats:
     time_to_status: dict[str, Distribution]
     review_deadline: DeadlineShare
     actions: ActionStats
+    process: ProcessFeedback
 
 
 def percentile(values: Sequence[float], fraction: float) -> float | None:
@@ -105,7 +142,9 @@ def percentile(values: Sequence[float], fraction: float) -> float | None:
 
 
 def distribution(values: Sequence[float]) -> Distribution:
-    return Distribution(len(values), percentile(values, 0.5), percentile(values, 0.9))
+    return Distribution(
+        len(values), percentile(values, 0.5), percentile(values, 0.9), max(values, default=None)
+    )
 
 
 def incident_start(postmortem: Postmortem) -> dt.datetime:
@@ -150,27 +189,33 @@ def compute(
     starts: list[tuple[str, dt.datetime]] = []
     deadlines: list[tuple[str, dt.date, bool]] = []
     actions = _ActionTally(today)
+    process = _ProcessTally(settings.teams)
     for postmortem in postmortems:
         count += 1
         months[incident_date(postmortem).isoformat()[:7]] += 1
         severities[postmortem.severity] += 1
         services.update(postmortem.services)
         times = postmortem.timestamps
-        if times.started is not None:
-            for moment, bucket in (
-                (times.detected, detect),
-                (times.mitigated, mitigate),
-                (times.resolved, resolve),
-            ):
-                if moment is not None:
-                    bucket.append((moment - times.started).total_seconds())
-        starts.append((postmortem.id, incident_start(postmortem)))
+        durations = postmortem.durations
+        for moment, minutes, bucket in (
+            (times.detected, durations.detect_minutes, detect),
+            (times.mitigated, durations.mitigate_minutes, mitigate),
+            (times.resolved, durations.resolve_minutes, resolve),
+        ):
+            if times.started is not None and moment is not None:
+                bucket.append((moment - times.started).total_seconds())
+            elif minutes is not None:  # an imported postmortem that only knew how long
+                bucket.append(minutes * 60)
+        start = incident_start(postmortem)
+        starts.append((postmortem.id, start))
         deadline = review_deadline(postmortem, settings)
         if deadline is not None:
             reviewed = postmortem.status.rank >= Status.REVIEWED.rank
             deadlines.append((postmortem.id, deadline, reviewed))
         actions.add(postmortem)
+        process.add(postmortem, start)
 
+    transitions = list(transitions)
     arrivals = first_arrivals(transitions)
     to_status: dict[str, list[float]] = {status.value: [] for status in LIFECYCLE_TARGETS}
     for postmortem_id, start in starts:
@@ -189,6 +234,7 @@ def compute(
         time_to_status={status: distribution(values) for status, values in to_status.items()},
         review_deadline=_deadlines(deadlines, arrivals, today),
         actions=actions.stats(),
+        process=process.feedback(arrivals, review_entries(transitions)),
     )
 
 
@@ -247,3 +293,127 @@ class _ActionTally:
             wontfix=counts[ActionStatus.WONTFIX],
             median_open_age_days=percentile(self.ages, 0.5),
         )
+
+
+def quarter(day: dt.date) -> str:
+    """`2026-Q4`."""
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def review_entries(transitions: Iterable[Transition]) -> dict[str, int]:
+    """Postmortem id -> how many times it was sent to review (`-> in-review` commits)."""
+    counts: Counter[str] = Counter(
+        t.postmortem_id for t in transitions if t.target == Status.IN_REVIEW.value
+    )
+    return dict(counts)
+
+
+def review_rounds(postmortem: Postmortem, entries: int) -> int | None:
+    """How many review rounds a postmortem needed: the times it was sent to review, from
+    `git log`; without such commits (an imported history), its recorded reviews, where each
+    request for changes ends a round and an approval the last. None: never in review."""
+    if entries:
+        return entries
+    requested = sum(
+        1 for review in postmortem.reviews if review.verdict is Verdict.CHANGES_REQUESTED
+    )
+    approved = any(review.verdict is Verdict.APPROVED for review in postmortem.reviews)
+    rounds = requested + (1 if approved else 0)
+    if rounds == 0 and postmortem.status.rank >= Status.IN_REVIEW.rank:
+        return 1
+    return rounds or None
+
+
+def time_in_status(transitions: Iterable[Transition], *, until: dt.datetime) -> dict[str, float]:
+    """Status -> seconds spent in it, from one postmortem's transitions; the status it is in
+    now counts until `until`, except closed, which has no end."""
+    ordered = sorted(transitions, key=lambda transition: transition.at)
+    spent: dict[str, float] = {}
+    for current, following in zip(ordered, [*ordered[1:], None], strict=True):
+        if following is None and current.target == Status.CLOSED.value:
+            break
+        end = following.at if following is not None else until
+        spent[current.target] = spent.get(current.target, 0.0) + max(
+            0.0, (end - current.at).total_seconds()
+        )
+    return spent
+
+
+@dataclass(frozen=True, slots=True)
+class _Process:
+    """What the process rows need of one postmortem (all `_ProcessTally` keeps of it)."""
+
+    id: str
+    start: dt.datetime
+    closed: bool
+    recorded_rounds: int | None
+    """`review_rounds` from its recorded reviews, for a history without review commits."""
+    actions: int
+    actions_closed: int
+
+
+class _ProcessTally:
+    """The process rows per quarter (of the incident), per service and per owner's team,
+    gathered as postmortems go by."""
+
+    def __init__(self, teams: Mapping[str, Sequence[str]]) -> None:
+        self.team_of = {person.lower(): team for team, people in teams.items() for person in people}
+        self.groups: dict[str, dict[str, list[_Process]]] = {
+            "quarter": {},
+            "service": {},
+            "team": {},
+        }
+
+    def add(self, postmortem: Postmortem, start: dt.datetime) -> None:
+        items = postmortem.action_items
+        kept = _Process(
+            postmortem.id,
+            start,
+            postmortem.status is Status.CLOSED,
+            review_rounds(postmortem, 0),
+            len(items),
+            sum(1 for item in items if not item.status.is_open),
+        )
+        self.groups["quarter"].setdefault(quarter(incident_date(postmortem)), []).append(kept)
+        for service in postmortem.services:
+            self.groups["service"].setdefault(service, []).append(kept)
+        team = self.team_of.get(postmortem.owner.lower())
+        if team is not None:
+            self.groups["team"].setdefault(team, []).append(kept)
+
+    def feedback(
+        self, arrivals: Mapping[str, Mapping[str, dt.datetime]], entries: Mapping[str, int]
+    ) -> ProcessFeedback:
+        def rows(kind: str) -> tuple[ProcessRow, ...]:
+            return tuple(
+                _process_row(key, members, arrivals, entries)
+                for key, members in sorted(self.groups[kind].items())
+            )
+
+        return ProcessFeedback(rows("quarter"), rows("service"), rows("team"))
+
+
+def _process_row(
+    key: str,
+    members: Sequence[_Process],
+    arrivals: Mapping[str, Mapping[str, dt.datetime]],
+    entries: Mapping[str, int],
+) -> ProcessRow:
+    to_closed: list[float] = []
+    rounds: list[float] = []
+    for member in members:
+        closed_at = arrivals.get(member.id, {}).get(Status.CLOSED.value)
+        if closed_at is not None:
+            to_closed.append((closed_at - member.start).total_seconds())
+        needed = entries.get(member.id) or member.recorded_rounds
+        if needed is not None:
+            rounds.append(float(needed))
+    return ProcessRow(
+        key=key,
+        postmortems=len(members),
+        closed=sum(member.closed for member in members),
+        incident_to_closed=distribution(to_closed),
+        review_rounds=distribution(rounds),
+        actions=sum(member.actions for member in members),
+        actions_closed=sum(member.actions_closed for member in members),
+    )

@@ -1,9 +1,13 @@
-"""Pydantic models of a postmortem's front matter (schema version 1).
+"""Pydantic models of a postmortem's front matter (schema versions 1 and 2).
 
-These models are the source of truth: `schemas/postmortem.schema.json` is generated from
-them. The model accepts a draft as it is being written (most fields optional); what a
-postmortem needs at each status is checked by lint rules, not here, so that lint can report
-every gap at once instead of the first validation error.
+These models are the source of truth: `schemas/postmortem.v1.schema.json` and
+`schemas/postmortem.v2.schema.json` are generated from them. The model accepts a draft as it
+is being written (most fields optional); what a postmortem needs at each status is checked by
+lint rules, not here, so that lint can report every gap at once instead of the first
+validation error.
+
+Version 2 adds what adopting existing postmortems needs (`origin`, `durations`); a version 1
+document reads as before and may not use them (`pmctl migrate` upgrades it).
 """
 
 from __future__ import annotations
@@ -11,7 +15,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 from pmctl.domain.enums import (
     ActionStatus,
@@ -36,7 +48,11 @@ __all__ = [
     "Verdict",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""The version `pmctl new`, `pmctl import` and `pmctl migrate` write."""
+SCHEMA_VERSIONS = (1, 2)
+V2_FIELDS = ("origin", "durations")
+"""Front-matter keys that schema version 2 added."""
 
 ID_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9]+(?:-[a-z0-9]+)*$"
 ACTION_ID_PATTERN = r"^AI-[0-9]+$"
@@ -99,10 +115,41 @@ class Review(_Strict):
     notes: str | None = None
 
 
+class Origin(_Strict):
+    """Where an imported postmortem came from, as `pmctl import` recorded it."""
+
+    source: NonEmpty = Field(
+        description="The repository (its remote URL) or directory it was imported from."
+    )
+    path: NonEmpty = Field(description="The file's path within the source, `/`-separated.")
+    commit: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{7,64}$")] | None = Field(
+        default=None, description="The source repository's commit the file was read at."
+    )
+    imported: dt.date = Field(description="The day of the import.")
+    status: Status = Field(
+        description="The status it was imported with. Records from before pmctl (reviews, "
+        "review deadlines, the template's sections and action-item fields) are not demanded "
+        "of it up to this status."
+    )
+
+
+Minutes = Annotated[float, Field(ge=0)]
+
+
+class Durations(_Strict):
+    """How long detection, mitigation and resolution took, in minutes from the start of the
+    incident, for when the timestamps themselves are not known (an imported postmortem that
+    only says "time to detection: 1 hour 20 minutes")."""
+
+    detect_minutes: Minutes | None = None
+    mitigate_minutes: Minutes | None = None
+    resolve_minutes: Minutes | None = None
+
+
 class Postmortem(_Strict):
     """The front matter of one postmortem."""
 
-    schema_version: Literal[1] = Field(
+    schema_version: Literal[1, 2] = Field(
         alias="schema", description="Front-matter schema version, for migrations."
     )
     id: PostmortemId
@@ -125,6 +172,22 @@ class Postmortem(_Strict):
     action_items: list[ActionItem] = Field(default_factory=list)
     reviews: list[Review] = Field(default_factory=list)
     shared_with: list[NonEmpty] = Field(default_factory=list)
+    origin: Origin | None = Field(
+        default=None, description="Where an imported postmortem came from (schema 2)."
+    )
+    durations: Durations = Field(
+        default_factory=Durations,
+        description="Minutes to detect, mitigate and resolve when the timestamps are "
+        "unknown (schema 2).",
+    )
+
+    @field_validator(*V2_FIELDS)
+    @classmethod
+    def _needs_version_2(cls, value: object, info: ValidationInfo) -> object:
+        if info.data.get("schema_version") == 1 and value not in (None, Durations()):
+            msg = f"{info.field_name} needs schema 2; run `pmctl migrate` first"
+            raise ValueError(msg)
+        return value
 
     def action(self, action_id: str) -> ActionItem | None:
         """The action item with this id, if any."""

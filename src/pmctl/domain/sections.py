@@ -7,6 +7,7 @@ Lint finds sections by these headings plus the aliases of `[lint.section_aliases
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -54,14 +55,21 @@ SECTIONS: tuple[Section, ...] = (
 SECTIONS_BY_KEY: dict[str, Section] = {section.key: section for section in SECTIONS}
 
 
+_TRAILING_NOTE = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+
+
 def heading_name(text: str) -> str:
     """The form in which headings are compared: case-folded, without a trailing colon
-    (`:` or `：`), with runs of whitespace (the full-width space too) as one space.
+    (`:` or `：`) or parenthetical (`Timeline (all times UTC)`, `タイムライン（JST）`), with
+    runs of whitespace (the full-width space too) as one space.
 
     A document's heading opens a section when its name equals the name of the section's
     English or Japanese heading or of one of its configured aliases.
     """
-    return " ".join(text.rstrip().rstrip(":：").split()).casefold()
+    text = text.rstrip().rstrip(":：")
+    if text.endswith((")", "）")):
+        text = _TRAILING_NOTE.sub("", text).rstrip(":：")
+    return " ".join(text.split()).casefold()
 
 
 @dataclass(frozen=True, slots=True, eq=False)

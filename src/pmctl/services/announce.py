@@ -10,7 +10,7 @@ from pmctl.errors import PmctlError
 def announce(project: Project, event: Event) -> tuple[str, ...]:
     """Send `event` to the configured channels; warnings for those that failed."""
     notify_settings = project.settings.notify
-    if notify_settings.email is None and notify_settings.webhook is None:
+    if not notify_settings.configured:
         return ()
     from dataclasses import replace
 

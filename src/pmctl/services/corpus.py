@@ -150,13 +150,23 @@ def _read_all(paths: Sequence[Path]) -> Iterator[Read]:
         return _read(paths)
     workers = count - 1
     here = 1 / (1 + workers * (1 + VALIDATING_COST))
-    return ordered(_read, split(paths, [here] + [(1 - here) / workers] * workers))
+    shares = [here] + [(1 - here) / workers] * workers
+    return ordered(_read, split(paths, shares), rescue=_read_crashed)
 
 
 def _read(paths: Sequence[Path]) -> Iterator[Read]:
     for path in paths:
         document, stat = documents.read_with_stat(path)
         yield None if stat is None else stat_key(stat), documents.data_to_validate(document)
+
+
+def _read_crashed(path: Path) -> Read:
+    """A file the YAML engine crashed on in a worker, read with the fallback engine (this
+    process's own share is read here: a crash there ends the command; lint reports it)."""
+    from pmctl.adapters import yaml_engine
+
+    with yaml_engine.fallback():
+        return next(_read([path]))
 
 
 def _validated(path: Path, data: dict[str, Any] | None) -> Postmortem | Invalid:

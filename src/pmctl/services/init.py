@@ -7,7 +7,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from pmctl.adapters import templates
+from pmctl.adapters import documents, templates
 from pmctl.adapters.git import Repository
 from pmctl.domain import commits
 from pmctl.domain.commits import Commit
@@ -79,6 +79,8 @@ def _write_and_commit(
         files[pre_commit] = templates.render(
             "init/pre-commit-config.yaml.j2", {"hook_files": hook_files}, root=None
         )
+    for path in files:  # a `postmortems` or `pmctl.toml` that links elsewhere is refused
+        documents.inside(repository.root, path)
     made_dir = not postmortems.exists()
     data = {path: text.encode("utf-8") for path, text in files.items()}
     try:

@@ -19,22 +19,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pmctl.adapters.cache import Stat, stat_key
-from pmctl.adapters.parallel import collector_paused, ordered, processes, split
+from pmctl.adapters.parallel import can_isolate, collector_paused, ordered, processes, split
 from pmctl.domain.lint import (
     Facts,
     Finding,
     Severity,
     check_document_with_facts,
     check_strays,
+    levels,
     repository_findings,
     repository_hits,
 )
 from pmctl.domain.lint.findings import LintResult
 from pmctl.domain.lint.registry import RULES_BY_ID
+from pmctl.domain.lint.related_rules import RULE as SIMILAR_RULE
 
 if TYPE_CHECKING:
     from pmctl.adapters.cache import Cache
     from pmctl.domain.config import Settings
+    from pmctl.domain.document import ParsedDocument
+    from pmctl.domain.lint.context import Hit
     from pmctl.domain.project import Project
 
 PARALLEL_FROM = 1500
@@ -100,6 +104,9 @@ def _lint(
     facts = [Facts(path, *fact) for path, (_, fact) in zip(files, results, strict=True)]
     others = None if paths is None else _other_ids(project.postmortem_dir, keys, facts)
     hits = repository_hits(facts, others=others)
+    if levels(project.settings).get(SIMILAR_RULE) is not None:  # off by default: no index then
+        for path, similar in _similar_hits(project, facts, every=paths is None).items():
+            hits.setdefault(path, []).extend(similar)
     findings.extend(repository_findings(hits, project.settings, {p: _text(p) for p in hits}))
     strays = _strays(project, paths)
     findings.extend(check_strays(strays, project.settings))
@@ -163,6 +170,30 @@ def _strays(project: Project, paths: Sequence[Path] | None) -> list[Path]:
     ]
 
 
+def _similar_hits(project: Project, facts: list[Facts], *, every: bool) -> dict[Path, list[Hit]]:
+    """PM704: what the search index finds very like the checked drafts and in-review
+    postmortems, and they do not link."""
+    from pmctl.domain.learning.related import reason_text
+    from pmctl.domain.lint import Similar, similar_hits
+    from pmctl.services.related import suggestions
+
+    found = suggestions(
+        project,
+        min_score=project.settings.lint.related_min_score,
+        only=None if every else {fact.id for fact in facts if fact.id is not None},
+    )
+    similar = [
+        Similar(
+            suggestion.postmortem_id,
+            suggestion.related.profile.id,
+            suggestion.related.score,
+            tuple(reason_text(reason) for reason in suggestion.related.reasons),
+        )
+        for suggestion in found
+    ]
+    return similar_hits(facts, similar)
+
+
 def _other_ids(directory: Path, checked: list[str], facts: list[Facts]) -> dict[str, Path]:
     """The postmortems not being checked that the repository rules ask about — those whose
     ids (file names) the checked files use or link to — by id.
@@ -217,13 +248,21 @@ def _open_cache(project: Project, today: dt.date) -> Cache[FileResult]:
 
 
 def _check_many(paths: list[Path], settings: Settings, today: dt.date) -> list[Checked]:
-    """(stat, result) of `paths` in order; in equal shares over the CPUs when there are many."""
+    """(stat, result) of `paths` in order; in equal shares over the CPUs when there are many.
+
+    The files are read in child processes, never in this one: a crash of the YAML engine
+    (native code) on a file then ends a child, and the file becomes a PM014 finding instead
+    of the end of `pmctl lint` (measured: one fork adds ~3 ms to a pre-commit run).
+    """
     count = processes(len(paths), minimum=PARALLEL_FROM)
-    if count == 1:
+    if not paths or not can_isolate():
         return _check_chunk(paths, settings, today)
     return list(
         ordered(
-            lambda chunk: _check_chunk(chunk, settings, today), split(paths, [1 / count] * count)
+            lambda chunk: _check_chunk(chunk, settings, today),
+            split(paths, [1 / count] * count),
+            rescue=lambda path: _check_crashed(path, settings, today),
+            isolate=True,
         )
     )
 
@@ -231,22 +270,45 @@ def _check_many(paths: list[Path], settings: Settings, today: dt.date) -> list[C
 def _check_chunk(paths: Sequence[Path], settings: Settings, today: dt.date) -> list[Checked]:
     from pmctl.adapters import documents
 
-    results: list[Checked] = []
+    checked: list[Checked] = []
     for path in paths:
         # The stat is of the open file, before reading: if the file changes after that, the
         # cache entry carries the old stat and the next run checks the file again.
         document, stat = documents.read_with_stat(path)
-        findings, facts = check_document_with_facts(document, settings, today=today)
-        rows = tuple(
-            (f.line, f.column, f.rule, f.severity.value, f.message, f.hint) for f in findings
-        )
-        results.append(
-            (
-                None if stat is None else stat_key(stat),
-                (rows, (facts.id, facts.id_line, facts.related)),
-            )
-        )
-    return results
+        checked.append(_checked(document, stat, settings, today))
+    return checked
+
+
+def _check_crashed(path: Path, settings: Settings, today: dt.date) -> Checked:
+    """A file the YAML engine crashed on: read with the fallback engine, and PM014 on it."""
+    from dataclasses import replace
+
+    from pmctl.adapters import documents, yaml_engine
+    from pmctl.domain.document import Problem
+
+    with yaml_engine.fallback():
+        document, stat = documents.read_with_stat(path)
+    crash = Problem(
+        "engine-crash",
+        "the YAML engine (yaml-rs) crashed on this front matter; it was read with the "
+        "fallback engine (PyYAML) instead",
+        f"other commands may die on this file: run them with {yaml_engine.ENGINE_VARIABLE}="
+        f"{yaml_engine.PYYAML}, and report the file to the pmctl maintainers",
+        max(document.front_matter_line, 1),
+    )
+    document = replace(document, problems=(crash, *document.problems))
+    return _checked(document, stat, settings, today)
+
+
+def _checked(
+    document: ParsedDocument, stat: os.stat_result | None, settings: Settings, today: dt.date
+) -> Checked:
+    findings, facts = check_document_with_facts(document, settings, today=today)
+    rows = tuple((f.line, f.column, f.rule, f.severity.value, f.message, f.hint) for f in findings)
+    return (
+        None if stat is None else stat_key(stat),
+        (rows, (facts.id, facts.id_line, facts.related)),
+    )
 
 
 def _decode(path: Path, rows: tuple[Row, ...]) -> Iterator[Finding]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -99,8 +99,8 @@ def commit_edit(
         raise UsageError("--push needs a commit", hint="drop --no-commit, or drop --push")
     with exclusive(project, purpose=purpose):
         repository = _ready_repository(project, path, with_edits=with_edits) if commit else None
-        raw = path.read_bytes()
-        document, before = documents.validated(documents.parse_bytes(path, raw))
+        # `load` refuses a file over the size limit before reading it, as lint does.
+        document, before = documents.load(path)
         change = edit(document, before)
         if change.text == document.text:
             return EditResult(path, before, before, None, change.outcome)
@@ -117,22 +117,27 @@ def commit_edit(
     return EditResult(path, before, after, made, change.outcome)
 
 
-def write_and_commit(repository: Repository, files: Mapping[Path, bytes], message: str) -> Commit:
+def write_and_commit(
+    repository: Repository, files: Mapping[Path, bytes], message: str, *, durable: bool = True
+) -> Commit:
     """Write `files` (path -> bytes) atomically and commit exactly them; return the commit.
 
     All or nothing: until the commit exists, any failure — a git hook's refusal, Ctrl-C,
-    SIGTERM — gives every file its old bytes back (a new file is removed, without relying on
-    git) and leaves the index as it was. Once git has made the commit it stands: a signal that
-    arrives meanwhile raises `CommittedThenInterrupted` naming it, after the fact. Call it
+    SIGTERM — gives every file its old bytes back (a new file, and a directory made for it,
+    is removed without relying on git) and leaves the index as it was. Once git has made the
+    commit it stands: a signal that arrives meanwhile raises `CommittedThenInterrupted`
+    naming it, after the fact. `durable=False` skips flushing each file to disk before the
+    commit (an import of 1,000 files: git's own objects are what the commit keeps). Call it
     inside `exclusive`.
     """
     originals = {path: path.read_bytes() if path.exists() else None for path in files}
+    made = _missing_directories(files)
     head = repository.head()
     received: list[int] = []
     try:
         for path, data in files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, data)
+            write_atomic(path, data, durable=durable)
         with signals.deferred() as received:
             try:
                 sha = repository.commit(list(files), message)
@@ -142,7 +147,7 @@ def write_and_commit(repository: Repository, files: Mapping[Path, bytes], messag
                     raise
                 sha = landed  # git made the commit, then was interrupted (a post-commit hook)
     except BaseException:
-        _restore(repository, originals)
+        _restore(repository, originals, made)
         signals.reraise(received)
         raise
     if received:
@@ -198,9 +203,18 @@ def _ready_repository(project: Project, path: Path, *, with_edits: bool) -> Repo
     return repository
 
 
-def _restore(repository: Repository, originals: Mapping[Path, bytes | None]) -> None:
-    """Put the files back as they were. A failed `git commit --only` leaves the index alone;
-    only new files were staged (by `git add`), and are unstaged once they are gone."""
+def _missing_directories(files: Iterable[Path]) -> list[Path]:
+    """The directories that writing `files` will create, deepest first."""
+    missing = {directory for path in files for directory in path.parents if not directory.exists()}
+    return sorted(missing, key=lambda directory: len(directory.parts), reverse=True)
+
+
+def _restore(
+    repository: Repository, originals: Mapping[Path, bytes | None], made: Sequence[Path]
+) -> None:
+    """Put the files back as they were, and remove the directories made for new ones. A
+    failed `git commit --only` leaves the index alone; only new files were staged (by
+    `git add`), and are unstaged once they are gone."""
     new = []
     for path, raw in originals.items():
         if raw is None:
@@ -208,6 +222,9 @@ def _restore(repository: Repository, originals: Mapping[Path, bytes | None]) -> 
             new.append(path)
         else:
             write_atomic(path, raw)
+    for directory in made:
+        with contextlib.suppress(OSError):
+            directory.rmdir()
     if new:
         with contextlib.suppress(PmctlError):  # the files are gone; git may be what failed
             repository.unstage_new(new)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pmctl.adapters import documents, templates
@@ -13,6 +15,7 @@ from pmctl.domain.action_table import render_table
 from pmctl.domain.commits import Commit
 from pmctl.domain.model import Language
 from pmctl.domain.project import Project
+from pmctl.domain.visible_text import folded
 from pmctl.errors import DocumentError, TemplateError, UsageError
 from pmctl.services.mutate import exclusive, write_and_commit
 
@@ -78,17 +81,35 @@ def plan_id(request: NewPostmortem, *, today: dt.date) -> str:
             )
         slug = request.slug
     else:
-        slug = ids.slugify(romanize(request.title)) or ids.fallback_slug(request.incident)
+        romanized = romanize(request.title)
+        if romanized is None:
+            raise UsageError(
+                f"cannot make an id from the title {request.title!r}: pmctl reads kana but "
+                "not kanji",
+                hint="pass --slug with a few ASCII words for the id, e.g. --slug payment-delay "
+                "(or install the romaji extra: pip install 'pmctl[romaji]')",
+            )
+        slug = ids.slugify(romanized) or ids.fallback_slug(request.incident)
     date = request.started.date() if request.started else today
     return ids.make_id(date, slug)
+
+
+def slug_needed(title: str) -> bool:
+    """Whether `plan_id` cannot make a slug from `title` by itself (it has kanji and the
+    romaji extra is not installed): then `--slug` is required, or a prompt asks for it."""
+    return romanize(title) is None
 
 
 def create(project: Project, request: NewPostmortem, *, now: dt.datetime, commit: bool) -> Created:
     """Write `postmortems/YYYY/<id>.md` and (unless `commit` is False) commit only that file.
 
-    Nothing is left behind when any step fails: the file is removed and unstaged again.
-    Holds the repository's lock from the check that the id is free until the commit.
+    Nothing is left behind when any step fails: the file, and any directory made for it, is
+    removed and unstaged again. Holds the repository's lock from the check that the id is
+    free until the commit. Every field is taken as one line (`_one_line`); a file that would
+    land outside the postmortem directory through a symbolic link is refused
+    (`DocumentError`) before anything is written.
     """
+    request = _one_line(request)
     settings = project.settings
     if request.severity not in settings.severities:
         raise UsageError(
@@ -98,9 +119,11 @@ def create(project: Project, request: NewPostmortem, *, now: dt.datetime, commit
     if not request.title.strip():
         raise UsageError("the title is empty", hint="pass --title with a short description")
     postmortem_id = plan_id(request, today=now.date())
-    path = project.postmortem_dir / postmortem_id[:4] / f"{postmortem_id}.md"
+    path = documents.inside(
+        project.postmortem_dir, project.postmortem_dir / postmortem_id[:4] / f"{postmortem_id}.md"
+    )
     text = render(project, request, postmortem_id, now=now)
-    with exclusive(project, purpose=f"pmctl new {postmortem_id}"):
+    with exclusive(project, purpose=f"pmctl new {postmortem_id}"), _made_for(path):
         _refuse_existing(project.postmortem_dir, path, postmortem_id)
         if not commit:
             documents.create_new(path, text)
@@ -114,8 +137,35 @@ def create(project: Project, request: NewPostmortem, *, now: dt.datetime, commit
     return Created(postmortem_id, path, made)
 
 
+def _one_line(request: NewPostmortem) -> NewPostmortem:
+    """`request` with every field on one line: a title pasted with a line break in it (or a
+    terminal escape) must not split the document's heading or leave a line of its own."""
+    return replace(
+        request,
+        title=folded(request.title),
+        severity=folded(request.severity),
+        owner=folded(request.owner),
+        incident=folded(request.incident) if request.incident is not None else None,
+        services=tuple(folded(service) for service in request.services),
+        authors=tuple(folded(author) for author in request.authors),
+    )
+
+
+@contextlib.contextmanager
+def _made_for(path: Path) -> Iterator[None]:
+    """Remove again, if the block fails, the directories the block made for `path`."""
+    missing = [parent for parent in path.parents if not parent.exists()]
+    try:
+        yield
+    except BaseException:
+        for directory in missing:  # deepest first; one holding anything else stays
+            with contextlib.suppress(OSError):
+                directory.rmdir()
+        raise
+
+
 def _refuse_existing(directory: Path, path: Path, postmortem_id: str) -> None:
-    if path.exists() or any(p.stem == postmortem_id for p in documents.discover(directory)):
+    if path.exists() or documents.paths_named(directory, path.name):
         raise UsageError(
             f"a postmortem with id {postmortem_id!r} already exists",
             hint="pass --slug to choose another id, or edit the existing postmortem",

@@ -1,34 +1,56 @@
-"""Telling people about committed transitions and reviews: e-mail and a chat webhook.
+"""Telling people about committed transitions and reviews: e-mail, a chat webhook, and the
+services apprise reaches (Slack, Microsoft Teams, Google Chat, Mattermost, Discord, ...).
 
 Notifications are optional (`[notify]` in `pmctl.toml`) and best effort. They are sent after
-the change is committed, so `notify` never raises: every failure (server down, timeout, HTTP
-error, login refused, a missing environment variable, a broken template) becomes one warning
-for the caller to show, and the commit stands. Transient failures are retried first
-(`retries`, `retry_backoff_seconds`); rendering and secrets are not, they cannot change.
+the change is committed, so `notify` and `broadcast` never raise: every failure (server
+down, timeout, HTTP error, login refused, a missing environment variable, a broken
+template) becomes one warning for the caller to show, and the commit stands. Each attempt
+is bounded in wall time by `timeout_seconds`; transient failures are retried (`retries`,
+`retry_backoff_seconds`); rendering and secrets are not, they cannot change. Ctrl-C
+stops the sending and is one more warning, not an interruption of the command. A warning
+shows what a server said only with its control characters spelled out, and only so much
+of it.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from pmctl.adapters import smtp, webhook
-from pmctl.adapters.delivery import DeliveryFailed, Retries
+from pmctl.adapters import notifications, smtp, webhook
+from pmctl.adapters.delivery import DeliveryFailed, Retries, bounded
 from pmctl.adapters.templates import render
 from pmctl.domain.config import EmailSettings, NotifySettings, WebhookSettings
 from pmctl.domain.events import Event
+from pmctl.domain.visible_text import visible
 from pmctl.errors import PmctlError, TemplateError
 
 SUBJECT_PREFIX = "Subject:"
+REASON_LIMIT = 500
+"""Characters of a failure's reason that a warning shows at most."""
+
 # Slack rejects a section text longer than this.
 _BLOCK_TEXT_LIMIT = 3000
+# After an @, it stops "@channel" or "@everyone" in a title from pinging a whole channel.
+_ZERO_WIDTH_SPACE = "\u200b"
 
 
 class _MissingSecret(Exception):
     """An environment variable that the config names is unset or empty."""
+
+
+class _Messages(Protocol):
+    """What each kind of channel sends: (subject, body) or the chat text."""
+
+    def email(self) -> tuple[str, str]: ...
+
+    def webhook(self) -> str: ...
+
+    def chat(self) -> tuple[str, str]: ...
 
 
 def notify(settings: NotifySettings, event: Event, *, root: Path) -> list[str]:
@@ -36,32 +58,73 @@ def notify(settings: NotifySettings, event: Event, *, root: Path) -> list[str]:
 
     An empty list means every configured channel accepted the message, or none is
     configured, or `settings.events` does not include this kind of event. Messages are
-    rendered from `notify/<language>/{email,webhook}.txt.j2`, repository overrides first.
+    rendered from `notify/<language>/{email,webhook,chat}.txt.j2`, repository overrides first.
     """
     if event.kind not in settings.events:
         return []
+    return _send_all(settings, _OfEvent(event, root), root)
+
+
+def broadcast(settings: NotifySettings, *, subject: str, text: str, root: Path) -> list[str]:
+    """Send an already-rendered message to every configured channel, whatever
+    `settings.events` says; return one warning per channel that failed. Never raises.
+
+    `text` is plain text: e-mail gets it as the body under `subject`, the webhook gets both
+    escaped for Slack mrkdwn (the subject in bold), apprise channels get `subject` as the
+    title and `text` as the body.
+    """
+    return _send_all(settings, _Given(subject, text), root)
+
+
+def _send_all(settings: NotifySettings, messages: _Messages, root: Path) -> list[str]:
+    warnings = []
+    channels = _channels(settings, messages, root)
+    for number, (name, send) in enumerate(channels):
+        try:
+            send()
+        except KeyboardInterrupt:
+            # Ctrl-C stops the sending, not the command: the change is committed already.
+            unsent = ", ".join(visible(other, limit=REASON_LIMIT) for other, _ in channels[number:])
+            warnings.append(f"notifications interrupted (Ctrl-C); not sent: {unsent}")
+            break
+        except (DeliveryFailed, _MissingSecret) as error:
+            reason = str(error)
+        except PmctlError as error:
+            reason = f"{error} ({error.hint})" if error.hint else str(error)
+        except Exception as error:
+            # The change is already committed: even a bug here must not turn it into a failure.
+            reason = f"{type(error).__name__}: {error}"
+        else:
+            continue
+        # The names of variables come from pmctl.toml, the reasons from servers: neither is
+        # printed as it is.
+        channel, why = visible(name, limit=REASON_LIMIT), visible(reason, limit=REASON_LIMIT)
+        warnings.append(f"{channel} notification not sent: {why}")
+    return warnings
+
+
+def _channels(
+    settings: NotifySettings, messages: _Messages, root: Path
+) -> list[tuple[str, Callable[[], None]]]:
+    """(name, send) of every configured channel, in the order they are tried."""
     timeout = settings.timeout_seconds
     retries = Retries(count=settings.retries, backoff=settings.retry_backoff_seconds)
     channels: list[tuple[str, Callable[[], None]]] = []
     if settings.email is not None:
-        email = partial(_send_email, settings.email, event, root, timeout, retries)
+        email = partial(_send_email, settings.email, messages, root, timeout, retries)
         channels.append(("email", email))
     if settings.webhook is not None:
-        hook = partial(_send_webhook, settings.webhook, event, root, timeout, retries)
+        hook = partial(_send_webhook, settings.webhook, messages, timeout, retries)
         channels.append(("webhook", hook))
-    warnings = []
-    for name, send in channels:
-        try:
-            send()
-        except (DeliveryFailed, _MissingSecret) as error:
-            warnings.append(f"{name} notification not sent: {error}")
-        except PmctlError as error:
-            hint = f" ({error.hint})" if error.hint else ""
-            warnings.append(f"{name} notification not sent: {error}{hint}")
-        except Exception as error:
-            # The change is already committed: even a bug here must not turn it into a failure.
-            warnings.append(f"{name} notification not sent: {type(error).__name__}: {error}")
-    return warnings
+    if settings.apprise is not None:
+        for variable in settings.apprise.urls_env:
+            chat = partial(_send_apprise, variable, messages, timeout, retries)
+            channels.append((f"apprise ({variable})", chat))
+    return channels
+
+
+def _attempts(retries: Retries, send: Callable[[], None], *, timeout: float, what: str) -> None:
+    retries.run(partial(bounded, send, seconds=timeout, what=what))
 
 
 def _secret(variable: str) -> str:
@@ -72,10 +135,9 @@ def _secret(variable: str) -> str:
 
 
 def _send_email(
-    settings: EmailSettings, event: Event, root: Path, timeout: float, retries: Retries
+    settings: EmailSettings, messages: _Messages, root: Path, timeout: float, retries: Retries
 ) -> None:
-    name = f"notify/{event.language.value}/email.txt.j2"
-    subject, body = split_subject(render(name, template_context(event), root=root), name)
+    subject, body = messages.email()
     login = None
     if settings.username_env is not None and settings.password_env is not None:
         login = (_secret(settings.username_env), _secret(settings.password_env))
@@ -88,20 +150,67 @@ def _send_email(
         timeout=timeout,
     )
     message = smtp.compose(sender=settings.sender, to=settings.to, subject=subject, body=body)
-    retries.run(partial(smtp.send, server, message))
+    where = f"SMTP server {settings.host}:{settings.port}"
+    _attempts(retries, partial(smtp.send, server, message), timeout=timeout, what=where)
 
 
 def _send_webhook(
-    settings: WebhookSettings, event: Event, root: Path, timeout: float, retries: Retries
+    settings: WebhookSettings, messages: _Messages, timeout: float, retries: Retries
 ) -> None:
     url = _secret(settings.url_env)
-    context = {key: _mrkdwn(value) for key, value in template_context(event).items()}
-    text = render(f"notify/{event.language.value}/webhook.txt.j2", context, root=root).strip()
+    text = messages.webhook()
     payload: dict[str, Any] = {"text": text}
     if settings.blocks:
         section = {"type": "mrkdwn", "text": text[:_BLOCK_TEXT_LIMIT]}
         payload["blocks"] = [{"type": "section", "text": section}]
-    retries.run(partial(webhook.post_json, url, payload, timeout=timeout))
+    post = partial(webhook.post_json, url, payload, timeout=timeout)
+    _attempts(retries, post, timeout=timeout, what="webhook")
+
+
+def _send_apprise(variable: str, messages: _Messages, timeout: float, retries: Retries) -> None:
+    title, body = messages.chat()
+    service = notifications.service(_secret(variable))
+    send = partial(notifications.send, service, title=title, body=body)
+    _attempts(retries, send, timeout=timeout, what=f"the service in {variable}")
+
+
+@dataclass(frozen=True, slots=True)
+class _OfEvent:
+    """The messages of an event, rendered from the templates in its document's language."""
+
+    event: Event
+    root: Path
+
+    def email(self) -> tuple[str, str]:
+        name = f"notify/{self.event.language.value}/email.txt.j2"
+        return split_subject(render(name, template_context(self.event), root=self.root), name)
+
+    def webhook(self) -> str:
+        context = {key: _mrkdwn(value) for key, value in template_context(self.event).items()}
+        name = f"notify/{self.event.language.value}/webhook.txt.j2"
+        return render(name, context, root=self.root).strip()
+
+    def chat(self) -> tuple[str, str]:
+        context = {key: _unmentioned(value) for key, value in template_context(self.event).items()}
+        name = f"notify/{self.event.language.value}/chat.txt.j2"
+        return split_subject(render(name, context, root=self.root), name)
+
+
+@dataclass(frozen=True, slots=True)
+class _Given:
+    """An already-rendered message, the same for every channel."""
+
+    subject: str
+    text: str
+
+    def email(self) -> tuple[str, str]:
+        return self.subject, self.text
+
+    def webhook(self) -> str:
+        return f"*{_slack_escaped(self.subject)}*\n{_slack_escaped(self.text)}"
+
+    def chat(self) -> tuple[str, str]:
+        return self.subject, self.text
 
 
 def template_context(event: Event) -> dict[str, str | None]:
@@ -121,11 +230,11 @@ def template_context(event: Event) -> dict[str, str | None]:
 
 
 def split_subject(rendered: str, name: str) -> tuple[str, str]:
-    """(subject, body) of a rendered e-mail template: `Subject: ...`, a blank line, the body."""
+    """(subject, body) of a rendered template: `Subject: ...`, a blank line, the body."""
     first, _, body = rendered.partition("\n")
     if not first.startswith(SUBJECT_PREFIX):
         raise TemplateError(
-            f"e-mail template {name} does not start with a '{SUBJECT_PREFIX} ...' line",
+            f"template {name} does not start with a '{SUBJECT_PREFIX} ...' line",
             hint="make the first line of the template the subject, e.g. 'Subject: [pmctl] ...'",
             location=name,
         )
@@ -133,7 +242,15 @@ def split_subject(rendered: str, name: str) -> tuple[str, str]:
 
 
 def _mrkdwn(value: str | None) -> str | None:
+    return None if value is None else _slack_escaped(value)
+
+
+def _slack_escaped(text: str) -> str:
     # Slack's only escapes; they also stop a title like "<!channel>" from pinging everyone.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _unmentioned(value: str | None) -> str | None:
     if value is None:
         return None
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value.replace("@", "@" + _ZERO_WIDTH_SPACE)

@@ -7,6 +7,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pmctl.domain.visible_text import visible
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -37,13 +39,21 @@ def print_error(error: PmctlError, *, cwd: Path) -> None:
     console = stderr()
     if error.details.strip():
         console.out(error.details.rstrip("\n"), highlight=False)
-    console.print(f"[bold red]error:[/] {escape(_relative(str(error), cwd))}")
+    where = f"{visible(_relative(error.location, cwd))}: " if error.location else ""
+    console.print(f"[bold red]error:[/] {escape(where + _shown(_relative(error.message, cwd)))}")
     if error.hint:
-        console.print(f"  [dim]hint:[/] {escape(_relative(error.hint, cwd))}")
+        console.print(f"  [dim]hint:[/] {escape(_shown(_relative(error.hint, cwd)))}")
 
 
 def _relative(text: str, cwd: Path) -> str:
     return text.replace(f"{cwd}{os.sep}", "") if cwd != Path(cwd.anchor) else text
+
+
+def _shown(message: str) -> str:
+    """An error message for the terminal: its own lines kept (a refused transition lists
+    its gaps), control characters that a document or a file name brought into a line (an
+    escape sequence, a carriage return) spelled out."""
+    return "\n".join(visible(line) for line in message.split("\n"))
 
 
 def committed(commit: Commit | None) -> None:
@@ -59,21 +69,24 @@ def committed(commit: Commit | None) -> None:
 
 
 def success(message: str) -> None:
+    """`✓ message` on stdout, on one line whatever the message quotes."""
     from rich.markup import escape
 
-    stdout().print(f"[green]✓[/] {escape(message)}")
+    stdout().print(f"[green]✓[/] {escape(visible(message))}")
 
 
 def note(message: str) -> None:
+    """A dim line on stderr, one line whatever it quotes."""
     from rich.markup import escape
 
-    stderr().print(f"[dim]{escape(message)}[/]")
+    stderr().print(f"[dim]{escape(visible(message))}[/]")
 
 
 def warn(message: str) -> None:
+    """`warning: message` on stderr, on one line whatever it quotes (a file's name)."""
     from rich.markup import escape
 
-    stderr().print(f"[yellow]warning:[/] {escape(message)}")
+    stderr().print(f"[yellow]warning:[/] {escape(visible(message))}")
 
 
 def style_codes(style: str) -> tuple[str, str]:

@@ -5,12 +5,20 @@ from __future__ import annotations
 from enum import StrEnum
 
 
+class TextFormat(StrEnum):
+    """For people, or for scripts."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
 class LintFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
     SARIF = "sarif"
     GITHUB = "github"
     JUNIT = "junit"
+    GITLAB = "gitlab"
 
 
 class ListFormat(StrEnum):
@@ -26,7 +34,9 @@ class ReportFormat(StrEnum):
     JSON = "json"
 
 
-class StatsFormat(StrEnum):
+class SummaryFormat(StrEnum):
+    """A table in the terminal, Markdown to paste, or JSON."""
+
     TABLE = "table"
     MARKDOWN = "markdown"
     JSON = "json"
@@ -37,9 +47,16 @@ class ChecklistFormat(StrEnum):
     MARKDOWN = "markdown"
 
 
-class ActionListFormat(StrEnum):
+class TableFormat(StrEnum):
+    """A table in the terminal, or JSON."""
+
     TABLE = "table"
     JSON = "json"
+
+
+class ExportFormat(StrEnum):
+    JSONL = "jsonl"
+    CSV = "csv"
 
 
 class FailIf(StrEnum):

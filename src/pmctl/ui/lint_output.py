@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING
 from pmctl import __version__
 from pmctl.domain.lint.findings import Finding, Severity
 from pmctl.domain.lint.registry import RULES
+from pmctl.domain.visible_text import visible
 from pmctl.domain.wording import plural
 
 if TYPE_CHECKING:
     from pmctl.domain.lint.findings import LintResult
 
-FORMATS = ("text", "json", "sarif", "github", "junit")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
@@ -47,17 +47,17 @@ def print_text(result: LintResult, *, cwd: Path, strict: bool) -> None:
     out: list[str] = []
     hinted: set[str] = set()
     for path, group in groupby(result.findings, key=lambda finding: finding.path):
-        out.append(path_style.format(display_path(path, cwd)))
+        out.append(path_style.format(visible(display_path(path, cwd))))
         for finding in group:
             position = f"{finding.line}:{finding.column}"
             severity = error_style if finding.severity is Severity.ERROR else warning_style
             out.append(
                 f"  {position:>7}  {severity.format(f'{finding.severity.value:<7}')} "
-                f"{rule_style.format(finding.rule)} {finding.message} "
+                f"{rule_style.format(finding.rule)} {visible(finding.message)} "
                 f"{dim_style.format(f'({finding.name})')}"
             )
             if _first_time(finding.hint, hinted):
-                out.append(f"  {'':>7}  {dim_style.format(f'hint: {finding.hint}')}")
+                out.append(f"  {'':>7}  {dim_style.format(f'hint: {visible(finding.hint)}')}")
         out.append("")
     out.append(summary(result, strict=strict))
     sys.stdout.write("\n".join(out) + "\n")
@@ -99,12 +99,13 @@ def summary(result: LintResult, *, strict: bool) -> str:
 
 
 def render(result: LintResult, fmt: str, *, cwd: Path, root: Path, strict: bool) -> str:
-    """`result` in a machine format (one of FORMATS other than text)."""
+    """`result` in a machine format (a `LintFormat` other than text)."""
     renderers: dict[str, Callable[[], str]] = {
         "json": lambda: _json(result, cwd),
         "sarif": lambda: _sarif(result, root),
         "github": lambda: _github(result, cwd),
         "junit": lambda: _junit(result, cwd, strict=strict),
+        "gitlab": lambda: _gitlab(result, root),
     }
     return renderers[fmt]()
 
@@ -218,11 +219,42 @@ def _github(result: LintResult, cwd: Path) -> str:
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's data, on one line: line breaks (in an owner, a key) in GitHub's
+    escapes, so that they can never start a command of their own; other control characters
+    (a terminal escape) spelled out."""
+    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _gitlab(result: LintResult, root: Path) -> str:
+    """GitLab Code Quality: paths from the repository root; a fingerprint that stays the same
+    while the finding does (rule, file, message and which such occurrence, not its line)."""
+    import hashlib
+    import json
+
+    seen: dict[tuple[str, str, str], int] = {}
+    issues = []
+    for finding in result.findings:
+        path = display_path(finding.path, root)
+        key = (finding.rule, path, finding.message)
+        seen[key] = seen.get(key, 0) + 1
+        fingerprint = hashlib.sha256("\0".join((*key, str(seen[key]))).encode()).hexdigest()
+        issues.append(
+            {
+                "type": "issue",
+                "check_name": f"{finding.rule} {finding.name}",
+                "description": f"{finding.rule} {finding.message}",
+                "content": {"body": finding.hint},
+                "categories": ["Style"],
+                "severity": "major" if finding.severity is Severity.ERROR else "minor",
+                "fingerprint": fingerprint,
+                "location": {"path": path, "lines": {"begin": finding.line}},
+            }
+        )
+    return json.dumps(issues, ensure_ascii=False, indent=2)
 
 
 def _junit(result: LintResult, cwd: Path, *, strict: bool) -> str:
@@ -235,7 +267,7 @@ def _junit(result: LintResult, cwd: Path, *, strict: bool) -> str:
     failures = 0
     suite = ET.Element("testsuite", name="pmctl lint", tests=str(len(paths)))
     for path in paths:
-        name = display_path(path, cwd)
+        name = visible(display_path(path, cwd))
         case = ET.SubElement(suite, "testcase", classname="pmctl.lint", name=name, file=name)
         findings = by_path.get(path, [])
         failing = [f for f in findings if strict or f.severity is Severity.ERROR]
@@ -245,7 +277,7 @@ def _junit(result: LintResult, cwd: Path, *, strict: bool) -> str:
                 case,
                 "failure",
                 type=failing[0].rule,
-                message=f"{plural(len(failing), 'problem')}; first: {failing[0].message}",
+                message=f"{plural(len(failing), 'problem')}; first: {visible(failing[0].message)}",
             )
             failure.text = "\n".join(_line(name, finding) for finding in failing)
         passing = [f for f in findings if f not in failing]
@@ -266,5 +298,5 @@ def _junit(result: LintResult, cwd: Path, *, strict: bool) -> str:
 def _line(name: str, finding: Finding) -> str:
     return (
         f"{name}:{finding.line}:{finding.column}: {finding.severity.value} {finding.rule} "
-        f"{finding.message} (hint: {finding.hint})"
+        f"{visible(finding.message)} (hint: {visible(finding.hint)})"
     )

@@ -15,6 +15,7 @@ from typing import Any
 
 from pmctl.domain.report import incident_date
 from pmctl.domain.status_report import Listing, Row
+from pmctl.domain.visible_text import visible
 from pmctl.domain.wording import plural
 
 JSON_VERSION = 1
@@ -58,12 +59,12 @@ def render_table(listing: Listing) -> str:
             (
                 postmortem.id,
                 postmortem.status.value,
-                postmortem.severity,
-                postmortem.owner,
+                visible(postmortem.severity),
+                visible(postmortem.owner),
                 row.deadline.isoformat() if row.deadline else "-",
                 "OVERDUE" if row.overdue else "",
                 str(_open_items(row)),
-                postmortem.title,
+                visible(postmortem.title),
             )
         )
     widths = [max(display_width(cells[i]) for cells in table) for i in range(len(header))]
@@ -75,7 +76,9 @@ def render_table(listing: Listing) -> str:
         ).rstrip()
         for cells in table
     ]
-    lines.extend(f"invalid: {item.location}: {item.message}" for item in listing.invalid)
+    lines.extend(
+        f"invalid: {visible(item.location)}: {visible(item.message)}" for item in listing.invalid
+    )
     overdue = sum(row.overdue for row in listing.rows)
     summary = f"{plural(len(listing.rows), 'postmortem')}, {overdue} past their review deadline"
     if listing.invalid:
@@ -123,5 +126,10 @@ def to_csv(listing: Listing, *, root: Path) -> str:
         record["services"] = ";".join(record["services"])
         record["review_by"] = record["review_by"] or ""
         record["overdue"] = "yes" if record["overdue"] else "no"
-        writer.writerow(record)
+        writer.writerow(
+            {
+                key: visible(value) if isinstance(value, str) else value
+                for key, value in record.items()
+            }
+        )
     return buffer.getvalue()

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from pmctl.domain.report import Report, Row
+from pmctl.domain.visible_text import visible
 
 JSON_VERSION = 1
 
@@ -37,16 +38,17 @@ CSV_COLUMNS = (
 
 
 def _cells(row: Row) -> tuple[str, ...]:
+    """The row's cells for people: whatever a document holds is shown on one line."""
     item = row.item
     return (
         item.priority.value if item.priority else "",
         item.due.isoformat() if item.due else "",
         item.id,
         item.type.value if item.type else "",
-        item.owner or "",
+        visible(item.owner or ""),
         item.status.value,
         row.postmortem_id,
-        item.title,
+        visible(item.title),
     )
 
 
@@ -60,7 +62,7 @@ def _sections(report: Report) -> Iterable[tuple[str | None, tuple[Row, ...], int
 
 def _heading(report: Report, key: str, rows: tuple[Row, ...], overdue: int) -> str:
     by = report.group_by.value if report.group_by else ""
-    return f"{by}: {key} ({len(rows)}, {overdue} overdue)"
+    return f"{by}: {visible(key)} ({len(rows)}, {overdue} overdue)"
 
 
 def totals_line(report: Report) -> str:
@@ -149,7 +151,7 @@ def to_markdown(report: Report) -> str:
             cells = [_md(cell) for cell in _cells(row)]
             if row.overdue:
                 cells[1] = f"**{cells[1]} overdue**"
-            cells[6] = f"[{cells[6]}]({row.path})"
+            cells[6] = f"[{cells[6]}]({visible(row.path)})"
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     lines.append(f"**Total:** {_md(totals_line(report))}")
@@ -166,7 +168,7 @@ def to_csv(report: Report) -> str:
         for row in rows:
             record = _record(row)
             values = tuple(_csv_value(record[column]) for column in CSV_COLUMNS)
-            writer.writerow(((key,) if grouped else ()) + values)
+            writer.writerow(((visible(key or ""),) if grouped else ()) + values)
     return buffer.getvalue()
 
 
@@ -240,9 +242,9 @@ def _csv_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return ";".join(value)
-    return str(value)
+        return visible(";".join(value))
+    return visible(str(value))
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return text.replace("|", "\\|")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pmctl.domain.model import Language
 from pmctl.domain.review import Answer, Checklist, Recorded
+from pmctl.domain.visible_text import visible
 
 _WORDS = {
     Language.EN: {
@@ -40,15 +41,15 @@ def _reasons(answer: Answer, cwd: Path) -> list[str]:
         path = finding.path
         shown = path.relative_to(cwd) if path.is_relative_to(cwd) else path
         found.append(f"{shown}:{finding.line}: {finding.rule} {finding.message}")
-    return [*answer.reasons, *found]
+    return [visible(reason) for reason in (*answer.reasons, *found)]
 
 
 def _header(checklist: Checklist) -> tuple[dict[object, str], str, str]:
     postmortem = checklist.postmortem
     words = _WORDS[postmortem.language]
-    approvals = ", ".join(checklist.approvers) or words["none"]
+    approvals = ", ".join(visible(name) for name in checklist.approvers) or words["none"]
     counted = f"{len(checklist.approvers)}/{checklist.required_approvals}"
-    return words, f"{postmortem.id}: {postmortem.title}", f"{approvals} ({counted})"
+    return words, f"{postmortem.id}: {visible(postmortem.title)}", f"{approvals} ({counted})"
 
 
 def render_terminal(checklist: Checklist, *, cwd: Path) -> str:
@@ -93,7 +94,7 @@ def render_markdown(checklist: Checklist, *, cwd: Path) -> str:
 
 def render_recorded(recorded: Recorded) -> str:
     """One line saying which review was recorded and what it did to the status."""
-    line = f"{recorded.postmortem_id}: {recorded.verdict} by {recorded.reviewer}"
+    line = f"{recorded.postmortem_id}: {recorded.verdict} by {visible(recorded.reviewer)}"
     if recorded.source is not recorded.target:
         line += f"; {recorded.source} -> {recorded.target}"
     return line

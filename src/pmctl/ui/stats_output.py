@@ -10,7 +10,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from pmctl.domain.metrics import Distribution, Stats
+from pmctl.domain.metrics import Distribution, ProcessRow, Stats
+from pmctl.domain.visible_text import visible
 
 JSON_VERSION = 1
 
@@ -47,8 +48,8 @@ def _sections(stats: Stats) -> list[tuple[str, tuple[str, ...], Sequence[tuple[s
             ("", "count"),
             [("total", str(stats.postmortems))]
             + [(f"month {key}", str(n)) for key, n in stats.per_month.items()]
-            + [(f"severity {key}", str(n)) for key, n in stats.per_severity.items()]
-            + [(f"service {key}", str(n)) for key, n in stats.per_service.items()],
+            + [(f"severity {visible(key)}", str(n)) for key, n in stats.per_severity.items()]
+            + [(f"service {visible(key)}", str(n)) for key, n in stats.per_service.items()],
         ),
         (
             "Durations",
@@ -85,7 +86,41 @@ def _sections(stats: Stats) -> list[tuple[str, tuple[str, ...], Sequence[tuple[s
                 )
             ],
         ),
+        *(
+            (f"Process by {kind}", (kind, *_PROCESS_HEADERS), [_process_cells(row) for row in rows])
+            for kind, rows in (
+                ("quarter", stats.process.by_quarter),
+                ("service", stats.process.by_service),
+                ("team", stats.process.by_team),
+            )
+            if rows
+        ),
     ]
+
+
+_PROCESS_HEADERS = (
+    "postmortems",
+    "closed",
+    "incident to closed (median)",
+    "review rounds (median, max)",
+    "action items",
+    "per postmortem",
+    "items closed",
+)
+
+
+def _process_cells(row: ProcessRow) -> tuple[str, ...]:
+    rounds = row.review_rounds
+    return (
+        visible(row.key),
+        str(row.postmortems),
+        str(row.closed),
+        duration(row.incident_to_closed.median),
+        "-" if rounds.median is None else f"{rounds.median:g} ({rounds.maximum:g})",
+        str(row.actions),
+        "-" if row.actions_per_postmortem is None else f"{row.actions_per_postmortem:.1f}",
+        percent(row.actions_closed_share),
+    )
 
 
 def print_tables(stats: Stats) -> None:
@@ -97,8 +132,9 @@ def print_tables(stats: Stats) -> None:
     console = stdout()
     for title, headers, rows in _sections(stats):
         table = Table(title=escape(title), title_justify="left")
-        for index, header in enumerate(headers):
-            table.add_column(escape(header), justify="left" if index == 0 else "right")
+        for column, header in enumerate(headers):
+            # The only text column is the first, of row labels; numbers align right.
+            table.add_column(escape(header), justify="right" if column else "left")
         for row in rows:
             table.add_row(*(escape(cell) for cell in row))
         console.print(table)
@@ -110,7 +146,7 @@ def to_markdown(stats: Stats) -> str:
     for title, headers, rows in _sections(stats):
         lines += [f"## {title}", ""]
         lines.append("| " + " | ".join(headers) + " |")
-        lines.append("|" + "|".join("---" if i == 0 else "---:" for i in range(len(headers))) + "|")
+        lines.append("|---|" + "---:|" * (len(headers) - 1))
         lines += [
             "| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows
         ]
@@ -155,9 +191,28 @@ def to_json(stats: Stats) -> str:
             "completion_rate": actions.completion_rate,
             "median_open_age_days": actions.median_open_age_days,
         },
+        "process": {
+            "by_quarter": [_process(row) for row in stats.process.by_quarter],
+            "by_service": [_process(row) for row in stats.process.by_service],
+            "by_team": [_process(row) for row in stats.process.by_team],
+        },
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
 def _distribution(value: Distribution) -> dict[str, Any]:
     return {"count": value.count, "median": value.median, "p90": value.p90}
+
+
+def _process(row: ProcessRow) -> dict[str, Any]:
+    return {
+        "key": row.key,
+        "postmortems": row.postmortems,
+        "closed": row.closed,
+        "incident_to_closed_seconds": _distribution(row.incident_to_closed),
+        "review_rounds": {**_distribution(row.review_rounds), "max": row.review_rounds.maximum},
+        "action_items": row.actions,
+        "action_items_per_postmortem": row.actions_per_postmortem,
+        "action_items_closed": row.actions_closed,
+        "action_items_closed_share": row.actions_closed_share,
+    }

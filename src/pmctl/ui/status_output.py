@@ -7,17 +7,18 @@ from pathlib import Path
 
 from pmctl.domain.model import Timestamps
 from pmctl.domain.status_report import Moved, StatusReport
+from pmctl.domain.visible_text import visible
 
 
 def _shown(path: Path, cwd: Path) -> str:
-    return str(path.relative_to(cwd)) if path.is_relative_to(cwd) else str(path)
+    return visible(str(path.relative_to(cwd)) if path.is_relative_to(cwd) else str(path))
 
 
 def render_report(report: StatusReport, *, cwd: Path) -> str:
     """Status, deadline and what is missing for the next status, as plain lines."""
     postmortem = report.postmortem
     lines = [
-        f"{postmortem.id}  {postmortem.title}",
+        f"{postmortem.id}  {visible(postmortem.title)}",
         f"  file:      {_shown(report.path, cwd)}",
         f"  status:    {postmortem.status}",
         *_standing(report, cwd),
@@ -43,9 +44,9 @@ def _standing(report: StatusReport, cwd: Path) -> list[str]:
         lines.append(f"  next:      {report.next}: {missing} missing")
         for gap in report.gaps:
             where = f"{_shown(Path(gap.location), cwd)}: " if gap.location else ""
-            lines.append(f"    - {where}{gap.message}")
+            lines.append(f"    - {where}{visible(gap.message)}")
             if gap.hint:
-                lines.append(f"      hint: {gap.hint}")
+                lines.append(f"      hint: {visible(gap.hint)}")
     return lines
 
 
@@ -54,7 +55,7 @@ def render_details(report: StatusReport, *, cwd: Path, today: dt.date) -> str:
     and the reviews."""
     p = report.postmortem
     times = p.timestamps
-    lines = [f"{p.id}  {p.title}", f"  file:      {_shown(report.path, cwd)}"]
+    lines = [f"{p.id}  {visible(p.title)}", f"  file:      {_shown(report.path, cwd)}"]
     fields = [
         ("status", p.status.value),
         ("severity", p.severity),
@@ -70,7 +71,7 @@ def render_details(report: StatusReport, *, cwd: Path, today: dt.date) -> str:
         ("related", ", ".join(p.related)),
         ("shared", ", ".join(p.shared_with)),
     ]
-    lines.extend(f"  {name + ':':<10} {value}" for name, value in fields if value)
+    lines.extend(f"  {name + ':':<10} {visible(value)}" for name, value in fields if value)
     lines.extend(_standing(report, cwd))
     open_items = [item for item in p.action_items if item.status.is_open]
     lines.append(f"  open action items: {len(open_items)} of {len(p.action_items)}")
@@ -87,11 +88,13 @@ def render_details(report: StatusReport, *, cwd: Path, today: dt.date) -> str:
             item.tracker or "",
             item.title,
         )
-        lines.append("    " + "  ".join(cell for cell in cells if cell))
+        lines.append("    " + "  ".join(visible(cell) for cell in cells if cell))
     lines.append(f"  reviews: {len(p.reviews)}")
     for entry in p.reviews:
-        note = f": {entry.notes.splitlines()[0]}" if entry.notes else ""
-        lines.append(f"    {entry.date.isoformat()}  {entry.reviewer}  {entry.verdict.value}{note}")
+        note = f": {visible(entry.notes.splitlines()[0])}" if entry.notes else ""
+        lines.append(
+            f"    {entry.date.isoformat()}  {visible(entry.reviewer)}  {entry.verdict.value}{note}"
+        )
     return "\n".join(lines)
 
 

@@ -21,9 +21,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from pmctl.domain.lint import related_rules
+from pmctl.domain.lint.adoption import PREDATING_RULES, excused
 from pmctl.domain.lint.context import Context, Hit
 from pmctl.domain.lint.findings import Finding, Severity
 from pmctl.domain.lint.registry import RULES, RULES_BY_ID, Rule, resolve
+from pmctl.domain.lint.related_rules import Similar
 from pmctl.domain.lint.repository_rules import Facts, check_facts, facts_of
 from pmctl.domain.model import Postmortem, Status
 
@@ -39,14 +42,18 @@ __all__ = [
     "Finding",
     "Rule",
     "Severity",
+    "Similar",
     "check_as_in_review",
     "check_document",
     "check_document_with_facts",
     "check_facts_findings",
     "check_repository",
+    "check_similar_findings",
     "check_strays",
+    "levels",
     "repository_findings",
     "repository_hits",
+    "similar_hits",
 ]
 
 _DISABLE = re.compile(r"pmctl-disable(-file)?[ \t]+([\w ,\t-]+?)[ \t]*(?:-->|$)", re.MULTILINE)
@@ -107,9 +114,12 @@ def check_document_with_facts(
                 document.body, document.body_line, section_names(settings.lint.section_aliases)
             ),
             as_status=as_status is not None,
+            excused=excused(postmortem, status),
         )
         for check in _content_checks():
             hits.extend(check(context))
+        if context.excused:
+            hits = [hit for hit in hits if hit.rule not in PREDATING_RULES]
     findings = apply(document.path, document.text, hits, _levels_in_force(settings))
     return findings, facts_of(document, postmortem)
 
@@ -168,8 +178,18 @@ def repository_hits(
     facts: Iterable[Facts], *, others: Mapping[str, Path] | None = None
 ) -> dict[Path, list[Hit]]:
     """The repository-wide rules' hits, by the file they are in (see `check_facts`)."""
+    return _by_path(check_facts(facts, others=others))
+
+
+def similar_hits(facts: Iterable[Facts], similar: Iterable[Similar]) -> dict[Path, list[Hit]]:
+    """PM704 hits, by file: very similar postmortems that `related` does not link (the
+    service finds them, with the search index, only when the rule is on)."""
+    return _by_path(related_rules.check(facts, similar))
+
+
+def _by_path(found: Iterable[tuple[Path, Hit]]) -> dict[Path, list[Hit]]:
     by_path: dict[Path, list[Hit]] = {}
-    for path, hit in check_facts(facts, others=others):
+    for path, hit in found:
         by_path.setdefault(path, []).append(hit)
     return by_path
 
@@ -220,6 +240,11 @@ def postmortem_status(data: Mapping[str, object], postmortem: Postmortem | None)
         return Status.DRAFT
 
 
+def levels(settings: Settings) -> Mapping[str, Severity | None]:
+    """Rule id -> level in force (None: off), from the defaults and `[lint.rules]`."""
+    return _levels_in_force(settings)
+
+
 def _levels_in_force(settings: Settings) -> Mapping[str, Severity | None]:
     return _levels(tuple(settings.lint.rules.items()))
 
@@ -227,7 +252,9 @@ def _levels_in_force(settings: Settings) -> Mapping[str, Severity | None]:
 @lru_cache(maxsize=8)
 def _levels(rules: tuple[tuple[str, RuleLevel], ...]) -> Mapping[str, Severity | None]:
     """`levels` by the `[lint.rules]` items, computed once (lint asks for every file)."""
-    result: dict[str, Severity | None] = {rule.id: rule.severity for rule in RULES}
+    result: dict[str, Severity | None] = {
+        rule.id: rule.severity if rule.enabled else None for rule in RULES
+    }
     for key, level in rules:
         rule = resolve(key)
         if rule is not None:
@@ -259,12 +286,14 @@ def apply(
 def _disables(text: str) -> tuple[set[str], dict[int, set[str]]]:
     file_off: set[str] = set()
     line_off: dict[int, set[str]] = {}
+    line, position = 1, 0  # counted on from the previous comment: linear in the text
     for match in _DISABLE.finditer(text):
         ids = {_rule_id(word) for word in re.split(r"[\s,]+", match[2].strip()) if word}
         if match[1]:
             file_off |= ids
         else:
-            line = text.count("\n", 0, match.start()) + 1
+            line += text.count("\n", position, match.start())
+            position = match.start()
             for number in (line, line + 1):
                 line_off.setdefault(number, set()).update(ids)
     return file_off, line_off

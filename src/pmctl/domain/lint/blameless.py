@@ -134,18 +134,26 @@ def check(ctx: Context) -> list[Hit]:
     if not present:
         return []
     present.sort(key=lambda term: (term.kind != "human", -len(term.needle)))
+    # Marks the characters already reported, so that a term overlapping one found before it
+    # is skipped in time linear in the text, however many matches there are.
+    taken = bytearray(len(text))
     found: list[tuple[int, int, str]] = []
     for term in present:
         for match in term.pattern.finditer(text):
             start, end = match.span()
-            if any(start < other_end and other_start < end for other_start, other_end, _ in found):
+            if taken.find(1, start, end) >= 0:
                 continue
+            taken[start:end] = b"\x01" * (end - start)
             found.append((start, end, term.kind))
     causes = [section for key in _CAUSE_SECTIONS if (section := body.section(key)) is not None]
     hits = []
+    index, line_start, position = 0, 0, 0  # lines counted on from the previous match
     for start, end, kind in sorted(found):
-        index = text.count("\n", 0, start)
-        column = start - (text.rfind("\n", 0, start) + 1) + 1
+        index += text.count("\n", position, start)
+        newline = text.rfind("\n", position, start)
+        line_start = newline + 1 if newline >= 0 else line_start
+        position = start
+        column = start - line_start + 1
         word = text[start:end]
         if kind == "human":
             if not any(first <= index < last for _heading, first, last in causes):

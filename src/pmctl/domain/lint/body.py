@@ -48,6 +48,8 @@ class Body:
     level (sub-sections are sections too)."""
     row_offsets: dict[int, int]
     """Where some rows start in `source`: the rows of headings and those after them."""
+    rows: int
+    """How many rows there are."""
 
     @cached_property
     def lines(self) -> list[str]:
@@ -64,6 +66,21 @@ class Body:
 
     def section(self, key: str) -> tuple[Heading, int, int] | None:
         return self.sections.get(key)
+
+    def extent(self, key: str) -> tuple[Heading, int, int] | None:
+        """Like `section`, but the content runs on over deeper headings that open no
+        section of their own (a timeline's `### 2026-11-20`), to the next heading of the
+        section's level or higher, or of another section."""
+        found = self.sections.get(key)
+        if found is None:
+            return None
+        heading, start, end = found
+        for row, other in self.headings:
+            if row < end:
+                continue
+            if other.level <= heading.level or other.key is not None:
+                return heading, start, row
+        return heading, start, self.rows
 
     def text(self, start: int, end: int, *, prose: bool = False) -> str:
         """Rows [start, end) of `source` (or of `prose_text`), joined by newlines."""
@@ -113,7 +130,7 @@ def parse_body(body: str, first_line: int, names: SectionNames) -> Body:
         if heading.key is not None and heading.key not in sections:
             end = headings[number + 1][0] if number + 1 < len(headings) else rows
             sections[heading.key] = (heading, row + 1, end)
-    return Body(body, first_line, tuple(headings), prose_text, sections, row_offsets)
+    return Body(body, first_line, tuple(headings), prose_text, sections, row_offsets, rows)
 
 
 def _heading_lines(text: str) -> list[tuple[int, int, int]]:

@@ -43,6 +43,9 @@ class Context:
     body: Body
     as_status: bool
     """True when `status` is a hypothetical one (a transition guard asking in advance)."""
+    excused: bool = False
+    """An imported postmortem, not asked at this status for records that predate pmctl
+    (`adoption.PREDATING_RULES`): their hits are dropped, so a rule may skip making them."""
 
     @property
     def rank(self) -> int:

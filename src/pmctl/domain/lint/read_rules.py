@@ -1,4 +1,4 @@
-"""PM001-PM012: what went wrong reading the file, from the reader's `Problem`s.
+"""PM001-PM012, PM014: what went wrong reading the file, from the reader's `Problem`s.
 
 The reader (`adapters/documents.py`) never raises; each of its problem codes becomes its own
 rule here so that every failure mode has a clear id, message and hint. CRLF line endings are
@@ -19,6 +19,7 @@ _BY_CODE = {
     "no-front-matter": "PM006",
     "unclosed-front-matter": "PM007",
     "front-matter-not-mapping": "PM012",
+    "engine-crash": "PM014",
 }
 
 

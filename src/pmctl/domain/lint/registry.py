@@ -8,7 +8,7 @@ PM6xx required-postmortem criteria, PM7xx repository-wide.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 
 from pmctl.domain.lint.findings import Severity
 
@@ -22,9 +22,29 @@ class Rule:
     name: str
     severity: Severity
     summary: str
+    _: KW_ONLY
+    enabled: bool = True
+    """False: off until `[lint.rules]` gives it a level (its `severity` is then the usual one)."""
     depends_on_date: bool = False
     """Its findings come from the passing of time (a deadline), not from what the document
     says: they fail CI and reports, never a change or a commit."""
+
+    @property
+    def group(self) -> str:
+        """The family its id's hundreds digit names (`PM3xx`: timestamps and timeline)."""
+        return GROUPS[self.id[2]]
+
+
+GROUPS = {
+    "0": "reading and schema",
+    "1": "sections",
+    "2": "action items",
+    "3": "timestamps and timeline",
+    "4": "blameless language",
+    "5": "review process",
+    "6": "required-postmortem criteria",
+    "7": "repository-wide",
+}
 
 
 RULES: tuple[Rule, ...] = (
@@ -47,11 +67,13 @@ RULES: tuple[Rule, ...] = (
         "A file in the postmortem directory that is neither a postmortem (`.md`) nor an "
         "attachment, so lint does not read it.",
     ),
+    Rule("PM014", "yaml-engine-crash", E, "The YAML engine crashed on the front matter."),
     Rule("PM020", "schema-invalid", E, "A front-matter value does not match the schema."),
     Rule("PM021", "schema-unknown-key", E, "The front matter has a key the schema does not know."),
     Rule("PM022", "schema-missing-key", E, "A required front-matter key is missing."),
     Rule("PM023", "date-nonexistent", E, "A date that does not exist, such as 2026-02-30."),
     Rule("PM024", "severity-unknown", E, "The severity is not one of the configured severities."),
+    Rule("PM025", "schema-outdated", W, "The front matter is of an older schema version."),
     Rule("PM101", "section-missing", E, "A section required at this status is missing."),
     Rule(
         "PM102",
@@ -68,15 +90,33 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "PM205", "action-untracked", W, "An open P0/P1 item has neither a tracker nor a due date."
     ),
-    Rule("PM206", "action-overdue", W, "An open action item is past its due date.", True),
+    Rule(
+        "PM206",
+        "action-overdue",
+        W,
+        "An open action item is past its due date.",
+        depends_on_date=True,
+    ),
     Rule("PM207", "action-duplicate-id", E, "Two action items share an id."),
     Rule("PM301", "timestamps-order", E, "started <= detected <= mitigated <= resolved is broken."),
     Rule("PM302", "timeline-order", W, "The body timeline is not in chronological order."),
-    Rule("PM303", "incident-in-future", W, "The incident's date is after today.", True),
+    Rule(
+        "PM303",
+        "incident-in-future",
+        W,
+        "The incident's date is after today.",
+        depends_on_date=True,
+    ),
     Rule("PM401", "counterfactual", W, "Counterfactual, hindsight language ('should have')."),
     Rule("PM402", "blame-language", W, "Words that blame people ('careless', '不注意')."),
     Rule("PM403", "human-error-root-cause", W, "The root cause names human error."),
-    Rule("PM501", "review-overdue", E, "The postmortem is past its review deadline.", True),
+    Rule(
+        "PM501",
+        "review-overdue",
+        E,
+        "The postmortem is past its review deadline.",
+        depends_on_date=True,
+    ),
     Rule("PM502", "approval-missing", E, "Reviewed or closed without enough non-author approvals."),
     Rule("PM503", "closed-open-actions", E, "Closed with open action items that are not tracked."),
     Rule("PM504", "not-shared", W, "Reviewed or closed but `shared_with` is empty."),
@@ -92,6 +132,13 @@ RULES: tuple[Rule, ...] = (
     Rule("PM701", "duplicate-id", E, "Two postmortems have the same id."),
     Rule("PM702", "filename-id-mismatch", E, "The file name is not `<id>.md`."),
     Rule("PM703", "related-missing", E, "`related` names a postmortem that does not exist."),
+    Rule(
+        "PM704",
+        "related-suggested",
+        W,
+        "A draft or in-review postmortem does not link a very similar one in `related`.",
+        enabled=False,
+    ),
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

@@ -12,13 +12,17 @@ from pmctl.domain.wording import plural
 
 
 def review_deadline(postmortem: Postmortem, deadline: tuple[int, bool]) -> dt.date:
-    """The day by which the postmortem must be reviewed, counted from the incident's start.
+    """The day by which the postmortem must be reviewed, counted from the incident's start
+    (for an imported postmortem, from the later of that and the day of its import).
 
     `deadline` is `(n, business_days)` from `Settings.deadline_days`; business days skip
     Saturdays and Sundays.
     """
     started = postmortem.timestamps.started
     day = started.date() if started is not None else postmortem.created
+    if postmortem.origin is not None:
+        # Imported: the process pmctl enforces begins with the import, not the incident.
+        day = max(day, postmortem.origin.imported)
     count, business = deadline
     return add_business_days(day, count) if business else day + dt.timedelta(days=count)
 

@@ -34,7 +34,7 @@ def check(ctx: Context) -> list[Hit]:
     guides = GUIDE_OPEN in body.source
     for section in SECTIONS:
         required = section.required_from is not None and section.required_from.rank <= rank
-        found = body.section(section.key)
+        found = body.extent(section.key)
         if found is None:
             if required:
                 hits.append(

@@ -1,18 +1,14 @@
-"""PM301-PM303: the incident's timestamps and the body timeline, in chronological order,
-and not in the future."""
+"""PM301-PM303: the incident's timestamps and the body timeline (lists or tables), in
+chronological order, and not in the future."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 
+from pmctl.domain.legacy import timeline
 from pmctl.domain.lint.context import Context, Hit
 
 _ORDER = ("started", "detected", "mitigated", "resolved")
-_ENTRY = re.compile(
-    r"^\s*(?:[-*+]|\d+[.)])\s+(?:\*\*|__)?(?:(\d{4}-\d{2}-\d{2})[ T]+)?(\d{1,2}):(\d{2})\b"
-)
-_DATE_LINE = re.compile(r"^\s*(?:#+\s*|\*\*|__)?(\d{4})-(\d{2})-(\d{2})\b")
 
 
 def check(ctx: Context) -> list[Hit]:
@@ -71,51 +67,20 @@ def _timestamps(ctx: Context) -> list[Hit]:
 
 
 def _timeline(ctx: Context) -> list[Hit]:
-    found = ctx.body.section("timeline")
+    """PM302 over the entries `legacy.timeline` reads: list items, table rows and lines that
+    start with a time, in the section and its dated sub-headings."""
+    found = ctx.body.extent("timeline")
     if found is None:
         return []
     _heading, start, end = found
-    hits = []
-    day: dt.date | None = None
-    last: tuple[dt.date | None, int, re.Match[str]] | None = None
-    for index, line in enumerate(ctx.body.text(start, end, prose=True).split("\n"), start):
-        entry = _ENTRY.match(line)
-        if entry is None:
-            date_line = _DATE_LINE.match(line)
-            if date_line:
-                day = _date(*date_line.groups()) or day
-            continue
-        if entry[1]:
-            day = _date(*entry[1].split("-")) or day
-        minutes = int(entry[2]) * 60 + int(entry[3])
-        if last is not None and _before(day, minutes, last[0], last[1]):
-            hits.append(
-                Hit(
-                    "PM302",
-                    ctx.body.file_line(index),
-                    f"timeline entry {_label(entry)} comes after {_label(last[2])}",
-                    "keep the timeline in order; when it crosses midnight, "
-                    "put a line with the new date (YYYY-MM-DD) before the entries",
-                )
-            )
-        last = (day, minutes, entry)
-    return hits
-
-
-def _label(entry: re.Match[str]) -> str:
-    """How a timeline entry is quoted in a finding: its date if written, and its time."""
-    return f"{entry[1] + ' ' if entry[1] else ''}{entry[2]}:{entry[3]}"
-
-
-def _date(year: str, month: str, day: str) -> dt.date | None:
-    try:
-        return dt.date(int(year), int(month), int(day))
-    except ValueError:
-        return None
-
-
-def _before(day: dt.date | None, minutes: int, last_day: dt.date | None, last_minutes: int) -> bool:
-    """Whether an entry at `day`/`minutes` comes before the previous one."""
-    if day is not None and last_day is not None and day != last_day:
-        return day < last_day
-    return minutes < last_minutes
+    entries = timeline.parse(ctx.body.text(start, end, prose=True).split("\n"), zones=False).entries
+    return [
+        Hit(
+            "PM302",
+            ctx.body.file_line(start + entry.row),
+            f"timeline entry {entry.written} comes after {previous.written}",
+            "keep the timeline in order; when it crosses midnight, "
+            "put a line with the new date (YYYY-MM-DD) before the entries",
+        )
+        for entry, previous in timeline.out_of_order(entries)
+    ]

@@ -1,0 +1,197 @@
+"""Wall time and peak memory of `pmctl search` on realistic postmortems, first and later.
+
+Budgets (bench/README.md; 10,000 realistic postmortems, the 2-core reference machine): the first
+search (no index: it builds one) <= 2 s, later searches <= 0.3 s, memory <= 200 MB. The
+corpus is bench/gen_corpus.py's realistic one (the size and shape of the reference example,
+40% Japanese). Printed in the same run, beside them:
+
+- the floor: reading, splitting, parsing and validating every file in one process, which
+  any first search has to do before it indexes anything;
+- the index build alone: FTS5 filled with the prepared text, in one process;
+- `pmctl related` and `pmctl trends`, which read the same index;
+- `pmctl --help`, whose time on an idle machine is known (75 ms), as a yardstick of the load;
+- the CPU seconds of each, less sensitive to the load than wall time.
+
+Peak memory is the largest maximum RSS of one pmctl process (`resource`). The machine is
+shared: the load average before and after is printed; compare the medians with it in mind.
+
+    .venv/bin/python bench/bench_search.py [--count 10000] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # time pmctl as installed: with bytecode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_cli import pmctl, settle
+from gen_corpus import generate
+
+QUERIES = (
+    ("English words", ["search", "cascading", "failure"]),
+    ("Japanese word", ["search", "障害"]),
+    ("phrase and filters", ["search", '"connection pool"', "service:checkout", "date:2025"]),
+)
+FIRST_BUDGET, LATER_BUDGET, MEMORY_BUDGET_MB = 2.0, 0.3, 200
+
+FLOOR = """
+import sys
+from pathlib import Path
+from pmctl.adapters import documents
+from pmctl.domain.model import Postmortem
+valid = 0
+for path in documents.discover(Path(sys.argv[1])):
+    data = documents.data_to_validate(documents.read(path))
+    if data is not None:
+        Postmortem.model_validate(data)
+        valid += 1
+print(valid)
+"""
+
+BUILD = """
+import sqlite3, sys, tempfile, time
+from pathlib import Path
+from pmctl.adapters import documents
+from pmctl.domain.learning.indexing import body_columns
+from pmctl.domain.sections import section_names
+names = section_names({})
+texts = []
+for path in documents.discover(Path(sys.argv[1])):
+    document = documents.read(path)
+    texts.append(body_columns(document.body, document.body_line, names))
+start = time.perf_counter()
+with tempfile.TemporaryDirectory() as directory:
+    db = sqlite3.connect(Path(directory) / "fts.sqlite3")
+    db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
+    db.execute("CREATE VIRTUAL TABLE fts USING fts5 (summary, cause, body, "
+               "tokenize = 'unicode61 remove_diacritics 2', content = '')")
+    db.execute("INSERT INTO fts (fts, rank) VALUES ('automerge', 0)")
+    with db:
+        db.executemany("INSERT INTO fts (summary, cause, body) VALUES (?, ?, ?)", texts)
+    db.execute("INSERT INTO fts (fts) VALUES ('optimize')")
+    db.commit()
+print(time.perf_counter() - start)
+"""
+
+
+CPU: dict[str, list[float]] = {}
+"""Command name -> CPU seconds (user + system, with the worker it forks) of each run: less
+sensitive than wall time to the other work of a shared machine."""
+
+
+def run(command: list[str], cwd: Path, label: str) -> tuple[float, float, str]:
+    """Wall seconds, the max RSS in MB of this one process, and its standard output; its
+    CPU seconds are kept in `CPU[label]`."""
+    settle()
+    with tempfile.TemporaryFile() as output:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(process.pid, 0)
+        took = time.perf_counter() - start
+        CPU.setdefault(label, []).append(usage.ru_utime + usage.ru_stime)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode:
+            raise SystemExit(f"{command} failed with exit code {process.returncode}")
+        output.seek(0)
+        return took, usage.ru_maxrss / 1024, output.read().decode("utf-8")
+
+
+def median(values: list[float]) -> str:
+    return f"median {statistics.median(values):.2f} s  min {min(values):.2f} s"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as temp:
+        root = Path(temp) / "project"
+        root.mkdir()
+        subprocess.run(["git", "init", "-q", str(root)], check=True)
+        (root / "pmctl.toml").write_text('postmortem_dir = "postmortems"\n', encoding="utf-8")
+        generate(root / "postmortems", args.count, seed=0, shape="realistic")
+        size = sum(path.stat().st_size for path in (root / "postmortems").rglob("*.md"))
+        print(f"{args.count} realistic postmortems, {size / args.count / 1024:.1f} KB each")
+        print(f"load average before: {_load()}")
+        index = root / ".git" / "pmctl" / "search-index.sqlite3"
+        python = sys.executable
+        run([python, "-c", FLOOR, str(root / "postmortems")], root, "warm-up")
+        first: list[float] = []
+        later: dict[str, list[float]] = {name: [] for name, _ in QUERIES}
+        floors: list[float] = []
+        builds: list[float] = []
+        helps: list[float] = []
+        peak = 0.0
+        for _ in range(args.runs):
+            floors.append(run([python, "-c", FLOOR, str(root / "postmortems")], root, "floor")[0])
+            helps.append(run([pmctl(), "--help"], root, "pmctl --help")[0])
+            _, _, built = run([python, "-c", BUILD, str(root / "postmortems")], root, "FTS5 build")
+            builds.append(float(built))
+            index.unlink(missing_ok=True)
+            took, memory, _ = run([pmctl(), *QUERIES[0][1]], root, "search, first")
+            first.append(took)
+            peak = max(peak, memory)
+            for name, command in QUERIES:
+                took, memory, _ = run([pmctl(), *command], root, f"search, later: {name}")
+                later[name].append(took)
+                peak = max(peak, memory)
+        others = {
+            "related": [pmctl(), "related", _an_id(root)],
+            "trends": [pmctl(), "trends", "--today", "2026-11-23"],
+        }
+        extra = {
+            name: [run(command, root, name)[0] for _ in range(args.runs)]
+            for name, command in others.items()
+        }
+        print(f"  pmctl --help (to compare with its 75 ms idle) {median(helps)}")
+        print(f"  floor (read + parse + validate, 1 process)   {median(floors)}")
+        print(f"  FTS5 build alone (prepared text, 1 process)  {median(builds)}")
+        print(
+            f"  pmctl search, first (builds the index)       {median(first)}"
+            f"  (budget {FIRST_BUDGET} s: {_verdict(statistics.median(first) <= FIRST_BUDGET)})"
+        )
+        for name, values in later.items():
+            print(
+                f"  pmctl search, later: {name:23} {median(values)}"
+                f"  (budget {LATER_BUDGET} s: {_verdict(statistics.median(values) <= LATER_BUDGET)})"
+            )
+        for name, values in extra.items():
+            print(f"  pmctl {name:38} {median(values)}")
+        print(
+            f"  peak memory of a search: {peak:.0f} MB"
+            f"  (budget {MEMORY_BUDGET_MB} MB: {_verdict(peak <= MEMORY_BUDGET_MB)})"
+        )
+        print(f"  index size: {index.stat().st_size / 1e6:.0f} MB")
+        print("  CPU seconds (user + system), median:")
+        for name, values in CPU.items():
+            if name != "warm-up":
+                print(f"    {name:40} {statistics.median(values):.2f} s")
+        print(f"load average after: {_load()}")
+
+
+def _verdict(ok: bool) -> str:
+    return "ok" if ok else "OVER BUDGET"
+
+
+def _an_id(root: Path) -> str:
+    """The id of a postmortem from the middle of the corpus."""
+    paths = sorted((root / "postmortems").rglob("*.md"))
+    return paths[len(paths) // 2].stem
+
+
+def _load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""Front matter of another schema — YAML, TOML (`+++`) or JSON — read with python-frontmatter.
+
+Only `pmctl import` reads it, once per legacy file; pmctl's own documents are read by the one
+reader (`adapters/documents.py`), never by this. python-frontmatter's handlers detect the
+format and parse the block; where the block starts and ends is found by
+`domain/legacy/front.py`, which keeps its exact text and lines. YAML is read the way the
+static-site generators that wrote it read it (PyYAML's safe loader, YAML 1.1: `2023-02-14`
+is a date, an offset on a date-time is kept). TOML is read with the standard library's
+`tomllib` through a python-frontmatter handler (the library's own needs the `toml` package).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from pmctl.domain.legacy.front import Block, Fence, FrontMatterError, split
+
+if TYPE_CHECKING:
+    from frontmatter.default_handlers import BaseHandler
+
+
+@dataclass(frozen=True, slots=True)
+class ForeignFrontMatter:
+    block: Block
+    data: dict[str, Any]
+
+
+def read(text: str) -> ForeignFrontMatter | None:
+    """The front matter `text` starts with, parsed; None when it starts with none.
+
+    A `---` block that is not a YAML mapping (a Markdown thematic break, then prose) is
+    not front matter either. `FrontMatterError` for TOML or JSON that does not parse,
+    or YAML that does not parse and is not plain prose.
+    """
+    block = split(text)
+    if block is None:
+        return None
+    try:
+        data = _handlers()[block.fence].load(block.content)
+    except Exception as error:  # each parser (PyYAML, tomllib, json) raises its own type
+        if block.fence is Fence.YAML and not _looks_like_yaml(block.content):
+            return None
+        line, message = _position(error)
+        raise FrontMatterError(
+            f"invalid {block.fence.upper()} front matter: {message}",
+            block.content_line + line - 1,
+        ) from None
+    if not isinstance(data, dict):
+        if block.fence is Fence.YAML:
+            return None  # a thematic break and prose, read as a YAML scalar
+        raise FrontMatterError(
+            f"the {block.fence.upper()} front matter is not a table of keys", block.content_line
+        )
+    return ForeignFrontMatter(block, data)
+
+
+def _looks_like_yaml(content: str) -> bool:
+    """Whether a `---` block that failed to parse was meant as YAML (it has a `key:` line)."""
+    return bool(re.search(r"^[\w-]+:(?:\s|$)", content, re.MULTILINE))
+
+
+def _position(error: Exception) -> tuple[int, str]:
+    """(1-based line within the block, message) of a parser's error."""
+    mark = getattr(error, "problem_mark", None)
+    if mark is not None:  # PyYAML
+        problem = getattr(error, "problem", None) or str(error)
+        return mark.line + 1, str(problem)
+    lineno = getattr(error, "lineno", None)
+    if isinstance(lineno, int):  # json
+        return lineno, str(getattr(error, "msg", error))
+    match = re.search(r"\(at line (\d+), column \d+\)", str(error))  # tomllib
+    message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+    return (int(match[1]) if match else 1), message
+
+
+@cache
+def _handlers() -> dict[Fence, BaseHandler]:
+    import tomllib
+
+    from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
+
+    class TomlHandler(BaseHandler):
+        """TOML front matter between `+++` lines, parsed by the standard library."""
+
+        FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
+        START_DELIMITER = END_DELIMITER = "+++"
+
+        def load(self, fm: str, **kwargs: object) -> Any:
+            return tomllib.loads(fm)
+
+    return {Fence.YAML: YAMLHandler(), Fence.TOML: TomlHandler(), Fence.JSON: JSONHandler()}

@@ -1,0 +1,49 @@
+"""The reading club's sessions file (`.pmctl/reading-club.toml`): read and validated.
+
+TOML, so that people can read and edit it; pmctl only ever appends a `[[session]]` table
+to it (`domain.learning.reading_club.session_toml`), so comments and hand edits stay.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from pmctl.domain.learning.reading_club import Log
+from pmctl.errors import DocumentError
+
+_HINT = "fix the session it names (see docs/learning.md#reading-club), or remove it"
+
+
+def read(path: Path) -> tuple[bytes | None, Log]:
+    """The file's bytes (None if there is none) and its sessions; `DocumentError` at
+    `file:line` if it is not a valid sessions file."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, Log()
+    return raw, parse(path, raw)
+
+
+def parse(path: Path, raw: bytes) -> Log:
+    """The sessions in `raw`, the content of `path`."""
+    from pydantic import ValidationError
+
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise DocumentError("not UTF-8 text", hint=_HINT, location=str(path)) from None
+    except tomllib.TOMLDecodeError as error:
+        line = re.search(r"line (\d+)", str(error))
+        raise DocumentError(
+            f"invalid TOML: {error}",
+            hint=_HINT,
+            location=f"{path}:{line[1]}" if line else str(path),
+        ) from None
+    try:
+        return Log.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise DocumentError(f"{where}: {first['msg']}", hint=_HINT, location=str(path)) from None

@@ -1,0 +1,420 @@
+"""The full-text index of all postmortems: SQLite FTS5, beside the caches in the git dir.
+
+`<git-dir>/pmctl/search-index.sqlite3` (outside git: beside lint's cache in the user's
+cache directory) holds, per file, its stat, its metadata for the filters, its services and
+tags, and its text in five FTS5 columns: title, summary, cause (root causes and trigger),
+body (the rest) and meta (action items, impact, people). It is a cache: it can be deleted at
+any time and is rebuilt on the next search.
+
+Decisions, measured on 10,000 realistic postmortems (docs/design.md, bench/bench_search.py):
+- `unicode61` without Porter stemming (stemming is done on the query side, as a prefix):
+  Porter made building the index about 40% slower.
+- The table is contentless: the text is not stored twice (the index is ~45 MB instead of
+  ~200 MB); snippets come from the files themselves. A contentless table in the SQLite of
+  Python 3.11 cannot delete a row without its old text, so a changed or removed file's row
+  is left in the index, unreachable (rows are matched through `docs`, and row ids are never
+  used again), and the index is rebuilt once such rows are a quarter of the live ones.
+- A new index is built in a temporary file with journaling off, then renamed into place:
+  a crash leaves the old one or none, never half of one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pmctl.adapters.cache import Stat, cache_path
+from pmctl.domain.learning.query import Filters
+
+FORMAT = "1"
+NAME = "search-index"
+RACY_SECONDS = 2.0
+COLUMNS = ("title", "summary", "cause", "body", "meta")
+WEIGHTS = (5.0, 2.0, 2.0, 1.0, 1.5)
+"""BM25 weight of each column: a word in the title counts five times one in the body."""
+
+_SCHEMA = f"""
+CREATE TABLE info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE docs (
+    rowid INTEGER PRIMARY KEY AUTOINCREMENT,
+    path TEXT NOT NULL UNIQUE,
+    mtime INTEGER NOT NULL, ctime INTEGER NOT NULL, size INTEGER NOT NULL, inode INTEGER NOT NULL,
+    id TEXT, title TEXT, status TEXT, severity TEXT, owner TEXT, language TEXT, date TEXT,
+    problem TEXT
+);
+CREATE INDEX docs_id ON docs (id);
+CREATE TABLE labels (doc INTEGER NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL,
+                     folded TEXT NOT NULL);
+CREATE INDEX labels_folded ON labels (kind, folded);
+CREATE INDEX labels_doc ON labels (doc);
+CREATE VIRTUAL TABLE fts USING fts5 ({", ".join(COLUMNS)},
+    tokenize = 'unicode61 remove_diacritics 2', content = '');
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One valid postmortem as the index stores it. `key` is its root-relative path;
+    `texts` are the five columns' texts, already prepared (`learning.text.index_text`)."""
+
+    key: str
+    stat: Stat
+    id: str
+    title: str
+    status: str
+    severity: str
+    owner: str
+    language: str
+    date: str
+    services: tuple[str, ...]
+    tags: tuple[str, ...]
+    texts: tuple[str, str, str, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A file that is not a valid postmortem, remembered until it changes."""
+
+    key: str
+    stat: Stat
+    location: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """What the index knows of one valid postmortem, for ranking and listing."""
+
+    rowid: int
+    key: str
+    id: str
+    title: str
+    status: str
+    severity: str
+    owner: str
+    date: str
+    services: tuple[str, ...]
+    tags: tuple[str, ...]
+
+
+class SearchIndex:
+    """An open index. Use `open_index`; `close` it (a new one is then put in place)."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path, final: Path | None) -> None:
+        self._db = connection
+        self.path = path
+        self._final = final
+
+    @property
+    def is_new(self) -> bool:
+        """Whether this index is being built from nothing (every file is to be added)."""
+        return self._final is not None
+
+    def known(self) -> dict[str, Stat]:
+        """Root-relative path -> the stat it was indexed with, for every file indexed."""
+        return {
+            key: (mtime, ctime, size, inode)
+            for key, mtime, ctime, size, inode in self._db.execute(
+                "SELECT path, mtime, ctime, size, inode FROM docs"
+            )
+        }
+
+    def problems(self) -> list[Problem]:
+        """The files indexed as not valid postmortems, by path."""
+        found: list[Problem] = []
+        for key, mtime, ctime, size, inode, problem in self._db.execute(
+            "SELECT path, mtime, ctime, size, inode, problem FROM docs "
+            "WHERE problem IS NOT NULL ORDER BY path"
+        ):
+            location, _, message = problem.partition("\x1f")
+            found.append(Problem(key, (mtime, ctime, size, inode), location, message))
+        return found
+
+    def stale_share(self, changing: int) -> float:
+        """Unreachable rows, after `changing` more files are replaced, per live row."""
+        live = self._count("SELECT count(*) FROM docs WHERE problem IS NULL")
+        return (self._dead() + changing) / max(live, 1)
+
+    @contextlib.contextmanager
+    def updating(self) -> Iterator[None]:
+        """One transaction for `put` and `remove`: all of it is kept, or none."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.rollback()
+            raise
+        self._db.commit()
+
+    def remove(self, keys: Iterable[str]) -> None:
+        """Forget these files (their text stays in the index, unreachable)."""
+        for key in keys:
+            row = self._db.execute("SELECT rowid, problem FROM docs WHERE path = ?", (key,))
+            found = row.fetchone()
+            if found is None:
+                continue
+            self._db.execute("DELETE FROM labels WHERE doc = ?", (found[0],))
+            self._db.execute("DELETE FROM docs WHERE rowid = ?", (found[0],))
+            if found[1] is None:
+                self._add_dead(1)
+
+    def put(self, entries: Sequence[Entry | Problem]) -> None:
+        """Add or replace these files (inside `updating`). A file written in the last two
+        seconds is stored with an impossible stat, so the next update reads it again."""
+        if not self.is_new:
+            self.remove(entry.key for entry in entries)
+        recent = _file_system_now(self.path.parent) - int(RACY_SECONDS * 1e9)
+        for entry in entries:
+            stat = entry.stat if entry.stat[0] < recent else (-1, -1, -1, -1)
+            if isinstance(entry, Problem):
+                self._db.execute(
+                    "INSERT INTO docs (path, mtime, ctime, size, inode, problem) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (entry.key, *stat, f"{entry.location}\x1f{entry.message}"),
+                )
+                continue
+            rowid = self._db.execute(
+                "INSERT INTO docs (path, mtime, ctime, size, inode, id, title, status, "
+                "severity, owner, language, date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    entry.key,
+                    *stat,
+                    entry.id,
+                    entry.title,
+                    entry.status,
+                    entry.severity,
+                    entry.owner,
+                    entry.language,
+                    entry.date,
+                ),
+            ).lastrowid
+            self._db.executemany(
+                "INSERT INTO labels (doc, kind, value, folded) VALUES (?, ?, ?, ?)",
+                [(rowid, "service", value, value.lower()) for value in entry.services]
+                + [(rowid, "tag", value, value.lower()) for value in entry.tags],
+            )
+            self._db.execute(
+                f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
+                (rowid, *entry.texts),
+            )
+
+    def search(
+        self, expression: str | None, filters: Filters, *, limit: int, offset: int = 0
+    ) -> tuple[int, list[tuple[Row, float]]]:
+        """How many postmortems match, and the `limit` best from `offset` with their score
+        (BM25, higher is better; 0 for a query of filters alone, newest first)."""
+        where, parameters = _where(filters)
+        if expression is None:
+            total = self._count(f"SELECT count(*) FROM docs d WHERE {where}", parameters)
+            rows = self._db.execute(
+                f"{_ROW} WHERE {where} ORDER BY d.date DESC, d.id LIMIT ? OFFSET ?",
+                (*parameters, limit, offset),
+            )
+            return total, [(_row(row), 0.0) for row in rows]
+        match = f"fts MATCH ? AND {where}"
+        joined = "FROM fts JOIN docs d ON d.rowid = fts.rowid"
+        total = self._count(f"SELECT count(*) {joined} WHERE {match}", (expression, *parameters))
+        weights = ", ".join(str(weight) for weight in WEIGHTS)
+        rows = self._db.execute(
+            f"SELECT {_ROW_COLUMNS}, -bm25(fts, {weights}) {joined} "
+            f"WHERE {match} ORDER BY bm25(fts, {weights}) LIMIT ? OFFSET ?",
+            (expression, *parameters, limit, offset),
+        )
+        return total, [(_row(row), row[-1]) for row in rows]
+
+    def scores(self, expression: str, *, limit: int) -> dict[int, float]:
+        """Row id -> BM25 score (higher is better) of the `limit` best matches."""
+        weights = ", ".join(str(weight) for weight in WEIGHTS)
+        return dict(
+            self._db.execute(
+                f"SELECT fts.rowid, -bm25(fts, {weights}) FROM fts "
+                "JOIN docs d ON d.rowid = fts.rowid WHERE fts MATCH ? "
+                f"ORDER BY bm25(fts, {weights}) LIMIT ?",
+                (expression, limit),
+            )
+        )
+
+    def matching(self, expression: str) -> set[int]:
+        """Row ids of every live postmortem that `expression` matches."""
+        return {
+            rowid
+            for (rowid,) in self._db.execute(
+                "SELECT fts.rowid FROM fts JOIN docs d ON d.rowid = fts.rowid WHERE fts MATCH ?",
+                (expression,),
+            )
+        }
+
+    def count(self, expression: str) -> int:
+        """How many live postmortems `expression` matches."""
+        return self._count(
+            "SELECT count(*) FROM fts JOIN docs d ON d.rowid = fts.rowid WHERE fts MATCH ?",
+            (expression,),
+        )
+
+    def rows(self) -> list[Row]:
+        """Every valid postmortem in the index, by path."""
+        return [
+            _row(row) for row in self._db.execute(f"{_ROW} WHERE d.problem IS NULL ORDER BY d.path")
+        ]
+
+    def row_of(self, postmortem_id: str) -> Row | None:
+        found = self._db.execute(
+            f"{_ROW} WHERE d.id = ? AND d.problem IS NULL ORDER BY d.path LIMIT 1", (postmortem_id,)
+        ).fetchone()
+        return None if found is None else _row(found)
+
+    def live(self) -> int:
+        """How many valid postmortems the index holds."""
+        return self._count("SELECT count(*) FROM docs WHERE problem IS NULL")
+
+    def close(self) -> None:
+        """Close the index; a new one is moved into place (or dropped, if that fails)."""
+        self._db.close()
+        if self._final is not None:
+            try:
+                os.replace(self.path, self._final)
+            except OSError:
+                self.path.unlink(missing_ok=True)
+
+    def discard(self) -> None:
+        """Close the index after a failure: a new one is dropped, never put in place."""
+        self._db.close()
+        if self._final is not None:
+            self.path.unlink(missing_ok=True)
+
+    def _count(self, sql: str, parameters: Sequence[object] = ()) -> int:
+        return int(self._db.execute(sql, parameters).fetchone()[0])
+
+    def _dead(self) -> int:
+        found = self._db.execute("SELECT value FROM info WHERE key = 'dead'").fetchone()
+        return int(found[0]) if found else 0
+
+    def _add_dead(self, count: int) -> None:
+        self._db.execute(
+            "INSERT INTO info (key, value) VALUES ('dead', ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + ?",
+            (str(count), count),
+        )
+
+
+_ROW_COLUMNS = (
+    "d.rowid, d.path, d.id, d.title, d.status, d.severity, d.owner, d.date, "
+    "(SELECT group_concat(value, char(31)) FROM labels WHERE doc = d.rowid AND kind = 'service'), "
+    "(SELECT group_concat(value, char(31)) FROM labels WHERE doc = d.rowid AND kind = 'tag')"
+)
+_ROW = f"SELECT {_ROW_COLUMNS} FROM docs d"
+
+
+def _row(values: Sequence[object]) -> Row:
+    rowid, key, postmortem_id, title, status, severity, owner, date, services, tags = values[:10]
+    return Row(
+        int(str(rowid)),
+        str(key),
+        str(postmortem_id),
+        str(title),
+        str(status),
+        str(severity),
+        str(owner),
+        str(date),
+        tuple(str(services).split("\x1f")) if services else (),
+        tuple(str(tags).split("\x1f")) if tags else (),
+    )
+
+
+def _where(filters: Filters) -> tuple[str, list[object]]:
+    """The SQL condition on `docs d` for `filters`, and its parameters."""
+    clauses = ["d.problem IS NULL"]
+    parameters: list[object] = []
+
+    def one_of(column: str, values: frozenset[str]) -> None:
+        if values:
+            clauses.append(f"lower({column}) IN ({', '.join('?' * len(values))})")
+            parameters.extend(sorted(values))
+
+    for kind, values in (("service", filters.services), ("tag", filters.tags)):
+        if values:
+            clauses.append(
+                "d.rowid IN (SELECT doc FROM labels WHERE kind = ? "
+                f"AND folded IN ({', '.join('?' * len(values))}))"
+            )
+            parameters.extend([kind, *sorted(values)])
+    one_of("d.severity", filters.severities)
+    one_of("d.status", filters.statuses)
+    one_of("d.owner", filters.owners)
+    if filters.since is not None:
+        clauses.append("d.date >= ?")
+        parameters.append(filters.since.isoformat())
+    if filters.until is not None:
+        clauses.append("d.date <= ?")
+        parameters.append(filters.until.isoformat())
+    return " AND ".join(clauses), parameters
+
+
+def index_path(root: Path) -> Path:
+    """Where the index of the project at `root` lives, beside pmctl's caches and named like
+    them (outside git, with the per-project suffix)."""
+    path = cache_path(root, NAME)
+    return path.with_name(path.name + ".sqlite3")
+
+
+def open_index(root: Path, *, version: str, rebuild: bool = False) -> SearchIndex:
+    """The index of the project at `root`: the existing one if it was written by this
+    format and pmctl version and is readable (and `rebuild` is not asked for), else a new,
+    empty one, to be filled and then put in place by `close`."""
+    path = index_path(root)
+    existing = None if rebuild else _open_existing(path, version)
+    if existing is not None:
+        return existing
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{NAME}.", dir=path.parent)
+    os.close(descriptor)
+    connection = sqlite3.connect(temporary, isolation_level=None)
+    # A new file that is only renamed into place when complete needs no journal.
+    connection.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
+    connection.executescript(_SCHEMA)
+    connection.executemany(
+        "INSERT INTO info (key, value) VALUES (?, ?)", [("format", FORMAT), ("version", version)]
+    )
+    # Merging segments while filling the index from nothing is wasted work: merge once.
+    connection.execute("INSERT INTO fts (fts, rank) VALUES ('automerge', 0)")
+    return _NewIndex(connection, Path(temporary), path)
+
+
+class _NewIndex(SearchIndex):
+    """An index being built: its segments are merged before it is put in place."""
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._db.execute("INSERT INTO fts (fts) VALUES ('optimize')")
+            self._db.execute("INSERT INTO fts (fts, rank) VALUES ('automerge', 4)")
+        super().close()
+
+
+def _open_existing(path: Path, version: str) -> SearchIndex | None:
+    if not path.is_file():
+        return None
+    try:
+        connection = sqlite3.connect(path, timeout=10.0, isolation_level=None)
+    except sqlite3.Error:
+        return None
+    try:
+        connection.execute("PRAGMA synchronous = OFF")  # a cache: consistent, not durable
+        info = dict(connection.execute("SELECT key, value FROM info"))
+        if info.get("format") == FORMAT and info.get("version") == version:
+            return SearchIndex(connection, path, None)
+    except sqlite3.Error:
+        pass
+    connection.close()
+    return None
+
+
+def _file_system_now(directory: Path) -> int:
+    """The file system's clock, in ns: the mtime of a file created there just now (as the
+    lint cache does, for the same "racy" reason)."""
+    with tempfile.TemporaryFile(dir=directory) as probe:
+        return os.fstat(probe.fileno()).st_mtime_ns

@@ -1,0 +1,84 @@
+"""What of a postmortem goes into which column of the search index.
+
+Five columns, so that ranking can weigh them and `related` can compare causes: the title;
+the summary; the cause (root causes and trigger); the rest of the body (without the
+generated action-item table, which repeats the front matter, or HTML comments); and the
+metadata people search for (services, tags, incident number, people, impact, action items,
+review notes). Sections are found as lint finds them (`domain.lint.body`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from pmctl.domain.learning.text import index_text
+from pmctl.domain.lint.body import Body, parse_body
+from pmctl.domain.model import Postmortem
+from pmctl.domain.sections import ACTION_TABLE_END, ACTION_TABLE_START, SectionNames
+
+SUMMARY = ("summary",)
+CAUSE = ("root-causes", "trigger")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def section_text(body: Body, keys: tuple[str, ...]) -> str:
+    """The Markdown of the sections `keys`, one after the other (their headings left out)."""
+    parts: list[str] = []
+    for key in keys:
+        found = body.section(key)
+        if found is not None:
+            parts.append(body.text(found[1], found[2]))
+    return "\n\n".join(part.strip() for part in parts if part.strip())
+
+
+def rest_text(body: Body) -> str:
+    """The body without the summary and cause sections, the action-item table and comments."""
+    cuts = sorted(
+        (found[1] - 1, found[2])
+        for key in SUMMARY + CAUSE
+        if (found := body.section(key)) is not None
+    )
+    kept: list[str] = []
+    at = 0
+    for start, end in cuts:
+        kept.extend(body.lines[at : max(at, start)])
+        at = max(at, end)
+    kept.extend(body.lines[at:])
+    return readable("\n".join(kept))
+
+
+def readable(text: str) -> str:
+    """Markdown without the generated action-item table and without HTML comments."""
+    start = text.find(ACTION_TABLE_START)
+    end = text.find(ACTION_TABLE_END, start)
+    if start >= 0 and end > start:
+        text = text[:start] + text[end + len(ACTION_TABLE_END) :]
+    return _COMMENT.sub(" ", text) if "<!--" in text else text
+
+
+def body_columns(body: str, first_line: int, names: SectionNames) -> tuple[str, str, str]:
+    """The summary, cause and rest columns of a postmortem's body, ready for the index."""
+    parsed = parse_body(body, first_line, names)
+    return (
+        index_text(section_text(parsed, SUMMARY)),
+        index_text(section_text(parsed, CAUSE)),
+        index_text(rest_text(parsed)),
+    )
+
+
+def meta_text(postmortem: Postmortem) -> str:
+    """The front matter's searchable text, ready for the index."""
+    impact = postmortem.impact
+    parts = [
+        *postmortem.services,
+        *postmortem.tags,
+        postmortem.incident or "",
+        postmortem.owner,
+        *postmortem.authors,
+        impact.description or "",
+        impact.revenue_impact or "",
+        *(f"{item.id} {item.title} {item.owner or ''}" for item in postmortem.action_items),
+        *(review.notes or "" for review in postmortem.reviews),
+        *postmortem.shared_with,
+    ]
+    return index_text("\n".join(part for part in parts if part))

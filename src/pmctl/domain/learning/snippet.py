@@ -1,0 +1,120 @@
+"""The piece of a postmortem shown under a search hit, with the matching words marked."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pmctl.domain.learning.query import Term
+from pmctl.domain.learning.text import CJK, is_cjk
+
+WIDE_PUNCTUATION = "\u3000-\u303f\uff01-\uff60"
+"""Japanese punctuation and full-width forms: two columns wide, and no space around them."""
+
+WIDTH = 180
+"""Terminal columns of text in a snippet (about two lines); kana and kanji take two each."""
+
+_TITLE = re.compile(r"\A\s*# [^\n]*\n")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_HEADING = re.compile(r"(?m)^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$")
+_MARKUP = re.compile(r"(?m)^\s*(?:[-*+]|\d+[.)])\s+|\*\*|__|`")
+_JOINED_LINES = re.compile(
+    f"(?<=[{CJK}{WIDE_PUNCTUATION}])[ \t]*\n\\s*(?=[{CJK}{WIDE_PUNCTUATION}])"
+)
+_SPACE = re.compile(r"\s+")
+_WIDE = re.compile(f"[{CJK}{WIDE_PUNCTUATION}]")
+_ASCII_BEFORE = r"(?<![A-Za-z0-9])"
+_ASCII_AFTER = r"(?![A-Za-z0-9])"
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    """`text` with `highlights`, the (start, end) character ranges of the matches in it."""
+
+    text: str
+    highlights: tuple[tuple[int, int], ...] = ()
+
+
+def flatten(markdown: str) -> str:
+    """Markdown as one line of plain text: without a first `# title` line (shown apart);
+    headings end with a colon; no bullets, emphasis or comments; a Japanese sentence broken
+    over lines is joined without a space."""
+    text = _TITLE.sub("", markdown, count=1)
+    text = _COMMENT.sub(" ", text) if "<!--" in text else text
+    text = _HEADING.sub(lambda match: f"{match[1]}:", text)
+    text = _JOINED_LINES.sub("", _MARKUP.sub(" ", text))
+    return _SPACE.sub(" ", text).strip()
+
+
+def pattern(term: Term) -> str:
+    """A regular expression (to be used ignoring case) for where `term` matches in text."""
+    parts: list[str] = []
+    for index, token in enumerate(term.tokens):
+        if index:
+            parts.append(r"\s*" if is_cjk(token) or is_cjk(term.tokens[index - 1]) else r"[\W_]+")
+        parts.append(re.escape(token))
+    first, last = term.tokens[0], term.tokens[-1]
+    head = "" if is_cjk(first) else _ASCII_BEFORE
+    tail = r"[^\W_]*" if term.prefix else ("" if is_cjk(last) else _ASCII_AFTER)
+    return head + "".join(parts) + tail
+
+
+def make(text: str, terms: Sequence[Term], *, width: int = WIDTH) -> Snippet:
+    """The `width` characters of `text` (Markdown, flattened first) where the most
+    different `terms` match, the matches marked; the start of `text` when none does."""
+    flat = flatten(text)
+    spans = _matches(flat, terms)
+    if not spans:
+        return Snippet(_cut(flat, 0, width)[0])
+    reach = width // 2 if _WIDE.search(flat) else width  # (a rough window; `_cut` measures)
+    best = max(
+        range(len(spans)),
+        key=lambda i: (
+            len({term for start, _, term in spans[i:] if start < spans[i][0] + reach}),
+            -i,
+        ),
+    )
+    start = max(0, spans[best][0] - reach // 5)
+    if start:
+        space = flat.rfind(" ", 0, start + 1)
+        start = space + 1 if space >= 0 and start - space < 20 else start
+    piece, offset = _cut(flat, start, width)
+    end = start + len(piece.removeprefix("…").removesuffix("…"))
+    highlights = tuple(
+        (match_start - start + offset, min(match_end, end) - start + offset)
+        for match_start, match_end, _ in spans
+        if match_start >= start and match_start < end
+    )
+    return Snippet(piece, highlights)
+
+
+def _matches(text: str, terms: Sequence[Term]) -> list[tuple[int, int, int]]:
+    """(start, end, term index) of every match of every term, in order, not overlapping."""
+    if not terms:
+        return []
+    combined = re.compile(
+        "|".join(f"(?P<t{index}>{pattern(term)})" for index, term in enumerate(terms)),
+        re.IGNORECASE,
+    )
+    found: list[tuple[int, int, int]] = []
+    for match in combined.finditer(text):
+        if match.end() > match.start():
+            found.append((match.start(), match.end(), int((match.lastgroup or "t0")[1:])))
+    return found
+
+
+def _cut(text: str, start: int, width: int) -> tuple[str, int]:
+    """The text from `start` that fills `width` columns, ended at a space where one is near,
+    with `…` where it was cut; and how many characters the leading `…` adds."""
+    end = start
+    columns = 0
+    while end < len(text) and columns < width:
+        columns += 2 if _WIDE.match(text, end) else 1
+        end += 1
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start + (end - start) * 3 // 4 else end
+    piece = text[start:end]
+    lead = "…" if start > 0 else ""
+    return lead + piece + ("…" if end < len(text) else ""), len(lead)

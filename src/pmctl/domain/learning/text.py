@@ -1,0 +1,224 @@
+"""Text as the search index stores it and as queries and similarity read it, en and ja.
+
+The index's tokenizer (SQLite FTS5 `unicode61`) splits words at spaces and punctuation and
+folds case, which suits English; Japanese has no spaces, so a sentence would be one token.
+`index_text` therefore writes every kana and kanji as a token of its own: a Japanese word of
+any length, two characters (`障害`) included, is then the phrase of its characters, which
+FTS5 matches only where they stand next to each other (`"障 害"`). English is not stemmed in
+the index (the Porter tokenizer made building it 40% slower); a query word matches instead
+every word that starts with its stem (`stem`), so `failures` finds `failure` and `failures`,
+and `cascading` finds `cascade`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+CJK = (
+    "\u3005-\u3007"  # 々 〆 〇
+    "\u3041-\u3096\u309d-\u309f"  # hiragana
+    "\u30a1-\u30fa\u30fc-\u30ff"  # katakana (not the middle dot ・, a separator)
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # kanji
+)
+"""The characters written as one token each: kana and kanji."""
+
+_CJK_RUN = re.compile(f"([{CJK}]+)")
+_WORD = re.compile(rf"[{CJK}]+|[^\W_{CJK}]+")
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "here",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "just",
+        "may",
+        "might",
+        "more",
+        "most",
+        "no",
+        "not",
+        "of",
+        "off",
+        "on",
+        "once",
+        "one",
+        "only",
+        "or",
+        "other",
+        "our",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+    ]
+)
+"""English words too common to say anything about a postmortem's content."""
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width letters and digits, half-width kana) and lower case."""
+    return text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).lower()
+
+
+def index_text(text: str) -> str:
+    """`text` as the index stores it: normalised, each kana and kanji a token of its own."""
+    if text.isascii():
+        return text
+    parts = _CJK_RUN.split(unicodedata.normalize("NFKC", text))
+    parts[1::2] = [" " + " ".join(run) + " " for run in parts[1::2]]
+    return "".join(parts)
+
+
+def is_cjk(word: str) -> bool:
+    """Whether `word` (a token of `words`) is Japanese (kana or kanji)."""
+    return bool(_CJK_RUN.fullmatch(word))
+
+
+def words(text: str) -> list[str]:
+    """The words of `text`, normalised, as the index's tokenizer cuts them (at spaces and
+    punctuation: `api-gateway` and `don't` are two words each), except that a run of kana and
+    kanji is one word here."""
+    return _WORD.findall(normalise(text))
+
+
+_SUFFIXES = ("ies", "ied", "ing", "ed", "es", "s")
+_SIBILANT_ES = ("ses", "xes", "zes", "ches", "shes")
+_DOUBLE = re.compile(r"([bdfgklmnprt])\1$")
+
+
+def stem(word: str) -> str:
+    """The start that the inflected forms of an English word share.
+
+    A light stemmer for prefix matching, not Porter: inflections are cut (`-s`, `-es`,
+    `-ies`, `-ed`, `-ied`, `-ing`, a final `-e` or `-y`, a doubled final consonant), so
+    `cascade`, `cascades` and `cascading` give `cascad`, `retry` and `retries` give `retr`,
+    `stopped` gives `stop`. A word is never cut below three letters; words that are not
+    lower-case ASCII letters are returned as they are.
+    """
+    if len(word) <= 3 or not word.isascii() or not word.isalpha() or not word.islower():
+        return word
+    if word.endswith(("ss", "us", "is")):
+        return word
+    base = word
+    for suffix in _SUFFIXES:
+        if base.endswith(suffix):
+            if suffix == "es" and not base.endswith(_SIBILANT_ES):
+                continue
+            if len(base) - len(suffix) >= 3:
+                base = base[: -len(suffix)]
+            break
+    ends_softly = base.endswith(("e", "y"))
+    if len(base) > 3 and (ends_softly or (base != word and _DOUBLE.search(base))):
+        base = base[:-1]  # cascade -> cascad; stopp(ed) -> stop
+    return base
+
+
+def bigrams(run: str) -> list[str]:
+    """The overlapping two-character pieces of a run of Japanese (the run itself if shorter)."""
+    if len(run) < 3:
+        return [run]
+    return [run[index : index + 2] for index in range(len(run) - 1)]
+
+
+def terms(text: str) -> list[tuple[str, str]]:
+    """The content terms of `text` for comparing documents, each with the word it was
+    found in: English words stemmed, without stopwords, numbers and single letters;
+    Japanese as character bigrams (each its own word)."""
+    found: list[tuple[str, str]] = []
+    for word in words(text):
+        if is_cjk(word):
+            found.extend((piece, piece) for piece in bigrams(word))
+        elif word not in STOPWORDS and word.isalpha() and len(word) > 1:
+            found.append((stem(word), word))
+    return found
+
+
+def ascii_words(text: str) -> list[str]:
+    """Lower-case ASCII words and numbers of `text` (for identifiers such as tags)."""
+    return _ASCII_WORD.findall(text.lower())

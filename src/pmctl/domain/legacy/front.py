@@ -1,0 +1,85 @@
+"""Where foreign front matter starts and ends: YAML between `---` lines, TOML between `+++`
+lines (as static-site generators write it), or a JSON object at the very start.
+
+Only the boundaries: parsing the block is the foreign front-matter adapter's job. The block
+and the body are cut exactly as written, with line numbers, so that the import can keep
+every byte of both.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Fence(StrEnum):
+    YAML = "yaml"
+    TOML = "toml"
+    JSON = "json"
+
+
+_DELIMITERS = {Fence.YAML: ("---", ("---", "...")), Fence.TOML: ("+++", ("+++",))}
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A front-matter block: `raw` is it with its delimiters, `content` what is parsed
+    (starting on file line `content_line`), `body` everything after it (from `body_line`)."""
+
+    fence: Fence
+    raw: str
+    content: str
+    content_line: int
+    body: str
+    body_line: int
+
+
+class FrontMatterError(ValueError):
+    """Front matter that starts but cannot be read; `line` is 1-based in the file."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def split(text: str) -> Block | None:
+    """The front-matter block `text` (newlines `\\n`) starts with, or None.
+
+    A `---` or `+++` line without a closing one is no front matter (a Markdown document may
+    start with a thematic break). `FrontMatterError` for a JSON object that does not parse.
+    """
+    first, _, rest = text.partition("\n")
+    for fence, (opening, closings) in _DELIMITERS.items():
+        if first.rstrip() != opening:
+            continue
+        lines = rest.split("\n")
+        for index, line in enumerate(lines):
+            if line.rstrip() in closings:
+                content = "\n".join(lines[:index])
+                raw = "\n".join([first, *lines[: index + 1]])
+                body = "\n".join(lines[index + 1 :])
+                return Block(fence, raw, content + "\n" if content else "", 2, body, index + 3)
+        return None
+    if text.startswith("{"):
+        try:
+            _, end = json.JSONDecoder().raw_decode(text)
+        except json.JSONDecodeError as error:
+            raise FrontMatterError(
+                f"invalid JSON front matter: {error.msg}", error.lineno
+            ) from None
+        line_end = text.find("\n", end)
+        cut = len(text) if line_end < 0 else line_end
+        if text[end:cut].strip():
+            raise FrontMatterError(
+                "text after the JSON front matter on its last line", _line(text, end)
+            )
+        body = "" if line_end < 0 else text[line_end + 1 :]
+        raw = text[:cut]
+        return Block(Fence.JSON, raw, raw, 1, body, raw.count("\n") + 2)
+    return None
+
+
+def _line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1

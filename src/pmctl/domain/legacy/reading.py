@@ -1,0 +1,114 @@
+"""What the body of a legacy document says: its title, sections, header lines, timeline,
+action items and stated durations, found with the headings lint matches (built-in, aliases
+of `[lint.section_aliases]`, in any case, with a trailing colon or parenthetical, at any
+heading level) so that an imported document means to lint what it meant to the import.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pmctl.domain.legacy import actions, durations, mapping, timeline
+from pmctl.domain.lint.body import Body, parse_body
+from pmctl.domain.sections import SECTIONS, SectionNames, heading_name
+
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_TEMPLATE = re.compile(r"template|テンプレート|ひな形|雛形", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A legacy body as read; rows index its lines (0 is the body's first line)."""
+
+    body: Body
+    title: str | None
+    sections: tuple[tuple[str, str], ...]
+    """(section key, heading as written) of each known section, in order."""
+    other_headings: tuple[str, ...]
+    """Headings below the title that open no known section, as written."""
+    header: dict[str, tuple[int, str]]
+    """The `Key: value` lines above the first section (see `mapping.header_fields`)."""
+    timeline: timeline.Timeline | None
+    timeline_start: int
+    actions: tuple[actions.LegacyAction, ...]
+    actions_start: int
+    table_row: int | None
+    """Where the generated action-item table goes (the end of the action-item section)."""
+    durations: tuple[durations.Stated, ...]
+    japanese: bool
+
+    @property
+    def looks_like_template(self) -> bool:
+        return bool(self.title and _TEMPLATE.search(self.title))
+
+    def suggestions(self) -> dict[str, str]:
+        """Unknown heading -> the section key it is closest to (for an alias hint)."""
+        found: dict[str, str] = {}
+        for heading in self.other_headings:
+            key = _closest_section(heading_name(heading))
+            if key is not None:
+                found[heading] = key
+        return found
+
+
+_NAMES = {heading_name(s.en): s.key for s in SECTIONS} | {
+    heading_name(s.ja): s.key for s in SECTIONS
+}
+
+
+@lru_cache(maxsize=1024)  # the same few headings recur in every document of a repository
+def _closest_section(name: str) -> str | None:
+    close = difflib.get_close_matches(name, _NAMES, n=1, cutoff=0.8)
+    return _NAMES[close[0]] if close else None
+
+
+def read(text: str, names: SectionNames) -> Reading:
+    """Read `text`, a legacy document's body (newlines `\\n`, no front matter)."""
+    body = parse_body(text, 1, names)
+    title: str | None = None
+    title_row: int | None = None
+    first_section: int | None = None
+    sections: list[tuple[str, str]] = []
+    others: list[str] = []
+    for row, heading in body.headings:
+        if heading.key is not None:
+            first_section = row if first_section is None else first_section
+            if all(key != heading.key for key, _ in sections):
+                sections.append((heading.key, heading.text))
+        elif heading.level == 1 and title is None and first_section is None:
+            title, title_row = heading.text, row
+        else:
+            others.append(heading.text)
+    header_end = next((row for row, _ in body.headings if row != title_row), len(body.lines))
+    found_timeline = body.extent("timeline")
+    parsed_timeline = None
+    timeline_start = 0
+    if found_timeline is not None:
+        heading, timeline_start, end = found_timeline
+        parsed_timeline = timeline.parse(body.prose[timeline_start:end], notes=[heading.text])
+    found_actions = body.extent("action-items")
+    items: list[actions.LegacyAction] = []
+    actions_start = 0
+    table_row = None
+    if found_actions is not None:
+        _, actions_start, end = found_actions
+        items = actions.parse(body.prose[actions_start:end])
+        filled = [row for row in range(actions_start, end) if body.lines[row].strip()]
+        table_row = filled[-1] + 1 if filled else actions_start
+    return Reading(
+        body=body,
+        title=title,
+        sections=tuple(sections),
+        other_headings=tuple(others),
+        header=mapping.header_fields(body.prose[:header_end]),
+        timeline=parsed_timeline,
+        timeline_start=timeline_start,
+        actions=tuple(items),
+        actions_start=actions_start,
+        table_row=table_row,
+        durations=tuple(durations.find(body.prose)),
+        japanese=bool(_KANA.search(text)),
+    )

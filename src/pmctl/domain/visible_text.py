@@ -1,0 +1,56 @@
+"""Text that came from outside pmctl, made safe to print; text typed for one line, folded.
+
+A mail or web server can answer anything, and a postmortem's fields, keys and file names
+can hold anything too: terminal escapes that recolour or retitle the user's terminal, a
+carriage return that overwrites the line before it, a newline that starts a line of its
+own (`::warning::...` in a CI log), a megabyte of garbage. Every human output — terminal
+tables, CSV, Markdown, INDEX.md, lint text and annotations, warnings — shows such text only
+through `visible`, which keeps every printable character (Japanese included) and spells out
+the rest. `folded` is for input: a one-line field typed with a newline in it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Category Cc (C0, DEL, C1), the line and paragraph separators (they break a line like a
+# newline does) and the bidirectional controls, which reorder what the reader sees (the
+# "Trojan Source" characters).
+_INVISIBLE = "\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[{_INVISIBLE}]")
+_SPACE_RUN = re.compile(f"[\\s{_INVISIBLE}]+")
+
+
+def visible(text: str, *, limit: int | None = None) -> str:
+    """`text` on one line with control characters spelled out (`\\x1b`, `\\n`, `\\u202e`);
+    with a `limit`, at most that many characters long: longer text is cut, with a note.
+
+    Text without control characters (nearly all of it) is returned as it is, found by
+    `isprintable` (false for every character spelled out, and for a few others, which the
+    regular expression then leaves alone): a report calls this on every cell of 10,000 rows.
+    """
+    shown = text if text.isprintable() else _CONTROL.sub(_spelled, text)
+    if limit is None or len(shown) <= limit:
+        return shown
+    note = f" ... [cut, {len(shown)} characters in all]"
+    return shown[: max(0, limit - len(note))] + note
+
+
+def visible_lines(text: str) -> str:
+    """`text` with its line breaks kept and every other control character spelled out:
+    for a section of a document, written on many lines on purpose."""
+    return "\n".join(visible(line) for line in text.split("\n"))
+
+
+def _spelled(match: re.Match[str]) -> str:
+    return match[0].encode("unicode_escape").decode("ascii")
+
+
+def folded(text: str) -> str:
+    """`text` as one line: every run of whitespace or control characters (a newline, a tab,
+    an escape sequence's ESC) becomes one space, and the ends are stripped.
+
+    For a field that is one line by nature (a title, an owner) typed or pasted with a line
+    break in it: what is left is the words, never a second line in the document.
+    """
+    return _SPACE_RUN.sub(" ", text).strip()

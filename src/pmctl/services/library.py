@@ -1,0 +1,184 @@
+"""The search index of a project, brought up to date with the files before it is used.
+
+`search`, `related`, `trends` and lint's related-link rule all read the index through
+`open_library`. Each time, every postmortem file is stat()ed and compared with the stat it
+was indexed with (as lint's cache does); only new and changed files are read again, through
+the one reader, and validated against the model as every other command validates them. A
+file that is not a valid postmortem is remembered, with its first problem, until it changes.
+
+Building the index from nothing reads every file: a worker process reads and prepares the
+text of one batch of files while this process validates the batch before it and writes it
+to SQLite (the bulk of the work, in FTS5), so the two overlap and memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pmctl.adapters import documents
+from pmctl.adapters.cache import Stat, stat_key
+from pmctl.adapters.parallel import collector_paused, processes, start
+from pmctl.adapters.search_index import Entry, Problem, SearchIndex, open_index
+from pmctl.domain.document import Invalid
+from pmctl.errors import DocumentError
+from pmctl.services.corpus import relative_key
+
+if TYPE_CHECKING:
+    from pmctl.domain.project import Project
+    from pmctl.domain.sections import SectionNames
+
+BATCH = 1_000
+"""Files read by the worker per round: bounds the prepared text held at once (two rounds,
+~30 MB), and the first round is all this process waits for before it starts writing."""
+
+PARALLEL_FROM = 500
+"""Below this many files to read, a worker process costs more than it saves."""
+
+REBUILD_SHARE = 0.25
+"""Rebuild the index once its unreachable rows (of changed files) are this share of it."""
+
+Plain = tuple[Any, ...]
+"""An `Entry` or a `Problem` as a tuple of its fields after a marker (0: entry, 1: problem),
+to come back from the worker process through `marshal`."""
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    """The up-to-date index, and the files that are not valid postmortems."""
+
+    index: SearchIndex
+    invalid: tuple[Invalid, ...]
+    root: Path
+
+    def path_of(self, key: str) -> Path:
+        return self.root / key
+
+
+@contextlib.contextmanager
+def open_library(project: Project) -> Iterator[Library]:
+    """The project's index, updated to the files as they are now; closed on the way out."""
+    from pmctl import __version__
+
+    paths = documents.discover(project.postmortem_dir)
+    keys = [relative_key(path, project.root) for path in paths]
+    index = open_index(project.root, version=__version__)
+    try:
+        known = {} if index.is_new else index.known()
+        changed: list[tuple[Path, str]] = []
+        for path, key in zip(paths, keys, strict=True):
+            try:
+                stat = stat_key(os.stat(path))
+            except OSError:
+                continue
+            if known.get(key) != stat:
+                changed.append((path, key))
+        removed = set(known) - set(keys)
+        replaced = sum(1 for _, key in changed if key in known) + len(removed)
+        if replaced and index.stale_share(replaced) > REBUILD_SHARE:
+            index.close()
+            index = open_index(project.root, version=__version__, rebuild=True)
+            changed, removed = list(zip(paths, keys, strict=True)), set()
+        if changed or removed:
+            _update(index, project, changed, removed)
+        invalid = tuple(Invalid(problem.location, problem.message) for problem in index.problems())
+    except BaseException:
+        index.discard()  # a new index half built (or Ctrl-C) is never put in place
+        raise
+    try:
+        yield Library(index, invalid, project.root)
+    finally:
+        index.close()
+
+
+def _update(
+    index: SearchIndex, project: Project, changed: list[tuple[Path, str]], removed: set[str]
+) -> None:
+    """Remove `removed`, read and put `changed`: in batches, each read, validated and
+    prepared by a worker process while this one writes the batch before it."""
+    from pmctl.domain.sections import section_names
+
+    names = section_names(project.settings.lint.section_aliases)
+
+    def prepare(batch: Sequence[tuple[Path, str]]) -> list[Plain]:
+        return [_plain(_prepare(path, key, names)) for path, key in batch]
+
+    batches = [changed[first : first + BATCH] for first in range(0, len(changed), BATCH)]
+    with collector_paused(), index.updating():
+        index.remove(sorted(removed))
+        if processes(len(changed), minimum=PARALLEL_FROM) == 1:
+            for batch in batches:
+                index.put([_prepare(path, key, names) for path, key in batch])
+            return
+        pending = start(prepare, batches[0])
+        for number in range(len(batches)):
+            prepared = pending()
+            if number + 1 < len(batches):
+                pending = start(prepare, batches[number + 1])
+            index.put([_unplain(item) for item in prepared])
+
+
+_FIELDS = {
+    0: tuple(field.name for field in fields(Entry)),
+    1: tuple(field.name for field in fields(Problem)),
+}
+
+
+def _plain(found: Entry | Problem) -> Plain:
+    kind = 0 if isinstance(found, Entry) else 1
+    return (kind, *(getattr(found, name) for name in _FIELDS[kind]))
+
+
+def _unplain(plain: Plain) -> Entry | Problem:
+    return Entry(*plain[1:]) if plain[0] == 0 else Problem(*plain[1:])
+
+
+def _prepare(path: Path, key: str, names: SectionNames) -> Entry | Problem:
+    """The file read with the one reader, validated, its text ready for the index."""
+    from pydantic import ValidationError
+
+    from pmctl.domain.learning.indexing import body_columns, meta_text
+    from pmctl.domain.learning.text import index_text
+    from pmctl.domain.model import Postmortem
+    from pmctl.domain.report import incident_date
+
+    document, stat = documents.read_with_stat(path)
+    data = documents.data_to_validate(document)
+    if stat is None or data is None:
+        return _problem(path, key, None if stat is None else stat_key(stat))
+    try:
+        model = Postmortem.model_validate(data)
+    except ValidationError:
+        return _problem(path, key, stat_key(stat))
+    return Entry(
+        key=key,
+        stat=stat_key(stat),
+        id=model.id,
+        title=model.title,
+        status=model.status.value,
+        severity=model.severity,
+        owner=model.owner,
+        language=model.language.value,
+        date=incident_date(model).isoformat(),
+        services=tuple(model.services),
+        tags=tuple(model.tags),
+        texts=(
+            index_text(model.title),
+            *body_columns(document.body, document.body_line, names),
+            meta_text(model),
+        ),
+    )
+
+
+def _problem(path: Path, key: str, stat: Stat | None) -> Problem:
+    """What is wrong with the file, as the one reader reports it (first problem, its line)."""
+    try:
+        documents.load(path)
+    except DocumentError as error:
+        return Problem(key, stat or (-1, -1, -1, -1), error.location or str(path), error.message)
+    # Fixed since it was read: the stat that never matches makes the next update read it.
+    return Problem(key, (-1, -1, -1, -1), str(path), "changed while it was read")

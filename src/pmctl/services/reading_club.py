@@ -1,0 +1,137 @@
+"""`pmctl reading-club`: propose the postmortems for the next session; record a session.
+
+A session is recorded in one repository file (`[reading_club] record_file`, by default
+`.pmctl/reading-club.toml`) in one commit of that file alone, and never in the postmortems
+themselves: their schema stays what it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pmctl.adapters import documents, reading_club_log
+from pmctl.domain.commits import Commit
+from pmctl.domain.document import Invalid
+from pmctl.domain.learning import reading_club as club
+from pmctl.errors import GitError, NotFoundError
+from pmctl.services.corpus import load_all
+from pmctl.services.mutate import exclusive, write_and_commit
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from pmctl.adapters.git import Repository
+    from pmctl.domain.project import Project
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalOutcome:
+    proposal: club.Proposal
+    invalid: tuple[Invalid, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What `record` did: the file, the ids recorded, the commit (None with no commit)."""
+
+    path: Path
+    ids: tuple[str, ...]
+    commit: Commit | None
+
+
+def log_path(project: Project) -> Path:
+    return project.root / project.settings.reading_club.record_file
+
+
+def propose(project: Project, *, today: dt.date, picks: int | None = None) -> ProposalOutcome:
+    """The postmortems for the next session, with reasons and discussion questions."""
+    from pmctl.domain.lint.body import parse_body
+    from pmctl.domain.sections import section_names
+
+    settings = project.settings
+    _, log = reading_club_log.read(log_path(project))
+    last = log.last_discussed()
+    corpus = load_all(project.postmortem_dir, root=project.root)
+    paths = {model.id: path for path, model in corpus.postmortems}
+    candidates, resting = club.eligible(
+        corpus.models, last, today=today, repeat_after_days=settings.reading_club.repeat_after_days
+    )
+    shortlist = sorted(
+        candidates, key=lambda model: (-club.front_score(model, settings.severities), model.id)
+    )[: club.SHORTLIST]
+    names = section_names(settings.lint.section_aliases)
+    scored = []
+    for model in shortlist:
+        document = documents.read(paths[model.id])
+        lessons = club.lessons_of(parse_body(document.body, document.body_line, names))
+        scored.append((model, club.score(model, lessons, settings.severities), lessons))
+    chosen = club.choose(scored, picks=picks or settings.reading_club.picks, today=today)
+    return ProposalOutcome(
+        club.Proposal(
+            today,
+            tuple(
+                club.Pick(
+                    model,
+                    points,
+                    club.reasons(model, lessons, last.get(model.id), today=today),
+                    club.questions(model, lessons),
+                    last.get(model.id),
+                )
+                for model, points, lessons in chosen
+            ),
+            len(candidates),
+            resting,
+        ),
+        corpus.invalid,
+    )
+
+
+def record(
+    project: Project, ids: Sequence[str], *, today: dt.date, commit: bool = True
+) -> Recorded:
+    """Append a session of `today` that discussed `ids` to the sessions file and commit
+    that file alone, holding the repository's lock. Refused before anything is written when
+    an id is not a valid postmortem (`NotFoundError`, `DocumentError`) or git is not ready
+    (`GitError`); a failed commit puts the file back as it was."""
+    from pmctl.adapters.files import write_atomic
+    from pmctl.domain import commits
+
+    unique = tuple(dict.fromkeys(ids))
+    if not unique:
+        raise NotFoundError("no postmortem to record", hint="pmctl reading-club --record ID...")
+    for postmortem_id in unique:
+        documents.load(documents.find_by_id(project.postmortem_dir, postmortem_id))
+    path = log_path(project)
+    with exclusive(project, purpose="pmctl reading-club --record"):
+        repository = _ready(project, path) if commit else None
+        raw, _ = reading_club_log.read(path)
+        text = (raw.decode("utf-8") if raw is not None else club.LOG_HEADER) + club.session_toml(
+            today, unique
+        )
+        data = text.encode("utf-8")
+        reading_club_log.parse(path, data)  # what is written must read back
+        if repository is None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, data)
+            return Recorded(path, unique, None)
+        message = commits.reading_club_session(today.isoformat(), unique)
+        return Recorded(path, unique, write_and_commit(repository, {path: data}, message))
+
+
+def _ready(project: Project, path: Path) -> Repository:
+    from pmctl.adapters.git import Repository
+
+    repository = Repository.open(project.root)
+    repository.ensure_ready_to_commit()
+    if path.exists() and (
+        repository.has_unstaged_changes(path) or repository.has_staged_changes(path)
+    ):
+        relative = path.resolve().relative_to(repository.root).as_posix()
+        raise GitError(
+            f"{relative} has changes that are not committed",
+            hint=f"commit or discard them first (`git diff -- {relative}`), or pass --no-commit",
+        )
+    return repository

@@ -1,0 +1,78 @@
+"""Output of `pmctl reading-club`: the proposal for the terminal, as a Markdown agenda to
+share, and as JSON (documented in docs/learning.md, versioned by `"version"`)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pmctl.domain.learning.reading_club import Proposal
+
+JSON_VERSION = 1
+
+
+def _summary(proposal: Proposal) -> str:
+    return (
+        f"{len(proposal.picks)} of {proposal.candidates} reviewed or closed postmortems "
+        f"({proposal.resting} discussed too recently to propose)"
+    )
+
+
+def print_proposal(proposal: Proposal) -> None:
+    from rich.markup import escape
+
+    from pmctl.ui.console import stdout
+
+    console = stdout()
+    if not proposal.picks:
+        console.print("nothing to propose: " + escape(_summary(proposal)))
+        return
+    for rank, pick in enumerate(proposal.picks, start=1):
+        postmortem = pick.postmortem
+        console.print(f"[bold]{rank}. {escape(postmortem.id)}[/]  {escape(postmortem.title)}")
+        console.print(f"   [dim]{escape(' · '.join(pick.reasons))}[/]")
+        for question in pick.questions:
+            console.print(f"   - {escape(question)}")
+    console.print(_summary(proposal))
+    console.print(
+        "after the session: pmctl reading-club --record "
+        + " ".join(pick.postmortem.id for pick in proposal.picks)
+    )
+
+
+def to_markdown(proposal: Proposal) -> str:
+    lines = [f"# Reading club ({proposal.today.isoformat()})", ""]
+    for pick in proposal.picks:
+        postmortem = pick.postmortem
+        lines += [
+            f"## {postmortem.title}",
+            "",
+            f"`{postmortem.id}` · {' · '.join(pick.reasons)}",
+            "",
+            *(f"- {question}" for question in pick.questions),
+            "",
+        ]
+    lines += [_summary(proposal) + ".", ""]
+    return "\n".join(lines)
+
+
+def to_json(proposal: Proposal) -> str:
+    document: dict[str, Any] = {
+        "version": JSON_VERSION,
+        "today": proposal.today.isoformat(),
+        "candidates": proposal.candidates,
+        "resting": proposal.resting,
+        "picks": [
+            {
+                "id": pick.postmortem.id,
+                "title": pick.postmortem.title,
+                "language": pick.postmortem.language.value,
+                "score": round(pick.score, 4),
+                "reasons": list(pick.reasons),
+                "questions": list(pick.questions),
+                "last_discussed": pick.last_discussed.isoformat() if pick.last_discussed else None,
+            }
+            for pick in proposal.picks
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

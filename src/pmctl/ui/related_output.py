@@ -1,0 +1,71 @@
+"""Output of `pmctl related`: the ranked list with its reasons, and JSON.
+
+The JSON shape is documented in docs/learning.md and versioned by `"version"`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pmctl.domain.learning.related import RelatedResult, reason_text
+from pmctl.domain.visible_text import visible
+
+JSON_VERSION = 1
+
+
+def print_related(result: RelatedResult) -> None:
+    from rich.markup import escape
+
+    from pmctl.ui.console import stdout
+
+    console = stdout()
+    target = result.target
+    console.print(
+        f"Postmortems like [bold]{escape(visible(target.id))}[/]  {escape(visible(target.title))}"
+    )
+    if not result.related:
+        console.print("none shares a service, a tag or the words of its summary and cause")
+        return
+    for rank, found in enumerate(result.related, start=1):
+        profile = found.profile
+        linked = "  [dim](linked)[/]" if found.linked else ""
+        console.print(
+            f"{rank}. [bold]{found.score:.2f}[/]  {escape(visible(profile.id))}  "
+            f"{escape(visible(profile.title))}{linked}"
+        )
+        console.print(
+            f"   [dim]{escape(visible(profile.date))} · {escape(visible(profile.status))}[/]"
+        )
+        for reason in found.reasons:
+            console.print(f"   +{reason.points:.2f} {escape(visible(reason_text(reason)))}")
+
+
+def to_json(result: RelatedResult) -> str:
+    document: dict[str, Any] = {
+        "version": JSON_VERSION,
+        "id": result.target.id,
+        "title": result.target.title,
+        "related": [
+            {
+                "id": found.profile.id,
+                "title": found.profile.title,
+                "date": found.profile.date,
+                "status": found.profile.status,
+                "services": list(found.profile.services),
+                "tags": list(found.profile.tags),
+                "score": round(found.score, 4),
+                "linked": found.linked,
+                "reasons": [
+                    {
+                        "kind": reason.kind,
+                        "shared": list(reason.shared),
+                        "points": round(reason.points, 4),
+                    }
+                    for reason in found.reasons
+                ],
+            }
+            for found in result.related
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,107 @@
+"""Output of `pmctl trends`: recurring causes for the terminal, Markdown and JSON.
+
+The JSON shape is documented in docs/learning.md and versioned by `"version"`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pmctl.domain.learning.recurring import Cluster, Trends, headline
+
+JSON_VERSION = 1
+SHOWN_MEMBERS = 5
+"""Postmortems listed under a cluster on the terminal and in Markdown (the newest)."""
+
+
+def _title(trends: Trends) -> str:
+    return (
+        f"Recurring causes from {trends.since.isoformat()} to {trends.until.isoformat()} "
+        f"(at least {trends.minimum} postmortems)"
+    )
+
+
+def _name(cluster: Cluster) -> str:
+    return f"{cluster.cause} · {cluster.service or ', '.join(cluster.services)}"
+
+
+def _years(cluster: Cluster) -> str:
+    return "  ".join(f"{year}: {count}" for year, count in cluster.per_year.items())
+
+
+def print_trends(trends: Trends, *, limit: int) -> None:
+    from rich.markup import escape
+
+    from pmctl.ui.console import stdout
+
+    console = stdout()
+    console.print(f"[bold]{escape(_title(trends))}[/]")
+    if not trends.clusters:
+        console.print("no cause recurs in this period")
+        return
+    for cluster in trends.clusters[:limit]:
+        console.print()
+        console.print(
+            f"[bold]{escape(_name(cluster))}[/]  {cluster.recent} in the period, "
+            f"{len(cluster.members)} in all  [dim]{escape(_years(cluster))}[/]"
+        )
+        console.print(f"  {escape(headline(cluster, since=trends.since, until=trends.until))}")
+        for member in reversed(cluster.members[-SHOWN_MEMBERS:]):
+            how = "" if member.tagged else "  [dim](named in its cause)[/]"
+            console.print(
+                f"  {member.date.isoformat()}  {escape(member.id)}  {escape(member.title)}{how}"
+            )
+    if len(trends.clusters) > limit:
+        console.print(f"\n{len(trends.clusters) - limit} more (--limit shows them)")
+
+
+def to_markdown(trends: Trends, *, limit: int) -> str:
+    lines = [f"# {_title(trends)}", ""]
+    if not trends.clusters:
+        lines += ["No cause recurs in this period.", ""]
+    for cluster in trends.clusters[:limit]:
+        lines += [
+            f"## {_name(cluster)}",
+            "",
+            f"{headline(cluster, since=trends.since, until=trends.until)}. "
+            f"{len(cluster.members)} in all ({_years(cluster)}).",
+            "",
+        ]
+        lines += [
+            f"- {member.date.isoformat()} `{member.id}` {member.title}"
+            + ("" if member.tagged else " (named in its cause)")
+            for member in reversed(cluster.members[-SHOWN_MEMBERS:])
+        ]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def to_json(trends: Trends, *, limit: int) -> str:
+    document: dict[str, Any] = {
+        "version": JSON_VERSION,
+        "since": trends.since.isoformat(),
+        "until": trends.until.isoformat(),
+        "minimum": trends.minimum,
+        "clusters": [
+            {
+                "cause": cluster.cause,
+                "service": cluster.service,
+                "services": list(cluster.services),
+                "in_period": cluster.recent,
+                "total": len(cluster.members),
+                "per_year": {str(year): count for year, count in cluster.per_year.items()},
+                "members": [
+                    {
+                        "id": member.id,
+                        "title": member.title,
+                        "date": member.date.isoformat(),
+                        "tagged": member.tagged,
+                    }
+                    for member in cluster.members
+                ],
+            }
+            for cluster in trends.clusters[:limit]
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

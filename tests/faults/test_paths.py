@@ -1,0 +1,191 @@
+"""Nothing is written outside the repository: not through `postmortem_dir`, not through a
+symbolic link, not into a bare repository, and a failed `pmctl new` leaves nothing behind."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pmctl.adapters.config_file import load_project
+from pmctl.domain.model import Language
+from pmctl.domain.project import Project
+from pmctl.errors import ConfigError
+from pmctl.services.new import NewPostmortem, create
+from tests.conftest import git, run_cli
+from tests.faults.helpers import clean
+
+NOW = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)
+NEW = ("new", "--title", "Disk full", "--severity", "SEV3", "--owner", "alice", "--no-input")
+ID = "2026-11-23-checkout-latency"
+ADD = ("--title", "Alert on disk", "--type", "mitigate", "--owner", "bob", "--priority", "P2")
+
+
+def set_postmortem_dir(root: Path, value: str) -> int:
+    """Write `postmortem_dir = value` into pmctl.toml; the line it is on."""
+    config = root / "pmctl.toml"
+    lines = config.read_text(encoding="utf-8").split("\n")
+    number = next(i for i, line in enumerate(lines) if line.startswith("postmortem_dir"))
+    lines[number] = f"postmortem_dir = {value}"
+    config.write_text("\n".join(lines), encoding="utf-8")
+    return number + 1
+
+
+@pytest.fixture
+def postmortem(repo: Project) -> Path:
+    request = NewPostmortem(
+        title="Checkout latency", severity="SEV2", owner="alice", language=Language.EN
+    )
+    return create(repo, request, now=NOW, commit=True).path
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['"/etc"', '"../outside"', '"postmortems/../../outside"', '".git"', '".git/postmortems"'],
+)
+def test_a_postmortem_dir_outside_the_work_tree_is_a_config_error_at_its_line(
+    repo: Project, value: str
+) -> None:
+    line = set_postmortem_dir(repo.root, value)
+    with pytest.raises(ConfigError) as raised:
+        load_project(repo.root)
+    assert raised.value.exit_code == 3
+    assert raised.value.location == f"{repo.root / 'pmctl.toml'}:{line}"
+    assert "postmortem_dir" in raised.value.message
+
+
+def test_new_with_an_absolute_postmortem_dir_elsewhere_writes_nothing_there(
+    repo: Project, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    line = set_postmortem_dir(repo.root, f'"{elsewhere}"')
+    git(repo.root, "commit", "--quiet", "-am", "point postmortem_dir elsewhere")
+    result = run_cli(repo.root, *NEW)
+    assert result.returncode == 3, result.stderr
+    assert f"pmctl.toml:{line}: postmortem_dir" in result.stderr
+    assert f"leads to {elsewhere}, outside {repo.root}" in result.stderr
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_postmortem_dir_that_links_out_of_the_repository_is_a_config_error(
+    repo: Project, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (repo.root / "postmortems" / ".gitkeep").unlink()
+    (repo.root / "postmortems").rmdir()
+    (repo.root / "postmortems").symlink_to(outside)
+    result = run_cli(repo.root, *NEW)
+    assert result.returncode == 3, result.stderr
+    assert "through a symbolic link" in result.stderr
+    assert list(outside.iterdir()) == []
+
+
+def test_a_year_directory_that_links_outside_gets_no_new_postmortem(
+    repo: Project, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (repo.root / "postmortems" / "2026").symlink_to(outside)
+    head = git(repo.root, "rev-parse", "HEAD")
+    result = run_cli(repo.root, *NEW)
+    assert result.returncode == 6, result.stderr
+    assert f"leads to {outside / '2026-11-23-disk-full.md'}" in result.stderr
+    assert "symbolic link" in result.stderr
+    assert list(outside.iterdir()) == []
+    assert git(repo.root, "rev-parse", "HEAD") == head
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("status", ID, "in-review"),
+        ("action", "add", ID, *ADD),
+        ("review", ID, "--approve", "--reviewer", "carol"),
+    ],
+    ids=["status", "action add", "review"],
+)
+def test_a_postmortem_that_links_outside_is_refused_by_every_mutation(
+    repo: Project, postmortem: Path, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    target = tmp_path / "outside.md"
+    postmortem.rename(target)
+    postmortem.symlink_to(target)
+    git(repo.root, "add", "-A")
+    git(repo.root, "commit", "--quiet", "-m", "a postmortem kept elsewhere")
+    before = target.read_bytes(), git(repo.root, "rev-parse", "HEAD")
+    result = run_cli(repo.root, *command)
+    assert result.returncode == 6, result.stderr
+    assert f"leads to {target}" in result.stderr
+    assert (target.read_bytes(), git(repo.root, "rev-parse", "HEAD")) == before
+    assert postmortem.is_symlink()
+    assert clean(repo.root)
+
+
+@pytest.mark.parametrize("given", ["../../../etc/passwd", "2026/../../pmctl", "."])
+def test_an_id_that_is_a_path_names_no_postmortem(
+    repo: Project, postmortem: Path, given: str
+) -> None:
+    result = run_cli(repo.root, "status", given, "closed")
+    assert result.returncode == 8, result.stderr
+    assert "no postmortem with id" in result.stderr
+
+
+def test_init_in_a_bare_repository_is_refused(tmp_path: Path) -> None:
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "init", "--quiet", "--bare", str(bare)], check=True)
+    before = sorted(path.name for path in bare.iterdir())
+    result = run_cli(bare, "init")
+    assert result.returncode == 4, result.stderr
+    assert f"inside the bare repository {bare}" in result.stderr
+    assert f"git clone {bare}" in result.stderr
+    assert sorted(path.name for path in bare.iterdir()) == before
+
+
+def test_init_inside_dot_git_is_refused(repo: Project) -> None:
+    hooks = repo.root / ".git" / "hooks"
+    before = sorted(path.name for path in hooks.iterdir())
+    result = run_cli(hooks, "init")
+    assert result.returncode == 4, result.stderr
+    assert "git's own directory" in result.stderr
+    assert sorted(path.name for path in hooks.iterdir()) == before
+
+
+def test_a_failed_new_leaves_neither_its_file_nor_its_directory(repo: Project) -> None:
+    (repo.root / ".git" / "index.lock").touch()
+    head = git(repo.root, "rev-parse", "HEAD")
+    result = run_cli(repo.root, *NEW)
+    assert result.returncode == 4, result.stderr
+    assert not (repo.root / "postmortems" / "2026").exists()
+    (repo.root / ".git" / "index.lock").unlink()
+    assert git(repo.root, "rev-parse", "HEAD") == head
+    assert clean(repo.root)
+
+
+def test_init_with_a_postmortems_directory_linking_outside_writes_nothing_there(
+    tmp_path: Path,
+) -> None:
+    root, outside = tmp_path / "pm", tmp_path / "outside"
+    root.mkdir()
+    outside.mkdir()
+    (root / "postmortems").symlink_to(outside)
+    result = run_cli(root, "init")
+    assert result.returncode == 6, result.stderr
+    assert f"leads to {outside / '.gitkeep'}" in result.stderr
+    assert list(outside.iterdir()) == []
+    assert sorted(path.name for path in root.iterdir()) == ["postmortems"]
+
+
+def test_template_export_into_a_directory_linking_outside_writes_nothing_there(
+    repo: Project, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (repo.root / ".pmctl").symlink_to(outside)
+    result = run_cli(repo.root, "template", "export")
+    assert result.returncode == 7, result.stderr
+    assert "outside the repository, through a symbolic link" in result.stderr
+    assert list(outside.iterdir()) == []

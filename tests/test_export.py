@@ -1,0 +1,149 @@
+"""`pmctl export` (columns, counts, durations from git history) and the process feedback
+of `pmctl stats`."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+
+from pmctl.adapters.config_file import load_project
+from pmctl.domain.enums import ExportTable
+from pmctl.domain.learning.export import ACTION_COLUMNS, EXPORT_VERSION, POSTMORTEM_COLUMNS
+from pmctl.domain.metrics import quarter
+from pmctl.domain.project import Project
+from pmctl.services.export import export
+from pmctl.services.stats import build_stats
+from pmctl.ui import export_output, stats_output
+from tests.conftest import run_cli
+from tests.test_stats import history  # noqa: F401  (the fixture)
+
+NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
+DAY = 86400.0
+
+
+def by_id(records: list[dict[str, object]]) -> dict[str, dict[str, object]]:
+    return {str(record["id"]): record for record in records}
+
+
+def test_one_record_per_postmortem_with_durations_from_git(history: Project) -> None:  # noqa: F811
+    result = export(history, ExportTable.POSTMORTEMS, now=NOW)
+    assert result.columns == POSTMORTEM_COLUMNS
+    records = by_id(result.records)
+    assert sorted(records) == [
+        "2025-01-01-imported",
+        "2026-09-01-stuck",
+        "2026-10-01-slow",
+        "2026-10-05-fast",
+    ]
+    fast = records["2026-10-05-fast"]
+    assert list(fast) == list(POSTMORTEM_COLUMNS)
+    assert fast["export_version"] == EXPORT_VERSION
+    assert fast["time_to_detect_seconds"] == 600.0
+    assert fast["time_to_resolve_seconds"] == 2 * 3600.0
+    assert fast["seconds_in_draft"] == 21 * 3600.0  # 10-05 13:00 to 10-06 10:00
+    assert fast["seconds_in_in_review"] == DAY
+    assert fast["seconds_in_reviewed"] == 47 * DAY + 2 * 3600.0  # until NOW
+    assert fast["incident_to_in_review_seconds"] == DAY
+    assert fast["incident_to_closed_seconds"] is None
+    assert fast["review_rounds"] == 1
+    assert (fast["action_items"], fast["action_items_done"], fast["action_items_open"]) == (2, 1, 1)
+    assert fast["services"] == ["api"]
+    assert fast["path"] == "postmortems/2026/2026-10-05-fast.md"
+    slow = records["2026-10-01-slow"]
+    # Only its last transition is in the history: no time is known for the earlier statuses.
+    assert slow["seconds_in_draft"] is None
+    assert (
+        slow["seconds_in_reviewed"]
+        == (NOW - dt.datetime(2026, 10, 9, tzinfo=dt.UTC)).total_seconds()
+    )
+    stuck = records["2026-09-01-stuck"]
+    assert (stuck["seconds_in_draft"], stuck["review_rounds"]) == (None, None)
+    assert records["2025-01-01-imported"]["review_rounds"] == 1  # closed: reviewed once
+
+
+def test_csv_and_jsonl_load_with_the_standard_library(history: Project) -> None:  # noqa: F811
+    result = export(history, ExportTable.POSTMORTEMS, now=NOW)
+    rows = list(csv.DictReader(io.StringIO(export_output.to_csv(result.columns, result.records))))
+    assert len(rows) == 4
+    assert tuple(rows[0]) == POSTMORTEM_COLUMNS
+    fast = next(row for row in rows if row["id"] == "2026-10-05-fast")
+    assert float(fast["seconds_in_in_review"]) == DAY
+    assert fast["seconds_in_draft"] == "75600"
+    assert fast["data_loss"] == ""
+    assert fast["incident_to_closed_seconds"] == ""
+    slow = next(row for row in rows if row["id"] == "2026-10-01-slow")
+    assert slow["services"] == "api;db"
+    lines = export_output.to_jsonl(result.records).splitlines()
+    assert len(lines) == 4
+    decoded = [json.loads(line) for line in lines]
+    assert all(tuple(record) == POSTMORTEM_COLUMNS for record in decoded)
+    assert by_id(decoded)["2026-10-01-slow"]["services"] == ["api", "db"]
+
+
+def test_action_items_table(history: Project) -> None:  # noqa: F811
+    result = export(history, ExportTable.ACTION_ITEMS, now=NOW)
+    assert result.columns == ACTION_COLUMNS
+    assert [(r["postmortem_id"], r["action_id"]) for r in result.records] == [
+        ("2026-10-01-slow", "AI-1"),
+        ("2026-10-01-slow", "AI-2"),
+        ("2026-10-05-fast", "AI-1"),
+        ("2026-10-05-fast", "AI-2"),
+    ]
+    overdue = [r["action_id"] for r in result.records if r["overdue"]]
+    assert overdue == ["AI-2"]  # fast's, due 2026-11-01
+    rows = list(csv.DictReader(io.StringIO(export_output.to_csv(result.columns, result.records))))
+    assert [row["status"] for row in rows] == ["wontfix", "in-progress", "done", "todo"]
+    assert rows[3]["overdue"] == "true"
+
+
+def test_cli_writes_the_file_and_standard_output(history: Project) -> None:  # noqa: F811
+    out = history.root / "out.csv"
+    result = run_cli(history.root, "export", "--format", "csv", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert len(list(csv.DictReader(out.open(encoding="utf-8")))) == 4
+    items = run_cli(history.root, "export", "--table", "action-items")
+    assert len(items.stdout.splitlines()) == 4
+    bad = run_cli(history.root, "export", "--table", "reviews")
+    assert bad.returncode == 2
+    assert "'postmortems', 'action-items'" in bad.stderr
+
+
+def test_process_feedback_per_quarter_service_and_team(history: Project) -> None:  # noqa: F811
+    config = history.root / "pmctl.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + '\n[teams]\nsre = ["Alice", "bob"]\n',
+        encoding="utf-8",
+    )
+    process = build_stats(load_project(history.root), today=NOW.date()).stats.process
+    quarters = {row.key: row for row in process.by_quarter}
+    assert sorted(quarters) == ["2025-Q1", "2026-Q3", "2026-Q4"]
+    recent = quarters["2026-Q4"]
+    assert (recent.postmortems, recent.actions, recent.actions_closed) == (2, 4, 2)
+    assert recent.review_rounds.median == 1
+    assert recent.actions_closed_share == pytest.approx(0.5)
+    services = {row.key: row.postmortems for row in process.by_service}
+    assert services == {"api": 2, "checkout": 2, "db": 1}
+    assert [(row.key, row.postmortems) for row in process.by_team] == [("sre", 4)]
+    assert quarter(dt.date(2026, 3, 31)) == "2026-Q1"
+    document = json.loads(stats_output.to_json(build_stats(history, today=NOW.date()).stats))
+    assert document["process"]["by_team"] == []
+    assert document["process"]["by_quarter"][0]["key"] == "2025-Q1"
+    assert "Process by quarter" in stats_output.to_markdown(
+        build_stats(history, today=NOW.date()).stats
+    )
+
+
+def test_a_person_in_two_teams_is_a_config_error(repo: Project) -> None:
+    config = repo.root / "pmctl.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + '\n[teams]\na = ["kim"]\nb = ["Kim"]\n',
+        encoding="utf-8",
+    )
+    result = run_cli(repo.root, "stats")
+    assert result.returncode == 3
+    assert "'Kim' is in two teams" in result.stderr

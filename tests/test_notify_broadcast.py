@@ -1,0 +1,101 @@
+"""`broadcast`: an already-rendered message to every configured channel (for `pmctl digest
+--send`), against a real SMTP server and a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pmctl.domain.config import AppriseSettings, NotifySettings, WebhookSettings
+from pmctl.services.notify import broadcast
+from tests.test_notify import (
+    BACKOFF,
+    TIMEOUT,
+    Hook,
+    Mailbox,
+    email_settings,
+    free_port,
+    run_hook,
+    run_smtp,
+)
+
+SUBJECT = "Postmortems of November 2026 <!channel>"
+TEXT = "3 reviewed, 1 overdue.\nPostmortem of the month: 決済 API の遅延 & その教訓"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[Mailbox]:
+    yield from run_smtp()
+
+
+@pytest.fixture
+def hook(monkeypatch: pytest.MonkeyPatch) -> Iterator[Hook]:
+    for server in run_hook():
+        monkeypatch.setenv("PMCTL_TEST_WEBHOOK", server.url)
+        monkeypatch.setenv(
+            "PMCTL_TEST_APPRISE", f"json://127.0.0.1:{server.server_address[1]}/json"
+        )
+        yield server
+
+
+def every_channel(smtp_port: int) -> NotifySettings:
+    return email_settings(smtp_port).model_copy(
+        update={
+            "webhook": WebhookSettings(url_env="PMCTL_TEST_WEBHOOK"),
+            "apprise": AppriseSettings(urls_env=["PMCTL_TEST_APPRISE"]),
+            "events": [],  # broadcast sends whatever the events say
+        }
+    )
+
+
+def test_every_channel_gets_the_message(smtp_server: Mailbox, hook: Hook, tmp_path: Path) -> None:
+    warnings = broadcast(every_channel(smtp_server.port), subject=SUBJECT, text=TEXT, root=tmp_path)
+
+    assert warnings == []
+    [message] = smtp_server.messages
+    assert message["Subject"] == SUBJECT
+    assert message.get_content() == TEXT + "\n"
+    webhook_request, apprise_request = hook.requests
+    assert json.loads(webhook_request.body) == {
+        "text": "*Postmortems of November 2026 &lt;!channel&gt;*\n"
+        "3 reviewed, 1 overdue.\nPostmortem of the month: 決済 API の遅延 &amp; その教訓"
+    }
+    payload = json.loads(apprise_request.body)
+    assert (payload["title"], payload["message"]) == (SUBJECT, TEXT)
+
+
+def test_failing_channels_become_warnings_and_the_others_still_send(
+    hook: Hook, tmp_path: Path
+) -> None:
+    hook.failures = [503, 503, 503]  # the webhook's three attempts
+    settings = every_channel(free_port())
+
+    warnings = broadcast(settings, subject=SUBJECT, text=TEXT, root=tmp_path)
+
+    assert [warning.split(":")[0] for warning in warnings] == [
+        "email notification not sent",
+        "webhook notification not sent",
+    ]
+    assert "HTTP 503" in warnings[1]
+    assert len(hook.requests) == 4  # three to the webhook, then the apprise channel's one
+
+
+def test_a_subject_that_email_refuses_is_a_warning_not_an_exception(
+    smtp_server: Mailbox, tmp_path: Path
+) -> None:
+    settings = email_settings(smtp_server.port)
+
+    [warning] = broadcast(settings, subject="Digest\nBcc: x@evil.test", text=TEXT, root=tmp_path)
+
+    assert warning.startswith("email notification not sent: ValueError:")
+    assert "\n" not in warning
+    assert smtp_server.messages == []
+
+
+def test_nothing_configured_sends_nothing(tmp_path: Path) -> None:
+    settings = NotifySettings(timeout_seconds=TIMEOUT, retry_backoff_seconds=BACKOFF)
+
+    assert broadcast(settings, subject=SUBJECT, text=TEXT, root=tmp_path) == []

@@ -1,0 +1,212 @@
+"""`pmctl reading-club`: proposals with reasons and questions; `--record` in one commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tomllib
+
+import pytest
+
+from pmctl.adapters.config_file import load_project
+from pmctl.domain.project import Project
+from pmctl.errors import DocumentError, GitError, NotFoundError
+from pmctl.services.reading_club import log_path, propose, record
+from tests.conftest import git, run_cli
+from tests.library import SHAKESPEARE, SHAKESPEARE_JA, copy_shakespeare, write
+
+TODAY = dt.date(2026, 11, 23)
+LESSONS = {
+    "trigger": "A config push. It halved the pool.",
+    "went-well": "- Paging was fast.",
+    "went-wrong": "- Nobody owned the cache.\n- The runbook was stale.",
+    "got-lucky": "- It was a quiet day.",
+}
+
+
+@pytest.fixture
+def club(repo: Project) -> Project:
+    copy_shakespeare(repo)
+    write(
+        repo, "2026-10-01-checkout-big", severity="SEV1", services=("checkout",), sections=LESSONS
+    )
+    write(
+        repo, "2026-10-02-checkout-twin", severity="SEV1", services=("checkout",), sections=LESSONS
+    )
+    write(repo, "2026-10-03-search-small", severity="SEV4", services=("search",), sections=LESSONS)
+    write(repo, "2026-10-04-draft", severity="SEV1", status="draft", sections=LESSONS)
+    git(repo.root, "add", "-A")
+    git(repo.root, "commit", "-qm", "postmortems")
+    return repo
+
+
+def picked(project: Project, picks: int = 3) -> list[str]:
+    return [
+        pick.postmortem.id for pick in propose(project, today=TODAY, picks=picks).proposal.picks
+    ]
+
+
+def test_proposes_high_impact_different_services_and_years(club: Project) -> None:
+    chosen = picked(club)
+    # The best first; then another service rather than the twin; an old one among them; a
+    # translation of a pick is not proposed with it; drafts never.
+    assert chosen[0] == SHAKESPEARE
+    assert "2026-10-04-draft" not in chosen
+    assert SHAKESPEARE_JA not in chosen
+    assert chosen.count("2026-10-01-checkout-big") + chosen.count("2026-10-02-checkout-twin") == 1
+    assert "2026-10-03-search-small" not in chosen[:1]
+
+
+def test_at_least_one_older_postmortem_is_proposed(repo: Project) -> None:
+    for number in range(4):
+        write(
+            repo,
+            f"2026-09-0{number + 1}-new-{number}",
+            severity="SEV1",
+            services=(f"s{number}",),
+            sections=LESSONS,
+        )
+    write(repo, "2019-05-05-old", severity="SEV4", services=("s9",), sections=LESSONS)
+    assert "2019-05-05-old" in picked(repo, picks=3)
+
+
+def test_each_pick_has_reasons_and_questions_from_its_own_text(club: Project) -> None:
+    proposal = propose(club, today=TODAY).proposal
+    first = proposal.picks[0]
+    assert first.reasons[0] == "SEV1, 66 user-visible minutes"
+    assert first.reasons[-1] == "never discussed"
+    assert any("no playbook" in question for question in first.questions)
+    assert any("We got lucky" in question for question in first.questions)
+    assert len(first.questions) == 3
+    assert proposal.candidates == 5
+    assert proposal.resting == 0
+    ja = propose(club, today=TODAY, picks=5).proposal
+    assert SHAKESPEARE_JA not in [pick.postmortem.id for pick in ja.picks]  # its twin is in
+
+
+def test_japanese_questions(repo: Project) -> None:
+    copy_shakespeare(repo)
+    (repo.postmortem_dir / "2015" / f"{SHAKESPEARE}.md").unlink()
+    (pick,) = propose(repo, today=TODAY, picks=1).proposal.picks
+    assert pick.postmortem.id == SHAKESPEARE_JA
+    assert pick.questions[0].startswith("「カスケード障害へ対応方法が手元になかったこと」")
+    assert "ファイルディスクリプタリーク" in pick.questions[2]  # joined across the line break
+
+
+def test_record_appends_a_session_in_one_commit_and_rests_the_postmortems(club: Project) -> None:
+    done = record(club, [SHAKESPEARE, "2026-10-01-checkout-big", SHAKESPEARE], today=TODAY)
+    assert done.ids == (SHAKESPEARE, "2026-10-01-checkout-big")
+    path = log_path(club)
+    assert path == club.root / ".pmctl" / "reading-club.toml"
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert data == {"session": [{"date": TODAY, "discussed": list(done.ids)}]}
+    assert git(club.root, "show", "--name-only", "--format=%s", "HEAD").split() == [
+        "docs(reading-club):",
+        "record",
+        "the",
+        "session",
+        "of",
+        "2026-11-23",
+        ".pmctl/reading-club.toml",
+    ]
+    assert "Pmctl-Reading-Club: 2015-10-21-shakespeare-sonnet, 2026-10-01-checkout-big" in git(
+        club.root, "log", "-1", "--format=%B"
+    )
+    assert git(club.root, "status", "--porcelain") == ""
+    later = picked(club)
+    assert SHAKESPEARE not in later
+    assert "2026-10-01-checkout-big" not in later
+    assert propose(club, today=TODAY).proposal.resting == 2
+    # A year later they may come back.
+    assert SHAKESPEARE in [
+        pick.postmortem.id
+        for pick in propose(club, today=TODAY + dt.timedelta(days=365)).proposal.picks
+    ]
+    # A second session is appended; what a person wrote in the file stays.
+    path.write_text(path.read_text(encoding="utf-8") + "# notes: good session\n", encoding="utf-8")
+    git(club.root, "commit", "-qam", "notes")
+    record(club, [SHAKESPEARE_JA], today=TODAY + dt.timedelta(days=7))
+    text = path.read_text(encoding="utf-8")
+    assert "# notes: good session" in text
+    assert len(tomllib.loads(text)["session"]) == 2
+
+
+def test_repeat_interval_is_configurable(club: Project) -> None:
+    record(club, [SHAKESPEARE], today=TODAY - dt.timedelta(days=40))
+    config = club.root / "pmctl.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + "\n[reading_club]\nrepeat_after_days = 30\n",
+        encoding="utf-8",
+    )
+    assert SHAKESPEARE in picked(load_project(club.root))
+
+
+def test_record_refuses_unknown_ids_and_leaves_everything_as_it_was(club: Project) -> None:
+    head = git(club.root, "rev-parse", "HEAD")
+    with pytest.raises(NotFoundError):
+        record(club, [SHAKESPEARE, "2026-01-01-nothing"], today=TODAY)
+    assert not log_path(club).exists()
+    assert git(club.root, "rev-parse", "HEAD") == head
+
+
+def test_a_refused_commit_puts_the_file_back(club: Project) -> None:
+    record(club, [SHAKESPEARE], today=TODAY)
+    before = log_path(club).read_bytes()
+    hook = club.root / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    with pytest.raises(GitError):
+        record(club, ["2026-10-01-checkout-big"], today=TODAY)
+    assert log_path(club).read_bytes() == before
+    assert git(club.root, "status", "--porcelain") == ""
+
+
+def test_a_new_file_is_removed_when_its_commit_fails(club: Project) -> None:
+    hook = club.root / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    with pytest.raises(GitError):
+        record(club, [SHAKESPEARE], today=TODAY)
+    assert not log_path(club).exists()
+    assert git(club.root, "status", "--porcelain") == ""
+
+
+def test_uncommitted_edits_of_the_file_are_refused(club: Project) -> None:
+    record(club, [SHAKESPEARE], today=TODAY)
+    log_path(club).write_text(
+        log_path(club).read_text(encoding="utf-8") + "# mine\n", encoding="utf-8"
+    )
+    with pytest.raises(GitError, match="not committed"):
+        record(club, [SHAKESPEARE_JA], today=TODAY)
+    done = record(club, [SHAKESPEARE_JA], today=TODAY, commit=False)
+    assert done.commit is None
+    assert "# mine" in log_path(club).read_text(encoding="utf-8")
+
+
+def test_a_broken_sessions_file_is_reported_at_its_line(club: Project) -> None:
+    path = log_path(club)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("[[session]]\ndate = 2026-01-01\ndiscussed = [\n", encoding="utf-8")
+    with pytest.raises(DocumentError, match="invalid TOML") as error:
+        propose(club, today=TODAY)
+    assert error.value.location.startswith(str(path))
+    path.write_text("[[session]]\ndate = 2026-01-01\ndiscussed = ['Not An Id']\n", encoding="utf-8")
+    with pytest.raises(DocumentError, match=r"session\.0\.discussed\.0"):
+        propose(club, today=TODAY)
+
+
+def test_cli(club: Project) -> None:
+    table = run_cli(club.root, "reading-club", "--picks", "2")
+    assert table.returncode == 0, table.stderr
+    assert f"1. {SHAKESPEARE}" in table.stdout
+    assert "pmctl reading-club --record" in table.stdout
+    document = json.loads(run_cli(club.root, "reading-club", "--format", "json").stdout)
+    assert document["version"] == 1
+    assert document["picks"][0]["questions"]
+    agenda = run_cli(club.root, "reading-club", "--format", "markdown").stdout
+    assert agenda.startswith("# Reading club (2026-11-23)")
+    recorded = run_cli(club.root, "reading-club", "--record", SHAKESPEARE)
+    assert recorded.returncode == 0, recorded.stderr
+    assert "recorded 1 postmortem in .pmctl/reading-club.toml" in recorded.stdout
+    assert run_cli(club.root, "reading-club", "--record").returncode == 2
+    assert run_cli(club.root, "reading-club", SHAKESPEARE).returncode == 2

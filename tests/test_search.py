@@ -1,0 +1,343 @@
+"""`pmctl search`: English and Japanese full text, filters, ranking, snippets, the index."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+
+import pytest
+
+from pmctl.adapters.search_index import index_path
+from pmctl.domain.learning.query import QueryError, parse
+from pmctl.domain.learning.text import index_text, stem
+from pmctl.domain.project import Project
+from pmctl.errors import UsageError
+from pmctl.services import library
+from pmctl.services.search import search
+from tests.conftest import run_cli
+from tests.library import SHAKESPEARE, SHAKESPEARE_JA, copy_shakespeare, write
+
+
+def ids(project: Project, query: str, *, limit: int = 10) -> list[str]:
+    return [hit.id for hit in search(project, query, limit=limit).results.hits]
+
+
+def age(project: Project) -> None:
+    """Date every postmortem an hour back: files written in the last two seconds are read
+    again by the next search (their change could be invisible in their stat)."""
+    for path in project.postmortem_dir.rglob("*.md"):
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - 3_600_000_000_000))
+
+
+@pytest.fixture
+def shelf(repo: Project) -> Project:
+    """The Shakespeare postmortems plus three small ones, in English and Japanese."""
+    copy_shakespeare(repo)
+    write(
+        repo,
+        "2026-03-02-checkout-pool",
+        title="Checkout errors from connection pool exhaustion",
+        services=("checkout",),
+        tags=("connection-pool",),
+        severity="SEV1",
+        owner="bob",
+        sections={
+            "summary": "Checkout failed for 20 minutes.",
+            "root-causes": "The connection pool to the database was exhausted by slow queries.",
+        },
+    )
+    write(
+        repo,
+        "2026-05-10-search-latency",
+        title="Search latency after a config push",
+        services=("search",),
+        tags=("config",),
+        status="closed",
+        sections={
+            "summary": "Search was slow. Failures of the cache were retried.",
+            "root-causes": "A configuration push halved the cache size.",
+        },
+    )
+    write(
+        repo,
+        "2026-07-01-kessai-chien",
+        title="決済の遅延",
+        language="ja",
+        services=("payments",),
+        tags=("capacity",),
+        status="draft",
+        sections={
+            "summary": "決済処理に遅延が発生し、利用者の関心が高まった。",
+            "root-causes": "障害の原因はキャッシュ層の容量不足だった。",
+        },
+    )
+    age(repo)
+    return repo
+
+
+def test_english_words_match_their_other_forms_whatever_the_case(shelf: Project) -> None:
+    assert ids(shelf, "cascading failures") == [SHAKESPEARE, SHAKESPEARE_JA]
+    assert "2026-05-10-search-latency" in ids(shelf, "FAILURE")
+    # exhausted, exhaustion
+    assert sorted(ids(shelf, "exhausting")) == [SHAKESPEARE, "2026-03-02-checkout-pool"]
+
+
+def test_a_japanese_word_is_found_inside_a_sentence_at_any_length(shelf: Project) -> None:
+    assert sorted(ids(shelf, "障害")) == [SHAKESPEARE_JA, "2026-07-01-kessai-chien"]
+    assert sorted(ids(shelf, "関心")) == [SHAKESPEARE_JA, "2026-07-01-kessai-chien"]
+    assert ids(shelf, "ファイルディスクリプタ") == [SHAKESPEARE_JA]
+    assert ids(shelf, "容量不足") == ["2026-07-01-kessai-chien"]
+
+
+def test_japanese_characters_match_only_where_they_stand_together(shelf: Project) -> None:
+    # 容 and 障 both occur in the draft, but never as 容障.
+    assert ids(shelf, "容障") == []
+    assert ids(shelf, "決済 遅延") == ["2026-07-01-kessai-chien"]
+
+
+def test_a_quoted_phrase_matches_exactly_and_words_need_not_be_adjacent(shelf: Project) -> None:
+    assert ids(shelf, '"sacrificial cluster"') == [SHAKESPEARE]
+    assert ids(shelf, '"cluster sacrificial"') == []
+    assert ids(shelf, "pool database") == ["2026-03-02-checkout-pool"]
+    assert ids(shelf, '"pool database"') == []
+
+
+def test_or_lets_either_match_and_not_excludes(shelf: Project) -> None:
+    assert sorted(ids(shelf, "halved OR exhausted")) == [
+        SHAKESPEARE,  # exhaustion
+        "2026-03-02-checkout-pool",
+        "2026-05-10-search-latency",
+    ]
+    assert ids(shelf, "failure NOT cache") == [SHAKESPEARE, SHAKESPEARE_JA]
+    assert ids(shelf, "failure -cache") == [SHAKESPEARE, SHAKESPEARE_JA]
+    assert ids(shelf, "NOT cache") == []
+
+
+def test_filters_narrow_by_metadata(shelf: Project) -> None:
+    assert ids(shelf, "service:search") == ["2026-05-10-search-latency"]
+    assert ids(shelf, "service:Shakespeare-Search") == [SHAKESPEARE, SHAKESPEARE_JA]
+    assert ids(shelf, "tag:config,capacity") == [
+        "2026-07-01-kessai-chien",
+        "2026-05-10-search-latency",
+    ]
+    assert ids(shelf, "severity:sev1 status:reviewed") == [
+        "2026-03-02-checkout-pool",
+        SHAKESPEARE,
+        SHAKESPEARE_JA,
+    ]
+    assert ids(shelf, "owner:bob") == ["2026-03-02-checkout-pool"]
+    assert ids(shelf, "status:closed,draft") == [
+        "2026-07-01-kessai-chien",
+        "2026-05-10-search-latency",
+    ]
+    assert ids(shelf, "date:2026-03..2026-05") == [
+        "2026-05-10-search-latency",
+        "2026-03-02-checkout-pool",
+    ]
+    assert ids(shelf, "since:2026-05-10 until:2026-06-30") == ["2026-05-10-search-latency"]
+    assert ids(shelf, "failure date:2015") == [SHAKESPEARE, SHAKESPEARE_JA]
+
+
+def test_a_word_in_the_title_ranks_above_the_same_word_in_the_body(repo: Project) -> None:
+    write(repo, "2026-01-01-body", title="Slow pages", sections={"summary": "A leak in the cache."})
+    write(repo, "2026-01-02-title", title="Memory leak", sections={"summary": "Pages were slow."})
+    write(repo, "2026-01-03-none", title="Other", sections={"summary": "Nothing in common."})
+    assert ids(repo, "leak") == ["2026-01-02-title", "2026-01-01-body"]
+
+
+def test_hits_carry_metadata_and_a_snippet_with_the_matches_marked(shelf: Project) -> None:
+    outcome = search(shelf, "ファイルディスクリプタ 障害", limit=5)
+    assert outcome.results.total == 1
+    (hit,) = outcome.results.hits
+    assert hit.id == SHAKESPEARE_JA
+    assert hit.path == f"postmortems/2015/{SHAKESPEARE_JA}.md"
+    assert hit.services == ("shakespeare-search",)
+    assert hit.status == "reviewed"
+    assert hit.score > 0
+    marked = {hit.snippet.text[start:end] for start, end in hit.snippet.highlights}
+    assert marked == {"障害", "ファイルディスクリプタ"}
+
+    (english,) = search(
+        shelf, "sacrificial cluster service:shakespeare-search date:2015"
+    ).results.hits[:1]
+    words = {english.snippet.text[start:end].lower() for start, end in english.snippet.highlights}
+    assert {"sacrificial", "cluster"} <= words
+    assert len(english.snippet.text) <= 200
+
+
+def test_the_limit_keeps_the_best_and_the_total_counts_all(shelf: Project) -> None:
+    outcome = search(shelf, "service:shakespeare-search", limit=1)
+    assert outcome.results.total == 2
+    assert len(outcome.results.hits) == 1
+
+
+def test_a_file_that_is_not_a_postmortem_is_reported_and_skipped(shelf: Project) -> None:
+    broken = shelf.postmortem_dir / "2026" / "2026-09-09-broken.md"
+    broken.write_text("---\nid: [unclosed\n---\nfailure\n", encoding="utf-8")
+    outcome = search(shelf, "failure")
+    assert [invalid.location.split(":")[0] for invalid in outcome.invalid] == [str(broken)]
+    assert "2026-09-09-broken" not in [hit.id for hit in outcome.results.hits]
+    # Remembered until it changes, and still reported.
+    assert len(search(shelf, "failure").invalid) == 1
+
+
+def test_the_index_follows_edits_new_files_and_deletions(shelf: Project) -> None:
+    assert ids(shelf, "halved") == ["2026-05-10-search-latency"]
+    path = write(
+        shelf,
+        "2026-05-10-search-latency",
+        title="Search latency after a config push",
+        services=("search",),
+        sections={"summary": "The cache was quartered."},
+    )
+    assert ids(shelf, "halved") == []
+    assert ids(shelf, "quartered") == ["2026-05-10-search-latency"]
+    write(shelf, "2026-08-08-new", sections={"summary": "Quartered again."})
+    assert sorted(ids(shelf, "quartered")) == ["2026-05-10-search-latency", "2026-08-08-new"]
+    path.unlink()
+    assert ids(shelf, "quartered") == ["2026-08-08-new"]
+    assert ids(shelf, "service:search") == []
+
+
+def test_the_index_is_kept_in_the_git_dir_and_reused(shelf: Project) -> None:
+    search(shelf, "failure")
+    path = index_path(shelf.root)
+    assert path.parent == shelf.root / ".git" / "pmctl"
+    inode = path.stat().st_ino
+    search(shelf, "leak")
+    assert path.stat().st_ino == inode
+
+
+def test_the_index_is_rebuilt_when_a_quarter_of_it_is_stale(shelf: Project) -> None:
+    search(shelf, "failure")
+    inode = index_path(shelf.root).stat().st_ino
+    write(shelf, "2026-03-02-checkout-pool", sections={"summary": "Rewritten: a pool of threads."})
+    write(shelf, "2026-05-10-search-latency", sections={"summary": "Rewritten: the search cache."})
+    age(shelf)
+    assert sorted(ids(shelf, "rewritten")) == [
+        "2026-03-02-checkout-pool",
+        "2026-05-10-search-latency",
+    ]
+    assert index_path(shelf.root).stat().st_ino != inode  # 2 stale rows of 5 live: rebuilt
+    assert ids(shelf, "exhausted") == [SHAKESPEARE]  # (exhaustion)
+
+
+def test_a_damaged_index_is_rebuilt(shelf: Project) -> None:
+    search(shelf, "failure")
+    index_path(shelf.root).write_bytes(b"not a database at all" * 100)
+    assert ids(shelf, "halved") == ["2026-05-10-search-latency"]
+    with sqlite3.connect(index_path(shelf.root)) as connection:
+        assert connection.execute("SELECT count(*) FROM docs").fetchone()[0] == 5
+
+
+def test_many_files_are_read_by_worker_processes_with_the_same_result(
+    repo: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for number in range(40):
+        write(
+            repo,
+            f"2026-02-{number % 28 + 1:02d}-incident-{number}",
+            services=("svc-a" if number % 2 else "svc-b",),
+            sections={"summary": f"Incident number {number} with marker{number % 5}."},
+        )
+    monkeypatch.setattr(library, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(library, "BATCH", 15)  # three batches, two of them in a worker
+    found = search(repo, "marker3 service:svc-a", limit=50).results
+    assert found.total == 4
+    assert sorted(int(hit.id.rsplit("-", 1)[1]) for hit in found.hits) == [3, 13, 23, 33]
+
+
+def test_query_syntax() -> None:
+    query = parse('cascading "file descriptor" leak OR drain NOT test tag:a,b date:2025')
+    assert query.match_expression() == (
+        '("cascad"* AND "file descriptor" AND ("leak"* OR "drain"*)) NOT ("test"*)'
+    )
+    assert query.filters.tags == frozenset({"a", "b"})
+    assert query.filters.since == dt.date(2025, 1, 1)
+    assert query.filters.until == dt.date(2025, 12, 31)
+    assert parse("date:2024-02").filters.until == dt.date(2024, 2, 29)
+    assert parse("date:..2024-02-10").filters.since is None
+    assert parse("障害対応").match_expression() == '"障 害 対 応"'
+    assert parse("api-gateway http://x").match_expression() == '"api gateway" AND "http x"'
+    assert parse("dns 500").match_expression() == '"dns"* AND "500"'
+    with pytest.raises(QueryError, match="status:done is not a status"):
+        parse("status:done")
+    with pytest.raises(QueryError, match="since:yesterday is not a date"):
+        parse("since:yesterday")
+
+
+def test_an_empty_query_or_a_bad_filter_is_a_usage_error(shelf: Project) -> None:
+    with pytest.raises(UsageError, match="nothing to search for"):
+        search(shelf, "  ")
+    with pytest.raises(UsageError, match="date:2025-13 is not a date"):
+        search(shelf, "date:2025-13")
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("cascade", "cascad"),
+        ("cascading", "cascad"),
+        ("failures", "failur"),
+        ("retries", "retr"),
+        ("stopped", "stop"),
+        ("boxes", "box"),
+        ("status", "status"),
+        ("dns", "dns"),
+        ("Leak", "Leak"),
+    ],
+)
+def test_stem(word: str, expected: str) -> None:
+    assert stem(word) == expected
+
+
+def test_index_text_makes_each_kana_and_kanji_a_token() -> None:
+    assert index_text("Borgmonが障害を検出") == "Borgmon が 障 害 を 検 出 "
+    assert index_text("障害。HTTP") == " 障 害 。HTTP"
+    assert index_text("ＡＰＩの5xx") == "API の 5xx"
+    assert index_text("plain ascii") == "plain ascii"
+
+
+def test_cli_prints_hits_and_json(shelf: Project) -> None:
+    table = run_cli(shelf.root, "search", "sacrificial", "cluster")
+    assert table.returncode == 0, table.stderr
+    assert f"1. {SHAKESPEARE}" in table.stdout
+    assert "1 postmortem matches" in table.stdout
+    result = run_cli(shelf.root, "search", "障害", "--format", "json", "-n", "1")
+    document = json.loads(result.stdout)
+    assert document["version"] == 1
+    assert document["total"] == 2
+    assert len(document["hits"]) == 1
+    assert set(document["hits"][0]) >= {"id", "title", "path", "date", "score", "snippet"}
+
+
+def test_cli_bad_filter_exits_2_and_writes_nothing_outside_the_git_dir(shelf: Project) -> None:
+    before = sorted(os.listdir(shelf.root))
+    result = run_cli(shelf.root, "search", "status:done")
+    assert result.returncode == 2
+    assert "status:done is not a status" in result.stderr
+    assert sorted(os.listdir(shelf.root)) == before
+
+
+def test_an_index_whose_build_fails_is_not_put_in_place(
+    shelf: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = library._prepare
+    calls: list[str] = []
+
+    def failing(path: object, key: str, names: object) -> object:
+        calls.append(key)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(path, key, names)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(library, "_prepare", failing)
+    with pytest.raises(KeyboardInterrupt):
+        search(shelf, "failure")
+    assert not index_path(shelf.root).exists()
+    assert list(index_path(shelf.root).parent.glob(".search-index*")) == []
+    monkeypatch.setattr(library, "_prepare", real)
+    assert ids(shelf, "halved") == ["2026-05-10-search-latency"]

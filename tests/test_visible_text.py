@@ -1,0 +1,36 @@
+"""`visible`: text from outside pmctl, safe to print on a terminal."""
+
+from __future__ import annotations
+
+import pytest
+
+from pmctl.domain.visible_text import visible
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("535 5.7.8 bad credentials", "535 5.7.8 bad credentials"),
+        ("決済 API の遅延 ✓", "決済 API の遅延 ✓"),
+        ("\x1b[2J\x1b]0;owned\x07", "\\x1b[2J\\x1b]0;owned\\x07"),
+        ("line one\r\nline two\ttab", "line one\\r\\nline two\\ttab"),
+        ("\x00\x7f\x85\x9b", "\\x00\\x7f\\x85\\x9b"),
+        ("abc\u202edcba\u2066x\u2028y", "abc\\u202edcba\\u2066x\\u2028y"),
+    ],
+)
+def test_control_characters_are_spelled_out(text: str, shown: str) -> None:
+    assert visible(text, limit=200) == shown
+
+
+def test_long_text_is_cut_to_the_limit_with_a_note() -> None:
+    shown = visible("x" * 10_000, limit=80)
+
+    assert len(shown) == 80
+    assert shown.endswith(" ... [cut, 10000 characters in all]")
+
+
+def test_the_limit_counts_the_spelled_out_characters() -> None:
+    shown = visible("\x1b" * 100, limit=60)
+
+    assert len(shown) <= 60
+    assert shown.startswith("\\x1b\\x1b")
