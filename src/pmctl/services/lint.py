@@ -31,8 +31,7 @@ from pmctl.domain.lint import (
     repository_hits,
 )
 from pmctl.domain.lint.findings import LintResult
-from pmctl.domain.lint.registry import RULES_BY_ID
-from pmctl.domain.lint.related_rules import RULE as SIMILAR_RULE
+from pmctl.domain.lint.registry import RELATED_SUGGESTED, RULES_BY_ID
 
 if TYPE_CHECKING:
     from pmctl.adapters.cache import Cache
@@ -104,7 +103,9 @@ def _lint(
     facts = [Facts(path, *fact) for path, (_, fact) in zip(files, results, strict=True)]
     others = None if paths is None else _other_ids(project.postmortem_dir, keys, facts)
     hits = repository_hits(facts, others=others)
-    if levels(project.settings).get(SIMILAR_RULE) is not None:  # off by default: no index then
+    if (
+        levels(project.settings).get(RELATED_SUGGESTED.id) is not None
+    ):  # off by default: no index then
         for path, similar in _similar_hits(project, facts, every=paths is None).items():
             hits.setdefault(path, []).extend(similar)
     findings.extend(repository_findings(hits, project.settings, {p: _text(p) for p in hits}))

@@ -25,7 +25,7 @@ from pmctl.domain.lint import related_rules
 from pmctl.domain.lint.adoption import PREDATING_RULES, excused
 from pmctl.domain.lint.context import Context, Hit
 from pmctl.domain.lint.findings import Finding, Severity
-from pmctl.domain.lint.registry import RULES, RULES_BY_ID, Rule, resolve
+from pmctl.domain.lint.registry import NOT_LINTED_FILE, RULES, Rule, resolve
 from pmctl.domain.lint.related_rules import Similar
 from pmctl.domain.lint.repository_rules import Facts, check_facts, facts_of
 from pmctl.domain.model import Postmortem, Status
@@ -217,7 +217,7 @@ def check_strays(paths: Iterable[Path], settings: Settings) -> list[Finding]:
             "",
             [
                 Hit(
-                    "PM013",
+                    NOT_LINTED_FILE,
                     1,
                     f"{path.name} is not linted: postmortems are `.md` files",
                     "rename it to `.md` if it is a postmortem (`pmctl import` adopts other "
@@ -269,15 +269,15 @@ def apply(
     file_off, line_off = _disables(text) if "pmctl-disable" in text else (set(), {})
     findings = []
     for hit in hits:
-        level = rule_levels.get(hit.rule)
-        if level is None or hit.rule in file_off or _ALL in file_off:
+        rule = hit.rule
+        level = rule_levels.get(rule.id)
+        if level is None or rule.id in file_off or _ALL in file_off:
             continue
         off = line_off.get(hit.line)
-        if off is not None and (hit.rule in off or _ALL in off):
+        if off is not None and (rule.id in off or _ALL in off):
             continue
-        rule = RULES_BY_ID[hit.rule]
         findings.append(
-            Finding(path, hit.line, hit.column, hit.rule, rule.name, level, hit.message, hit.hint)
+            Finding(path, hit.line, hit.column, rule.id, rule.name, level, hit.message, hit.hint)
         )
     findings.sort(key=lambda finding: (finding.line, finding.column, finding.rule))
     return findings

@@ -6,6 +6,15 @@ import re
 from functools import lru_cache
 
 from pmctl.domain.lint.context import Context, Hit
+from pmctl.domain.lint.registry import (
+    ACTION_DUPLICATE_ID,
+    ACTION_OVERDUE,
+    ACTION_OWNER_MISSING,
+    ACTION_PRIORITY_MISSING,
+    ACTION_TYPE_MISSING,
+    ACTION_UNTRACKED,
+    ACTION_VAGUE,
+)
 from pmctl.domain.model import ActionItem, Priority, Status
 
 _VAGUE_START = (
@@ -80,7 +89,7 @@ def check(ctx: Context) -> list[Hit]:
         if item.id in seen:
             hits.append(
                 Hit(
-                    "PM207",
+                    ACTION_DUPLICATE_ID,
                     ctx.line_of("action_items", index, "id"),
                     f"action item id {item.id} is already used by item {seen[item.id] + 1}",
                     "give each action item its own id (AI-1, AI-2, ...)",
@@ -93,7 +102,7 @@ def check(ctx: Context) -> list[Hit]:
         if match:
             hits.append(
                 Hit(
-                    "PM204",
+                    ACTION_VAGUE,
                     ctx.line_of("action_items", index, "title"),
                     f"{item.id} is vague ({match[0].strip()!r}): it can never be marked done",
                     "say what will change and how you will know it is done, "
@@ -108,9 +117,9 @@ def check(ctx: Context) -> list[Hit]:
 def _incomplete(ctx: Context, index: int, item: ActionItem) -> list[Hit]:
     hits = []
     for rule, key, hint in (
-        ("PM201", "owner", "name the one person accountable: `owner: alice`"),
-        ("PM202", "type", "set `type:` to mitigate, prevent, process or other"),
-        ("PM203", "priority", "set `priority:` to P0, P1, P2 or P3"),
+        (ACTION_OWNER_MISSING, "owner", "name the one person accountable: `owner: alice`"),
+        (ACTION_TYPE_MISSING, "type", "set `type:` to mitigate, prevent, process or other"),
+        (ACTION_PRIORITY_MISSING, "priority", "set `priority:` to P0, P1, P2 or P3"),
     ):
         if getattr(item, key) is None:
             hits.append(
@@ -138,7 +147,7 @@ def _follow_up(ctx: Context, index: int, item: ActionItem) -> list[Hit]:
     if item.priority in _HIGH and not item.tracker and item.due is None:
         hits.append(
             Hit(
-                "PM205",
+                ACTION_UNTRACKED,
                 ctx.line_of("action_items", index),
                 f"{item.id} is {item.priority} but has neither a tracker nor a due date",
                 "set `tracker:` to the issue that follows it up, or a `due:` date",
@@ -147,7 +156,7 @@ def _follow_up(ctx: Context, index: int, item: ActionItem) -> list[Hit]:
     if item.due is not None and item.due < ctx.today:
         hits.append(
             Hit(
-                "PM206",
+                ACTION_OVERDUE,
                 ctx.line_of("action_items", index, "due"),
                 f"{item.id} was due on {item.due.isoformat()} and is still {item.status}",
                 "finish it (`pmctl action done`), or agree a new `due:` date",

@@ -11,6 +11,12 @@ import re
 from pmctl.domain.action_table import render_table
 from pmctl.domain.lint.body import Heading
 from pmctl.domain.lint.context import Context, Hit
+from pmctl.domain.lint.registry import (
+    ACTION_TABLE_DRIFT,
+    GUIDE_LEFT_OVER,
+    SECTION_MISSING,
+    SECTION_UNFILLED,
+)
 from pmctl.domain.model import Language, Status
 from pmctl.domain.sections import (
     ACTION_TABLE_END,
@@ -42,7 +48,7 @@ def check(ctx: Context) -> list[Hit]:
             if required:
                 hits.append(
                     Hit(
-                        "PM101",
+                        SECTION_MISSING,
                         _insertion_line(ctx, section.key),
                         f"section '{section.heading(language)}' is missing "
                         f"(required from {section.required_from})",
@@ -65,7 +71,7 @@ def check(ctx: Context) -> list[Hit]:
         if not filled and required and rank >= Status.IN_REVIEW.rank:
             hits.append(
                 Hit(
-                    "PM102",
+                    SECTION_UNFILLED,
                     body.file_line(start - 1),
                     f"section {_label(heading, section, language)} is not filled in",
                     "replace the `<!-- pmctl:guide ... -->` comment with the section's text",
@@ -75,7 +81,7 @@ def check(ctx: Context) -> list[Hit]:
             offset = next(i for i in range(start, end) if GUIDE_OPEN in body.lines[i])
             hits.append(
                 Hit(
-                    "PM103",
+                    GUIDE_LEFT_OVER,
                     body.file_line(offset),
                     f"template guidance left in section {_label(heading, section, language)}",
                     "delete the `<!-- pmctl:guide ... -->` comment now that the section is written",
@@ -130,7 +136,7 @@ def _table_drift(ctx: Context, language: Language) -> list[Hit]:
             return []
         return [
             Hit(
-                "PM104",
+                ACTION_TABLE_DRIFT,
                 ctx.line_of("action_items"),
                 f"{plural(len(items), 'action item')} in the front matter but no generated table in the body",
                 f"add the table between `{ACTION_TABLE_START}` and `{ACTION_TABLE_END}`",
@@ -141,7 +147,7 @@ def _table_drift(ctx: Context, language: Language) -> list[Hit]:
     if end is None:
         return [
             Hit(
-                "PM104",
+                ACTION_TABLE_DRIFT,
                 ctx.body.file_line(start),
                 "the action-item table has no end marker",
                 f"add `{ACTION_TABLE_END}` after the table",
@@ -157,7 +163,7 @@ def _table_drift(ctx: Context, language: Language) -> list[Hit]:
     )
     return [
         Hit(
-            "PM104",
+            ACTION_TABLE_DRIFT,
             ctx.body.file_line(start + differing),
             "the action-item table differs from `action_items:` in the front matter",
             hint,
