@@ -32,11 +32,13 @@ commit sha is any other (ten or forty hex digits). A command with no lines under
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,18 +124,25 @@ def test_every_block_that_is_not_run_says_why() -> None:
 
 
 def _sandbox(kind: str, base: Path) -> tuple[Path, dict[str, str]]:
+    """A fresh sandbox of `kind` in `base`: a copy of the one this worker built first (a
+    corpus with its history takes seconds to make; a copy, milliseconds)."""
+    if kind not in _BUILT:
+        _BUILT[kind] = Path(tempfile.mkdtemp(prefix=f"pmctl-docs-{kind}-"))
+        _build_sandbox(kind, _BUILT[kind])
+        atexit.register(shutil.rmtree, _BUILT[kind], ignore_errors=True)
+    shutil.copytree(_BUILT[kind], base, symlinks=True, dirs_exist_ok=True)
+    return base / "postmortems-repo", _environment(base)
+
+
+_BUILT: dict[str, Path] = {}
+
+
+def _environment(base: Path) -> dict[str, str]:
     home = base / "home"
-    home.mkdir()
-    config = home / ".gitconfig"
-    config.write_text(
-        "[user]\n\tname = jennifer\n\temail = jennifer@example.com\n"
-        "[init]\n\tdefaultBranch = main\n",
-        encoding="utf-8",
-    )
-    env = {
+    return {
         "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
         "HOME": str(home),
-        "GIT_CONFIG_GLOBAL": str(config),
+        "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
         "GIT_CONFIG_NOSYSTEM": "1",
         "GIT_AUTHOR_DATE": FIXED_DATE,
         "GIT_COMMITTER_DATE": FIXED_DATE,
@@ -144,10 +153,22 @@ def _sandbox(kind: str, base: Path) -> tuple[Path, dict[str, str]]:
         # Output in the order a terminal shows it: stdout is not held back behind stderr.
         "PYTHONUNBUFFERED": "1",
     }
+
+
+def _build_sandbox(kind: str, base: Path) -> None:
+    home = base / "home"
+    home.mkdir()
+    config = home / ".gitconfig"
+    config.write_text(
+        "[user]\n\tname = jennifer\n\temail = jennifer@example.com\n"
+        "[init]\n\tdefaultBranch = main\n",
+        encoding="utf-8",
+    )
+    env = _environment(base)
     work = base / "postmortems-repo"
     if kind == "empty":
         work.mkdir()
-        return work, env
+        return
     if kind == "corpus":
         for script, *arguments in (
             ("gen_corpus.py", "--count", "60", "--shape", "small", "--seed", "0"),
@@ -159,13 +180,13 @@ def _sandbox(kind: str, base: Path) -> tuple[Path, dict[str, str]]:
                 check=True,
                 capture_output=True,
             )
-        return work, env
+        return
     if kind == "adopting":
         shutil.copytree(LEGACY, base / "old-postmortems")
         _commit_all(base / "old-postmortems", env)
         work.mkdir()
         subprocess.run(["pmctl", "init"], cwd=work, env=env, check=True, capture_output=True)
-        return work, env
+        return
     shutil.copytree(EXAMPLE, work)
     _commit_all(work, env)
     if kind == "draft":
@@ -180,7 +201,6 @@ def _sandbox(kind: str, base: Path) -> tuple[Path, dict[str, str]]:
             check=True,
             capture_output=True,
         )
-    return work, env
 
 
 def _commit_all(directory: Path, env: dict[str, str]) -> None:

@@ -22,7 +22,7 @@ from pmctl.adapters.parallel import ChildCrashed, ordered, split
 from pmctl.domain.project import Project
 from pmctl.services.lint import lint
 from tests.conftest import git
-from tests.lint_docs import GOOD, TODAY
+from tests.sample_postmortems import GOOD, TODAY
 from tests.test_lint_service import other, write
 
 CRASHING_FRONT_MATTER = "- " * 20_000 + "x\n"

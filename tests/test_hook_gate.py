@@ -14,7 +14,7 @@ import pytest
 
 from pmctl.domain.project import Project
 from tests.conftest import git, run_cli
-from tests.lint_docs import GOOD
+from tests.sample_postmortems import GOOD
 
 BIN = Path(sys.executable).parent
 PRE_COMMIT = shutil.which("pre-commit", path=str(BIN))

@@ -9,7 +9,7 @@ import pytest
 
 from pmctl.domain.lint.adoption import PREDATING_RULES
 from pmctl.domain.model import Status
-from tests.lint_docs import GOOD, findings, line_of, rules
+from tests.sample_postmortems import GOOD, findings, line_of, rules
 
 TABLE_TIMELINE = """\
 ## Timeline

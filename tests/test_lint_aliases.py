@@ -15,7 +15,7 @@ from pmctl.domain.project import Project
 from pmctl.domain.sections import section_names
 from pmctl.errors import ConfigError
 from tests.conftest import run_cli
-from tests.lint_docs import GOOD, findings, line_of, rules
+from tests.sample_postmortems import GOOD, findings, line_of, rules
 
 ALIASES = {
     "root-causes": ["Root cause analysis", "Contributing factors", "なぜなぜ分析"],
@@ -120,7 +120,7 @@ def test_a_missing_section_hint_offers_the_aliases_and_points_where_it_belongs()
 
 def test_the_review_checklist_relates_an_aliased_unfilled_section_to_its_question() -> None:
     from pmctl.adapters.documents import parse_bytes
-    from tests.lint_docs import PATH
+    from tests.sample_postmortems import PATH
 
     text = UNFILLED
     found = findings(text, settings=SETTINGS)
@@ -210,7 +210,7 @@ def test_lint_cli_stops_on_an_unknown_section_key_with_the_config_line(repo: Pro
 def test_the_lint_service_reads_the_aliases_from_the_project(repo: Project) -> None:
     from pmctl.adapters.config_file import load_project
     from pmctl.services.lint import lint
-    from tests.lint_docs import PATH, TODAY
+    from tests.sample_postmortems import PATH, TODAY
 
     path = repo.root / PATH
     path.parent.mkdir(parents=True, exist_ok=True)

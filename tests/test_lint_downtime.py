@@ -11,7 +11,7 @@ from pmctl.adapters.config_file import read_settings
 from pmctl.domain.config import DEFAULT_CRITERIA, LintSettings, RuleLevel, Settings
 from pmctl.domain.lint import Severity
 from pmctl.errors import ConfigError
-from tests.lint_docs import GOOD, findings, line_of, rules
+from tests.sample_postmortems import GOOD, findings, line_of, rules
 
 THRESHOLD = Settings(lint=LintSettings(downtime_minutes=30))
 
@@ -127,7 +127,7 @@ def test_the_review_checklist_counts_the_warning_against_the_impact_question() -
     from pmctl.adapters.documents import parse_bytes
     from pmctl.domain import review
     from pmctl.domain.model import Postmortem
-    from tests.lint_docs import PATH
+    from tests.sample_postmortems import PATH
 
     text = minutes(GOOD, 10)
     found = findings(text, settings=THRESHOLD)

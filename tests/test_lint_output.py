@@ -16,7 +16,7 @@ from pmctl.domain.lint.registry import RULES
 from pmctl.domain.project import Project
 from pmctl.ui.lint_output import render
 from tests.conftest import run_cli
-from tests.lint_docs import GOOD
+from tests.sample_postmortems import GOOD
 
 ROOT = Path("/repo")
 A = ROOT / "postmortems" / "2026" / "a b.md"

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pmctl.adapters import documents
 from pmctl.domain.config import Settings
 from pmctl.domain.lint import Finding, check_document
-from tests.lint_docs import GOOD, TODAY, findings
+from tests.sample_postmortems import GOOD, TODAY, findings
 
 ALIAS_BOMB = "\n".join(
     [

@@ -9,7 +9,7 @@ import pytest
 from pmctl.domain.config import LintSettings, RuleLevel, Settings
 from pmctl.domain.lint import RULES, Severity
 from pmctl.domain.model import Status
-from tests.lint_docs import GOOD, findings, line_of, rules
+from tests.sample_postmortems import GOOD, findings, line_of, rules
 
 
 def test_the_complete_document_is_clean() -> None:

@@ -14,7 +14,7 @@ from pmctl.domain.project import Project
 from pmctl.services import lint as service
 from pmctl.services.lint import lint
 from tests.conftest import git
-from tests.lint_docs import GOOD, TODAY
+from tests.sample_postmortems import GOOD, TODAY
 
 ID = "2026-11-20-checkout-latency"
 

@@ -13,7 +13,7 @@ from pmctl.domain.project import Project
 from pmctl.errors import ExitCode, GitError
 from pmctl.services.migrate import migrate
 from tests.conftest import git, run_cli
-from tests.lint_docs import GOOD, rules
+from tests.sample_postmortems import GOOD, rules
 
 V1 = GOOD.replace("schema: 2\n", "schema: 1  # the version we started with\n").replace(
     "authors: [alice, bob]", "authors: [alice,  'bob']"

@@ -15,7 +15,7 @@ from pmctl.errors import TransitionRefused
 from pmctl.services import review, status
 from pmctl.services.actions import add_action
 from tests.conftest import git, run_cli
-from tests.lint_docs import GOOD, TODAY
+from tests.sample_postmortems import GOOD, TODAY
 
 ID = "2026-11-20-checkout-latency"
 CLOSED = GOOD.replace("status: in-review", "status: closed").replace(
