@@ -93,10 +93,10 @@ def lint_corpus(count: int, runs: int) -> None:
     import pmctl.services.lint as service
     from pmctl.adapters import parallel
 
-    map_chunks = parallel.map_chunks
+    ordered = parallel.ordered
 
     def not_isolated(*args: object, **options: object) -> object:
-        return map_chunks(*args, **{**options, "isolate": False})  # type: ignore[arg-type]
+        return ordered(*args, **{**options, "isolate": False})  # type: ignore[arg-type]
 
     with tempfile.TemporaryDirectory() as temp:
         root = Path(temp)
@@ -105,15 +105,15 @@ def lint_corpus(count: int, runs: int) -> None:
         generate(root / "postmortems", count)
         project = load_project(root)
         today = dt.date(2026, 11, 23)
-        modes = {"all in children": map_chunks, "one share here": not_isolated}
+        modes = {"all in children": ordered, "one share here": not_isolated}
         times: dict[str, list[float]] = {mode: [] for mode in modes}
         for _ in range(runs):
             for mode, function in modes.items():
-                vars(service)["map_chunks"] = function
+                vars(service)["ordered"] = function
                 start = time.perf_counter()
                 service.lint(project, today=today, use_cache=False)
                 times[mode].append(time.perf_counter() - start)
-        vars(service)["map_chunks"] = map_chunks
+        vars(service)["ordered"] = ordered
         print(f"cold lint of {count} generated postmortems in process, median of {runs}:")
         for mode, values in times.items():
             print(f"  {mode:16} {statistics.median(values):8.2f} s")

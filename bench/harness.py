@@ -15,6 +15,7 @@ spell of the shared machine falls on every command a little, not on all runs of 
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -150,6 +151,9 @@ def print_table(title: str, rows: list[Series]) -> None:
     floor = next((row.median for row in rows if row.name.startswith("floor")), None)
     naive = next((row.median for row in rows if row.name.startswith("naive")), None)
     print(f"\n{title}")
+    # Linux carries a process's peak across fork and exec: no child can show less than this.
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  (peaks under this benchmark's own, {own:.0f} MiB, cannot be read: they show as it)")
     print(
         f"  {'':46} {'median':>8} {'min':>7} {'max':>7} {'budget':>7} "
         f"{'x floor':>8} {'naive/x':>8} {'peak MiB':>9}"

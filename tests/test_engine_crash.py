@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from pmctl.adapters import yaml_engine
-from pmctl.adapters.parallel import ChildCrashed, map_chunks, split, unchanged
+from pmctl.adapters.parallel import ChildCrashed, ordered, split
 from pmctl.domain.project import Project
 from pmctl.services.lint import lint
 from tests.conftest import git
@@ -101,8 +101,8 @@ def test_a_child_that_crashes_on_an_item_has_that_item_rescued_and_the_rest_done
         rescued.append(value)
         return (-value, False)
 
-    results = map_chunks(
-        aborts_on_13, split(list(range(20)), [0.5, 0.5]), unchanged, rescue=rescue, isolate=True
+    results = list(
+        ordered(aborts_on_13, split(list(range(20)), [0.5, 0.5]), rescue=rescue, isolate=True)
     )
 
     assert [value for value, _ in results] == [*range(13), -13, *range(14, 20)]
@@ -116,7 +116,7 @@ def test_without_isolation_the_parents_own_chunk_still_runs_here() -> None:
     def where(chunk: Sequence[int]) -> list[bool]:
         return [os.getpid() == parent for _ in chunk]
 
-    assert map_chunks(where, split([1, 2, 3, 4], [0.5, 0.5]), unchanged) == [
+    assert list(ordered(where, split([1, 2, 3, 4], [0.5, 0.5]))) == [
         True,
         True,
         False,
@@ -131,7 +131,7 @@ def test_a_crash_with_no_rescue_is_an_error_naming_the_item_not_a_dead_parent() 
         return list(chunk)
 
     with pytest.raises(ChildCrashed, match=r"bad\.md"):
-        map_chunks(aborts, [["a.md"], ["bad.md", "c.md"]], unchanged)
+        list(ordered(aborts, [["a.md"], ["bad.md", "c.md"]]))
 
 
 def test_a_crash_leaves_no_core_file_behind(
@@ -142,5 +142,5 @@ def test_a_crash_leaves_no_core_file_behind(
     def aborts(chunk: Sequence[int]) -> list[int]:
         os.abort()
 
-    assert map_chunks(aborts, [[1]], unchanged, rescue=lambda value: value, isolate=True) == [1]
+    assert list(ordered(aborts, [[1]], rescue=lambda value: value, isolate=True)) == [1]
     assert not any(path.name.startswith("core") for path in tmp_path.iterdir())

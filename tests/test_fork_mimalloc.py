@@ -21,7 +21,7 @@ SCRIPT = """
 import sys
 from pathlib import Path
 from pmctl.adapters import documents
-from pmctl.adapters.parallel import map_chunks, split, unchanged
+from pmctl.adapters.parallel import ordered, split
 
 examples = sorted(Path(sys.argv[1]).glob("*/postmortems/**/*.md"))
 texts = [path.read_bytes() for path in examples] * 100
@@ -31,7 +31,7 @@ def read(chunk):
 
 here = read(texts)  # the parent allocates and frees through yaml-rs's allocator first
 for round in range(10):
-    forked = map_chunks(read, split(texts, [0.25] * 4), unchanged, isolate=True)
+    forked = list(ordered(read, split(texts, [0.25] * 4), isolate=True))
     assert forked == here, round
     here = read(texts)  # and again between the forks
 print("ok", len(texts) * 10)

@@ -342,3 +342,60 @@ def test_errors_show_paths_from_where_the_user_stands(repo: Project) -> None:
     assert refused.returncode == 5
     assert f"- {path.name}:" in refused.stderr
     assert str(repo.root) not in refused.stderr
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+def test_terminal_output_is_what_rich_prints_line_by_line(
+    no_color: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    from pmctl.domain.visible_text import visible
+    from pmctl.ui import console
+    from pmctl.ui.lint_output import print_text, summary
+
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    else:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    console.stdout.cache_clear()
+    result = LintResult(
+        (
+            *RESULT.findings,
+            Finding(
+                A, 12, 1, "PM402", "blame-language", Severity.WARNING, "[bold]x[/] {0}", "hint"
+            ),
+            Finding(B, 1, 1, "PM024", "severity-unknown", Severity.ERROR, "100% [red]", "[fix]"),
+        ),
+        files_checked=2,
+        paths=(A, B),
+    )
+    print_text(result, cwd=ROOT, strict=False)
+    fast = capsys.readouterr().out
+
+    # What the output was when rich printed each line itself (emoji codes aside), with
+    # every field made visible first.
+    reference = Console(highlight=False, soft_wrap=True, emoji=False)
+    with reference.capture() as captured:
+        for path in (A, B):
+            reference.print(
+                f"[bold underline]{escape(visible(path.relative_to(ROOT).as_posix()))}[/]"
+            )
+            for finding in (f for f in result.findings if f.path == path):
+                colour = "red" if finding.severity is Severity.ERROR else "yellow"
+                position = f"{finding.line}:{finding.column}"
+                reference.print(
+                    f"  {position:>7}  [{colour}]{finding.severity.value:<7}[/] "
+                    f"[bold]{finding.rule}[/] {escape(visible(finding.message))} [dim]({finding.name})[/]"
+                )
+                if finding is not result.findings[2]:  # its hint was given already
+                    reference.print(f"  {'':>7}  [dim]hint: {escape(visible(finding.hint))}[/]")
+            reference.print()
+        reference.print(summary(result, strict=False))
+    console.stdout.cache_clear()
+    assert fast == captured.get()
+    assert ("\x1b[33m" in fast) is not no_color
+    assert "\x1b[1m" in fast

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pmctl.adapters.lint_cache import cache_path
+from pmctl.adapters import cache
 from pmctl.domain.config import LintSettings, RuleLevel, Settings
 from pmctl.domain.lint import Severity
 from pmctl.domain.project import Project
@@ -111,9 +111,9 @@ def test_a_directory_argument_lints_the_postmortems_inside(repo: Project) -> Non
 def test_the_cache_lives_in_the_git_dir_and_is_reused(repo: Project) -> None:
     path = write(repo, GOOD.replace("SEV2", "SEV9"))
     first = lint(repo, today=TODAY)
-    cache = cache_path(repo.root)
-    assert cache.is_file()
-    assert cache.is_relative_to(repo.root / ".git")
+    stored = cache.cache_path(repo.root, service.CACHE)
+    assert stored.is_file()
+    assert stored.is_relative_to(repo.root / ".git")
     assert git(repo.root, "status", "--porcelain") == "?? postmortems/2026/\n"
     # Same result from the cache, proven by a cache entry the checker could not produce.
     assert lint(repo, today=TODAY) == first
@@ -126,10 +126,10 @@ def test_a_few_files_are_checked_without_the_cache(
     monkeypatch.setattr(service, "CACHE_FROM", 2)
     write(repo, GOOD)
     lint(repo, today=TODAY)
-    assert not cache_path(repo.root).exists()
+    assert not cache.cache_path(repo.root, service.CACHE).exists()
     write(repo, other(GOOD, "2026-11-21-search"), name="2026-11-21-search")
     lint(repo, today=TODAY)
-    assert cache_path(repo.root).exists()
+    assert cache.cache_path(repo.root, service.CACHE).exists()
 
 
 def test_a_changed_file_is_checked_again(repo: Project) -> None:
@@ -165,7 +165,7 @@ def test_the_cache_is_dropped_when_settings_or_the_date_change(repo: Project) ->
 def test_a_corrupt_cache_is_ignored(repo: Project) -> None:
     write(repo, GOOD.replace("SEV2", "SEV9"))
     lint(repo, today=TODAY)
-    cache_path(repo.root).write_bytes(b"\x00garbage")
+    cache.cache_path(repo.root, service.CACHE).write_bytes(b"\x00garbage")
     assert [f.rule for f in lint(repo, today=TODAY).findings] == ["PM024"]
 
 
@@ -178,7 +178,7 @@ def test_without_git_the_cache_goes_to_the_xdg_cache_dir(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     root = tmp_path / "plain"
     root.mkdir()
-    assert cache_path(root).is_relative_to(tmp_path / "cache" / "pmctl")
+    assert cache.cache_path(root, service.CACHE).is_relative_to(tmp_path / "cache" / "pmctl")
 
 
 def test_a_worktree_git_file_is_followed(tmp_path: Path) -> None:
@@ -186,7 +186,9 @@ def test_a_worktree_git_file_is_followed(tmp_path: Path) -> None:
     root.mkdir()
     (tmp_path / "real-git-dir").mkdir()
     (root / ".git").write_text("gitdir: ../real-git-dir\n", encoding="utf-8")
-    assert cache_path(root) == (tmp_path / "real-git-dir" / "pmctl" / "lint-cache")
+    assert cache.cache_path(root, service.CACHE) == (
+        tmp_path / "real-git-dir" / "pmctl" / "lint-cache"
+    )
 
 
 def test_cold_parallel_and_cached_runs_agree(

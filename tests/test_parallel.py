@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
-from pmctl.adapters.parallel import map_chunks, split, unchanged
+from pmctl.adapters.parallel import ordered, split
 
 PARENT = os.getpid()
 
@@ -27,23 +27,27 @@ def test_chunks_are_split_in_order_by_share() -> None:
 
 
 def test_each_extra_chunk_runs_in_a_child_and_results_join_in_order() -> None:
-    results = map_chunks(squares, split(list(range(30)), [0.2, 0.4, 0.4]), unchanged)
+    results = list(ordered(squares, split(list(range(30)), [0.2, 0.4, 0.4])))
     assert [value for value, _ in results] == list(range(30))
     pids = {pid for _, pid in results}
     assert PARENT in pids
     assert len(pids) == 3  # this process and two children
 
 
-def test_finish_runs_here_on_every_chunk() -> None:
-    def finish(chunk: Sequence[int], result: list[tuple[int, int]]) -> list[str]:
-        return [f"{value}@{os.getpid() == PARENT}" for value, _ in result]
+def test_results_are_made_here_only_as_they_are_taken() -> None:
+    made: list[int] = []
 
-    assert map_chunks(squares, split([1, 2, 3, 4], [0.5, 0.5]), finish) == [
-        "1@True",
-        "2@True",
-        "3@True",
-        "4@True",
-    ]
+    def lazily(chunk: Sequence[int]) -> Iterator[int]:
+        for value in chunk:
+            if os.getpid() == PARENT:
+                made.append(value)
+            yield value
+
+    results = ordered(lazily, split([1, 2, 3, 4], [0.5, 0.5]))
+    assert next(results) == 1
+    assert made == [1]
+    assert list(results) == [2, 3, 4]
+    assert made == [1, 2]  # the second chunk was made in a child
 
 
 def test_a_child_that_fails_has_its_chunk_done_here() -> None:
@@ -52,7 +56,7 @@ def test_a_child_that_fails_has_its_chunk_done_here() -> None:
             raise RuntimeError("a worker's bug")
         return [value * 10 for value in chunk]
 
-    assert map_chunks(fails_in_a_child, split([1, 2, 3, 4], [0.5, 0.5]), unchanged) == [
+    assert list(ordered(fails_in_a_child, split([1, 2, 3, 4], [0.5, 0.5]))) == [
         10,
         20,
         30,
@@ -65,8 +69,8 @@ def test_a_result_marshal_cannot_carry_is_made_here() -> None:
         def __init__(self, value: int) -> None:
             self.value = value
 
-    results = map_chunks(
-        lambda chunk: [Opaque(value) for value in chunk], split([1, 2], [0.5, 0.5]), unchanged
+    results = list(
+        ordered(lambda chunk: [Opaque(value) for value in chunk], split([1, 2], [0.5, 0.5]))
     )
     assert [result.value for result in results] == [1, 2]
 
@@ -79,7 +83,7 @@ def test_when_this_process_fails_the_children_are_still_waited_for() -> None:
 
     before = children()
     with pytest.raises(ValueError, match="this process's bug"):
-        map_chunks(fails_here, split(list(range(9)), [1 / 3] * 3), unchanged)
+        list(ordered(fails_here, split(list(range(9)), [1 / 3] * 3)))
     assert children() <= before  # none left, not even a zombie
 
 
@@ -95,3 +99,11 @@ def children() -> set[int]:
             if int(fields[1]) == PARENT:
                 found.add(int(entry.name))
     return found
+
+
+def test_a_caller_that_stops_early_leaves_no_child_behind() -> None:
+    before = children()
+    results = ordered(squares, split(list(range(9)), [1 / 3] * 3))
+    assert next(results)[0] == 0
+    results.close()
+    assert children() <= before

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import marshal
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from pmctl import __version__
-from pmctl.adapters.model_cache import open_model_cache
+from pmctl.adapters.cache import Cache, open_cache
 from pmctl.domain.project import Project
 from pmctl.services import corpus
 from tests.test_report import action, write_postmortem
@@ -27,6 +29,10 @@ def populate(project: Project, count: int) -> list[Path]:
     for path in [*paths, broken]:
         os.utime(path, (OLD, OLD))
     return paths
+
+
+def open_model_cache(root: Path) -> Cache[Any]:
+    return open_cache(root, corpus.CACHE, (__version__,))
 
 
 def summary(loaded: corpus.Corpus) -> tuple[list[tuple[str, str]], list[str]]:
@@ -56,7 +62,7 @@ def test_a_parallel_cold_load_fills_the_cache_and_a_warm_load_agrees(
     cold = corpus.load_all(repo.postmortem_dir, root=repo.root)
     # Every file whose front matter parses is cached, the broken one too (it is then
     # validated again, and fails again, on every run).
-    assert len(open_model_cache(repo.root, version=__version__).entries) == 31
+    assert len(open_model_cache(repo.root).entries) == 31
     warm = corpus.load_all(repo.postmortem_dir, root=repo.root)
     assert summary(warm) == summary(cold)
 
@@ -64,7 +70,7 @@ def test_a_parallel_cold_load_fills_the_cache_and_a_warm_load_agrees(
 def test_cached_models_equal_parsed_ones_and_changes_are_seen(repo: Project) -> None:
     paths = populate(repo, 5)
     first = corpus.load_all(repo.postmortem_dir, root=repo.root)
-    cache = open_model_cache(repo.root, version=__version__)
+    cache = open_model_cache(repo.root)
     broken = repo.postmortem_dir / "2026" / "2026-10-01-broken.md"  # (parses, so is cached)
     assert sorted(cache.entries) == sorted(
         p.relative_to(repo.root).as_posix() for p in [*paths, broken]
@@ -82,7 +88,7 @@ def test_cached_models_equal_parsed_ones_and_changes_are_seen(repo: Project) -> 
 
     paths[0].unlink()
     corpus.load_all(repo.postmortem_dir, root=repo.root)
-    cache = open_model_cache(repo.root, version=__version__)
+    cache = open_model_cache(repo.root)
     assert paths[0].relative_to(repo.root).as_posix() not in cache.entries
 
 
@@ -109,10 +115,10 @@ def test_a_cache_cut_short_by_a_crash_is_ignored(repo: Project, keep: float) -> 
 def test_a_cache_entry_the_model_rejects_is_parsed_again(repo: Project) -> None:
     paths = populate(repo, 3)
     expected = summary(corpus.load_all(repo.postmortem_dir, root=repo.root))
-    cache = open_model_cache(repo.root, version=__version__)
+    cache = open_model_cache(repo.root)
     key = paths[1].relative_to(repo.root).as_posix()
     stat, _ = cache.entries[key]
-    cache.entries[key] = (stat, {"schema": 1, "field_of_an_older_model": True})
+    cache.entries[key] = (stat, marshal.dumps({"schema": 1, "field_of_an_older_model": True}))
     cache.changed = True
     cache.save()
     assert summary(corpus.load_all(repo.postmortem_dir, root=repo.root)) == expected

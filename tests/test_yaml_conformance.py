@@ -63,7 +63,7 @@ def outcome(text: str, name: str) -> str:
         except yaml_engine.YamlProblem as problem:
             found = Problem("yaml", f"invalid YAML: {problem.message}", "", problem.line)
             (hit,) = read_rules.check(ParsedDocument(Path("case.md"), problems=(found,)))
-            return f"error {hit.rule}"
+            return f"error {hit.rule.id}"
 
 
 def case_text(path: Path) -> str:

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pmctl.adapters import yaml_engine, yaml_fallback
-from pmctl.adapters.parallel import map_chunks, unchanged
+from pmctl.adapters.parallel import ordered
 
 EXAMPLES = int(os.environ.get("PMCTL_FUZZ_EXAMPLES", "60"))
 
@@ -54,7 +54,7 @@ def test_no_text_crashes_an_engine_or_raises_anything_but_a_yaml_problem(
 ) -> None:
     # No rescue: a crash raises ChildCrashed naming the text; another exception is raised
     # here, when the chunk is done again in this process.
-    results = map_chunks(outcomes, [batch], unchanged, isolate=True)
+    results = list(ordered(outcomes, [batch], isolate=True))
     assert len(results) == 2 * len(batch)
 
 

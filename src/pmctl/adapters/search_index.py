@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pmctl.adapters.lint_cache import Stat, cache_path
+from pmctl.adapters.cache import Stat, cache_path
 from pmctl.domain.learning.query import Filters
 
 FORMAT = "1"
@@ -356,10 +356,10 @@ def _where(filters: Filters) -> tuple[str, list[object]]:
 
 
 def index_path(root: Path) -> Path:
-    """Where the index of the project at `root` lives, beside lint's cache and named like it
-    (outside git, the per-project suffix is kept)."""
-    lint_path = cache_path(root)
-    return lint_path.with_name(lint_path.name.replace("lint-cache", NAME, 1) + ".sqlite3")
+    """Where the index of the project at `root` lives, beside pmctl's caches and named like
+    them (outside git, with the per-project suffix)."""
+    path = cache_path(root, NAME)
+    return path.with_name(path.name + ".sqlite3")
 
 
 def open_index(root: Path, *, version: str, rebuild: bool = False) -> SearchIndex:

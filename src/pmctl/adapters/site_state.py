@@ -17,15 +17,15 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from pmctl.adapters.cache import cache_path
 from pmctl.adapters.files import write_atomic
-from pmctl.adapters.lint_cache import cache_path
 
 FORMAT = 1
 
 
 def state_dir(root: Path, out: Path) -> Path:
     name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
-    return cache_path(root).parent / f"site-{name}"
+    return cache_path(root, f"site-{name}")
 
 
 def load(directory: Path, name: str, header: Any) -> dict[str, Any]:

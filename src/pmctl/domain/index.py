@@ -7,6 +7,7 @@ fails only when a postmortem changed and the catalogue was not regenerated.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from pmctl.domain.model import Language, Postmortem
@@ -34,15 +35,38 @@ _TEXT = {
 }
 
 
+IndexRow = tuple[dt.date, str, tuple[str, ...]]
+"""A postmortem's line of the index: its incident date, its id and the cells."""
+
+
 def render_index(entries: Iterable[tuple[str, Postmortem]], language: Language) -> str:
     """INDEX.md for `(link, postmortem)` pairs; `link` is the file's path relative to INDEX.md.
 
     Newest incident first, then by id, so the order never depends on the file system.
     """
-    text = _TEXT[language]
-    ordered = sorted(
-        entries, key=lambda entry: (incident_date(entry[1]), entry[1].id), reverse=True
+    return render_rows([index_row(link, postmortem) for link, postmortem in entries], language)
+
+
+def index_row(link: str, postmortem: Postmortem) -> IndexRow:
+    """What the index shows of one postmortem (all it keeps of it)."""
+    open_actions = sum(item.status.is_open for item in postmortem.action_items)
+    date = incident_date(postmortem)
+    cells = (
+        date.isoformat(),
+        f"[{postmortem.id}]({visible(link)})",
+        _cell(postmortem.title),
+        _cell(postmortem.severity),
+        postmortem.status.value,
+        _cell(postmortem.owner),
+        str(open_actions),
     )
+    return date, postmortem.id, cells
+
+
+def render_rows(rows: Iterable[IndexRow], language: Language) -> str:
+    """INDEX.md for rows made by `index_row`, as `render_index` orders them."""
+    text = _TEXT[language]
+    ordered = sorted(rows, key=lambda row: (row[0], row[1]), reverse=True)
     lines = [f"# {text['title']}", "", str(text["intro"]), ""]
     if not ordered:
         lines += [str(text["empty"])]
@@ -52,18 +76,7 @@ def render_index(entries: Iterable[tuple[str, Postmortem]], language: Language) 
         "| " + " | ".join(headers) + " |",
         "|" + "|".join("---" for _ in headers[:-1]) + "|---:|",
     ]
-    for link, postmortem in ordered:
-        open_actions = sum(item.status.is_open for item in postmortem.action_items)
-        cells = (
-            incident_date(postmortem).isoformat(),
-            f"[{postmortem.id}]({visible(link)})",
-            _cell(postmortem.title),
-            _cell(postmortem.severity),
-            postmortem.status.value,
-            _cell(postmortem.owner),
-            str(open_actions),
-        )
-        lines.append("| " + " | ".join(cells) + " |")
+    lines.extend("| " + " | ".join(cells) + " |" for _, _, cells in ordered)
     count = len(ordered)
     lines += [
         "",

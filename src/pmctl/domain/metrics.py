@@ -167,20 +167,34 @@ def first_arrivals(transitions: Iterable[Transition]) -> dict[str, dict[str, dt.
 
 
 def compute(
-    postmortems: Sequence[Postmortem],
+    postmortems: Iterable[Postmortem],
     transitions: Iterable[Transition],
     *,
     settings: Settings,
     today: dt.date,
 ) -> Stats:
-    """All the numbers over `postmortems`; transitions of other ids are ignored."""
-    transitions = list(transitions)
-    arrivals = first_arrivals(transitions)
+    """All the numbers over `postmortems`; transitions of other ids are ignored.
+
+    Each postmortem is looked at once and only a few values of it are kept, so the caller
+    can hand them over one at a time; `transitions` are read after the last one (a `git log`
+    can run meanwhile).
+    """
+    count = 0
+    months: Counter[str] = Counter()
+    severities: Counter[str] = Counter()
+    services: Counter[str] = Counter()
     detect: list[float] = []
     mitigate: list[float] = []
     resolve: list[float] = []
-    to_status: dict[str, list[float]] = {status.value: [] for status in LIFECYCLE_TARGETS}
+    starts: list[tuple[str, dt.datetime]] = []
+    deadlines: list[tuple[str, dt.date, bool]] = []
+    actions = _ActionTally(today)
+    process = _ProcessTally(settings.teams)
     for postmortem in postmortems:
+        count += 1
+        months[incident_date(postmortem).isoformat()[:7]] += 1
+        severities[postmortem.severity] += 1
+        services.update(postmortem.services)
         times = postmortem.timestamps
         durations = postmortem.durations
         for moment, minutes, bucket in (
@@ -193,30 +207,34 @@ def compute(
             elif minutes is not None:  # an imported postmortem that only knew how long
                 bucket.append(minutes * 60)
         start = incident_start(postmortem)
-        for status, moment in arrivals.get(postmortem.id, {}).items():
+        starts.append((postmortem.id, start))
+        deadline = review_deadline(postmortem, settings)
+        if deadline is not None:
+            reviewed = postmortem.status.rank >= Status.REVIEWED.rank
+            deadlines.append((postmortem.id, deadline, reviewed))
+        actions.add(postmortem)
+        process.add(postmortem, start)
+
+    transitions = list(transitions)
+    arrivals = first_arrivals(transitions)
+    to_status: dict[str, list[float]] = {status.value: [] for status in LIFECYCLE_TARGETS}
+    for postmortem_id, start in starts:
+        for status, moment in arrivals.get(postmortem_id, {}).items():
             if status in to_status:
                 to_status[status].append((moment - start).total_seconds())
-
     return Stats(
         today=today,
-        postmortems=len(postmortems),
-        per_month=dict(
-            sorted(Counter(incident_date(p).isoformat()[:7] for p in postmortems).items())
-        ),
-        per_severity=_by_scale(Counter(p.severity for p in postmortems), settings.severities),
-        per_service=dict(
-            sorted(
-                Counter(service for p in postmortems for service in p.services).items(),
-                key=lambda pair: (-pair[1], pair[0]),
-            )
-        ),
+        postmortems=count,
+        per_month=dict(sorted(months.items())),
+        per_severity=_by_scale(severities, settings.severities),
+        per_service=dict(sorted(services.items(), key=lambda pair: (-pair[1], pair[0]))),
         time_to_detect=distribution(detect),
         time_to_mitigate=distribution(mitigate),
         time_to_resolve=distribution(resolve),
         time_to_status={status: distribution(values) for status, values in to_status.items()},
-        review_deadline=_deadlines(postmortems, arrivals, settings, today),
-        actions=_actions(postmortems, today),
-        process=process_feedback(postmortems, transitions, teams=settings.teams),
+        review_deadline=_deadlines(deadlines, arrivals, today),
+        actions=actions.stats(),
+        process=process.feedback(arrivals, review_entries(transitions)),
     )
 
 
@@ -227,23 +245,20 @@ def _by_scale(counts: Counter[str], scale: Sequence[str]) -> dict[str, int]:
 
 
 def _deadlines(
-    postmortems: Sequence[Postmortem],
+    deadlines: Iterable[tuple[str, dt.date, bool]],
     arrivals: dict[str, dict[str, dt.datetime]],
-    settings: Settings,
     today: dt.date,
 ) -> DeadlineShare:
+    """From each postmortem's (id, review deadline, whether its status is reviewed or later)."""
     on_time = late = pending = unknown = 0
-    for postmortem in postmortems:
-        deadline = review_deadline(postmortem, settings)
-        if deadline is None:
-            continue
-        reviewed_at = arrivals.get(postmortem.id, {}).get(Status.REVIEWED.value)
+    for postmortem_id, deadline, reviewed in deadlines:
+        reviewed_at = arrivals.get(postmortem_id, {}).get(Status.REVIEWED.value)
         if reviewed_at is not None:
             if reviewed_at.date() <= deadline:
                 on_time += 1
             else:
                 late += 1
-        elif postmortem.status.rank >= Status.REVIEWED.rank:
+        elif reviewed:
             unknown += 1
         elif today > deadline:
             late += 1
@@ -252,24 +267,32 @@ def _deadlines(
     return DeadlineShare(on_time, late, pending, unknown)
 
 
-def _actions(postmortems: Sequence[Postmortem], today: dt.date) -> ActionStats:
-    counts: Counter[ActionStatus] = Counter()
-    overdue = 0
-    ages: list[float] = []
-    for postmortem in postmortems:
+class _ActionTally:
+    """Action items counted by outcome as postmortems go by."""
+
+    def __init__(self, today: dt.date) -> None:
+        self.today = today
+        self.counts: Counter[ActionStatus] = Counter()
+        self.overdue = 0
+        self.ages: list[float] = []
+
+    def add(self, postmortem: Postmortem) -> None:
         for item in postmortem.action_items:
-            counts[item.status] += 1
+            self.counts[item.status] += 1
             if item.status.is_open:
-                ages.append(float((today - postmortem.created).days))
-                overdue += is_overdue(item, today)
-    return ActionStats(
-        total=sum(counts.values()),
-        done=counts[ActionStatus.DONE],
-        open=counts[ActionStatus.TODO] + counts[ActionStatus.IN_PROGRESS],
-        overdue=overdue,
-        wontfix=counts[ActionStatus.WONTFIX],
-        median_open_age_days=percentile(ages, 0.5),
-    )
+                self.ages.append(float((self.today - postmortem.created).days))
+                self.overdue += is_overdue(item, self.today)
+
+    def stats(self) -> ActionStats:
+        counts = self.counts
+        return ActionStats(
+            total=sum(counts.values()),
+            done=counts[ActionStatus.DONE],
+            open=counts[ActionStatus.TODO] + counts[ActionStatus.IN_PROGRESS],
+            overdue=self.overdue,
+            wontfix=counts[ActionStatus.WONTFIX],
+            median_open_age_days=percentile(self.ages, 0.5),
+        )
 
 
 def quarter(day: dt.date) -> str:
@@ -316,59 +339,81 @@ def time_in_status(transitions: Iterable[Transition], *, until: dt.datetime) -> 
     return spent
 
 
-def process_feedback(
-    postmortems: Sequence[Postmortem],
-    transitions: Iterable[Transition],
-    *,
-    teams: Mapping[str, Sequence[str]],
-) -> ProcessFeedback:
-    """The process rows per quarter (of the incident), per service and per owner's team."""
-    transitions = list(transitions)
-    arrivals = first_arrivals(transitions)
-    entries = review_entries(transitions)
-    team_of = {person.lower(): team for team, people in teams.items() for person in people}
-    groups: dict[str, dict[str, list[Postmortem]]] = {"quarter": {}, "service": {}, "team": {}}
-    for postmortem in postmortems:
-        groups["quarter"].setdefault(quarter(incident_date(postmortem)), []).append(postmortem)
-        for service in postmortem.services:
-            groups["service"].setdefault(service, []).append(postmortem)
-        team = team_of.get(postmortem.owner.lower())
-        if team is not None:
-            groups["team"].setdefault(team, []).append(postmortem)
+@dataclass(frozen=True, slots=True)
+class _Process:
+    """What the process rows need of one postmortem (all `_ProcessTally` keeps of it)."""
 
-    def rows(kind: str) -> tuple[ProcessRow, ...]:
-        return tuple(
-            _process_row(key, members, arrivals, entries)
-            for key, members in sorted(groups[kind].items())
+    id: str
+    start: dt.datetime
+    closed: bool
+    recorded_rounds: int | None
+    """`review_rounds` from its recorded reviews, for a history without review commits."""
+    actions: int
+    actions_closed: int
+
+
+class _ProcessTally:
+    """The process rows per quarter (of the incident), per service and per owner's team,
+    gathered as postmortems go by."""
+
+    def __init__(self, teams: Mapping[str, Sequence[str]]) -> None:
+        self.team_of = {person.lower(): team for team, people in teams.items() for person in people}
+        self.groups: dict[str, dict[str, list[_Process]]] = {
+            "quarter": {},
+            "service": {},
+            "team": {},
+        }
+
+    def add(self, postmortem: Postmortem, start: dt.datetime) -> None:
+        items = postmortem.action_items
+        kept = _Process(
+            postmortem.id,
+            start,
+            postmortem.status is Status.CLOSED,
+            review_rounds(postmortem, 0),
+            len(items),
+            sum(1 for item in items if not item.status.is_open),
         )
+        self.groups["quarter"].setdefault(quarter(incident_date(postmortem)), []).append(kept)
+        for service in postmortem.services:
+            self.groups["service"].setdefault(service, []).append(kept)
+        team = self.team_of.get(postmortem.owner.lower())
+        if team is not None:
+            self.groups["team"].setdefault(team, []).append(kept)
 
-    return ProcessFeedback(rows("quarter"), rows("service"), rows("team"))
+    def feedback(
+        self, arrivals: Mapping[str, Mapping[str, dt.datetime]], entries: Mapping[str, int]
+    ) -> ProcessFeedback:
+        def rows(kind: str) -> tuple[ProcessRow, ...]:
+            return tuple(
+                _process_row(key, members, arrivals, entries)
+                for key, members in sorted(self.groups[kind].items())
+            )
+
+        return ProcessFeedback(rows("quarter"), rows("service"), rows("team"))
 
 
 def _process_row(
     key: str,
-    postmortems: Sequence[Postmortem],
+    members: Sequence[_Process],
     arrivals: Mapping[str, Mapping[str, dt.datetime]],
     entries: Mapping[str, int],
 ) -> ProcessRow:
     to_closed: list[float] = []
     rounds: list[float] = []
-    actions = closed_actions = 0
-    for postmortem in postmortems:
-        closed_at = arrivals.get(postmortem.id, {}).get(Status.CLOSED.value)
+    for member in members:
+        closed_at = arrivals.get(member.id, {}).get(Status.CLOSED.value)
         if closed_at is not None:
-            to_closed.append((closed_at - incident_start(postmortem)).total_seconds())
-        needed = review_rounds(postmortem, entries.get(postmortem.id, 0))
+            to_closed.append((closed_at - member.start).total_seconds())
+        needed = entries.get(member.id) or member.recorded_rounds
         if needed is not None:
             rounds.append(float(needed))
-        actions += len(postmortem.action_items)
-        closed_actions += sum(1 for item in postmortem.action_items if not item.status.is_open)
     return ProcessRow(
         key=key,
-        postmortems=len(postmortems),
-        closed=sum(1 for postmortem in postmortems if postmortem.status is Status.CLOSED),
+        postmortems=len(members),
+        closed=sum(member.closed for member in members),
         incident_to_closed=distribution(to_closed),
         review_rounds=distribution(rounds),
-        actions=actions,
-        actions_closed=closed_actions,
+        actions=sum(member.actions for member in members),
+        actions_closed=sum(member.actions_closed for member in members),
     )

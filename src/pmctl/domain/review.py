@@ -16,6 +16,27 @@ from pathlib import Path
 
 from pmctl.domain.commits import Commit
 from pmctl.domain.lint.findings import Finding, Severity
+from pmctl.domain.lint.registry import (
+    ACTION_DUPLICATE_ID,
+    ACTION_OWNER_MISSING,
+    ACTION_PRIORITY_MISSING,
+    ACTION_TYPE_MISSING,
+    ACTION_UNTRACKED,
+    ACTION_VAGUE,
+    BLAME_LANGUAGE,
+    COUNTERFACTUAL,
+    CRITERIA_EMPTY,
+    CRITERIA_INCONSISTENT,
+    CRITERION_BELOW_THRESHOLD,
+    HUMAN_ERROR_ROOT_CAUSE,
+    NOT_SHARED,
+    RULES_BY_ID,
+    SECTION_MISSING,
+    SECTION_UNFILLED,
+    TIMELINE_ORDER,
+    TIMESTAMPS_ORDER,
+    Rule,
+)
 from pmctl.domain.model import Language, Postmortem, Status, Verdict
 from pmctl.domain.sections import SECTIONS_BY_KEY
 
@@ -31,7 +52,7 @@ class Question:
     source: str
     en: str
     ja: str
-    rules: frozenset[str] = frozenset()
+    rules: frozenset[Rule] = frozenset()
     sections: tuple[str, ...] = ()
     check: Check | None = None
     decidable: bool = False
@@ -99,7 +120,7 @@ QUESTIONS: tuple[Question, ...] = (
         "sre",
         "Was the key data of the incident collected for posterity (timestamps, timeline)?",
         "後々のためにインシデントの主要なデータは収集されたか(時刻、タイムライン)?",
-        rules=frozenset({"PM301", "PM302"}),
+        rules=frozenset({TIMESTAMPS_ORDER, TIMELINE_ORDER}),
         sections=("timeline", "detection"),
         check=_timestamps,
     ),
@@ -108,7 +129,7 @@ QUESTIONS: tuple[Question, ...] = (
         "sre",
         "Is the impact assessment complete?",
         "インパクトの分析は完全か?",
-        rules=frozenset({"PM601", "PM603", "PM604"}),
+        rules=frozenset({CRITERIA_INCONSISTENT, CRITERIA_EMPTY, CRITERION_BELOW_THRESHOLD}),
         sections=("impact",),
         check=_impact,
     ),
@@ -117,7 +138,7 @@ QUESTIONS: tuple[Question, ...] = (
         "sre",
         "Was the root cause analysed deeply enough?",
         "根本原因は十分に深く分析されているか?",
-        rules=frozenset({"PM403"}),
+        rules=frozenset({HUMAN_ERROR_ROOT_CAUSE}),
         sections=("root-causes",),
     ),
     Question(
@@ -125,7 +146,7 @@ QUESTIONS: tuple[Question, ...] = (
         "sre",
         "Is the action plan appropriate, and are the resulting bug fixes at the right priority?",
         "アクションプランは適切で、その結果として行われたバグの修正には適切な優先順位が与えられているか?",
-        rules=frozenset({"PM204", "PM205"}),
+        rules=frozenset({ACTION_VAGUE, ACTION_UNTRACKED}),
         check=_has_actions,
     ),
     Question(
@@ -133,7 +154,7 @@ QUESTIONS: tuple[Question, ...] = (
         "sre",
         "Was the outcome shared with the relevant stakeholders?",
         "結果は関係するステークホルダーたちと共有されたか?",
-        rules=frozenset({"PM504"}),
+        rules=frozenset({NOT_SHARED}),
         check=_shared,
         decidable=True,
     ),
@@ -165,7 +186,14 @@ QUESTIONS: tuple[Question, ...] = (
         "process",
         "Does every action item have a type, an owner and a priority?",
         "すべてのアクションアイテムに種類・担当者・優先度があるか?",
-        rules=frozenset({"PM201", "PM202", "PM203", "PM207"}),
+        rules=frozenset(
+            {
+                ACTION_OWNER_MISSING,
+                ACTION_TYPE_MISSING,
+                ACTION_PRIORITY_MISSING,
+                ACTION_DUPLICATE_ID,
+            }
+        ),
         decidable=True,
     ),
     Question(
@@ -173,11 +201,11 @@ QUESTIONS: tuple[Question, ...] = (
         "process",
         "Is the tone blameless: systems and processes, not people?",
         "非難のない書き方か(人ではなく、システムとプロセスについて書かれているか)?",
-        rules=frozenset({"PM401", "PM402", "PM403"}),
+        rules=frozenset({COUNTERFACTUAL, BLAME_LANGUAGE, HUMAN_ERROR_ROOT_CAUSE}),
     ),
 )
 
-SECTION_RULES = frozenset({"PM101", "PM102"})
+SECTION_RULES = frozenset({SECTION_MISSING, SECTION_UNFILLED})
 """Section rules apply to a question when their message names one of its sections."""
 
 
@@ -197,9 +225,10 @@ def answer(postmortem: Postmortem, findings: Sequence[Finding]) -> list[Answer]:
 
 
 def _concerns(question: Question, finding: Finding) -> bool:
-    if finding.rule in question.rules:
+    rule = RULES_BY_ID.get(finding.rule)
+    if rule in question.rules:
         return True
-    if finding.rule not in SECTION_RULES or finding.severity is not Severity.ERROR:
+    if rule not in SECTION_RULES or finding.severity is not Severity.ERROR:
         return False
     headings = [
         heading

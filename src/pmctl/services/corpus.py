@@ -1,10 +1,14 @@
-"""Loading every postmortem of a project at once, fast, through the one reader.
+"""Reading every postmortem of a project, fast, through the one reader, one at a time.
 
-`report`, `stats`, `index` and `status --list` read thousands of files; they all come here,
-and a document is valid or invalid for them exactly as for a command that `documents.load`s
-one file: each file is read by `documents.read_with_stat` and its front matter
+`report`, `stats`, `index` and `list` read thousands of files; they all come here, and a
+document is valid or invalid for them exactly as for a command that `documents.load`s one
+file: each file is read by `documents.read_with_stat` and its front matter
 (`documents.data_to_validate`) validated against the model; a file that does not pass is
 read again by `documents.load` for its first problem and the line of it.
+
+`postmortems` hands out each model as soon as it is validated and keeps none: a command that
+keeps only what it needs (the report's open items, the statistics' sums) holds a few MB for
+10,000 postmortems, where all their models and parsed front matter held 400 MB.
 
 What makes 10,000 files fast (budgets and figures in bench/README.md, measured by
 bench/bench_report.py):
@@ -13,28 +17,33 @@ bench/bench_report.py):
   validates all of it, reads a smaller share;
 - the cyclic garbage collector is paused meanwhile (the objects hold no cycles);
 - given the project root, the front matter of an unchanged file is taken from the model
-  cache (`adapters.model_cache`) instead of being read and parsed again.
+  cache (`adapters.cache`, each entry a `marshal` dump, loaded only when its turn comes)
+  instead of being read and parsed again.
 """
 
 from __future__ import annotations
 
+import marshal
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pmctl.adapters import documents
-from pmctl.adapters.lint_cache import Stat, stat_key
-from pmctl.adapters.parallel import collector_paused, map_chunks, processes, split
+from pmctl.adapters.cache import Stat, stat_key
+from pmctl.adapters.parallel import collector_paused, ordered, processes, split
 from pmctl.domain.document import Invalid
 from pmctl.errors import DocumentError
 
 if TYPE_CHECKING:
+    from pmctl.adapters.cache import Cache
     from pmctl.domain.model import Postmortem
 
 PARALLEL_FROM = 1_000
 """Below this many files a child process costs more than it saves."""
+
+CACHE = "model-cache"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,13 +58,10 @@ class Corpus:
         return [model for _, model in self.postmortems]
 
 
-Raw = tuple[Stat | None, "dict[str, Any] | None"]
+Read = tuple[Stat | None, "dict[str, Any] | None"]
 """A file as read: its stat, taken before reading, and its front matter to validate (None:
-the file has a problem of its own, such as malformed YAML). Plain data, for the cache and
-the pipe from a worker process."""
-
-_Loaded = tuple[Raw, "Postmortem | Invalid"]
-"""A file as read, and what it is: a postmortem, or why it is not one."""
+the file has a problem of its own, such as malformed YAML). Plain data, for the pipe from a
+worker process."""
 
 VALIDATING_COST = 0.3
 """Validating a document's front matter costs about 0.3 of reading and parsing the file
@@ -64,87 +70,129 @@ share p and validates it while they read theirs, so that all finish together whe
 p (1 + 0.3) = (1 - p) / n; it validates their documents afterwards."""
 
 
-def relative_keys(paths: Sequence[Path], root: Path) -> list[str]:
-    """Each path relative to `root`, `/`-separated: `relative_to().as_posix()`, 30x faster."""
+def relative_key(path: Path, root: Path) -> str:
+    """`path` relative to `root`, `/`-separated: `relative_to().as_posix()`, 30x faster."""
     prefix = str(root) + os.sep
-    cut = len(prefix)
-    return [
-        text[cut:].replace(os.sep, "/")
-        if (text := str(path)).startswith(prefix)
-        else path.relative_to(root).as_posix()
-        for path in paths
-    ]
+    text = str(path)
+    if text.startswith(prefix):
+        return text[len(prefix) :].replace(os.sep, "/")
+    return path.relative_to(root).as_posix()
 
 
 def load_all(directory: Path, *, root: Path | None = None) -> Corpus:
-    """Every postmortem under `directory` (as `documents.discover` finds them).
+    """Every postmortem under `directory` (as `documents.discover` finds them), all kept.
 
-    With `root` (the project root), parsed front matter is cached between runs (see
-    `adapters.model_cache`): an unchanged file is not read or parsed again.
+    With `root` (the project root), parsed front matter is cached between runs: an
+    unchanged file is not read or parsed again.
     """
-    return load_paths(documents.discover(directory), root=root)
+    invalid: list[Invalid] = []
+    valid = tuple(postmortems(directory, root=root, invalid=invalid))
+    return Corpus(valid, tuple(invalid))
 
 
 def load_paths(paths: Sequence[Path], *, root: Path | None = None) -> Corpus:
-    """The postmortems at `paths`; unreadable or invalid ones are listed, never raised."""
+    """The postmortems of the files `paths`, in that order, read as `load_all` reads them:
+    for a caller that knows which files changed (`pmctl site build`)."""
+    valid: list[tuple[Path, Postmortem]] = []
+    invalid: list[Invalid] = []
+    for path, outcome in zip(paths, _outcomes(paths, root), strict=True):
+        if isinstance(outcome, Invalid):
+            invalid.append(outcome)
+        else:
+            valid.append((path, outcome))
+    return Corpus(tuple(valid), tuple(invalid))
+
+
+def postmortems(
+    directory: Path, *, root: Path | None = None, invalid: list[Invalid]
+) -> Iterator[tuple[Path, Postmortem]]:
+    """Every valid postmortem under `directory`, one at a time in path order; no model is
+    kept once it is handed out. Each file that is not a valid postmortem is appended to
+    `invalid` when its turn comes, so the list is complete once the iterator is.
+
+    With `root` (the project root), parsed front matter is cached between runs: an
+    unchanged file is not read or parsed again.
+    """
+    paths = documents.discover(directory)
     with collector_paused():
-        loaded = _load(paths) if root is None else _load_cached(paths, root)
-    return Corpus(
-        tuple(
-            (path, outcome)
-            for path, (_, outcome) in zip(paths, loaded, strict=True)
-            if not isinstance(outcome, Invalid)
-        ),
-        tuple(outcome for _, outcome in loaded if isinstance(outcome, Invalid)),
-    )
+        for path, outcome in zip(paths, _outcomes(paths, root), strict=True):
+            if isinstance(outcome, Invalid):
+                invalid.append(outcome)
+            else:
+                yield path, outcome
 
 
-def _load(paths: Sequence[Path]) -> list[_Loaded]:
-    """Read and validate `paths`, in order; spread over the CPUs when there are many."""
+def _outcomes(paths: Sequence[Path], root: Path | None) -> Iterator[Postmortem | Invalid]:
+    """What each of `paths` is, in order: from the model cache where the file is unchanged
+    (given `root`), else read now; the cache is updated at the end."""
+    cache = None if root is None else _open_cache(root)
+    keys = [] if root is None else [relative_key(path, root) for path in paths]
+    cached: list[bytes | None] = [None] * len(paths)
+    if cache is not None and cache.entries:  # (a cold run has nothing to look up)
+        for index, key in enumerate(keys):
+            try:
+                cached[index] = cache.get(key, stat_key(os.stat(paths[index])))
+            except OSError:
+                continue
+    misses = [index for index, blob in enumerate(cached) if blob is None]
+    fresh = _read_all([paths[index] for index in misses])
+    for index, blob in enumerate(cached):
+        if blob is not None:
+            yield _validated(paths[index], marshal.loads(blob))
+            continue
+        stat, data = next(fresh)
+        if cache is not None and stat is not None and data is not None:
+            cache.put(keys[index], stat, marshal.dumps(data))
+        yield _validated(paths[index], data)
+    if cache is not None:
+        cache.retain(set(keys))
+        cache.save()
+
+
+def _open_cache(root: Path) -> Cache[bytes]:
+    from pmctl import __version__
+    from pmctl.adapters.cache import open_cache
+
+    return open_cache(root, CACHE, (__version__,))
+
+
+def _read_all(paths: Sequence[Path]) -> Iterator[Read]:
+    """`_read` of `paths`, in order; spread over the CPUs when there are many."""
     count = processes(len(paths), minimum=PARALLEL_FROM)
     if count == 1:
-        return _validated(paths, _read(paths))
+        return _read(paths)
     workers = count - 1
     here = 1 / (1 + workers * (1 + VALIDATING_COST))
     shares = [here] + [(1 - here) / workers] * workers
-    return map_chunks(_read, split(paths, shares), _validated, rescue=_read_crashed)
+    return ordered(_read, split(paths, shares), rescue=_read_crashed)
 
 
-def _read(paths: Sequence[Path]) -> list[Raw]:
-    raws: list[Raw] = []
+def _read(paths: Sequence[Path]) -> Iterator[Read]:
     for path in paths:
         document, stat = documents.read_with_stat(path)
-        raws.append(
-            (None if stat is None else stat_key(stat), documents.data_to_validate(document))
-        )
-    return raws
+        yield None if stat is None else stat_key(stat), documents.data_to_validate(document)
 
 
-def _read_crashed(path: Path) -> Raw:
+def _read_crashed(path: Path) -> Read:
     """A file the YAML engine crashed on in a worker, read with the fallback engine (this
     process's own share is read here: a crash there ends the command; lint reports it)."""
     from pmctl.adapters import yaml_engine
 
     with yaml_engine.fallback():
-        return _read([path])[0]
+        return next(_read([path]))
 
 
-def _validated(paths: Sequence[Path], raws: list[Raw]) -> list[_Loaded]:
+def _validated(path: Path, data: dict[str, Any] | None) -> Postmortem | Invalid:
     from pydantic import ValidationError
 
     from pmctl.domain.model import Postmortem
 
-    loaded: list[_Loaded] = []
-    for path, raw in zip(paths, raws, strict=True):
-        data = raw[1]
-        if data is not None:
-            try:
-                loaded.append((raw, Postmortem.model_validate(data)))
-                continue
-            except ValidationError:
-                pass
-        loaded.append((raw, _read_again(path)))
-    return loaded
+    if data is not None:
+        try:
+            return Postmortem.model_validate(data)
+        except ValidationError:
+            pass
+    return _read_again(path)
 
 
 def _read_again(path: Path) -> Postmortem | Invalid:
@@ -154,42 +202,3 @@ def _read_again(path: Path) -> Postmortem | Invalid:
         return documents.load(path)[1]
     except DocumentError as error:
         return Invalid(error.location or str(path), error.message)
-
-
-def _load_cached(paths: Sequence[Path], root: Path) -> list[_Loaded]:
-    """`_load`, taking the front matter of unchanged files from the model cache, and then
-    updating the cache."""
-    from pmctl import __version__
-    from pmctl.adapters.model_cache import open_model_cache
-
-    cache = open_model_cache(root, version=__version__)
-    keys = relative_keys(paths, root)
-    loaded: list[_Loaded | None] = [None] * len(paths)
-    if cache.entries:  # (a cold run has nothing to look up: the reading takes the stats)
-        hits: list[int] = []
-        raws: list[Raw] = []
-        for index, path in enumerate(paths):
-            try:
-                stat = stat_key(os.stat(path))
-            except OSError:
-                continue
-            data = cache.get(keys[index], stat)
-            if data is not None:
-                hits.append(index)
-                raws.append((stat, data))
-        for index, hit in zip(hits, _validated([paths[i] for i in hits], raws), strict=True):
-            loaded[index] = hit
-    misses = [index for index, entry in enumerate(loaded) if entry is None]
-    for index, entry in zip(misses, _load([paths[index] for index in misses]), strict=True):
-        loaded[index] = entry
-    done = [entry for entry in loaded if entry is not None]  # (all of them, now)
-    # Written here, not in a detached process: a fork now would make this process pay a
-    # copy-on-write fault for every page of the models it then touches (0.2-0.3 s at
-    # 10,000 documents), far more than writing the plain data (under 0.1 s).
-    for index in misses:
-        taken, data = done[index][0]
-        if taken is not None and data is not None:
-            cache.put(keys[index], taken, data)
-    cache.retain(set(keys))
-    cache.save()
-    return done

@@ -15,7 +15,7 @@ from pmctl.domain.learning.export import (
     action_records,
     postmortem_records,
 )
-from pmctl.services.corpus import load_all, relative_keys
+from pmctl.services.corpus import load_all, relative_key
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -43,7 +43,7 @@ def export(project: Project, table: ExportTable, *, now: dt.datetime) -> Export:
 
     transitions = start_reading_transitions(project)  # git reads while the documents are read
     corpus = load_all(project.postmortem_dir, root=project.root)
-    paths = relative_keys([path for path, _ in corpus.postmortems], project.root)
+    paths = [relative_key(path, project.root) for path, _ in corpus.postmortems]
     pairs = [(key, model) for key, (_, model) in zip(paths, corpus.postmortems, strict=True)]
     return Export(
         POSTMORTEM_COLUMNS, postmortem_records(pairs, transitions(), now=now), corpus.invalid

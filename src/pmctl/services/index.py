@@ -9,9 +9,9 @@ from pmctl.adapters.files import write_atomic
 from pmctl.domain import commits
 from pmctl.domain.commits import Commit
 from pmctl.domain.document import Invalid
-from pmctl.domain.index import INDEX_FILE, render_index
+from pmctl.domain.index import INDEX_FILE, index_row, render_rows
 from pmctl.domain.project import Project
-from pmctl.services.corpus import load_all, relative_keys
+from pmctl.services.corpus import postmortems, relative_key
 from pmctl.services.mutate import exclusive, write_and_commit
 
 
@@ -32,10 +32,14 @@ class IndexResult:
 
 def expected_index(project: Project) -> tuple[str, int, tuple[Invalid, ...]]:
     """The text INDEX.md should have, how many postmortems it lists, and the invalid files."""
-    corpus = load_all(project.postmortem_dir, root=project.root)
-    paths = [path for path, _ in corpus.postmortems]
-    entries = list(zip(relative_keys(paths, project.root), corpus.models, strict=True))
-    return render_index(entries, project.settings.default_language), len(entries), corpus.invalid
+    invalid: list[Invalid] = []
+    rows = [
+        index_row(relative_key(path, project.root), postmortem)
+        for path, postmortem in postmortems(
+            project.postmortem_dir, root=project.root, invalid=invalid
+        )
+    ]
+    return render_rows(rows, project.settings.default_language), len(rows), tuple(invalid)
 
 
 def update_index(project: Project, *, check: bool = False, commit: bool = True) -> IndexResult:

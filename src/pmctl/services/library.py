@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pmctl.adapters import documents
-from pmctl.adapters.lint_cache import Stat, stat_key
+from pmctl.adapters.cache import Stat, stat_key
 from pmctl.adapters.parallel import collector_paused, processes, start
 from pmctl.adapters.search_index import Entry, Problem, SearchIndex, open_index
 from pmctl.domain.document import Invalid
 from pmctl.errors import DocumentError
-from pmctl.services.corpus import relative_keys
+from pmctl.services.corpus import relative_key
 
 if TYPE_CHECKING:
     from pmctl.domain.project import Project
@@ -65,7 +65,7 @@ def open_library(project: Project) -> Iterator[Library]:
     from pmctl import __version__
 
     paths = documents.discover(project.postmortem_dir)
-    keys = relative_keys(paths, project.root)
+    keys = [relative_key(path, project.root) for path in paths]
     index = open_index(project.root, version=__version__)
     try:
         known = {} if index.is_new else index.known()

@@ -4,26 +4,22 @@ The per-file rules run on files whose stat changed since the last run (or on all
 first time), in two processes when there are many; the repository-wide rules then run on
 the cached and fresh `Facts` of all files together. A file's findings never depend on
 other files, so caching them per file is exact.
+
+Files are handled as lists in discovery order and keyed by their path strings: hashing
+10,000 `Path` objects a few times cost a third of a run served from the cache.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from pmctl.adapters.lint_cache import Stat, stat_key
-from pmctl.adapters.parallel import (
-    can_isolate,
-    collector_paused,
-    map_chunks,
-    processes,
-    split,
-    unchanged,
-)
+from pmctl.adapters.cache import Stat, stat_key
+from pmctl.adapters.parallel import can_isolate, collector_paused, ordered, processes, split
 from pmctl.domain.lint import (
     Facts,
     Finding,
@@ -31,16 +27,17 @@ from pmctl.domain.lint import (
     check_document_with_facts,
     check_strays,
     levels,
+    repository_findings,
+    repository_hits,
 )
-from pmctl.domain.lint import check_facts_findings as repository_findings
 from pmctl.domain.lint.findings import LintResult
-from pmctl.domain.lint.registry import RULES_BY_ID
-from pmctl.domain.lint.related_rules import RULE as SIMILAR_RULE
+from pmctl.domain.lint.registry import RELATED_SUGGESTED, RULES_BY_ID
 
 if TYPE_CHECKING:
-    from pmctl.adapters.lint_cache import LintCache
+    from pmctl.adapters.cache import Cache
     from pmctl.domain.config import Settings
     from pmctl.domain.document import ParsedDocument
+    from pmctl.domain.lint.context import Hit
     from pmctl.domain.project import Project
 
 PARALLEL_FROM = 1500
@@ -49,12 +46,17 @@ PARALLEL_FROM = 1500
 CACHE_FROM = 20
 """Fewer files than this are checked directly, without reading or writing the cache."""
 
-Payload = tuple[tuple[tuple[int, int, str, str, str, str], ...], tuple[Any, ...]]
-"""One file's result as plain tuples, for the cache and the worker process:
-((line, column, rule, severity, message, hint), ...), (id, id_line, related)."""
+CACHE = "lint-cache"
 
-Checked = tuple[Stat | None, Payload]
-"""A freshly checked file: its stat, taken just before it was read, and its payload."""
+Row = tuple[int, int, str, str, str, str]
+"""A finding as plain data: (line, column, rule, severity, message, hint)."""
+
+FileResult = tuple[tuple[Row, ...], tuple[str | None, int, tuple[tuple[str, int], ...]]]
+"""One file's findings and `Facts` (id, id_line, related) as plain data, for the cache and
+the worker process."""
+
+Checked = tuple[Stat | None, FileResult]
+"""A freshly checked file: its stat, taken just before it was read, and its result."""
 
 
 def lint(
@@ -91,54 +93,67 @@ def _lint(
     """Each file's findings (from the cache, or checked now), then the repository-wide
     rules over all of them, then the files lint does not read."""
     files = _files(project, paths)
-    payloads = _per_file(project, files, whole=paths is None, today=today, use_cache=use_cache)
-    findings = [finding for path in files for finding in _decode(path, payloads[path][0])]
-    others = None if paths is None else _other_ids(project.postmortem_dir, set(files))
-    facts = [Facts(path, *payloads[path][1]) for path in files]
-    findings.extend(repository_findings(facts, project.settings, texts=_Texts(), others=others))
-    if levels(project.settings).get(SIMILAR_RULE) is not None:  # off by default: no index then
-        findings.extend(_similar_findings(project, facts, every=paths is None))
+    keys = [str(path) for path in files]
+    results = _per_file(project, files, keys, whole=paths is None, today=today, cache=use_cache)
+    findings = [
+        finding
+        for path, (rows, _) in zip(files, results, strict=True)
+        for finding in _decode(path, rows)
+    ]
+    facts = [Facts(path, *fact) for path, (_, fact) in zip(files, results, strict=True)]
+    others = None if paths is None else _other_ids(project.postmortem_dir, keys, facts)
+    hits = repository_hits(facts, others=others)
+    if (
+        levels(project.settings).get(RELATED_SUGGESTED.id) is not None
+    ):  # off by default: no index then
+        for path, similar in _similar_hits(project, facts, every=paths is None).items():
+            hits.setdefault(path, []).extend(similar)
+    findings.extend(repository_findings(hits, project.settings, {p: _text(p) for p in hits}))
     strays = _strays(project, paths)
     findings.extend(check_strays(strays, project.settings))
-    order = {path: index for index, path in enumerate([*files, *strays])}
-    findings.sort(key=lambda f: (order[f.path], f.line, f.column, f.rule))
+    order = {key: index for index, key in enumerate([*keys, *map(str, strays)])}
+    findings.sort(key=lambda f: (order[str(f.path)], f.line, f.column, f.rule))
     return LintResult(tuple(findings), len(files), tuple(files))
 
 
 def _per_file(
-    project: Project, files: list[Path], *, whole: bool, today: dt.date, use_cache: bool
-) -> dict[Path, Payload]:
-    """The per-file result of every file: cached where its stat is unchanged, else checked
+    project: Project,
+    files: list[Path],
+    keys: list[str],
+    *,
+    whole: bool,
+    today: dt.date,
+    cache: bool,
+) -> list[FileResult]:
+    """The result of every file, in order: cached where its stat is unchanged, else checked
     (and cached). `whole`: `files` are all the project's, so the cache forgets the rest."""
     # Checking a handful of files (a pre-commit run) is quicker than loading the cache.
-    cache = _open_cache(project, today) if use_cache and len(files) >= CACHE_FROM else None
-    payloads = _cached(cache, files)
-    misses = [path for path in files if path not in payloads]
-    checked = _check_many(misses, project.settings, today)
-    for path, (stat, payload) in zip(misses, checked, strict=True):
-        payloads[path] = payload
-        if cache is not None and stat is not None:
-            cache.put(str(path), stat, payload)
-    if cache is not None:
+    store = _open_cache(project, today) if cache and len(files) >= CACHE_FROM else None
+    results = _cached(store, keys)
+    misses = [index for index, result in enumerate(results) if result is None]
+    checked = _check_many([files[index] for index in misses], project.settings, today)
+    for index, (stat, result) in zip(misses, checked, strict=True):
+        results[index] = result
+        if store is not None and stat is not None:
+            store.put(keys[index], stat, result)
+    if store is not None:
         if whole:
-            cache.retain({str(path) for path in files})
-        cache.save()
-    return payloads
+            store.retain(set(keys))
+        store.save()
+    return [result for result in results if result is not None]  # (all of them, now)
 
 
-def _cached(cache: LintCache | None, files: list[Path]) -> dict[Path, Payload]:
-    """The payloads `cache` holds for files whose stat is unchanged."""
-    if cache is None or not cache.entries:
-        return {}  # nothing to look up: the workers stat as they read
-    found: dict[Path, Payload] = {}
+def _cached(store: Cache[FileResult] | None, keys: list[str]) -> list[FileResult | None]:
+    """The result `store` holds for each file whose stat is unchanged, else None."""
+    found: list[FileResult | None] = [None] * len(keys)
+    if store is None or not store.entries:
+        return found  # nothing to look up: the workers stat as they read
     # A run with nothing changed is this loop: one stat per file and a dict look-up.
-    for path in files:
+    for index, key in enumerate(keys):
         try:
-            cached = cache.get(str(path), stat_key(os.stat(path)))
+            found[index] = store.get(key, stat_key(os.stat(key)))
         except OSError:
             continue
-        if cached is not None:
-            found[path] = cached
     return found
 
 
@@ -156,11 +171,11 @@ def _strays(project: Project, paths: Sequence[Path] | None) -> list[Path]:
     ]
 
 
-def _similar_findings(project: Project, facts: list[Facts], *, every: bool) -> list[Finding]:
+def _similar_hits(project: Project, facts: list[Facts], *, every: bool) -> dict[Path, list[Hit]]:
     """PM704: what the search index finds very like the checked drafts and in-review
     postmortems, and they do not link."""
     from pmctl.domain.learning.related import reason_text
-    from pmctl.domain.lint import Similar, check_similar_findings
+    from pmctl.domain.lint import Similar, similar_hits
     from pmctl.services.related import suggestions
 
     found = suggestions(
@@ -177,42 +192,26 @@ def _similar_findings(project: Project, facts: list[Facts], *, every: bool) -> l
         )
         for suggestion in found
     ]
-    return check_similar_findings(facts, similar, project.settings, texts=_Texts())
+    return similar_hits(facts, similar)
 
 
-def _other_ids(directory: Path, checked: set[Path]) -> Mapping[str, Path]:
-    """Ids (file names) of the postmortems not being checked, for the repository rules.
+def _other_ids(directory: Path, checked: list[str], facts: list[Facts]) -> dict[str, Path]:
+    """The postmortems not being checked that the repository rules ask about — those whose
+    ids (file names) the checked files use or link to — by id.
 
-    Walks names only and makes a Path only for an id that is asked for: a pre-commit run
-    checks one file in a repository of thousands.
+    Walks names only: a pre-commit run checks one file in a repository of thousands.
     """
-    skip = {str(path) for path in checked}
-    found: dict[str, str] = {}
+    wanted = {fact.id for fact in facts} | {name for fact in facts for name, _ in fact.related}
+    skip = set(checked)
+    found: dict[str, Path] = {}
     for current, subdirectories, names in os.walk(directory):
         subdirectories[:] = [name for name in subdirectories if not name.startswith(".")]
         for name in names:
-            if name.endswith(".md") and not name.startswith("."):
+            if name.endswith(".md") and not name.startswith(".") and name[:-3] in wanted:
                 path = os.path.join(current, name)
-                if path not in skip:
-                    found.setdefault(name[:-3], path)
-    return _PathsByName(found)
-
-
-class _PathsByName(Mapping[str, Path]):
-    def __init__(self, paths: dict[str, str]) -> None:
-        self._paths = paths
-
-    def __getitem__(self, key: str) -> Path:
-        return Path(self._paths[key])
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._paths
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._paths)
-
-    def __len__(self) -> int:
-        return len(self._paths)
+                if path not in skip and name[:-3] not in found:
+                    found[name[:-3]] = Path(path)
+    return found
 
 
 def _files(project: Project, paths: Sequence[Path] | None) -> list[Path]:
@@ -230,20 +229,27 @@ def _files(project: Project, paths: Sequence[Path] | None) -> list[Path]:
     return list(found)
 
 
-def _open_cache(project: Project, today: dt.date) -> LintCache:
-    from pmctl import __version__
-    from pmctl.adapters.lint_cache import open_cache
+def _text(path: Path) -> str:
+    """A file's text for its disable comments; only files with repository-wide findings
+    are read again for it."""
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
 
-    return open_cache(
-        project.root,
-        version=__version__,
-        settings_json=project.settings.model_dump_json(),
-        day=today.isoformat(),
-    )
+
+def _open_cache(project: Project, today: dt.date) -> Cache[FileResult]:
+    import hashlib
+
+    from pmctl import __version__
+    from pmctl.adapters.cache import open_cache
+
+    settings = hashlib.sha256(project.settings.model_dump_json().encode()).hexdigest()
+    return open_cache(project.root, CACHE, (__version__, settings, today.isoformat()))
 
 
 def _check_many(paths: list[Path], settings: Settings, today: dt.date) -> list[Checked]:
-    """(stat, payload) of `paths` in order; in equal shares over the CPUs when there are many.
+    """(stat, result) of `paths` in order; in equal shares over the CPUs when there are many.
 
     The files are read in child processes, never in this one: a crash of the YAML engine
     (native code) on a file then ends a child, and the file becomes a PM014 finding instead
@@ -252,12 +258,13 @@ def _check_many(paths: list[Path], settings: Settings, today: dt.date) -> list[C
     count = processes(len(paths), minimum=PARALLEL_FROM)
     if not paths or not can_isolate():
         return _check_chunk(paths, settings, today)
-    return map_chunks(
-        lambda chunk: _check_chunk(chunk, settings, today),
-        split(paths, [1 / count] * count),
-        unchanged,
-        rescue=lambda path: _check_crashed(path, settings, today),
-        isolate=True,
+    return list(
+        ordered(
+            lambda chunk: _check_chunk(chunk, settings, today),
+            split(paths, [1 / count] * count),
+            rescue=lambda path: _check_crashed(path, settings, today),
+            isolate=True,
+        )
     )
 
 
@@ -305,25 +312,8 @@ def _checked(
     )
 
 
-def _decode(path: Path, rows: tuple[tuple[int, int, str, str, str, str], ...]) -> Iterator[Finding]:
+def _decode(path: Path, rows: tuple[Row, ...]) -> Iterator[Finding]:
     for line, column, rule, severity, message, hint in rows:
         yield Finding(
             path, line, column, rule, RULES_BY_ID[rule].name, Severity(severity), message, hint
         )
-
-
-class _Texts(Mapping[Path, str]):
-    """File texts read on demand: only files with repository-wide findings need theirs
-    (for their `pmctl-disable-file` comments)."""
-
-    def __getitem__(self, path: Path) -> str:
-        try:
-            return path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            raise KeyError(path) from None
-
-    def __iter__(self) -> Iterator[Path]:
-        return iter(())
-
-    def __len__(self) -> int:
-        return 0

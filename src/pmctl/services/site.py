@@ -36,9 +36,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from pmctl.adapters import documents, site_state
-from pmctl.adapters.lint_cache import stat_key
-from pmctl.adapters.parallel import map_chunks, processes, start, unchanged
+from pmctl.adapters import documents, parallel, site_state
+from pmctl.adapters.cache import stat_key
+from pmctl.adapters.parallel import processes, start
 from pmctl.adapters.site_output import Output
 from pmctl.domain.document import Invalid
 from pmctl.domain.model import Postmortem
@@ -46,7 +46,7 @@ from pmctl.domain.project import Project
 from pmctl.domain.site import search_tokens
 from pmctl.errors import UsageError
 from pmctl.services import site_pages, site_search
-from pmctl.services.corpus import load_all, load_paths, relative_keys
+from pmctl.services.corpus import load_all, load_paths, relative_key
 
 MARKER = ".pmctl-site"
 PARALLEL_FROM = 200
@@ -123,7 +123,7 @@ def build(project: Project, *, out: Path, today: dt.date) -> BuildResult:
     missing = sorted(key for key in todo if key not in models)
     if missing:
         again = load_paths([project.root / key for key in missing])
-        found = relative_keys([path for path, _ in again.postmortems], project.root)
+        found = [relative_key(path, project.root) for path, _ in again.postmortems]
         models.update(zip(found, again.models, strict=True))
     ordered = sorted(key for key in todo if key in models)
 
@@ -181,7 +181,7 @@ def _read(project: Project, old: dict[str, Record]) -> _Read:
     """Stat every postmortem file; read those that changed since `old` (all of them through
     the corpus loader when many did)."""
     paths = documents.discover(project.postmortem_dir)
-    keys = relative_keys(paths, project.root)
+    keys = [relative_key(path, project.root) for path in paths]
     stats = {key: _stat(path) for key, path in zip(keys, paths, strict=True)}
     changed = [
         path
@@ -194,7 +194,7 @@ def _read(project: Project, old: dict[str, Record]) -> _Read:
         every = corpus.models
     else:
         corpus = load_paths(changed)
-    loaded = relative_keys([path for path, _ in corpus.postmortems], project.root)
+    loaded = [relative_key(path, project.root) for path, _ in corpus.postmortems]
     models = dict(zip(loaded, corpus.models, strict=True))
     records: dict[str, Record] = {}
     for key in keys:
@@ -321,7 +321,7 @@ def _render_and_index(
         ]
 
     rendered = []
-    done = map_chunks(do, chunks, unchanged)
+    done = list(parallel.ordered(do, chunks))
     in_order = [segment for chunk in chunks for segment in chunk]
     for segment, (pages, shards, written, removed) in zip(in_order, done, strict=True):
         rendered += pages

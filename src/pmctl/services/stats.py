@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from pmctl.domain import commits
@@ -11,7 +11,7 @@ from pmctl.domain.document import Invalid
 from pmctl.domain.metrics import Stats, Transition, compute
 from pmctl.domain.project import Project
 from pmctl.domain.report import incident_date
-from pmctl.services.corpus import load_all
+from pmctl.services.corpus import postmortems
 
 _FIELD = "\x1f"
 _TRAILER = "\x1e"
@@ -35,12 +35,19 @@ class StatsResult:
 def build_stats(project: Project, *, today: dt.date, since: dt.date | None = None) -> StatsResult:
     """Stats over every postmortem whose incident is on or after `since` (all by default)."""
     transitions = start_reading_transitions(project)  # git reads while the documents are read
-    corpus = load_all(project.postmortem_dir, root=project.root)
-    models = corpus.models
-    if since is not None:
-        models = [model for model in models if incident_date(model) >= since]
-    stats = compute(models, transitions(), settings=project.settings, today=today)
-    return StatsResult(stats, corpus.invalid)
+    invalid: list[Invalid] = []
+    models = (
+        model
+        for _, model in postmortems(project.postmortem_dir, root=project.root, invalid=invalid)
+        if since is None or incident_date(model) >= since
+    )
+    stats = compute(models, _after(transitions), settings=project.settings, today=today)
+    return StatsResult(stats, tuple(invalid))
+
+
+def _after(read: Callable[[], list[Transition]]) -> Iterator[Transition]:
+    """The transitions, waited for only when `compute` gets to them (after the documents)."""
+    yield from read()
 
 
 def read_transitions(project: Project) -> list[Transition]:

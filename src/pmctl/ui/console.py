@@ -87,3 +87,15 @@ def warn(message: str) -> None:
     from rich.markup import escape
 
     stderr().print(f"[yellow]warning:[/] {escape(visible(message))}")
+
+
+def style_codes(style: str) -> tuple[str, str]:
+    """The codes stdout's console writes before and after text in `style` (with its colour
+    system, `NO_COLOR` and the rest applied), for output too long to print line by line."""
+    from rich.text import Text
+
+    console = stdout()
+    with console.capture() as captured:
+        console.print(Text("\0", style=style), end="")
+    before, _, after = captured.get().partition("\0")
+    return before, after

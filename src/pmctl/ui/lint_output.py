@@ -7,7 +7,6 @@ Machine formats: `json` (pmctl's own), `sarif` (SARIF 2.1.0, for code-scanning U
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -38,51 +37,44 @@ def display_path(path: Path, base: Path) -> str:
 def print_text(result: LintResult, *, cwd: Path, strict: bool) -> None:
     """Findings grouped by file, a hint under each, and a summary line, on stdout.
 
-    Coloured with rich on a terminal; plain text (and rich not even imported) when the
-    output goes to a pipe or a CI log, where thousands of findings would otherwise cost
-    more to style than to find.
+    Coloured as rich colours on a terminal; plain text (and rich not even imported) when
+    the output goes to a pipe or a CI log.
     """
-    if sys.stdout.isatty() or os.environ.get("FORCE_COLOR"):
-        _print_rich(result, cwd=cwd, strict=strict)
-        return
+    terminal = sys.stdout.isatty() or bool(os.environ.get("FORCE_COLOR"))
+    path_style, error_style, warning_style, rule_style, dim_style = (
+        _styles(("bold underline", "red", "yellow", "bold", "dim")) if terminal else _PLAIN
+    )
     out: list[str] = []
     hinted: set[str] = set()
     for path, group in groupby(result.findings, key=lambda finding: finding.path):
-        out.append(visible(display_path(path, cwd)))
+        out.append(path_style.format(visible(display_path(path, cwd))))
         for finding in group:
             position = f"{finding.line}:{finding.column}"
+            severity = error_style if finding.severity is Severity.ERROR else warning_style
             out.append(
-                f"  {position:>7}  {finding.severity.value:<7} {finding.rule} "
-                f"{visible(finding.message)} ({finding.name})"
+                f"  {position:>7}  {severity.format(f'{finding.severity.value:<7}')} "
+                f"{rule_style.format(finding.rule)} {visible(finding.message)} "
+                f"{dim_style.format(f'({finding.name})')}"
             )
             if _first_time(finding.hint, hinted):
-                out.append(f"  {'':>7}  hint: {visible(finding.hint)}")
+                out.append(f"  {'':>7}  {dim_style.format(f'hint: {visible(finding.hint)}')}")
         out.append("")
     out.append(summary(result, strict=strict))
     sys.stdout.write("\n".join(out) + "\n")
 
 
-def _print_rich(result: LintResult, *, cwd: Path, strict: bool) -> None:
-    from rich.markup import escape
+_PLAIN = ("{}",) * 5
 
-    from pmctl.ui.console import stdout
 
-    console = stdout()
-    hinted: set[str] = set()
-    for path, group in groupby(result.findings, key=lambda finding: finding.path):
-        console.print(f"[bold underline]{escape(visible(display_path(path, cwd)))}[/]")
-        for finding in group:
-            colour = "red" if finding.severity is Severity.ERROR else "yellow"
-            position = f"{finding.line}:{finding.column}"
-            console.print(
-                f"  {position:>7}  [{colour}]{finding.severity.value:<7}[/] "
-                f"[bold]{finding.rule}[/] {escape(visible(finding.message))} "
-                f"[dim]({finding.name})[/]"
-            )
-            if _first_time(finding.hint, hinted):
-                console.print(f"  {'':>7}  [dim]hint: {escape(visible(finding.hint))}[/]")
-        console.print()
-    console.print(summary(result, strict=strict))
+def _styles(names: tuple[str, ...]) -> tuple[str, ...]:
+    """A format string per rich style, with the codes rich writes around text in it.
+
+    One `Console.print` per line took ~0.3 ms: 3 s for 10,000 findings, against 0.03 s
+    this way.
+    """
+    from pmctl.ui.console import style_codes
+
+    return tuple("{}".join(style_codes(name)) for name in names)
 
 
 def _first_time(hint: str, hinted: set[str]) -> bool:
@@ -132,6 +124,8 @@ def _as_dict(finding: Finding, base: Path) -> dict[str, object]:
 
 
 def _json(result: LintResult, cwd: Path) -> str:
+    import json
+
     document = {
         "files_checked": result.files_checked,
         "errors": result.errors,
@@ -142,6 +136,8 @@ def _json(result: LintResult, cwd: Path) -> str:
 
 
 def _sarif(result: LintResult, root: Path) -> str:
+    import json
+
     index = {rule.id: number for number, rule in enumerate(RULES)}
     rules = [
         {
@@ -237,6 +233,7 @@ def _gitlab(result: LintResult, root: Path) -> str:
     """GitLab Code Quality: paths from the repository root; a fingerprint that stays the same
     while the finding does (rule, file, message and which such occurrence, not its line)."""
     import hashlib
+    import json
 
     seen: dict[tuple[str, str, str], int] = {}
     issues = []

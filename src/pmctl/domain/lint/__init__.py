@@ -25,7 +25,7 @@ from pmctl.domain.lint import related_rules
 from pmctl.domain.lint.adoption import PREDATING_RULES, excused
 from pmctl.domain.lint.context import Context, Hit
 from pmctl.domain.lint.findings import Finding, Severity
-from pmctl.domain.lint.registry import RULES, RULES_BY_ID, Rule, resolve
+from pmctl.domain.lint.registry import NOT_LINTED_FILE, RULES, Rule, resolve
 from pmctl.domain.lint.related_rules import Similar
 from pmctl.domain.lint.repository_rules import Facts, check_facts, facts_of
 from pmctl.domain.model import Postmortem, Status
@@ -51,6 +51,9 @@ __all__ = [
     "check_similar_findings",
     "check_strays",
     "levels",
+    "repository_findings",
+    "repository_hits",
+    "similar_hits",
 ]
 
 _DISABLE = re.compile(r"pmctl-disable(-file)?[ \t]+([\w ,\t-]+?)[ \t]*(?:-->|$)", re.MULTILINE)
@@ -168,32 +171,38 @@ def check_facts_findings(
     `texts` (path -> text) lets file-wide disable comments apply; `others` are ids of
     postmortems known only by file name (see `repository_rules.check_facts`).
     """
-    return _repository_findings(check_facts(facts, others=others), settings, texts)
+    return repository_findings(repository_hits(facts, others=others), settings, texts or {})
 
 
-def check_similar_findings(
-    facts: Iterable[Facts],
-    similar: Iterable[Similar],
-    settings: Settings,
-    *,
-    texts: Mapping[Path, str] | None = None,
-) -> list[Finding]:
-    """PM704 findings: very similar postmortems that `related` does not link (the service
-    finds them, with the search index, only when the rule is on)."""
-    return _repository_findings(related_rules.check(facts, similar), settings, texts)
+def repository_hits(
+    facts: Iterable[Facts], *, others: Mapping[str, Path] | None = None
+) -> dict[Path, list[Hit]]:
+    """The repository-wide rules' hits, by the file they are in (see `check_facts`)."""
+    return _by_path(check_facts(facts, others=others))
 
 
-def _repository_findings(
-    found: Iterable[tuple[Path, Hit]], settings: Settings, texts: Mapping[Path, str] | None
-) -> list[Finding]:
+def similar_hits(facts: Iterable[Facts], similar: Iterable[Similar]) -> dict[Path, list[Hit]]:
+    """PM704 hits, by file: very similar postmortems that `related` does not link (the
+    service finds them, with the search index, only when the rule is on)."""
+    return _by_path(related_rules.check(facts, similar))
+
+
+def _by_path(found: Iterable[tuple[Path, Hit]]) -> dict[Path, list[Hit]]:
     by_path: dict[Path, list[Hit]] = {}
     for path, hit in found:
         by_path.setdefault(path, []).append(hit)
+    return by_path
+
+
+def repository_findings(
+    hits: Mapping[Path, list[Hit]], settings: Settings, texts: Mapping[Path, str]
+) -> list[Finding]:
+    """Findings in force from `repository_hits`; `texts` holds the text of each file with
+    hits, for its disable comments (a file missing from it has none)."""
     rule_levels = _levels_in_force(settings)
-    texts = texts or {}
     findings: list[Finding] = []
-    for path, hits in by_path.items():
-        findings.extend(apply(path, texts.get(path, ""), hits, rule_levels))
+    for path, found in hits.items():
+        findings.extend(apply(path, texts.get(path, ""), found, rule_levels))
     return findings
 
 
@@ -208,7 +217,7 @@ def check_strays(paths: Iterable[Path], settings: Settings) -> list[Finding]:
             "",
             [
                 Hit(
-                    "PM013",
+                    NOT_LINTED_FILE,
                     1,
                     f"{path.name} is not linted: postmortems are `.md` files",
                     "rename it to `.md` if it is a postmortem (`pmctl import` adopts other "
@@ -260,15 +269,15 @@ def apply(
     file_off, line_off = _disables(text) if "pmctl-disable" in text else (set(), {})
     findings = []
     for hit in hits:
-        level = rule_levels.get(hit.rule)
-        if level is None or hit.rule in file_off or _ALL in file_off:
+        rule = hit.rule
+        level = rule_levels.get(rule.id)
+        if level is None or rule.id in file_off or _ALL in file_off:
             continue
         off = line_off.get(hit.line)
-        if off is not None and (hit.rule in off or _ALL in off):
+        if off is not None and (rule.id in off or _ALL in off):
             continue
-        rule = RULES_BY_ID[hit.rule]
         findings.append(
-            Finding(path, hit.line, hit.column, hit.rule, rule.name, level, hit.message, hit.hint)
+            Finding(path, hit.line, hit.column, rule.id, rule.name, level, hit.message, hit.hint)
         )
     findings.sort(key=lambda finding: (finding.line, finding.column, finding.rule))
     return findings

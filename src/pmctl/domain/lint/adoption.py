@@ -10,19 +10,30 @@ pmctl, the document meets every rule again, as any other.
 
 from __future__ import annotations
 
+from pmctl.domain.lint.registry import (
+    ACTION_OWNER_MISSING,
+    ACTION_PRIORITY_MISSING,
+    ACTION_TYPE_MISSING,
+    APPROVAL_MISSING,
+    CLOSED_OPEN_ACTIONS,
+    CRITERIA_EMPTY,
+    NOT_SHARED,
+    SECTION_MISSING,
+    SECTION_UNFILLED,
+)
 from pmctl.domain.model import Postmortem, Status
 
 PREDATING_RULES = frozenset(
     {
-        "PM101",  # sections the template has and the old document may not
-        "PM102",
-        "PM201",  # action-item owner, type and priority: the old list had none
-        "PM202",
-        "PM203",
-        "PM502",  # review approvals
-        "PM503",  # open items closed without a tracker: the follow-up was elsewhere
-        "PM504",  # shared_with
-        "PM603",  # required-postmortem criteria
+        SECTION_MISSING,  # sections the template has and the old document may not
+        SECTION_UNFILLED,
+        ACTION_OWNER_MISSING,  # action-item owner, type and priority: the old list had none
+        ACTION_TYPE_MISSING,
+        ACTION_PRIORITY_MISSING,
+        APPROVAL_MISSING,  # review approvals
+        CLOSED_OPEN_ACTIONS,  # open items closed without a tracker: the follow-up was elsewhere
+        NOT_SHARED,  # shared_with
+        CRITERIA_EMPTY,  # required-postmortem criteria
     }
 )
 """Rules whose findings are records pmctl would have made (not problems of content)."""

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from pmctl.domain.lint import registry
 from pmctl.domain.lint.context import Context, Hit
 
 COUNTERFACTUAL: tuple[str, ...] = (
@@ -110,9 +111,9 @@ def _lexicon(
 
 
 _HINTS = {
-    "PM401": "describe what happened and why it made sense at the time",
-    "PM402": "describe actions and the conditions that shaped them, not character",
-    "PM403": "ask why the error was possible and what made it likely; "
+    registry.COUNTERFACTUAL: "describe what happened and why it made sense at the time",
+    registry.BLAME_LANGUAGE: "describe actions and the conditions that shaped them, not character",
+    registry.HUMAN_ERROR_ROOT_CAUSE: "ask why the error was possible and what made it likely; "
     "the cause is in the system (tooling, process, defaults)",
 }
 
@@ -158,11 +159,11 @@ def check(ctx: Context) -> list[Hit]:
         if kind == "human":
             if not any(first <= index < last for _heading, first, last in causes):
                 continue
-            rule, message = "PM403", f"'{word}' named as a root cause"
+            rule, message = registry.HUMAN_ERROR_ROOT_CAUSE, f"'{word}' named as a root cause"
         elif kind == "counterfactual":
-            rule = "PM401"
+            rule = registry.COUNTERFACTUAL
             message = f"counterfactual '{word}': hindsight about what did not happen"
         else:
-            rule, message = "PM402", f"'{word}' blames a person"
+            rule, message = registry.BLAME_LANGUAGE, f"'{word}' blames a person"
         hits.append(Hit(rule, body.file_line(index), message, _HINTS[rule], column))
     return hits

@@ -3,15 +3,16 @@
 Only what the rules need: ATX headings outside fenced code, the known sections by their
 English or Japanese heading or a configured alias (`SectionNames`), and a "prose" view in which fenced code, HTML comments and
 inline code are blanked out (so the blameless rules do not flag quoted logs or guidance).
-Work is done with whole-text regular expressions rather than a Python loop per line: lint
-parses ten thousand bodies in a cold run.
+Work is done with whole-text searches rather than a Python loop per line, and the body is
+split into lines only when a rule asks for them: lint parses ten thousand bodies in a cold
+run, and splitting each one twice cost a third of parsing it.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from pmctl.domain.sections import SectionNames
@@ -31,23 +32,34 @@ class Heading(NamedTuple):
     """The known section this heading opens, if any."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Body:
     source: str
     """The body as given."""
-    lines: list[str]
     first_line: int
-    """File line of `lines[0]`."""
+    """File line of row 0."""
     headings: tuple[tuple[int, Heading], ...]
     """Each heading with its 0-based row."""
     prose_text: str
     """The body with fenced code, HTML comments and inline code blanked (positions kept)."""
-    prose: list[str]
-    """`prose_text` split into lines."""
     sections: dict[str, tuple[Heading, int, int]]
     """First heading of each known section and its content as a [start, end) line range
     (the heading itself is on row `start - 1`); the content runs to the next heading of any
     level (sub-sections are sections too)."""
+    row_offsets: dict[int, int]
+    """Where some rows start in `source`: the rows of headings and those after them."""
+    rows: int
+    """How many rows there are."""
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """`source` split into rows."""
+        return self.source.split("\n")
+
+    @cached_property
+    def prose(self) -> list[str]:
+        """`prose_text` split into rows."""
+        return self.lines if self.prose_text is self.source else self.prose_text.split("\n")
 
     def file_line(self, index: int) -> int:
         return self.first_line + index
@@ -68,33 +80,78 @@ class Body:
                 continue
             if other.level <= heading.level or other.key is not None:
                 return heading, start, row
-        return heading, start, len(self.lines)
+        return heading, start, self.rows
 
-    def text(self, start: int, end: int) -> str:
-        return "\n".join(self.lines[start:end])
+    def text(self, start: int, end: int, *, prose: bool = False) -> str:
+        """Rows [start, end) of `source` (or of `prose_text`), joined by newlines."""
+        span = self._span(start, end)
+        if span is None:
+            return "\n".join((self.prose if prose else self.lines)[start:end])
+        return (self.prose_text if prose else self.source)[span]
+
+    def _span(self, start: int, end: int) -> slice | None:
+        """The characters of rows [start, end) when both ends are known rows (a section's
+        content is), without splitting the body into lines."""
+        if start >= end:
+            return slice(0, 0)
+        first = self.row_offsets.get(start)
+        after = self.row_offsets.get(end)
+        if first is None or after is None:
+            return None
+        return slice(first, after - 1)
 
 
 def parse_body(body: str, first_line: int, names: SectionNames) -> Body:
     """Cut `body` (the text after the front matter; file line `first_line`) into headings;
     `names` says which section each heading opens."""
-    prose_text = _blank_code(body) if ("```" in body or "~~~" in body) else body
+    # Most bodies have no backquote or tilde at all, and a one-character search is a memchr:
+    # ~5 µs less per 12.7 KB body than searching for "```" (0.05 s of a 10,000-file cold lint).
+    fenced = ("`" in body and "```" in body) or ("~" in body and "~~~" in body)
+    prose_text = _blank_code(body) if fenced else body
     if "<!--" in prose_text:
         prose_text = _COMMENT.sub(_blank, prose_text)
     if "`" in prose_text:
         prose_text = _INLINE_CODE.sub(_blank, prose_text)
-    lines = body.split("\n")
-    prose = lines if prose_text is body else prose_text.split("\n")
-    headings = [
-        (index, heading)
-        for index, line in enumerate(prose)
-        if "#" in line[:4] and (heading := _heading(line, names)) is not None
-    ]
+    lines = _heading_lines(prose_text)
+    # Count only the rows after the last heading: the heading search already counted the rest.
+    last_row, last_start = (lines[-1][0], lines[-1][1]) if lines else (0, 0)
+    rows = last_row + prose_text.count("\n", last_start) + 1
+    headings: list[tuple[int, Heading]] = []
+    # The row after the last one starts one past the end, as if the body ended in "\n".
+    row_offsets = {rows: len(body) + 1}
+    for row, start, end in lines:
+        heading = _heading(prose_text[start:end], names)
+        if heading is not None:
+            headings.append((row, heading))
+            row_offsets[row] = start
+            row_offsets[row + 1] = end + 1
     sections: dict[str, tuple[Heading, int, int]] = {}
     for number, (row, heading) in enumerate(headings):
         if heading.key is not None and heading.key not in sections:
-            end = headings[number + 1][0] if number + 1 < len(headings) else len(lines)
+            end = headings[number + 1][0] if number + 1 < len(headings) else rows
             sections[heading.key] = (heading, row + 1, end)
-    return Body(body, lines, first_line, tuple(headings), prose_text, prose, sections)
+    return Body(body, first_line, tuple(headings), prose_text, sections, row_offsets, rows)
+
+
+def _heading_lines(text: str) -> list[tuple[int, int, int]]:
+    """(row, start, end) of each line with a `#` after at most three blanks: the lines that
+    may be ATX headings. Found by searching for `#`, which is rare outside headings."""
+    found: list[tuple[int, int, int]] = []
+    row, counted = 0, 0
+    index = text.find("#")
+    while index >= 0:
+        start = text.rfind("\n", 0, index) + 1
+        if index - start > 3 or (index > start and not text[start:index].isspace()):
+            index = text.find("#", index + 1)
+            continue
+        row += text.count("\n", counted, start)
+        counted = start
+        end = text.find("\n", index)
+        if end < 0:
+            end = len(text)
+        found.append((row, start, end))
+        index = text.find("#", end)
+    return found
 
 
 @lru_cache(maxsize=1024)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from pmctl.domain.config import Settings
     from pmctl.domain.document import ParsedDocument
     from pmctl.domain.lint.body import Body
+    from pmctl.domain.lint.registry import Rule
     from pmctl.domain.model import Postmortem
 
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 class Hit:
     """A rule's finding at a 1-based file position, before levels and disables."""
 
-    rule: str
+    rule: Rule
     line: int
     message: str
     hint: str

@@ -9,6 +9,12 @@ criterion must be listed (PM601); listed with fewer minutes is suspicious, not w
 from __future__ import annotations
 
 from pmctl.domain.lint.context import Context, Hit
+from pmctl.domain.lint.registry import (
+    CRITERIA_EMPTY,
+    CRITERIA_INCONSISTENT,
+    CRITERIA_UNKNOWN,
+    CRITERION_BELOW_THRESHOLD,
+)
 from pmctl.domain.model import Postmortem, Status
 
 IMPACT_CRITERIA: dict[str, str] = {"data_loss": "data-loss", "billing": "billing"}
@@ -25,7 +31,7 @@ def check(ctx: Context) -> list[Hit]:
         if criterion not in configured:
             hits.append(
                 Hit(
-                    "PM602",
+                    CRITERIA_UNKNOWN,
                     ctx.line_of("criteria", index),
                     f"unknown criterion {criterion!r}",
                     f"use one of: {', '.join(configured)}",
@@ -39,7 +45,7 @@ def check(ctx: Context) -> list[Hit]:
         if value and criterion not in met:
             hits.append(
                 Hit(
-                    "PM601",
+                    CRITERIA_INCONSISTENT,
                     ctx.line_of("impact", field),
                     f"impact.{field} is true but criterion {criterion!r} is not listed",
                     f"add `{criterion}` to `criteria:`",
@@ -48,7 +54,7 @@ def check(ctx: Context) -> list[Hit]:
         elif not value and criterion in met:
             hits.append(
                 Hit(
-                    "PM601",
+                    CRITERIA_INCONSISTENT,
                     ctx.line_of("criteria", postmortem.criteria.index(criterion)),
                     f"criterion {criterion!r} is listed but impact.{field} is false",
                     f"set impact.{field} to true, or remove `{criterion}` from `criteria:`",
@@ -58,7 +64,7 @@ def check(ctx: Context) -> list[Hit]:
     if not met and ctx.rank >= Status.IN_REVIEW.rank:
         hits.append(
             Hit(
-                "PM603",
+                CRITERIA_EMPTY,
                 ctx.line_of("criteria"),
                 "no required-postmortem criterion is recorded",
                 f"list the criteria the incident met in `criteria:` ({', '.join(configured)})",
@@ -77,7 +83,7 @@ def _downtime(ctx: Context, postmortem: Postmortem, met: set[str]) -> list[Hit]:
     if minutes >= threshold and criterion not in met:
         return [
             Hit(
-                "PM601",
+                CRITERIA_INCONSISTENT,
                 ctx.line_of("impact", "user_visible_minutes"),
                 f"impact.user_visible_minutes is {minutes}, at or above the threshold of "
                 f"{threshold}, but criterion {criterion!r} is not listed",
@@ -87,7 +93,7 @@ def _downtime(ctx: Context, postmortem: Postmortem, met: set[str]) -> list[Hit]:
     if minutes < threshold and criterion in met:
         return [
             Hit(
-                "PM604",
+                CRITERION_BELOW_THRESHOLD,
                 ctx.line_of("criteria", postmortem.criteria.index(criterion)),
                 f"criterion {criterion!r} is listed but impact.user_visible_minutes is "
                 f"{minutes}, below the threshold of {threshold}",

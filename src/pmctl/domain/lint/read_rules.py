@@ -9,17 +9,33 @@ from __future__ import annotations
 
 from pmctl.domain.document import ParsedDocument, Problem
 from pmctl.domain.lint.context import Hit
+from pmctl.domain.lint.registry import (
+    EMPTY_FILE,
+    FILE_TOO_LARGE,
+    FILE_UNREADABLE,
+    FRONT_MATTER_NOT_MAPPING,
+    FRONT_MATTER_UNCLOSED,
+    NO_FRONT_MATTER,
+    NOT_UTF8,
+    UTF8_BOM,
+    YAML_ALIAS_BOMB,
+    YAML_DUPLICATE_KEY,
+    YAML_ENGINE_CRASH,
+    YAML_SYNTAX,
+    YAML_TAG,
+    Rule,
+)
 
 _BY_CODE = {
-    "too-large": "PM001",
-    "unreadable": "PM002",
-    "encoding": "PM003",
-    "bom": "PM004",
-    "empty": "PM005",
-    "no-front-matter": "PM006",
-    "unclosed-front-matter": "PM007",
-    "front-matter-not-mapping": "PM012",
-    "engine-crash": "PM014",
+    "too-large": FILE_TOO_LARGE,
+    "unreadable": FILE_UNREADABLE,
+    "encoding": NOT_UTF8,
+    "bom": UTF8_BOM,
+    "empty": EMPTY_FILE,
+    "no-front-matter": NO_FRONT_MATTER,
+    "unclosed-front-matter": FRONT_MATTER_UNCLOSED,
+    "front-matter-not-mapping": FRONT_MATTER_NOT_MAPPING,
+    "engine-crash": YAML_ENGINE_CRASH,
 }
 
 
@@ -30,21 +46,21 @@ def check(document: ParsedDocument) -> list[Hit]:
 def _hit(problem: Problem) -> Hit:
     rule = _BY_CODE.get(problem.code) or _yaml_rule(problem)
     hint = problem.hint
-    if rule == "PM009":
+    if rule is YAML_DUPLICATE_KEY:
         hint = "keep one of the two keys; YAML would silently drop the other"
-    elif rule == "PM010":
+    elif rule is YAML_TAG:
         hint = "remove the tag; front matter holds plain strings, numbers, dates and lists"
-    elif rule == "PM011":
+    elif rule is YAML_ALIAS_BOMB:
         hint = "write the values out instead of nesting aliases (`*name`)"
     return Hit(rule, problem.line, problem.message, hint, problem.column)
 
 
-def _yaml_rule(problem: Problem) -> str:
+def _yaml_rule(problem: Problem) -> Rule:
     message = problem.message
     if "duplicate key" in message or "duplicate mapping key" in message:
-        return "PM009"
+        return YAML_DUPLICATE_KEY
     if "YAML tag" in message:
-        return "PM010"
+        return YAML_TAG
     if "alias" in message and "limit" in message:
-        return "PM011"
-    return "PM008"
+        return YAML_ALIAS_BOMB
+    return YAML_SYNTAX

@@ -1,7 +1,8 @@
 """Every lint rule: id, kebab-case name, default severity and a one-line summary.
 
-Rules are looked up here by the rule modules (to build findings) and by the output formats
-(SARIF rule metadata, docs). Ids are grouped: PM0xx reading and schema, PM1xx sections,
+Each rule is a module-level object named after it (`SECTION_MISSING`), and code refers to
+rules by these objects; the id string (`PM101`) is what findings, configuration and users
+carry. The output formats (SARIF rule metadata) and the docs read `RULES`. Ids are grouped: PM0xx reading and schema, PM1xx sections,
 PM2xx action items, PM3xx timestamps, PM4xx blameless language, PM5xx review process,
 PM6xx required-postmortem criteria, PM7xx repository-wide.
 """
@@ -47,98 +48,204 @@ GROUPS = {
 }
 
 
+FILE_TOO_LARGE = Rule(
+    "PM001", "file-too-large", E, "The file is larger than a postmortem can be (1 MB)."
+)
+FILE_UNREADABLE = Rule("PM002", "file-unreadable", E, "The file cannot be read.")
+NOT_UTF8 = Rule("PM003", "not-utf8", E, "The file is not UTF-8 text (invalid bytes or NUL bytes).")
+UTF8_BOM = Rule("PM004", "utf8-bom", W, "The file starts with a UTF-8 byte-order mark.")
+EMPTY_FILE = Rule("PM005", "empty-file", E, "The file is empty.")
+NO_FRONT_MATTER = Rule(
+    "PM006", "no-front-matter", E, "The file does not start with YAML front matter."
+)
+FRONT_MATTER_UNCLOSED = Rule(
+    "PM007", "front-matter-unclosed", E, "The front matter has no closing `---` line."
+)
+YAML_SYNTAX = Rule("PM008", "yaml-syntax", E, "The front matter is not valid YAML.")
+YAML_DUPLICATE_KEY = Rule(
+    "PM009", "yaml-duplicate-key", E, "A key appears twice in the same mapping."
+)
+YAML_TAG = Rule(
+    "PM010", "yaml-tag", E, "The front matter uses a YAML tag such as `!!python/object`."
+)
+YAML_ALIAS_BOMB = Rule("PM011", "yaml-alias-bomb", E, "YAML aliases expand beyond the safe limit.")
+FRONT_MATTER_NOT_MAPPING = Rule(
+    "PM012", "front-matter-not-mapping", E, "The front matter is a list or a scalar."
+)
+NOT_LINTED_FILE = Rule(
+    "PM013",
+    "not-linted-file",
+    W,
+    "A file in the postmortem directory that is neither a postmortem (`.md`) nor an "
+    "attachment, so lint does not read it.",
+)
+YAML_ENGINE_CRASH = Rule(
+    "PM014", "yaml-engine-crash", E, "The YAML engine crashed on the front matter."
+)
+SCHEMA_INVALID = Rule(
+    "PM020", "schema-invalid", E, "A front-matter value does not match the schema."
+)
+SCHEMA_UNKNOWN_KEY = Rule(
+    "PM021", "schema-unknown-key", E, "The front matter has a key the schema does not know."
+)
+SCHEMA_MISSING_KEY = Rule(
+    "PM022", "schema-missing-key", E, "A required front-matter key is missing."
+)
+DATE_NONEXISTENT = Rule(
+    "PM023", "date-nonexistent", E, "A date that does not exist, such as 2026-02-30."
+)
+SEVERITY_UNKNOWN = Rule(
+    "PM024", "severity-unknown", E, "The severity is not one of the configured severities."
+)
+SCHEMA_OUTDATED = Rule(
+    "PM025", "schema-outdated", W, "The front matter is of an older schema version."
+)
+SECTION_MISSING = Rule(
+    "PM101", "section-missing", E, "A section required at this status is missing."
+)
+SECTION_UNFILLED = Rule(
+    "PM102",
+    "section-unfilled",
+    E,
+    "A required section holds only template guidance (in-review on).",
+)
+GUIDE_LEFT_OVER = Rule("PM103", "guide-left-over", W, "Template guidance left in a filled section.")
+ACTION_TABLE_DRIFT = Rule(
+    "PM104", "action-table-drift", W, "The action-item table differs from the front matter."
+)
+ACTION_OWNER_MISSING = Rule(
+    "PM201", "action-owner-missing", E, "An action item has no owner (from in-review on)."
+)
+ACTION_TYPE_MISSING = Rule(
+    "PM202", "action-type-missing", E, "An action item has no type (from in-review on)."
+)
+ACTION_PRIORITY_MISSING = Rule(
+    "PM203", "action-priority-missing", E, "An action item has no priority (from in-review)."
+)
+ACTION_VAGUE = Rule("PM204", "action-vague", W, "An action item is too vague to be finished.")
+ACTION_UNTRACKED = Rule(
+    "PM205", "action-untracked", W, "An open P0/P1 item has neither a tracker nor a due date."
+)
+ACTION_OVERDUE = Rule(
+    "PM206",
+    "action-overdue",
+    W,
+    "An open action item is past its due date.",
+    depends_on_date=True,
+)
+ACTION_DUPLICATE_ID = Rule("PM207", "action-duplicate-id", E, "Two action items share an id.")
+TIMESTAMPS_ORDER = Rule(
+    "PM301", "timestamps-order", E, "started <= detected <= mitigated <= resolved is broken."
+)
+TIMELINE_ORDER = Rule(
+    "PM302", "timeline-order", W, "The body timeline is not in chronological order."
+)
+INCIDENT_IN_FUTURE = Rule(
+    "PM303",
+    "incident-in-future",
+    W,
+    "The incident's date is after today.",
+    depends_on_date=True,
+)
+COUNTERFACTUAL = Rule(
+    "PM401", "counterfactual", W, "Counterfactual, hindsight language ('should have')."
+)
+BLAME_LANGUAGE = Rule(
+    "PM402", "blame-language", W, "Words that blame people ('careless', '不注意')."
+)
+HUMAN_ERROR_ROOT_CAUSE = Rule(
+    "PM403", "human-error-root-cause", W, "The root cause names human error."
+)
+REVIEW_OVERDUE = Rule(
+    "PM501",
+    "review-overdue",
+    E,
+    "The postmortem is past its review deadline.",
+    depends_on_date=True,
+)
+APPROVAL_MISSING = Rule(
+    "PM502", "approval-missing", E, "Reviewed or closed without enough non-author approvals."
+)
+CLOSED_OPEN_ACTIONS = Rule(
+    "PM503", "closed-open-actions", E, "Closed with open action items that are not tracked."
+)
+NOT_SHARED = Rule("PM504", "not-shared", W, "Reviewed or closed but `shared_with` is empty.")
+CRITERIA_INCONSISTENT = Rule(
+    "PM601", "criteria-inconsistent", E, "The criteria disagree with the impact data."
+)
+CRITERIA_UNKNOWN = Rule(
+    "PM602", "criteria-unknown", E, "A criterion id is not one of the configured criteria."
+)
+CRITERIA_EMPTY = Rule("PM603", "criteria-empty", W, "No required-postmortem criterion is recorded.")
+CRITERION_BELOW_THRESHOLD = Rule(
+    "PM604",
+    "criterion-below-threshold",
+    W,
+    "The downtime criterion is listed but the user-visible minutes are below its threshold.",
+)
+DUPLICATE_ID = Rule("PM701", "duplicate-id", E, "Two postmortems have the same id.")
+FILENAME_ID_MISMATCH = Rule("PM702", "filename-id-mismatch", E, "The file name is not `<id>.md`.")
+RELATED_MISSING = Rule(
+    "PM703", "related-missing", E, "`related` names a postmortem that does not exist."
+)
+RELATED_SUGGESTED = Rule(
+    "PM704",
+    "related-suggested",
+    W,
+    "A draft or in-review postmortem does not link a very similar one in `related`.",
+    enabled=False,
+)
+
 RULES: tuple[Rule, ...] = (
-    Rule("PM001", "file-too-large", E, "The file is larger than a postmortem can be (1 MB)."),
-    Rule("PM002", "file-unreadable", E, "The file cannot be read."),
-    Rule("PM003", "not-utf8", E, "The file is not UTF-8 text (invalid bytes or NUL bytes)."),
-    Rule("PM004", "utf8-bom", W, "The file starts with a UTF-8 byte-order mark."),
-    Rule("PM005", "empty-file", E, "The file is empty."),
-    Rule("PM006", "no-front-matter", E, "The file does not start with YAML front matter."),
-    Rule("PM007", "front-matter-unclosed", E, "The front matter has no closing `---` line."),
-    Rule("PM008", "yaml-syntax", E, "The front matter is not valid YAML."),
-    Rule("PM009", "yaml-duplicate-key", E, "A key appears twice in the same mapping."),
-    Rule("PM010", "yaml-tag", E, "The front matter uses a YAML tag such as `!!python/object`."),
-    Rule("PM011", "yaml-alias-bomb", E, "YAML aliases expand beyond the safe limit."),
-    Rule("PM012", "front-matter-not-mapping", E, "The front matter is a list or a scalar."),
-    Rule(
-        "PM013",
-        "not-linted-file",
-        W,
-        "A file in the postmortem directory that is neither a postmortem (`.md`) nor an "
-        "attachment, so lint does not read it.",
-    ),
-    Rule("PM014", "yaml-engine-crash", E, "The YAML engine crashed on the front matter."),
-    Rule("PM020", "schema-invalid", E, "A front-matter value does not match the schema."),
-    Rule("PM021", "schema-unknown-key", E, "The front matter has a key the schema does not know."),
-    Rule("PM022", "schema-missing-key", E, "A required front-matter key is missing."),
-    Rule("PM023", "date-nonexistent", E, "A date that does not exist, such as 2026-02-30."),
-    Rule("PM024", "severity-unknown", E, "The severity is not one of the configured severities."),
-    Rule("PM025", "schema-outdated", W, "The front matter is of an older schema version."),
-    Rule("PM101", "section-missing", E, "A section required at this status is missing."),
-    Rule(
-        "PM102",
-        "section-unfilled",
-        E,
-        "A required section holds only template guidance (in-review on).",
-    ),
-    Rule("PM103", "guide-left-over", W, "Template guidance left in a filled section."),
-    Rule("PM104", "action-table-drift", W, "The action-item table differs from the front matter."),
-    Rule("PM201", "action-owner-missing", E, "An action item has no owner (from in-review on)."),
-    Rule("PM202", "action-type-missing", E, "An action item has no type (from in-review on)."),
-    Rule("PM203", "action-priority-missing", E, "An action item has no priority (from in-review)."),
-    Rule("PM204", "action-vague", W, "An action item is too vague to be finished."),
-    Rule(
-        "PM205", "action-untracked", W, "An open P0/P1 item has neither a tracker nor a due date."
-    ),
-    Rule(
-        "PM206",
-        "action-overdue",
-        W,
-        "An open action item is past its due date.",
-        depends_on_date=True,
-    ),
-    Rule("PM207", "action-duplicate-id", E, "Two action items share an id."),
-    Rule("PM301", "timestamps-order", E, "started <= detected <= mitigated <= resolved is broken."),
-    Rule("PM302", "timeline-order", W, "The body timeline is not in chronological order."),
-    Rule(
-        "PM303",
-        "incident-in-future",
-        W,
-        "The incident's date is after today.",
-        depends_on_date=True,
-    ),
-    Rule("PM401", "counterfactual", W, "Counterfactual, hindsight language ('should have')."),
-    Rule("PM402", "blame-language", W, "Words that blame people ('careless', '不注意')."),
-    Rule("PM403", "human-error-root-cause", W, "The root cause names human error."),
-    Rule(
-        "PM501",
-        "review-overdue",
-        E,
-        "The postmortem is past its review deadline.",
-        depends_on_date=True,
-    ),
-    Rule("PM502", "approval-missing", E, "Reviewed or closed without enough non-author approvals."),
-    Rule("PM503", "closed-open-actions", E, "Closed with open action items that are not tracked."),
-    Rule("PM504", "not-shared", W, "Reviewed or closed but `shared_with` is empty."),
-    Rule("PM601", "criteria-inconsistent", E, "The criteria disagree with the impact data."),
-    Rule("PM602", "criteria-unknown", E, "A criterion id is not one of the configured criteria."),
-    Rule("PM603", "criteria-empty", W, "No required-postmortem criterion is recorded."),
-    Rule(
-        "PM604",
-        "criterion-below-threshold",
-        W,
-        "The downtime criterion is listed but the user-visible minutes are below its threshold.",
-    ),
-    Rule("PM701", "duplicate-id", E, "Two postmortems have the same id."),
-    Rule("PM702", "filename-id-mismatch", E, "The file name is not `<id>.md`."),
-    Rule("PM703", "related-missing", E, "`related` names a postmortem that does not exist."),
-    Rule(
-        "PM704",
-        "related-suggested",
-        W,
-        "A draft or in-review postmortem does not link a very similar one in `related`.",
-        enabled=False,
-    ),
+    FILE_TOO_LARGE,
+    FILE_UNREADABLE,
+    NOT_UTF8,
+    UTF8_BOM,
+    EMPTY_FILE,
+    NO_FRONT_MATTER,
+    FRONT_MATTER_UNCLOSED,
+    YAML_SYNTAX,
+    YAML_DUPLICATE_KEY,
+    YAML_TAG,
+    YAML_ALIAS_BOMB,
+    FRONT_MATTER_NOT_MAPPING,
+    NOT_LINTED_FILE,
+    YAML_ENGINE_CRASH,
+    SCHEMA_INVALID,
+    SCHEMA_UNKNOWN_KEY,
+    SCHEMA_MISSING_KEY,
+    DATE_NONEXISTENT,
+    SEVERITY_UNKNOWN,
+    SCHEMA_OUTDATED,
+    SECTION_MISSING,
+    SECTION_UNFILLED,
+    GUIDE_LEFT_OVER,
+    ACTION_TABLE_DRIFT,
+    ACTION_OWNER_MISSING,
+    ACTION_TYPE_MISSING,
+    ACTION_PRIORITY_MISSING,
+    ACTION_VAGUE,
+    ACTION_UNTRACKED,
+    ACTION_OVERDUE,
+    ACTION_DUPLICATE_ID,
+    TIMESTAMPS_ORDER,
+    TIMELINE_ORDER,
+    INCIDENT_IN_FUTURE,
+    COUNTERFACTUAL,
+    BLAME_LANGUAGE,
+    HUMAN_ERROR_ROOT_CAUSE,
+    REVIEW_OVERDUE,
+    APPROVAL_MISSING,
+    CLOSED_OPEN_ACTIONS,
+    NOT_SHARED,
+    CRITERIA_INCONSISTENT,
+    CRITERIA_UNKNOWN,
+    CRITERIA_EMPTY,
+    CRITERION_BELOW_THRESHOLD,
+    DUPLICATE_ID,
+    FILENAME_ID_MISMATCH,
+    RELATED_MISSING,
+    RELATED_SUGGESTED,
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

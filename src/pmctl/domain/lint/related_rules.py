@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pmctl.domain.lint.context import Hit
+from pmctl.domain.lint.registry import RELATED_SUGGESTED
 from pmctl.domain.lint.repository_rules import Facts
-
-RULE = "PM704"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +39,7 @@ def check(facts: Iterable[Facts], similar: Iterable[Similar]) -> list[tuple[Path
             (
                 fact.path,
                 Hit(
-                    RULE,
+                    RELATED_SUGGESTED,
                     line,
                     f"{found.other_id} is very similar ({found.score:.2f}: "
                     f"{'; '.join(found.reasons)}) but not in `related`",

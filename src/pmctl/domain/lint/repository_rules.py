@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pmctl.domain.document import ParsedDocument
 from pmctl.domain.lint.context import Hit
+from pmctl.domain.lint.registry import DUPLICATE_ID, FILENAME_ID_MISMATCH, RELATED_MISSING
 from pmctl.domain.model import ID_PATTERN, Postmortem
 
 _ID = re.compile(ID_PATTERN)
@@ -72,14 +73,15 @@ def check_facts(
                 (
                     fact.path,
                     Hit(
-                        "PM702",
+                        FILENAME_ID_MISMATCH,
                         fact.id_line,
                         f"file name {fact.path.name!r} does not match the id {fact.id!r}",
                         f"rename the file to {fact.id}.md (ids are stable; file names follow)",
                     ),
                 )
             )
-        sharing = [path for path in owners[fact.id] if path != fact.path]
+        same = owners[fact.id]
+        sharing = [path for path in same if path != fact.path] if len(same) > 1 else []
         elsewhere = others.get(fact.id)
         if elsewhere is not None and elsewhere != fact.path:
             sharing.append(elsewhere)
@@ -88,7 +90,7 @@ def check_facts(
                 (
                     fact.path,
                     Hit(
-                        "PM701",
+                        DUPLICATE_ID,
                         fact.id_line,
                         f"id {fact.id!r} is also used by {', '.join(map(str, sharing))}",
                         "give one of them a different id (`YYYY-MM-DD-slug`) and rename its file",
@@ -102,7 +104,7 @@ def check_facts(
                     (
                         fact.path,
                         Hit(
-                            "PM703",
+                            RELATED_MISSING,
                             line,
                             f"related postmortem {related!r} does not exist",
                             "fix the id, or remove it from `related:`",

@@ -6,6 +6,12 @@ import datetime as dt
 from functools import lru_cache
 
 from pmctl.domain.lint.context import Context, Hit
+from pmctl.domain.lint.registry import (
+    APPROVAL_MISSING,
+    CLOSED_OPEN_ACTIONS,
+    NOT_SHARED,
+    REVIEW_OVERDUE,
+)
 from pmctl.domain.model import Postmortem, Status
 from pmctl.domain.review import approvers
 from pmctl.domain.wording import plural
@@ -59,7 +65,7 @@ def check(ctx: Context) -> list[Hit]:
             unit = "business days" if business else "days"
             hits.append(
                 Hit(
-                    "PM501",
+                    REVIEW_OVERDUE,
                     ctx.line_of("status"),
                     f"not reviewed by {due.isoformat()} ({count} {unit} after the incident "
                     f"for {postmortem.severity}); still {status}",
@@ -74,7 +80,7 @@ def check(ctx: Context) -> list[Hit]:
         if len(approved) < needed:
             hits.append(
                 Hit(
-                    "PM502",
+                    APPROVAL_MISSING,
                     ctx.line_of("reviews"),
                     f"{status} with {plural(len(approved), 'standing approval')} by non-authors; "
                     f"{needed} required",
@@ -84,7 +90,7 @@ def check(ctx: Context) -> list[Hit]:
         if not postmortem.shared_with:
             hits.append(
                 Hit(
-                    "PM504",
+                    NOT_SHARED,
                     ctx.line_of("shared_with"),
                     f"{status} but not shared with anyone",
                     "list the teams or mailing lists it was sent to in `shared_with:`",
@@ -95,7 +101,7 @@ def check(ctx: Context) -> list[Hit]:
             if item.status.is_open and not item.tracker:
                 hits.append(
                     Hit(
-                        "PM503",
+                        CLOSED_OPEN_ACTIONS,
                         ctx.line_of("action_items", index),
                         f"closed, but {item.id} is {item.status} and not tracked elsewhere",
                         "finish it, mark it wontfix, or set `tracker:` to the issue that follows it",

@@ -11,6 +11,14 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from pmctl.domain.lint.context import Hit
+from pmctl.domain.lint.registry import (
+    DATE_NONEXISTENT,
+    SCHEMA_INVALID,
+    SCHEMA_MISSING_KEY,
+    SCHEMA_OUTDATED,
+    SCHEMA_UNKNOWN_KEY,
+    SEVERITY_UNKNOWN,
+)
 from pmctl.domain.model import SCHEMA_VERSION, Postmortem
 from pmctl.domain.visible_text import visible
 
@@ -51,7 +59,7 @@ def validate(
         if len(details) > MAX_LISTED:
             hits.append(
                 Hit(
-                    "PM020",
+                    SCHEMA_INVALID,
                     document.front_matter_line,
                     f"the front matter has {len(details):,} problems of keys and values; "
                     f"the first {MAX_LISTED:,} are listed",
@@ -61,7 +69,7 @@ def validate(
     if postmortem is not None and postmortem.schema_version < SCHEMA_VERSION:
         hits.append(
             Hit(
-                "PM025",
+                SCHEMA_OUTDATED,
                 document.line_of(("schema",)),
                 f"schema version {postmortem.schema_version} is older than the current "
                 f"version {SCHEMA_VERSION}",
@@ -73,7 +81,7 @@ def validate(
     if isinstance(severity, str) and severity.strip() not in settings.severities:
         hits.append(
             Hit(
-                "PM024",
+                SEVERITY_UNKNOWN,
                 document.line_of(("severity",)),
                 f"severity {severity.strip()!r} is not one of {', '.join(settings.severities)}",
                 "use a severity from `severities` in pmctl.toml, or add it there",
@@ -90,10 +98,10 @@ def _hit(document: ParsedDocument, detail: ErrorDetails, *, suggest: bool) -> Hi
     kind = detail["type"]
     if kind == "extra_forbidden":
         hint = _suggest(loc) if suggest else "remove it; `pmctl schema` prints every known key"
-        return Hit("PM021", line, f"unknown key `{where}`", hint)
+        return Hit(SCHEMA_UNKNOWN_KEY, line, f"unknown key `{where}`", hint)
     if kind == "missing":
         return Hit(
-            "PM022",
+            SCHEMA_MISSING_KEY,
             line,
             f"required key `{where}` is missing",
             "add it; `pmctl schema` prints every key and its type",
@@ -103,13 +111,13 @@ def _hit(document: ParsedDocument, detail: ErrorDetails, *, suggest: bool) -> Hi
         impossible = _impossible_date(value)
         if impossible:
             return Hit(
-                "PM023",
+                DATE_NONEXISTENT,
                 line,
                 f"`{where}`: {value!r} is not a real date ({impossible})",
                 "check the day and month; dates are written YYYY-MM-DD",
             )
     return Hit(
-        "PM020",
+        SCHEMA_INVALID,
         line,
         f"`{where}`: {detail['msg']}",
         "see `pmctl schema` for the allowed values of this key",

@@ -7,6 +7,7 @@ import datetime as dt
 
 from pmctl.domain.legacy import timeline
 from pmctl.domain.lint.context import Context, Hit
+from pmctl.domain.lint.registry import INCIDENT_IN_FUTURE, TIMELINE_ORDER, TIMESTAMPS_ORDER
 
 _ORDER = ("started", "detected", "mitigated", "resolved")
 
@@ -32,7 +33,7 @@ def _future(ctx: Context) -> list[Hit]:
         return []
     return [
         Hit(
-            "PM303",
+            INCIDENT_IN_FUTURE,
             ctx.line_of(*key),
             f"{'.'.join(key)} ({day.isoformat()}) is after today ({ctx.today.isoformat()})",
             "check the year and the month; an incident date cannot be in the future",
@@ -53,7 +54,7 @@ def _timestamps(ctx: Context) -> list[Hit]:
         if previous is not None and value < previous[1]:
             hits.append(
                 Hit(
-                    "PM301",
+                    TIMESTAMPS_ORDER,
                     ctx.line_of("timestamps", key),
                     f"timestamps.{key} ({value.isoformat()}) is before "
                     f"timestamps.{previous[0]} ({previous[1].isoformat()})",
@@ -73,10 +74,10 @@ def _timeline(ctx: Context) -> list[Hit]:
     if found is None:
         return []
     _heading, start, end = found
-    entries = timeline.parse(ctx.body.prose[start:end], zones=False).entries
+    entries = timeline.parse(ctx.body.text(start, end, prose=True).split("\n"), zones=False).entries
     return [
         Hit(
-            "PM302",
+            TIMELINE_ORDER,
             ctx.body.file_line(start + entry.row),
             f"timeline entry {entry.written} comes after {previous.written}",
             "keep the timeline in order; when it crosses midnight, "
