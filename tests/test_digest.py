@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from pmctl.errors import NotFoundError, UsageError
 from pmctl.services import digest as digest_service
 from tests.conftest import git, run_cli
 from tests.site_corpus import EN_ID, HOSTILE_ID, JA_ID, add_examples, add_hostile
-from tests.test_notify import Hook, Mailbox, run_smtp
+from tests.test_notify import Hook, Mailbox, run_hook, run_smtp
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -31,15 +30,7 @@ def mailbox() -> Iterator[Mailbox]:
 
 @pytest.fixture
 def chat() -> Iterator[Hook]:
-    server = Hook()
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    yield from run_hook()
 
 
 @pytest.fixture
