@@ -128,6 +128,13 @@ def test_only_safe_link_targets_stay_links(url: str, kept: bool) -> None:
     assert "text" in html
 
 
+def test_japanese_prose_wrapped_over_many_lines_is_one_run_and_a_heading_stays_one() -> None:
+    html = render("## 見出し\n- 項目は\n  三行に\n  わたる。\n\n次の段落\nabc\n続き")
+    assert "<h2>見出し</h2>" in html
+    assert "<li>項目は三行にわたる。</li>" in html  # every break, not every other one
+    assert "<p>次の段落\nabc\n続き</p>" in html  # next to a Latin word a break stays
+
+
 def test_the_same_repository_builds_the_same_bytes(examples: Project, tmp_path: Path) -> None:
     add_hostile(examples)
     first = site.build(examples, out=tmp_path / "one", today=TODAY)
