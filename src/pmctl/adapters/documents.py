@@ -59,6 +59,24 @@ def read_with_stat(path: Path) -> tuple[ParsedDocument, os.stat_result | None]:
     return parse_bytes(path, raw), stat
 
 
+def read_text_and_body(path: Path) -> tuple[str, str]:
+    """The text of a postmortem (`\\n` newlines, no BOM) and its body, without parsing its
+    front matter: for a page rendered from a model already loaded and validated. A file that
+    cannot be read now, or is too large, gives empty strings (its model is what is shown).
+    """
+    try:
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            size = os.fstat(descriptor).st_size
+            raw = b"" if size > MAX_BYTES else _read_all(descriptor, size)
+        finally:
+            os.close(descriptor)
+        text = raw.removeprefix(BOM).decode("utf-8").replace("\r\n", "\n")
+    except (OSError, UnicodeDecodeError):
+        return "", ""
+    return text, frontmatter.split(text).body
+
+
 def _read_all(descriptor: int, size: int) -> bytes:
     """The content of the open file `descriptor`, whose size was `size` (more if it grew)."""
     raw = os.read(descriptor, size + 1)  # a short read is the end of a regular file

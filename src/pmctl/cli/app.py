@@ -42,6 +42,8 @@ COMMANDS: dict[str, str] = {
     "export": "pmctl.cli.export_cmd",
     "drill": "pmctl.cli.drill_cmd",
     "reading-club": "pmctl.cli.reading_club_cmd",
+    "site": "pmctl.cli.site_cmd",
+    "digest": "pmctl.cli.digest_cmd",
 }
 """Command name -> the module whose `cli` implements it, in the order `--help` lists them."""
 

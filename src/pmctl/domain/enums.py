@@ -83,3 +83,11 @@ class ExportTable(StrEnum):
 
     POSTMORTEMS = "postmortems"
     ACTION_ITEMS = "action-items"
+
+
+class DigestFormat(StrEnum):
+    """`pmctl digest`: Markdown to paste or post, a self-contained HTML page, or plain text."""
+
+    MARKDOWN = "markdown"
+    HTML = "html"
+    TEXT = "text"

@@ -90,6 +90,19 @@ def load_all(directory: Path, *, root: Path | None = None) -> Corpus:
     return Corpus(valid, tuple(invalid))
 
 
+def load_paths(paths: Sequence[Path], *, root: Path | None = None) -> Corpus:
+    """The postmortems of the files `paths`, in that order, read as `load_all` reads them:
+    for a caller that knows which files changed (`pmctl site build`)."""
+    valid: list[tuple[Path, Postmortem]] = []
+    invalid: list[Invalid] = []
+    for path, outcome in zip(paths, _outcomes(paths, root), strict=True):
+        if isinstance(outcome, Invalid):
+            invalid.append(outcome)
+        else:
+            valid.append((path, outcome))
+    return Corpus(tuple(valid), tuple(invalid))
+
+
 def postmortems(
     directory: Path, *, root: Path | None = None, invalid: list[Invalid]
 ) -> Iterator[tuple[Path, Postmortem]]:

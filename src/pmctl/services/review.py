@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from pmctl.adapters import documents
-from pmctl.domain import commits, edit, lifecycle, review
+from pmctl.domain import commits, edit, lifecycle, review, review_meeting
 from pmctl.domain.document import ParsedDocument
 from pmctl.domain.events import EventKind, of_change
 from pmctl.domain.lint import check_as_in_review
@@ -44,6 +44,7 @@ def record(
     today: dt.date,
     reviewer: str | None = None,
     note: str | None = None,
+    minutes: str | None = None,
     commit: bool = True,
     push: bool = False,
 ) -> Recorded:
@@ -53,9 +54,11 @@ def record(
     approve it. An approval records the pre-answered checklist. A request for changes needs
     a note and moves the postmortem back to draft in the same commit, whose trailers say so.
     The reviewer defaults to the author git will record for the commit (`GIT_AUTHOR_NAME`,
-    `-c user.name=...`, `user.name`), and the author check compares that name.
+    `-c user.name=...`, `user.name`), and the author check compares that name. `minutes` of
+    the review meeting are written into the review notes in the same commit, and stand in
+    for a missing note.
     """
-    if verdict is Verdict.CHANGES_REQUESTED and not (note and note.strip()):
+    if verdict is Verdict.CHANGES_REQUESTED and not (note and note.strip()) and not minutes:
         raise UsageError(
             "a request for changes needs a note", hint="pass --note 'what must change'"
         )
@@ -69,6 +72,9 @@ def record(
     settings = project.settings
 
     def add_review(document: ParsedDocument, postmortem: Postmortem) -> Change[None]:
+        nonlocal note
+        if minutes and not (note and note.strip()):
+            note = review_meeting.minutes_note(postmortem.language, today)
         target = lifecycle.plan_review(postmortem, verdict, name, settings=settings, note=note)
         entry: dict[str, object] = {"reviewer": name, "date": today, "verdict": verdict}
         if verdict is Verdict.APPROVED:
@@ -81,6 +87,10 @@ def record(
         if target is not postmortem.status:
             text = edit.set_value(text, ("status",), target)
             moved = (postmortem.status, target)
+        if minutes:
+            text = review_meeting.add_minutes(
+                text, minutes, language=postmortem.language, day=today
+            )
         message = commits.review(postmortem.id, name, verdict, note=note, moved=moved)
         return Change(text, message, None)
 

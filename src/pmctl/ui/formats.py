@@ -42,9 +42,12 @@ class SummaryFormat(StrEnum):
     JSON = "json"
 
 
-class ChecklistFormat(StrEnum):
+class ReviewFormat(StrEnum):
+    """`pmctl review`: the checklist as text or Markdown; the agenda also as JSON."""
+
     TEXT = "text"
     MARKDOWN = "markdown"
+    JSON = "json"
 
 
 class TableFormat(StrEnum):

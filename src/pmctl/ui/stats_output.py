@@ -10,26 +10,11 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from pmctl.domain.durations import duration, percent
 from pmctl.domain.metrics import Distribution, ProcessRow, Stats
 from pmctl.domain.visible_text import visible
 
 JSON_VERSION = 1
-
-
-def duration(seconds: float | None) -> str:
-    """`41m`, `3h 05m` or `2.5d`; `-` when there is no value."""
-    if seconds is None:
-        return "-"
-    minutes = round(seconds / 60)
-    if abs(minutes) < 60:
-        return f"{minutes}m"
-    if abs(minutes) < 48 * 60:
-        return f"{minutes // 60}h {minutes % 60:02d}m"
-    return f"{seconds / 86400:.1f}d"
-
-
-def percent(value: float | None) -> str:
-    return "-" if value is None else f"{value * 100:.0f}%"
 
 
 def _sections(stats: Stats) -> list[tuple[str, tuple[str, ...], Sequence[tuple[str, ...]]]]:

@@ -1,0 +1,130 @@
+"""Markdown to safe HTML for the site and the digest: the one home of the Markdown parser.
+
+markdown-it-pyrs (markdown-it's rules, compiled) renders CommonMark plus tables and
+strikethrough. A postmortem is written by many hands and the site is opened by everyone, so:
+
+- raw HTML is not a Markdown feature here: the `html_block`/`html_inline` rules are off and
+  `<script>`, `<img onerror=...>` or `<div onclick=...>` come out as visible, escaped text
+  (HTML comments, which templates use for guidance and markers, are dropped first);
+- every `href` and `src` the renderer writes is checked against an allow-list: relative
+  links, `#anchors`, `http(s):` and `mailto:`. Anything else (`javascript:`, `vbscript:`,
+  `data:`, `file:`...) loses its link and keeps its text;
+- a line break between two Japanese (CJK) characters is dropped: Japanese has no spaces
+  between words, and a soft break rendered as a space shows as a gap mid-sentence;
+- an image that is not part of the site (an absolute URL) becomes a link to it, because the
+  site makes no request outside itself.
+
+Because raw HTML is escaped, every `<a href="...">` and `<img src="...">` in the output was
+written by the renderer, which is what makes checking them with a regular expression sound.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from html import escape, unescape
+from typing import Any
+
+_RULES = (
+    "blockquote",
+    "code",
+    "fence",
+    "heading",
+    "hr",
+    "lheading",
+    "list",
+    "paragraph",
+    "reference",
+    "autolink",
+    "backticks",
+    "emphasis",
+    "entity",
+    "escape",
+    "image",
+    "link",
+    "newline",
+    "table",
+    "strikethrough",
+)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_CJK = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60"
+_CJK_BREAK = re.compile(rf"([{_CJK}])[ \t]*\n[ \t]*(?=[{_CJK}])")
+_HEADING = re.compile(r"[ ]{0,3}#")
+_LINK = re.compile(r'<a href="([^"]*)"( title="[^"]*")?>(.*?)</a>', re.DOTALL)
+_IMAGE = re.compile(r'<img src="([^"]*)" alt="([^"]*)"( title="[^"]*")? ?/?>')
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+
+LinkRewrite = Callable[[str], str]
+"""Takes a safe, relative link target as written; returns the target to use."""
+
+
+def is_safe_url(url: str) -> bool:
+    """Relative, an anchor, or http(s)/mailto. Control characters and whitespace inside
+    the scheme (`jav\\tascript:`) are removed before looking, as browsers do."""
+    cleaned = re.sub(r"[\x00-\x20\x7f]", "", unescape(url))
+    match = _SCHEME.match(cleaned)
+    if match is None:
+        return not cleaned.startswith("//")  # protocol-relative: another host
+    return match[1].lower() in _SAFE_SCHEMES
+
+
+def is_external(url: str) -> bool:
+    cleaned = unescape(url).strip()
+    return cleaned.startswith("//") or _SCHEME.match(cleaned) is not None
+
+
+def render(text: str, *, rewrite: LinkRewrite | None = None) -> str:
+    """`text` (Markdown) as HTML; unsafe links dropped, relative ones passed to `rewrite`."""
+    # A line break inside Japanese prose is not a space (CommonMark would render one).
+    source = _joined_cjk_lines(_COMMENT.sub("", text))
+    html: str = _parser().render(source)
+    if "<a " in html:
+        html = _LINK.sub(lambda match: _link(match, rewrite), html)
+    if "<img " in html:
+        html = _IMAGE.sub(_image, html)
+    return html
+
+
+def _joined_cjk_lines(text: str) -> str:
+    """`text` without the line breaks between two CJK characters, except after a heading.
+
+    Every such break of a paragraph wrapped over many lines, each found by a scan for a CJK
+    character before a line break (a pattern anchored at the start of each line missed every
+    other break of consecutive lines, and cost twice as much).
+    """
+
+    def join(match: re.Match[str]) -> str:
+        line = text.rfind("\n", 0, match.start()) + 1
+        return match[0] if _HEADING.match(text, line) else match[1]
+
+    return _CJK_BREAK.sub(join, text)
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Any:
+    import markdown_it_pyrs
+
+    parser = markdown_it_pyrs.MarkdownIt("zero")
+    for rule in _RULES:
+        parser.enable(rule)  # type: ignore[arg-type]  # (the stub lists names as a Literal)
+    return parser
+
+
+def _link(match: re.Match[str], rewrite: LinkRewrite | None) -> str:
+    href, title, content = match[1], match[2] or "", match[3]
+    if not is_safe_url(href):
+        return content
+    if rewrite is not None and not is_external(href):
+        href = escape(rewrite(unescape(href)))
+    return f'<a href="{href}"{title}>{content}</a>'
+
+
+def _image(match: re.Match[str]) -> str:
+    src, alt = match[1], match[2]
+    if not is_safe_url(src):
+        return alt
+    if is_external(src):
+        return f'<a href="{src}">{alt or src}</a>'
+    return match[0]

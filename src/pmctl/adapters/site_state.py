@@ -1,0 +1,56 @@
+"""What the last `pmctl site build` into a directory wrote, for the next build to skip.
+
+Kept outside the output (nothing of it is published), beside lint's cache:
+`<git-dir>/pmctl/site-<hash of the output path>/`, as `marshal` dumps (plain data, the
+fastest to load). `main` holds, per postmortem, its stat, content hash and page fingerprint;
+`segment-N` holds the search tokens of the documents in search segment N, so a rebuild
+loads only the segments it changes. A missing, stale or corrupt state is an empty one: the
+build is then a cold one, never a wrong one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import shutil
+from pathlib import Path
+from typing import Any
+
+from pmctl.adapters.cache import cache_path
+from pmctl.adapters.files import write_atomic
+
+FORMAT = 1
+
+
+def state_dir(root: Path, out: Path) -> Path:
+    name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
+    return cache_path(root, f"site-{name}")
+
+
+def load(directory: Path, name: str, header: Any) -> dict[str, Any]:
+    """The mapping stored as `name` with this `header`; empty when missing or stale."""
+    try:
+        stored = marshal.loads((directory / name).read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    if (
+        isinstance(stored, tuple)
+        and len(stored) == 3
+        and stored[0] == FORMAT
+        and stored[1] == header
+        and isinstance(stored[2], dict)
+    ):
+        return stored[2]
+    return {}
+
+
+def save(directory: Path, name: str, header: Any, data: dict[str, Any]) -> None:
+    """Store `data` as `name`; a state that cannot be written only costs a cold build."""
+    with contextlib.suppress(OSError, ValueError):
+        directory.mkdir(parents=True, exist_ok=True)
+        write_atomic(directory / name, marshal.dumps((FORMAT, header, data)), durable=False)
+
+
+def clear(directory: Path) -> None:
+    shutil.rmtree(directory, ignore_errors=True)

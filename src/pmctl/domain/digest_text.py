@@ -1,0 +1,209 @@
+"""The digest as Markdown (for a wiki, a PR, or HTML) and as plain text (for e-mail, chat).
+
+Pure: the words in English or Japanese, the digest's content, nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final
+
+from pmctl.domain.digest import LESSON_KEYS, Candidate, Digest, excerpt
+from pmctl.domain.durations import duration, percent
+from pmctl.domain.model import Language
+from pmctl.domain.report import incident_date
+from pmctl.domain.visible_text import visible
+
+_WORDS: Final = MappingProxyType(
+    {
+        Language.EN: MappingProxyType(
+            {
+                "title": "Postmortem digest {month}",
+                "intro": "{n} new postmortems this month. Read them: lessons are only worth "
+                "something when they are shared.",
+                "featured": "Postmortem of the month",
+                "chosen": "Chosen by the editors.",
+                "why": "Why it stands out:",
+                "new": "New postmortems",
+                "none": "None.",
+                "learned": "What we learned",
+                "went-well": "What went well",
+                "went-wrong": "What went wrong",
+                "got-lucky": "Where we got lucky",
+                "completed": "Action items completed this month",
+                "open": "Action items still open",
+                "overdue": "overdue",
+                "more": "and {n} more",
+                "numbers": "The month in numbers",
+                "postmortems": "postmortems",
+                "ttd": "median time to detect",
+                "ttr": "median time to resolve",
+                "on_time": "reviewed within the deadline",
+                "completion": "action-item completion",
+                "owner": "owner",
+                "due": "due",
+            }
+        ),
+        Language.JA: MappingProxyType(
+            {
+                "title": "ポストモーテム ダイジェスト {month}",
+                "intro": "今月の新しいポストモーテムは {n} 件です。教訓は共有されてこそ価値があります。",
+                "featured": "今月のポストモーテム",
+                "chosen": "編集担当が選びました。",
+                "why": "選んだ理由:",
+                "new": "新しいポストモーテム",
+                "none": "ありません。",
+                "learned": "学んだこと",
+                "went-well": "うまくいったこと",
+                "went-wrong": "うまくいかなかったこと",
+                "got-lucky": "幸運だったこと",
+                "completed": "今月完了したアクションアイテム",
+                "open": "未完了のアクションアイテム",
+                "overdue": "期限切れ",
+                "more": "ほか {n} 件",
+                "numbers": "今月の数値",
+                "postmortems": "件のポストモーテム",
+                "ttd": "検出までの時間(中央値)",
+                "ttr": "解決までの時間(中央値)",
+                "on_time": "期限内のレビュー",
+                "completion": "アクションアイテム完了率",
+                "owner": "担当",
+                "due": "期限",
+            }
+        ),
+    }
+)
+OPEN_SHOWN = 15
+"""The digest lists the first open items (overdue first) and counts the rest."""
+
+
+def subject(digest: Digest) -> str:
+    return _WORDS[digest.language]["title"].format(month=digest.month)
+
+
+def to_markdown(digest: Digest, *, link: Mapping[str, str] | None = None) -> str:
+    """The digest as Markdown; `link` maps a postmortem id to a URL for its title."""
+    words = _WORDS[digest.language]
+    links = link or {}
+
+    def name(candidate: Candidate) -> str:
+        title = visible(candidate.postmortem.title)
+        url = links.get(candidate.postmortem.id)
+        return f"[{title}]({url})" if url else f"**{title}**"
+
+    lines = [f"# {subject(digest)}", "", words["intro"].format(n=len(digest.new)), ""]
+    lines += [f"## {words['featured']}", ""]
+    featured = digest.featured
+    if featured is None:
+        lines += [words["none"], ""]
+    else:
+        pm = featured.postmortem
+        severity = visible(pm.severity)
+        lines += [f"{name(featured)} — {severity}, {incident_date(pm).isoformat()}", ""]
+        if digest.chosen:
+            lines += [words["chosen"], ""]
+        if featured.reasons:
+            lines += [words["why"], ""]
+            lines += [f"- {reason.text(digest.language)}" for reason in featured.reasons]
+            lines.append("")
+    lines += [f"## {words['new']}", ""]
+    if digest.new:
+        for candidate in digest.new:
+            pm = candidate.postmortem
+            lines.append(
+                f"- {incident_date(pm).isoformat()} {name(candidate)} "
+                f"({visible(pm.severity)}, {pm.status})"
+            )
+    else:
+        lines.append(words["none"])
+    lines += ["", f"## {words['learned']}", "", *_learned_lines(digest, words)]
+    lines += [f"## {words['completed']}", ""]
+    if digest.completed:
+        lines += [
+            f"- {visible(done.postmortem_id)} {visible(done.item.id)}: {visible(done.item.title)}"
+            for done in digest.completed
+        ]
+    else:
+        lines.append(words["none"])
+    lines += ["", f"## {words['open']}", "", *_open_lines(digest, words)]
+    numbers = digest.numbers
+    lines += [
+        "",
+        f"## {words['numbers']}",
+        "",
+        f"- {numbers.postmortems} {words['postmortems']}",
+        f"- {words['ttd']}: {duration(numbers.time_to_detect.median)}",
+        f"- {words['ttr']}: {duration(numbers.time_to_resolve.median)}",
+        f"- {words['on_time']}: {percent(numbers.review_deadline.share)}",
+        f"- {words['completion']}: {percent(numbers.actions.completion_rate)}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def to_text(digest: Digest) -> str:
+    """The digest as plain text: the Markdown without its marks, for e-mail and chat."""
+    text = to_markdown(digest)
+    lines = []
+    for line in text.split("\n"):
+        if line.startswith("#"):
+            rule = "=" if line.startswith("# ") else "-"
+            lines.append(f"{line.lstrip('#').strip()}\n{rule * 40}")
+        else:
+            lines.append(line.replace("**", ""))
+    return "\n".join(lines)
+
+
+def _learned_lines(digest: Digest, words: Mapping[str, str]) -> list[str]:
+    """An excerpt of each kind of lesson of each new postmortem."""
+    learned = [c for c in digest.new if c.lessons]
+    lines = [] if learned else [words["none"], ""]
+    for candidate in learned:
+        lines += [f"### {visible(candidate.postmortem.title)}", ""]
+        for key in LESSON_KEYS:
+            if key in candidate.lessons:
+                said = visible(excerpt(_flat(candidate.lessons[key]), 200))
+                lines.append(f"- **{words[key]}**: {said}")
+        lines.append("")
+    return lines
+
+
+def _open_lines(digest: Digest, words: Mapping[str, str]) -> list[str]:
+    """The open action items, overdue first, the first `OPEN_SHOWN` of them."""
+    lines: list[str] = []
+    if not digest.open_items:
+        lines.append(words["none"])
+    for row in digest.open_items[:OPEN_SHOWN]:
+        item = row.item
+        flag = f" **{words['overdue']}**" if row.overdue else ""
+        due = f", {words['due']} {item.due}" if item.due else ""
+        lines.append(
+            f"- {visible(row.postmortem_id)} {visible(item.id)}: {visible(item.title)} "
+            f"({words['owner']} {visible(item.owner or '-')}, {item.priority or '-'}{due}){flag}"
+        )
+    if len(digest.open_items) > OPEN_SHOWN:
+        lines.append(f"- {words['more'].format(n=len(digest.open_items) - OPEN_SHOWN)}")
+    return lines
+
+
+_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
+
+
+def _flat(text: str) -> str:
+    """A section's items (list items, paragraphs) separated by " / ", list markers dropped.
+
+    An item's continuation lines stay with it (`excerpt` joins them into one line).
+    """
+    items: list[list[str]] = []
+    starts = True
+    for line in text.split("\n"):
+        marker = _ITEM.match(line)
+        if not line.strip():
+            starts = True
+            continue
+        if marker or starts:
+            items.append([])
+        items[-1].append(line[marker.end() :] if marker else line.strip())
+        starts = False
+    return " / ".join("\n".join(item).strip() for item in items)

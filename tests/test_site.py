@@ -1,0 +1,303 @@
+"""`pmctl site build/serve`: pages, safety, determinism, incremental rebuilds, serving."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from pmctl.adapters.markdown import render
+from pmctl.domain.project import Project
+from pmctl.errors import UsageError
+from pmctl.services import site
+from tests.conftest import git, run_cli, run_process
+from tests.site_corpus import EN_ID, HOSTILE_ID, JA_ID, add_examples, add_hostile
+from tests.test_notify import free_port
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def tree(directory: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(directory).as_posix(): path.read_bytes()
+        for path in sorted(directory.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture
+def examples(repo: Project) -> Project:
+    add_examples(repo)
+    return repo
+
+
+def test_a_build_writes_every_page_with_relative_links_only(examples: Project) -> None:
+    out = examples.root / "_site"
+    result = site.build(examples, out=out, today=TODAY)
+
+    assert result.postmortems == 2
+    assert result.rendered == 2
+    files = tree(out)
+    for page in ("index.html", "catalogue.html", "actions.html", "stats.html", "search.html"):
+        assert page in files
+    assert f"pm/{EN_ID}.html" in files
+    assert f"pm/{JA_ID}.html" in files
+    assert {"assets/site.css", "assets/site.js", "assets/search.js"} <= set(files)
+    for name, data in files.items():
+        if name.endswith(".html"):
+            html = data.decode()
+            for target in re.findall(r'(?:src|href)="([^"]*)"', html):
+                assert not target.startswith(("/", "//", "file:")), (name, target)
+                if target.startswith("http"):
+                    assert "<a " in html, (name, target)  # only links to read, never a resource
+            assert not re.search(r'<(?:script|link|img)[^>]+(?:src|href)="https?:', html), name
+
+
+def test_a_postmortem_page_has_its_card_body_actions_reviews_and_related(
+    examples: Project,
+) -> None:
+    out = examples.root / "_site"
+    site.build(examples, out=out, today=TODAY)
+    english = (out / "pm" / f"{EN_ID}.html").read_text(encoding="utf-8")
+    japanese = (out / "pm" / f"{JA_ID}.html").read_text(encoding="utf-8")
+
+    assert "<h2>Root Causes</h2>" in english
+    assert "Time to detect" in english
+    assert "<dd>1m</dd>" in english
+    assert "<dd>1h 06m</dd>" in english
+    assert english.count("<tr><td>AI-") == 9
+    assert "docbrown" in english
+    assert "approved" in english
+    assert f'<a href="{JA_ID}.html">' in english  # related, and the body's link to the .md
+    assert '<article lang="ja">' in japanese
+    assert "<h2>根本原因</h2>" in japanese
+    assert "検出までの時間" in japanese
+    assert "参照元" in japanese  # the English one lists it as related
+    # A line break inside Japanese prose is no space.
+    assert "高まった期間に、シェークスピア検索が" in japanese
+
+
+def test_hostile_markdown_never_becomes_markup(examples: Project) -> None:
+    add_hostile(examples)
+    out = examples.root / "_site"
+    site.build(examples, out=out, today=TODAY)
+    page = (out / "pm" / f"{HOSTILE_ID}.html").read_text(encoding="utf-8")
+    body = page.split('<div class="body">', 1)[1]
+
+    assert "<script>window" not in page
+    assert "&lt;script&gt;window.__pwned = 1" in body
+    assert "&lt;script&gt;window.__pwned = 11&lt;/script&gt; Hostile &lt;b&gt;title" in page
+    assert not re.search(r"<[a-z]+[^>]*\son[a-z]+=", page)  # no event attribute anywhere
+    hrefs = re.findall(r'href="([^"]*)"', page)
+    assert not [h for h in hrefs if re.match(r"\s*(javascript|vbscript|data|jav)", h, re.I)]
+    assert "https://example.com/runbook" in hrefs
+    assert f"{EN_ID}.html" in hrefs
+    assert "<img" not in body  # the external image became a link, not a request
+    assert '<a href="https://tracker.example/pixel.png">tracker</a>' in body
+    for name, data in tree(out).items():
+        if name.startswith("search/"):
+            assert b"</script" not in data, name
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        ("https://example.com/a?b=1&c=2", True),
+        ("mailto:sre@example.com", True),
+        ("../other.md#timeline", True),
+        ("#timeline", True),
+        ("javascript:alert(1)", False),
+        ("JAVASCRIPT:alert(1)", False),
+        ("data:text/html,x", False),
+        ("data:image/png;base64,AAAA", False),
+        ("file:///etc/passwd", False),
+        ("//evil.example/x", False),
+        ("vbscript:x", False),
+    ],
+)
+def test_only_safe_link_targets_stay_links(url: str, kept: bool) -> None:
+    html = render(f"[text](<{url}>)")
+    assert ("<a href=" in html) is kept, html
+    assert "text" in html
+
+
+def test_japanese_prose_wrapped_over_many_lines_is_one_run_and_a_heading_stays_one() -> None:
+    html = render("## 見出し\n- 項目は\n  三行に\n  わたる。\n\n次の段落\nabc\n続き")
+    assert "<h2>見出し</h2>" in html
+    assert "<li>項目は三行にわたる。</li>" in html  # every break, not every other one
+    assert "<p>次の段落\nabc\n続き</p>" in html  # next to a Latin word a break stays
+
+
+def test_the_same_repository_builds_the_same_bytes(examples: Project, tmp_path: Path) -> None:
+    add_hostile(examples)
+    first = site.build(examples, out=tmp_path / "one", today=TODAY)
+    second = site.build(examples, out=tmp_path / "two", today=TODAY)
+    assert first.written == second.written
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+    # Another process, whose sets of tokens iterate in another order.
+    third = run_process(
+        examples.root,
+        *("site", "build", "--out", str(tmp_path / "three")),
+        env={"PYTHONHASHSEED": "4242", "PMCTL_TODAY": TODAY.isoformat()},
+    )
+    assert third.returncode == 0, third.stderr
+    assert tree(tmp_path / "one") == tree(tmp_path / "three")
+
+
+def test_a_rebuild_rewrites_only_what_depends_on_the_change(examples: Project) -> None:
+    add_hostile(examples)
+    out = examples.root / "_site"
+    site.build(examples, out=out, today=TODAY)
+    cold = tree(out)
+
+    again = site.build(examples, out=out, today=TODAY)
+    assert (again.rendered, again.written, again.removed) == (0, (), ())
+
+    path = examples.postmortem_dir / "2016" / f"{HOSTILE_ID}.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    changed = site.build(examples, out=out, today=TODAY)
+    assert changed.rendered == 1
+    assert f"pm/{HOSTILE_ID}.html" in changed.written
+    assert f"pm/{EN_ID}.html" not in changed.written
+    assert f"pm/{JA_ID}.html" not in changed.written
+    assert "index.html" not in changed.written  # nothing it shows changed
+    assert all(name.startswith(("pm/", "search/")) for name in changed.written)
+
+    # A title change reaches the pages that show it: the related one and the catalogue.
+    english = examples.postmortem_dir / "2015" / f"{EN_ID}.md"
+    english.write_text(
+        english.read_text(encoding="utf-8").replace(
+            "title: Shakespeare Sonnet++ postmortem", "title: Sonnet++ postmortem"
+        ),
+        encoding="utf-8",
+    )
+    retitled = site.build(examples, out=out, today=TODAY)
+    assert {f"pm/{EN_ID}.html", f"pm/{JA_ID}.html", "catalogue.html"} <= set(retitled.written)
+    assert f"pm/{HOSTILE_ID}.html" not in retitled.written
+
+    path.unlink()
+    removed = site.build(examples, out=out, today=TODAY)
+    assert f"pm/{HOSTILE_ID}.html" in removed.removed
+    assert not (out / "pm" / f"{HOSTILE_ID}.html").exists()
+    assert cold.keys() - tree(out).keys() >= {f"pm/{HOSTILE_ID}.html"}
+
+
+def test_a_lost_output_file_is_written_again(examples: Project) -> None:
+    out = examples.root / "_site"
+    site.build(examples, out=out, today=TODAY)
+    (out / "pm" / f"{EN_ID}.html").unlink()
+    result = site.build(examples, out=out, today=TODAY)
+    assert result.written == (f"pm/{EN_ID}.html",)
+
+
+def test_a_directory_that_pmctl_did_not_make_is_refused(examples: Project, tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "thesis.tex").write_text("precious\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="not made by"):
+        site.build(examples, out=mine, today=TODAY)
+    with pytest.raises(UsageError, match="cannot hold the site"):
+        site.build(examples, out=examples.root, today=TODAY)
+    with pytest.raises(UsageError, match="cannot hold the site"):
+        site.build(examples, out=examples.postmortem_dir / "site", today=TODAY)
+    assert [p.name for p in mine.iterdir()] == ["thesis.tex"]
+
+
+def test_the_statistics_charts_have_a_point_per_month_and_series(examples: Project) -> None:
+    add_hostile(examples)  # 2015-10 and 2016-02: five months, gaps included
+    out = examples.root / "_site"
+    site.build(examples, out=out, today=TODAY)
+    page = (out / "stats.html").read_text(encoding="utf-8")
+    charts = dict(re.findall(r'<div data-chart="(\w+)">(.*?)</div>', page, re.DOTALL))
+    months = 5
+    assert charts["per_month"].count('class="point') == months * 1  # one severity: SEV1
+    assert charts["actions"].count('class="point') == months * 3  # done, open, wontfix
+    # A line has a point only where a month has a value: two months have postmortems.
+    assert charts["times"].count('class="point') == 2 * 2
+    assert 'data-label="2015-11"' in charts["per_month"]
+
+
+def test_site_labels_follow_the_configured_language(examples: Project) -> None:
+    config = examples.root / "pmctl.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            'default_language = "en"', 'default_language = "ja"'
+        ),
+        encoding="utf-8",
+    )
+    from pmctl.adapters.config_file import load_project
+
+    project = load_project(examples.root)
+    assert project.settings.default_language.value == "ja"
+    site.build(project, out=examples.root / "_site", today=TODAY)
+    home = (examples.root / "_site" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="ja">' in home
+    assert "最近のポストモーテム" in home
+
+
+def test_a_repository_template_overrides_the_built_in_one(examples: Project) -> None:
+    exported = run_cli(examples.root, "template", "export", "site/assets/site.css")
+    assert exported.returncode == 0, exported.stderr
+    override = examples.root / ".pmctl" / "templates" / "site" / "assets" / "site.css"
+    assert "prefers-color-scheme" in override.read_text(encoding="utf-8")
+    override.write_text("body { color: rebeccapurple; }\n", encoding="utf-8")
+    out = examples.root / "_site"
+    site.build(examples, out=out, today=TODAY)
+    assert (out / "assets" / "site.css").read_text(encoding="utf-8") == override.read_text(
+        encoding="utf-8"
+    )
+
+
+def test_cli_build_reports_what_it_did(examples: Project) -> None:
+    result = run_cli(examples.root, "site", "build", "--out", "public")
+    assert result.returncode == 0, result.stderr
+    assert "2 postmortems, 2 pages rendered" in result.stdout
+    assert (examples.root / "public" / "index.html").is_file()
+    assert git(examples.root, "status", "--porcelain", "--", "postmortems") == ""
+
+
+def test_serve_previews_on_loopback_and_rebuilds_on_change(examples: Project) -> None:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "pmctl", "site", "serve", "--port", str(port)],
+        cwd=examples.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/pm/{EN_ID}.html"
+        page = _fetch(url, lambda text: "Shakespeare" in text)
+        assert "Root Causes" in page
+        english = examples.postmortem_dir / "2015" / f"{EN_ID}.md"
+        english.write_text(
+            english.read_text(encoding="utf-8").replace("## Trigger", "## Trigger\n\nServed anew."),
+            encoding="utf-8",
+        )
+        assert "Served anew." in _fetch(url, lambda text: "Served anew." in text)
+    finally:
+        server.terminate()
+        server.communicate(timeout=10)
+
+
+def _fetch(url: str, ready: Callable[[str], bool], timeout: float = 30) -> str:
+    """The page at `url` once `ready(text)` holds (the server builds and rebuilds first)."""
+    deadline = time.monotonic() + timeout
+    text = ""
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                text = str(response.read().decode("utf-8"))
+            if ready(text):
+                return text
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{url} never became ready; last text: {text[:200]!r}")

@@ -1,0 +1,244 @@
+"""The built site in a real browser: Debian's Chromium, headless, driven by Playwright.
+
+The site is opened from disk (`file://`), as someone who downloaded it would. Every test
+fails on a console error, an uncaught exception, a dialog (an injected `alert`) or a
+request outside the site. Without /usr/bin/chromium the tests are skipped, unless
+PMCTL_REQUIRE_BROWSER=1 (set by .ci/run), which turns the skip into a failure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from pmctl.domain.project import Project
+from pmctl.services import site
+from tests.conftest import git
+from tests.site_corpus import EN_ID, EXAMPLES, HOSTILE_ID, JA_ID, add_examples, add_hostile
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TODAY = dt.date(2026, 11, 23)
+VARIANTS = (
+    # id, severity, status, service
+    ("2026-03-02-checkout-latency", "SEV2", "draft", "checkout"),
+    ("2026-05-17-payments-outage", "SEV3", "closed", "payments"),
+    ("2025-12-24-search-errors", "SEV2", "reviewed", "search"),
+)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        if os.environ.get("PMCTL_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is missing and PMCTL_REQUIRE_BROWSER=1")
+        pytest.skip(f"{CHROMIUM} is missing: `apt-get install chromium fonts-noto-cjk`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        # (Playwright gives every launch a fresh, temporary profile of its own.)
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield launched
+        launched.close()
+
+
+@dataclass
+class Watched:
+    """A page, and everything it did that a test must not see."""
+
+    page: Page
+    root: Path
+    errors: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def open(self, path: str) -> Page:
+        name, question, query = path.partition("?")
+        self.page.goto((self.root / name).as_uri() + question + query)
+        return self.page
+
+    def assert_clean(self) -> None:
+        assert self.errors == []
+        assert self.outside == []
+        assert self.dialogs == []
+
+
+@pytest.fixture
+def built(repo: Project) -> Path:
+    add_examples(repo)
+    english = (EXAMPLES / "2015" / f"{EN_ID}.md").read_text(encoding="utf-8")
+    for postmortem_id, severity, status, service in VARIANTS:
+        text = (
+            english.replace(f"id: {EN_ID}", f"id: {postmortem_id}")
+            .replace("severity: SEV1", f"severity: {severity}")
+            .replace("status: reviewed", f"status: {status}")
+            .replace("services: [shakespeare-search]", f"services: [{service}]")
+            .replace(f"related: [{JA_ID}]", "related: []")
+        )
+        path = repo.postmortem_dir / postmortem_id[:4] / f"{postmortem_id}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    git(repo.root, "add", "postmortems")
+    git(repo.root, "commit", "-qm", "variants")
+    add_hostile(repo)
+    out = repo.root / "_site"
+    site.build(repo, out=out, today=TODAY)
+    return out
+
+
+@pytest.fixture
+def watched(browser: Browser, built: Path) -> Iterator[Watched]:
+    page = browser.new_page()
+    seen = Watched(page, built)
+    site_prefix = built.as_uri() + "/"
+    page.on(
+        "console",
+        lambda message: seen.errors.append(message.text) if message.type == "error" else None,
+    )
+    page.on("pageerror", lambda error: seen.errors.append(str(error)))
+    page.on(
+        "request",
+        lambda request: (
+            None if request.url.startswith(site_prefix) else seen.outside.append(request.url)
+        ),
+    )
+
+    def dismiss(dialog: object) -> None:
+        seen.dialogs.append(str(getattr(dialog, "message", "")))
+        getattr(dialog, "dismiss")()  # noqa: B009
+
+    page.on("dialog", dismiss)
+    yield seen
+    page.close()
+
+
+def _results(page: Page) -> list[str]:
+    page.wait_for_selector("#search-status:not(:empty)", timeout=10_000)
+    return [
+        str(href).rsplit("/", 1)[-1]
+        for href in page.eval_on_selector_all(
+            "#search-results a", "links => links.map(a => a.href)"
+        )
+    ]
+
+
+def test_search_finds_an_english_and_a_japanese_postmortem(watched: Watched) -> None:
+    page = watched.open("search.html?q=aficionados")
+    assert f"{EN_ID}.html" in _results(page)
+    assert f"{JA_ID}.html" not in _results(page)
+
+    # A two-character Japanese word inside a sentence, with no spaces around it.
+    page = watched.open("search.html?q=" + "障害")
+    assert _results(page) == [f"{JA_ID}.html"]
+    page = watched.open("search.html?q=" + "ソネット")
+    assert _results(page) == [f"{JA_ID}.html"]
+
+    # The last word matches as a prefix; every word must match.
+    page = watched.open("search.html?q=flux%20capac")
+    assert f"{EN_ID}.html" in _results(page)
+    page = watched.open("search.html?q=flux%20zzzzqx")
+    assert _results(page) == []
+    assert "No postmortem matches" in page.inner_text("#search-status")
+    watched.assert_clean()
+
+
+def test_the_search_box_on_every_page_leads_to_results(watched: Watched) -> None:
+    page = watched.open("index.html")
+    page.fill("#q", "Shakespeare")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"search\.html\?q=Shakespeare$"))
+    assert f"{EN_ID}.html" in _results(page)
+    page.click(f"#search-results a[href$='{EN_ID}.html']")
+    page.wait_for_url(re.compile(re.escape(EN_ID) + r"\.html$"))
+    assert "Root Causes" in page.inner_text("article")
+    watched.assert_clean()
+
+
+def test_catalogue_filters_sort_and_keep_the_view_in_the_address(watched: Watched) -> None:
+    page = watched.open("catalogue.html")
+    visible = "#catalogue tbody tr:not([hidden])"
+    assert page.locator(visible).count() == 6
+    page.select_option("select[name=severity]", "SEV2")
+    assert page.locator(visible).count() == 2
+    page.select_option("select[name=status]", "draft")
+    assert page.locator(visible).count() == 1
+    assert page.inner_text("#shown") == "1 shown"
+    assert page.url.endswith("#status=draft&severity=SEV2")
+    page.select_option("select[name=status]", "")
+    page.select_option("select[name=severity]", "")
+    page.select_option("select[name=year]", "2026")
+    assert page.locator(visible).count() == 2
+    page.select_option("select[name=year]", "")
+    page.select_option("select[name=sort]", "oldest")
+    first = page.locator(f"{visible} td:nth-child(1)").first.inner_text()
+    assert first == "2015-10-21"
+    page.reload()  # the address keeps the view
+    assert page.input_value("select[name=sort]") == "oldest"
+    watched.assert_clean()
+
+
+def test_navigation_by_keyboard_and_links(watched: Watched) -> None:
+    page = watched.open("index.html")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.click("nav >> text=Statistics")
+    page.wait_for_url(re.compile(r"stats\.html$"))
+    page.click("nav >> text=Action items")
+    page.wait_for_url(re.compile(r"actions\.html$"))
+    assert page.locator("tr.overdue").count() == 0  # the examples' items have no due date
+    page.click(f"a[href='pm/{EN_ID}.html'] >> nth=0")
+    page.wait_for_url(re.compile(re.escape(EN_ID) + r"\.html$"))
+    page.click(f"a[href='{JA_ID}.html'] >> nth=0")
+    page.wait_for_url(re.compile(re.escape(JA_ID) + r"\.html$"))
+    assert page.get_attribute("article", "lang") == "ja"
+    watched.assert_clean()
+
+
+def test_charts_render_a_point_per_month_and_series(watched: Watched) -> None:
+    page = watched.open("stats.html")
+    # 2015-10 .. 2026-05 is far more than the 24 months shown: 2024-06 .. 2026-05.
+    counts = page.eval_on_selector_all(
+        "[data-chart] svg",
+        "charts => charts.map(svg => svg.querySelectorAll('.point').length)",
+    )
+    per_month, times, review, share, actions = counts
+    assert per_month == 24 * 3  # every month, one stacked part per severity: SEV1 to SEV3
+    assert actions == 24 * 3
+    assert share == 24
+    assert review == 0  # no transition commits in this history: no review times to draw
+    assert times == 3 * 2  # months in range with incidents: 2025-12, 2026-03, 2026-05
+    box = page.locator("[data-chart=per_month] svg").bounding_box()
+    assert box is not None
+    assert box["width"] > 300
+    assert box["height"] > 100
+    watched.assert_clean()
+
+
+def test_an_injected_script_does_not_run(watched: Watched) -> None:
+    page = watched.open(f"pm/{HOSTILE_ID}.html")
+    page.click("text=click me")
+    for text in ("plain", "upper", "tabbed", "data", "vb"):
+        page.click(f".body >> text={text}")
+    assert page.evaluate("window.__pwned") is None
+    assert "<script>window.__pwned = 11</script>" in page.inner_text("h1")
+    assert page.locator(".body img").count() == 0
+    watched.assert_clean()
