@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -42,7 +43,10 @@ def serve(
     server = StaticServer(out, port)
     try:
         ready(server.url, first)
-        while not stop.wait(interval):
+        while not stop.is_set():
+            # A sleep, not `stop.wait(interval)`: a timed wait on a condition never returns
+            # under libfaketime (the suite runs under faketime), and Ctrl-C ends a sleep too.
+            time.sleep(interval)
             now = signature(project)
             if now == seen:
                 continue
