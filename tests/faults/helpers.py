@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 from pmctl.adapters import documents
-from pmctl.domain.model import Postmortem
+from pmctl.domain.model import Language, Postmortem
+from pmctl.domain.project import Project
+from pmctl.services.new import NewPostmortem, create
 from tests.conftest import git
 
 DOCUMENTED_EXITS = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 130, 143}
+
+NOW = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)
+"""When the fault tests' postmortems are written (the suite's today is 2026-11-23)."""
+
+ITEM = ("--type", "mitigate", "--owner", "bob", "--priority", "P2")
+"""An action item's options, its title aside."""
+
+ADD = ("--title", "Alert on queue depth", *ITEM)
+"""The options of `pmctl action add` for one well-formed item."""
+
+
+def new_postmortem(project: Project, title: str = "Checkout latency") -> Path:
+    """A committed SEV2 draft owned by alice."""
+    request = NewPostmortem(title=title, severity="SEV2", owner="alice", language=Language.EN)
+    return create(project, request, now=NOW, commit=True).path
 
 
 def start(cwd: Path, *args: str, new_session: bool = False) -> subprocess.Popen[str]:

@@ -21,15 +21,12 @@ import pytest
 from pmctl.adapters import deadline, documents
 from pmctl.domain.config import Settings
 from pmctl.domain.lint import check_document
-from pmctl.domain.model import Language
 from pmctl.domain.project import Project
-from pmctl.services.new import NewPostmortem, create
 from tests.conftest import git, run_cli
-from tests.faults.helpers import clean
+from tests.faults.helpers import ADD, clean
 
 R = TypeVar("R")
 TODAY = dt.date(2026, 11, 23)
-NOW = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)
 HEAD = (
     "---\nschema: 1\nid: 2026-11-23-big\ntitle: Big\nstatus: draft\nseverity: SEV2\n"
     "owner: alice\ncreated: 2026-11-23\n"
@@ -37,7 +34,6 @@ HEAD = (
 FIRST_LINE = HEAD.count("\n") + 1
 """File line of the first line after `HEAD`."""
 ID = "2026-11-23-checkout-latency"
-ADD = ("--title", "Alert on disk", "--type", "mitigate", "--owner", "bob", "--priority", "P2")
 
 
 def within(seconds: float, work: Callable[[], R]) -> R:
@@ -52,14 +48,6 @@ def lint_counts(path: Path) -> tuple[dict[str, int], list[tuple[str, int]]]:
     """Findings of `path` by rule, and (rule, line) of the first three."""
     findings = check_document(documents.read(path), Settings(), today=TODAY)
     return dict(Counter(f.rule for f in findings)), [(f.rule, f.line) for f in findings[:3]]
-
-
-@pytest.fixture
-def postmortem(repo: Project) -> Path:
-    request = NewPostmortem(
-        title="Checkout latency", severity="SEV2", owner="alice", language=Language.EN
-    )
-    return create(repo, request, now=NOW, commit=True).path
 
 
 @pytest.mark.parametrize(

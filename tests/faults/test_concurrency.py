@@ -3,7 +3,6 @@ fails cleanly, and the working tree ends clean."""
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from pathlib import Path
 
@@ -11,24 +10,23 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmctl.domain.model import Language
 from pmctl.domain.project import Project
-from pmctl.services.new import NewPostmortem, create
 from tests.conftest import git
-from tests.faults.helpers import DOCUMENTED_EXITS, at_head, clean, finish, start
-
-NOW = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)
-
-
-def new_postmortem(project: Project, title: str = "Checkout latency") -> Path:
-    request = NewPostmortem(title=title, severity="SEV2", owner="alice", language=Language.EN)
-    return create(project, request, now=NOW, commit=True).path
+from tests.faults.helpers import (
+    DOCUMENTED_EXITS,
+    ITEM,
+    at_head,
+    clean,
+    finish,
+    new_postmortem,
+    start,
+)
 
 
 def add_args(postmortem_id: str, number: int) -> list[str]:
     return [
         *("action", "add", postmortem_id, "--title", f"Alert on queue depth {number}"),
-        *("--type", "mitigate", "--owner", "bob", "--priority", "P2"),
+        *ITEM,
     ]
 
 

@@ -3,7 +3,6 @@ and leaves the repository as it was."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import subprocess
@@ -18,29 +17,8 @@ import pytest
 from pmctl.domain.model import Language
 from pmctl.domain.project import Project
 from pmctl.services.init import initialise
-from pmctl.services.new import NewPostmortem, create
 from tests.conftest import git, run_cli
-from tests.faults.helpers import at_head, clean
-
-NOW = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)
-ADD = (
-    "--title",
-    "Alert on queue depth",
-    "--type",
-    "mitigate",
-    "--owner",
-    "bob",
-    "--priority",
-    "P2",
-)
-
-
-@pytest.fixture
-def postmortem(repo: Project) -> Path:
-    request = NewPostmortem(
-        title="Checkout latency", severity="SEV2", owner="alice", language=Language.EN
-    )
-    return create(repo, request, now=NOW, commit=True).path
+from tests.faults.helpers import ADD, at_head, clean
 
 
 def state(root: Path, path: Path) -> tuple[str, str, bytes]:

@@ -3,24 +3,19 @@ symbolic link, not into a bare repository, and a failed `pmctl new` leaves nothi
 
 from __future__ import annotations
 
-import datetime as dt
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from pmctl.adapters.config_file import load_project
-from pmctl.domain.model import Language
 from pmctl.domain.project import Project
 from pmctl.errors import ConfigError
-from pmctl.services.new import NewPostmortem, create
 from tests.conftest import git, run_cli
-from tests.faults.helpers import clean
+from tests.faults.helpers import ADD, clean
 
-NOW = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)
 NEW = ("new", "--title", "Disk full", "--severity", "SEV3", "--owner", "alice", "--no-input")
 ID = "2026-11-23-checkout-latency"
-ADD = ("--title", "Alert on disk", "--type", "mitigate", "--owner", "bob", "--priority", "P2")
 
 
 def set_postmortem_dir(root: Path, value: str) -> int:
@@ -31,14 +26,6 @@ def set_postmortem_dir(root: Path, value: str) -> int:
     lines[number] = f"postmortem_dir = {value}"
     config.write_text("\n".join(lines), encoding="utf-8")
     return number + 1
-
-
-@pytest.fixture
-def postmortem(repo: Project) -> Path:
-    request = NewPostmortem(
-        title="Checkout latency", severity="SEV2", owner="alice", language=Language.EN
-    )
-    return create(repo, request, now=NOW, commit=True).path
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,6 @@ commit it stands, and exit 9 says so. Never a traceback, never a half-restored f
 
 from __future__ import annotations
 
-import datetime as dt
 import signal
 import subprocess
 import sys
@@ -13,31 +12,9 @@ from pathlib import Path
 import pytest
 
 from pmctl.adapters import lock
-from pmctl.domain.model import Language
 from pmctl.domain.project import Project
-from pmctl.services.new import NewPostmortem, create
 from tests.conftest import git
-from tests.faults.helpers import at_head, clean, finish, start
-
-NOW = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)
-ADD = (
-    "--title",
-    "Alert on queue depth",
-    "--type",
-    "mitigate",
-    "--owner",
-    "bob",
-    "--priority",
-    "P2",
-)
-
-
-@pytest.fixture
-def postmortem(repo: Project) -> Path:
-    request = NewPostmortem(
-        title="Checkout latency", severity="SEV2", owner="alice", language=Language.EN
-    )
-    return create(repo, request, now=NOW, commit=True).path
+from tests.faults.helpers import ADD, at_head, clean, finish, start
 
 
 def gated_hook(root: Path, gate: Path) -> Path:
