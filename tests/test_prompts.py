@@ -1,73 +1,25 @@
 """On a real terminal (a pty), `pmctl new` asks with questionary for what the flags do not give."""
 
-import os
-import pty
-import select
-import subprocess
-import sys
-import time
-
 from pmctl.domain.project import Project
 from tests.conftest import git
-
-
-def read_until(fd: int, needle: bytes, seen: bytearray, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while needle not in seen:
-        remaining = deadline - time.monotonic()
-        assert remaining > 0, f"no {needle!r} on the terminal; saw {bytes(seen)[-400:]!r}"
-        ready, _, _ = select.select([fd], [], [], remaining)
-        if ready:
-            try:
-                seen.extend(os.read(fd, 4096))
-            except OSError:
-                break
+from tests.terminal import pmctl_on_terminal
 
 
 def test_new_prompts_for_the_missing_answers_on_a_terminal(repo: Project) -> None:
-    controller, terminal = pty.openpty()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pmctl",
-            "new",
-            "--severity",
-            "SEV2",
-            "--language",
-            "en",
-            "--started",
-            "2026-11-20T10:00Z",
-        ],
-        cwd=repo.root,
-        stdin=terminal,
-        stdout=terminal,
-        stderr=terminal,
-        env={
-            **os.environ,
-            "TERM": "xterm",
-            "COLUMNS": "120",
-            "LINES": "40",
-            "PROMPT_TOOLKIT_NO_CPR": "1",
-        },
-    )
-    os.close(terminal)
-    seen = bytearray()
-    try:
-        read_until(controller, b"Title of the incident", seen)
-        os.write(controller, b"Queue backlog\r")
-        read_until(controller, b"Owner", seen)
-        assert b"Test Author" in seen[-200:]  # git's identity is offered
-        os.write(controller, b"\x15carol\r")  # Ctrl-U clears it
-        read_until(controller, b"Affected services", seen)
-        os.write(controller, b"queue, api\r")
-        read_until(controller, b"Incident number", seen)
-        os.write(controller, b"77\r")
-        assert process.wait(timeout=30) == 0, bytes(seen)[-600:]
-    finally:
-        if process.poll() is None:
-            process.kill()
-        os.close(controller)
+    with pmctl_on_terminal(
+        repo.root,
+        *("new", "--severity", "SEV2", "--language", "en", "--started", "2026-11-20T10:00Z"),
+    ) as terminal:
+        terminal.expect(b"Title of the incident")
+        terminal.type(b"Queue backlog\r")
+        terminal.expect(b"Owner")
+        assert b"Test Author" in terminal.seen[-200:]  # git's identity is offered
+        terminal.type(b"\x15carol\r")  # Ctrl-U clears it
+        terminal.expect(b"Affected services")
+        terminal.type(b"queue, api\r")
+        terminal.expect(b"Incident number")
+        terminal.type(b"77\r")
+        assert terminal.process.wait(timeout=30) == 0, bytes(terminal.seen)[-600:]
     path = repo.postmortem_dir / "2026" / "2026-11-20-queue-backlog.md"
     text = path.read_text(encoding="utf-8")
     assert 'owner: "carol"' in text
@@ -80,43 +32,22 @@ def test_a_wrong_answer_is_asked_again_at_once_and_known_services_are_offered(
     repo: Project,
 ) -> None:
     write_known_service(repo)
-    controller, terminal = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pmctl", "new", "--severity", "SEV3", "--language", "en"],
-        cwd=repo.root,
-        stdin=terminal,
-        stdout=terminal,
-        stderr=terminal,
-        env={
-            **os.environ,
-            "TERM": "xterm",
-            "COLUMNS": "120",
-            "LINES": "40",
-            "PROMPT_TOOLKIT_NO_CPR": "1",
-        },
-    )
-    os.close(terminal)
-    seen = bytearray()
-    try:
-        read_until(controller, b"Title of the incident", seen)
-        os.write(controller, b"Disk full\r")
-        read_until(controller, b"When did it start", seen)
-        os.write(controller, b"yesterday\r")
-        read_until(controller, b"is not an ISO 8601 date-time", seen)
-        os.write(controller, b"\x15" + b"2026-11-19 08:15\r")
-        read_until(controller, b"Owner", seen)
-        os.write(controller, b"\r")  # git's identity, as offered
-        read_until(controller, b"payments", seen)  # the service the repository knows
-        os.write(controller, b" \r")  # tick it
-        read_until(controller, b"Other affected services", seen)
-        os.write(controller, b"ledger\r")
-        read_until(controller, b"Incident number", seen)
-        os.write(controller, b"\r")
-        assert process.wait(timeout=30) == 0, bytes(seen)[-600:]
-    finally:
-        if process.poll() is None:
-            process.kill()
-        os.close(controller)
+    with pmctl_on_terminal(repo.root, "new", "--severity", "SEV3", "--language", "en") as terminal:
+        terminal.expect(b"Title of the incident")
+        terminal.type(b"Disk full\r")
+        terminal.expect(b"When did it start")
+        terminal.type(b"yesterday\r")
+        terminal.expect(b"is not an ISO 8601 date-time")
+        terminal.type(b"\x15" + b"2026-11-19 08:15\r")
+        terminal.expect(b"Owner")
+        terminal.type(b"\r")  # git's identity, as offered
+        terminal.expect(b"payments")  # the service the repository knows
+        terminal.type(b" \r")  # tick it
+        terminal.expect(b"Other affected services")
+        terminal.type(b"ledger\r")
+        terminal.expect(b"Incident number")
+        terminal.type(b"\r")
+        assert terminal.process.wait(timeout=30) == 0, bytes(terminal.seen)[-600:]
     text = (repo.postmortem_dir / "2026" / "2026-11-19-disk-full.md").read_text(encoding="utf-8")
     assert 'owner: "Test Author"' in text
     assert 'services: ["payments", "ledger"]' in text

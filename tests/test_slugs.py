@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import pty
-import subprocess
 import sys
 from pathlib import Path
 
@@ -21,8 +19,8 @@ from pmctl.domain.project import Project
 from pmctl.errors import UsageError
 from pmctl.services.new import plan_id, slug_needed
 from tests.conftest import run_process
+from tests.terminal import pmctl_on_terminal
 from tests.test_new import request
-from tests.test_prompts import read_until
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -108,42 +106,14 @@ def test_without_a_terminal_the_command_fails_and_writes_nothing(
 def test_on_a_terminal_pmctl_new_asks_for_the_slug(
     repo: Project, no_extra_on_path: dict[str, str]
 ) -> None:
-    controller, terminal = pty.openpty()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pmctl",
-            "new",
-            "--title",
-            "決済の遅延",
-            "--severity",
-            "SEV2",
-            "--owner",
-            "alice",
-            "--language",
-            "ja",
-            "--services",
-            "",
-            "--incident",
-            "465",
-            "--started",
-            "2026-11-20T10:00Z",
-            "--no-commit",
-        ],
-        cwd=repo.root,
-        stdin=terminal,
-        stdout=terminal,
-        stderr=terminal,
-        env={**os.environ, **no_extra_on_path, "TERM": "xterm", "COLUMNS": "120"},
-    )
-    os.close(terminal)
-    seen = bytearray()
-    try:
-        read_until(controller, "IDに使う英数字".encode(), seen)
-        os.write(controller, b"payment-delay\r")
-        assert process.wait(timeout=30) == 0, bytes(seen).decode(errors="replace")
-    finally:
-        process.kill()
-        os.close(controller)
+    with pmctl_on_terminal(
+        repo.root,
+        *("new", "--title", "決済の遅延", "--severity", "SEV2", "--owner", "alice"),
+        *("--language", "ja", "--services", "", "--incident", "465"),
+        *("--started", "2026-11-20T10:00Z", "--no-commit"),
+        env=no_extra_on_path,
+    ) as terminal:
+        terminal.expect("IDに使う英数字".encode())
+        terminal.type(b"payment-delay\r")
+        assert terminal.process.wait(timeout=30) == 0, bytes(terminal.seen).decode(errors="replace")
     assert (repo.postmortem_dir / "2026" / "2026-11-20-payment-delay.md").is_file()
