@@ -65,7 +65,6 @@ def serve_command(
 
         pmctl site serve --port 8000
     """
-    import threading
     from pathlib import Path
 
     from pmctl.cli import clock
@@ -90,16 +89,11 @@ def serve_command(
         else:
             console.success(f"rebuilt: {plural(len(result.written), 'file')} written")
 
-    stop = threading.Event()
-    try:
-        serve(
-            project,
-            out=Path(out) if out else site.default_out(project),
-            port=port,
-            today=clock.today,
-            ready=ready,
-            rebuilt=rebuilt,
-            stop=stop,
-        )
-    except KeyboardInterrupt:
-        stop.set()
+    serve(
+        project,
+        out=Path(out) if out else site.default_out(project),
+        port=port,
+        today=clock.today,
+        ready=ready,
+        rebuilt=rebuilt,
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -28,11 +27,10 @@ def serve(
     today: Callable[[], dt.date],
     ready: Callable[[str, BuildResult], None],
     rebuilt: Callable[[BuildResult | PmctlError], None],
-    stop: threading.Event,
     interval: float = 1.0,
 ) -> None:
     """Build, serve, then poll the postmortems, `pmctl.toml` and the template overrides
-    every `interval` seconds and rebuild when any changed, until `stop` is set.
+    every `interval` seconds and rebuild when any changed, until Ctrl-C or SIGTERM.
 
     A failed rebuild (a broken `pmctl.toml`, a template error) is reported to `rebuilt` and
     the last good site stays served; the next change is tried again.
@@ -43,9 +41,9 @@ def serve(
     server = StaticServer(out, port)
     try:
         ready(server.url, first)
-        while not stop.is_set():
-            # A sleep, not `stop.wait(interval)`: a timed wait on a condition never returns
-            # under libfaketime (the suite runs under faketime), and Ctrl-C ends a sleep too.
+        while True:
+            # A sleep, not a timed wait on an Event: that never returns under libfaketime,
+            # which the suite runs under; Ctrl-C and SIGTERM end a sleep.
             time.sleep(interval)
             now = signature(project)
             if now == seen:
