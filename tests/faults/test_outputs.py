@@ -170,3 +170,41 @@ def test_an_action_item_with_a_line_break_stays_in_its_table_row(repo: Project) 
     assert "Alert \\| AI-9 \\| forged \\x1b[2J" in row
     assert "\n| AI-9" not in text
     assert "\x1b" not in text
+
+
+FORMULA_TEXT = (
+    TEXT.replace(f'"Title {POISON}"', '"=HYPERLINK(\\"http://evil.example\\", \\"click\\")"')
+    .replace(f'"owner {POISON}"', '"@SUM(1+1)"')
+    .replace(f'["svc {POISON}"]', '["+cmd", "db"]')
+    .replace(f'"item {POISON}"', '"-2+3"')
+)
+
+
+@pytest.mark.parametrize(
+    ("command", "column", "expected"),
+    [
+        (("list", "--format", "csv"), "title", '\'=HYPERLINK("http://evil.example", "click")'),
+        (("list", "--format", "csv"), "owner", "'@SUM(1+1)"),
+        (("list", "--format", "csv"), "services", "'+cmd;db"),
+        (("report", "--format", "csv"), "title", "'-2+3"),
+        (("export", "--format", "csv"), "owner", "'@SUM(1+1)"),
+        (("export", "--format", "csv"), "services", "'+cmd;db"),
+        (("export", "--format", "csv", "--table", "action-items"), "title", "'-2+3"),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, tuple) else value,
+)
+def test_a_csv_cell_that_a_spreadsheet_would_run_as_a_formula_is_written_as_text(
+    repo: Project, command: tuple[str, ...], column: str, expected: str
+) -> None:
+    import csv
+
+    path = repo.root / "postmortems" / "2026" / f"{ID}.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(FORMULA_TEXT, encoding="utf-8")
+    result = run_cli(repo.root, *command)
+    assert result.returncode in (0, 1), result.stderr
+    rows = list(csv.DictReader(result.stdout.splitlines()))
+    assert rows, result.stdout
+    assert rows[0][column] == expected
+    # Numbers and dates are written as they are.
+    assert all(not value.startswith("'2") for row in rows for value in row.values())

@@ -1,10 +1,9 @@
 """The formats of `pmctl export`: JSON Lines and CSV.
 
-JSON Lines keeps lists as arrays and unknown values as null; CSV writes lists joined with
-`;`, booleans as `true`/`false` and unknown values as empty cells, so that pandas, DuckDB and
-a spreadsheet read both as they are (docs/export.md). A CSV cell shows control characters
-spelled out (`visible`), as every table pmctl prints does; JSON Lines escapes them as JSON
-does and keeps the text exact.
+JSON Lines keeps lists as arrays and unknown values as null; CSV cells are written by
+`csv_cells.cell` (lists joined with `;`, formulas neutralised), so that pandas, DuckDB and a
+spreadsheet read both as they are (docs/export.md); JSON Lines escapes control characters as
+JSON does and keeps the text exact.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ import json
 from collections.abc import Sequence
 
 from pmctl.domain.learning.export import Record
-from pmctl.domain.visible_text import visible
+from pmctl.ui.csv_cells import cell
 
 
 def to_jsonl(records: Sequence[Record]) -> str:
@@ -27,17 +26,5 @@ def to_csv(columns: Sequence[str], records: Sequence[Record]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for record in records:
-        writer.writerow([_cell(record[column]) for column in columns])
+        writer.writerow([cell(record[column]) for column in columns])
     return buffer.getvalue()
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ";".join(visible(str(item)) for item in value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return visible(str(value))

@@ -17,6 +17,7 @@ from pmctl.domain.report import incident_date
 from pmctl.domain.status_report import Listing, Row
 from pmctl.domain.visible_text import visible
 from pmctl.domain.wording import plural
+from pmctl.ui.csv_cells import cell
 
 JSON_VERSION = 1
 CSV_COLUMNS = (
@@ -123,13 +124,6 @@ def to_csv(listing: Listing, *, root: Path) -> str:
     writer.writeheader()
     for row in listing.rows:
         record = _record(row, root)
-        record["services"] = ";".join(record["services"])
-        record["review_by"] = record["review_by"] or ""
         record["overdue"] = "yes" if record["overdue"] else "no"
-        writer.writerow(
-            {
-                key: visible(value) if isinstance(value, str) else value
-                for key, value in record.items()
-            }
-        )
+        writer.writerow({key: cell(value) for key, value in record.items()})
     return buffer.getvalue()

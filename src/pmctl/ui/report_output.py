@@ -14,6 +14,7 @@ from typing import Any
 
 from pmctl.domain.report import Report, Row
 from pmctl.domain.visible_text import visible
+from pmctl.ui.csv_cells import cell, text_cell
 
 JSON_VERSION = 1
 
@@ -167,8 +168,8 @@ def to_csv(report: Report) -> str:
     for key, rows, _ in _sections(report):
         for row in rows:
             record = _record(row)
-            values = tuple(_csv_value(record[column]) for column in CSV_COLUMNS)
-            writer.writerow(((visible(key or ""),) if grouped else ()) + values)
+            values = tuple(cell(record[column]) for column in CSV_COLUMNS)
+            writer.writerow(((text_cell(key or ""),) if grouped else ()) + values)
     return buffer.getvalue()
 
 
@@ -234,16 +235,6 @@ def _record(row: Row) -> dict[str, Any]:
         "postmortem_title": row.postmortem_title,
         "path": row.path,
     }
-
-
-def _csv_value(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return visible(";".join(value))
-    return visible(str(value))
 
 
 def _md(text: str) -> str:
