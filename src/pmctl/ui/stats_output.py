@@ -72,29 +72,44 @@ def _sections(stats: Stats) -> list[tuple[str, tuple[str, ...], Sequence[tuple[s
             ],
         ),
         *(
-            (f"Process by {kind}", (kind, *_PROCESS_HEADERS), [_process_cells(row) for row in rows])
+            section
             for kind, rows in (
                 ("quarter", stats.process.by_quarter),
                 ("service", stats.process.by_service),
                 ("team", stats.process.by_team),
             )
             if rows
+            for section in _process_sections(kind, rows)
         ),
     ]
 
 
-_PROCESS_HEADERS = (
-    "postmortems",
-    "closed",
-    "incident to closed (median)",
-    "review rounds (median, max)",
-    "action items",
-    "per postmortem",
-    "items closed",
-)
+def _process_sections(
+    kind: str, rows: Sequence[ProcessRow]
+) -> list[tuple[str, tuple[str, ...], Sequence[tuple[str, ...]]]]:
+    """The review process and its action items, as two tables: as one, its eight columns
+    did not fit an 80-column terminal and rich cut the names of services short."""
+    return [
+        (
+            f"Process by {kind}",
+            (
+                kind,
+                "postmortems",
+                "closed",
+                "incident to closed (median)",
+                "review rounds (median, max)",
+            ),
+            [_review_cells(row) for row in rows],
+        ),
+        (
+            f"Action items by {kind}",
+            (kind, "action items", "per postmortem", "closed"),
+            [_action_cells(row) for row in rows],
+        ),
+    ]
 
 
-def _process_cells(row: ProcessRow) -> tuple[str, ...]:
+def _review_cells(row: ProcessRow) -> tuple[str, ...]:
     rounds = row.review_rounds
     return (
         visible(row.key),
@@ -102,6 +117,12 @@ def _process_cells(row: ProcessRow) -> tuple[str, ...]:
         str(row.closed),
         duration(row.incident_to_closed.median),
         "-" if rounds.median is None else f"{rounds.median:g} ({rounds.maximum:g})",
+    )
+
+
+def _action_cells(row: ProcessRow) -> tuple[str, ...]:
+    return (
+        visible(row.key),
         str(row.actions),
         "-" if row.actions_per_postmortem is None else f"{row.actions_per_postmortem:.1f}",
         percent(row.actions_closed_share),
@@ -117,9 +138,12 @@ def print_tables(stats: Stats) -> None:
     console = stdout()
     for title, headers, rows in _sections(stats):
         table = Table(title=escape(title), title_justify="left")
-        for column, header in enumerate(headers):
-            # The only text column is the first, of row labels; numbers align right.
-            table.add_column(escape(header), justify="right" if column else "left")
+        # The only text column is the first, of row labels, kept whole (a service's name cut
+        # short names nothing); numbers align right, and their headers wrap instead.
+        labels = max((len(row[0]) for row in rows), default=0)
+        table.add_column(escape(headers[0]), min_width=min(labels, 40), no_wrap=True)
+        for header in headers[1:]:
+            table.add_column(escape(header), justify="right")
         for row in rows:
             table.add_row(*(escape(cell) for cell in row))
         console.print(table)
