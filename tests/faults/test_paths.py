@@ -112,6 +112,57 @@ def test_a_postmortem_that_links_outside_is_refused_by_every_mutation(
     assert clean(repo.root)
 
 
+SECRET = "Secret notes kept elsewhere"
+
+
+@pytest.fixture
+def linked_out(repo: Project, postmortem: Path, tmp_path: Path) -> Path:
+    """A second postmortem whose file is a link to a file outside the repository."""
+    target = tmp_path / "elsewhere.md"
+    text = postmortem.read_text(encoding="utf-8")
+    target.write_text(
+        text.replace(ID, "2026-11-24-secret").replace("Checkout latency", SECRET),
+        encoding="utf-8",
+    )
+    link = postmortem.with_name("2026-11-24-secret.md")
+    link.symlink_to(target)
+    git(repo.root, "add", "-A")
+    git(repo.root, "commit", "--quiet", "-m", "a link to a file elsewhere")
+    return link
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("list",), ("search", "secret"), ("export",), ("index",), ("site", "build")],
+    ids=" ".join,
+)
+def test_a_postmortem_that_links_outside_is_read_by_no_command(
+    repo: Project, linked_out: Path, command: tuple[str, ...]
+) -> None:
+    result = run_cli(repo.root, *command)
+    assert result.returncode in (0, 1), result.stderr
+    assert SECRET not in result.stdout + result.stderr
+    written = [*repo.root.glob("INDEX.md"), *repo.root.glob("_site/**/*.*")]
+    assert SECRET not in "".join(path.read_text(errors="replace") for path in written)
+
+
+def test_lint_reports_a_postmortem_that_links_outside_and_reads_the_rest(
+    repo: Project, postmortem: Path, linked_out: Path, tmp_path: Path
+) -> None:
+    inside = postmortem.with_name("2026-11-25-alias.md")
+    inside.symlink_to(postmortem.name)  # a link that stays inside is read
+    for given in ((), ("postmortems/2026",)):
+        result = run_cli(repo.root, "lint", *given)
+        assert result.returncode == 1, result.stderr
+        assert "PM015" in result.stdout
+        assert (
+            f"2026-11-24-secret.md is not read: it is a symbolic link to "
+            f"{tmp_path / 'elsewhere.md'}, outside the postmortem directory"
+        ) in result.stdout
+        assert SECRET not in result.stdout
+        assert "2026-11-25-alias.md" in result.stdout  # (its id is not its name: PM read it)
+
+
 @pytest.mark.parametrize("given", ["../../../etc/passwd", "2026/../../pmctl", "."])
 def test_an_id_that_is_a_path_names_no_postmortem(
     repo: Project, postmortem: Path, given: str

@@ -8,6 +8,7 @@ a `DocumentError` pointing at `file:line` instead.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -270,17 +271,63 @@ def create_new(path: Path, text: str) -> None:
         ) from None
 
 
-def discover(directory: Path) -> list[Path]:
-    """Every postmortem file (`*.md`) under `directory`, sorted; hidden entries skipped."""
+def discover(directory: Path, *, within: Path | None = None) -> list[Path]:
+    """Every postmortem file (`*.md`) under `directory`, sorted; hidden entries skipped, and
+    files that are symbolic links leading out of `within` (default: `directory`) left out
+    unread (`links_out`): a read-only command would otherwise show, or a site publish, a file
+    from elsewhere on the machine."""
+    return _markdown(directory, within)[0]
+
+
+def links_out(directory: Path, *, within: Path | None = None) -> list[tuple[Path, Path]]:
+    """The `*.md` files under `directory` that `discover` leaves out, each with where its
+    link leads (lint reports them)."""
+    return _markdown(directory, within)[1]
+
+
+def _markdown(directory: Path, within: Path | None) -> tuple[list[Path], list[tuple[Path, Path]]]:
     found: list[Path] = []
-    for current, subdirectories, files in os.walk(directory):
-        subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
-        base = Path(current)
-        found.extend(
-            base / name for name in files if name.endswith(".md") and not name.startswith(".")
-        )
+    out: list[tuple[Path, Path]] = []
+    boundary: Path | None = None
+    for entry in _files(directory):
+        if not entry.name.endswith(".md"):
+            continue
+        path = Path(entry.path)
+        if entry.is_symlink():  # (free: the directory listing says so, no stat)
+            boundary = boundary or (within or directory).resolve()
+            target = _target(path)
+            if target is None or not target.is_relative_to(boundary):
+                out.append((path, target or path))
+                continue
+        found.append(path)
     # Sorting by the parts tuple gives the same order as comparing Paths, ten times faster.
-    return sorted(found, key=lambda path: path.parts)
+    return sorted(found, key=lambda path: path.parts), sorted(out, key=lambda o: o[0].parts)
+
+
+def _target(path: Path) -> Path | None:
+    """Where the link `path` leads; None for a loop of links."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return None
+
+
+def _files(directory: Path) -> Iterator[os.DirEntry[str]]:
+    """Every entry under `directory` that is not a directory, hidden entries skipped; linked
+    directories are not walked into (as `os.walk` does not)."""
+    pending = [os.fspath(directory)]
+    while pending:
+        try:
+            with os.scandir(pending.pop()) as listing:
+                for entry in listing:
+                    if entry.name.startswith("."):
+                        continue
+                    if not entry.is_dir():
+                        yield entry
+                    elif not entry.is_symlink():
+                        pending.append(entry.path)
+        except OSError:  # a directory that cannot be listed holds nothing to read
+            continue
 
 
 ATTACHMENTS = frozenset(
@@ -293,15 +340,12 @@ def discover_strays(directory: Path) -> list[Path]:
     """Files under `directory` that are neither postmortems (`*.md`) nor attachments, sorted:
     what lint would otherwise never read (`x.markdown`, `x.MD`, `notes`). Hidden entries
     are skipped, as `discover` skips them."""
-    found: list[Path] = []
-    for current, subdirectories, files in os.walk(directory):
-        subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
-        base = Path(current)
-        for name in files:
-            suffix = os.path.splitext(name)[1]
-            if name.startswith(".") or suffix == ".md" or suffix.lower() in ATTACHMENTS:
-                continue
-            found.append(base / name)
+    found = [
+        Path(entry.path)
+        for entry in _files(directory)
+        if not entry.name.endswith(".md")
+        and os.path.splitext(entry.name)[1].lower() not in ATTACHMENTS
+    ]
     return sorted(found, key=lambda path: path.parts)
 
 

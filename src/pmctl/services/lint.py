@@ -25,7 +25,7 @@ from pmctl.domain.lint import (
     Finding,
     Severity,
     check_document_with_facts,
-    check_strays,
+    check_unread,
     levels,
     repository_findings,
     repository_hits,
@@ -109,9 +109,10 @@ def _lint(
         for path, similar in _similar_hits(project, facts, every=paths is None).items():
             hits.setdefault(path, []).extend(similar)
     findings.extend(repository_findings(hits, project.settings, {p: _text(p) for p in hits}))
-    strays = _strays(project, paths)
-    findings.extend(check_strays(strays, project.settings))
-    order = {key: index for index, key in enumerate([*keys, *map(str, strays)])}
+    strays, links = _unread(project, paths)
+    findings.extend(check_unread(strays, links, project.settings))
+    unread = [*strays, *(link for link, _ in links)]
+    order = {key: index for index, key in enumerate([*keys, *map(str, unread)])}
     findings.sort(key=lambda f: (order[str(f.path)], f.line, f.column, f.rule))
     return LintResult(tuple(findings), len(files), tuple(files))
 
@@ -157,18 +158,30 @@ def _cached(store: Cache[FileResult] | None, keys: list[str]) -> list[FileResult
     return found
 
 
-def _strays(project: Project, paths: Sequence[Path] | None) -> list[Path]:
-    """Files lint does not read, under the directories it lints (none for single files)."""
+def _unread(
+    project: Project, paths: Sequence[Path] | None
+) -> tuple[list[Path], list[tuple[Path, Path]]]:
+    """What lint does not read under the directories it lints (nothing for single files):
+    files that are not `.md`, and `.md` links leading out of the postmortem directory."""
     from pmctl.adapters import documents
 
-    if paths is None:
-        return documents.discover_strays(project.postmortem_dir)
-    return [
-        stray
-        for given in paths
-        if given.is_dir()
-        for stray in documents.discover_strays(given.resolve())
+    directories = (
+        [project.postmortem_dir]
+        if paths is None
+        else [given.resolve() for given in paths if given.is_dir()]
+    )
+    strays = [stray for d in directories for stray in documents.discover_strays(d)]
+    links = [
+        link for d in directories for link in documents.links_out(d, within=_boundary(project, d))
     ]
+    return strays, links
+
+
+def _boundary(project: Project, directory: Path) -> Path:
+    """Where links may lead from `directory`: the postmortem directory, or `directory`
+    itself when it is outside it."""
+    home = project.postmortem_dir.resolve()
+    return home if directory.resolve().is_relative_to(home) else directory
 
 
 def _similar_hits(project: Project, facts: list[Facts], *, every: bool) -> dict[Path, list[Hit]]:
@@ -224,8 +237,10 @@ def _files(project: Project, paths: Sequence[Path] | None) -> list[Path]:
         # Resolved like the project root, so that a file given by a relative or symlinked
         # path is recognised as the same file as the one discovered.
         path = given.resolve()
-        for file in documents.discover(path) if path.is_dir() else [path]:
-            found[file] = None
+        listed = (
+            documents.discover(path, within=_boundary(project, path)) if path.is_dir() else [path]
+        )
+        found.update(dict.fromkeys(listed))
     return list(found)
 
 

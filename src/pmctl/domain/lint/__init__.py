@@ -25,7 +25,7 @@ from pmctl.domain.lint import related_rules
 from pmctl.domain.lint.adoption import PREDATING_RULES, excused
 from pmctl.domain.lint.context import Context, Hit
 from pmctl.domain.lint.findings import Finding, Severity
-from pmctl.domain.lint.registry import NOT_LINTED_FILE, RULES, Rule, resolve
+from pmctl.domain.lint.registry import LINK_OUTSIDE, NOT_LINTED_FILE, RULES, Rule, resolve
 from pmctl.domain.lint.related_rules import Similar
 from pmctl.domain.lint.repository_rules import Facts, check_facts, facts_of
 from pmctl.domain.model import Postmortem, Status
@@ -49,7 +49,7 @@ __all__ = [
     "check_facts_findings",
     "check_repository",
     "check_similar_findings",
-    "check_strays",
+    "check_unread",
     "levels",
     "repository_findings",
     "repository_hits",
@@ -206,27 +206,41 @@ def repository_findings(
     return findings
 
 
-def check_strays(paths: Iterable[Path], settings: Settings) -> list[Finding]:
-    """PM013 for each file in the postmortem directory that lint does not read."""
-    levels = _levels_in_force(settings)
-    return [
-        finding
-        for path in paths
-        for finding in apply(
+def check_unread(
+    strays: Iterable[Path], links: Iterable[tuple[Path, Path]], settings: Settings
+) -> list[Finding]:
+    """The files in the postmortem directory that lint does not read: PM013 for each that is
+    not `.md`, PM015 for each `.md` that is a link leading out of the directory (`links`:
+    each with where it leads)."""
+    hits = [
+        (
             path,
-            "",
-            [
-                Hit(
-                    NOT_LINTED_FILE,
-                    1,
-                    f"{path.name} is not linted: postmortems are `.md` files",
-                    "rename it to `.md` if it is a postmortem (`pmctl import` adopts other "
-                    "formats), or move it out of the postmortem directory",
-                )
-            ],
-            levels,
+            Hit(
+                NOT_LINTED_FILE,
+                1,
+                f"{path.name} is not linted: postmortems are `.md` files",
+                "rename it to `.md` if it is a postmortem (`pmctl import` adopts other "
+                "formats), or move it out of the postmortem directory",
+            ),
         )
+        for path in strays
     ]
+    hits.extend(
+        (
+            path,
+            Hit(
+                LINK_OUTSIDE,
+                1,
+                f"{path.name} is not read: it is a symbolic link to {target}, "
+                "outside the postmortem directory",
+                "pmctl reads only files inside the postmortem directory: replace the link "
+                "with the file itself",
+            ),
+        )
+        for path, target in links
+    )
+    levels = _levels_in_force(settings)
+    return [finding for path, hit in hits for finding in apply(path, "", [hit], levels)]
 
 
 def postmortem_status(data: Mapping[str, object], postmortem: Postmortem | None) -> Status:

@@ -82,6 +82,13 @@ NOT_LINTED_FILE = Rule(
 YAML_ENGINE_CRASH = Rule(
     "PM014", "yaml-engine-crash", E, "The YAML engine crashed on the front matter."
 )
+LINK_OUTSIDE = Rule(
+    "PM015",
+    "link-outside",
+    E,
+    "A postmortem file that is a symbolic link leading out of the postmortem directory, "
+    "so no command reads it.",
+)
 SCHEMA_INVALID = Rule(
     "PM020", "schema-invalid", E, "A front-matter value does not match the schema."
 )
@@ -211,6 +218,7 @@ RULES: tuple[Rule, ...] = (
     FRONT_MATTER_NOT_MAPPING,
     NOT_LINTED_FILE,
     YAML_ENGINE_CRASH,
+    LINK_OUTSIDE,
     SCHEMA_INVALID,
     SCHEMA_UNKNOWN_KEY,
     SCHEMA_MISSING_KEY,
