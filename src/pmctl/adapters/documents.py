@@ -289,17 +289,18 @@ def _markdown(directory: Path, within: Path | None) -> tuple[list[Path], list[tu
     found: list[Path] = []
     out: list[tuple[Path, Path]] = []
     boundary: Path | None = None
-    for entry in _files(directory):
-        if not entry.name.endswith(".md"):
-            continue
-        path = Path(entry.path)
-        if entry.is_symlink():  # (free: the directory listing says so, no stat)
-            boundary = boundary or (within or directory).resolve()
-            target = _target(path)
-            if target is None or not target.is_relative_to(boundary):
-                out.append((path, target or path))
+    for base, entries in _listings(directory):
+        for entry in entries:
+            if not entry.name.endswith(".md"):
                 continue
-        found.append(path)
+            path = base / entry.name
+            if entry.is_symlink():  # (free: the directory listing says so, no stat)
+                boundary = boundary or (within or directory).resolve()
+                target = _target(path)
+                if target is None or not target.is_relative_to(boundary):
+                    out.append((path, target or path))
+                    continue
+            found.append(path)
     # Sorting by the parts tuple gives the same order as comparing Paths, ten times faster.
     return sorted(found, key=lambda path: path.parts), sorted(out, key=lambda o: o[0].parts)
 
@@ -312,22 +313,25 @@ def _target(path: Path) -> Path | None:
         return None
 
 
-def _files(directory: Path) -> Iterator[os.DirEntry[str]]:
-    """Every entry under `directory` that is not a directory, hidden entries skipped; linked
-    directories are not walked into (as `os.walk` does not)."""
-    pending = [os.fspath(directory)]
+def _listings(directory: Path) -> Iterator[tuple[Path, list[os.DirEntry[str]]]]:
+    """Each directory under `directory` (itself included) with its entries that are not
+    directories; hidden entries skipped, linked directories not walked into (as `os.walk`
+    does not)."""
+    pending = [directory]
     while pending:
+        base = pending.pop()
         try:
-            with os.scandir(pending.pop()) as listing:
-                for entry in listing:
-                    if entry.name.startswith("."):
-                        continue
-                    if not entry.is_dir():
-                        yield entry
-                    elif not entry.is_symlink():
-                        pending.append(entry.path)
+            with os.scandir(base) as listing:
+                entries = [entry for entry in listing if not entry.name.startswith(".")]
         except OSError:  # a directory that cannot be listed holds nothing to read
             continue
+        files = []
+        for entry in entries:
+            if not entry.is_dir():
+                files.append(entry)
+            elif not entry.is_symlink():
+                pending.append(base / entry.name)
+        yield base, files
 
 
 ATTACHMENTS = frozenset(
@@ -341,8 +345,9 @@ def discover_strays(directory: Path) -> list[Path]:
     what lint would otherwise never read (`x.markdown`, `x.MD`, `notes`). Hidden entries
     are skipped, as `discover` skips them."""
     found = [
-        Path(entry.path)
-        for entry in _files(directory)
+        base / entry.name
+        for base, entries in _listings(directory)
+        for entry in entries
         if not entry.name.endswith(".md")
         and os.path.splitext(entry.name)[1].lower() not in ATTACHMENTS
     ]
