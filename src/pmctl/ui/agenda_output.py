@@ -11,6 +11,7 @@ from pmctl.domain.model import Language
 from pmctl.domain.report import incident_date
 from pmctl.domain.review_meeting import Agenda, AgendaItem
 from pmctl.domain.visible_text import visible
+from pmctl.ui.markdown_text import code_span
 
 JSON_VERSION = 1
 _WORDS = {
@@ -99,7 +100,7 @@ def render_markdown(agenda: Agenda, *, cwd: Path) -> str:
         if item.findings:
             lines += ["", f"### {words['findings']}", ""]
             lines += [
-                f"- `{_shown(f.path, cwd)}:{f.line}` {f.rule} {visible(f.message)}"
+                f"- {code_span(f'{_shown(f.path, cwd)}:{f.line}')} {f.rule} {visible(f.message)}"
                 for f in item.findings
             ]
         if item.open_questions:

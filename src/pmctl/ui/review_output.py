@@ -7,6 +7,7 @@ from pathlib import Path
 from pmctl.domain.model import Language
 from pmctl.domain.review import Answer, Checklist, Recorded
 from pmctl.domain.visible_text import visible
+from pmctl.ui.markdown_text import code_span
 
 _WORDS = {
     Language.EN: {
@@ -88,7 +89,7 @@ def render_markdown(checklist: Checklist, *, cwd: Path) -> str:
                 continue
             mark = _MARK[answer.answer]
             lines.append(f"- [{mark}] {answer.question.text(language)} _({words[answer.answer]})_")
-            lines.extend(f"  - `{reason}`" for reason in _reasons(answer, cwd))
+            lines.extend(f"  - {code_span(reason)}" for reason in _reasons(answer, cwd))
     return "\n".join(lines) + "\n"
 
 
