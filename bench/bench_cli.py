@@ -52,7 +52,13 @@ def initialised_repository() -> Iterator[tuple[Path, dict[str, str]]]:
     with tempfile.TemporaryDirectory() as temp:
         root = Path(temp)
         config = root / "gitconfig"
-        config.write_text("[user]\n\tname = Bench\n\temail = bench@example.com\n", encoding="utf-8")
+        # No automatic gc: a detached `git gc --auto` after the 6,700th loose object would
+        # run beside the next timed commands, and into the removal of this directory.
+        config.write_text(
+            "[user]\n\tname = Bench\n\temail = bench@example.com\n"
+            "[gc]\n\tauto = 0\n[maintenance]\n\tauto = false\n",
+            encoding="utf-8",
+        )
         env = {**os.environ, "GIT_CONFIG_GLOBAL": str(config), "GIT_CONFIG_NOSYSTEM": "1"}
         repo = root / "repo"
         repo.mkdir()

@@ -8,6 +8,9 @@ in-review -> draft (reason, commit). The floor, interleaved with them: a one-lin
 another postmortem and `git commit --only -- path` of it, which every transition includes.
 
     .venv/bin/python bench/bench_transition.py [--count 10000] [--runs 10]
+        [--against /work/main/.venv/bin/pmctl]
+
+`--against` times another pmctl (main's) too, interleaved with this one in the same run.
 """
 
 from __future__ import annotations
@@ -88,6 +91,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--against", metavar="PMCTL", help="another pmctl to time alongside")
     args = parser.parse_args()
     with initialised_repository() as (repo, env):
         generate(repo / "postmortems", args.count - 1)
@@ -105,21 +109,27 @@ def main() -> None:
         print(f"load average before: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
         run(forward, repo, env)  # warm the bytecode and file caches
         run(back, repo, env)
-        times, floor = [], []
+        versions = [pmctl(), *([args.against] if args.against else [])]
+        times: dict[str, list[float]] = {version: [] for version in versions}
+        floor = []
         for number in range(args.runs):
-            times.append(run(forward, repo, env))
-            floor.append(commit_one_line(repo, env, other, number))
-            times.append(run(back, repo, env))
-            floor.append(commit_one_line(repo, env, other, number + 0.5))
+            for version in versions:
+                times[version].append(run([version, *forward[1:]], repo, env))
+                floor.append(commit_one_line(repo, env, other, number))
+                times[version].append(run([version, *back[1:]], repo, env))
+                floor.append(commit_one_line(repo, env, other, number + 0.5))
         service = in_process(repo, env, args.runs)
-    print(f"repository of {files} files; {len(times)} transitions, each one commit")
+    print(f"repository of {files} files; {2 * args.runs} transitions each, each one commit")
     base = statistics.median(floor)
     print(f"{'what':<32}{'median ms':>10}{'min ms':>9}{'max ms':>9}{'x floor':>9}  budget")
-    for name, values, budget in (
+    rows = [
         ("floor: git commit --only -- path", floor, "-"),
-        ("pmctl status ID TO", times, "200 ms (1.87x floor)"),
-        ("status.move() in process, warm", service, "-"),
-    ):
+        ("pmctl status ID TO", times[pmctl()], "200 ms (1.87x floor)"),
+    ]
+    if args.against:
+        rows.append(("against: status ID TO", times[args.against], "-"))
+    rows.append(("status.move() in process, warm", service, "-"))
+    for name, values, budget in rows:
         print(
             f"{name:<32}{statistics.median(values) * 1000:>10.0f}"
             f"{min(values) * 1000:>9.0f}{max(values) * 1000:>9.0f}"
