@@ -6,6 +6,11 @@ warm (cache) <= 0.3 s, 50,000 <= 5.5x the 10,000 figure, peak memory <= 100 MB; 
 same output piped. See bench/README.md for the figures and how to read them.
 
     .venv/bin/python bench/bench_lint.py [--count 10000] [--runs 5] [--shape realistic]
+        [--against /work/main/.venv/bin/pmctl]
+
+`--against` times another pmctl (main's) on the same corpus, interleaved with this one, so
+that before and after share the run's load. The one-file and `--help` rows are also given
+beside `python -c pass` and `python -c "import pydantic"`, the references of their budgets.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--shape", default="realistic", choices=("realistic", "example", "small"))
+    parser.add_argument("--against", metavar="PMCTL", help="another pmctl to time alongside")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temp:
         root = Path(temp) / "corpus"
@@ -52,7 +58,22 @@ def main() -> None:
             "pmctl lint ONE.md (pre-commit)": ([PMCTL, "lint", one], None, 0.12),
             "pmctl lint --hook ONE.md": ([PMCTL, "lint", "--hook", one], None, 0.12),
             "pmctl --help": ([PMCTL, "--help"], None, 0.08),
+            "python -c pass": ([sys.executable, "-c", "pass"], None, None),
+            "python -c 'import pydantic'": ([sys.executable, "-c", "import pydantic"], None, None),
         }
+        if args.against:  # after this pmctl's warm run: its cold run rewrites the cache
+            other = args.against
+            commands |= {
+                "against: lint, cold": (
+                    [other, "lint"],
+                    lambda: cache.unlink(missing_ok=True),
+                    None,
+                ),
+                "against: lint, warm (cache)": ([other, "lint"], None, None),
+                "against: lint ONE.md": ([other, "lint", one], None, None),
+                "against: lint --hook ONE.md": ([other, "lint", "--hook", one], None, None),
+                "against: --help": ([other, "--help"], None, None),
+            }
         rows = measure(commands, root, runs=args.runs, env=env)
     print_table(f"median of {args.runs} runs", rows)
     print(f"load average after: {load_average()}")

@@ -1,5 +1,6 @@
 """`--help` of every command names its arguments and option values cleanly (`ID`, not `ID <str>`)."""
 
+import importlib
 import re
 from pathlib import Path
 
@@ -7,7 +8,7 @@ import pytest
 import typer.main
 from typer.core import TyperGroup
 
-from pmctl.cli.app import COMMANDS, app
+from pmctl.cli.app import COMMANDS, _summary, app
 from tests.conftest import run_cli
 
 TYPE_SUFFIX = re.compile(r"<[a-z][^<>|\n]*>")
@@ -42,3 +43,12 @@ def test_help_has_no_type_suffixes(tmp_path: Path, path: tuple[str, ...]) -> Non
     assert result.returncode == 0, result.stderr
     assert "Usage: pmctl" in result.stdout
     assert TYPE_SUFFIX.findall(result.stdout) == []
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_root_help_lists_each_command_as_typer_builds_it(name: str) -> None:
+    module = importlib.import_module(COMMANDS[name])
+    built = typer.main.get_command(module.cli)
+    stand_in = _summary(name, None)
+    for limit in (20, 45, 200):
+        assert stand_in.get_short_help_str(limit) == built.get_short_help_str(limit)

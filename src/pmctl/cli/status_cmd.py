@@ -56,7 +56,7 @@ def status_command(
     from pmctl.errors import UsageError
     from pmctl.services import status
     from pmctl.services.project import open_project
-    from pmctl.ui import console, list_output, status_output
+    from pmctl.ui import console, status_output
 
     cwd = Path.cwd()
     project = open_project(cwd)
@@ -65,6 +65,7 @@ def status_command(
         if postmortem_id is not None:
             raise UsageError("--list takes no ID", hint="drop the ID, or drop --list")
         from pmctl.services.listing import list_postmortems
+        from pmctl.ui import list_output
 
         typer.echo(list_output.render_table(list_postmortems(project, today=today)))
         return

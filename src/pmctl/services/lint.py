@@ -214,16 +214,18 @@ def _other_ids(directory: Path, checked: list[str], facts: list[Facts]) -> dict[
 
     Walks names only: a pre-commit run checks one file in a repository of thousands.
     """
-    wanted = {fact.id for fact in facts} | {name for fact in facts for name, _ in fact.related}
+    ids = {fact.id for fact in facts} | {name for fact in facts for name, _ in fact.related}
+    wanted = {f"{id_}.md" for id_ in ids if id_ is not None and not id_.startswith(".")}
     skip = set(checked)
     found: dict[str, Path] = {}
     for current, subdirectories, names in os.walk(directory):
         subdirectories[:] = [name for name in subdirectories if not name.startswith(".")]
-        for name in names:
-            if name.endswith(".md") and not name.startswith(".") and name[:-3] in wanted:
-                path = os.path.join(current, name)
-                if path not in skip and name[:-3] not in found:
-                    found[name[:-3]] = Path(path)
+        # One set intersection per directory instead of three tests per name: a third of
+        # the walk through 10,000 names.
+        for name in wanted.intersection(names):
+            path = os.path.join(current, name)
+            if path not in skip and name[:-3] not in found:
+                found[name[:-3]] = Path(path)
     return found
 
 

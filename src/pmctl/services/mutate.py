@@ -193,7 +193,7 @@ def _ready_repository(project: Project, path: Path, *, with_edits: bool) -> Repo
     repository.ensure_ready_to_commit()
     if with_edits:
         return repository
-    if repository.has_unstaged_changes(path) or repository.has_staged_changes(path):
+    if repository.has_changes(path):
         relative = path.resolve().relative_to(repository.root).as_posix()
         raise GitError(
             f"{relative} has changes that are not committed",

@@ -64,9 +64,9 @@ _NOT_BLAME = {"ミス": "(?!マッチ|ター|ト|ティ|リード)"}
 _CAUSE_SECTIONS = ("root-causes", "trigger")
 
 
-def _term(word: str) -> re.Pattern[str]:
+def _term(word: str) -> str:
     escaped = re.escape(word) + _NOT_BLAME.get(word, "")
-    return re.compile(rf"\b{escaped}\b" if word.isascii() else escaped, re.IGNORECASE)
+    return rf"\b{escaped}\b" if word.isascii() else escaped
 
 
 _GATES = ("have", "'ve", "error", "careless", "blame", "negligen", "ミス")
@@ -77,7 +77,9 @@ _GATES = ("have", "'ve", "error", "careless", "blame", "negligen", "ミス")
 class _Term:
     needle: str
     kind: str
-    pattern: re.Pattern[str]
+    pattern: str
+    """Compiled only for a term that occurs (through `re`'s own cache): compiling all 37
+    took ~1.5 ms of a one-file lint, where in a blameless document none occurs."""
 
 
 @lru_cache(maxsize=8)
@@ -140,7 +142,7 @@ def check(ctx: Context) -> list[Hit]:
     taken = bytearray(len(text))
     found: list[tuple[int, int, str]] = []
     for term in present:
-        for match in term.pattern.finditer(text):
+        for match in re.finditer(term.pattern, text, re.IGNORECASE):
             start, end = match.span()
             if taken.find(1, start, end) >= 0:
                 continue
