@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import os
 import sys
 from typing import Any, cast
 
@@ -140,10 +139,6 @@ def main(argv: list[str] | None = None) -> None:
     """Run pmctl; exit with the documented exit code."""
     from pmctl.errors import ExitCode, PmctlError, interruption_in
 
-    # pydantic looks for plugins by scanning every installed distribution's entry points
-    # (~11 ms in a virtualenv of 81 packages) before it builds the first model; pmctl has
-    # none. Setting the variable yourself (to a plugin's name, or empty) brings them back.
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     args = sys.argv[1:] if argv is None else argv
     try:
         app(args=args, prog_name="pmctl", standalone_mode=True)
