@@ -6,15 +6,16 @@ was indexed with (as lint's cache does); only new and changed files are read aga
 the one reader, and validated against the model as every other command validates them. A
 file that is not a valid postmortem is remembered, with its first problem, until it changes.
 
-Building the index from nothing reads every file: a worker process reads and prepares the
-text of one batch of files while this process validates the batch before it and writes it
-to SQLite (the bulk of the work, in FTS5), so the two overlap and memory stays bounded.
+Building the index from nothing reads every file: two worker processes each read, validate
+and prepare the text of a batch of files while this process writes the batch before them
+to SQLite (FTS5), so that reading and writing overlap on every core and memory stays bounded.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -32,9 +33,12 @@ if TYPE_CHECKING:
     from pmctl.domain.project import Project
     from pmctl.domain.sections import SectionNames
 
-BATCH = 1_000
-"""Files read by the worker per round: bounds the prepared text held at once (two rounds,
-~30 MB), and the first round is all this process waits for before it starts writing."""
+BATCH = 500
+"""Files read by a worker per round: bounds the prepared text held at once (three rounds,
+~15 MB), and the first round is all this process waits for before it starts writing."""
+
+WORKERS = 2
+"""Worker processes preparing batches at once, while this process writes."""
 
 PARALLEL_FROM = 500
 """Below this many files to read, a worker process costs more than it saves."""
@@ -114,11 +118,14 @@ def _update(
             for batch in batches:
                 index.put([_prepare(path, key, names) for path, key in batch])
             return
-        pending = start(prepare, batches[0])
+        # Preparing a file costs about three times what writing it to FTS5 costs (CPU by
+        # phase, bench/bench_search.py): with one worker this process waited for it most of
+        # the time and one core idled; two workers prepare the next batches meanwhile.
+        pending = deque(start(prepare, batch) for batch in batches[:WORKERS])
         for number in range(len(batches)):
-            prepared = pending()
-            if number + 1 < len(batches):
-                pending = start(prepare, batches[number + 1])
+            prepared = pending.popleft()()
+            if number + WORKERS < len(batches):
+                pending.append(start(prepare, batches[number + WORKERS]))
             index.put([_unplain(item) for item in prepared])
 
 
