@@ -171,6 +171,8 @@ class SearchIndex:
         if not self.is_new:
             self.remove(entry.key for entry in entries)
         recent = _file_system_now(self.path.parent) - int(RACY_SECONDS * 1e9)
+        labels: list[tuple[int | None, str, str, str]] = []
+        texts: list[tuple[int | None, str, str, str, str, str]] = []
         for entry in entries:
             stat = entry.stat if entry.stat[0] < recent else (-1, -1, -1, -1)
             if isinstance(entry, Problem):
@@ -195,15 +197,17 @@ class SearchIndex:
                     entry.date,
                 ),
             ).lastrowid
-            self._db.executemany(
-                "INSERT INTO labels (doc, kind, value, folded) VALUES (?, ?, ?, ?)",
-                [(rowid, "service", value, value.lower()) for value in entry.services]
-                + [(rowid, "tag", value, value.lower()) for value in entry.tags],
-            )
-            self._db.execute(
-                f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
-                (rowid, *entry.texts),
-            )
+            labels.extend((rowid, "service", value, value.lower()) for value in entry.services)
+            labels.extend((rowid, "tag", value, value.lower()) for value in entry.tags)
+            texts.append((rowid, *entry.texts))
+        # One statement per batch rather than two per file: 20,000 fewer calls into SQLite
+        # for 10,000 postmortems, in the process that the first search waits for.
+        self._db.executemany(
+            "INSERT INTO labels (doc, kind, value, folded) VALUES (?, ?, ?, ?)", labels
+        )
+        self._db.executemany(
+            f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)", texts
+        )
 
     def search(
         self, expression: str | None, filters: Filters, *, limit: int, offset: int = 0
