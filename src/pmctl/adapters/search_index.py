@@ -9,13 +9,14 @@ any time and is rebuilt on the next search.
 Decisions, measured on 10,000 realistic postmortems (docs/design.md, bench/bench_search.py):
 - `unicode61` without Porter stemming (stemming is done on the query side, as a prefix):
   Porter made building the index about 40% slower.
-- The table is contentless: the text is not stored twice (the index is ~45 MB instead of
+- The table is contentless: the text is not stored twice (the index is ~50 MB instead of
   ~200 MB); snippets come from the files themselves. A contentless table in the SQLite of
   Python 3.11 cannot delete a row without its old text, so a changed or removed file's row
   is left in the index, unreachable (rows are matched through `docs`, and row ids are never
   used again), and the index is rebuilt once such rows are a quarter of the live ones.
 - A new index is built in a temporary file with journaling off, then renamed into place:
-  a crash leaves the old one or none, never half of one.
+  a crash leaves the old one or none, never half of one. FTS5 merges its segments once, at
+  the end, not while it is filled.
 """
 
 from __future__ import annotations
