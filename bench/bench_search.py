@@ -7,7 +7,9 @@ corpus is bench/gen_corpus.py's realistic one (the size and shape of the referen
 
 - the floor: reading, splitting, parsing and validating every file in one process, which
   any first search has to do before it indexes anything;
-- the index build alone: FTS5 filled with the prepared text, in one process;
+- the CPU seconds of each phase of building the index, in one process: reading, splitting
+  and parsing the YAML; validating; cutting the body into sections and gathering the
+  metadata; writing each kana and kanji as a token; FTS5's inserts; its final merge;
 - `pmctl related` and `pmctl trends`, which read the same index;
 - `pmctl --help`, whose time on an idle machine is known (75 ms), as a yardstick of the load;
 - the CPU seconds of each, less sensitive to the load than wall time.
@@ -21,6 +23,7 @@ shared: the load average before and after is printed; compare the medians with i
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -57,29 +60,54 @@ for path in documents.discover(Path(sys.argv[1])):
 print(valid)
 """
 
-BUILD = """
-import sqlite3, sys, tempfile, time
+PHASES = """
+import json, sys, time
 from pathlib import Path
 from pmctl.adapters import documents
-from pmctl.domain.learning.indexing import body_columns
+from pmctl.adapters.cache import stat_key
+from pmctl.adapters.search_index import Entry, open_index
+from pmctl.domain.learning import indexing
+from pmctl.domain.model import Postmortem
+from pmctl.domain.report import incident_date
 from pmctl.domain.sections import section_names
+spent = dict.fromkeys(("read, split, YAML", "validate", "sections, metadata", "a token per kana/kanji",
+                       "FTS5 inserts", "FTS5 merge"), 0.0)
+real = indexing.index_text
+def index_text(text):
+    start = time.process_time()
+    try:
+        return real(text)
+    finally:
+        spent["a token per kana/kanji"] += time.process_time() - start
+indexing.index_text = index_text
 names = section_names({})
-texts = []
-for path in documents.discover(Path(sys.argv[1])):
-    document = documents.read(path)
-    texts.append(body_columns(document.body, document.body_line, names))
-start = time.perf_counter()
-with tempfile.TemporaryDirectory() as directory:
-    db = sqlite3.connect(Path(directory) / "fts.sqlite3")
-    db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
-    db.execute("CREATE VIRTUAL TABLE fts USING fts5 (summary, cause, body, "
-               "tokenize = 'unicode61 remove_diacritics 2', content = '')")
-    db.execute("INSERT INTO fts (fts, rank) VALUES ('automerge', 0)")
-    with db:
-        db.executemany("INSERT INTO fts (summary, cause, body) VALUES (?, ?, ?)", texts)
-    db.execute("INSERT INTO fts (fts) VALUES ('optimize')")
-    db.commit()
-print(time.perf_counter() - start)
+entries = []
+for path in documents.discover(Path(sys.argv[1]) / "postmortems"):
+    start = time.process_time()
+    document, stat = documents.read_with_stat(path)
+    data = documents.data_to_validate(document)
+    middle = time.process_time()
+    model = Postmortem.model_validate(data)
+    end = time.process_time()
+    spent["read, split, YAML"] += middle - start
+    spent["validate"] += end - middle
+    entries.append(Entry(key=str(path), stat=stat_key(stat), id=model.id, title=model.title,
+        status=model.status.value, severity=model.severity, owner=model.owner,
+        language=model.language.value, date=incident_date(model).isoformat(),
+        services=tuple(model.services), tags=tuple(model.tags),
+        texts=(index_text(model.title), *indexing.body_columns(document.body, document.body_line,
+        names), indexing.meta_text(model))))
+    spent["sections, metadata"] += time.process_time() - end
+spent["sections, metadata"] -= spent["a token per kana/kanji"]
+index = open_index(Path(sys.argv[1]), version="bench", rebuild=True)
+start = time.process_time()
+with index.updating():
+    index.put(entries)
+middle = time.process_time()
+index.close()
+spent["FTS5 inserts"] = middle - start
+spent["FTS5 merge"] = time.process_time() - middle
+print(json.dumps(spent))
 """
 
 
@@ -129,14 +157,15 @@ def main() -> None:
         first: list[float] = []
         later: dict[str, list[float]] = {name: [] for name, _ in QUERIES}
         floors: list[float] = []
-        builds: list[float] = []
+        phases: dict[str, list[float]] = {}
         helps: list[float] = []
         peak = 0.0
         for _ in range(args.runs):
             floors.append(run([python, "-c", FLOOR, str(root / "postmortems")], root, "floor")[0])
             helps.append(run([pmctl(), "--help"], root, "pmctl --help")[0])
-            _, _, built = run([python, "-c", BUILD, str(root / "postmortems")], root, "FTS5 build")
-            builds.append(float(built))
+            _, _, spent = run([python, "-c", PHASES, str(root)], root, "phases")
+            for name, seconds in json.loads(spent).items():
+                phases.setdefault(name, []).append(seconds)
             index.unlink(missing_ok=True)
             took, memory, _ = run([pmctl(), *QUERIES[0][1]], root, "search, first")
             first.append(took)
@@ -155,7 +184,6 @@ def main() -> None:
         }
         print(f"  pmctl --help (to compare with its 75 ms idle) {median(helps)}")
         print(f"  floor (read + parse + validate, 1 process)   {median(floors)}")
-        print(f"  FTS5 build alone (prepared text, 1 process)  {median(builds)}")
         print(
             f"  pmctl search, first (builds the index)       {median(first)}"
             f"  (budget {FIRST_BUDGET} s: {_verdict(statistics.median(first) <= FIRST_BUDGET)})"
@@ -172,9 +200,14 @@ def main() -> None:
             f"  (budget {MEMORY_BUDGET_MB} MB: {_verdict(peak <= MEMORY_BUDGET_MB)})"
         )
         print(f"  index size: {index.stat().st_size / 1e6:.0f} MB")
+        print("  CPU seconds of building the index, by phase (one process), median:")
+        for name, values in phases.items():
+            print(f"    {name:40} {statistics.median(values):.2f} s")
+        totals = [sum(run) for run in zip(*phases.values(), strict=True)]
+        print(f"    {'all':40} {statistics.median(totals):.2f} s")
         print("  CPU seconds (user + system), median:")
         for name, values in CPU.items():
-            if name != "warm-up":
+            if name not in ("warm-up", "phases"):
                 print(f"    {name:40} {statistics.median(values):.2f} s")
         print(f"load average after: {_load()}")
 

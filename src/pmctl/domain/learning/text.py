@@ -21,7 +21,8 @@ CJK = (
     "\u30a1-\u30fa\u30fc-\u30ff"  # katakana (not the middle dot ・, a separator)
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # kanji
 )
-"""The characters written as one token each: kana and kanji."""
+"""The characters written as one token each: kana and kanji (all of the Basic Multilingual
+Plane, which `_spaced` relies on)."""
 
 _CJK_RUN = re.compile(f"([{CJK}]+)")
 _WORD = re.compile(rf"[{CJK}]+|[^\W_{CJK}]+")
@@ -151,8 +152,28 @@ def index_text(text: str) -> str:
     if text.isascii():
         return text
     parts = _CJK_RUN.split(unicodedata.normalize("NFKC", text))
-    parts[1::2] = [" " + " ".join(run) + " " for run in parts[1::2]]
+    if len(parts) == 1:
+        return parts[0]
+    # All runs spaced at once, then cut apart: `" ".join(run)` made a string object of each
+    # kana and kanji, 40% of this function's time (1.3 s -> 0.8 s at 10,000 postmortems).
+    spaced = _spaced("".join(parts[1::2]))
+    at = 0
+    for number in range(1, len(parts), 2):
+        end = at + 2 * len(parts[number])
+        parts[number] = " " + spaced[at:end]
+        at = end
     return "".join(parts)
+
+
+def _spaced(text: str) -> str:
+    """`text` (of the Basic Multilingual Plane, as kana and kanji are) with a space after
+    each character, interleaved in UTF-16 bytes without a Python loop."""
+    units = text.encode("utf-16-le")
+    out = bytearray(2 * len(units))
+    out[0::4] = units[0::2]
+    out[1::4] = units[1::2]
+    out[2::4] = b" " * len(text)
+    return out.decode("utf-16-le")
 
 
 def is_cjk(word: str) -> bool:
