@@ -40,7 +40,14 @@ def test_outside_a_project_ids_complete_to_nothing(tmp_path: Path) -> None:
 
 
 def test_install_completion_writes_the_shells_startup_file(tmp_path: Path) -> None:
-    result = run_cli(tmp_path, "--install-completion", "bash")
+    # Without detection `--install-completion` takes the shell's name; with it typer asks
+    # shellingham, which finds no shell when the tests were not started from one.
+    result = run_cli(
+        tmp_path,
+        "--install-completion",
+        "bash",
+        env={"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"},
+    )
     assert result.returncode == 0, result.stderr
     bashrc = Path(os.environ["HOME"]) / ".bashrc"  # the test's own HOME (conftest)
     assert "pmctl" in bashrc.read_text(encoding="utf-8")
