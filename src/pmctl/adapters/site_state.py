@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import marshal
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,11 +46,32 @@ def load(directory: Path, name: str, header: Any) -> dict[str, Any]:
     return {}
 
 
-def save(directory: Path, name: str, header: Any, data: dict[str, Any]) -> None:
-    """Store `data` as `name`; a state that cannot be written only costs a cold build."""
+def save(directory: Path, name: str, header: Any, data: dict[str, Any], *, stage: str = "") -> None:
+    """Store `data` as `name` (with `stage`: staged, until `publish(directory, stage)`); a
+    state that cannot be written only costs a cold build."""
+    staged = f"{name}.{stage}.staged" if stage else name
     with contextlib.suppress(OSError, ValueError):
         directory.mkdir(parents=True, exist_ok=True)
-        write_atomic(directory / name, marshal.dumps((FORMAT, header, data)), durable=False)
+        write_atomic(directory / staged, marshal.dumps((FORMAT, header, data)), durable=False)
+
+
+def publish(directory: Path, stage: str) -> None:
+    """Put every state staged as `stage` in place (the site files it describes are)."""
+    _each_staged(directory, stage, lambda path, name: path.replace(directory / name))
+
+
+def discard(directory: Path, stage: str) -> None:
+    """Drop every state staged as `stage` (its build failed: the site is as it was)."""
+    _each_staged(directory, stage, lambda path, _: path.unlink())
+
+
+def _each_staged(directory: Path, stage: str, do: Callable[[Path, str], object]) -> None:
+    suffix = f".{stage}.staged"
+    with contextlib.suppress(OSError):
+        for path in directory.iterdir():
+            if path.name.endswith(suffix):
+                with contextlib.suppress(OSError):
+                    do(path, path.name.removesuffix(suffix))
 
 
 def clear(directory: Path) -> None:
