@@ -3,9 +3,9 @@
 Kept outside the output (nothing of it is published), beside lint's cache:
 `<git-dir>/pmctl/site-<hash of the output path>/`, as `marshal` dumps (plain data, the
 fastest to load). `main` holds, per postmortem, its stat, content hash and page fingerprint;
-`segment-N` holds the search tokens of the documents in search segment N, so a rebuild
-loads only the segments it changes. A missing, stale or corrupt state is an empty one: the
-build is then a cold one, never a wrong one.
+`segment-N` holds the search tokens (one string a document, a token a line) of the documents
+in search segment N, so a rebuild loads only the segments it changes. A missing, stale or
+corrupt state is an empty one: the build is then a cold one, never a wrong one.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 from pmctl.adapters.cache import cache_path
 from pmctl.adapters.files import write_atomic
 
-FORMAT = 1
+FORMAT = 2
 
 
 def state_dir(root: Path, out: Path) -> Path:
