@@ -146,10 +146,10 @@ def html_renderer(root: Path | None, *, cpu_seconds: float | None = None) -> Htm
     so rendering ten thousand pages compiles each template once.
 
     With `cpu_seconds` (for a repository's own templates), all the renders of this renderer
-    in one process may use that much CPU time together, and each `MEMORY_BYTES` more
-    memory: a template that loops is stopped by a `TemplateError` naming it, however many
-    pages it was asked for. (Not `render`'s fork per render: 10,000 forks would double a
-    site build.)
+    in one process may use that much CPU time together, each one at most `CPU_SECONDS`
+    (as `render`) and `MEMORY_BYTES` more memory: a template that loops is stopped by a
+    `TemplateError` naming it, however many pages it was asked for. (Not `render`'s fork
+    per render: 10,000 forks would double a site build.)
     """
     import jinja2
     from jinja2.sandbox import SandboxedEnvironment
@@ -195,12 +195,17 @@ def _bounded(template: Any, context: dict[str, Any], cpu_seconds: float, spent: 
     try:
         if left <= 0:
             raise budget.BudgetSpent
-        with budget.limited(cpu_seconds=left, memory_bytes=MEMORY_BYTES):
+        with budget.limited(cpu_seconds=min(left, CPU_SECONDS), memory_bytes=MEMORY_BYTES):
             rendered: str = template.render(**context)
             return rendered
     except budget.BudgetSpent as spent_up:
+        bound = (
+            f"{cpu_seconds:.3g} s of CPU time rendering the site"
+            if left <= CPU_SECONDS
+            else f"{CPU_SECONDS:g} s of CPU time rendering one page"
+        )
         raise TemplateError(
-            f"templates used more than {cpu_seconds:.3g} s of CPU time rendering the site",
+            f"templates used more than {bound}",
             hint="a page renders in milliseconds; look for a loop or a huge value",
             location=_innermost_template(spent_up.__traceback__, template.filename or ""),
         ) from None

@@ -42,7 +42,8 @@ RENDER_CPU_SECONDS = 2.0
 RENDER_CPU_PER_PAGE = 0.01
 """When the repository overrides a site template, the renders of one process of a build may
 use this much CPU time, plus this much for each page of the build (a built-in page renders
-in 0.3 ms): a template that loops ends the build with an error instead of never."""
+in 0.3 ms), and one page at most `templates.CPU_SECONDS`: a template that loops ends the
+build with an error instead of never."""
 """The home page features the best-scored postmortem of this many days before today."""
 _LINK_TARGET = re.compile(r"^(?:.*/)?([^/#?]+)\.md(#.*)?$")
 _TITLE = re.compile(r"\A\s*# [^\n]*\n")
