@@ -22,6 +22,7 @@ def test_init_in_an_empty_directory_runs_git_init_and_commits_its_files(tmp_path
     result = initialise(tmp_path, language=Language.JA, force=False, commit=True)
     assert result.created_git
     assert committed_files(tmp_path) == [
+        ".gitignore",
         ".pre-commit-config.yaml",
         "pmctl.toml",
         "postmortems/.gitkeep",
@@ -113,3 +114,47 @@ def test_the_commented_examples_in_the_written_config_are_valid_settings(tmp_pat
     )
     assert settings.teams == {"search-sre": ["alice", "bob"]}
     assert settings.reading_club.repeat_after_days == 365
+
+
+def test_init_ignores_the_site_in_a_new_gitignore(tmp_path: Path) -> None:
+    initialise(tmp_path, language=Language.EN, force=False, commit=True)
+    assert "/_site/" in (tmp_path / ".gitignore").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "_site").mkdir()
+    (tmp_path / "_site" / "index.html").write_text("<p>built</p>\n", encoding="utf-8")
+    assert git(tmp_path, "status", "--porcelain") == ""
+
+
+def test_init_appends_to_an_existing_gitignore_once(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q")
+    (tmp_path / ".gitignore").write_text("*.pyc", encoding="utf-8")  # no final newline
+    git(tmp_path, "add", ".gitignore")
+    git(tmp_path, "commit", "-qm", "ignore")
+    initialise(tmp_path, language=Language.EN, force=False, commit=True)
+    assert ".gitignore" in committed_files(tmp_path)
+    once = (tmp_path / ".gitignore").read_text(encoding="utf-8")
+    assert once.startswith("*.pyc\n")
+    assert once.splitlines().count("/_site/") == 1
+    result = initialise(tmp_path, language=Language.EN, force=True, commit=False)
+    assert tmp_path / ".gitignore" not in result.written
+    assert (tmp_path / ".gitignore").read_text(encoding="utf-8") == once
+
+
+def test_a_gitignore_that_already_ignores_the_site_is_left_alone(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q")
+    (tmp_path / ".gitignore").write_text("build/\n_site\n", encoding="utf-8")
+    result = initialise(tmp_path, language=Language.EN, force=False, commit=True)
+    assert tmp_path / ".gitignore" not in result.written
+    assert ".gitignore" not in committed_files(tmp_path)
+    assert (tmp_path / ".gitignore").read_text(encoding="utf-8") == "build/\n_site\n"
+
+
+def test_a_gitignore_with_uncommitted_changes_is_not_committed(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q")
+    (tmp_path / ".gitignore").write_text("*.pyc\n", encoding="utf-8")
+    git(tmp_path, "add", ".gitignore")
+    git(tmp_path, "commit", "-qm", "ignore")
+    (tmp_path / ".gitignore").write_text("*.pyc\nmine/\n", encoding="utf-8")
+    result = initialise(tmp_path, language=Language.EN, force=False, commit=True)
+    assert result.gitignore_skipped
+    assert ".gitignore" not in committed_files(tmp_path)
+    assert (tmp_path / ".gitignore").read_text(encoding="utf-8") == "*.pyc\nmine/\n"

@@ -15,8 +15,8 @@ import pytest
 
 from pmctl.adapters.markdown import render
 from pmctl.domain.project import Project
-from pmctl.errors import UsageError
-from pmctl.services import site
+from pmctl.errors import ExitCode, TemplateError, UsageError
+from pmctl.services import site, site_pages
 from tests.conftest import git, run_cli, run_process
 from tests.site_corpus import EN_ID, HOSTILE_ID, JA_ID, add_examples, add_hostile
 from tests.test_notify import free_port
@@ -253,6 +253,58 @@ def test_a_repository_template_overrides_the_built_in_one(examples: Project) -> 
     assert (out / "assets" / "site.css").read_text(encoding="utf-8") == override.read_text(
         encoding="utf-8"
     )
+
+
+LOOP = "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}"
+"""Ten billion turns that write nothing: the output cap never sees them."""
+
+
+def _override_with_loop(project: Project, name: str, after: str) -> Path:
+    exported = run_cli(project.root, "template", "export", f"site/{name}")
+    assert exported.returncode == 0, exported.stderr
+    override = project.root / ".pmctl" / "templates" / "site" / name
+    text = override.read_text(encoding="utf-8")
+    assert after in text
+    override.write_text(text.replace(after, after + LOOP, 1), "utf-8")
+    return override
+
+
+def test_a_looping_repository_template_ends_the_build_and_leaves_the_site_as_it_was(
+    examples: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = examples.root / "_site"
+    site.build(examples, out=out, today=TODAY)
+    states = next((examples.root / ".git" / "pmctl").glob("site-*"))
+    before, state_before = tree(out), tree(states)
+    mtimes = {path: path.stat().st_mtime_ns for path in out.rglob("*")}
+    # The loop is in the base template: every page and the pages over all postmortems
+    # (rendered in a child of their own) loop; forked workers render the pages.
+    override = _override_with_loop(examples, "base.html.j2", '<main id="main" tabindex="-1">')
+    monkeypatch.setattr(site_pages, "RENDER_CPU_SECONDS", 0.5)
+    monkeypatch.setattr(site, "PARALLEL_FROM", 1)
+    started = time.monotonic()
+    with pytest.raises(TemplateError) as raised:
+        site.build(examples, out=out, today=TODAY)
+    assert time.monotonic() - started < 30
+    assert raised.value.location == str(override)  # the template that loops, not its child
+    assert "CPU time" in raised.value.message
+    assert raised.value.exit_code not in (ExitCode.OK, ExitCode.INTERNAL)
+    assert tree(out) == before
+    assert {path: path.stat().st_mtime_ns for path in out.rglob("*")} == mtimes  # no leftovers
+    assert tree(states) == state_before
+
+
+def test_cli_names_a_looping_template_and_exits_with_the_template_code(
+    examples: Project,
+) -> None:
+    override = _override_with_loop(examples, "postmortem.html.j2", "{% block main %}")
+    result = run_cli(examples.root, "site", "build")
+    assert result.returncode == ExitCode.TEMPLATE, result.stderr
+    assert "postmortem.html.j2" in result.stderr
+    assert "CPU time" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert override.is_file()
+    assert not [p for p in (examples.root / "_site").rglob("*") if p.name.endswith(".tmp")]
 
 
 def test_cli_build_reports_what_it_did(examples: Project) -> None:

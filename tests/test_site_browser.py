@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from pmctl.domain import commits
 from pmctl.domain.project import Project
 from pmctl.services import site
-from tests.conftest import git
+from tests.conftest import FIXED_DATE, git
 from tests.site_corpus import EN_ID, EXAMPLES, HOSTILE_ID, JA_ID, add_examples, add_hostile
 
 if TYPE_CHECKING:
@@ -44,6 +45,19 @@ VARIANTS = (
     ("2026-05-17-payments-outage", "SEV3", "closed", "payments"),
     ("2025-12-24-search-errors", "SEV2", "reviewed", "search"),
 )
+HISTORIES = {
+    # id: the transition commits that took it from draft to its status, as `pmctl status`
+    # writes them, each at a pinned date (the incident started at 14:54 UTC on its id's day).
+    "2025-12-24-search-errors": (
+        ("draft", "in-review", "2026-01-05T10:00:00+00:00"),
+        ("in-review", "reviewed", "2026-01-08T10:00:00+00:00"),  # 14.8 days after the start
+    ),
+    "2026-05-17-payments-outage": (
+        ("draft", "in-review", "2026-05-20T10:00:00+00:00"),
+        ("in-review", "reviewed", "2026-05-25T14:54:00+00:00"),  # 8 days after the start
+        ("reviewed", "closed", "2026-06-01T09:00:00+00:00"),
+    ),
+}
 
 
 @pytest.fixture(scope="module")
@@ -83,22 +97,37 @@ class Watched:
 
 
 @pytest.fixture
-def built(repo: Project) -> Path:
+def built(repo: Project, monkeypatch: pytest.MonkeyPatch) -> Path:
     add_examples(repo)
     english = (EXAMPLES / "2015" / f"{EN_ID}.md").read_text(encoding="utf-8")
+    paths = {}
     for postmortem_id, severity, status, service in VARIANTS:
+        first = HISTORIES[postmortem_id][0][0] if postmortem_id in HISTORIES else status
         text = (
             english.replace(f"id: {EN_ID}", f"id: {postmortem_id}")
+            .replace("2015-10-21", postmortem_id[:10])  # created and timestamps: its own day
             .replace("severity: SEV1", f"severity: {severity}")
-            .replace("status: reviewed", f"status: {status}")
+            .replace("status: reviewed", f"status: {first}")
             .replace("services: [shakespeare-search]", f"services: [{service}]")
             .replace(f"related: [{JA_ID}]", "related: []")
         )
         path = repo.postmortem_dir / postmortem_id[:4] / f"{postmortem_id}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+        paths[postmortem_id] = path
     git(repo.root, "add", "postmortems")
     git(repo.root, "commit", "-qm", "variants")
+    for postmortem_id, moves in HISTORIES.items():
+        path = paths[postmortem_id]
+        for source, target, date in moves:
+            text = path.read_text(encoding="utf-8")
+            path.write_text(text.replace(f"status: {source}", f"status: {target}", 1), "utf-8")
+            monkeypatch.setenv("GIT_AUTHOR_DATE", date)
+            monkeypatch.setenv("GIT_COMMITTER_DATE", date)
+            message = commits.transition(postmortem_id, source, target)
+            git(repo.root, "commit", "-q", "-m", message, "--", str(path))
+    monkeypatch.setenv("GIT_AUTHOR_DATE", FIXED_DATE)
+    monkeypatch.setenv("GIT_COMMITTER_DATE", FIXED_DATE)
     add_hostile(repo)
     out = repo.root / "_site"
     site.build(repo, out=out, today=TODAY)
@@ -224,8 +253,15 @@ def test_charts_render_a_point_per_month_and_series(watched: Watched) -> None:
     assert per_month == 24 * 3  # every month, one stacked part per severity: SEV1 to SEV3
     assert actions == 24 * 3
     assert share == 24
-    assert review == 0  # no transition commits in this history: no review times to draw
     assert times == 3 * 2  # months in range with incidents: 2025-12, 2026-03, 2026-05
+    # Incident to reviewed, from the transition commits: a point in each month with one.
+    assert review == 2
+    drawn = page.eval_on_selector_all(
+        "[data-chart=review] svg .point",
+        "points => points.map(p => [p.dataset.label, p.dataset.value, p.getBBox().width])",
+    )
+    assert [(label, value) for label, value, _ in drawn] == [("2025-12", "14.8"), ("2026-05", "8")]
+    assert all(width > 0 for _, _, width in drawn)
     box = page.locator("[data-chart=per_month] svg").bounding_box()
     assert box is not None
     assert box["width"] > 300

@@ -3,9 +3,9 @@
 Kept outside the output (nothing of it is published), beside lint's cache:
 `<git-dir>/pmctl/site-<hash of the output path>/`, as `marshal` dumps (plain data, the
 fastest to load). `main` holds, per postmortem, its stat, content hash and page fingerprint;
-`segment-N` holds the search tokens of the documents in search segment N, so a rebuild
-loads only the segments it changes. A missing, stale or corrupt state is an empty one: the
-build is then a cold one, never a wrong one.
+`segment-N` holds the search tokens (one string a document, a token a line) of the documents
+in search segment N, so a rebuild loads only the segments it changes. A missing, stale or
+corrupt state is an empty one: the build is then a cold one, never a wrong one.
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ import contextlib
 import hashlib
 import marshal
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pmctl.adapters.cache import cache_path
 from pmctl.adapters.files import write_atomic
 
-FORMAT = 1
+FORMAT = 2
 
 
 def state_dir(root: Path, out: Path) -> Path:
@@ -45,11 +46,32 @@ def load(directory: Path, name: str, header: Any) -> dict[str, Any]:
     return {}
 
 
-def save(directory: Path, name: str, header: Any, data: dict[str, Any]) -> None:
-    """Store `data` as `name`; a state that cannot be written only costs a cold build."""
+def save(directory: Path, name: str, header: Any, data: dict[str, Any], *, stage: str = "") -> None:
+    """Store `data` as `name` (with `stage`: staged, until `publish(directory, stage)`); a
+    state that cannot be written only costs a cold build."""
+    staged = f"{name}.{stage}.staged" if stage else name
     with contextlib.suppress(OSError, ValueError):
         directory.mkdir(parents=True, exist_ok=True)
-        write_atomic(directory / name, marshal.dumps((FORMAT, header, data)), durable=False)
+        write_atomic(directory / staged, marshal.dumps((FORMAT, header, data)), durable=False)
+
+
+def publish(directory: Path, stage: str) -> None:
+    """Put every state staged as `stage` in place (the site files it describes are)."""
+    _each_staged(directory, stage, lambda path, name: path.replace(directory / name))
+
+
+def discard(directory: Path, stage: str) -> None:
+    """Drop every state staged as `stage` (its build failed: the site is as it was)."""
+    _each_staged(directory, stage, lambda path, _: path.unlink())
+
+
+def _each_staged(directory: Path, stage: str, do: Callable[[Path, str], object]) -> None:
+    suffix = f".{stage}.staged"
+    with contextlib.suppress(OSError):
+        for path in directory.iterdir():
+            if path.name.endswith(suffix):
+                with contextlib.suppress(OSError):
+                    do(path, path.name.removesuffix(suffix))
 
 
 def clear(directory: Path) -> None:

@@ -137,13 +137,19 @@ HtmlRenderer = Callable[[str, dict[str, Any]], str]
 """Renders an HTML template by name with a context."""
 
 
-def html_renderer(root: Path | None) -> HtmlRenderer:
+def html_renderer(root: Path | None, *, cpu_seconds: float | None = None) -> HtmlRenderer:
     """A renderer of HTML templates (the site's), repository overrides first.
 
     The same sandbox and strict variables as `render`, with HTML autoescaping on: a title
     or a note is always text, never markup. Markup made by pmctl (rendered Markdown, SVG
     charts) is passed marked safe with `Markup`. Compiled templates are kept by the renderer,
     so rendering ten thousand pages compiles each template once.
+
+    With `cpu_seconds` (for a repository's own templates), all the renders of this renderer
+    in one process may use that much CPU time together, each one at most `CPU_SECONDS`
+    (as `render`) and `MEMORY_BYTES` more memory: a template that loops is stopped by a
+    `TemplateError` naming it, however many pages it was asked for. (Not `render`'s fork
+    per render: 10,000 forks would double a site build.)
     """
     import jinja2
     from jinja2.sandbox import SandboxedEnvironment
@@ -156,11 +162,16 @@ def html_renderer(root: Path | None) -> HtmlRenderer:
         lstrip_blocks=True,
     )
 
+    spent = [0.0]  # CPU seconds used by the renders so far, in this process
+
     def render_html(name: str, context: dict[str, Any]) -> str:
         with _template_errors(name):
             template = environment.get_template(name)
-            # (`render` joins the output in C: ten thousand pages of some 400 pieces each)
-            output = template.render(**context)
+            if cpu_seconds is None:
+                # (`render` joins the output in C: ten thousand pages of some 400 pieces each)
+                output = template.render(**context)
+            else:
+                output = _bounded(template, context, cpu_seconds, spent)
         if len(output) > MAX_HTML_CHARS:
             raise TemplateError(
                 f"template produced more than {MAX_HTML_CHARS:,} characters",
@@ -170,6 +181,55 @@ def html_renderer(root: Path | None) -> HtmlRenderer:
         return output
 
     return render_html
+
+
+def _bounded(template: Any, context: dict[str, Any], cpu_seconds: float, spent: list[float]) -> str:
+    """`template.render(**context)` within what is left of `cpu_seconds` (`spent[0]` is used
+    so far, and grows by what this render uses) and `MEMORY_BYTES`."""
+    import time
+
+    from pmctl.adapters import budget
+
+    left = cpu_seconds - spent[0]
+    start = time.process_time()
+    try:
+        if left <= 0:
+            raise budget.BudgetSpent
+        with budget.limited(cpu_seconds=min(left, CPU_SECONDS), memory_bytes=MEMORY_BYTES):
+            rendered: str = template.render(**context)
+            return rendered
+    except budget.BudgetSpent as spent_up:
+        bound = (
+            f"{cpu_seconds:.3g} s of CPU time rendering the site"
+            if left <= CPU_SECONDS
+            else f"{CPU_SECONDS:g} s of CPU time rendering one page"
+        )
+        raise TemplateError(
+            f"templates used more than {bound}",
+            hint="a page renders in milliseconds; look for a loop or a huge value",
+            location=_innermost_template(spent_up.__traceback__, template.filename or ""),
+        ) from None
+    except MemoryError as error:
+        raise TemplateError(
+            f"template needed more than {MEMORY_BYTES // 2**20} MB of memory while rendering",
+            hint=_BUDGET_HINT,
+            location=_innermost_template(error.__traceback__, template.filename or ""),
+        ) from None
+    finally:
+        spent[0] += time.process_time() - start
+
+
+def _innermost_template(traceback: Any, default: str) -> str:
+    """The file of the innermost template being rendered in `traceback` (Jinja's compiled
+    code carries its template's file name): where a loop of an included or extended
+    template actually is."""
+    found = default
+    while traceback is not None:
+        filename = traceback.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            found = filename
+        traceback = traceback.tb_next
+    return found
 
 
 def markup(html: str) -> Any:

@@ -41,6 +41,10 @@ def init_command(
         console.note(
             ".pre-commit-config.yaml exists and was left alone; add the pmctl hook to it (see docs/getting-started.md)"
         )
+    if result.gitignore_skipped:
+        console.note(
+            ".gitignore has changes not yet committed and was left alone; add /_site/ to it"
+        )
     if result.commit:
         console.committed(result.commit)
     console.note("next: `pmctl new` after an incident")

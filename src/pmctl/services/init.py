@@ -18,6 +18,10 @@ from pmctl.services.mutate import write_and_commit
 
 PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
 KEEP_FILE = ".gitkeep"
+GITIGNORE = ".gitignore"
+SITE_PATTERN = "/_site/"
+"""Where `pmctl site build` writes by default: built from the repository, never kept in it."""
+_SITE_PATTERNS = frozenset({"_site", "_site/", "/_site", "/_site/"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,11 +30,14 @@ class Initialised:
     written: tuple[Path, ...]
     created_git: bool
     pre_commit_skipped: bool
+    gitignore_skipped: bool
+    """`.gitignore` had changes of the user's not yet committed, so it was left alone."""
     commit: Commit | None
 
 
 def initialise(directory: Path, *, language: Language, force: bool, commit: bool) -> Initialised:
-    """Write pmctl.toml, the postmortem directory and a pre-commit hook; commit exactly those.
+    """Write pmctl.toml, the postmortem directory, a pre-commit hook and `_site/` in
+    `.gitignore` (created, or appended to once); commit exactly those.
 
     In a directory that is not in a git repository, `git init` runs first. On failure every
     file written, and a repository created by this call, is removed again.
@@ -79,6 +86,16 @@ def _write_and_commit(
         files[pre_commit] = templates.render(
             "init/pre-commit-config.yaml.j2", {"hook_files": hook_files}, root=None
         )
+    gitignore = directory / GITIGNORE
+    ignored = _ignoring_site(gitignore)
+    gitignore_skipped = (
+        ignored is not None
+        and commit
+        and gitignore.exists()
+        and (repository.has_unstaged_changes(gitignore) or repository.has_staged_changes(gitignore))
+    )
+    if ignored is not None and not gitignore_skipped:
+        files[gitignore] = ignored
     for path in files:  # a `postmortems` or `pmctl.toml` that links elsewhere is refused
         documents.inside(repository.root, path)
     made_dir = not postmortems.exists()
@@ -95,4 +112,22 @@ def _write_and_commit(
         if made_dir:
             shutil.rmtree(postmortems, ignore_errors=True)
         raise
-    return Initialised(directory, tuple(files), created_git, pre_commit_skipped, made)
+    return Initialised(
+        directory, tuple(files), created_git, pre_commit_skipped, gitignore_skipped, made
+    )
+
+
+def _ignoring_site(gitignore: Path) -> str | None:
+    """The text of `gitignore` with the site's output ignored; None if it already is (or
+    is not a text file pmctl can safely append to)."""
+    try:
+        text = gitignore.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    except (OSError, UnicodeDecodeError):
+        return None
+    if any(line.strip() in _SITE_PATTERNS for line in text.splitlines()):
+        return None
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return f"{text}# the site `pmctl site build` makes from this repository\n{SITE_PATTERN}\n"

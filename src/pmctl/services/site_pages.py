@@ -38,6 +38,12 @@ RECENT = 10
 BOARD_ROWS = 50
 """The action-item board shows each owner's first this-many items (overdue first)."""
 FEATURE_DAYS = 90
+RENDER_CPU_SECONDS = 2.0
+RENDER_CPU_PER_PAGE = 0.01
+"""When the repository overrides a site template, the renders of one process of a build may
+use this much CPU time, plus this much for each page of the build (a built-in page renders
+in 0.3 ms), and one page at most `templates.CPU_SECONDS`: a template that loops ends the
+build with an error instead of never."""
 """The home page features the best-scored postmortem of this many days before today."""
 _LINK_TARGET = re.compile(r"^(?:.*/)?([^/#?]+)\.md(#.*)?$")
 _TITLE = re.compile(r"\A\s*# [^\n]*\n")
@@ -66,8 +72,10 @@ class Site:
         titles: Mapping[str, str],
         related: Mapping[str, Sequence[str]],
         fingerprint: tuple[str, ...],
+        pages: int,
     ) -> Site:
-        """The site of `project`: `titles` and `related` are every postmortem's, by id."""
+        """The site of `project`: `titles` and `related` are every postmortem's, by id;
+        `pages` is how many pages the build renders."""
         settings = project.settings
         backlinks: dict[str, set[str]] = {}
         for postmortem_id, others in related.items():
@@ -82,7 +90,14 @@ class Site:
             titles=titles,
             backlinks={key: tuple(sorted(ids)) for key, ids in backlinks.items()},
             names=section_names(settings.lint.section_aliases),
-            render=templates.html_renderer(project.root),
+            render=templates.html_renderer(
+                project.root,
+                cpu_seconds=(
+                    RENDER_CPU_SECONDS + RENDER_CPU_PER_PAGE * pages
+                    if _overrides_pages(project.root)
+                    else None  # pmctl's own templates: no bound to pay for on every page
+                ),
+            ),
             fingerprint=fingerprint,
         )
 
@@ -348,6 +363,12 @@ def _plain(markdown_text: str) -> str:
 
 def _digest(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def _overrides_pages(root: Path) -> bool:
+    """Whether the repository has a template of its own for the site's pages."""
+    directory = templates.search_path(root)[0] / "site"
+    return directory.is_dir() and any(directory.rglob("*.j2"))
 
 
 def _templates_digest(root: Path) -> str:

@@ -34,8 +34,10 @@ PREFIX = 3
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _LETTERS = "0-9a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff"
-_CJK_RUN = re.compile(rf"[{_CJK}]+")
 _WORD_OR_CJK_RUN = re.compile(rf"[{_LETTERS}]{{2,}}|[{_CJK}]+")
+_FIRST_CJK = "\u3040"
+"""Every CJK character sorts at or after this one, every letter of `_LETTERS` before it."""
+_PAIRS = re.compile(r"(?=([^ ]{2}))")
 
 
 def normalise(text: str) -> str:
@@ -45,10 +47,16 @@ def normalise(text: str) -> str:
 
 def tokens(text: str) -> set[str]:
     """Every distinct token of `text` (words, CJK bigrams and lone CJK characters)."""
-    found = set(_WORD_OR_CJK_RUN.findall(normalise(text)))  # (one pass over the text)
-    for run in [token for token in found if _CJK_RUN.match(token) and len(token) > 1]:
-        found.discard(run)
-        found.update(map(str.__add__, run, run[1:]))  # every pair of adjacent characters
+    # No token spans a space, so the distinct whitespace-separated words give the same
+    # tokens as the whole text: a 12 KB postmortem has some 1,500 words but 300 distinct.
+    words = " ".join(set(normalise(text).split()))
+    found = set(_WORD_OR_CJK_RUN.findall(words))
+    runs = [token for token in found if token[0] >= _FIRST_CJK and len(token) > 1]
+    if runs:
+        found.difference_update(runs)
+        # Every pair of adjacent characters of every run, found in C by a lookahead (a
+        # Python loop over the pairs cost 0.5 ms of a Japanese postmortem's 1.1 ms).
+        found.update(_PAIRS.findall(" ".join(runs)))
     return found
 
 
