@@ -57,6 +57,28 @@ def test_init_refuses_to_overwrite_a_config_unless_forced(tmp_path: Path) -> Non
     assert read_settings(tmp_path / "pmctl.toml").remote == "origin"
 
 
+def test_init_forced_again_with_nothing_to_change_commits_nothing(tmp_path: Path) -> None:
+    initialise(tmp_path, language=Language.EN, force=False, commit=True)
+    head = git(tmp_path, "rev-parse", "HEAD")
+    result = initialise(tmp_path, language=Language.EN, force=True, commit=True)
+    assert (result.written, result.commit) == ((), None)
+    assert git(tmp_path, "rev-parse", "HEAD") == head
+    assert git(tmp_path, "status", "--porcelain") == ""
+
+
+def test_init_forced_over_an_uncommitted_edit_of_the_defaults_keeps_the_edit(
+    tmp_path: Path,
+) -> None:
+    initialise(tmp_path, language=Language.EN, force=False, commit=True)
+    config = tmp_path / "pmctl.toml"
+    edited = config.read_text(encoding="utf-8") + "# mine\n"
+    config.write_text(edited, encoding="utf-8")
+    with pytest.raises(GitError) as raised:
+        initialise(tmp_path, language=Language.EN, force=True, commit=True)
+    assert "nothing to commit: HEAD already holds the files" in raised.value.message
+    assert config.read_text(encoding="utf-8") == edited
+
+
 def test_an_existing_pre_commit_config_is_left_alone(tmp_path: Path) -> None:
     git(tmp_path, "init", "-q")
     (tmp_path / ".pre-commit-config.yaml").write_text("repos: []\n", encoding="utf-8")

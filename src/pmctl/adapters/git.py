@@ -235,6 +235,17 @@ class Repository:
             return False
         return bool(_checked(staged, results[2]).strip())
 
+    def committed_as_is(self, paths: Sequence[Path]) -> set[Path]:
+        """Those of `paths` that HEAD holds exactly as the work tree has them (tracked, no
+        edits staged or not): committing them again would commit nothing."""
+        if not self.has_commits():
+            return set()
+        relative = {self._rel(path): path for path in paths}
+        tracked = set(self._run("ls-files", "-z", "--", *relative).split("\0"))
+        status = self._run("status", "--porcelain", "-z", "--", *relative)
+        changed = {entry[3:] for entry in status.split("\0") if entry}
+        return {path for name, path in relative.items() if name in tracked - changed}
+
     def has_commits(self) -> bool:
         return self.head() is not None
 
@@ -366,6 +377,12 @@ def failure(command: str, result: _Result) -> GitError:
             f"git {command} failed: {reason}",
             hint="the remote has new commits: `git pull --rebase`, then push again "
             "(your commit is kept locally)",
+        )
+    if command == "commit" and re.search(r"^nothing( added)? to commit", output, re.MULTILINE):
+        return GitError(
+            "nothing to commit: HEAD already holds the files as pmctl would write them",
+            hint="nothing was changed; edits not yet committed were left as they were "
+            "(`git diff` shows them)",
         )
     if command == "commit" and not re.search(r"^(fatal|error):", result.stderr, re.MULTILINE):
         # git itself says nothing when a hook exits non-zero: all the output is the hook's.

@@ -47,4 +47,6 @@ def init_command(
         )
     if result.commit:
         console.committed(result.commit)
+    elif not result.written:
+        console.success(f"{result.root} is set up already: nothing to change")
     console.note("next: `pmctl new` after an incident")

@@ -49,7 +49,8 @@ def new_postmortem(postmortem_id: str, title: str) -> str:
 def init_repository() -> str:
     return compose(
         "chore(pmctl): set up the postmortem repository",
-        "Adds pmctl.toml, the postmortem directory and a pre-commit hook that lints postmortems.",
+        "Adds pmctl.toml, the postmortem directory, a pre-commit hook that lints postmortems "
+        "and /_site/ (the built site) to .gitignore.",
     )
 
 

@@ -100,10 +100,16 @@ def _write_and_commit(
         documents.inside(repository.root, path)
     made_dir = not postmortems.exists()
     data = {path: text.encode("utf-8") for path, text in files.items()}
+    if commit:  # `init --force` again: files committed as they would be written are left out
+        identical = [path for path, content in data.items() if _holds(path, content)]
+        for path in repository.committed_as_is(identical):
+            del data[path]
     try:
         postmortems.mkdir(parents=True, exist_ok=True)
         if commit:
-            made: Commit | None = write_and_commit(repository, data, commits.init_repository())
+            made: Commit | None = (
+                write_and_commit(repository, data, commits.init_repository()) if data else None
+            )
         else:
             made = None
             for path, content in data.items():
@@ -113,8 +119,15 @@ def _write_and_commit(
             shutil.rmtree(postmortems, ignore_errors=True)
         raise
     return Initialised(
-        directory, tuple(files), created_git, pre_commit_skipped, gitignore_skipped, made
+        directory, tuple(data), created_git, pre_commit_skipped, gitignore_skipped, made
     )
+
+
+def _holds(path: Path, content: bytes) -> bool:
+    try:
+        return path.read_bytes() == content
+    except OSError:
+        return False
 
 
 def _ignoring_site(gitignore: Path) -> str | None:
