@@ -17,8 +17,8 @@ bench/bench_report.py):
   models, as plain data;
 - the cyclic garbage collector is paused meanwhile (the objects hold no cycles);
 - given the project root, an unchanged file is not read again: its record comes from the
-  record cache (~10 µs to rebuild, against ~90 µs for pydantic to validate its front matter
-  again, 0.9 s at 10,000), its front matter from the model cache (`adapters.cache`, each entry
+  record cache (~17 µs to rebuild, against ~65 µs for pydantic to validate its front matter
+  again, timeit on realistic documents), its front matter from the model cache (`adapters.cache`, each entry
   a `marshal` dump, loaded only when its turn comes).
 """
 
@@ -254,8 +254,8 @@ def _read_again(path: Path) -> Postmortem | Invalid:
 # 0.62 s for 10,000); front matter is cached even when it is not valid (it is validated
 # again, and fails again).
 _MODELS: _Kind[Postmortem] = _Kind(CACHE, (__version__,), _front_matter, _validated, cost_here=0.3)
-# Unpacking and rebuilding a record and packing it for the cache cost ~30 µs against ~330 µs
-# to read, parse, validate and make it; only valid postmortems have a record.
+# Unpacking and rebuilding a record and packing it for the cache cost ~35 µs against ~315 µs
+# to read, parse, validate and make it (210 + 65 + 39); only valid postmortems have a record.
 _RECORDS: _Kind[PostmortemRecord] = _Kind(
-    RECORD_CACHE, (__version__, record.FORMAT), _plain_records, _from_plain, cost_here=0.09
+    RECORD_CACHE, (__version__, record.FORMAT), _plain_records, _from_plain, cost_here=0.11
 )
