@@ -4,10 +4,13 @@ the naive baseline (same run), cold and warm, with peak memory.
 Budgets (2-core reference machine, 10,000 realistic postmortems, medians): cold <= 1.5 s,
 warm <= 0.5 s; peak memory of `report`/`stats` <= 150 MB at 10,000 and <= 600 MB at 50,000.
 The project gets a git history of transition commits (bench/gen_history.py), which `stats`
-reads. "Cold" deletes the model cache before each run (the files stay in the page cache:
-cold means pmctl parses every document); "warm" runs with the cache of the previous run.
+reads. "Cold" deletes the record and model caches before each run (the files stay in the
+page cache: cold means pmctl parses every document); "warm" runs with the cache of the
+previous run. `--compare PMCTL` times another pmctl (e.g. main's) in the same round-robin,
+its rows marked "(compared)".
 
     .venv/bin/python bench/bench_report.py [--count 10000] [--commits 10000] [--runs 5]
+        [--compare /work/main/.venv/bin/pmctl]
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import argparse
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -39,6 +43,7 @@ def main() -> None:
     parser.add_argument("--commits", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--shape", default="realistic", choices=("realistic", "example", "small"))
+    parser.add_argument("--compare", metavar="PMCTL", help="another pmctl to time alongside")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temp:
         root = Path(temp) / "project"
@@ -47,23 +52,26 @@ def main() -> None:
         # In a child process: the history is built from every file's text in memory (~250 MB
         # at 10,000), and a child forked from a process that big reports its peak as its own.
         made = history(root, args.commits)
-        cache = root / ".git" / "pmctl" / "model-cache"
+        caches = [root / ".git" / "pmctl" / name for name in ("model-cache", "record-cache")]
+
+        def cold() -> None:
+            for cache in caches:
+                cache.unlink(missing_ok=True)
+
         at_budget = args.count == 10_000  # the budgets are for 10,000 postmortems
-        commands = {
-            **baselines("postmortems"),
-            **{
-                f"pmctl {name}, cold": (
-                    [PMCTL, *argv],
-                    lambda: cache.unlink(missing_ok=True),
-                    1.5 if at_budget else None,
-                )
-                for name, argv in COMMANDS.items()
-            },
-            **{
-                f"pmctl {name}, warm": ([PMCTL, *argv], None, 0.5 if at_budget else None)
-                for name, argv in COMMANDS.items()
-            },
+        # Each pmctl's cold runs come before its warm runs, in every round.
+        commands: dict[str, tuple[Sequence[str], Callable[[], None] | None, float | None]] = {
+            **baselines("postmortems")
         }
+        for pmctl, label in [(args.compare, " (compared)"), (PMCTL, "")]:
+            if pmctl is None:
+                continue
+            for name, argv in COMMANDS.items():
+                budget = 1.5 if at_budget and not label else None
+                commands[f"pmctl {name}, cold{label}"] = ([pmctl, *argv], cold, budget)
+            for name, argv in COMMANDS.items():
+                budget = 0.5 if at_budget and not label else None
+                commands[f"pmctl {name}, warm{label}"] = ([pmctl, *argv], None, budget)
         print(f"{args.count} {args.shape} postmortems, {made} transition commits")
         print(f"load average before: {load_average()}")
         rows = measure(commands, root, runs=args.runs, env=env)

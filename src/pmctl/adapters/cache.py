@@ -1,8 +1,9 @@
 """pmctl's caches of per-file work: a value per file, reused while the file's stat is unchanged.
 
-Two caches use it, each in its own file: `lint-cache` (each file's findings, see
-`services/lint.py`) and `model-cache` (each file's parsed front matter, see
-`services/corpus.py`). They live in `<git-dir>/pmctl/` (found by reading `.git` directly,
+Each cache is its own file: `lint-cache` (each file's findings, see `services/lint.py`),
+`record-cache` (each valid postmortem's record, what `report`, `stats`, `index` and `list`
+read, see `services/corpus.py` and `domain/record.py`) and `model-cache` (each file's parsed
+front matter, for the commands that need the whole model). They live in `<git-dir>/pmctl/` (found by reading `.git` directly,
 without starting git), or under `$XDG_CACHE_HOME/pmctl/` when the project is not in a git
 repository. A file is a `marshal` dump of plain data, the fastest load there is; a corrupt
 or foreign file is simply ignored.

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from pmctl.domain.model import Language, Postmortem
+from pmctl.domain.enums import Language
+from pmctl.domain.record import PostmortemLike
 from pmctl.domain.report import incident_date
 from pmctl.domain.visible_text import visible
 from pmctl.domain.wording import plural
@@ -39,7 +40,7 @@ IndexRow = tuple[dt.date, str, tuple[str, ...]]
 """A postmortem's line of the index: its incident date, its id and the cells."""
 
 
-def render_index(entries: Iterable[tuple[str, Postmortem]], language: Language) -> str:
+def render_index(entries: Iterable[tuple[str, PostmortemLike]], language: Language) -> str:
     """INDEX.md for `(link, postmortem)` pairs; `link` is the file's path relative to INDEX.md.
 
     Newest incident first, then by id, so the order never depends on the file system.
@@ -47,7 +48,7 @@ def render_index(entries: Iterable[tuple[str, Postmortem]], language: Language) 
     return render_rows([index_row(link, postmortem) for link, postmortem in entries], language)
 
 
-def index_row(link: str, postmortem: Postmortem) -> IndexRow:
+def index_row(link: str, postmortem: PostmortemLike) -> IndexRow:
     """What the index shows of one postmortem (all it keeps of it)."""
     open_actions = sum(item.status.is_open for item in postmortem.action_items)
     date = incident_date(postmortem)

@@ -17,6 +17,7 @@ from pmctl.domain.lint import review_rules
 from pmctl.domain.lint.findings import Finding, Severity
 from pmctl.domain.lint.registry import RULES_BY_ID
 from pmctl.domain.model import Postmortem, Status, Verdict
+from pmctl.domain.record import PostmortemLike, PostmortemRecord
 from pmctl.domain.wording import plural
 from pmctl.errors import TransitionRefused
 
@@ -192,13 +193,28 @@ def plan_review(
     return Status.DRAFT
 
 
-def review_deadline(postmortem: Postmortem, settings: Settings) -> dt.date | None:
+def review_deadline(postmortem: PostmortemLike, settings: Settings) -> dt.date | None:
     """The last day to review the postmortem (as lint's PM501 counts it); None if unset."""
     spec = settings.deadline_days(postmortem.severity)
-    return None if spec is None else review_rules.review_deadline(postmortem, spec)
+    if spec is None:
+        return None
+    if isinstance(postmortem, PostmortemRecord):
+        # The record keeps the day lint's rule counts from (`review_from`); the rest is its
+        # last line, which tests/test_record.py checks against it.
+        count, business = spec
+        start = postmortem.review_from
+        if business:
+            return review_rules.add_business_days(start, count)
+        return start + dt.timedelta(days=count)
+    return review_rules.review_deadline(postmortem, spec)
 
 
-def is_overdue(postmortem: Postmortem, deadline: dt.date | None, today: dt.date) -> bool:
+def review_from(postmortem: Postmortem) -> dt.date:
+    """The day the review deadline is counted from: lint's deadline with no days to add."""
+    return review_rules.review_deadline(postmortem, (0, False))
+
+
+def is_overdue(postmortem: PostmortemLike, deadline: dt.date | None, today: dt.date) -> bool:
     """Not yet reviewed, and `today` is past its review `deadline` (from `review_deadline`)."""
     return (
         deadline is not None and postmortem.status.rank < Status.REVIEWED.rank and today > deadline

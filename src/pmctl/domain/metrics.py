@@ -1,6 +1,6 @@
 """The numbers for the periodic review of the postmortem process itself (`pmctl stats`).
 
-Pure: postmortems, the transitions read from `git log`, the settings and `today` come in as
+Pure: postmortems (models or their records), the transitions read from `git log`, the settings and `today` come in as
 arguments. Durations are in seconds; percentiles interpolate linearly between ranks (as
 numpy's default does), so the p90 of a handful of values is still meaningful.
 """
@@ -14,8 +14,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pmctl.domain.config import Settings
+from pmctl.domain.enums import ActionStatus, Status, Verdict
 from pmctl.domain.lifecycle import review_deadline
-from pmctl.domain.model import ActionStatus, Postmortem, Status, Verdict
+from pmctl.domain.record import PostmortemLike
 from pmctl.domain.report import incident_date, is_overdue
 
 LIFECYCLE_TARGETS = (Status.IN_REVIEW, Status.REVIEWED, Status.CLOSED)
@@ -147,7 +148,7 @@ def distribution(values: Sequence[float]) -> Distribution:
     )
 
 
-def incident_start(postmortem: Postmortem) -> dt.datetime:
+def incident_start(postmortem: PostmortemLike) -> dt.datetime:
     """`timestamps.started`, else midnight UTC of the incident date."""
     started = postmortem.timestamps.started
     if started is not None:
@@ -167,7 +168,7 @@ def first_arrivals(transitions: Iterable[Transition]) -> dict[str, dict[str, dt.
 
 
 def compute(
-    postmortems: Iterable[Postmortem],
+    postmortems: Iterable[PostmortemLike],
     transitions: Iterable[Transition],
     *,
     settings: Settings,
@@ -276,7 +277,7 @@ class _ActionTally:
         self.overdue = 0
         self.ages: list[float] = []
 
-    def add(self, postmortem: Postmortem) -> None:
+    def add(self, postmortem: PostmortemLike) -> None:
         for item in postmortem.action_items:
             self.counts[item.status] += 1
             if item.status.is_open:
@@ -308,7 +309,7 @@ def review_entries(transitions: Iterable[Transition]) -> dict[str, int]:
     return dict(counts)
 
 
-def review_rounds(postmortem: Postmortem, entries: int) -> int | None:
+def review_rounds(postmortem: PostmortemLike, entries: int) -> int | None:
     """How many review rounds a postmortem needed: the times it was sent to review, from
     `git log`; without such commits (an imported history), its recorded reviews, where each
     request for changes ends a round and an approval the last. None: never in review."""
@@ -364,7 +365,7 @@ class _ProcessTally:
             "team": {},
         }
 
-    def add(self, postmortem: Postmortem, start: dt.datetime) -> None:
+    def add(self, postmortem: PostmortemLike, start: dt.datetime) -> None:
         items = postmortem.action_items
         kept = _Process(
             postmortem.id,

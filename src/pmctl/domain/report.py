@@ -1,6 +1,7 @@
 """The action-item report: every matching action item across postmortems, sorted and grouped.
 
-Pure: the service hands in the postmortems and `today`; nothing here reads a file or a clock.
+Pure: the service hands in the postmortems (models or their records) and `today`; nothing here
+reads a file or a clock.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from pmctl.domain.enums import GroupBy
-from pmctl.domain.model import ActionItem, ActionStatus, ActionType, Postmortem, Priority
+from pmctl.domain.enums import ActionStatus, ActionType, GroupBy, Priority
+from pmctl.domain.record import ActionLike, PostmortemLike
 
 OPEN_STATUSES = frozenset({ActionStatus.TODO, ActionStatus.IN_PROGRESS})
 NO_SERVICE = "(none)"
@@ -18,12 +19,12 @@ NO_OWNER = "(unassigned)"
 NO_PRIORITY = "(none)"
 
 
-def incident_date(postmortem: Postmortem) -> dt.date:
+def incident_date(postmortem: PostmortemLike) -> dt.date:
     """The date of the incident: the date the id (`YYYY-MM-DD-slug`) starts with."""
     return dt.date.fromisoformat(postmortem.id[:10])
 
 
-def is_overdue(item: ActionItem, today: dt.date) -> bool:
+def is_overdue(item: ActionLike, today: dt.date) -> bool:
     """Open, with a due date before `today`."""
     return item.status in OPEN_STATUSES and item.due is not None and item.due < today
 
@@ -37,7 +38,7 @@ class Row:
     severity: str
     services: tuple[str, ...]
     path: str
-    item: ActionItem
+    item: ActionLike
     overdue: bool
 
 
@@ -59,14 +60,14 @@ class Filters:
     due_before: dt.date | None = None
     since: dt.date | None = None
 
-    def keeps_postmortem(self, postmortem: Postmortem) -> bool:
+    def keeps_postmortem(self, postmortem: PostmortemLike) -> bool:
         if self.severities and postmortem.severity not in self.severities:
             return False
         if self.services and not self.services.intersection(postmortem.services):
             return False
         return self.since is None or incident_date(postmortem) >= self.since
 
-    def keeps_item(self, item: ActionItem, *, overdue: bool) -> bool:
+    def keeps_item(self, item: ActionLike, *, overdue: bool) -> bool:
         if self.statuses and item.status not in self.statuses:
             return False
         if self.owners and (item.owner or NO_OWNER) not in self.owners:
@@ -107,7 +108,7 @@ class Report:
 
 
 def build(
-    postmortems: Iterable[tuple[str, Postmortem]],
+    postmortems: Iterable[tuple[str, PostmortemLike]],
     *,
     today: dt.date,
     filters: Filters = Filters(),

@@ -10,6 +10,7 @@ from pmctl.domain import lifecycle
 from pmctl.domain.commits import Commit
 from pmctl.domain.document import Invalid
 from pmctl.domain.model import Postmortem, Status
+from pmctl.domain.record import PostmortemRecord
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -39,10 +40,10 @@ class Moved:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Row:
-    """One line of `pmctl status --list`."""
+    """One line of `pmctl list` and `pmctl status --list`."""
 
     path: Path
-    postmortem: Postmortem
+    postmortem: PostmortemRecord
     deadline: dt.date | None
     overdue: bool
 

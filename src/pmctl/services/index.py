@@ -11,7 +11,7 @@ from pmctl.domain.commits import Commit
 from pmctl.domain.document import Invalid
 from pmctl.domain.index import INDEX_FILE, index_row, render_rows
 from pmctl.domain.project import Project
-from pmctl.services.corpus import postmortems, relative_key
+from pmctl.services.corpus import records, relative_key
 from pmctl.services.mutate import exclusive, write_and_commit
 
 
@@ -35,9 +35,7 @@ def expected_index(project: Project) -> tuple[str, int, tuple[Invalid, ...]]:
     invalid: list[Invalid] = []
     rows = [
         index_row(relative_key(path, project.root), postmortem)
-        for path, postmortem in postmortems(
-            project.postmortem_dir, root=project.root, invalid=invalid
-        )
+        for path, postmortem in records(project.postmortem_dir, root=project.root, invalid=invalid)
     ]
     return render_rows(rows, project.settings.default_language), len(rows), tuple(invalid)
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from pmctl.domain import lifecycle
+from pmctl.domain.document import Invalid
 from pmctl.domain.listing import ListFilters
 from pmctl.domain.project import Project
 from pmctl.domain.status_report import Listing, Row
-from pmctl.services.corpus import load_all
+from pmctl.services.corpus import records
 
 
 def list_postmortems(
@@ -18,15 +19,15 @@ def list_postmortems(
     order; and the files that are not valid postmortems."""
     settings = project.settings
     chosen = filters or ListFilters()
-    corpus = load_all(project.postmortem_dir, root=project.root)
+    invalid: list[Invalid] = []
     rows = []
-    for path, postmortem in corpus.postmortems:
+    for path, postmortem in records(project.postmortem_dir, root=project.root, invalid=invalid):
         deadline = lifecycle.review_deadline(postmortem, settings)
         overdue = lifecycle.is_overdue(postmortem, deadline, today)
         row = Row(path=path, postmortem=postmortem, deadline=deadline, overdue=overdue)
         if chosen.admits(row):
             rows.append(row)
-    return Listing(rows=tuple(rows), invalid=corpus.invalid)
+    return Listing(rows=tuple(rows), invalid=tuple(invalid))
 
 
 def postmortem_ids(project: Project) -> list[str]:

@@ -9,7 +9,7 @@ from pmctl.domain import report as domain
 from pmctl.domain.document import Invalid
 from pmctl.domain.enums import GroupBy
 from pmctl.domain.project import Project
-from pmctl.services.corpus import postmortems, relative_key
+from pmctl.services.corpus import records, relative_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,14 +27,12 @@ def build_report(
     filters: domain.Filters = domain.Filters(),
     group_by: GroupBy | None = None,
 ) -> ReportResult:
-    """Read every postmortem (through the one reader) and build the report as of `today`;
-    only the items the report lists are kept."""
+    """Read every postmortem's record (through the one reader) and build the report as of
+    `today`; only the items the report lists are kept."""
     invalid: list[Invalid] = []
     entries = (
         (relative_key(path, project.root), postmortem)
-        for path, postmortem in postmortems(
-            project.postmortem_dir, root=project.root, invalid=invalid
-        )
+        for path, postmortem in records(project.postmortem_dir, root=project.root, invalid=invalid)
     )
     report = domain.build(entries, today=today, filters=filters, group_by=group_by)
     return ReportResult(report, tuple(invalid))

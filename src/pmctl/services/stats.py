@@ -11,7 +11,7 @@ from pmctl.domain.document import Invalid
 from pmctl.domain.metrics import Stats, Transition, compute
 from pmctl.domain.project import Project
 from pmctl.domain.report import incident_date
-from pmctl.services.corpus import postmortems
+from pmctl.services.corpus import records
 
 _FIELD = "\x1f"
 _TRAILER = "\x1e"
@@ -38,7 +38,7 @@ def build_stats(project: Project, *, today: dt.date, since: dt.date | None = Non
     invalid: list[Invalid] = []
     models = (
         model
-        for _, model in postmortems(project.postmortem_dir, root=project.root, invalid=invalid)
+        for _, model in records(project.postmortem_dir, root=project.root, invalid=invalid)
         if since is None or incident_date(model) >= since
     )
     stats = compute(models, _after(transitions), settings=project.settings, today=today)
