@@ -77,6 +77,15 @@ def totals_line(report: Report) -> str:
     return f"{text} ({priorities})" if priorities else text
 
 
+def _width(text: str) -> int:
+    """Display width: CJK characters take two cells."""
+    if text.isascii():
+        return len(text)
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
 def print_table(report: Report) -> None:
     """The report as aligned columns on stdout (a heading per group), overdue dates in red.
 
@@ -85,7 +94,6 @@ def print_table(report: Report) -> None:
     the title comes last, where a long one simply runs on. The text is built as one string
     with style spans; without a terminal it is written as it is.
     """
-    from rich.cells import cell_len
     from rich.text import Span, Text
 
     from pmctl.ui.console import stdout
@@ -106,16 +114,19 @@ def print_table(report: Report) -> None:
             add(_heading(report, key, rows, overdue), "bold")
             add("\n")
         table = [_COLUMNS, *(_table_cells(row) for row in rows)]
-        widths = [max(cell_len(cells[i]) for cells in table) for i in range(len(_COLUMNS) - 1)]
-        for number, cells in enumerate(table):
+        # Each cell measured once, ASCII by its length: rich's cell_len on every cell, twice,
+        # was a quarter of a warm `report` of 27,000 open items (0.45 of 1.7 s, cProfile).
+        lengths = [[_width(cell) for cell in cells[:-1]] for cells in table]
+        widths = [max(row[i] for row in lengths) for i in range(len(_COLUMNS) - 1)]
+        for number, (cells, measured) in enumerate(zip(table, lengths, strict=True)):
             line = "".join(
-                cell + " " * (width - cell_len(cell) + 2)
-                for cell, width in zip(cells, widths, strict=False)
+                cell + " " * (width - length + 2)
+                for cell, length, width in zip(cells, measured, widths, strict=False)
             )
             if number == 0:
                 add(line + cells[-1], "bold")
             elif rows[number - 1].overdue:
-                due_end = len(cells[0]) + widths[0] - cell_len(cells[0]) + 2 + len(cells[1])
+                due_end = len(cells[0]) + widths[0] - measured[0] + 2 + len(cells[1])
                 add(line[: due_end - len(cells[1])])
                 add(cells[1], "bold red")
                 add(line[due_end:] + cells[-1])
