@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -274,26 +275,44 @@ def create_new(path: Path, text: str) -> None:
 def discover(directory: Path, *, within: Path | None = None) -> list[Path]:
     """Every postmortem file (`*.md`) under `directory`, sorted; hidden entries skipped, and
     files that are symbolic links leading out of `within` (default: `directory`) left out
-    unread (`links_out`): a read-only command would otherwise show, or a site publish, a file
-    from elsewhere on the machine."""
-    return _markdown(directory, within)[0]
+    unread: a read-only command would otherwise show, or a site publish, a file from
+    elsewhere on the machine (lint reports them: `survey`)."""
+    return survey(directory, within=within).postmortems
 
 
-def links_out(directory: Path, *, within: Path | None = None) -> list[tuple[Path, Path]]:
-    """The `*.md` files under `directory` that `discover` leaves out, each with where its
-    link leads (lint reports them)."""
-    return _markdown(directory, within)[1]
+ATTACHMENTS = frozenset(
+    {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf", ".csv", ".json", ".log", ".har"}
+)
+"""Files that sit beside postmortems as their attachments (screenshots, graphs, exports)."""
 
 
-def _markdown(directory: Path, within: Path | None) -> tuple[list[Path], list[tuple[Path, Path]]]:
+@dataclass(frozen=True, slots=True)
+class Survey:
+    """What one walk of a directory found, each list sorted."""
+
+    postmortems: list[Path]
+    """What `discover` returns."""
+    strays: list[Path]
+    """Files that are neither postmortems (`*.md`) nor attachments: what lint would
+    otherwise never read (`x.markdown`, `x.MD`, `notes`)."""
+    links_out: list[tuple[Path, Path]]
+    """`*.md` files that are links leading out of `within`, each with where it leads."""
+
+
+def survey(directory: Path, *, within: Path | None = None) -> Survey:
+    """Walk `directory` once (hidden entries skipped, linked directories not walked into,
+    as `os.walk` does not) and sort what is in it: see `Survey`."""
     found: list[Path] = []
+    strays: list[Path] = []
     out: list[tuple[Path, Path]] = []
     boundary: Path | None = None
     for base, entries in _listings(directory):
         for entry in entries:
-            if not entry.name.endswith(".md"):
-                continue
             path = base / entry.name
+            if not entry.name.endswith(".md"):
+                if os.path.splitext(entry.name)[1].lower() not in ATTACHMENTS:
+                    strays.append(path)
+                continue
             if entry.is_symlink():  # (free: the directory listing says so, no stat)
                 boundary = boundary or (within or directory).resolve()
                 target = _target(path)
@@ -302,7 +321,15 @@ def _markdown(directory: Path, within: Path | None) -> tuple[list[Path], list[tu
                     continue
             found.append(path)
     # Sorting by the parts tuple gives the same order as comparing Paths, ten times faster.
-    return sorted(found, key=lambda path: path.parts), sorted(out, key=lambda o: o[0].parts)
+    return Survey(
+        sorted(found, key=_parts),
+        sorted(strays, key=_parts),
+        sorted(out, key=lambda link: link[0].parts),
+    )
+
+
+def _parts(path: Path) -> tuple[str, ...]:
+    return path.parts
 
 
 def _target(path: Path) -> Path | None:
@@ -315,8 +342,7 @@ def _target(path: Path) -> Path | None:
 
 def _listings(directory: Path) -> Iterator[tuple[Path, list[os.DirEntry[str]]]]:
     """Each directory under `directory` (itself included) with its entries that are not
-    directories; hidden entries skipped, linked directories not walked into (as `os.walk`
-    does not)."""
+    directories; hidden entries skipped, linked directories not walked into."""
     pending = [directory]
     while pending:
         base = pending.pop()
@@ -332,26 +358,6 @@ def _listings(directory: Path) -> Iterator[tuple[Path, list[os.DirEntry[str]]]]:
             elif not entry.is_symlink():
                 pending.append(base / entry.name)
         yield base, files
-
-
-ATTACHMENTS = frozenset(
-    {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf", ".csv", ".json", ".log", ".har"}
-)
-"""Files that sit beside postmortems as their attachments (screenshots, graphs, exports)."""
-
-
-def discover_strays(directory: Path) -> list[Path]:
-    """Files under `directory` that are neither postmortems (`*.md`) nor attachments, sorted:
-    what lint would otherwise never read (`x.markdown`, `x.MD`, `notes`). Hidden entries
-    are skipped, as `discover` skips them."""
-    found = [
-        base / entry.name
-        for base, entries in _listings(directory)
-        for entry in entries
-        if not entry.name.endswith(".md")
-        and os.path.splitext(entry.name)[1].lower() not in ATTACHMENTS
-    ]
-    return sorted(found, key=lambda path: path.parts)
 
 
 def find_by_id(directory: Path, postmortem_id: str) -> Path:

@@ -35,6 +35,7 @@ from pmctl.domain.lint.registry import RELATED_SUGGESTED, RULES_BY_ID
 
 if TYPE_CHECKING:
     from pmctl.adapters.cache import Cache
+    from pmctl.adapters.documents import Survey
     from pmctl.domain.config import Settings
     from pmctl.domain.document import ParsedDocument
     from pmctl.domain.lint.context import Hit
@@ -92,7 +93,8 @@ def _lint(
 ) -> LintResult:
     """Each file's findings (from the cache, or checked now), then the repository-wide
     rules over all of them, then the files lint does not read."""
-    files = _files(project, paths)
+    surveys = _surveys(project, paths)
+    files = _files(paths, surveys)
     keys = [str(path) for path in files]
     results = _per_file(project, files, keys, whole=paths is None, today=today, cache=use_cache)
     findings = [
@@ -109,7 +111,8 @@ def _lint(
         for path, similar in _similar_hits(project, facts, every=paths is None).items():
             hits.setdefault(path, []).extend(similar)
     findings.extend(repository_findings(hits, project.settings, {p: _text(p) for p in hits}))
-    strays, links = _unread(project, paths)
+    strays = [stray for found in surveys.values() for stray in found.strays]
+    links = [link for found in surveys.values() for link in found.links_out]
     findings.extend(check_unread(strays, links, project.settings))
     unread = [*strays, *(link for link, _ in links)]
     order = {key: index for index, key in enumerate([*keys, *map(str, unread)])}
@@ -158,11 +161,10 @@ def _cached(store: Cache[FileResult] | None, keys: list[str]) -> list[FileResult
     return found
 
 
-def _unread(
-    project: Project, paths: Sequence[Path] | None
-) -> tuple[list[Path], list[tuple[Path, Path]]]:
-    """What lint does not read under the directories it lints (nothing for single files):
-    files that are not `.md`, and `.md` links leading out of the postmortem directory."""
+def _surveys(project: Project, paths: Sequence[Path] | None) -> dict[Path, Survey]:
+    """One walk of each directory lint reads (the postmortem directory, or the directories
+    among `paths`, resolved): its postmortems, and what it holds that lint does not read
+    (files that are not `.md`; `.md` links leading out of the postmortem directory)."""
     from pmctl.adapters import documents
 
     directories = (
@@ -170,11 +172,7 @@ def _unread(
         if paths is None
         else [given.resolve() for given in paths if given.is_dir()]
     )
-    strays = [stray for d in directories for stray in documents.discover_strays(d)]
-    links = [
-        link for d in directories for link in documents.links_out(d, within=_boundary(project, d))
-    ]
-    return strays, links
+    return {d: documents.survey(d, within=_boundary(project, d)) for d in directories}
 
 
 def _boundary(project: Project, directory: Path) -> Path:
@@ -229,20 +227,17 @@ def _other_ids(directory: Path, checked: list[str], facts: list[Facts]) -> dict[
     return found
 
 
-def _files(project: Project, paths: Sequence[Path] | None) -> list[Path]:
-    from pmctl.adapters import documents
-
+def _files(paths: Sequence[Path] | None, surveys: dict[Path, Survey]) -> list[Path]:
+    """The files to check: every postmortem surveyed, or `paths` with each directory
+    among them replaced by its postmortems, in order, each file once."""
     if paths is None:
-        return documents.discover(project.postmortem_dir)
+        return next(iter(surveys.values())).postmortems
     found: dict[Path, None] = {}
     for given in paths:
         # Resolved like the project root, so that a file given by a relative or symlinked
         # path is recognised as the same file as the one discovered.
         path = given.resolve()
-        listed = (
-            documents.discover(path, within=_boundary(project, path)) if path.is_dir() else [path]
-        )
-        found.update(dict.fromkeys(listed))
+        found.update(dict.fromkeys(surveys[path].postmortems if path in surveys else [path]))
     return list(found)
 
 
