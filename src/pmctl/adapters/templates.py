@@ -15,10 +15,13 @@ import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pmctl.adapters.resources import builtin_dir
 from pmctl.errors import NotFoundError, TemplateError, UsageError
+
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
 
 OVERRIDE_DIR = Path(".pmctl") / "templates"
 MAX_OUTPUT_CHARS = 1_000_000
@@ -113,17 +116,7 @@ def _answered(answer: tuple[str, ...], *, location: str) -> str:
 def _render(name: str, context: dict[str, Any], *, root: Path | None) -> str:
     import json
 
-    import jinja2
-    from jinja2.sandbox import SandboxedEnvironment
-
-    environment = SandboxedEnvironment(
-        loader=jinja2.FunctionLoader(_loader(root)),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    environment = _sandbox(root, html=False)
     # JSON strings and arrays are valid YAML flow scalars: any title is safe in front matter.
     environment.filters["yaml"] = lambda value: json.dumps(value, ensure_ascii=False)
     with _template_errors(name):
@@ -131,6 +124,22 @@ def _render(name: str, context: dict[str, Any], *, root: Path | None) -> str:
         origin = template.filename or name
         output = _capped(template.generate(**context), origin)
     return output
+
+
+def _sandbox(root: Path | None, *, html: bool) -> SandboxedEnvironment:
+    """Jinja's sandbox with strict variables, repository overrides first; HTML is escaped
+    (a title is always text), text templates keep their final newline."""
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment(
+        loader=jinja2.FunctionLoader(_loader(root)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=html,
+        keep_trailing_newline=not html,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 HtmlRenderer = Callable[[str, dict[str, Any]], str]
@@ -151,17 +160,7 @@ def html_renderer(root: Path | None, *, cpu_seconds: float | None = None) -> Htm
     `TemplateError` naming it, however many pages it was asked for. (Not `render`'s fork
     per render: 10,000 forks would double a site build.)
     """
-    import jinja2
-    from jinja2.sandbox import SandboxedEnvironment
-
-    environment = SandboxedEnvironment(
-        loader=jinja2.FunctionLoader(_loader(root)),
-        undefined=jinja2.StrictUndefined,
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
+    environment = _sandbox(root, html=True)
     spent = [0.0]  # CPU seconds used by the renders so far, in this process
 
     def render_html(name: str, context: dict[str, Any]) -> str:
