@@ -15,7 +15,6 @@ machine is shared: compare medians with the load average in mind.
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import shutil
 import statistics
@@ -68,14 +67,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temp:
         root = Path(temp) / "project"
-        config = Path(temp) / "gitconfig"
-        config.write_text("[user]\n\tname = Bench\n\temail = bench@example.com\n", encoding="utf-8")
-        env = {
-            **os.environ,
-            "GIT_CONFIG_GLOBAL": str(config),
-            "GIT_CONFIG_NOSYSTEM": "1",
-            "PMCTL_TODAY": "2026-11-23",
-        }
+        env = harness.environment(root)
         root.mkdir()
         (root / "pmctl.toml").write_text('postmortem_dir = "postmortems"\n', encoding="utf-8")
         paths = generate(root / "postmortems", args.count, seed=0)
@@ -83,7 +75,7 @@ def main() -> None:
         for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "corpus"]):
             subprocess.run(["git", *command], cwd=root, env=env, check=True)
         print(f"{args.count} postmortems of {size / 1024:.1f} KB on average, {args.runs} runs each")
-        print(f"load average before: {_load_average()}")
+        print(f"load average before: {harness.load_average()}")
         build(root, env)  # warm the page cache and bytecode
         times: dict[str, list[float]] = {name: [] for name in BUDGET}
         floors: list[float] = []
@@ -113,11 +105,7 @@ def main() -> None:
                 f"pmctl site build, {name:16} median {median:.2f} s  min {min(runs):.2f} s"
                 f"  = {median / floor_median:.2f}x the floor  (budget {BUDGET[name]} s: {verdict})"
             )
-        print(f"load average after: {_load_average()}")
-
-
-def _load_average() -> str:
-    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+        print(f"load average after: {harness.load_average()}")
 
 
 if __name__ == "__main__":
