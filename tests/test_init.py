@@ -62,6 +62,7 @@ def test_init_forced_again_with_nothing_to_change_commits_nothing(tmp_path: Path
     head = git(tmp_path, "rev-parse", "HEAD")
     result = initialise(tmp_path, language=Language.EN, force=True, commit=True)
     assert (result.written, result.commit) == ((), None)
+    assert not result.pre_commit_skipped  # (its own hook is there: nothing to add)
     assert git(tmp_path, "rev-parse", "HEAD") == head
     assert git(tmp_path, "status", "--porcelain") == ""
 

@@ -30,6 +30,7 @@ class Initialised:
     written: tuple[Path, ...]
     created_git: bool
     pre_commit_skipped: bool
+    """`.pre-commit-config.yaml` existed without pmctl's hook, so it was left alone."""
     gitignore_skipped: bool
     """`.gitignore` had changes of the user's not yet committed, so it was left alone."""
     commit: Commit | None
@@ -81,8 +82,8 @@ def _write_and_commit(
         ),
         keep: "",
     }
-    pre_commit_skipped = pre_commit.exists()
-    if not pre_commit_skipped:
+    pre_commit_skipped = pre_commit.exists() and not _runs_pmctl(pre_commit)
+    if not pre_commit.exists():
         files[pre_commit] = templates.render(
             "init/pre-commit-config.yaml.j2", {"hook_files": hook_files}, root=None
         )
@@ -121,6 +122,14 @@ def _write_and_commit(
     return Initialised(
         directory, tuple(data), created_git, pre_commit_skipped, gitignore_skipped, made
     )
+
+
+def _runs_pmctl(pre_commit: Path) -> bool:
+    """Whether a pre-commit configuration already runs pmctl's hook (`init` wrote it)."""
+    try:
+        return "pmctl lint" in pre_commit.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
 
 
 def _holds(path: Path, content: bytes) -> bool:
