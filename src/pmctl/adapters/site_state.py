@@ -6,6 +6,11 @@ fastest to load). `main` holds, per postmortem, its stat, content hash and page 
 `segment-N` holds the search tokens (one string a document, a token a line) of the documents
 in search segment N, so a rebuild loads only the segments it changes. A missing, stale or
 corrupt state is an empty one: the build is then a cold one, never a wrong one.
+
+A build running leaves `building.<stage>` here (its stage is its process id) until it has
+published or discarded what it staged. One left behind names a build that was killed
+before it could clean up (SIGKILL, or Ctrl-C while a child still wrote a page): the next
+build removes what it staged once that process has ended (`abandoned`).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +28,7 @@ from pmctl.adapters.cache import cache_path
 from pmctl.adapters.files import write_atomic
 
 FORMAT = 2
+BUILDING = "building."
 
 
 def state_dir(root: Path, out: Path) -> Path:
@@ -72,6 +79,39 @@ def _each_staged(directory: Path, stage: str, do: Callable[[Path, str], object])
             if path.name.endswith(suffix):
                 with contextlib.suppress(OSError):
                     do(path, path.name.removesuffix(suffix))
+
+
+def begin(directory: Path, stage: str) -> None:
+    """Say that the build `stage` runs, until `end`; a state directory that cannot be
+    written only means its leftovers, if it is killed, are not removed for it."""
+    with contextlib.suppress(OSError):
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / f"{BUILDING}{stage}").touch()
+
+
+def end(directory: Path, stage: str) -> None:
+    with contextlib.suppress(OSError):
+        (directory / f"{BUILDING}{stage}").unlink()
+
+
+def abandoned(directory: Path) -> list[str]:
+    """The stages of builds that began here and whose process is no longer running."""
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return []
+    stages = [name.removeprefix(BUILDING) for name in names if name.startswith(BUILDING)]
+    return sorted(stage for stage in stages if not _running(stage))
+
+
+def _running(stage: str) -> bool:
+    try:
+        os.kill(int(stage), 0)
+    except ProcessLookupError:
+        return False
+    except (ValueError, OSError):  # not a process id, or another user's process: leave it
+        return True
+    return True
 
 
 def clear(directory: Path) -> None:

@@ -102,20 +102,34 @@ def build(project: Project, *, out: Path, today: dt.date) -> BuildResult:
     output.mark(MARKER)
     header = site_pages.fingerprint(project)
     state_directory = site_state.state_dir(project.root, out)
+    for stage in site_state.abandoned(state_directory):
+        _discard(Output(out, stage), state_directory, ended=True)
+    site_state.begin(state_directory, output.stage)
     waiting: list[Callable[[], list[tuple[list[str], list[str]]]]] = []
     try:
         result, main = _build(project, output, state_directory, header, today, waiting)
     except BaseException as error:
-        if waiting and isinstance(error, Exception):  # (on Ctrl-C the child stops too)
+        # On Ctrl-C the child stops too, but may stage a page after the discard: then
+        # `building.<stage>` stays, and the next build removes what is left.
+        child_may_write = bool(waiting) and not isinstance(error, Exception)
+        if waiting and not child_may_write:
             with contextlib.suppress(Exception):
                 waiting[0]()  # no staged file may appear after the discard
-        output.discard()
-        site_state.discard(state_directory, output.stage)
+        _discard(output, state_directory, ended=not child_may_write)
         raise
     output.publish(sorted(output.written - {MARKER}), sorted(output.removed))
     site_state.publish(state_directory, output.stage)
     site_state.save(state_directory, "main", header, main)
+    site_state.end(state_directory, output.stage)
     return result
+
+
+def _discard(output: Output, state_directory: Path, *, ended: bool) -> None:
+    """Remove every file the build `output.stage` staged, in the site and its state."""
+    output.discard()
+    site_state.discard(state_directory, output.stage)
+    if ended:
+        site_state.end(state_directory, output.stage)
 
 
 def _build(
