@@ -209,19 +209,9 @@ class Repository:
         git cannot tell who is committing (the committer is checked too)."""
         return _identity(_git_all(self.root, *_IDENTITIES))
 
-    def has_unstaged_changes(self, path: Path) -> bool:
-        """True if the work-tree copy of `path` differs from what is staged."""
-        return bool(self._run("diff", "--name-only", "--", self._rel(path)).strip())
-
-    def has_staged_changes(self, path: Path) -> bool:
-        """True if the index copy of `path` differs from HEAD (the user staged edits of it)."""
-        if not self.has_commits():
-            return False
-        return bool(self._run("diff", "--cached", "--name-only", "--", self._rel(path)).strip())
-
     def has_changes(self, path: Path) -> bool:
-        """True if `path` has edits of the user's own, staged or not (`has_unstaged_changes`
-        or `has_staged_changes`, asked at once)."""
+        """True if `path` has edits of the user's own, staged or not: its work-tree copy
+        differs from the index, or its index copy from HEAD (git is asked both at once)."""
         relative = self._rel(path)
         unstaged, head, staged = (
             ("diff", "--name-only", "--", relative),

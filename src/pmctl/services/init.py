@@ -90,10 +90,7 @@ def _write_and_commit(
     gitignore = directory / GITIGNORE
     ignored = _ignoring_site(gitignore)
     gitignore_skipped = (
-        ignored is not None
-        and commit
-        and gitignore.exists()
-        and (repository.has_unstaged_changes(gitignore) or repository.has_staged_changes(gitignore))
+        ignored is not None and commit and gitignore.exists() and repository.has_changes(gitignore)
     )
     if ignored is not None and not gitignore_skipped:
         files[gitignore] = ignored

@@ -126,9 +126,7 @@ def _ready(project: Project, path: Path) -> Repository:
 
     repository = Repository.open(project.root)
     repository.ensure_ready_to_commit()
-    if path.exists() and (
-        repository.has_unstaged_changes(path) or repository.has_staged_changes(path)
-    ):
+    if path.exists() and repository.has_changes(path):
         relative = path.resolve().relative_to(repository.root).as_posix()
         raise GitError(
             f"{relative} has changes that are not committed",
