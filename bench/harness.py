@@ -154,15 +154,16 @@ def print_table(title: str, rows: list[Series]) -> None:
     # Linux carries a process's peak across fork and exec: no child can show less than this.
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  (peaks under this benchmark's own, {own:.0f} MiB, cannot be read: they show as it)")
+    width = max(46, *(len(row.name) for row in rows))  # --compare names run long
     print(
-        f"  {'':46} {'median':>8} {'min':>7} {'max':>7} {'budget':>7} "
+        f"  {'':{width}} {'median':>8} {'min':>7} {'max':>7} {'budget':>7} "
         f"{'x floor':>8} {'naive/x':>8} {'peak MiB':>9}"
     )
     for row in rows:
         budget = f"{row.budget:.2f}" if row.budget else ""
         verdict = " OVER" if row.budget and row.median > row.budget else ""
         print(
-            f"  {row.name:46} {row.median:7.3f}s {min(row.walls):6.3f}s {max(row.walls):6.3f}s "
+            f"  {row.name:{width}} {row.median:7.3f}s {min(row.walls):6.3f}s {max(row.walls):6.3f}s "
             f"{budget:>7} {row.median / floor if floor else 0:7.2f}x "
             f"{naive / row.median if naive else 0:7.2f}x {statistics.median(row.peaks):9.0f}"
             f"{verdict}"
