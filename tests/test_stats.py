@@ -11,7 +11,7 @@ import pytest
 from pmctl.domain import commits
 from pmctl.domain.metrics import percentile
 from pmctl.domain.project import Project
-from pmctl.services.stats import build_stats, parse_log, read_transitions
+from pmctl.services.stats import build_stats, parse_log, start_reading_transitions
 from pmctl.ui import stats_output
 from tests.conftest import git, run_cli
 from tests.test_report import action, write_postmortem
@@ -101,7 +101,7 @@ def history(repo: Project, monkeypatch: pytest.MonkeyPatch) -> Project:
 
 
 def test_transitions_are_read_from_one_git_log(history: Project) -> None:
-    moves = [(t.postmortem_id, t.source, t.target) for t in read_transitions(history)]
+    moves = [(t.postmortem_id, t.source, t.target) for t in start_reading_transitions(history)()]
     assert sorted(moves) == [
         ("2026-10-01-slow", "in-review", "reviewed"),
         ("2026-10-05-fast", "draft", "in-review"),

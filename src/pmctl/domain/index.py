@@ -40,14 +40,6 @@ IndexRow = tuple[dt.date, str, tuple[str, ...]]
 """A postmortem's line of the index: its incident date, its id and the cells."""
 
 
-def render_index(entries: Iterable[tuple[str, PostmortemLike]], language: Language) -> str:
-    """INDEX.md for `(link, postmortem)` pairs; `link` is the file's path relative to INDEX.md.
-
-    Newest incident first, then by id, so the order never depends on the file system.
-    """
-    return render_rows([index_row(link, postmortem) for link, postmortem in entries], language)
-
-
 def index_row(link: str, postmortem: PostmortemLike) -> IndexRow:
     """What the index shows of one postmortem (all it keeps of it)."""
     open_actions = sum(item.status.is_open for item in postmortem.action_items)

@@ -17,7 +17,7 @@ _ADDED_IN: dict[int, tuple[str, ...]] = {2: V2_FIELDS}
 
 
 def schema_id(version: int) -> str:
-    return f"https://pmctl.dev/schemas/postmortem.v{version}.schema.json"
+    return f"https://pmctl.dev/schemas/{schema_file(version)}"
 
 
 def schema_file(version: int) -> str:

@@ -50,13 +50,9 @@ def _after(read: Callable[[], list[Transition]]) -> Iterator[Transition]:
     yield from read()
 
 
-def read_transitions(project: Project) -> list[Transition]:
-    """Every status change recorded in the trailers of the current branch's history."""
-    return start_reading_transitions(project)()
-
-
 def start_reading_transitions(project: Project) -> Callable[[], list[Transition]]:
-    """`read_transitions`, started now in a `git log` process; call the result for them."""
+    """Every status change recorded in the trailers of the current branch's history,
+    started now in a `git log` process; call the result for them."""
     from pmctl.adapters.git import Repository
 
     repository = Repository.open(project.root)

@@ -26,7 +26,6 @@ Plane, which `_spaced` relies on)."""
 
 _CJK_RUN = re.compile(f"([{CJK}]+)")
 _WORD = re.compile(rf"[{CJK}]+|[^\W_{CJK}]+")
-_ASCII_WORD = re.compile(r"[a-z0-9]+")
 
 STOPWORDS = frozenset(
     [
@@ -238,8 +237,3 @@ def terms(text: str) -> list[tuple[str, str]]:
         elif word not in STOPWORDS and word.isalpha() and len(word) > 1:
             found.append((stem(word), word))
     return found
-
-
-def ascii_words(text: str) -> list[str]:
-    """Lower-case ASCII words and numbers of `text` (for identifiers such as tags)."""
-    return _ASCII_WORD.findall(text.lower())
