@@ -2,9 +2,12 @@
 
 Budget (DESIGN §8, on the 2-core reference machine): `pmctl --help` <= 80 ms, set when
 `python -c pass` took 12 ms (6.7x). Printed beside, from the same run: `python -c pass`, and
-`import typer`, below which no typer command can start.
+`import typer`, below which no typer command can start. `--against PMCTL` times another
+pmctl's `--help` too (main's), interleaved with this one. Each figure is given as wall time
+and as CPU time (user + system, the process and its children): on the shared machine the
+wall time grows with the load average, the CPU time much less.
 
-    .venv/bin/python bench/bench_cli.py [--runs 15]
+    .venv/bin/python bench/bench_cli.py [--runs 15] [--against /work/main/.venv/bin/pmctl]
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -39,11 +43,25 @@ def settle() -> None:
     os.sync()
 
 
+CPU: list[float] = []
+"""The CPU seconds (user + system, with its children) of every run `timed` timed, in order."""
+
+
+def children_cpu() -> float:
+    """User + system seconds of every child process reaped so far (and their children)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
+    """Wall seconds of `command`; its CPU seconds are appended to `CPU`."""
     settle()
+    cpu = children_cpu()
     start = time.perf_counter()
     subprocess.run(command, cwd=cwd, env=env, check=True, capture_output=True)
-    return time.perf_counter() - start
+    elapsed = time.perf_counter() - start
+    CPU.append(children_cpu() - cpu)
+    return elapsed
 
 
 @contextlib.contextmanager
@@ -69,45 +87,43 @@ def initialised_repository() -> Iterator[tuple[Path, dict[str, str]]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--against", metavar="PMCTL", help="another pmctl to time alongside")
     args = parser.parse_args()
     python = str(Path(pmctl()).parent / "python")
+    interleaved = {  # name -> (command, budget); interleaved, so that load drifts hit all alike
+        "python -c pass": ([python, "-c", "pass"], "-"),
+        "import typer": ([python, "-c", "import typer"], "-"),
+        "pmctl --help": ([pmctl(), "--help"], "80 ms (6.7x pass)"),
+    }
+    if args.against:
+        interleaved["against: --help"] = ([args.against, "--help"], "-")
+    wall: dict[str, list[float]] = {name: [] for name in [*interleaved, "pmctl new"]}
+    cpu: dict[str, list[float]] = {name: [] for name in wall}
     print(f"load average before: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     with initialised_repository() as (repo, env):
-        timed([pmctl(), "--help"], repo, env)  # warm the bytecode cache
-        help_times, pass_times, typer_times = [], [], []
-        for _ in range(args.runs):  # interleaved, so that load drifts hit all three alike
-            help_times.append(timed([pmctl(), "--help"], repo, env))
-            pass_times.append(timed([python, "-c", "pass"], repo, env))
-            typer_times.append(timed([python, "-c", "import typer"], repo, env))
-        new_times = [
-            timed(
-                [
-                    pmctl(),
-                    "new",
-                    "--title",
-                    f"Bench incident {n}",
-                    "--severity",
-                    "SEV2",
-                    "--owner",
-                    "bench",
-                    "--no-input",
-                ],
-                repo,
-                env,
-            )
-            for n in range(args.runs)
-        ]
-    floor = statistics.median(pass_times)
-    print(f"{'command':<16}{'median ms':>10}{'min ms':>9}{'max ms':>9}{'x pass':>8}  budget")
-    for name, times, budget in (
-        ("python -c pass", pass_times, "-"),
-        ("import typer", typer_times, "-"),
-        ("pmctl --help", help_times, "80 ms (6.7x pass)"),
-        ("pmctl new", new_times, "-"),
-    ):
+        for command, _ in interleaved.values():
+            timed(command, repo, env)  # warm the bytecode cache
+        for _ in range(args.runs):
+            for name, (command, _) in interleaved.items():
+                wall[name].append(timed(command, repo, env))
+                cpu[name].append(CPU[-1])
+        for n in range(args.runs):
+            new = [pmctl(), "new", "--title", f"Bench incident {n}", "--severity", "SEV2"]
+            wall["pmctl new"].append(timed([*new, "--owner", "bench", "--no-input"], repo, env))
+            cpu["pmctl new"].append(CPU[-1])
+    floor = statistics.median(wall["python -c pass"])
+    floor_cpu = statistics.median(cpu["python -c pass"])
+    print(
+        f"{'command':<16}{'median ms':>10}{'min ms':>9}{'max ms':>9}{'x pass':>8}"
+        f"{'CPU ms':>8}{'x pass':>8}  budget"
+    )
+    budgets = {name: budget for name, (_, budget) in interleaved.items()}
+    for name, times in wall.items():
+        used = statistics.median(cpu[name])
         print(
             f"{name:<16}{statistics.median(times) * 1000:>10.0f}{min(times) * 1000:>9.0f}"
-            f"{max(times) * 1000:>9.0f}{statistics.median(times) / floor:>8.1f}  {budget}"
+            f"{max(times) * 1000:>9.0f}{statistics.median(times) / floor:>8.1f}"
+            f"{used * 1000:>8.0f}{used / floor_cpu:>8.1f}  {budgets.get(name, '-')}"
         )
     print(f"load average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
 

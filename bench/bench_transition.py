@@ -11,6 +11,9 @@ another postmortem and `git commit --only -- path` of it, which every transition
         [--against /work/main/.venv/bin/pmctl]
 
 `--against` times another pmctl (main's) too, interleaved with this one in the same run.
+Each figure is given as wall time and as CPU time (user + system, the process and its git
+children): on the shared machine the wall time grows with the load average, the CPU time
+much less.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_cli import initialised_repository, pmctl, settle
+from bench_cli import CPU, children_cpu, initialised_repository, pmctl, settle
 from gen_corpus import generate
 
 PM_ID = "2026-11-20-bench-transition"
@@ -78,10 +81,13 @@ HEADINGS = (
 
 
 def run(command: list[str], cwd: Path, env: dict[str, str]) -> float:
+    """Wall seconds of `command`; its CPU seconds are appended to `CPU`."""
     settle()
+    cpu = children_cpu()
     start = time.perf_counter()
     result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
+    CPU.append(children_cpu() - cpu)
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr}")
     return elapsed
@@ -111,29 +117,41 @@ def main() -> None:
         run(back, repo, env)
         versions = [pmctl(), *([args.against] if args.against else [])]
         times: dict[str, list[float]] = {version: [] for version in versions}
-        floor = []
+        cpu: dict[str, list[float]] = {version: [] for version in versions}
+        floor: list[float] = []
+        floor_cpu: list[float] = []
         for number in range(args.runs):
             for version in versions:
-                times[version].append(run([version, *forward[1:]], repo, env))
-                floor.append(commit_one_line(repo, env, other, number))
-                times[version].append(run([version, *back[1:]], repo, env))
-                floor.append(commit_one_line(repo, env, other, number + 0.5))
+                for command, edit in ((forward, number), (back, number + 0.5)):
+                    times[version].append(run([version, *command[1:]], repo, env))
+                    cpu[version].append(CPU[-1])
+                    floor.append(commit_one_line(repo, env, other, edit))
+                    floor_cpu.append(CPU[-1])
         service = in_process(repo, env, args.runs)
     print(f"repository of {files} files; {2 * args.runs} transitions each, each one commit")
     base = statistics.median(floor)
-    print(f"{'what':<32}{'median ms':>10}{'min ms':>9}{'max ms':>9}{'x floor':>9}  budget")
+    base_cpu = statistics.median(floor_cpu)
+    print(
+        f"{'what':<32}{'median ms':>10}{'min ms':>9}{'max ms':>9}{'x floor':>9}"
+        f"{'CPU ms':>8}{'x floor':>9}  budget"
+    )
     rows = [
-        ("floor: git commit --only -- path", floor, "-"),
-        ("pmctl status ID TO", times[pmctl()], "200 ms (1.87x floor)"),
+        ("floor: git commit --only -- path", floor, floor_cpu, "-"),
+        ("pmctl status ID TO", times[pmctl()], cpu[pmctl()], "200 ms (1.87x floor)"),
     ]
     if args.against:
-        rows.append(("against: status ID TO", times[args.against], "-"))
-    rows.append(("status.move() in process, warm", service, "-"))
-    for name, values, budget in rows:
+        rows.append(("against: status ID TO", times[args.against], cpu[args.against], "-"))
+    rows.append(("status.move() in process, warm", service, [], "-"))
+    for name, values, used, budget in rows:
+        cpu_columns = (
+            f"{statistics.median(used) * 1000:>8.0f}{statistics.median(used) / base_cpu:>9.2f}"
+            if used
+            else f"{'-':>8}{'-':>9}"
+        )
         print(
             f"{name:<32}{statistics.median(values) * 1000:>10.0f}"
             f"{min(values) * 1000:>9.0f}{max(values) * 1000:>9.0f}"
-            f"{statistics.median(values) / base:>9.2f}  {budget}"
+            f"{statistics.median(values) / base:>9.2f}{cpu_columns}  {budget}"
         )
     print(f"load average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
@@ -145,12 +163,15 @@ def commit_one_line(repo: Path, env: dict[str, str], path: Path, number: float) 
     index = next(i for i, line in enumerate(lines) if line.startswith("title:"))
     lines[index] = f"title: floor edit {number}"
     settle()
+    cpu = children_cpu()
     start = time.perf_counter()
     path.write_text("\n".join(lines), encoding="utf-8")
     relative = str(path.relative_to(repo))
     command = ["git", "commit", "--quiet", "--only", "-m", "floor", "--", relative]
     subprocess.run(command, cwd=repo, env=env, check=True, capture_output=True)
-    return time.perf_counter() - start
+    elapsed = time.perf_counter() - start
+    CPU.append(children_cpu() - cpu)
+    return elapsed
 
 
 def in_process(repo: Path, env: dict[str, str], runs: int) -> list[float]:

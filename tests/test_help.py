@@ -47,8 +47,25 @@ def test_help_has_no_type_suffixes(tmp_path: Path, path: tuple[str, ...]) -> Non
 
 @pytest.mark.parametrize("name", list(COMMANDS))
 def test_root_help_lists_each_command_as_typer_builds_it(name: str) -> None:
-    module = importlib.import_module(COMMANDS[name])
+    module = importlib.import_module(COMMANDS[name][0])
     built = typer.main.get_command(module.cli)
     stand_in = _summary(name, None)
-    for limit in (20, 45, 200):
+    for limit in (20, 45, 80, 200):
         assert stand_in.get_short_help_str(limit) == built.get_short_help_str(limit)
+
+
+def test_root_help_imports_no_command_module() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from pmctl.cli.app import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write(repr(sorted(m for m in sys.modules if m.endswith('_cmd'))))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    assert "Commands" in result.stdout
+    assert result.stderr == "[]"
