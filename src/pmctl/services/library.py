@@ -6,17 +6,16 @@ was indexed with (as lint's cache does); only new and changed files are read aga
 the one reader, and validated against the model as every other command validates them. A
 file that is not a valid postmortem is remembered, with its first problem, until it changes.
 
-Building the index from nothing reads every file: a worker process per core each reads,
-validates and prepares the text of a batch of files while this process writes the batch
-before them to SQLite (FTS5), so that reading and writing overlap on every core and memory
-stays bounded.
+Building the index from nothing reads every file: a worker process per core, forked once,
+reads, validates and prepares the text of one batch of files after another while this
+process writes the batches before them to SQLite (FTS5), so that reading and writing
+overlap on every core and memory stays bounded.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -24,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from pmctl.adapters import documents
 from pmctl.adapters.cache import Stat, stat_key
-from pmctl.adapters.parallel import collector_paused, processes, start
+from pmctl.adapters.parallel import collector_paused, pipelined, processes
 from pmctl.adapters.search_index import Entry, Problem, SearchIndex, open_index
 from pmctl.domain.document import Invalid
 from pmctl.errors import DocumentError
@@ -35,10 +34,9 @@ if TYPE_CHECKING:
     from pmctl.domain.sections import SectionNames
 
 BATCH = 1_000
-"""Files read by a worker per round: bounds the prepared text held at once (a round per
-worker and the one being written, ~10 MB each), and the first round is all this process
-waits for before it starts writing. Each round is a fork, whose child copies pages of this
-process as it runs: rounds of 500 were no faster in four pairs of runs."""
+"""Files in a batch: bounds the prepared text held at once (a batch per worker and the one
+being written, ~10 MB each), and the first batch is all this process waits for before it
+starts writing."""
 
 PARALLEL_FROM = 500
 """Below this many files to read, a worker process costs more than it saves."""
@@ -123,12 +121,9 @@ def _update(
         # phase, bench/bench_search.py): with one worker this process waited for it most of
         # the time and one of two cores idled; a worker per core prepares the next batches
         # meanwhile (a first search of 3.7 floors instead of 6.1 in bench_search.py).
-        pending = deque(start(prepare, batch) for batch in batches[:workers])
-        for number in range(len(batches)):
-            prepared = pending.popleft()()
-            if number + workers < len(batches):
-                pending.append(start(prepare, batches[number + workers]))
-            index.put([_unplain(item) for item in prepared])
+        with contextlib.closing(pipelined(prepare, batches, workers=workers)) as prepared:
+            for plain in prepared:
+                index.put([_unplain(item) for item in plain])
 
 
 _FIELDS = {
