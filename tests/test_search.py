@@ -244,7 +244,7 @@ def test_many_files_are_read_by_worker_processes_with_the_same_result(
             sections={"summary": f"Incident number {number} with marker{number % 5}."},
         )
     monkeypatch.setattr(library, "PARALLEL_FROM", 10)
-    monkeypatch.setattr(library, "BATCH", 15)  # three batches, two of them in a worker
+    monkeypatch.setattr(library, "BATCH", 15)  # three batches: one worker makes two of them
     found = search(repo, "marker3 service:svc-a", limit=50).results
     assert found.total == 4
     assert sorted(int(hit.id.rsplit("-", 1)[1]) for hit in found.hits) == [3, 13, 23, 33]

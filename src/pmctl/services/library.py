@@ -33,10 +33,12 @@ if TYPE_CHECKING:
     from pmctl.domain.project import Project
     from pmctl.domain.sections import SectionNames
 
-BATCH = 1_000
+BATCH = 500
 """Files in a batch: bounds the prepared text held at once (a batch per worker and the one
-being written, ~10 MB each), and the first batch is all this process waits for before it
-starts writing."""
+being written, ~5 MB each), and the first batch is all this process waits for before it
+starts writing, the last one all it writes after the workers are done. Against batches of
+1,000 (once a fork each): 0.5-1.5 s less of a first search of 10,000 in three pairs of runs,
+and 69 MB peak instead of 94."""
 
 PARALLEL_FROM = 500
 """Below this many files to read, a worker process costs more than it saves."""
