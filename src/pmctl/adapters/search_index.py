@@ -176,21 +176,23 @@ class SearchIndex:
         if not self.is_new:
             self.remove(entry.key for entry in entries)
         recent = _file_system_now(self.path.parent) - int(RACY_SECONDS * 1e9)
-        labels: list[tuple[int | None, str, str, str]] = []
-        texts: list[tuple[int | None, str, str, str, str, str]] = []
+        # Row ids given here, after the largest ever given (as AUTOINCREMENT would), so that
+        # every row goes in with one `executemany`: 10,000 fewer calls into SQLite.
+        found = self._db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'docs'").fetchone()
+        rowid = found[0] if found else 0
+        docs: list[tuple[object, ...]] = []
+        labels: list[tuple[int, str, str, str]] = []
+        texts: list[tuple[int, str, str, str, str, str]] = []
         for entry in entries:
+            rowid += 1
             stat = entry.stat if entry.stat[0] < recent else (-1, -1, -1, -1)
             if isinstance(entry, Problem):
-                self._db.execute(
-                    "INSERT INTO docs (path, mtime, ctime, size, inode, problem) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    (entry.key, *stat, f"{entry.location}\x1f{entry.message}"),
-                )
+                problem = f"{entry.location}\x1f{entry.message}"
+                docs.append((rowid, entry.key, *stat, *(None,) * 7, problem))
                 continue
-            rowid = self._db.execute(
-                "INSERT INTO docs (path, mtime, ctime, size, inode, id, title, status, "
-                "severity, owner, language, date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            docs.append(
                 (
+                    rowid,
                     entry.key,
                     *stat,
                     entry.id,
@@ -200,11 +202,18 @@ class SearchIndex:
                     entry.owner,
                     entry.language,
                     entry.date,
-                ),
-            ).lastrowid
+                    None,
+                )
+            )
             labels.extend((rowid, "service", value, value.lower()) for value in entry.services)
             labels.extend((rowid, "tag", value, value.lower()) for value in entry.tags)
             texts.append((rowid, *entry.texts))
+        self._db.executemany(
+            "INSERT INTO docs (rowid, path, mtime, ctime, size, inode, id, title, status, "
+            "severity, owner, language, date, problem) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            docs,
+        )
         # One statement per batch rather than two per file: 20,000 fewer calls into SQLite
         # for 10,000 postmortems, in the process that the first search waits for.
         self._db.executemany(

@@ -72,21 +72,14 @@ def open_library(project: Project) -> Iterator[Library]:
     keys = [relative_key(path, project.root) for path in paths]
     index = open_index(project.root, version=__version__)
     try:
-        known = {} if index.is_new else index.known()
-        changed: list[tuple[Path, str]] = []
-        for path, key in zip(paths, keys, strict=True):
-            try:
-                stat = stat_key(os.stat(path))
-            except OSError:
-                continue
-            if known.get(key) != stat:
-                changed.append((path, key))
-        removed = set(known) - set(keys)
-        replaced = sum(1 for _, key in changed if key in known) + len(removed)
+        every = list(zip(paths, keys, strict=True))
+        # A new index reads every file and stats it there, not here first (60 ms for 10,000
+        # before the workers start): a file gone meanwhile is reported unreadable, this once.
+        changed, removed, replaced = (every, set(), 0) if index.is_new else _changes(index, every)
         if replaced and index.stale_share(replaced) > REBUILD_SHARE:
             index.close()
             index = open_index(project.root, version=__version__, rebuild=True)
-            changed, removed = list(zip(paths, keys, strict=True)), set()
+            changed, removed = every, set()
         if changed or removed:
             _update(index, project, changed, removed)
         invalid = tuple(Invalid(problem.location, problem.message) for problem in index.problems())
@@ -97,6 +90,24 @@ def open_library(project: Project) -> Iterator[Library]:
         yield Library(index, invalid, project.root)
     finally:
         index.close()
+
+
+def _changes(
+    index: SearchIndex, files: list[tuple[Path, str]]
+) -> tuple[list[tuple[Path, str]], set[str], int]:
+    """The files (path, key) new or changed since they were indexed, the keys of those
+    indexed that are gone, and how many rows of the index that makes unreachable."""
+    known = index.known()
+    changed: list[tuple[Path, str]] = []
+    for path, key in files:
+        try:
+            stat = stat_key(os.stat(path))
+        except OSError:
+            continue
+        if known.get(key) != stat:
+            changed.append((path, key))
+    removed = set(known) - {key for _, key in files}
+    return changed, removed, sum(1 for _, key in changed if key in known) + len(removed)
 
 
 def _update(
