@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from pmctl.adapters import yaml_engine
-from pmctl.adapters.parallel import ChildCrashed, ordered, split
+from pmctl.adapters.parallel import ChildCrashed, ordered, pipelined, split
 from pmctl.domain.project import Project
 from pmctl.services.lint import lint
 from tests.conftest import git
@@ -144,3 +144,13 @@ def test_a_crash_leaves_no_core_file_behind(
 
     assert list(ordered(aborts, [[1]], rescue=lambda value: value, isolate=True)) == [1]
     assert not any(path.name.startswith("core") for path in tmp_path.iterdir())
+
+
+def test_a_crash_in_a_pipeline_is_an_error_naming_the_item() -> None:
+    def aborts(chunk: Sequence[str]) -> list[str]:
+        if "bad.md" in chunk:
+            os.abort()
+        return list(chunk)
+
+    with pytest.raises(ChildCrashed, match=r"bad\.md"):
+        list(pipelined(aborts, [["a.md"], ["b.md"], ["bad.md", "c.md"]], workers=2))

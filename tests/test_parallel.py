@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pmctl.adapters.parallel import ordered, split
+from pmctl.adapters.parallel import ordered, pipelined, split
 
 PARENT = os.getpid()
 
@@ -105,5 +105,39 @@ def test_a_caller_that_stops_early_leaves_no_child_behind() -> None:
     before = children()
     results = ordered(squares, split(list(range(9)), [1 / 3] * 3))
     assert next(results)[0] == 0
+    results.close()
+    assert children() <= before
+
+
+def test_pipelined_batches_come_in_order_from_one_child_per_worker() -> None:
+    batches = [list(range(start, start + 3)) for start in range(0, 21, 3)]
+    results = list(pipelined(squares, batches, workers=2))
+    assert [[value for value, _ in batch] for batch in results] == batches
+    pids = [{pid for _, pid in batch} for batch in results]
+    assert PARENT not in set().union(*pids)
+    assert len(set().union(*pids)) == 2  # forked once per worker, not once per batch
+    assert pids[0] == pids[2] == pids[4] != pids[1]
+
+
+def test_pipelined_batches_of_a_child_that_fails_are_done_in_another_way() -> None:
+    def fails_on_4(chunk: Sequence[int]) -> list[int]:
+        if 4 in chunk and os.getpid() != PARENT:
+            raise RuntimeError("a worker's bug")
+        return [value * 10 for value in chunk]
+
+    batches = [[1, 2], [3, 4], [5, 6], [7, 8], [9]]
+    assert list(pipelined(fails_on_4, batches, workers=2)) == [
+        [10, 20],
+        [30, 40],
+        [50, 60],
+        [70, 80],
+        [90],
+    ]
+
+
+def test_a_pipeline_stopped_early_leaves_no_child_behind() -> None:
+    before = children()
+    results = pipelined(squares, [[1], [2], [3], [4], [5]], workers=2)
+    assert next(results)[0][0] == 1
     results.close()
     assert children() <= before

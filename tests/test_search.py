@@ -244,7 +244,7 @@ def test_many_files_are_read_by_worker_processes_with_the_same_result(
             sections={"summary": f"Incident number {number} with marker{number % 5}."},
         )
     monkeypatch.setattr(library, "PARALLEL_FROM", 10)
-    monkeypatch.setattr(library, "BATCH", 15)  # three batches, two of them in a worker
+    monkeypatch.setattr(library, "BATCH", 15)  # three batches: one worker makes two of them
     found = search(repo, "marker3 service:svc-a", limit=50).results
     assert found.total == 4
     assert sorted(int(hit.id.rsplit("-", 1)[1]) for hit in found.hits) == [3, 13, 23, 33]
@@ -296,9 +296,49 @@ def test_stem(word: str, expected: str) -> None:
 
 def test_index_text_makes_each_kana_and_kanji_a_token() -> None:
     assert index_text("Borgmonが障害を検出") == "Borgmon が 障 害 を 検 出 "
-    assert index_text("障害。HTTP") == " 障 害 。HTTP"
+    assert index_text("障害。HTTP") == " 障 害  HTTP"
     assert index_text("ＡＰＩの5xx") == "API の 5xx"
     assert index_text("plain ascii") == "plain ascii"
+
+
+def test_index_text_folds_other_letters_and_spaces_other_characters() -> None:
+    assert index_text("Café «crème» — naïve x\u0301y") == "Cafe  creme    naive xy"
+    assert index_text("「かぎ」・中黒、Ωmega") == "  か ぎ    中 黒  ωmega"
+    assert index_text("a\x00b障害c") == "a\x00b 障 害 c"
+
+
+@pytest.mark.parametrize("name", [SHAKESPEARE, SHAKESPEARE_JA])
+def test_the_ascii_tokenizer_finds_in_index_text_what_unicode61_would(name: str) -> None:
+    """The index's `ascii` tokenizer (cheaper) is fed text that gives it the tokens that
+    `unicode61 remove_diacritics 2` would find: so the same hits, ranked the same."""
+    from pmctl.domain.learning.indexing import body_columns
+    from pmctl.domain.sections import section_names
+    from tests.library import EXAMPLES
+
+    text = next(EXAMPLES.rglob(f"{name}.md")).read_text(encoding="utf-8")
+    texts = [index_text(text), *body_columns(text, 1, section_names({}))]
+    texts.append(index_text("Café «crème» — naïve x\u0301y İstanbul 「かぎ」・中黒、Ωmega ①"))
+    connection = sqlite3.connect(":memory:")
+    found = []
+    for number, tokenizer in enumerate(("unicode61 remove_diacritics 2", "ascii")):
+        connection.execute(
+            f"CREATE VIRTUAL TABLE t{number} USING fts5 (a, tokenize = '{tokenizer}')"
+        )
+        connection.execute(f"CREATE VIRTUAL TABLE v{number} USING fts5vocab (t{number}, instance)")
+        connection.executemany(f"INSERT INTO t{number} (a) VALUES (?)", [(t,) for t in texts])
+        found.append(
+            connection.execute(f"SELECT doc, offset, term FROM v{number} ORDER BY 1, 2").fetchall()
+        )
+    assert len(found[0]) > 1000
+    assert found[0] == found[1]
+
+
+def test_letters_with_diacritics_are_found_with_or_without_them(repo: Project) -> None:
+    write(repo, "2026-04-01-cafe", sections={"summary": "The Café queue stalled at Søren's desk."})
+    assert (
+        ids(repo, "cafe") == ids(repo, "CAFÉ") == ids(repo, '"café queue"') == ["2026-04-01-cafe"]
+    )
+    assert ids(repo, "søren") == ["2026-04-01-cafe"]
 
 
 def test_cli_prints_hits_and_json(shelf: Project) -> None:

@@ -20,7 +20,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from pmctl.domain.learning.text import index_text, is_cjk, stem
+from pmctl.domain.learning.text import fold, index_text, is_cjk, stem
 from pmctl.domain.model import Status
 
 FIELDS = ("service", "tag", "severity", "status", "owner", "since", "until", "date")
@@ -43,8 +43,8 @@ class Term:
     prefix: bool = False
 
     def expression(self) -> str:
-        """The term in FTS5's query language."""
-        return '"' + " ".join(self.tokens) + '"' + ("*" if self.prefix else "")
+        """The term in FTS5's query language (its tokens folded as the index's text is)."""
+        return '"' + fold(" ".join(self.tokens)) + '"' + ("*" if self.prefix else "")
 
 
 @dataclass(frozen=True, slots=True)

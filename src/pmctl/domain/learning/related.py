@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from pmctl.domain.learning.text import is_cjk
+from pmctl.domain.learning.text import fold, is_cjk
 
 SERVICES_WEIGHT = 0.2
 TAGS_WEIGHT = 0.3
@@ -166,7 +166,7 @@ def term_expression(term: str) -> str:
     of its characters, an English stem as a prefix."""
     if is_cjk(term):
         return '"' + " ".join(term) + '"'
-    return f'"{term}"*'
+    return f'"{fold(term)}"*'
 
 
 def text_query(terms: Sequence[str], columns: Sequence[str]) -> str:
