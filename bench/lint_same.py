@@ -203,7 +203,7 @@ def main() -> None:
             return
         other = args.check.read_text(encoding="utf-8") if args.check else run(args.against, root)
     if mine == other:
-        rules = sorted(set(line.split('"')[3] for line in mine.split("\n") if '"rule"' in line))
+        rules = sorted({line.split('"')[3] for line in mine.split("\n") if '"rule"' in line})
         count = mine.count('"rule":')
         print(f"same: {len(mine)} bytes, {count} findings of {len(rules)} rules")
         return
