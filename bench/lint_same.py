@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from harness import PMCTL, environment, make_project
-from sample_postmortems import GOOD
+from sample_postmortems import GOOD  # type: ignore[import-not-found]  # (tests/, on the path above)
 
 PHRASES = (
     "It was human error: the operator was careless.",
