@@ -121,8 +121,22 @@ def reference_timeline(body: Body) -> list[tuple[int, str]]:
     ]
 
 
+PLAIN_TIMELINE_LINES = st.sampled_from(
+    [
+        *("- 10:00 a", "- 9:05 b", "- 23:59 c", "- 00:01 d", "- 10:00 All", "- 10:00 Pm x"),
+        *("- 10:00 am x", "- 10:00 PM", "- 10:00 p.m. x", "- 24:00 x", "- 10:60 x", "- 10:00"),
+        *("- 10:00  two", "- 10:00 UTC x", "- 10:00 (CET) x", "- 10:00:30 s", "- 10:00 x\r"),
+        *("- ２３:５９ fullwidth", "- 10:00 2026-11-21 x", "- 100:00 x", "-  10:00 x"),
+        *("2026-11-21", "2026-11-21 (UTC)", "2026-11-21(時刻はUTC)", "2026-11-21,10:00 x"),
+        *("2026-11-21 10:00 x", "2026-11-21T10:00", "2026-11-21 T", "# 2026-11-20"),
+        *("### 2026-11-22 (UTC)", "####### 2026-11-20", "2026-11-31 x", "2026-02-30"),
+        *("2026-1-21", "2026-11-19 ١٠:٠٠ x", "- 19:75 x", "- 09:59 y", "", "   ", "\t", "text"),
+    ]
+)
+
+
 @settings(max_examples=400)
-@given(st.lists(TIMELINE_LINES, max_size=20))
+@given(st.lists(TIMELINE_LINES, max_size=20) | st.lists(PLAIN_TIMELINE_LINES, max_size=20))
 def test_the_timeline_is_read_as_line_by_line(lines: list[str]) -> None:
     text = "# T\n\n## Timeline\n" + "\n".join(lines) + "\n## Action Items\n"
     body = parse_body(text, 30, NAMES)

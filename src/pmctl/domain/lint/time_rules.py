@@ -3,13 +3,26 @@ chronological order, and not in the future."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import re
 
 from pmctl.domain.legacy import timeline
 from pmctl.domain.lint.context import Context, Hit
 from pmctl.domain.lint.registry import INCIDENT_IN_FUTURE, TIMELINE_ORDER, TIMESTAMPS_ORDER
 
 _ORDER = ("started", "detected", "mitigated", "resolved")
+
+_PLAIN_LINE = (
+    r"(?:- (?:[01][0-9]|2[0-3]):[0-5][0-9] (?![AaPp]\.?[Mm])\S[^\n]*"  # - 14:51 What happened
+    r"|(?:#{1,6} )?[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[^\s\dT,][^\n]*| [^\s\d][^\n]*)?"  # 2023-01-01 (UTC)
+    r"| *)"  # blank, or a blanked comment
+)
+_PLAIN = re.compile(rf"(?:{_PLAIN_LINE}\n)*{_PLAIN_LINE}")
+"""A timeline written the usual way, every line of which `legacy.timeline` reads as this
+module does: an entry is `- HH:MM text` (a valid time; no seconds, am/pm or date), a date
+line sets the day, a blank line is nothing."""
+_PLAIN_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 
 
 def check(ctx: Context) -> list[Hit]:
@@ -74,7 +87,10 @@ def _timeline(ctx: Context) -> list[Hit]:
     if found is None:
         return []
     _heading, start, end = found
-    entries = timeline.parse(ctx.body.text(start, end, prose=True).split("\n"), zones=False).entries
+    text = ctx.body.text(start, end, prose=True)
+    if _PLAIN.fullmatch(text) and _plainly_in_order(text):
+        return []
+    entries = timeline.parse(text.split("\n"), zones=False).entries
     return [
         Hit(
             TIMELINE_ORDER,
@@ -85,3 +101,35 @@ def _timeline(ctx: Context) -> list[Hit]:
         )
         for entry, previous in timeline.out_of_order(entries)
     ]
+
+
+def _plainly_in_order(text: str) -> bool:
+    """Whether the entries of a `_PLAIN` timeline are in order as `timeline.out_of_order`
+    compares them: by day when both days are known and differ, else by time of day.
+
+    Reading a realistic 36-entry timeline entry by entry took ~240 us of the ~700 us of
+    rules per document; this takes ~20 us: in a `_PLAIN` timeline an entry's time is the
+    characters 2-7 of its line, and `HH:MM` strings compare as the times do. A timeline out
+    of order (rare) is then read the full way for its findings.
+    """
+    lines = text.split("\n")
+    times = [line[2:7] for line in lines if line[:1] == "-"]
+    dates = [line for line in lines if line[:1] not in "- "]  # ("" is in any string)
+    if len(dates) <= 1:  # all the known days are the same day: times decide
+        return times == sorted(times)
+    day: dt.date | None = None
+    last: tuple[dt.date | None, str] | None = None  # the day and time of the entry before
+    for line in lines:
+        if line[:1] == "-":
+            time = line[2:7]
+            if last is not None:
+                if day is not None and last[0] is not None and day != last[0]:
+                    if day < last[0]:
+                        return False
+                elif time < last[1]:
+                    return False
+            last = (day, time)
+        elif line[:1] not in "- ":
+            with contextlib.suppress(ValueError):  # not a date: the day stays
+                day = dt.date(*map(int, _PLAIN_DATE.findall(line)[0]))
+    return True
