@@ -27,14 +27,18 @@ TODAY = "2026-11-23"
 @pytest.fixture(autouse=True)
 def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own global git config, fixed commit dates and a pinned clock."""
-    config = _isolate(tmp_path_factory.mktemp("home"), monkeypatch)
+    config = isolate_git(tmp_path_factory.mktemp("home"), monkeypatch)
     for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
         monkeypatch.delenv(name, raising=False)
     return config
 
 
-def _isolate(home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point HOME and git's global config at `home`, with the suite's identity and dates."""
+def isolate_git(home: Path, monkeypatch: pytest.MonkeyPatch, *, clear: bool = False) -> Path:
+    """Point HOME and git's global config at `home`, with the suite's identity and dates;
+    with `clear`, first drop every GIT_ and PMCTL_ variable."""
+    if clear:
+        for name in [n for n in os.environ if n.startswith(("GIT_", "PMCTL_"))]:
+            monkeypatch.delenv(name)
     config = home / ".gitconfig"
     config.write_text(
         "[user]\n\tname = Test Author\n\temail = author@example.com\n"
@@ -68,13 +72,19 @@ def repo(
     `initialise` runs once per worker; each test gets a copy of that repository (371 tests
     use this fixture: a copy costs 6 ms of CPU, a new `init` and commit 37 ms).
     """
-    root = tmp_path / "pm"
-    shutil.copytree(_initialised(tmp_path_factory), root, symlinks=True)
+    root = initialised_copy(tmp_path / "pm", tmp_path_factory)
+    monkeypatch.chdir(root)
+    return load_project(root)
+
+
+def initialised_copy(root: Path, factory: pytest.TempPathFactory) -> Path:
+    """`root`: a copy of the repository `initialise(commit=True)` makes, in the suite's git
+    environment."""
+    shutil.copytree(_initialised(factory), root, symlinks=True)
     # The copy's files have new inodes and change times, so the index's stat data is stale:
     # refresh it, or `git diff-index` would call every file modified until git rehashes it.
     git(root, "update-index", "-q", "--refresh")
-    monkeypatch.chdir(root)
-    return load_project(root)
+    return root
 
 
 _INITIALISED: list[Path] = []
@@ -87,9 +97,7 @@ def _initialised(factory: pytest.TempPathFactory) -> Path:
     if not _INITIALISED:
         base = factory.mktemp("initialised")
         with pytest.MonkeyPatch.context() as clean:
-            for name in [n for n in os.environ if n.startswith(("GIT_", "PMCTL_"))]:
-                clean.delenv(name)  # whatever the first test using `repo` has set
-            _isolate(base, clean)
+            isolate_git(base, clean, clear=True)  # whatever the first test using it has set
             (base / "pm").mkdir()
             initialise(base / "pm", language=Language.EN, force=False, commit=True)
         _INITIALISED.append(base / "pm")
