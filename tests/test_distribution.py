@@ -3,7 +3,9 @@
 - Every distribution pmctl needs at run time (with the `romaji` extra, not the dev tools)
   has a known licence, and none is copyleft: pmctl is MIT and must stay usable as MIT.
 - Two builds of the wheel and the sdist give identical bytes, and both carry LICENSE.
-- `pipx install .` gives a `pmctl` that runs from anywhere (the README's tool install).
+- `pipx install .` gives a `pmctl` that runs from anywhere (the README's tool install): the
+  wheel it builds, with build isolation, installed by pipx with its dependencies (`tool`
+  in tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+
+from tests.conftest import tool_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNTIME_EXTRAS = ("romaji",)
@@ -132,28 +136,13 @@ def test_two_builds_are_byte_for_byte_identical_and_ship_the_licence(
         assert any(name.endswith("/action.yml") for name in names)
 
 
-def test_pipx_install_gives_a_pmctl_that_runs_from_anywhere(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "PIPX_HOME": str(tmp_path / "pipx"),
-        "PIPX_BIN_DIR": str(tmp_path / "bin"),
-        "PIPX_MAN_DIR": str(tmp_path / "man"),
-    }
-    installed = subprocess.run(
-        [sys.executable, "-m", "pipx", "install", str(ROOT)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    assert installed.returncode == 0, installed.stderr
+def test_pipx_install_gives_a_pmctl_that_runs_from_anywhere(tmp_path: Path, tool: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     version = subprocess.run(
-        [str(tmp_path / "bin" / "pmctl"), "--version"],
+        [str(tool / "pmctl"), "--version"],
         cwd=elsewhere,
-        env={key: value for key, value in os.environ.items() if key != "PYTHONPATH"},
+        env=tool_environment(),
         capture_output=True,
         text=True,
         check=False,

@@ -4,7 +4,9 @@ yaml-rs links mimalloc as its allocator; its own project turned that off on macO
 it broke fork-based subprocesses. pmctl forks readers (`adapters/parallel.py`) after the
 parent has parsed with yaml-rs, so this runs exactly that, many times over, in a fresh
 interpreter with a time limit: a child that deadlocks in the allocator, crashes or reads
-differently fails the test.
+differently fails the test. What is repeated is the fork (40 children, each after the parent
+parsed again); each child parses 20 copies of the examples (100 cost 1 CPU-s more and
+exercised nothing the fork does not).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pmctl.adapters import documents
 from pmctl.adapters.parallel import ordered, split
 
 examples = sorted(Path(sys.argv[1]).glob("*/postmortems/**/*.md"))
-texts = [path.read_bytes() for path in examples] * 100
+texts = [path.read_bytes() for path in examples] * 20
 
 def read(chunk):
     return [repr(documents.parse_bytes(Path("x.md"), raw).data) for raw in chunk]
@@ -54,4 +56,4 @@ def test_forked_readers_parse_as_the_parent_does_after_it_used_the_allocator() -
     assert run.returncode == 0, run.stderr
     examples = list((ROOT / "examples").glob("*/postmortems/**/*.md"))
     assert examples
-    assert run.stdout.split() == ["ok", str(len(examples) * 1000)]
+    assert run.stdout.split() == ["ok", str(len(examples) * 200)]

@@ -1,39 +1,16 @@
-"""The wheel carries the templates and schemas, and works from outside the source tree."""
+"""The wheel carries the templates and schemas, and works from outside the source tree.
 
-import os
+`wheel` (tests/conftest.py) is built once per session, with build isolation, and `tool` is
+its `pipx install`: a tool's own environment, outside the source tree.
+"""
+
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import run_process
+from tests.conftest import tool_environment
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--quiet",
-            "--no-deps",
-            "--no-build-isolation",
-            "-w",
-            str(out),
-            str(ROOT),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    (built,) = out.glob("pmctl-*.whl")
-    return built
 
 
 def test_wheel_contains_templates_schemas_and_entry_point(wheel: Path) -> None:
@@ -48,41 +25,33 @@ def test_wheel_contains_templates_schemas_and_entry_point(wheel: Path) -> None:
 
 
 def test_installed_wheel_runs_init_and_new_outside_the_source_tree(
-    wheel: Path, tmp_path: Path
+    tool: Path, tmp_path: Path
 ) -> None:
-    target = tmp_path / "site"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--target",
-            str(target),
-            str(wheel),
-        ],
-        check=True,
-        capture_output=True,
-    )
     work = tmp_path / "elsewhere"
     work.mkdir()
-    env = {"PYTHONPATH": str(target)}
+    env = tool_environment()
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return run_process(work, *args, env=env)
+        return subprocess.run(
+            [str(tool / "pmctl"), *args],
+            cwd=work,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
 
+    python = (tool / "pmctl").resolve().parent / "python"  # the tool's own environment
     where = subprocess.run(
-        [sys.executable, "-c", "import pmctl; print(pmctl.__file__)"],
+        [str(python), "-c", "import pmctl; print(pmctl.__file__)"],
         cwd=work,
-        env={**os.environ, **env},
+        env=env,
         capture_output=True,
         text=True,
         check=True,
     )
-    assert where.stdout.startswith(str(target))
-    assert run("--version").returncode == 0
+    assert where.stdout.startswith(str(python.parent.parent)), where.stdout
+    assert not where.stdout.startswith(str(ROOT))
     assert run("init").returncode == 0
     created = run(
         "new", "--title", "From the wheel", "--severity", "SEV3", "--owner", "w", "--language", "ja"

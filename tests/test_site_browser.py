@@ -14,14 +14,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from pmctl.adapters.config_file import load_project
 from pmctl.domain import commits
 from pmctl.domain.project import Project
 from pmctl.services import site
-from tests.conftest import FIXED_DATE, git
+from tests.conftest import FIXED_DATE, git, initialised_copy, isolate_git
 from tests.site_corpus import EN_ID, EXAMPLES, HOSTILE_ID, JA_ID, add_examples, add_hostile
 
 if TYPE_CHECKING:
@@ -96,8 +97,18 @@ class Watched:
         assert self.dialogs == []
 
 
-@pytest.fixture
-def built(repo: Project, monkeypatch: pytest.MonkeyPatch) -> Path:
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The site of the examples, their variants and a hostile postmortem, built once for the
+    module: the tests only read it (a build per test cost 0.3 CPU-s and six git processes)."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        base = tmp_path_factory.mktemp("browsed")
+        isolate_git(base, monkeypatch, clear=True)
+        repo = load_project(initialised_copy(base / "pm", tmp_path_factory))
+        yield _build(repo, monkeypatch)
+
+
+def _build(repo: Project, monkeypatch: pytest.MonkeyPatch) -> Path:
     add_examples(repo)
     english = (EXAMPLES / "2015" / f"{EN_ID}.md").read_text(encoding="utf-8")
     paths = {}
@@ -134,30 +145,47 @@ def built(repo: Project, monkeypatch: pytest.MonkeyPatch) -> Path:
     return out
 
 
-@pytest.fixture
-def watched(browser: Browser, built: Path) -> Iterator[Watched]:
+@pytest.fixture(scope="module")
+def tab(browser: Browser) -> Iterator[Page]:
+    """One page for the module's tests, each of which starts with a `goto`: a new page is a
+    new renderer process (0.35 CPU-s each). The site keeps no state in the browser (no
+    cookies, no storage), so nothing carries from one test to the next."""
     page = browser.new_page()
+    yield page
+    page.close()
+
+
+@pytest.fixture
+def watched(tab: Page, built: Path) -> Iterator[Watched]:
+    page = tab
     seen = Watched(page, built)
     site_prefix = built.as_uri() + "/"
-    page.on(
-        "console",
-        lambda message: seen.errors.append(message.text) if message.type == "error" else None,
-    )
-    page.on("pageerror", lambda error: seen.errors.append(str(error)))
-    page.on(
-        "request",
-        lambda request: (
-            None if request.url.startswith(site_prefix) else seen.outside.append(request.url)
-        ),
-    )
+
+    def console(message: Any) -> None:
+        if message.type == "error":
+            seen.errors.append(message.text)
+
+    def request(request: Any) -> None:
+        if not request.url.startswith(site_prefix):
+            seen.outside.append(request.url)
 
     def dismiss(dialog: object) -> None:
         seen.dialogs.append(str(getattr(dialog, "message", "")))
         getattr(dialog, "dismiss")()  # noqa: B009
 
+    def page_error(error: object) -> None:
+        seen.errors.append(str(error))
+
+    page.on("console", console)
+    page.on("pageerror", page_error)
+    page.on("request", request)
     page.on("dialog", dismiss)
     yield seen
-    page.close()
+    page.remove_listener("console", console)
+    page.remove_listener("pageerror", page_error)
+    page.remove_listener("request", request)
+    page.remove_listener("dialog", dismiss)
+    page.goto("about:blank")  # nothing of this test's page reaches the next one
 
 
 def _results(page: Page) -> list[str]:

@@ -7,8 +7,6 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from pmctl.domain.project import Project
 from tests.conftest import git
@@ -21,6 +19,7 @@ from tests.faults.helpers import (
     new_postmortem,
     start,
 )
+from tests.test_status import write_postmortem
 
 
 def add_args(postmortem_id: str, number: int) -> list[str]:
@@ -69,22 +68,23 @@ def test_a_waiter_gives_up_with_the_holder_named(
     assert clean(repo.root)
 
 
-COMMANDS = st.lists(
-    st.sampled_from(["add", "add", "in-review", "index", "new", "approve"]), min_size=2, max_size=4
-)
+EVERY_KIND_AT_ONCE = ["in-review", "add", "index", "new", "add", "approve"]
+"""Each kind of writer, all started together on a postmortem that may go in review: every
+pair of them contends for the lock in one run (two adds race for the next item id), and each
+succeeds in some schedule (the approval when it comes after the move). It replaced six
+random draws (hypothesis) of two to four of them: 18 processes and 10 CPU-s for pairs this
+one run starts together, on a draft that could not go in review, and the draws never chose
+the schedule, which is where the races are."""
 
 
-@settings(
-    max_examples=6,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
-@given(commands=COMMANDS)
-def test_random_interleavings_keep_exactly_the_successes(
-    repo: Project, commands: list[str]
-) -> None:
-    path = new_postmortem(repo, title=f"Queue backlog {len(git(repo.root, 'log', '--oneline'))}")
+def test_concurrent_writers_of_every_kind_keep_exactly_the_successes(repo: Project) -> None:
+    """The invariant: each command exits with a documented code, and HEAD holds exactly the
+    successes (an item per add that exited 0, a commit per new that did, no more commits
+    than commands) with the working tree clean."""
+    commands = EVERY_KIND_AT_ONCE
+    path = write_postmortem(repo)  # one that may go in review, so the moves can succeed
     before = git(repo.root, "rev-parse", "HEAD").strip()
+    items_before = len(at_head(repo.root, path).action_items)
     argv = {
         "add": lambda n: add_args(path.stem, n),
         "in-review": lambda n: ["status", path.stem, "in-review"],
@@ -92,7 +92,7 @@ def test_random_interleavings_keep_exactly_the_successes(
         "new": lambda n: [
             "new",
             "--title",
-            f"Disk full {before[:7]} {n}",
+            f"Disk full {n}",
             "--severity",
             "SEV3",
             "--owner",
@@ -106,10 +106,13 @@ def test_random_interleavings_keep_exactly_the_successes(
     for code, _, stderr in results:
         assert code in DOCUMENTED_EXITS, stderr
         assert "Traceback" not in stderr
+    # Only the approval may be refused: when it reads the postmortem before it is in review.
+    refused = [name for (code, _, _), name in zip(results, commands, strict=True) if code]
+    assert refused in ([], ["approve"]), [err for _, _, err in results]
     made = git(repo.root, "rev-list", "--count", f"{before}..HEAD").strip()
     adds = [code for (code, _, _), name in zip(results, commands, strict=True) if name == "add"]
     items = at_head(repo.root, path).action_items
-    assert len(items) == adds.count(0)
+    assert len(items) == items_before + adds.count(0)
     news = [code for (code, _, _), name in zip(results, commands, strict=True) if name == "new"]
     assert news.count(0) == len(
         [
