@@ -250,3 +250,8 @@ def run_process(
         check=False,
         env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1", **(env or {})},
     )
+
+
+def run_python(code: str) -> subprocess.CompletedProcess[str]:
+    """`code` run by a fresh Python (what a new process imports is its own business)."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)

@@ -11,6 +11,7 @@ import pytest
 
 from pmctl.errors import GitError
 from pmctl.ui import console
+from tests.conftest import run_python
 
 
 class _Stream(io.StringIO):
@@ -90,9 +91,6 @@ def test_emoji_codes_stay_as_written(capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_saying_what_was_committed_does_not_import_rich() -> None:
-    import subprocess
-    import sys
-
     probe = (
         "import sys\n"
         "from pmctl.domain.commits import Commit\n"
@@ -101,8 +99,6 @@ def test_saying_what_was_committed_does_not_import_rich() -> None:
         "console.warn('no notification sent')\n"
         "sys.stdout.write(repr(sorted(m for m in sys.modules if m.startswith('rich'))))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    )
+    result = run_python(probe)
     assert result.stdout == "[]"
     assert "committed 1a2b3c4d5e: move x to in-review\n" in result.stderr

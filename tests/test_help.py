@@ -9,7 +9,7 @@ import typer.main
 from typer.core import TyperGroup
 
 from pmctl.cli.app import COMMANDS, _summary, app
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_python
 
 TYPE_SUFFIX = re.compile(r"<[a-z][^<>|\n]*>")
 """typer's type labels: `<str>`, `<path>`, `<int range>`, `<list[path]>`..."""
@@ -55,17 +55,12 @@ def test_root_help_lists_each_command_as_typer_builds_it(name: str) -> None:
 
 
 def test_root_help_imports_no_command_module() -> None:
-    import subprocess
-    import sys
-
     probe = (
         "import sys\n"
         "from pmctl.cli.app import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
         "sys.stderr.write(repr(sorted(m for m in sys.modules if m.endswith('_cmd'))))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
-    )
+    result = run_python(probe)
     assert "Commands" in result.stdout
     assert result.stderr == "[]"
