@@ -12,7 +12,7 @@ import re
 import signal
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import pytest
@@ -124,14 +124,25 @@ def test_without_isolation_the_parents_own_chunk_still_runs_here() -> None:
     ]
 
 
-def test_a_crash_with_no_rescue_is_an_error_naming_the_item_not_a_dead_parent() -> None:
-    def aborts(chunk: Sequence[str]) -> list[str]:
-        if "bad.md" in chunk:
-            os.abort()
-        return list(chunk)
+def _aborts_on_bad(chunk: Sequence[str]) -> list[str]:
+    if "bad.md" in chunk:
+        os.abort()
+    return list(chunk)
 
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        ordered,
+        lambda work, batches: pipelined(work, batches, workers=2),
+    ],
+    ids=["ordered", "pipelined"],
+)
+def test_a_crash_with_no_rescue_is_an_error_naming_the_item_not_a_dead_parent(
+    run: Callable[..., Iterable[list[str]]],
+) -> None:
     with pytest.raises(ChildCrashed, match=r"bad\.md"):
-        list(ordered(aborts, [["a.md"], ["bad.md", "c.md"]]))
+        list(run(_aborts_on_bad, [["a.md"], ["b.md"], ["bad.md", "c.md"]]))
 
 
 def test_a_crash_leaves_no_core_file_behind(
@@ -144,13 +155,3 @@ def test_a_crash_leaves_no_core_file_behind(
 
     assert list(ordered(aborts, [[1]], rescue=lambda value: value, isolate=True)) == [1]
     assert not any(path.name.startswith("core") for path in tmp_path.iterdir())
-
-
-def test_a_crash_in_a_pipeline_is_an_error_naming_the_item() -> None:
-    def aborts(chunk: Sequence[str]) -> list[str]:
-        if "bad.md" in chunk:
-            os.abort()
-        return list(chunk)
-
-    with pytest.raises(ChildCrashed, match=r"bad\.md"):
-        list(pipelined(aborts, [["a.md"], ["b.md"], ["bad.md", "c.md"]], workers=2))
