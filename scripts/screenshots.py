@@ -18,19 +18,10 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 CHECKOUT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(CHECKOUT))
+from tests.browser import CHROMIUM, FLAGS  # noqa: E402 (the browser as the site's tests start it)
+
 IMAGES = CHECKOUT / "docs" / "images"
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--font-render-hinting=none",
-]
 TODAY = "2026-11-23"
 PAGES = {
     "home": "index.html",
@@ -82,7 +73,9 @@ def main() -> None:
         site = build_sample(Path(temp) / "library", env)
         IMAGES.mkdir(parents=True, exist_ok=True)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=[*FLAGS, "--font-render-hinting=none"]
+            )
             for width_name, (width, height) in WIDTHS.items():
                 page = browser.new_page(viewport={"width": width, "height": height})
                 for name, path in PAGES.items():

@@ -22,23 +22,13 @@ from pmctl.adapters.config_file import load_project
 from pmctl.domain import commits
 from pmctl.domain.project import Project
 from pmctl.services import site
+from tests.browser import CHROMIUM, FLAGS
 from tests.conftest import FIXED_DATE, git, initialised_copy, isolate_git
 from tests.site_corpus import EN_ID, EXAMPLES, HOSTILE_ID, JA_ID, add_examples, add_hostile
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TODAY = dt.date(2026, 11, 23)
 VARIANTS = (
     # id, severity, status, service
@@ -71,7 +61,7 @@ def browser() -> Iterator[Browser]:
 
     with sync_playwright() as playwright:
         # (Playwright gives every launch a fresh, temporary profile of its own.)
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(FLAGS))
         yield launched
         launched.close()
 
