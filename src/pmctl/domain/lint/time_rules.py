@@ -23,6 +23,8 @@ _PLAIN = re.compile(rf"(?:{_PLAIN_LINE}\n)*{_PLAIN_LINE}")
 module does: an entry is `- HH:MM text` (a valid time; no seconds, am/pm or date), a date
 line sets the day, a blank line is nothing."""
 _PLAIN_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_When = tuple[dt.date | None, str]
+"""An entry's day (None before the first date line) and its `HH:MM`."""
 
 
 def check(ctx: Context) -> list[Hit]:
@@ -118,18 +120,23 @@ def _plainly_in_order(text: str) -> bool:
     if len(dates) <= 1:  # all the known days are the same day: times decide
         return times == sorted(times)
     day: dt.date | None = None
-    last: tuple[dt.date | None, str] | None = None  # the day and time of the entry before
+    last: _When | None = None  # the entry before
     for line in lines:
         if line[:1] == "-":
-            time = line[2:7]
-            if last is not None:
-                if day is not None and last[0] is not None and day != last[0]:
-                    if day < last[0]:
-                        return False
-                elif time < last[1]:
-                    return False
-            last = (day, time)
+            entry = (day, line[2:7])
+            if last is not None and _earlier(entry, last):
+                return False
+            last = entry
         elif line[:1] not in "- ":
             with contextlib.suppress(ValueError):  # not a date: the day stays
                 day = dt.date(*map(int, _PLAIN_DATE.findall(line)[0]))
     return True
+
+
+def _earlier(entry: _When, previous: _When) -> bool:
+    """Whether `entry` comes before `previous`: by day when both are known and differ,
+    else by time of day (as `timeline.out_of_order` compares them)."""
+    (day, time), (previous_day, previous_time) = entry, previous
+    if day is not None and previous_day is not None and day != previous_day:
+        return day < previous_day
+    return time < previous_time
