@@ -1,10 +1,12 @@
 """The search index of a project, brought up to date with the files before it is used.
 
 `search`, `related`, `trends` and lint's related-link rule all read the index through
-`open_library`. Each time, every postmortem file is stat()ed and compared with the stat it
-was indexed with (as lint's cache does); only new and changed files are read again, through
-the one reader, and validated against the model as every other command validates them. A
-file that is not a valid postmortem is remembered, with its first problem, until it changes.
+`open_library`. Each time, every postmortem file is stat()ed; if the paths and stats are
+those the index last agreed with (one digest of them all), nothing else is done. Otherwise
+each is compared with the stat it was indexed with (as lint's cache does); only new and
+changed files are read again, through the one reader, and validated against the model as
+every other command validates them. A file that is not a valid postmortem is remembered,
+with its first problem, until it changes.
 
 Building the index from nothing reads every file: a worker process per core, forked once,
 reads, validates and prepares the text of one batch of files after another while this
