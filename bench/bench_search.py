@@ -17,7 +17,11 @@ corpus is bench/gen_corpus.py's realistic one (the size and shape of the referen
 Peak memory is the largest maximum RSS of one pmctl process (`resource`). The machine is
 shared: the load average before and after is printed; compare the medians with it in mind.
 
-    .venv/bin/python bench/bench_search.py [--count 10000] [--runs 5]
+`--against PMCTL` times another pmctl's searches too (main's: `/work/main/.venv/bin/pmctl`),
+on a copy of the corpus (each keeps its own index), interleaved with this one's in every run,
+with the same floor and `--help` as yardsticks.
+
+    .venv/bin/python bench/bench_search.py [--count 10000] [--runs 5] [--against PMCTL]
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -141,6 +146,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--against", metavar="PMCTL", help="another pmctl to time beside")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temp:
         root = Path(temp) / "project"
@@ -149,9 +155,16 @@ def main() -> None:
         (root / "pmctl.toml").write_text('postmortem_dir = "postmortems"\n', encoding="utf-8")
         generate(root / "postmortems", args.count, seed=0, shape="realistic")
         size = sum(path.stat().st_size for path in (root / "postmortems").rglob("*.md"))
-        print(f"{args.count} realistic postmortems, {size / args.count / 1024:.1f} KB each")
-        print(f"load average before: {_load()}")
+        print(
+            f"{args.count} realistic postmortems, {size / args.count / 1024:.1f} KB each\n"
+            f"load average before: {_load()}"
+        )
         index = root / ".git" / "pmctl" / "search-index.sqlite3"
+        other_root = Path(temp) / "other"
+        if args.against:  # a copy: each pmctl keeps its own index in its .git
+            shutil.copytree(root, other_root, symlinks=True)
+        other_first: list[float] = []
+        other_later: dict[str, list[float]] = {name: [] for name, _ in QUERIES}
         python = sys.executable
         run([python, "-c", FLOOR, str(root / "postmortems")], root, "warm-up")
         first: list[float] = []
@@ -174,6 +187,8 @@ def main() -> None:
                 took, memory, _ = run([pmctl(), *command], root, f"search, later: {name}")
                 later[name].append(took)
                 peak = max(peak, memory)
+            if args.against:
+                _time_other(args.against, other_root, other_first, other_later)
         others = {
             "related": [pmctl(), "related", _an_id(root)],
             "trends": [pmctl(), "trends", "--today", "2026-11-23"],
@@ -193,23 +208,66 @@ def main() -> None:
                 f"  pmctl search, later: {name:23} {median(values)}"
                 f"  (budget {LATER_BUDGET} s: {_verdict(statistics.median(values) <= LATER_BUDGET)})"
             )
+        _ratios(first, later, floors, helps, (args.against, other_first, other_later))
         for name, values in extra.items():
             print(f"  pmctl {name:38} {median(values)}")
-        print(
-            f"  peak memory of a search: {peak:.0f} MB"
-            f"  (budget {MEMORY_BUDGET_MB} MB: {_verdict(peak <= MEMORY_BUDGET_MB)})"
-        )
-        print(f"  index size: {index.stat().st_size / 1e6:.0f} MB")
-        print("  CPU seconds of building the index, by phase (one process), median:")
-        for name, values in phases.items():
-            print(f"    {name:40} {statistics.median(values):.2f} s")
-        totals = [sum(run) for run in zip(*phases.values(), strict=True)]
-        print(f"    {'all':40} {statistics.median(totals):.2f} s")
-        print("  CPU seconds (user + system), median:")
-        for name, values in CPU.items():
-            if name not in ("warm-up", "phases"):
-                print(f"    {name:40} {statistics.median(values):.2f} s")
+        _details(peak, index, phases)
         print(f"load average after: {_load()}")
+
+
+def _time_other(
+    pmctl_path: str, root: Path, first: list[float], later: dict[str, list[float]]
+) -> None:
+    """The other pmctl's first search (its index removed) and later ones, on its copy."""
+    (root / ".git" / "pmctl" / "search-index.sqlite3").unlink(missing_ok=True)
+    first.append(run([pmctl_path, *QUERIES[0][1]], root, "against: search, first")[0])
+    for name, command in QUERIES:
+        label = f"against: search, later: {name}"
+        later[name].append(run([pmctl_path, *command], root, label)[0])
+
+
+def _details(peak: float, index: Path, phases: dict[str, list[float]]) -> None:
+    """Peak memory, the index's size, CPU by phase of building it and CPU of each command."""
+    print(
+        f"  peak memory of a search: {peak:.0f} MB"
+        f"  (budget {MEMORY_BUDGET_MB} MB: {_verdict(peak <= MEMORY_BUDGET_MB)})"
+    )
+    print(f"  index size: {index.stat().st_size / 1e6:.0f} MB")
+    print("  CPU seconds of building the index, by phase (one process), median:")
+    for name, values in phases.items():
+        print(f"    {name:40} {statistics.median(values):.2f} s")
+    totals = [sum(run) for run in zip(*phases.values(), strict=True)]
+    print(f"    {'all':40} {statistics.median(totals):.2f} s")
+    print("  CPU seconds (user + system), median:")
+    for name, values in CPU.items():
+        if name not in ("warm-up", "phases"):
+            print(f"    {name:40} {statistics.median(values):.2f} s")
+
+
+def _ratios(
+    first: list[float],
+    later: dict[str, list[float]],
+    floors: list[float],
+    helps: list[float],
+    other: tuple[str | None, list[float], dict[str, list[float]]],
+) -> None:
+    """The first search's median over the floor's, each later one's over `--help`'s; and the
+    same for the other pmctl (`--against`), timed in the same runs."""
+    against, other_first, other_later = other
+    floor, help_ = statistics.median(floors), statistics.median(helps)
+    pairs = [("first search / floor", first, other_first, floor)] + [
+        (f"later: {name} / --help", values, other_later[name], help_)
+        for name, values in later.items()
+    ]
+    print("  ratios (median / median of the same run):")
+    for label, mine, theirs, base in pairs:
+        beside = f"   against: {statistics.median(theirs) / base:.2f}" if theirs else ""
+        print(f"    {label:40} {statistics.median(mine) / base:.2f}{beside}")
+    if against:
+        print(f"  against {against}:")
+        print(f"    pmctl search, first                      {median(other_first)}")
+        for name, values in other_later.items():
+            print(f"    pmctl search, later: {name:19} {median(values)}")
 
 
 def _verdict(ok: bool) -> str:

@@ -19,7 +19,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 from pmctl.domain.config import EmailSettings, NotifySettings, WebhookSettings
-from pmctl.domain.events import Event, EventKind
+from pmctl.domain.enums import EventKind
+from pmctl.domain.events import Event
 from pmctl.domain.model import Language, Status, Verdict
 from pmctl.services.notify import notify
 

@@ -8,7 +8,7 @@ import pytest
 
 from pmctl.adapters.config_file import read_settings
 from pmctl.domain.config import SmtpTls
-from pmctl.domain.events import EventKind
+from pmctl.domain.enums import EventKind
 from pmctl.errors import ConfigError
 
 FULL = """\

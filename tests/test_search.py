@@ -6,15 +6,18 @@ import datetime as dt
 import json
 import os
 import sqlite3
+from pathlib import Path
 
 import pytest
 
-from pmctl.adapters.search_index import index_path
+from pmctl.adapters.documents import discover
+from pmctl.adapters.search_index import index_path, postmortem_files
 from pmctl.domain.learning.query import QueryError, parse
 from pmctl.domain.learning.text import index_text, stem
 from pmctl.domain.project import Project
 from pmctl.errors import UsageError
 from pmctl.services import library
+from pmctl.services.corpus import relative_key
 from pmctl.services.search import search
 from tests.conftest import run_cli
 from tests.library import SHAKESPEARE, SHAKESPEARE_JA, copy_shakespeare, write
@@ -381,3 +384,57 @@ def test_an_index_whose_build_fails_is_not_put_in_place(
     assert list(index_path(shelf.root).parent.glob(".search-index*")) == []
     monkeypatch.setattr(library, "_prepare", real)
     assert ids(shelf, "halved") == ["2026-05-10-search-latency"]
+
+
+def test_an_edit_of_the_same_size_within_the_same_second_is_found(shelf: Project) -> None:
+    path = write(shelf, "2026-08-08-twin", sections={"summary": "The alpha cache."})
+    assert ids(shelf, "alpha") == ["2026-08-08-twin"]  # just written: read again next time
+    write(shelf, "2026-08-08-twin", sections={"summary": "The gamma cache."})  # same size
+    assert ids(shelf, "alpha") == []
+    assert ids(shelf, "gamma") == ["2026-08-08-twin"]
+    age(shelf)  # (the stat of an edit within the same second of an old file, below)
+    assert ids(shelf, "gamma") == ["2026-08-08-twin"]
+    stat = path.stat()
+    write(shelf, "2026-08-08-twin", sections={"summary": "The delta cache."})
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # size and mtime as they were
+    assert ids(shelf, "delta") == ["2026-08-08-twin"]  # (its ctime changed)
+
+
+def test_a_renamed_file_is_found_under_its_new_name_only(shelf: Project) -> None:
+    assert ids(shelf, "halved") == ["2026-05-10-search-latency"]
+    old = shelf.postmortem_dir / "2026" / "2026-05-10-search-latency.md"
+    moved = shelf.postmortem_dir / "archive" / "search-latency.md"
+    moved.parent.mkdir()
+    old.rename(moved)
+    found = search(shelf, "halved").results.hits
+    assert [hit.path for hit in found] == ["postmortems/archive/search-latency.md"]
+
+
+def test_a_search_of_unchanged_files_writes_nothing(shelf: Project) -> None:
+    search(shelf, "failure")
+    search(shelf, "failure")  # (the one after a new index keeps the files' digest)
+    before = index_path(shelf.root).stat().st_mtime_ns
+    assert ids(shelf, "halved") == ["2026-05-10-search-latency"]
+    assert index_path(shelf.root).stat().st_mtime_ns == before
+
+
+def test_the_files_searched_are_those_every_command_reads(shelf: Project, tmp_path: Path) -> None:
+    top = shelf.postmortem_dir
+    (top / ".hidden").mkdir()
+    (top / ".hidden" / "x.md").write_text("hidden", encoding="utf-8")
+    (top / "2026" / ".draft.md").write_text("hidden", encoding="utf-8")
+    (top / "notes.txt").write_text("not a postmortem", encoding="utf-8")
+    (top / "deep" / "er").mkdir(parents=True)
+    (top / "deep" / "er" / "x.md").write_text("x", encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "y.md").write_text("y", encoding="utf-8")
+    (top / "linked-dir").symlink_to(outside, target_is_directory=True)
+    (top / "out.md").symlink_to(outside / "y.md")
+    (top / "in.md").symlink_to(top / "deep" / "er" / "x.md")
+    keys = [key for key, _ in postmortem_files(top, shelf.root)]
+    assert keys == sorted(relative_key(path, shelf.root) for path in discover(top))
+    (top / "loop.md").symlink_to(top / "loop.md")
+    assert [key for key, _ in postmortem_files(top, shelf.root)] == keys
+    assert "postmortems/in.md" in keys
+    assert "postmortems/deep/er/x.md" in keys

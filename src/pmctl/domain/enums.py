@@ -85,6 +85,13 @@ class ExportTable(StrEnum):
     ACTION_ITEMS = "action-items"
 
 
+class EventKind(StrEnum):
+    """What pmctl announces (`domain.events`): a transition or a review."""
+
+    TRANSITION = "transition"
+    REVIEW = "review"
+
+
 class DigestFormat(StrEnum):
     """`pmctl digest`: Markdown to paste or post, a self-contained HTML page, or plain text."""
 

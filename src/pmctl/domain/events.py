@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
+from pmctl.domain.enums import EventKind
 from pmctl.domain.model import Language, Postmortem, Status, Verdict
-
-
-class EventKind(StrEnum):
-    TRANSITION = "transition"
-    REVIEW = "review"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
 
-from pmctl.domain.model import Language, Status
+from pmctl.domain.enums import Language, Status
 
 GUIDE_OPEN = "<!-- pmctl:guide"
 """Template guidance is written as `<!-- pmctl:guide ... -->`: invisible when rendered, and

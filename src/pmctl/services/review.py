@@ -7,7 +7,8 @@ import datetime as dt
 from pmctl.adapters import documents
 from pmctl.domain import commits, edit, lifecycle, review, review_meeting
 from pmctl.domain.document import ParsedDocument
-from pmctl.domain.events import EventKind, of_change
+from pmctl.domain.enums import EventKind
+from pmctl.domain.events import of_change
 from pmctl.domain.lint import check_as_in_review
 from pmctl.domain.model import Postmortem, Status, Verdict
 from pmctl.domain.project import Project

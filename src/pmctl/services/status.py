@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from pmctl.adapters import documents
 from pmctl.domain import commits, edit, lifecycle
 from pmctl.domain.document import ParsedDocument
-from pmctl.domain.events import EventKind, of_change
+from pmctl.domain.enums import EventKind
+from pmctl.domain.events import of_change
 from pmctl.domain.lint import check_as_in_review
 from pmctl.domain.model import Postmortem, Status
 from pmctl.domain.project import Project

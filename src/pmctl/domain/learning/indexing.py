@@ -10,11 +10,14 @@ review notes). Sections are found as lint finds them (`domain.lint.body`).
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from pmctl.domain.learning.text import index_text
-from pmctl.domain.lint.body import Body, parse_body
-from pmctl.domain.model import Postmortem
 from pmctl.domain.sections import ACTION_TABLE_END, ACTION_TABLE_START, SectionNames
+
+if TYPE_CHECKING:  # `readable` alone, for a search's snippets, needs neither lint nor the model
+    from pmctl.domain.lint.body import Body
+    from pmctl.domain.model import Postmortem
 
 SUMMARY = ("summary",)
 CAUSE = ("root-causes", "trigger")
@@ -63,6 +66,8 @@ def readable(text: str) -> str:
 
 def body_columns(body: str, first_line: int, names: SectionNames) -> tuple[str, str, str]:
     """The summary, cause and rest columns of a postmortem's body, ready for the index."""
+    from pmctl.domain.lint.body import parse_body
+
     parsed = parse_body(body, first_line, names)
     return (
         index_text(section_text(parsed, SUMMARY)),

@@ -20,8 +20,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from pmctl.domain.enums import Status
 from pmctl.domain.learning.text import fold, index_text, is_cjk, stem
-from pmctl.domain.model import Status
 
 FIELDS = ("service", "tag", "severity", "status", "owner", "since", "until", "date")
 _TOKEN = re.compile(r'(-?)(?:"([^"]*)"?|(\S+))')
