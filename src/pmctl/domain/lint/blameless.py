@@ -149,7 +149,7 @@ def _present(text: str, lexicon: tuple[tuple[str, tuple[_Term, ...]], ...]) -> l
         ]
     exact = text.lower() if any(c in text for c in _LOWERS_TO_ASCII) else None
     view = text.encode("ascii", "ignore").lower() if exact is None else b""
-    present = []
+    present: list[_Term] = []
     for gate, members in lexicon:
         if exact is None and gate.isascii():
             if gate.encode("ascii") in view:
