@@ -33,8 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness
 from harness import PMCTL, baselines, environment, load_average, make_project, measure, print_table
 
-CPU: dict[tuple[str, ...], list[float]] = {}
-"""CPU seconds (user + system, with the children it waited for) of each run, by command."""
+CPU: list[float] = []
+"""CPU seconds (user + system, with the children it waited for) of every run, in the order
+`measure` makes them: a warm-up round, then `runs` rounds of every command in turn."""
 
 
 def _run(
@@ -54,7 +55,7 @@ def _run(
     _, _, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     process.returncode = 0  # reaped by wait4 above: Popen must not wait for it again
-    CPU.setdefault(tuple(command), []).append(usage.ru_utime + usage.ru_stime)
+    CPU.append(usage.ru_utime + usage.ru_stime)
     return wall, usage.ru_maxrss / 1024
 
 
@@ -119,8 +120,9 @@ def main() -> None:
 def _print_cpu(commands: dict[str, tuple[Sequence[str], object, object]], runs: int) -> None:
     """Median CPU seconds of each command's timed runs (the warm-up run left out), and the
     ratio to the floor's."""
+    count = len(commands)
     medians = {
-        name: statistics.median(CPU[tuple(argv)][-runs:]) for name, (argv, _, _) in commands.items()
+        name: statistics.median(CPU[count + index :: count]) for index, name in enumerate(commands)
     }
     floor = next(value for name, value in medians.items() if name.startswith("floor"))
     print(f"\nCPU time (user + system, with child processes), median of {runs} runs")
