@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -117,7 +117,7 @@ def main() -> None:
     print(f"load average after: {load_average()}")
 
 
-def _print_cpu(commands: dict[str, tuple[Sequence[str], object, object]], runs: int) -> None:
+def _print_cpu(commands: Mapping[str, object], runs: int) -> None:
     """Median CPU seconds of each command's timed runs (the warm-up run left out), and the
     ratio to the floor's."""
     count = len(commands)
