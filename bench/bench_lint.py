@@ -9,20 +9,57 @@ same output piped. See bench/README.md for the figures and how to read them.
         [--against /work/main/.venv/bin/pmctl]
 
 `--against` times another pmctl (main's) on the same corpus, interleaved with this one, so
-that before and after share the run's load. The one-file and `--help` rows are also given
+that before and after share the run's load. A second table gives each command's CPU time
+(user + system, with its worker processes): on the shared machine the wall time of a run on
+two processes grows with the load average much more than its CPU time, which says what the
+command itself costs. The one-file and `--help` rows are also given
 beside `python -c pass` and `python -c "import pydantic"`, the references of their budgets.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import statistics
+import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import harness
 from harness import PMCTL, baselines, environment, load_average, make_project, measure, print_table
+
+CPU: list[float] = []
+"""CPU seconds (user + system, with the children it waited for) of every run, in the order
+`measure` makes them: a warm-up round, then `runs` rounds of every command in turn."""
+
+
+def _run(
+    command: Sequence[str], cwd: Path, env: dict[str, str] | None = None
+) -> tuple[float, float]:
+    """`harness.run`, which also keeps the run's CPU time in `CPU`."""
+    os.sync()
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        list(command),
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _, _, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    process.returncode = 0  # reaped by wait4 above: Popen must not wait for it again
+    CPU.append(usage.ru_utime + usage.ru_stime)
+    return wall, usage.ru_maxrss / 1024
+
+
+harness.run = _run  # (`measure` looks `run` up in its module on every call)
 
 
 def main() -> None:
@@ -76,7 +113,22 @@ def main() -> None:
             }
         rows = measure(commands, root, runs=args.runs, env=env)
     print_table(f"median of {args.runs} runs", rows)
+    _print_cpu(commands, args.runs)
     print(f"load average after: {load_average()}")
+
+
+def _print_cpu(commands: Mapping[str, object], runs: int) -> None:
+    """Median CPU seconds of each command's timed runs (the warm-up run left out), and the
+    ratio to the floor's."""
+    count = len(commands)
+    medians = {
+        name: statistics.median(CPU[count + index :: count]) for index, name in enumerate(commands)
+    }
+    floor = next(value for name, value in medians.items() if name.startswith("floor"))
+    print(f"\nCPU time (user + system, with child processes), median of {runs} runs")
+    width = max(46, *map(len, medians))
+    for name, value in medians.items():
+        print(f"  {name:{width}} {value:7.3f}s {value / floor:7.2f}x floor")
 
 
 if __name__ == "__main__":

@@ -153,3 +153,42 @@ def test_the_timeline_is_read_as_line_by_line(lines: list[str]) -> None:
     found = [(hit.line, hit.message) for hit in time_rules._timeline(context)]
     expected = reference_timeline(body)
     assert found == [(line, f"timeline entry {message}") for line, message in expected]
+
+
+BLAMELESS_FRAGMENTS = st.sampled_from(
+    [
+        *("should have", "Should Have", "should've", "WOULD'VE", "if only", "human error"),
+        *("careless", "CARELESS", "careleſs", "blame", "lazy", "KAMI", "kamı", "İf only"),
+        *(
+            "\u212aami",
+            "Kami",
+            "ミス",
+            "人為的ミス",
+            "ミスター",
+            "確認不足",
+            "ていれば",
+            "ｍｉｓｓ",
+        ),
+        *("Ｍｉｓｓ", "café", "CAFÉ", " ", "\n", "x", "日本", "é", "ß", "ﬀ"),
+    ]
+)
+LEXICON_EXTRAS = st.lists(st.sampled_from(["kami", "miss", "ｍｉｓｓ", "café", "haveé", "ミスＡ"]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(BLAMELESS_FRAGMENTS, max_size=30).map("".join), LEXICON_EXTRAS)
+def test_blameless_terms_are_found_as_in_the_lowered_text(text: str, extra: list[str]) -> None:
+    """The blameless scan skips lowering most of a Japanese text; it finds the same terms
+    as a test of every term against the whole lowered text, in the same order."""
+    from pmctl.domain.lint import blameless
+
+    lexicon = blameless._lexicon(tuple(extra), ())
+    lowered = text.lower()
+    reference = [
+        term
+        for gate, members in lexicon
+        if gate in lowered
+        for term in members
+        if term.needle in lowered
+    ]
+    assert blameless._present(text, lexicon) == reference
