@@ -163,6 +163,22 @@ def test_lint_reports_a_postmortem_that_links_outside_and_reads_the_rest(
         assert "2026-11-25-alias.md" in result.stdout  # (its id is not its name: PM read it)
 
 
+@pytest.mark.parametrize(
+    "command",
+    [("lint",), ("list",), ("report",), ("search", "x"), ("export",), ("index",)],
+    ids=" ".join,
+)
+def test_a_loop_of_links_is_reported_not_a_crash(
+    repo: Project, postmortem: Path, command: tuple[str, ...]
+) -> None:
+    loop = postmortem.with_name("loop.md")
+    loop.symlink_to(loop.name)  # reading it gives ELOOP
+    result = run_cli(repo.root, *command)
+    assert result.returncode in (0, 1), result.stderr
+    if command == ("lint",):
+        assert "PM015 loop.md is not read: it is a loop of symbolic links" in result.stdout
+
+
 @pytest.mark.parametrize("given", ["../../../etc/passwd", "2026/../../pmctl", "."])
 def test_an_id_that_is_a_path_names_no_postmortem(
     repo: Project, postmortem: Path, given: str

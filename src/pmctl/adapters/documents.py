@@ -296,7 +296,8 @@ class Survey:
     """Files that are neither postmortems (`*.md`) nor attachments: what lint would
     otherwise never read (`x.markdown`, `x.MD`, `notes`)."""
     links_out: list[tuple[Path, Path]]
-    """`*.md` files that are links leading out of `within`, each with where it leads."""
+    """`*.md` files that are links leading out of `within`, each with where it leads (itself
+    for a loop of links)."""
 
 
 def survey(directory: Path, *, within: Path | None = None) -> Survey:
@@ -353,11 +354,18 @@ def _listings(directory: Path) -> Iterator[tuple[Path, list[os.DirEntry[str]]]]:
             continue
         files = []
         for entry in entries:
-            if not entry.is_dir():
+            if not _is_dir(entry):
                 files.append(entry)
             elif not entry.is_symlink():
                 pending.append(base / entry.name)
         yield base, files
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a loop of links (`loop.md -> loop.md`): a file that cannot be read
+        return False
 
 
 def find_by_id(directory: Path, postmortem_id: str) -> Path:

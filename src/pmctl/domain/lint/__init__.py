@@ -48,7 +48,6 @@ __all__ = [
     "check_document_with_facts",
     "check_facts_findings",
     "check_repository",
-    "check_similar_findings",
     "check_unread",
     "levels",
     "repository_findings",
@@ -232,7 +231,9 @@ def check_unread(
                 LINK_OUTSIDE,
                 1,
                 f"{path.name} is not read: it is a symbolic link to {target}, "
-                "outside the postmortem directory",
+                "outside the postmortem directory"
+                if target != path
+                else f"{path.name} is not read: it is a loop of symbolic links",
                 "pmctl reads only files inside the postmortem directory: replace the link "
                 "with the file itself",
             ),
