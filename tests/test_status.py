@@ -371,12 +371,14 @@ def test_killing_pmctl_midway_leaves_a_consistent_repository(repo: Project, tmp_
     path = write_postmortem(repo)
     old = path.read_bytes()
     new = old.replace(b"status: draft", b"status: in-review")
-    marker = tmp_path / "hook-started"
-    _hook(repo.root, f"touch '{marker}'\nsleep 2\n")
+    marker, gate = tmp_path / "hook-started", tmp_path / "gate"
+    # The hook holds the commit until pmctl is dead (a gate, not a 2 s sleep).
+    _hook(repo.root, f"touch '{marker}'\nwhile [ ! -f '{gate}' ]; do sleep 0.02; done\n")
     process = _pmctl(repo.root, "status", ID, "in-review")
     _wait_for(marker.exists, "the pre-commit hook")
     process.send_signal(signal.SIGKILL)
     process.communicate(timeout=30)
+    gate.touch()
     # git itself, orphaned, finishes (or abandons) its commit; wait for it to let go.
     _wait_for(lambda: not (repo.root / ".git" / "index.lock").exists(), "git to finish")
     assert path.read_bytes() in (old, new)
