@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import signal
@@ -348,13 +349,30 @@ def _wait_for(condition: Callable[[], bool], what: str, bound: float = 30.0) -> 
         time.sleep(0.05)
 
 
-def test_two_processes_changing_different_postmortems_both_succeed(repo: Project) -> None:
+def _has_open(pid: int, path: Path) -> bool:
+    """Whether process `pid` has `path` open (Linux's /proc)."""
+    for descriptor in Path(f"/proc/{pid}/fd").glob("*"):
+        with contextlib.suppress(OSError):  # closed since the listing
+            if os.readlink(descriptor) == str(path.resolve()):
+                return True
+    return False
+
+
+def test_two_processes_changing_different_postmortems_both_succeed(
+    repo: Project, tmp_path: Path
+) -> None:
     write_postmortem(repo)
     write_postmortem(repo, postmortem_id="2026-11-21-second-outage")
-    # A slow hook keeps the first commit holding git's index lock while the second one starts.
-    _hook(repo.root, "sleep 1\n")
+    # The first commit's hook holds it (and pmctl's lock) until the second pmctl is waiting
+    # for that lock, its file open: contention every time, not a 1 s sleep that hoped for it.
+    marker, gate = tmp_path / "hook-started", tmp_path / "gate"
+    _hook(repo.root, f"touch '{marker}'\nwhile [ ! -f '{gate}' ]; do sleep 0.02; done\n")
     first = _pmctl(repo.root, "status", ID, "in-review")
+    _wait_for(marker.exists, "the first commit's hook")
     second = _pmctl(repo.root, "status", "2026-11-21-second-outage", "in-review")
+    lock = repo.root / ".git" / "pmctl" / "lock"
+    _wait_for(lambda: _has_open(second.pid, lock), "the second pmctl to wait for the lock")
+    gate.touch()
     for process in (first, second):
         _, err = process.communicate(timeout=60)
         assert process.returncode == 0, err
