@@ -263,11 +263,10 @@ SLOWEST = {
     # are one group: the wheel and its pipx install are made once and used by both.
     ("tests/test_packaging.py", "tests/test_distribution.py"): 29.3,  # packaging first
     ("tests/test_ci_integrations.py",): 14.9,
-    ("tests/test_status.py",): 9.6,
+    ("tests/test_status.py",): 6.6,
     ("tests/test_site.py",): 8.9,
     ("tests/test_site_browser.py",): 8.6,  # one site and one browser per module
     ("tests/faults/test_concurrency.py",): 8.2,
-    ("tests/faults/test_paths.py",): 6.0,
     ("tests/faults/test_bounds.py",): 6.0,
     ("tests/test_import.py",): 5.9,
     ("tests/test_hook_gate.py",): 5.5,
@@ -282,9 +281,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     `--dist worksteal` first gives each worker one contiguous slice of the collection and
     lets an idle worker steal the tail of another's; so each slice starts with its share of
     the slow modules (the longest first, to the least loaded slice) and is filled up with
-    quick tests, which are what gets stolen. The wheel and its pipx install (25 s, a third of
-    it waiting for the package registry) then start at once instead of wherever the
-    collection reaches them, and a module's shared fixtures stay on one worker.
+    quick tests, which are what gets stolen. The wheel and its pipx install (25 s, 10 of them
+    waiting for the package registry) then start at once instead of wherever the collection
+    reaches them, and a module's shared fixtures stay on one worker.
     """
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
     group_of = {module: modules for modules in SLOWEST for module in modules}
