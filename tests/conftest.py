@@ -257,56 +257,13 @@ def run_python(code: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
 
 
-SLOWEST = {
-    # The modules that take longest, in seconds of a worker's time (wall, `-n 2`, measured on
-    # the 2-core machine; the rest average 0.08 s a test). Modules sharing a session fixture
-    # are one group: the wheel and its pipx install are made once and used by both.
-    ("tests/test_packaging.py", "tests/test_distribution.py"): 29.3,  # packaging first
-    ("tests/test_ci_integrations.py",): 14.9,
-    ("tests/test_status.py",): 6.6,
-    ("tests/test_site.py",): 8.9,
-    ("tests/test_site_browser.py",): 8.6,  # one site and one browser per module
-    ("tests/faults/test_concurrency.py",): 8.2,
-    ("tests/faults/test_bounds.py",): 6.0,
-    ("tests/test_import.py",): 5.9,
-    ("tests/test_hook_gate.py",): 5.5,
-    ("tests/test_cli.py",): 5.2,
-    ("tests/faults/test_signals.py",): 5.1,
-}
+INSTALLS = ("tests/test_packaging.py", "tests/test_distribution.py")
+"""The modules that build the wheel and `pipx install` it (session fixtures): 25 s of one
+worker, 10 of them waiting for the package registry."""
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Deal the slowest modules out among the xdist workers, each worker's share first.
-
-    `--dist worksteal` first gives each worker one contiguous slice of the collection and
-    lets an idle worker steal the tail of another's; so each slice starts with its share of
-    the slow modules (the longest first, to the least loaded slice) and is filled up with
-    quick tests, which are what gets stolen. The wheel and its pipx install (25 s, 10 of them
-    waiting for the package registry) then start at once instead of wherever the collection
-    reaches them, and a module's shared fixtures stay on one worker.
-    """
-    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
-    group_of = {module: modules for modules in SLOWEST for module in modules}
-    groups: dict[tuple[str, ...], list[pytest.Item]] = {modules: [] for modules in SLOWEST}
-    quick: list[pytest.Item] = []
-    for item in items:
-        modules = group_of.get(_module(item))
-        (groups[modules] if modules else quick).append(item)
-    slices: list[list[pytest.Item]] = [[] for _ in range(workers)]
-    load = [0.0] * workers
-    for modules in sorted(SLOWEST, key=SLOWEST.__getitem__, reverse=True):
-        least = load.index(min(load))
-        slices[least].extend(sorted(groups[modules], key=lambda item: modules.index(_module(item))))
-        load[least] += SLOWEST[modules]
-    # Slice sizes as worksteal cuts them: each worker len(pending) // workers_remaining.
-    remaining, ordered = len(items), []
-    for index, share in enumerate(slices):
-        size = max(remaining // (workers - index), len(share))
-        filler, quick = quick[: size - len(share)], quick[size - len(share) :]
-        ordered += share + filler
-        remaining -= size
-    items[:] = ordered + quick
-
-
-def _module(item: pytest.Item) -> str:
-    return item.nodeid.partition("::")[0]
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The install tests first: `--dist worksteal` gives them to the first worker at once, so
+    the wheel and the pipx install overlap the rest of the suite and can never be its last
+    25 s, wherever the collection's order would have put them."""
+    items.sort(key=lambda item: item.nodeid.partition("::")[0] not in INSTALLS)
