@@ -255,3 +255,15 @@ def run_process(
 def run_python(code: str) -> subprocess.CompletedProcess[str]:
     """`code` run by a fresh Python (what a new process imports is its own business)."""
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+
+
+INSTALLS = ("tests/test_packaging.py", "tests/test_distribution.py")
+"""The modules that build the wheel and `pipx install` it (session fixtures): 25 s of one
+worker, 10 of them waiting for the package registry."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The install tests first: `--dist worksteal` gives them to the first worker at once, so
+    the wheel and the pipx install overlap the rest of the suite and can never be its last
+    25 s, wherever the collection's order would have put them."""
+    items.sort(key=lambda item: item.nodeid.partition("::")[0] not in INSTALLS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import signal
@@ -348,13 +349,30 @@ def _wait_for(condition: Callable[[], bool], what: str, bound: float = 30.0) -> 
         time.sleep(0.05)
 
 
-def test_two_processes_changing_different_postmortems_both_succeed(repo: Project) -> None:
+def _has_open(pid: int, path: Path) -> bool:
+    """Whether process `pid` has `path` open (Linux's /proc)."""
+    for descriptor in Path(f"/proc/{pid}/fd").glob("*"):
+        with contextlib.suppress(OSError):  # closed since the listing
+            if os.readlink(descriptor) == str(path.resolve()):
+                return True
+    return False
+
+
+def test_two_processes_changing_different_postmortems_both_succeed(
+    repo: Project, tmp_path: Path
+) -> None:
     write_postmortem(repo)
     write_postmortem(repo, postmortem_id="2026-11-21-second-outage")
-    # A slow hook keeps the first commit holding git's index lock while the second one starts.
-    _hook(repo.root, "sleep 1\n")
+    # The first commit's hook holds it (and pmctl's lock) until the second pmctl is waiting
+    # for that lock, its file open: contention every time, not a 1 s sleep that hoped for it.
+    marker, gate = tmp_path / "hook-started", tmp_path / "gate"
+    _hook(repo.root, f"touch '{marker}'\nwhile [ ! -f '{gate}' ]; do sleep 0.02; done\n")
     first = _pmctl(repo.root, "status", ID, "in-review")
+    _wait_for(marker.exists, "the first commit's hook")
     second = _pmctl(repo.root, "status", "2026-11-21-second-outage", "in-review")
+    lock = repo.root / ".git" / "pmctl" / "lock"
+    _wait_for(lambda: _has_open(second.pid, lock), "the second pmctl to wait for the lock")
+    gate.touch()
     for process in (first, second):
         _, err = process.communicate(timeout=60)
         assert process.returncode == 0, err
@@ -371,12 +389,14 @@ def test_killing_pmctl_midway_leaves_a_consistent_repository(repo: Project, tmp_
     path = write_postmortem(repo)
     old = path.read_bytes()
     new = old.replace(b"status: draft", b"status: in-review")
-    marker = tmp_path / "hook-started"
-    _hook(repo.root, f"touch '{marker}'\nsleep 2\n")
+    marker, gate = tmp_path / "hook-started", tmp_path / "gate"
+    # The hook holds the commit until pmctl is dead (a gate, not a 2 s sleep).
+    _hook(repo.root, f"touch '{marker}'\nwhile [ ! -f '{gate}' ]; do sleep 0.02; done\n")
     process = _pmctl(repo.root, "status", ID, "in-review")
     _wait_for(marker.exists, "the pre-commit hook")
     process.send_signal(signal.SIGKILL)
     process.communicate(timeout=30)
+    gate.touch()
     # git itself, orphaned, finishes (or abandons) its commit; wait for it to let go.
     _wait_for(lambda: not (repo.root / ".git" / "index.lock").exists(), "git to finish")
     assert path.read_bytes() in (old, new)
