@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pmctl.adapters.documents import discover
-from pmctl.adapters.search_index import index_path, postmortem_files
+from pmctl.adapters.documents import discover, postmortem_files
+from pmctl.adapters.search_index import index_path
 from pmctl.domain.learning.query import QueryError, parse
 from pmctl.domain.learning.text import index_text, stem
 from pmctl.domain.project import Project

@@ -307,9 +307,10 @@ def survey(directory: Path, *, within: Path | None = None) -> Survey:
     strays: list[Path] = []
     out: list[tuple[Path, Path]] = []
     boundary: Path | None = None
-    for base, entries in _listings(directory):
+    for base, entries in _listings(str(directory)):
+        folder = Path(base)
         for entry in entries:
-            path = base / entry.name
+            path = folder / entry.name
             if not entry.name.endswith(".md"):
                 if os.path.splitext(entry.name)[1].lower() not in ATTACHMENTS:
                     strays.append(path)
@@ -333,15 +334,40 @@ def _parts(path: Path) -> tuple[str, ...]:
     return path.parts
 
 
-def _target(path: Path) -> Path | None:
+def _target(path: str | Path) -> Path | None:
     """Where the link `path` leads; None for a loop of links."""
     try:
-        return path.resolve()
+        return Path(path).resolve()
     except (OSError, RuntimeError):
         return None
 
 
-def _listings(directory: Path) -> Iterator[tuple[Path, list[os.DirEntry[str]]]]:
+def postmortem_files(directory: Path, root: Path) -> list[tuple[str, os.DirEntry[str]]]:
+    """The files `discover` finds, each as its key (its path from `root`, with `/`) and its
+    directory entry (which holds its stat once asked), sorted by key.
+
+    Strings and directory entries, not `Path`s: a search of an up-to-date index of 10,000
+    files spent 0.22 s building, relating and stat()ing Paths (`discover`, `relative_key`,
+    `os.stat`), against 0.05 s this way."""
+    found: list[tuple[str, os.DirEntry[str]]] = []
+    boundary: Path | None = None
+    for base, entries in _listings(str(directory)):
+        prefix = os.path.relpath(base, root).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        for entry in entries:
+            if not entry.name.endswith(".md"):
+                continue
+            if entry.is_symlink():  # (free: the directory listing says so, no stat)
+                boundary = boundary or directory.resolve()
+                target = _target(entry.path)
+                if target is None or not target.is_relative_to(boundary):
+                    continue
+            found.append((prefix + entry.name, entry))
+    found.sort()  # by key: keys are unique, so the entries are never compared
+    return found
+
+
+def _listings(directory: str) -> Iterator[tuple[str, list[os.DirEntry[str]]]]:
     """Each directory under `directory` (itself included) with its entries that are not
     directories; hidden entries skipped, linked directories not walked into."""
     pending = [directory]
@@ -357,7 +383,7 @@ def _listings(directory: Path) -> Iterator[tuple[Path, list[os.DirEntry[str]]]]:
             if not _is_dir(entry):
                 files.append(entry)
             elif not entry.is_symlink():
-                pending.append(base / entry.name)
+                pending.append(entry.path)
         yield base, files
 
 

@@ -417,58 +417,6 @@ def _where(filters: Filters) -> tuple[str, list[object]]:
     return " AND ".join(clauses), parameters
 
 
-def postmortem_files(directory: Path, root: Path) -> list[tuple[str, os.DirEntry[str]]]:
-    """Every postmortem file under `directory` as `documents.discover` finds it (hidden
-    entries skipped, linked directories not walked into, `*.md` links leading out of
-    `directory` left out), each as its root-relative key and its directory entry, by key.
-
-    Strings and directory entries, not `Path`s: a search of an up-to-date index of 10,000
-    files spent 0.22 s building, relating and stat()ing Paths (`discover`, `relative_key`,
-    `os.stat`), against 0.05 s this way."""
-    top = str(directory)
-    prefix = os.path.relpath(top, root).replace(os.sep, "/")
-    prefix = "" if prefix == "." else prefix + "/"
-    found: list[tuple[str, os.DirEntry[str]]] = []
-    boundary: Path | None = None
-    pending = [(top, prefix)]
-    while pending:
-        base, key_prefix = pending.pop()
-        try:
-            with os.scandir(base) as listing:
-                entries = [entry for entry in listing if not entry.name.startswith(".")]
-        except OSError:  # a directory that cannot be listed holds nothing to read
-            continue
-        for entry in entries:
-            name = entry.name
-            if _is_dir(entry):
-                if not entry.is_symlink():
-                    pending.append((entry.path, f"{key_prefix}{name}/"))
-                continue
-            if not name.endswith(".md"):
-                continue
-            if entry.is_symlink():  # (free: the directory listing says so, no stat)
-                boundary = boundary or directory.resolve()
-                if not _leads_inside(entry.path, boundary):
-                    continue
-            found.append((key_prefix + name, entry))
-    found.sort()  # by key: keys are unique, so the entries are never compared
-    return found
-
-
-def _is_dir(entry: os.DirEntry[str]) -> bool:
-    try:
-        return entry.is_dir()
-    except OSError:  # a loop of links: not a directory (nor inside, `_leads_inside`)
-        return False
-
-
-def _leads_inside(link: str, boundary: Path) -> bool:
-    try:
-        return Path(link).resolve().is_relative_to(boundary)
-    except (OSError, RuntimeError):  # a loop of links
-        return False
-
-
 def survey_digest(files: Iterable[tuple[str, Stat]]) -> str:
     """One string for every file's key and stat, to compare with the index's (`agrees_with`).
     (`marshal`: 2 ms for 10,000 files where formatting each one took 13-25 ms. Its format 2,

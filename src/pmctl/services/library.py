@@ -32,7 +32,6 @@ from pmctl.adapters.search_index import (
     Problem,
     SearchIndex,
     open_index,
-    postmortem_files,
     survey_digest,
 )
 from pmctl.domain.document import Invalid
@@ -77,7 +76,7 @@ def open_library(project: Project) -> Iterator[Library]:
     """The project's index, updated to the files as they are now; closed on the way out."""
     from pmctl import __version__
 
-    files = postmortem_files(project.postmortem_dir, project.root)
+    files = documents.postmortem_files(project.postmortem_dir, project.root)
     index = open_index(project.root, version=__version__)
     try:
         if not index.is_new:
