@@ -1,5 +1,6 @@
-"""Terminal output: one-line messages (notes, warnings, errors) written directly, and one
-rich console for stdout and one for stderr, created on first use, for everything else."""
+"""Terminal output: lines of text and styles written directly (notes, warnings, errors, the
+search results), and one rich console for stdout and one for stderr, created on first use,
+for everything else (tables, checklists)."""
 
 from __future__ import annotations
 
@@ -40,9 +41,11 @@ def print_error(error: PmctlError, *, cwd: Path) -> None:
         # Verbatim but for the codes that would redraw the line (bell, backspace, CR...).
         sys.stderr.write(error.details.rstrip("\n").translate(_REDRAWING) + "\n")
     where = f"{visible(_relative(error.location, cwd))}: " if error.location else ""
-    _write(sys.stderr, "", "bold red", "error:", f" {where}{_shown(_relative(error.message, cwd))}")
+    write_line(
+        sys.stderr, ("bold red", "error:"), f" {where}{_shown(_relative(error.message, cwd))}"
+    )
     if error.hint:
-        _write(sys.stderr, "  ", "dim", "hint:", f" {_shown(_relative(error.hint, cwd))}")
+        write_line(sys.stderr, "  ", ("dim", "hint:"), f" {_shown(_relative(error.hint, cwd))}")
 
 
 def _relative(text: str, cwd: Path) -> str:
@@ -70,35 +73,57 @@ def committed(commit: Commit | None) -> None:
 
 def success(message: str) -> None:
     """`✓ message` on stdout, on one line whatever the message quotes."""
-    _write(sys.stdout, "", "green", "✓", f" {visible(message)}")
+    write_line(sys.stdout, ("green", "✓"), f" {visible(message)}")
 
 
 def note(message: str) -> None:
     """A dim line on stderr, one line whatever it quotes."""
-    _write(sys.stderr, "", "dim", visible(message))
+    write_line(sys.stderr, ("dim", visible(message)))
 
 
 def warn(message: str) -> None:
     """`warning: message` on stderr, on one line whatever it quotes (a file's name)."""
-    _write(sys.stderr, "", "yellow", "warning:", f" {visible(message)}")
+    write_line(sys.stderr, ("yellow", "warning:"), f" {visible(message)}")
 
 
 # These lines are written without rich: importing it took ~35 ms of a status transition's
-# ~300 (idle), ~75 ms under load, for one `committed <sha>: <subject>` line.
-_CODES = {"dim": ("2", "2"), "green": ("32", ""), "yellow": ("33", ""), "bold red": ("1;31", "1")}
+# ~300 (idle), ~75 ms under load, for one `committed <sha>: <subject>` line; and 35-40 ms of a
+# later search's ~450 (idle) for its list of results.
+_CODES = {
+    "bold": ("1", "1"),
+    "dim": ("2", "2"),
+    "green": ("32", ""),
+    "yellow": ("33", ""),
+    "bold red": ("1;31", "1"),
+    "bold yellow": ("1;33", "1"),
+}
 """Style -> its SGR parameters in colour, and with `NO_COLOR` (no colours; bold and dim stay)."""
 _REDRAWING = dict.fromkeys((7, 8, 11, 12, 13))
 """What rich strips from text it prints: bell, backspace, vertical tab, form feed, CR."""
 
 
-def _write(stream: TextIO, before: str, style: str, styled: str, after: str = "") -> None:
-    """One line: `before`, `styled` in `style`, `after`: what rich's console writes for
-    `before[style]styled[/]after` (no wrapping; escape codes only where it would write them).
-    """
-    code = _CODES[style][os.environ.get("NO_COLOR", "") != ""] if _styles(stream) else ""
-    start, end = (f"\x1b[{code}m", "\x1b[0m") if code else ("", "")
-    stream.write(f"{before}{start}{styled}{end}{after}\n")
+def write_line(stream: TextIO, *pieces: str | tuple[str, str]) -> None:
+    """One line of `pieces`, each text as it is or `(style, text)` (a style of `_CODES`):
+    what rich's console writes for the same markup (no wrapping; escape codes only where it
+    would write them; emoji codes such as `:fire:` left as written). The text must already be
+    `visible`."""
+    codes = _CODES_IN_FORCE[os.environ.get("NO_COLOR", "") != ""] if _styles(stream) else None
+    written = []
+    for piece in pieces:
+        if isinstance(piece, str):
+            written.append(piece)
+        elif codes is not None and codes[piece[0]]:
+            written.append(f"\x1b[{codes[piece[0]]}m{piece[1]}\x1b[0m")
+        else:
+            written.append(piece[1])
+    stream.write("".join(written) + "\n")
     stream.flush()
+
+
+_CODES_IN_FORCE = tuple(
+    {style: codes[index] for style, codes in _CODES.items()} for index in (0, 1)
+)
+"""`_CODES` in colour, then with `NO_COLOR`."""
 
 
 def _styles(stream: TextIO) -> bool:

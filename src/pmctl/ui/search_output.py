@@ -19,17 +19,16 @@ JSON_VERSION = 1
 def print_results(results: SearchResults) -> None:
     """Each hit as its id and title, a line of metadata, and its snippet with the matches
     in bold; then how many matched."""
-    from rich.markup import escape
+    import sys
 
-    from pmctl.ui.console import stdout
+    from pmctl.ui.console import write_line
 
-    console = stdout()
     for rank, hit in enumerate(results.hits, start=1):
-        console.print(f"[bold]{rank}. {escape(visible(hit.id))}[/]  {escape(visible(hit.title))}")
-        console.print(f"   [dim]{escape(visible(_facts(hit)))}[/]")
+        write_line(sys.stdout, ("bold", f"{rank}. {visible(hit.id)}"), f"  {visible(hit.title)}")
+        write_line(sys.stdout, "   ", ("dim", visible(_facts(hit))))
         if hit.snippet.text:
-            console.print(f"   {_marked(hit.snippet)}")
-    console.print(summary(results))
+            write_line(sys.stdout, "   ", *_marked(hit.snippet))
+    write_line(sys.stdout, summary(results))
 
 
 def summary(results: SearchResults) -> str:
@@ -51,17 +50,16 @@ def _facts(hit: Hit) -> str:
     return " · ".join(parts)
 
 
-def _marked(snippet: Snippet) -> str:
-    """The snippet as rich markup, its highlights in bold yellow, each piece `visible`."""
-    from rich.markup import escape
-
-    text, parts, at = snippet.text, [], 0
+def _marked(snippet: Snippet) -> list[str | tuple[str, str]]:
+    """The snippet in pieces, its highlights in bold yellow, each piece `visible`."""
+    text, at = snippet.text, 0
+    pieces: list[str | tuple[str, str]] = []
     for start, end in snippet.highlights:
-        parts.append(escape(visible(text[at:start])))
-        parts.append(f"[bold yellow]{escape(visible(text[start:end]))}[/]")
+        pieces.append(visible(text[at:start]))
+        pieces.append(("bold yellow", visible(text[start:end])))
         at = end
-    parts.append(escape(visible(text[at:])))
-    return "".join(parts)
+    pieces.append(visible(text[at:]))
+    return pieces
 
 
 def to_json(results: SearchResults) -> str:
