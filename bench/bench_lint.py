@@ -19,47 +19,24 @@ beside `python -c pass` and `python -c "import pydantic"`, the references of the
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import harness
-from harness import PMCTL, baselines, environment, load_average, make_project, measure, print_table
-
-CPU: list[float] = []
-"""CPU seconds (user + system, with the children it waited for) of every run, in the order
-`measure` makes them: a warm-up round, then `runs` rounds of every command in turn."""
-
-
-def _run(
-    command: Sequence[str], cwd: Path, env: dict[str, str] | None = None
-) -> tuple[float, float]:
-    """`harness.run`, which also keeps the run's CPU time in `CPU`."""
-    os.sync()
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        list(command),
-        cwd=cwd,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    _, _, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    process.returncode = 0  # reaped by wait4 above: Popen must not wait for it again
-    CPU.append(usage.ru_utime + usage.ru_stime)
-    return wall, usage.ru_maxrss / 1024
-
-
-harness.run = _run  # (`measure` looks `run` up in its module on every call)
+from harness import (
+    CPU,
+    PMCTL,
+    baselines,
+    environment,
+    load_average,
+    make_project,
+    measure,
+    print_table,
+)
 
 
 def main() -> None:

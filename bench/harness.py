@@ -87,10 +87,16 @@ class Series:
         return statistics.median(self.walls)
 
 
+CPU: list[float] = []
+"""CPU seconds (user + system, with the children it waited for) of every `run`, in the order
+they were made (`measure`: a warm-up round, then `runs` rounds of every command in turn)."""
+
+
 def run(
     command: Sequence[str], cwd: Path, env: dict[str, str] | None = None
 ) -> tuple[float, float]:
-    """(wall seconds, peak MiB) of one run of `command`; its output is discarded."""
+    """(wall seconds, peak MiB) of one run of `command`, its CPU time kept in `CPU`; its
+    output is discarded."""
     os.sync()  # write back what earlier steps left dirty, before the clock starts
     start = time.perf_counter()
     process = subprocess.Popen(
@@ -104,6 +110,7 @@ def run(
     _, _, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     process.returncode = 0  # reaped by wait4 above: Popen must not wait for it again
+    CPU.append(usage.ru_utime + usage.ru_stime)
     return wall, usage.ru_maxrss / 1024
 
 
