@@ -358,6 +358,14 @@ def _has_open(pid: int, path: Path) -> bool:
     return False
 
 
+def _held_until(marker: Path, gate: Path) -> str:
+    """A hook that touches `marker`, then waits for `gate` to exist (at most 60 s, so that a
+    failed test leaves no hook waiting forever)."""
+    return (
+        f"touch '{marker}'\nfor i in $(seq 3000); do [ -f '{gate}' ] && break; sleep 0.02; done\n"
+    )
+
+
 def test_two_processes_changing_different_postmortems_both_succeed(
     repo: Project, tmp_path: Path
 ) -> None:
@@ -366,7 +374,7 @@ def test_two_processes_changing_different_postmortems_both_succeed(
     # The first commit's hook holds it (and pmctl's lock) until the second pmctl is waiting
     # for that lock, its file open: contention every time, not a 1 s sleep that hoped for it.
     marker, gate = tmp_path / "hook-started", tmp_path / "gate"
-    _hook(repo.root, f"touch '{marker}'\nwhile [ ! -f '{gate}' ]; do sleep 0.02; done\n")
+    _hook(repo.root, _held_until(marker, gate))
     first = _pmctl(repo.root, "status", ID, "in-review")
     _wait_for(marker.exists, "the first commit's hook")
     second = _pmctl(repo.root, "status", "2026-11-21-second-outage", "in-review")
@@ -391,7 +399,7 @@ def test_killing_pmctl_midway_leaves_a_consistent_repository(repo: Project, tmp_
     new = old.replace(b"status: draft", b"status: in-review")
     marker, gate = tmp_path / "hook-started", tmp_path / "gate"
     # The hook holds the commit until pmctl is dead (a gate, not a 2 s sleep).
-    _hook(repo.root, f"touch '{marker}'\nwhile [ ! -f '{gate}' ]; do sleep 0.02; done\n")
+    _hook(repo.root, _held_until(marker, gate))
     process = _pmctl(repo.root, "status", ID, "in-review")
     _wait_for(marker.exists, "the pre-commit hook")
     process.send_signal(signal.SIGKILL)
