@@ -107,23 +107,18 @@ def write_line(stream: TextIO, *pieces: str | tuple[str, str]) -> None:
     what rich's console writes for the same markup (no wrapping; escape codes only where it
     would write them; emoji codes such as `:fire:` left as written). The text must already be
     `visible`."""
-    codes = _CODES_IN_FORCE[os.environ.get("NO_COLOR", "") != ""] if _styles(stream) else None
+    styled = _styles(stream)
+    no_color = os.environ.get("NO_COLOR", "") != ""
     written = []
     for piece in pieces:
         if isinstance(piece, str):
             written.append(piece)
-        elif codes is not None and codes[piece[0]]:
-            written.append(f"\x1b[{codes[piece[0]]}m{piece[1]}\x1b[0m")
-        else:
-            written.append(piece[1])
+            continue
+        style, text = piece
+        code = _CODES[style][no_color] if styled else ""
+        written.append(f"\x1b[{code}m{text}\x1b[0m" if code else text)
     stream.write("".join(written) + "\n")
     stream.flush()
-
-
-_CODES_IN_FORCE = tuple(
-    {style: codes[index] for style, codes in _CODES.items()} for index in (0, 1)
-)
-"""`_CODES` in colour, then with `NO_COLOR`."""
 
 
 def _styles(stream: TextIO) -> bool:
