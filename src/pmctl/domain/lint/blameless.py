@@ -73,12 +73,14 @@ _GATES = ("have", "ould've", "error", "careless", "blame", "negligen", "ミス")
 """Substrings shared by several terms: one scan for the gate instead of one per term
 ("ould've", not "'ve": a three-character needle took 20 us to scan 10,000 characters, 8.5)."""
 
+
 def _caseless(word: str) -> bool:
     """Whether `word` is all kana, CJK punctuation and ideographs (U+3000-U+9FFF): no
     character lowers into this range and none of them changes when lowered, so such a term
     occurs in the lowered text exactly when it occurs in the text itself. (A comparison, not
     a regex: compiling that character class took 3 ms of every lint's start-up.)"""
     return all("\u3000" <= char <= "\u9fff" for char in word)
+
 
 _LOWERS_TO_ASCII = ("\u0130", "\u212a")
 """The only non-ASCII characters whose `lower()` holds an ASCII one (İ -> "i̇", the Kelvin
