@@ -19,11 +19,11 @@ _TITLE = re.compile(r"\A\s*# [^\n]*\n")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _HEADING = re.compile(r"(?m)^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$")
 _MARKUP = re.compile(r"(?m)^\s*(?:[-*+]|\d+[.)])\s+|\*\*|__|`")
-_JOINED_LINES = re.compile(
-    f"(?<=[{CJK}{WIDE_PUNCTUATION}])[ \t]*\n\\s*(?=[{CJK}{WIDE_PUNCTUATION}])"
-)
+# Compiled on first use (`re`'s cache), by text that is not all ASCII: each class of kana and
+# kanji takes 3 ms to compile.
+_JOINED_LINES = f"(?<=[{CJK}{WIDE_PUNCTUATION}])[ \t]*\n\\s*(?=[{CJK}{WIDE_PUNCTUATION}])"
 _SPACE = re.compile(r"\s+")
-_WIDE = re.compile(f"[{CJK}{WIDE_PUNCTUATION}]")
+_WIDE = f"[{CJK}{WIDE_PUNCTUATION}]"
 _ASCII_BEFORE = r"(?<![A-Za-z0-9])"
 _ASCII_AFTER = r"(?![A-Za-z0-9])"
 
@@ -43,7 +43,8 @@ def flatten(markdown: str) -> str:
     text = _TITLE.sub("", markdown, count=1)
     text = _COMMENT.sub(" ", text) if "<!--" in text else text
     text = _HEADING.sub(lambda match: f"{match[1]}:", text)
-    text = _JOINED_LINES.sub("", _MARKUP.sub(" ", text))
+    text = _MARKUP.sub(" ", text)
+    text = text if text.isascii() else re.sub(_JOINED_LINES, "", text)
     return _SPACE.sub(" ", text).strip()
 
 
@@ -67,7 +68,7 @@ def make(text: str, terms: Sequence[Term], *, width: int = WIDTH) -> Snippet:
     spans = _matches(flat, terms)
     if not spans:
         return Snippet(_cut(flat, 0, width)[0])
-    reach = width // 2 if _WIDE.search(flat) else width  # (a rough window; `_cut` measures)
+    reach = width // 2 if _has_wide(flat) else width  # (a rough window; `_cut` measures)
     best = max(
         range(len(spans)),
         key=lambda i: (
@@ -109,8 +110,9 @@ def _cut(text: str, start: int, width: int) -> tuple[str, int]:
     with `…` where it was cut; and how many characters the leading `…` adds."""
     end = start
     columns = 0
+    wide = re.compile(_WIDE) if _has_wide(text) else None
     while end < len(text) and columns < width:
-        columns += 2 if _WIDE.match(text, end) else 1
+        columns += 2 if wide and wide.match(text, end) else 1
         end += 1
     if end < len(text):
         space = text.rfind(" ", start, end)
@@ -118,3 +120,8 @@ def _cut(text: str, start: int, width: int) -> tuple[str, int]:
     piece = text[start:end]
     lead = "…" if start > 0 else ""
     return lead + piece + ("…" if end < len(text) else ""), len(lead)
+
+
+def _has_wide(text: str) -> bool:
+    """Whether `text` has a character that takes two columns."""
+    return not text.isascii() and re.search(_WIDE, text) is not None
