@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import time
 from collections.abc import Callable
@@ -35,6 +36,9 @@ def serve(
     A failed rebuild (a broken `pmctl.toml`, a template error) is reported to `rebuilt` and
     the last good site stays served; the next change is tried again.
     """
+    # It runs for hours, rebuilding again and again: it needs the collector that pmctl's start
+    # turns off (`pmctl.__main__`) to free the cycles each build leaves.
+    gc.enable()
     # Taken before the first build: a change made while it runs is then seen as a change.
     seen = signature(project)
     first = build(project, out=out, today=today())
