@@ -19,10 +19,10 @@ _TITLE = re.compile(r"\A\s*# [^\n]*\n")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _HEADING = re.compile(r"(?m)^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$")
 _MARKUP = re.compile(r"(?m)^\s*(?:[-*+]|\d+[.)])\s+|\*\*|__|`")
-# Compiled on first use (`re`'s cache), by text that is not all ASCII: each class of kana and
-# kanji takes 3 ms to compile.
-_JOINED_LINES = f"(?<=[{CJK}{WIDE_PUNCTUATION}])[ \t]*\n\\s*(?=[{CJK}{WIDE_PUNCTUATION}])"
+_LINE_BREAK = re.compile(r"[ \t]*\n\s*")
 _SPACE = re.compile(r"\s+")
+# Compiled on first use (`re`'s cache), by text that is not all ASCII: a class of the kana and
+# kanji takes 3 ms to compile, which a search in English need not spend.
 _WIDE = f"[{CJK}{WIDE_PUNCTUATION}]"
 _ASCII_BEFORE = r"(?<![A-Za-z0-9])"
 _ASCII_AFTER = r"(?![A-Za-z0-9])"
@@ -44,8 +44,24 @@ def flatten(markdown: str) -> str:
     text = _COMMENT.sub(" ", text) if "<!--" in text else text
     text = _HEADING.sub(lambda match: f"{match[1]}:", text)
     text = _MARKUP.sub(" ", text)
-    text = text if text.isascii() else re.sub(_JOINED_LINES, "", text)
+    text = text if text.isascii() else _join_wide_lines(text)
     return _SPACE.sub(" ", text).strip()
+
+
+def _join_wide_lines(text: str) -> str:
+    """`text` without the line breaks (and the spaces around them) between two wide
+    characters: a Japanese sentence broken over lines is one sentence again."""
+    wide = re.compile(_WIDE)
+    return _LINE_BREAK.sub(
+        lambda match: (
+            ""
+            if match.start()
+            and wide.match(text, match.start() - 1)
+            and wide.match(text, match.end())
+            else match[0]
+        ),
+        text,
+    )
 
 
 def pattern(term: Term) -> str:
