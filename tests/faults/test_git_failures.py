@@ -29,6 +29,33 @@ def state(root: Path, path: Path) -> tuple[str, str, bytes]:
     )
 
 
+def test_a_stale_index_lock_is_waited_for_once_a_command_not_once_a_git_call(
+    repo: Project, postmortem: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `pmctl new` meets the lock in `git add`, `git commit` and the undoing of the add: it
+    # waited out the bound three times (2.6 s at 1 s a call).
+    from pmctl.adapters.git import Repository
+    from pmctl.errors import GitError
+
+    waits: list[float] = []
+    sleep = time.sleep
+
+    def counted_sleep(seconds: float) -> None:
+        waits.append(seconds)
+        sleep(seconds)
+
+    monkeypatch.setattr(time, "sleep", counted_sleep)
+    repository = Repository.open(repo.root)
+    (repo.root / ".git" / "index.lock").touch()
+    with pytest.raises(GitError, match="index is locked"):
+        repository.commit([postmortem], "first")
+    waited = len(waits)
+    with pytest.raises(GitError, match="index is locked"):
+        repository.commit([postmortem], "second")
+    assert waited > 0
+    assert len(waits) == waited  # the second call is refused at once
+
+
 def test_a_stale_index_lock_is_named_at_once(repo: Project, postmortem: Path) -> None:
     lock = repo.root / ".git" / "index.lock"
     lock.touch()

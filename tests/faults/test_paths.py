@@ -213,7 +213,7 @@ def test_a_failed_new_leaves_neither_its_file_nor_its_directory(
     repo: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # What is tested is what the failure leaves, not how long git's lock is waited for
-    # (test_git_failures has the real bound): 2.6 s of waiting at the default 1 s a call.
+    # (test_git_failures has the real bound): ~1.3 s of waiting at the default bound.
     monkeypatch.setattr(git_adapter, "INDEX_LOCK_WAIT_SECONDS", 0.0)
     (repo.root / ".git" / "index.lock").touch()
     head = git(repo.root, "rev-parse", "HEAD")

@@ -136,6 +136,7 @@ class Repository:
     def __init__(self, root: Path, git_dir: Path) -> None:
         self.root = root.resolve()
         self.git_dir = git_dir.resolve()
+        self._lock_deadline: float | None = None
 
     @classmethod
     def open(cls, path: Path) -> Repository:
@@ -175,15 +176,24 @@ class Repository:
         return cls(Path(repo.working_tree_dir or path), Path(repo.git_dir))
 
     def _run(self, *args: str) -> str:
-        deadline = time.monotonic() + INDEX_LOCK_WAIT_SECONDS
         delay = 0.05
         while True:
             result = _git(self.root, *args)
-            if "index.lock" in result.stderr and result.returncode and time.monotonic() < deadline:
+            if "index.lock" in result.stderr and result.returncode and self._may_wait_for_lock():
                 time.sleep(delay)
                 delay = min(delay * 2, 0.5)
                 continue
             return _checked(args, result)
+
+    def _may_wait_for_lock(self) -> bool:
+        """Whether there is time left to wait for another git's `index.lock`: the wait is
+        bounded for the command (this object), not for each git call, or a command whose
+        git calls all meet a stale lock (`pmctl new`: add, commit, then undoing the add)
+        would wait for each in turn."""
+        now = time.monotonic()
+        if self._lock_deadline is None:
+            self._lock_deadline = now + INDEX_LOCK_WAIT_SECONDS
+        return now < self._lock_deadline
 
     # -- state checks ------------------------------------------------------------------
 
