@@ -13,6 +13,7 @@ import pytest
 from pmctl.adapters.documents import discover, postmortem_files
 from pmctl.adapters.search_index import index_path
 from pmctl.domain.learning.query import QueryError, parse
+from pmctl.domain.learning.snippet import flatten
 from pmctl.domain.learning.text import index_text, stem
 from pmctl.domain.project import Project
 from pmctl.errors import UsageError
@@ -169,6 +170,16 @@ def test_hits_carry_metadata_and_a_snippet_with_the_matches_marked(shelf: Projec
     words = {english.snippet.text[start:end].lower() for start, end in english.snippet.highlights}
     assert {"sacrificial", "cluster"} <= words
     assert len(english.snippet.text) <= 200
+
+
+def test_a_snippet_shows_a_link_as_its_text(shelf: Project) -> None:
+    # The English postmortem ends with `- Japanese version: [ID-ja](ID-ja.md)`.
+    (hit,) = search(shelf, '"Japanese version" service:shakespeare-search').results.hits[:1]
+    assert f"Japanese version: {SHAKESPEARE_JA}" in hit.snippet.text
+    assert ".md)" not in hit.snippet.text
+    assert flatten("See ![the chart](c.png) and [the runbook](https://x.test/r).") == (
+        "See the chart and the runbook."
+    )
 
 
 def test_the_limit_keeps_the_best_and_the_total_counts_all(shelf: Project) -> None:

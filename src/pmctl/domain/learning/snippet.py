@@ -19,6 +19,7 @@ _TITLE = re.compile(r"\A\s*# [^\n]*\n")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _HEADING = re.compile(r"(?m)^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$")
 _MARKUP = re.compile(r"(?m)^\s*(?:[-*+]|\d+[.)])\s+|\*\*|__|`")
+_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
 _LINE_BREAK = re.compile(r"[ \t]*\n\s*")
 _SPACE = re.compile(r"\s+")
 # Compiled on first use (`re`'s cache), by text that is not all ASCII: a class of the kana and
@@ -38,11 +39,12 @@ class Snippet:
 
 def flatten(markdown: str) -> str:
     """Markdown as one line of plain text: without a first `# title` line (shown apart);
-    headings end with a colon; no bullets, emphasis or comments; a Japanese sentence broken
-    over lines is joined without a space."""
+    headings end with a colon; no bullets, emphasis or comments; a link (or image) is its
+    text; a Japanese sentence broken over lines is joined without a space."""
     text = _TITLE.sub("", markdown, count=1)
     text = _COMMENT.sub(" ", text) if "<!--" in text else text
     text = _HEADING.sub(lambda match: f"{match[1]}:", text)
+    text = _LINK.sub(r"\1", text) if "](" in text else text
     text = _MARKUP.sub(" ", text)
     text = text if text.isascii() else _join_wide_lines(text)
     return _SPACE.sub(" ", text).strip()
