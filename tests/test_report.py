@@ -197,6 +197,18 @@ def test_json_has_a_stable_versioned_shape(repo: Project) -> None:
     }
 
 
+def test_json_is_written_one_item_a_line_and_an_empty_list_inline(repo: Project) -> None:
+    sample(repo)
+    written = run_cli(repo.root, "report", "--today", "2026-11-23", "-f", "json").stdout
+    lines = written.splitlines()
+    assert lines[5] == '  "items": ['
+    assert all(line.startswith('    {"postmortem_id": ') for line in lines[6:10])
+    assert lines[10:] == ["  ],", '  "groups": []', "}"]
+    assert json.loads(written)["totals"]["items"] == 4
+    empty = run_cli(repo.root, "report", "--today", "2026-11-23", "-f", "json", "--owner", "zed")
+    assert empty.stdout.endswith('  "items": [],\n  "groups": []\n}\n')
+
+
 def test_csv_and_markdown(repo: Project) -> None:
     sample(repo)
     report = build_report(repo, today=TODAY).report

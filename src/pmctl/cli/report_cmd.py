@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from pmctl.cli.command import command_module
@@ -105,11 +107,12 @@ def report_command(
     report = result.report
     if output_format is ReportFormat.TABLE:
         report_output.print_table(report)
+    elif output_format is ReportFormat.JSON:
+        sys.stdout.writelines(report_output.json_lines(report))
     else:
         render = {
             ReportFormat.MARKDOWN: report_output.to_markdown,
             ReportFormat.CSV: report_output.to_csv,
-            ReportFormat.JSON: report_output.to_json,
         }[output_format]
         typer.echo(render(report), nl=False)
     if fail_if is FailIf.OVERDUE and report.totals.overdue:
