@@ -136,7 +136,10 @@ class Repository:
     def __init__(self, root: Path, git_dir: Path) -> None:
         self.root = root.resolve()
         self.git_dir = git_dir.resolve()
-        self._lock_deadline: float | None = None
+        # Seconds this command has slept waiting for another git's `index.lock`: the wait is
+        # bounded for the command, not for each git call, or one whose calls all meet a stale
+        # lock (`pmctl new`: add, commit, then undoing the add) would wait for each in turn.
+        self._lock_waited = 0.0
 
     @classmethod
     def open(cls, path: Path) -> Repository:
@@ -179,21 +182,13 @@ class Repository:
         delay = 0.05
         while True:
             result = _git(self.root, *args)
-            if "index.lock" in result.stderr and result.returncode and self._may_wait_for_lock():
+            locked = "index.lock" in result.stderr and result.returncode
+            if locked and self._lock_waited < INDEX_LOCK_WAIT_SECONDS:
                 time.sleep(delay)
+                self._lock_waited += delay
                 delay = min(delay * 2, 0.5)
                 continue
             return _checked(args, result)
-
-    def _may_wait_for_lock(self) -> bool:
-        """Whether there is time left to wait for another git's `index.lock`: the wait is
-        bounded for the command (this object), not for each git call, or a command whose
-        git calls all meet a stale lock (`pmctl new`: add, commit, then undoing the add)
-        would wait for each in turn."""
-        now = time.monotonic()
-        if self._lock_deadline is None:
-            self._lock_deadline = now + INDEX_LOCK_WAIT_SECONDS
-        return now < self._lock_deadline
 
     # -- state checks ------------------------------------------------------------------
 
