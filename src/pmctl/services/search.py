@@ -63,8 +63,9 @@ def search(project: Project, text: str, *, limit: int = 10, offset: int = 0) -> 
 
 
 def _body(path: Path) -> str:
-    """The body of the file as it is now, read with the one reader, without generated parts."""
-    return readable(documents.read(path).body)
+    """The body of the file as it is now, without generated parts; its front matter is not
+    parsed (loading the YAML parser and parsing ten hits' was 2 % of a later search)."""
+    return readable(documents.read_text_and_body(path)[1])
 
 
 def _hit(row: Row, score: float, found: snippet.Snippet) -> Hit:
