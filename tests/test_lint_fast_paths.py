@@ -186,9 +186,9 @@ def test_blameless_terms_are_found_as_in_the_lowered_text(text: str, extra: list
     lowered = text.lower()
     reference = [
         term
-        for gate, members in lexicon
-        if gate in lowered
-        for term in members
+        for group in lexicon
+        if group.gate in lowered
+        for term in group.members
         if term.needle in lowered
     ]
     assert blameless._present(text, lexicon) == reference
