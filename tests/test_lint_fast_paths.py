@@ -186,9 +186,31 @@ def test_blameless_terms_are_found_as_in_the_lowered_text(text: str, extra: list
     lowered = text.lower()
     reference = [
         term
-        for gate, members in lexicon
-        if gate in lowered
-        for term in members
+        for group in lexicon
+        if group.gate in lowered
+        for term in group.members
         if term.needle in lowered
     ]
     assert blameless._present(text, lexicon) == reference
+
+
+FRONT_LINES = st.sampled_from(
+    [
+        *("id: a", "  id: b", "- id: c", '"id": d', "'id': e", "id : f", "id:g", "id:"),
+        *("schema: 2", "title: x", "  nested: y", "- item", "# id: comment", "", "   ", "ids: z"),
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(FRONT_LINES, max_size=20))
+def test_the_id_line_is_the_one_the_whole_outline_finds(lines: list[str]) -> None:
+    """`Facts` look for `id:` among the first lines before outlining the whole front
+    matter; the line is the one the outline gives, wherever the key is, or if it is not."""
+    from pmctl.domain.lint.repository_rules import _id_line
+
+    front = "\n".join(lines) + "\n"
+    document = ParsedDocument(Path("x.md"), front_matter=front, front_matter_line=2)
+    reference = ParsedDocument(Path("x.md"), front_matter=front, front_matter_line=2)
+    assert _id_line(document) == reference.line_of(("id",))
+    assert _id_line(ParsedDocument(Path("x.md"))) == ParsedDocument(Path("x.md")).line_of(("id",))

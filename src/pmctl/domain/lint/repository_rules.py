@@ -11,12 +11,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from pmctl.domain import frontmatter
 from pmctl.domain.document import ParsedDocument
 from pmctl.domain.lint.context import Hit
 from pmctl.domain.lint.registry import DUPLICATE_ID, FILENAME_ID_MISMATCH, RELATED_MISSING
 from pmctl.domain.model import ID_PATTERN, Postmortem
 
 _ID = re.compile(ID_PATTERN)
+
+_ID_HEAD = 8
+"""Lines at the top of a front matter where `id:` is looked for first (the template puts it
+on the second)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +50,24 @@ def facts_of(document: ParsedDocument, postmortem: Postmortem | None) -> Facts:
     return Facts(
         document.path,
         raw_id if isinstance(raw_id, str) else None,
-        document.line_of(("id",)),
+        _id_line(document),
         tuple(related),
     )
+
+
+def _id_line(document: ParsedDocument) -> int:
+    """`document.line_of(("id",))`, found among the first lines of the front matter when it
+    is there: the same line, since the key search goes down the lines in order.
+
+    Lint asks every document for it, and most ask nothing else of their lines: making the
+    outline of the whole front matter for it took ~20 us of a realistic document's ~500.
+    """
+    if document.front_matter is not None:
+        head = document.front_matter.split("\n", _ID_HEAD)[:_ID_HEAD]
+        found = frontmatter.find_key(head, 0, len(head), -1, "id")
+        if found is not None:
+            return document.front_matter_line + found[0]
+    return document.line_of(("id",))
 
 
 def check_facts(
