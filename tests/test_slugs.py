@@ -18,7 +18,7 @@ from pmctl.domain import ids, kana
 from pmctl.domain.project import Project
 from pmctl.errors import UsageError
 from pmctl.services.new import plan_id, slug_needed
-from tests.conftest import run_process
+from tests.conftest import run_cli
 from tests.terminal import pmctl_on_terminal
 from tests.test_new import request
 
@@ -84,19 +84,10 @@ def no_extra_on_path(tmp_path: Path) -> dict[str, str]:
     return {"PYTHONPATH": os.pathsep.join([str(blocker), *sys.path])}
 
 
-def test_without_a_terminal_the_command_fails_and_writes_nothing(
-    repo: Project, no_extra_on_path: dict[str, str]
-) -> None:
-    result = run_process(
-        repo.root,
-        "new",
-        "--title",
-        "決済の遅延",
-        "--severity",
-        "SEV2",
-        "--owner",
-        "alice",
-        env=no_extra_on_path,
+@pytest.mark.usefixtures("without_extra")
+def test_without_a_terminal_the_command_fails_and_writes_nothing(repo: Project) -> None:
+    result = run_cli(
+        repo.root, *("new", "--title", "決済の遅延", "--severity", "SEV2", "--owner", "alice")
     )
     assert result.returncode == 2
     assert "--slug" in result.stderr
