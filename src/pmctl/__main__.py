@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import sys
+import types
 
 
 def main() -> None:
@@ -17,6 +18,7 @@ def main() -> None:
     # garbage) cost ~50 ms of a later search's 0.4 s. Reference counting still frees all that
     # is not in a cycle; `pmctl site serve`, which runs for hours, turns the collector back on.
     gc.disable()
+    _without_pydantic_plugins()
     from pmctl.adapters import signals
     from pmctl.errors import interruption_in
 
@@ -33,6 +35,23 @@ def main() -> None:
             raise
         sys.stderr.write("pmctl: interrupted; nothing was committed\n")
         sys.exit(interruption.exit_code)
+
+
+def _no_plugins() -> tuple[()]:
+    return ()
+
+
+def _without_pydantic_plugins() -> None:
+    """Stand in for pydantic's plugin loader with one that finds no plugins.
+
+    The loader imports `importlib.metadata` and reads the entry points of every installed
+    package the first time a model is built: ~70 M instructions, 7-8 % of a `status`, a
+    `search` or a `lint ONE.md`. pmctl validates its own files and has no use for validation
+    plugins (such as logfire's). `tests/test_main.py` fails if pydantic's loader changes.
+    """
+    loader = types.ModuleType("pydantic.plugin._loader")
+    loader.get_plugins = _no_plugins  # type: ignore[attr-defined]
+    sys.modules.setdefault(loader.__name__, loader)
 
 
 if __name__ == "__main__":
