@@ -11,7 +11,10 @@ corpus is bench/gen_corpus.py's realistic one (the size and shape of the referen
   and parsing the YAML; validating; cutting the body into sections and gathering the
   metadata; writing each kana and kanji as a token; FTS5's inserts; its final merge;
 - `pmctl related` and `pmctl trends`, which read the same index;
-- `pmctl --help`, whose time on an idle machine is known (75 ms), as a yardstick of the load;
+- `pmctl --help`, whose time on an idle machine is known (75 ms), as a yardstick of the load:
+  it is run just before each later search, and the ratio given is the median of those pairs
+  (the shared machine's speed drifts within a run; a ratio of medians taken minutes apart
+  swung by a half);
 - the CPU seconds of each, less sensitive to the load than wall time.
 
 Peak memory is the largest maximum RSS of one pmctl process (`resource`). The machine is
@@ -35,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # time pmctl as installed: with bytecode
@@ -142,6 +146,23 @@ def median(values: list[float]) -> str:
     return f"median {statistics.median(values):.2f} s  min {min(values):.2f} s"
 
 
+@dataclass
+class Timings:
+    """Every figure of the runs: wall seconds, and ratios pair by pair (a search over its
+    yardstick timed beside it), of this pmctl and of the other (`--against`)."""
+
+    floors: list[float] = field(default_factory=list)
+    helps: list[float] = field(default_factory=list)
+    first: list[float] = field(default_factory=list)
+    later: dict[str, list[float]] = field(default_factory=dict)
+    ratios: dict[str, list[float]] = field(default_factory=dict)
+    phases: dict[str, list[float]] = field(default_factory=dict)
+    other_first: list[float] = field(default_factory=list)
+    other_later: dict[str, list[float]] = field(default_factory=dict)
+    other_ratios: dict[str, list[float]] = field(default_factory=dict)
+    peak: float = 0.0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--count", type=int, default=10_000)
@@ -159,36 +180,15 @@ def main() -> None:
             f"{args.count} realistic postmortems, {size / args.count / 1024:.1f} KB each\n"
             f"load average before: {_load()}"
         )
-        index = root / ".git" / "pmctl" / "search-index.sqlite3"
         other_root = Path(temp) / "other"
         if args.against:  # a copy: each pmctl keeps its own index in its .git
             shutil.copytree(root, other_root, symlinks=True)
-        other_first: list[float] = []
-        other_later: dict[str, list[float]] = {name: [] for name, _ in QUERIES}
-        python = sys.executable
-        run([python, "-c", FLOOR, str(root / "postmortems")], root, "warm-up")
-        first: list[float] = []
-        later: dict[str, list[float]] = {name: [] for name, _ in QUERIES}
-        floors: list[float] = []
-        phases: dict[str, list[float]] = {}
-        helps: list[float] = []
-        peak = 0.0
+        run([sys.executable, "-c", FLOOR, str(root / "postmortems")], root, "warm-up")
+        timings = Timings()
         for _ in range(args.runs):
-            floors.append(run([python, "-c", FLOOR, str(root / "postmortems")], root, "floor")[0])
-            helps.append(run([pmctl(), "--help"], root, "pmctl --help")[0])
-            _, _, spent = run([python, "-c", PHASES, str(root)], root, "phases")
-            for name, seconds in json.loads(spent).items():
-                phases.setdefault(name, []).append(seconds)
-            index.unlink(missing_ok=True)
-            took, memory, _ = run([pmctl(), *QUERIES[0][1]], root, "search, first")
-            first.append(took)
-            peak = max(peak, memory)
-            for name, command in QUERIES:
-                took, memory, _ = run([pmctl(), *command], root, f"search, later: {name}")
-                later[name].append(took)
-                peak = max(peak, memory)
+            _one_run(root, timings)
             if args.against:
-                _time_other(args.against, other_root, other_first, other_later)
+                _time_other(args.against, other_root, timings)
         others = {
             "related": [pmctl(), "related", _an_id(root)],
             "trends": [pmctl(), "trends", "--today", "2026-11-23"],
@@ -197,33 +197,73 @@ def main() -> None:
             name: [run(command, root, name)[0] for _ in range(args.runs)]
             for name, command in others.items()
         }
-        print(f"  pmctl --help (to compare with its 75 ms idle) {median(helps)}")
-        print(f"  floor (read + parse + validate, 1 process)   {median(floors)}")
-        print(
-            f"  pmctl search, first (builds the index)       {median(first)}"
-            f"  (budget {FIRST_BUDGET} s: {_verdict(statistics.median(first) <= FIRST_BUDGET)})"
-        )
-        for name, values in later.items():
-            print(
-                f"  pmctl search, later: {name:23} {median(values)}"
-                f"  (budget {LATER_BUDGET} s: {_verdict(statistics.median(values) <= LATER_BUDGET)})"
-            )
-        _ratios(first, later, floors, helps, (args.against, other_first, other_later))
+        _report(timings, args.against)
         for name, values in extra.items():
             print(f"  pmctl {name:38} {median(values)}")
-        _details(peak, index, phases)
+        _details(timings.peak, root / ".git" / "pmctl" / "search-index.sqlite3", timings.phases)
         print(f"load average after: {_load()}")
 
 
-def _time_other(
-    pmctl_path: str, root: Path, first: list[float], later: dict[str, list[float]]
-) -> None:
-    """The other pmctl's first search (its index removed) and later ones, on its copy."""
+def _one_run(root: Path, timings: Timings) -> None:
+    """The floor, the phases, a first search (the index removed) and each later search, each
+    later one just after a `--help` as its yardstick."""
+    python = sys.executable
+    timings.floors.append(run([python, "-c", FLOOR, str(root / "postmortems")], root, "floor")[0])
+    _, _, spent = run([python, "-c", PHASES, str(root)], root, "phases")
+    for name, seconds in json.loads(spent).items():
+        timings.phases.setdefault(name, []).append(seconds)
     (root / ".git" / "pmctl" / "search-index.sqlite3").unlink(missing_ok=True)
-    first.append(run([pmctl_path, *QUERIES[0][1]], root, "against: search, first")[0])
+    took, memory, _ = run([pmctl(), *QUERIES[0][1]], root, "search, first")
+    timings.first.append(took)
+    timings.ratios.setdefault("first search / floor", []).append(took / timings.floors[-1])
+    timings.peak = max(timings.peak, memory)
     for name, command in QUERIES:
-        label = f"against: search, later: {name}"
-        later[name].append(run([pmctl_path, *command], root, label)[0])
+        timings.helps.append(run([pmctl(), "--help"], root, "pmctl --help")[0])
+        took, memory, _ = run([pmctl(), *command], root, f"search, later: {name}")
+        timings.later.setdefault(name, []).append(took)
+        label = f"later: {name} / --help"
+        timings.ratios.setdefault(label, []).append(took / timings.helps[-1])
+        timings.peak = max(timings.peak, memory)
+
+
+def _report(timings: Timings, against: str | None) -> None:
+    print(f"  pmctl --help (to compare with its 75 ms idle) {median(timings.helps)}")
+    print(f"  floor (read + parse + validate, 1 process)   {median(timings.floors)}")
+    first = statistics.median(timings.first)
+    print(
+        f"  pmctl search, first (builds the index)       {median(timings.first)}"
+        f"  (budget {FIRST_BUDGET} s: {_verdict(first <= FIRST_BUDGET)})"
+    )
+    for name, values in timings.later.items():
+        print(
+            f"  pmctl search, later: {name:23} {median(values)}"
+            f"  (budget {LATER_BUDGET} s: {_verdict(statistics.median(values) <= LATER_BUDGET)})"
+        )
+    print("  ratios (median of the pairs: each search over its yardstick timed beside it):")
+    for label, mine in timings.ratios.items():
+        theirs = timings.other_ratios.get(label)
+        beside = f"   against: {statistics.median(theirs):.2f}" if theirs else ""
+        print(f"    {label:40} {statistics.median(mine):.2f}{beside}")
+    if against:
+        print(f"  against {against}:")
+        print(f"    pmctl search, first                      {median(timings.other_first)}")
+        for name, values in timings.other_later.items():
+            print(f"    pmctl search, later: {name:19} {median(values)}")
+
+
+def _time_other(pmctl_path: str, root: Path, timings: Timings) -> None:
+    """The other pmctl's first search (its index removed) and later ones, on its copy, with
+    the floor of this run and a `--help` of its own beside each later one as yardsticks."""
+    (root / ".git" / "pmctl" / "search-index.sqlite3").unlink(missing_ok=True)
+    took = run([pmctl_path, *QUERIES[0][1]], root, "against: search, first")[0]
+    timings.other_first.append(took)
+    ratios = timings.other_ratios
+    ratios.setdefault("first search / floor", []).append(took / timings.floors[-1])
+    for name, command in QUERIES:
+        yardstick = run([pmctl_path, "--help"], root, "against: pmctl --help")[0]
+        took = run([pmctl_path, *command], root, f"against: search, later: {name}")[0]
+        timings.other_later.setdefault(name, []).append(took)
+        ratios.setdefault(f"later: {name} / --help", []).append(took / yardstick)
 
 
 def _details(peak: float, index: Path, phases: dict[str, list[float]]) -> None:
@@ -242,32 +282,6 @@ def _details(peak: float, index: Path, phases: dict[str, list[float]]) -> None:
     for name, values in CPU.items():
         if name not in ("warm-up", "phases"):
             print(f"    {name:40} {statistics.median(values):.2f} s")
-
-
-def _ratios(
-    first: list[float],
-    later: dict[str, list[float]],
-    floors: list[float],
-    helps: list[float],
-    other: tuple[str | None, list[float], dict[str, list[float]]],
-) -> None:
-    """The first search's median over the floor's, each later one's over `--help`'s; and the
-    same for the other pmctl (`--against`), timed in the same runs."""
-    against, other_first, other_later = other
-    floor, help_ = statistics.median(floors), statistics.median(helps)
-    pairs = [("first search / floor", first, other_first, floor)] + [
-        (f"later: {name} / --help", values, other_later[name], help_)
-        for name, values in later.items()
-    ]
-    print("  ratios (median / median of the same run):")
-    for label, mine, theirs, base in pairs:
-        beside = f"   against: {statistics.median(theirs) / base:.2f}" if theirs else ""
-        print(f"    {label:40} {statistics.median(mine) / base:.2f}{beside}")
-    if against:
-        print(f"  against {against}:")
-        print(f"    pmctl search, first                      {median(other_first)}")
-        for name, values in other_later.items():
-            print(f"    pmctl search, later: {name:19} {median(values)}")
 
 
 def _verdict(ok: bool) -> str:
