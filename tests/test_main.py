@@ -36,3 +36,18 @@ def test_pydantic_asks_its_plugin_loader_for_get_plugins_and_nothing_else() -> N
             elif isinstance(node, ast.Import):
                 assert not any(alias.name.endswith("plugin._loader") for alias in node.names)
     assert asked == {"get_plugins"}
+
+
+def test_what_a_command_made_is_frozen_before_pythons_exit_collects() -> None:
+    """The exit's full pass of the collector then looks at none of it (the freeze runs
+    among the exit handlers; one registered before the command runs after it)."""
+    probe = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: sys.stderr.write(str(gc.get_freeze_count())))\n"
+        "sys.argv = ['pmctl', 'schema']\n"
+        "from pmctl.__main__ import main\n"
+        "main()\n"
+    )
+    result = run_python(probe)
+    assert result.returncode == 0
+    assert int(result.stderr) > 10_000

@@ -7,6 +7,7 @@ loading, or while it reports an error, exits like any other interruption: one li
 
 from __future__ import annotations
 
+import atexit
 import gc
 import sys
 import types
@@ -18,6 +19,9 @@ def main() -> None:
     # garbage) cost ~50 ms of a later search's 0.4 s. Reference counting still frees all that
     # is not in a cycle; `pmctl site serve`, which runs for hours, turns the collector back on.
     gc.disable()
+    # Python's exit still makes a full pass of the collector over every object: frozen, they
+    # are not looked at (`status ID` ~40 M instructions and ~15 % of its time less).
+    atexit.register(gc.freeze)
     _without_pydantic_plugins()
     from pmctl.adapters import signals
     from pmctl.errors import interruption_in
