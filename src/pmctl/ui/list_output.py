@@ -112,7 +112,7 @@ def _record(row: Row, root: Path) -> dict[str, Any]:
 def json_lines(rows: Iterable[Row], invalid: Sequence[Invalid], *, root: Path) -> Iterator[str]:
     """The JSON document of `rows` and `invalid`, a postmortem at a time, each encoded as it
     is reached: `pmctl list` writes them as they come (at 10,000 postmortems, holding every
-    row and the whole text took ~135 MB). `invalid` is read once `rows` is exhausted, so it
+    row and the whole text took ~145 MB). `invalid` is read once `rows` is exhausted, so it
     may be filled meanwhile."""
     yield f'{{\n  "version": {JSON_VERSION},\n'
     yield from _array("postmortems", (_record(row, root) for row in rows), last=False)
