@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
+from collections.abc import Iterable, Iterator
 
 import pytest
 
@@ -15,7 +15,7 @@ from pmctl.domain.enums import ExportTable
 from pmctl.domain.learning.export import ACTION_COLUMNS, EXPORT_VERSION, POSTMORTEM_COLUMNS
 from pmctl.domain.metrics import quarter
 from pmctl.domain.project import Project
-from pmctl.services.export import export
+from pmctl.services.export import export, save
 from pmctl.services.stats import build_stats
 from pmctl.ui import export_output, stats_output
 from tests.conftest import run_cli
@@ -25,7 +25,7 @@ NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 DAY = 86400.0
 
 
-def by_id(records: list[dict[str, object]]) -> dict[str, dict[str, object]]:
+def by_id(records: Iterable[dict[str, object]]) -> dict[str, dict[str, object]]:
     return {str(record["id"]): record for record in records}
 
 
@@ -67,7 +67,8 @@ def test_one_record_per_postmortem_with_durations_from_git(history: Project) -> 
 
 def test_csv_and_jsonl_load_with_the_standard_library(history: Project) -> None:  # noqa: F811
     result = export(history, ExportTable.POSTMORTEMS, now=NOW)
-    rows = list(csv.DictReader(io.StringIO(export_output.to_csv(result.columns, result.records))))
+    records = list(result.records)
+    rows = list(csv.DictReader(export_output.csv_lines(result.columns, records)))
     assert len(rows) == 4
     assert tuple(rows[0]) == POSTMORTEM_COLUMNS
     fast = next(row for row in rows if row["id"] == "2026-10-05-fast")
@@ -77,7 +78,7 @@ def test_csv_and_jsonl_load_with_the_standard_library(history: Project) -> None:
     assert fast["incident_to_closed_seconds"] == ""
     slow = next(row for row in rows if row["id"] == "2026-10-01-slow")
     assert slow["services"] == "api;db"
-    lines = export_output.to_jsonl(result.records).splitlines()
+    lines = list(export_output.jsonl_lines(records))
     assert len(lines) == 4
     decoded = [json.loads(line) for line in lines]
     assert all(tuple(record) == POSTMORTEM_COLUMNS for record in decoded)
@@ -87,17 +88,54 @@ def test_csv_and_jsonl_load_with_the_standard_library(history: Project) -> None:
 def test_action_items_table(history: Project) -> None:  # noqa: F811
     result = export(history, ExportTable.ACTION_ITEMS, now=NOW)
     assert result.columns == ACTION_COLUMNS
-    assert [(r["postmortem_id"], r["action_id"]) for r in result.records] == [
+    records = list(result.records)
+    assert [(r["postmortem_id"], r["action_id"]) for r in records] == [
         ("2026-10-01-slow", "AI-1"),
         ("2026-10-01-slow", "AI-2"),
         ("2026-10-05-fast", "AI-1"),
         ("2026-10-05-fast", "AI-2"),
     ]
-    overdue = [r["action_id"] for r in result.records if r["overdue"]]
+    overdue = [r["action_id"] for r in records if r["overdue"]]
     assert overdue == ["AI-2"]  # fast's, due 2026-11-01
-    rows = list(csv.DictReader(io.StringIO(export_output.to_csv(result.columns, result.records))))
+    rows = list(csv.DictReader(export_output.csv_lines(result.columns, records)))
     assert [row["status"] for row in rows] == ["wontfix", "in-progress", "done", "todo"]
     assert rows[3]["overdue"] == "true"
+
+
+@pytest.mark.parametrize("table", list(ExportTable))
+def test_records_are_made_one_at_a_time_as_they_are_taken(
+    history: Project,  # noqa: F811
+    table: ExportTable,
+) -> None:
+    # Sorted after every valid postmortem: it is reached only once they all are.
+    broken = history.postmortem_dir / "2026" / "2026-12-31-broken.md"
+    broken.parent.mkdir(exist_ok=True)
+    broken.write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+    result = export(history, table, now=NOW)
+    first = next(result.records)
+    assert first["export_version"] == EXPORT_VERSION
+    assert (result.count, result.invalid) == (1, [])  # the rest is not made yet
+    rest = list(result.records)
+    assert result.count == 1 + len(rest) == 4
+    assert [invalid.location.split(":")[0] for invalid in result.invalid] == [str(broken)]
+
+
+def test_a_failed_write_leaves_the_file_as_it_was(history: Project) -> None:  # noqa: F811
+    out = history.root / "out.jsonl"
+    out.write_text("before\n", encoding="utf-8")
+
+    def failing() -> Iterator[str]:
+        yield "a line\n"
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        save(out, failing())
+    assert out.read_text(encoding="utf-8") == "before\n"
+    assert (
+        sorted(path.name for path in history.root.iterdir() if path.name.startswith(".out")) == []
+    )
+    save(out, export_output.jsonl_lines(export(history, ExportTable.ACTION_ITEMS, now=NOW).records))
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 4
 
 
 def test_cli_writes_the_file_and_standard_output(history: Project) -> None:  # noqa: F811

@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from pmctl.domain.document import Invalid
 from pmctl.domain.enums import Status
 from pmctl.domain.listing import ListFilters
 from pmctl.domain.project import Project
-from pmctl.services.listing import list_postmortems
+from pmctl.services.listing import each_row, list_postmortems
+from pmctl.ui import list_output
 from tests.conftest import git, run_cli
 from tests.test_status import DOCUMENT, ID, TODAY, write_postmortem
 
@@ -79,6 +81,26 @@ def test_list_formats_table_json_csv(library: Project) -> None:
     bad = run_cli(library.root, "list", "--status", "done")
     assert bad.returncode == 2
     assert "--status: unknown value 'done'" in bad.stderr
+
+
+def test_list_json_is_made_a_postmortem_at_a_time_laid_out_as_one_dump(library: Project) -> None:
+    broken = library.postmortem_dir / "2099" / "2099-01-01-broken.md"  # after every other
+    broken.parent.mkdir()
+    broken.write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+    invalid: list[Invalid] = []
+    rows = each_row(library, today=TODAY, invalid=invalid)
+    lines = list_output.json_lines(rows, invalid, root=library.root)
+    taken = [next(lines), next(lines)]  # the head, the first postmortem
+    assert invalid == []  # the rest is not read yet
+    text = "".join(taken) + "".join(lines)
+    document = json.loads(text)
+    assert text == json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    assert len(document["postmortems"]) == 3
+    assert [item["location"].split(":")[0] for item in document["invalid"]] == [str(broken)]
+    broken.unlink()
+    none = each_row(library, today=TODAY, filters=ListFilters(owners=frozenset({"x"})), invalid=[])
+    empty = "".join(list_output.json_lines(none, [], root=library.root))
+    assert empty == json.dumps({"version": 1, "postmortems": [], "invalid": []}, indent=2) + "\n"
 
 
 def test_show_says_everything_about_one_postmortem(library: Project) -> None:

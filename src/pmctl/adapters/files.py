@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 
 def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
@@ -15,11 +17,27 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     data to disk before the rename (tens of ms for a cache of some MB): after a crash the
     file may then be empty or cut short, which is fine only for a file that can be rebuilt.
     """
+    with _replacing(path, durable=durable) as stream:
+        stream.write(data)
+
+
+def write_lines_atomic(path: Path, lines: Iterable[str], *, durable: bool = True) -> None:
+    """`write_atomic` of `lines` encoded as UTF-8, each written as it comes: the whole text
+    is never held (`pmctl export`). If taking a line fails, `path` is left as it was."""
+    with _replacing(path, durable=durable) as stream:
+        for line in lines:
+            stream.write(line.encode("utf-8"))
+
+
+@contextlib.contextmanager
+def _replacing(path: Path, *, durable: bool) -> Iterator[BinaryIO]:
+    """A temp file beside `path` to write, renamed over it once the block ends; removed,
+    and `path` left as it was, if the block fails or is interrupted."""
     mode = path.stat().st_mode & 0o7777 if path.exists() else None
     handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            yield stream
             if durable:
                 stream.flush()
                 os.fsync(stream.fileno())

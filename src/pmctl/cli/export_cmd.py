@@ -38,6 +38,7 @@ def export_command(
 
         duckdb -c "SELECT severity, median(time_to_resolve_seconds) FROM 'postmortems.csv' GROUP BY 1"
     """
+    import sys
     from pathlib import Path
 
     from pmctl.cli import clock
@@ -46,15 +47,18 @@ def export_command(
     from pmctl.ui import console, export_output
 
     result = export(open_project(Path.cwd()), table, now=clock.now())
-    for invalid in result.invalid:
-        console.warn(f"{invalid.location}: skipped, not a valid postmortem: {invalid.message}")
-    text = (
-        export_output.to_csv(result.columns, result.records)
+    lines = (
+        export_output.csv_lines(result.columns, result.records)
         if output_format is ExportFormat.CSV
-        else export_output.to_jsonl(result.records)
+        else export_output.jsonl_lines(result.records)
     )
     if out is None:
-        typer.echo(text, nl=False)
+        sys.stdout.writelines(lines)
+        sys.stdout.flush()
     else:
-        save(Path(out), text)
-        console.note(f"wrote {len(result.records)} records to {out}")
+        save(Path(out), lines)
+    # The files left out are known once every record is made: warned about after the output.
+    for invalid in result.invalid:
+        console.warn(f"{invalid.location}: skipped, not a valid postmortem: {invalid.message}")
+    if out is not None:
+        console.note(f"wrote {result.count} records to {out}")

@@ -43,13 +43,15 @@ def list_command(
 
         pmctl list --service search --since 2026-01-01 --format csv > search.csv
     """
+    import sys
     from pathlib import Path
 
     from pmctl.cli import clock
     from pmctl.cli.parse import parse_choices, parse_date, parse_many
+    from pmctl.domain.document import Invalid
     from pmctl.domain.enums import Status
     from pmctl.domain.listing import ListFilters
-    from pmctl.services.listing import list_postmortems
+    from pmctl.services.listing import each_row, list_postmortems
     from pmctl.services.project import open_project
     from pmctl.ui import list_output
 
@@ -62,10 +64,13 @@ def list_command(
         overdue=overdue,
     )
     project = open_project(Path.cwd())
+    if output_format is ListFormat.JSON:
+        invalid: list[Invalid] = []
+        rows = each_row(project, today=clock.today(), filters=filters, invalid=invalid)
+        sys.stdout.writelines(list_output.json_lines(rows, invalid, root=project.root))
+        return
     listing = list_postmortems(project, today=clock.today(), filters=filters)
     if output_format is ListFormat.TABLE:
         typer.echo(list_output.render_table(listing))
-    elif output_format is ListFormat.JSON:
-        typer.echo(list_output.to_json(listing, root=project.root), nl=False)
     else:
         typer.echo(list_output.to_csv(listing, root=project.root), nl=False)

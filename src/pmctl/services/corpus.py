@@ -7,8 +7,9 @@ file: each file is read by `documents.read_with_stat` and its front matter
 read again by `documents.load` for its first problem and the line of it.
 
 `records` hands out each valid postmortem's record (`domain.record`: what those four commands
-need of it, made from the validated model) and `load_all` the models themselves, for the
-commands that need every field; both hand out each one as soon as it is made and keep none.
+need of it, made from the validated model) and `models` the models themselves, for the
+commands that need every field (`export`); both hand out each one as soon as it is made and
+keep none. `load_all` keeps every model, for the commands that need them all at once.
 
 What makes 10,000 files fast (budgets and figures in bench/README.md, measured by
 bench/bench_report.py):
@@ -90,9 +91,26 @@ def records(
     With `root` (the project root), records are cached between runs: an unchanged file is
     not read, parsed or validated again.
     """
+    return _valid(directory, root, _RECORDS, invalid)
+
+
+def models(
+    directory: Path, *, root: Path | None = None, invalid: list[Invalid]
+) -> Iterator[tuple[Path, Postmortem]]:
+    """Every valid postmortem's model under `directory`, one at a time in path order, read
+    as `load_all` reads them; none is kept once it is handed out (10,000 realistic models
+    at once are ~230 MB). Each file that is not a valid postmortem is appended to `invalid`
+    when its turn comes, so the list is complete once the iterator is."""
+    return _valid(directory, root, _MODELS, invalid)
+
+
+def _valid(
+    directory: Path, root: Path | None, kind: _Kind[T], invalid: list[Invalid]
+) -> Iterator[tuple[Path, T]]:
+    """`records` or `models`: nothing is read before the first one is taken."""
     paths = documents.discover(directory)
     with collector_paused():
-        outcomes = _outcomes(paths, root, _RECORDS)
+        outcomes = _outcomes(paths, root, kind)
         for path, outcome in zip(paths, outcomes, strict=True):
             if isinstance(outcome, Invalid):
                 invalid.append(outcome)

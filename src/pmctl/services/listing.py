@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 from pmctl.domain import lifecycle
 from pmctl.domain.document import Invalid
@@ -17,17 +18,25 @@ def list_postmortems(
 ) -> Listing:
     """The postmortems `filters` admit, with their status and review deadline, in path
     order; and the files that are not valid postmortems."""
+    invalid: list[Invalid] = []
+    rows = tuple(each_row(project, today=today, filters=filters, invalid=invalid))
+    return Listing(rows=rows, invalid=tuple(invalid))
+
+
+def each_row(
+    project: Project, *, today: dt.date, filters: ListFilters | None = None, invalid: list[Invalid]
+) -> Iterator[Row]:
+    """`list_postmortems`'s rows one at a time, for output that need not hold them all
+    (`list --format json`); each file that is not a valid postmortem is appended to
+    `invalid` when its turn comes, so the list is complete once the iterator is."""
     settings = project.settings
     chosen = filters or ListFilters()
-    invalid: list[Invalid] = []
-    rows = []
     for path, postmortem in records(project.postmortem_dir, root=project.root, invalid=invalid):
         deadline = lifecycle.review_deadline(postmortem, settings)
         overdue = lifecycle.is_overdue(postmortem, deadline, today)
         row = Row(path=path, postmortem=postmortem, deadline=deadline, overdue=overdue)
         if chosen.admits(row):
-            rows.append(row)
-    return Listing(rows=tuple(rows), invalid=tuple(invalid))
+            yield row
 
 
 def postmortem_ids(project: Project) -> list[str]:

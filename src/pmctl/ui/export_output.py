@@ -11,20 +11,32 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from pmctl.domain.learning.export import Record
 from pmctl.ui.csv_cells import cell
 
 
-def to_jsonl(records: Sequence[Record]) -> str:
-    return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+def jsonl_lines(records: Iterable[Record]) -> Iterator[str]:
+    """One line per record, each encoded when it is taken: `pmctl export` writes them as
+    they come (at 10,000 postmortems, the whole text of the action items is ~60 MB)."""
+    for record in records:
+        yield _encode(record) + "\n"
 
 
-def to_csv(columns: Sequence[str], records: Sequence[Record]) -> str:
+def csv_lines(columns: Sequence[str], records: Iterable[Record]) -> Iterator[str]:
+    """The header, then one row per record, each written when it is taken (a row may hold
+    line breaks, within quotes)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
+    yield buffer.getvalue()
     for record in records:
+        buffer.seek(0)
+        buffer.truncate()
         writer.writerow([cell(record[column]) for column in columns])
-    return buffer.getvalue()
+        yield buffer.getvalue()
+
+
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+"""One encoder for every record: `json.dumps` with any option builds a new one per call."""

@@ -10,9 +10,11 @@ import csv
 import io
 import json
 import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from pmctl.domain.document import Invalid
 from pmctl.domain.report import incident_date
 from pmctl.domain.status_report import Listing, Row
 from pmctl.domain.visible_text import visible
@@ -107,15 +109,28 @@ def _record(row: Row, root: Path) -> dict[str, Any]:
     }
 
 
-def to_json(listing: Listing, *, root: Path) -> str:
-    document = {
-        "version": JSON_VERSION,
-        "postmortems": [_record(row, root) for row in listing.rows],
-        "invalid": [
-            {"location": item.location, "message": item.message} for item in listing.invalid
-        ],
-    }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+def json_lines(rows: Iterable[Row], invalid: Sequence[Invalid], *, root: Path) -> Iterator[str]:
+    """The JSON document of `rows` and `invalid`, a postmortem at a time, each encoded as it
+    is reached: `pmctl list` writes them as they come (at 10,000 postmortems, holding every
+    row and the whole text took ~145 MB). `invalid` is read once `rows` is exhausted, so it
+    may be filled meanwhile."""
+    yield f'{{\n  "version": {JSON_VERSION},\n'
+    yield from _array("postmortems", (_record(row, root) for row in rows), last=False)
+    items = ({"location": item.location, "message": item.message} for item in invalid)
+    yield from _array("invalid", items, last=True)
+    yield "}\n"
+
+
+def _array(key: str, values: Iterable[dict[str, Any]], *, last: bool) -> Iterator[str]:
+    """`"key": [...]` inside the document, each value as `json.dumps(indent=2)` lays it out
+    at that depth (the document's bytes are those of one `json.dumps` of it)."""
+    end = "\n" if last else ",\n"
+    opened = False
+    for value in values:
+        text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        yield (",\n    " if opened else f'  "{key}": [\n    ') + text
+        opened = True
+    yield f"\n  ]{end}" if opened else f'  "{key}": []{end}'
 
 
 def to_csv(listing: Listing, *, root: Path) -> str:

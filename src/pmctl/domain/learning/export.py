@@ -9,7 +9,7 @@ None when unknown, and lists of strings (which CSV writes joined with `;`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from pmctl.domain.metrics import (
@@ -93,12 +93,13 @@ Record = dict[str, Any]
 
 
 def postmortem_records(
-    postmortems: Sequence[tuple[str, Postmortem]],
+    postmortems: Iterable[tuple[str, Postmortem]],
     transitions: Iterable[Transition],
     *,
     now: dt.datetime,
-) -> list[Record]:
-    """One record per (path, postmortem), with `POSTMORTEM_COLUMNS` as keys, in order.
+) -> Iterator[Record]:
+    """One record per (path, postmortem), with `POSTMORTEM_COLUMNS` as keys, in order, each
+    made when it is asked for (the postmortems are taken one at a time).
 
     The time in each status comes from the transition commits; the status a postmortem is
     in now counts until `now`. A postmortem without transition commits (added by hand, or
@@ -109,10 +110,8 @@ def postmortem_records(
     by_id: dict[str, list[Transition]] = {}
     for transition in transitions:
         by_id.setdefault(transition.postmortem_id, []).append(transition)
-    return [
-        _postmortem(path, postmortem, arrivals.get(postmortem.id, {}), entries, by_id, now)
-        for path, postmortem in postmortems
-    ]
+    for path, postmortem in postmortems:
+        yield _postmortem(path, postmortem, arrivals.get(postmortem.id, {}), entries, by_id, now)
 
 
 def _postmortem(
@@ -190,9 +189,9 @@ def _postmortem(
     return {column: values[column] for column in POSTMORTEM_COLUMNS}
 
 
-def action_records(postmortems: Sequence[Postmortem], *, today: dt.date) -> list[Record]:
-    """One record per action item of every postmortem, with `ACTION_COLUMNS` as keys."""
-    records: list[Record] = []
+def action_records(postmortems: Iterable[Postmortem], *, today: dt.date) -> Iterator[Record]:
+    """One record per action item of every postmortem, with `ACTION_COLUMNS` as keys, each
+    made when it is asked for (the postmortems are taken one at a time)."""
     for postmortem in postmortems:
         for item in postmortem.action_items:
             values: Record = {
@@ -212,8 +211,7 @@ def action_records(postmortems: Sequence[Postmortem], *, today: dt.date) -> list
                 "services": list(postmortem.services),
                 "incident_date": incident_date(postmortem).isoformat(),
             }
-            records.append({column: values[column] for column in ACTION_COLUMNS})
-    return records
+            yield {column: values[column] for column in ACTION_COLUMNS}
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
