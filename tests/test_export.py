@@ -185,3 +185,11 @@ def test_a_person_in_two_teams_is_a_config_error(repo: Project) -> None:
     result = run_cli(repo.root, "stats")
     assert result.returncode == 3
     assert "'Kim' is in two teams" in result.stderr
+
+
+def test_an_out_file_in_a_missing_directory_is_a_usage_error(history: Project) -> None:  # noqa: F811
+    out = history.root / "no-such-directory" / "out.csv"
+    result = run_cli(history.root, "export", "--format", "csv", "--out", str(out))
+    assert result.returncode == 2, result.stderr
+    assert "cannot write no-such-directory/out.csv: No such file" in result.stderr
+    assert not out.parent.exists()

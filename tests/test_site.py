@@ -359,3 +359,13 @@ def _fetch(url: str, ready: Callable[[str], bool], timeout: float = 30) -> str:
             pass
         time.sleep(0.2)
     raise AssertionError(f"{url} never became ready; last text: {text[:200]!r}")
+
+
+def test_an_output_directory_that_cannot_be_made_is_a_usage_error(
+    examples: Project, tmp_path: Path
+) -> None:
+    (tmp_path / "a-file").write_text("not a directory\n", encoding="utf-8")
+    result = run_cli(examples.root, "site", "build", "--out", str(tmp_path / "a-file" / "site"))
+    assert result.returncode == ExitCode.USAGE, result.stderr
+    assert "cannot make the site in" in result.stderr
+    assert (tmp_path / "a-file").read_text(encoding="utf-8") == "not a directory\n"

@@ -21,6 +21,7 @@ from pmctl.domain.learning.export import (
     action_records,
     postmortem_records,
 )
+from pmctl.errors import UsageError
 from pmctl.services.corpus import models, relative_key
 
 if TYPE_CHECKING:
@@ -87,4 +88,10 @@ def save(path: Path, lines: Iterable[str]) -> None:
     a failure meanwhile leaves no file)."""
     from pmctl.adapters.files import write_lines_atomic
 
-    write_lines_atomic(path, lines)
+    try:
+        write_lines_atomic(path, lines)
+    except OSError as error:  # where the user asked it to go: no directory, no right, no room
+        raise UsageError(
+            f"cannot write {path}: {error.strerror or error}; nothing was written",
+            hint="give --out a file in a directory that exists and that you may write to",
+        ) from None

@@ -99,7 +99,13 @@ def build(project: Project, *, out: Path, today: dt.date) -> BuildResult:
     out = out.resolve()
     _check_out(project, out)
     output = Output(out, stage=str(os.getpid()))
-    output.mark(MARKER)
+    try:
+        output.mark(MARKER)
+    except OSError as error:  # the first write there: a path that cannot be a directory
+        raise UsageError(
+            f"cannot make the site in {out}: {error.strerror or error}",
+            hint="build into a directory you may create or write to, e.g. --out _site",
+        ) from None
     header = site_pages.fingerprint(project)
     state_directory = site_state.state_dir(project.root, out)
     for stage in site_state.abandoned(state_directory):
