@@ -15,6 +15,7 @@ from pmctl.domain.enums import ExportTable
 from pmctl.domain.learning.export import ACTION_COLUMNS, EXPORT_VERSION, POSTMORTEM_COLUMNS
 from pmctl.domain.metrics import quarter
 from pmctl.domain.project import Project
+from pmctl.errors import UsageError
 from pmctl.services.export import export, save
 from pmctl.services.stats import build_stats
 from pmctl.ui import export_output, stats_output
@@ -128,7 +129,7 @@ def test_a_failed_write_leaves_the_file_as_it_was(history: Project) -> None:  # 
         yield "a line\n"
         raise OSError("disk full")
 
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(UsageError, match="disk full; nothing was written"):
         save(out, failing())
     assert out.read_text(encoding="utf-8") == "before\n"
     assert (
