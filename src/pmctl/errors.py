@@ -6,7 +6,12 @@ stderr and an exit code. The exit codes are documented in `docs/exit-codes.md`.
 
 from __future__ import annotations
 
+import errno
 from enum import IntEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class ExitCode(IntEnum):
@@ -22,6 +27,7 @@ class ExitCode(IntEnum):
     TEMPLATE = 7
     NOT_FOUND = 8
     COMMITTED_THEN_INTERRUPTED = 9
+    FILE_SYSTEM = 10
     INTERNAL = 70
     INTERRUPTED = 130
     TERMINATED = 143
@@ -97,6 +103,39 @@ class CommittedThenInterrupted(PmctlError):
     """Ctrl-C or SIGTERM arrived while git made the commit, and the commit exists."""
 
     exit_code = ExitCode.COMMITTED_THEN_INTERRUPTED
+
+
+class FileSystemRefused(PmctlError):
+    """The file system refused a write or a read: no space, a quota or file-size limit, a
+    read-only file system, no permission. Not a bug; the command put back what it wrote."""
+
+    exit_code = ExitCode.FILE_SYSTEM
+
+
+_REFUSALS = {
+    errno.ENOSPC: "free some space",
+    errno.EDQUOT: "free some space or raise the quota",
+    errno.EFBIG: "raise the file-size limit (`ulimit -f`)",
+    errno.EROFS: "make the file system writable",
+    errno.EACCES: "fix the permissions",
+    errno.EPERM: "fix the permissions",
+}
+"""The refusals of a file system that the user can lift, and how."""
+
+
+def file_system_refusal(
+    error: BaseException, *, path: Path | None = None
+) -> FileSystemRefused | None:
+    """`error` as a `FileSystemRefused`, if it is an `OSError` the user can lift; about
+    `path` when given (else the file the error names, if any)."""
+    if not isinstance(error, OSError) or error.errno not in _REFUSALS:
+        return None
+    named = path or error.filename
+    where = f"{named}: " if named else ""
+    return FileSystemRefused(
+        f"the file system refused: {where}{error.strerror}",
+        hint=f"{_REFUSALS[error.errno]}, then run the command again; what it wrote is put back",
+    )
 
 
 class Interrupted(BaseException):

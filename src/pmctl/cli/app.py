@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import importlib
 import sys
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import typer
 import typer.main
 from typer.core import TyperCommand, TyperGroup
 
 from pmctl import __version__
+
+if TYPE_CHECKING:
+    from pmctl.errors import PmctlError
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": (
@@ -196,7 +199,7 @@ def _root(
 
 def main(argv: list[str] | None = None) -> None:
     """Run pmctl; exit with the documented exit code."""
-    from pmctl.errors import ExitCode, PmctlError, interruption_in
+    from pmctl.errors import ExitCode, PmctlError, file_system_refusal, interruption_in
 
     args = sys.argv[1:] if argv is None else argv
     try:
@@ -204,12 +207,7 @@ def main(argv: list[str] | None = None) -> None:
     except PmctlError as error:
         if "--debug" in args:
             raise
-        from pathlib import Path
-
-        from pmctl.ui.console import print_error
-
-        print_error(error, cwd=Path.cwd())
-        sys.exit(int(error.exit_code))
+        _exit_with(error)
     except (Exception, KeyboardInterrupt) as error:
         if "--debug" in args:
             raise
@@ -217,6 +215,9 @@ def main(argv: list[str] | None = None) -> None:
         if interruption is not None or isinstance(error, KeyboardInterrupt):
             sys.stderr.write("pmctl: interrupted; nothing was committed\n")
             sys.exit(interruption.exit_code if interruption else int(ExitCode.INTERRUPTED))
+        refusal = file_system_refusal(error)
+        if refusal is not None:
+            _exit_with(refusal)
         # A bug in pmctl: say so in one line, not with a traceback.
         sys.stderr.write(
             f"error: internal error: {type(error).__name__}: {error}\n"
@@ -229,3 +230,13 @@ def main(argv: list[str] | None = None) -> None:
             raise
         sys.stderr.write("pmctl: interrupted; nothing was committed\n")
         sys.exit(interruption.exit_code)
+
+
+def _exit_with(error: PmctlError) -> NoReturn:
+    """The error as one line on stderr (and its hint), and its exit code."""
+    from pathlib import Path
+
+    from pmctl.ui.console import print_error
+
+    print_error(error, cwd=Path.cwd())
+    sys.exit(int(error.exit_code))

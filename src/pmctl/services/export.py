@@ -21,7 +21,7 @@ from pmctl.domain.learning.export import (
     action_records,
     postmortem_records,
 )
-from pmctl.errors import UsageError
+from pmctl.errors import UsageError, file_system_refusal
 from pmctl.services.corpus import models, relative_key
 
 if TYPE_CHECKING:
@@ -90,8 +90,8 @@ def save(path: Path, lines: Iterable[str]) -> None:
 
     try:
         write_lines_atomic(path, lines)
-    except OSError as error:  # where the user asked it to go: no directory, no right, no room
-        raise UsageError(
+    except OSError as error:  # where the user asked it to go: no directory (a usage error), no room
+        raise file_system_refusal(error, path=path) or UsageError(
             f"cannot write {path}: {error.strerror or error}; nothing was written",
             hint="give --out a file in a directory that exists and that you may write to",
         ) from None

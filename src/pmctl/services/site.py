@@ -45,7 +45,7 @@ from pmctl.domain.document import Invalid
 from pmctl.domain.model import Postmortem
 from pmctl.domain.project import Project
 from pmctl.domain.site import search_tokens
-from pmctl.errors import UsageError
+from pmctl.errors import UsageError, file_system_refusal
 from pmctl.services import site_pages, site_search
 from pmctl.services.corpus import load_all, load_paths, relative_key
 
@@ -102,7 +102,7 @@ def build(project: Project, *, out: Path, today: dt.date) -> BuildResult:
     try:
         output.mark(MARKER)
     except OSError as error:  # the first write there: a path that cannot be a directory
-        raise UsageError(
+        raise file_system_refusal(error, path=out) or UsageError(
             f"cannot make the site in {out}: {error.strerror or error}",
             hint="build into a directory you may create or write to, e.g. --out _site",
         ) from None

@@ -1,0 +1,53 @@
+"""A file system that refuses a write (full, a quota or file-size limit, read-only, no
+permission) is the user's to fix, not a bug: exit 10, one line naming it, how to lift it,
+and what the command wrote put back. The limit is real: `RLIMIT_FSIZE` in the pmctl process
+(Python ignores SIGXFSZ, so a write past it fails with EFBIG)."""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+from pmctl.domain.project import Project
+from pmctl.errors import ExitCode
+from tests.conftest import run_cli
+from tests.site_corpus import add_examples
+
+
+def _with_file_size_limit(cwd: Path, *args: str, limit: int) -> subprocess.CompletedProcess[str]:
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return subprocess.run(
+        [sys.executable, "-m", "pmctl", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        preexec_fn=limited,
+        env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"},
+    )
+
+
+def test_a_site_build_past_the_file_size_limit_says_so_and_keeps_the_old_site(
+    repo: Project, tmp_path: Path
+) -> None:
+    project = repo
+    add_examples(project)
+    out = tmp_path / "site"
+    assert run_cli(project.root, "site", "build", "--out", str(out)).returncode == 0
+    before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    (out / "index.html").unlink()  # the next build must write it again
+
+    result = _with_file_size_limit(project.root, "site", "build", "--out", str(out), limit=512)
+
+    assert result.returncode == ExitCode.FILE_SYSTEM, result.stderr
+    assert "error: the file system refused" in result.stderr
+    assert "File too large" in result.stderr
+    assert "ulimit -f" in result.stderr
+    assert "internal error" not in result.stderr
+    after = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    assert after == {path: data for path, data in before.items() if path.name != "index.html"}
