@@ -235,11 +235,16 @@ def _stdin(text: str) -> Iterator[None]:
 
 
 def run_process(
-    cwd: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None
+    cwd: Path,
+    *args: str,
+    stdin: str = "",
+    env: dict[str, str] | None = None,
+    limits: Callable[[], None] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run the real `pmctl` entry point (`python -m pmctl`) in `cwd`, without a terminal.
 
-    `env` adds to (or overrides) the test's environment.
+    `env` adds to (or overrides) the test's environment; `limits` runs in the child before
+    pmctl starts (to set a resource limit).
     """
     return subprocess.run(
         [sys.executable, "-m", "pmctl", *args],
@@ -248,6 +253,7 @@ def run_process(
         capture_output=True,
         text=True,
         check=False,
+        preexec_fn=limits,
         env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1", **(env or {})},
     )
 

@@ -5,31 +5,21 @@ and what the command wrote put back. The limit is real: `RLIMIT_FSIZE` in the pm
 
 from __future__ import annotations
 
-import os
 import resource
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from pmctl.domain.project import Project
 from pmctl.errors import ExitCode
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_process
 from tests.site_corpus import add_examples
 
 
-def _with_file_size_limit(cwd: Path, *args: str, limit: int) -> subprocess.CompletedProcess[str]:
+def _file_size_limit(limit: int) -> Callable[[], None]:
     def limited() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
-    return subprocess.run(
-        [sys.executable, "-m", "pmctl", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        preexec_fn=limited,
-        env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"},
-    )
+    return limited
 
 
 def test_a_site_build_past_the_file_size_limit_says_so_and_keeps_the_old_site(
@@ -42,7 +32,9 @@ def test_a_site_build_past_the_file_size_limit_says_so_and_keeps_the_old_site(
     before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
     (out / "index.html").unlink()  # the next build must write it again
 
-    result = _with_file_size_limit(project.root, "site", "build", "--out", str(out), limit=512)
+    result = run_process(
+        project.root, "site", "build", "--out", str(out), limits=_file_size_limit(512)
+    )
 
     assert result.returncode == ExitCode.FILE_SYSTEM, result.stderr
     assert "error: the file system refused" in result.stderr
