@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable, Iterator, Sequence
 
 from pmctl.domain.learning.export import Record
 from pmctl.ui.csv_cells import cell
+from pmctl.ui.json_pieces import encode
 
 
 def jsonl_lines(records: Iterable[Record]) -> Iterator[str]:
     """One line per record, each encoded when it is taken: `pmctl export` writes them as
     they come (at 10,000 postmortems, the whole text of the action items is ~60 MB)."""
     for record in records:
-        yield _encode(record) + "\n"
+        yield encode(record) + "\n"
 
 
 def csv_lines(columns: Sequence[str], records: Iterable[Record]) -> Iterator[str]:
@@ -36,7 +36,3 @@ def csv_lines(columns: Sequence[str], records: Iterable[Record]) -> Iterator[str
         buffer.truncate()
         writer.writerow([cell(record[column]) for column in columns])
         yield buffer.getvalue()
-
-
-_encode = json.JSONEncoder(ensure_ascii=False).encode
-"""One encoder for every record: `json.dumps` with any option builds a new one per call."""

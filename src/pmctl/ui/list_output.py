@@ -20,6 +20,7 @@ from pmctl.domain.status_report import Listing, Row
 from pmctl.domain.visible_text import visible
 from pmctl.domain.wording import plural
 from pmctl.ui.csv_cells import cell
+from pmctl.ui.json_pieces import array_member
 
 JSON_VERSION = 1
 CSV_COLUMNS = (
@@ -115,22 +116,18 @@ def json_lines(rows: Iterable[Row], invalid: Sequence[Invalid], *, root: Path) -
     row and the whole text took ~145 MB). `invalid` is read once `rows` is exhausted, so it
     may be filled meanwhile."""
     yield f'{{\n  "version": {JSON_VERSION},\n'
-    yield from _array("postmortems", (_record(row, root) for row in rows), last=False)
+    yield from array_member(
+        "postmortems", (_indented(_record(row, root)) for row in rows), last=False
+    )
     items = ({"location": item.location, "message": item.message} for item in invalid)
-    yield from _array("invalid", items, last=True)
+    yield from array_member("invalid", map(_indented, items), last=True)
     yield "}\n"
 
 
-def _array(key: str, values: Iterable[dict[str, Any]], *, last: bool) -> Iterator[str]:
-    """`"key": [...]` inside the document, each value as `json.dumps(indent=2)` lays it out
-    at that depth (the document's bytes are those of one `json.dumps` of it)."""
-    end = "\n" if last else ",\n"
-    opened = False
-    for value in values:
-        text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n    ")
-        yield (",\n    " if opened else f'  "{key}": [\n    ') + text
-        opened = True
-    yield f"\n  ]{end}" if opened else f'  "{key}": []{end}'
+def _indented(value: dict[str, Any]) -> str:
+    """`value` as `json.dumps(indent=2)` lays it out inside the document's array (the
+    document's bytes are those of one `json.dumps` of it)."""
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n    ")
 
 
 def to_csv(listing: Listing, *, root: Path) -> str:

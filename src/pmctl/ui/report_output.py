@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from pmctl.domain.report import Report, Row
 from pmctl.domain.visible_text import visible
 from pmctl.ui.csv_cells import cell, text_cell
+from pmctl.ui.json_pieces import array_member, encode
 
 JSON_VERSION = 1
 
@@ -206,8 +206,10 @@ def json_lines(report: Report) -> Iterator[str]:
     }
     yield "{\n"
     for key, value in head.items():
-        yield f"  {_encode(key)}: {_encode(value)},\n"
-    yield from _list_lines("items", (_record(row) for row in report.rows), last=False)
+        yield f"  {encode(key)}: {encode(value)},\n"
+    # One compact object a line: readable, diffable, and fast (`json.dumps(indent=...)`
+    # falls back to the pure-Python encoder, a quarter of a second on 10,000 items).
+    yield from array_member("items", (encode(_record(row)) for row in report.rows), last=False)
     groups = (
         {
             "key": group.key,
@@ -217,24 +219,8 @@ def json_lines(report: Report) -> Iterator[str]:
         }
         for group in report.groups
     )
-    yield from _list_lines("groups", groups, last=True)
+    yield from array_member("groups", map(encode, groups), last=True)
     yield "}\n"
-
-
-def _list_lines(key: str, values: Iterable[dict[str, Any]], *, last: bool) -> Iterator[str]:
-    """`"key": [...]` with one compact object a line: readable, diffable, and fast
-    (`json.dumps(indent=...)` falls back to the pure-Python encoder, a quarter of a second
-    on 10,000 items)."""
-    end = "\n" if last else ",\n"
-    opened = False
-    for value in values:
-        yield (",\n    " if opened else f"  {_encode(key)}: [\n    ") + _encode(value)
-        opened = True
-    yield f"\n  ]{end}" if opened else f"  {_encode(key)}: []{end}"
-
-
-_encode = json.JSONEncoder(ensure_ascii=False).encode
-"""One encoder for every value: `json.dumps` with any option builds a new one per call."""
 
 
 def _record(row: Row) -> dict[str, Any]:
