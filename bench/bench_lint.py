@@ -13,7 +13,9 @@ that before and after share the run's load. A second table gives each command's 
 (user + system, with its worker processes): on the shared machine the wall time of a run on
 two processes grows with the load average much more than its CPU time, which says what the
 command itself costs. The one-file and `--help` rows are also given
-beside `python -c pass` and `python -c "import pydantic"`, the references of their budgets.
+beside `python -c pass` and `python -c "import pydantic"`, the references of their budgets,
+and beside what typer and a pydantic adapter cost to load (`import typer` and one
+`TypeAdapter`), below which no pmctl command that takes a parameter can run.
 """
 
 from __future__ import annotations
@@ -74,6 +76,18 @@ def main() -> None:
             "pmctl --help": ([PMCTL, "--help"], None, 0.08),
             "python -c pass": ([sys.executable, "-c", "pass"], None, None),
             "python -c 'import pydantic'": ([sys.executable, "-c", "import pydantic"], None, None),
+            # What typer 0.29 loads for any command with a parameter (its parameters are
+            # pydantic adapters): the floor of `lint ONE.md` in this stack, 565 M instructions
+            # against the budget's 2.2x `import pydantic`, 559 M (bench/README.md).
+            "stack: import typer + TypeAdapter": (
+                [
+                    sys.executable,
+                    "-c",
+                    "import typer; from pydantic import TypeAdapter; TypeAdapter(str)",
+                ],
+                None,
+                None,
+            ),
         }
         if args.against:  # after this pmctl's warm run: its cold run rewrites the cache
             other = args.against
