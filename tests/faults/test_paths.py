@@ -189,6 +189,38 @@ def test_an_id_that_is_a_path_names_no_postmortem(
     assert "no postmortem with id" in result.stderr
 
 
+TOO_LONG = "2026-11-23-" + "x" * 300
+"""An id longer than a file name may be (255 bytes): the file system refuses to look it up."""
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("show",),
+        ("status",),
+        ("review",),
+        ("action", "list"),
+        ("drill",),
+        ("reading-club", "--record"),
+    ],
+    ids=" ".join,
+)
+def test_an_id_longer_than_a_file_name_names_no_postmortem(
+    repo: Project, postmortem: Path, command: tuple[str, ...]
+) -> None:
+    result = run_cli(repo.root, *command, TOO_LONG)
+    assert result.returncode == 8, result.stderr
+    assert "no postmortem with id" in result.stderr
+
+
+def test_lint_of_a_path_longer_than_a_file_name_reports_it_unreadable(
+    repo: Project, postmortem: Path
+) -> None:
+    result = run_cli(repo.root, "lint", TOO_LONG)
+    assert result.returncode == 1, result.stderr
+    assert "PM002 File name too long" in result.stdout
+
+
 def test_init_in_a_bare_repository_is_refused(tmp_path: Path) -> None:
     bare = tmp_path / "bare.git"
     subprocess.run(["git", "init", "--quiet", "--bare", str(bare)], check=True)

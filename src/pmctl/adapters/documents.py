@@ -417,7 +417,9 @@ def find_by_id(directory: Path, postmortem_id: str) -> Path:
     direct = directory / postmortem_id[:4] / name
     path = matches[0] if matches else direct
     plain = not any(char in name for char in (os.sep, "\0")) and not name.startswith(".")
-    if not matches and not (plain and direct.exists()):
+    # os.path.exists, not Path.exists: a name longer than a file name may be (ENAMETOOLONG)
+    # is simply no file, where Path.exists raises on Python 3.11.
+    if not matches and not (plain and os.path.exists(direct)):
         raise NotFoundError(
             f"no postmortem with id {postmortem_id!r} in {directory}",
             hint="`pmctl list` shows every postmortem and its id",
