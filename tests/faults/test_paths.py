@@ -44,6 +44,19 @@ def test_a_postmortem_dir_outside_the_work_tree_is_a_config_error_at_its_line(
     assert "postmortem_dir" in raised.value.message
 
 
+@pytest.mark.parametrize("value", ['"pmctl.toml"', '"pmctl.toml/postmortems"'])
+def test_a_postmortem_dir_that_is_a_file_is_a_config_error_at_its_line(
+    repo: Project, value: str
+) -> None:
+    line = set_postmortem_dir(repo.root, value)
+    result = run_cli(repo.root, *NEW)
+    assert result.returncode == 3, result.stderr
+    assert f"pmctl.toml:{line}: postmortem_dir {value[1:-1]!r} is not a directory" in (
+        result.stderr
+    )
+    assert "pmctl.toml is a file" in result.stderr
+
+
 def test_new_with_an_absolute_postmortem_dir_elsewhere_writes_nothing_there(
     repo: Project, tmp_path: Path
 ) -> None:
