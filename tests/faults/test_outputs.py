@@ -235,3 +235,19 @@ def test_a_locale_that_cannot_encode_pmctls_text_gets_utf_8(
     assert "障害 テスト" in listed.stdout
     checked = run_process(repo.root, "lint", path.name, env=locale)
     assert "internal error" not in checked.stderr
+
+
+@pytest.mark.parametrize(
+    "command", [("lint",), ("export",), ("list", "--format", "json"), ("search", "disk")]
+)
+def test_a_closed_standard_output_is_written_to_nowhere(
+    repo: Project, command: tuple[str, ...]
+) -> None:
+    """`pmctl lint >&-`: Python's standard output is None, and writing to it was exit 70."""
+    import os
+
+    from tests.conftest import run_process
+
+    result = run_process(repo.root, *command, limits=lambda: os.close(1))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
