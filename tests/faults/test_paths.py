@@ -234,6 +234,19 @@ def test_lint_of_a_path_longer_than_a_file_name_reports_it_unreadable(
     assert "PM002 File name too long" in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("command", "code"),
+    [(("import", TOO_LONG), 2), (("import", ".", "--map", TOO_LONG, "--dry-run"), 3)],
+    ids=["import", "import --map"],
+)
+def test_an_import_path_longer_than_a_file_name_does_not_exist(
+    repo: Project, command: tuple[str, ...], code: int
+) -> None:
+    result = run_cli(repo.root, *command)
+    assert result.returncode == code, result.stderr
+    assert "does not exist" in result.stderr
+
+
 def test_init_in_a_bare_repository_is_refused(tmp_path: Path) -> None:
     bare = tmp_path / "bare.git"
     subprocess.run(["git", "init", "--quiet", "--bare", str(bare)], check=True)

@@ -105,7 +105,7 @@ def read_import_map(path: Path) -> ImportMap:
 
     from pmctl.domain.config import FieldMap, ImportMapEntry
 
-    if not path.is_file():
+    if not os.path.isfile(path):  # (Path.is_file raises on too long a name, in 3.11)
         raise ConfigError(
             f"mapping file {path} does not exist", hint="pass the path of a TOML mapping file"
         )
