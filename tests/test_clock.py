@@ -70,3 +70,36 @@ def test_the_global_option_wins_over_the_environment_and_reaches_every_command(
     bad = run_cli(repo.root, "--today", "soon", "status", "--list")
     assert bad.returncode == 2
     assert "--today: 'soon'" in bad.stderr
+
+
+START = ("--no-input", "--started", "0001-01-01")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--today", "0001-01-01", "list"),
+        ("trends", "--today", "0001-01-01"),
+        ("reading-club", "--today", "0001-01-01"),
+        ("stats", "--today", "0001-01-01"),
+        ("report", "--today", "0001-01-01"),
+        ("new", "--title", "Old", "--severity", "SEV3", "--owner", "a", *START),
+    ],
+    ids=" ".join,
+)
+def test_a_day_at_the_start_of_the_calendar_is_a_usage_error(
+    repo: Project, args: tuple[str, ...]
+) -> None:
+    """Local time is undefined there, and a year back from it is no date (was exit 70)."""
+    result = run_cli(repo.root, *args)
+    assert result.returncode == 2, result.stderr
+    assert "0001-01-01" in result.stderr
+    assert "internal error" not in result.stderr
+
+
+def test_today_may_be_pinned_from_1970_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PMCTL_TODAY", "1970-01-01")
+    assert clock.today() == dt.date(1970, 1, 1)
+    monkeypatch.setenv("PMCTL_TODAY", "1969-12-31T23:00+00:00")
+    with pytest.raises(UsageError, match="PMCTL_TODAY: 1969-12-31 is before 1970"):
+        clock.today()

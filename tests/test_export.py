@@ -194,3 +194,25 @@ def test_an_out_file_in_a_missing_directory_is_a_usage_error(history: Project) -
     assert result.returncode == 2, result.stderr
     assert "cannot write no-such-directory/out.csv: No such file" in result.stderr
     assert not out.parent.exists()
+
+
+def test_an_out_that_is_a_pipe_is_written_into_not_replaced(
+    history: Project,  # noqa: F811
+) -> None:
+    """A named pipe (as `/dev/stdout` or `/dev/null`, a file that is not a regular one) is
+    written as it is: renaming a temporary file over it replaced it (as root) or failed."""
+    import os
+    import stat
+    import subprocess
+
+    fifo = history.root / "records.fifo"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    result = run_cli(history.root, "export", "--out", str(fifo))
+    try:
+        read, _ = reader.communicate(timeout=10)
+    finally:
+        reader.kill()  # (if the pipe was replaced, nothing ever opened it to write)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert len(read.splitlines()) == 4

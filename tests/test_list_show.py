@@ -131,3 +131,35 @@ def test_status_with_edits_commits_the_users_edits_with_the_move(repo: Project) 
     assert "+status: in-review" in committed.replace("\r", "")
     assert "466" in committed
     assert git(repo.root, "status", "--porcelain") == ""
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("list",), ("list", "--format", "json"), ("lint",), ("show", "9999-12-31-far"), ("stats",)],
+    ids=" ".join,
+)
+def test_an_incident_started_on_the_last_day_there_is_has_no_deadline_to_miss(
+    repo: Project, command: tuple[str, ...]
+) -> None:
+    """Its review deadline (SEV2: 5 business days on) is past the year 9999: the last day a
+    date can be, not exit 70."""
+    made = run_cli(repo.root, *NEW_FAR)
+    assert made.returncode == 0, made.stderr
+    result = run_cli(repo.root, *command)
+    assert result.returncode in (0, 1), result.stderr
+    if command[0] in ("list", "show"):
+        assert "9999-12-31" in result.stdout  # its review deadline
+
+
+NEW_FAR = (
+    "new",
+    "--title",
+    "Far",
+    "--severity",
+    "SEV2",
+    "--owner",
+    "alice",
+    "--started",
+    "9999-12-31T10:00+00:00",
+    "--no-input",
+)

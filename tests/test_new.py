@@ -1,6 +1,9 @@
 """`pmctl new`: the file, the id, the commit, and a repository left as it was on failure."""
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -243,3 +246,27 @@ def test_edit_opens_the_new_file_in_the_users_editor(repo: Project, tmp_path: Pa
     )
     assert missing.returncode == 2
     assert "cannot start the editor 'no-such-editor-anywhere'" in missing.stderr
+
+
+NEW_DISK_FULL = ("--title", "Disk full", "--severity", "SEV3", "--owner", "ann", "--no-input")
+
+
+def test_edit_without_an_editor_or_a_terminal_is_refused_before_anything_is_made(
+    repo: Project,
+) -> None:
+    """No VISUAL, no EDITOR, no terminal: `vi` was started and waited for ever."""
+    head = git(repo.root, "rev-parse", "HEAD")
+    result = subprocess.run(
+        [sys.executable, "-m", "pmctl", "new", *NEW_DISK_FULL, "--edit"],
+        cwd=repo.root,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={k: v for k, v in os.environ.items() if k not in ("VISUAL", "EDITOR")},
+    )
+    assert result.returncode == 2, result.stderr
+    assert "no editor to open: VISUAL and EDITOR are not set" in result.stderr
+    assert git(repo.root, "rev-parse", "HEAD") == head
+    assert git(repo.root, "status", "--porcelain") == ""

@@ -161,3 +161,27 @@ def test_the_agenda_spells_out_control_characters_of_a_title(meeting: Project) -
         assert "\x1b" not in shown.stdout
         assert "\x07" not in shown.stdout
         assert "Retitled\\x1b]0;pwned\\x07" in shown.stdout
+
+
+def test_minutes_that_are_not_utf_8_are_a_usage_error_from_a_file_or_stdin(
+    meeting: Project,
+) -> None:
+    """Not UTF-8: from a file it was exit 8 ('not found'), from stdin exit 70."""
+    import subprocess
+    import sys
+
+    head = git(meeting.root, "rev-parse", "HEAD")
+    (meeting.root.parent / "minutes.md").write_bytes(b"\xff\xfe minutes")
+    from_file = run_cli(meeting.root, "review", EN_ID, "--minutes", "../minutes.md")
+    assert from_file.returncode == 2, from_file.stderr
+    assert "save it as UTF-8" in from_file.stderr
+    from_stdin = subprocess.run(
+        [sys.executable, "-m", "pmctl", "review", EN_ID, "--minutes", "-"],
+        cwd=meeting.root,
+        input=b"\xff\xfe minutes",
+        capture_output=True,
+        check=False,
+    )
+    assert from_stdin.returncode == 2, from_stdin.stderr
+    assert b"save it as UTF-8" in from_stdin.stderr
+    assert git(meeting.root, "rev-parse", "HEAD") == head

@@ -369,3 +369,11 @@ def test_an_output_directory_that_cannot_be_made_is_a_usage_error(
     assert result.returncode == ExitCode.USAGE, result.stderr
     assert "cannot make the site in" in result.stderr
     assert (tmp_path / "a-file").read_text(encoding="utf-8") == "not a directory\n"
+
+
+def test_an_output_directory_with_too_long_a_name_is_a_usage_error(examples: Project) -> None:
+    """A name longer than a file name may be: Path.is_dir raised (exit 70)."""
+    result = run_cli(examples.root, "site", "build", "--out", "x" * 300)
+    assert result.returncode == ExitCode.USAGE, result.stderr
+    assert "cannot make the site in" in result.stderr
+    assert "File name too long" in result.stderr

@@ -124,6 +124,14 @@ def test_a_5_mb_postmortem_gets_its_finding_unread(repo: Project, postmortem: Pa
     assert "postmortems are limited to 1,000,000" in result.stdout
 
 
+def test_a_file_that_never_ends_is_read_up_to_the_limit() -> None:
+    """`pmctl lint /dev/zero` read until memory ran out: the read stops past the limit."""
+    codes = within(
+        20, lambda: [problem.code for problem in documents.read(Path("/dev/zero")).problems]
+    )
+    assert codes == ["too-large"]
+
+
 @pytest.mark.parametrize(
     "command",
     [("action", "add", ID, *ADD), ("status", ID, "in-review"), ("review", ID, "--approve")],

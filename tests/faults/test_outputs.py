@@ -208,3 +208,46 @@ def test_a_csv_cell_that_a_spreadsheet_would_run_as_a_formula_is_written_as_text
     assert rows[0][column] == expected
     # Numbers and dates are written as they are.
     assert all(not value.startswith("'2") for row in rows for value in row.values())
+
+
+@pytest.mark.parametrize(
+    "locale",
+    [{"LC_ALL": "C", "PYTHONUTF8": "0"}, {"PYTHONIOENCODING": "latin-1"}],
+    ids=["C locale without UTF-8 mode", "Latin-1 output"],
+)
+def test_a_locale_that_cannot_encode_pmctls_text_gets_utf_8(
+    repo: Project, locale: dict[str, str]
+) -> None:
+    """`✓` and a Japanese title raised UnicodeEncodeError (exit 70) where the locale's
+    encoding could not carry them; a Japanese argument was decoded into surrogates."""
+    from tests.conftest import run_process
+
+    made = run_process(
+        repo.root,
+        *("new", "--title", "障害 テスト", "--severity", "SEV2", "--owner", "田中", "--no-input"),
+        env=locale,
+    )
+    assert made.returncode == 0, made.stderr
+    path = repo.root / "postmortems" / "2026" / "2026-11-23-shougai-test.md"
+    assert 'title: "障害 テスト"' in path.read_text(encoding="utf-8")
+    listed = run_process(repo.root, "list", env=locale)
+    assert listed.returncode == 0, listed.stderr
+    assert "障害 テスト" in listed.stdout
+    checked = run_process(repo.root, "lint", path.name, env=locale)
+    assert "internal error" not in checked.stderr
+
+
+@pytest.mark.parametrize(
+    "command", [("lint",), ("export",), ("list", "--format", "json"), ("search", "disk")]
+)
+def test_a_closed_standard_output_is_written_to_nowhere(
+    repo: Project, command: tuple[str, ...]
+) -> None:
+    """`pmctl lint >&-`: Python's standard output is None, and writing to it was exit 70."""
+    import os
+
+    from tests.conftest import run_process
+
+    result = run_process(repo.root, *command, limits=lambda: os.close(1))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""

@@ -44,6 +44,19 @@ def test_a_postmortem_dir_outside_the_work_tree_is_a_config_error_at_its_line(
     assert "postmortem_dir" in raised.value.message
 
 
+@pytest.mark.parametrize("value", ['"pmctl.toml"', '"pmctl.toml/postmortems"'])
+def test_a_postmortem_dir_that_is_a_file_is_a_config_error_at_its_line(
+    repo: Project, value: str
+) -> None:
+    line = set_postmortem_dir(repo.root, value)
+    result = run_cli(repo.root, *NEW)
+    assert result.returncode == 3, result.stderr
+    assert f"pmctl.toml:{line}: postmortem_dir {value[1:-1]!r} is not a directory" in (
+        result.stderr
+    )
+    assert "pmctl.toml is a file" in result.stderr
+
+
 def test_new_with_an_absolute_postmortem_dir_elsewhere_writes_nothing_there(
     repo: Project, tmp_path: Path
 ) -> None:
@@ -187,6 +200,51 @@ def test_an_id_that_is_a_path_names_no_postmortem(
     result = run_cli(repo.root, "status", given, "closed")
     assert result.returncode == 8, result.stderr
     assert "no postmortem with id" in result.stderr
+
+
+TOO_LONG = "2026-11-23-" + "x" * 300
+"""An id longer than a file name may be (255 bytes): the file system refuses to look it up."""
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("show",),
+        ("status",),
+        ("review",),
+        ("action", "list"),
+        ("drill",),
+        ("reading-club", "--record"),
+    ],
+    ids=" ".join,
+)
+def test_an_id_longer_than_a_file_name_names_no_postmortem(
+    repo: Project, postmortem: Path, command: tuple[str, ...]
+) -> None:
+    result = run_cli(repo.root, *command, TOO_LONG)
+    assert result.returncode == 8, result.stderr
+    assert "no postmortem with id" in result.stderr
+
+
+def test_lint_of_a_path_longer_than_a_file_name_reports_it_unreadable(
+    repo: Project, postmortem: Path
+) -> None:
+    result = run_cli(repo.root, "lint", TOO_LONG)
+    assert result.returncode == 1, result.stderr
+    assert "PM002 File name too long" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("command", "code"),
+    [(("import", TOO_LONG), 2), (("import", ".", "--map", TOO_LONG, "--dry-run"), 3)],
+    ids=["import", "import --map"],
+)
+def test_an_import_path_longer_than_a_file_name_does_not_exist(
+    repo: Project, command: tuple[str, ...], code: int
+) -> None:
+    result = run_cli(repo.root, *command)
+    assert result.returncode == code, result.stderr
+    assert "does not exist" in result.stderr
 
 
 def test_init_in_a_bare_repository_is_refused(tmp_path: Path) -> None:

@@ -57,9 +57,14 @@ def _check_postmortem_dir(root: Path, config: Path, value: str) -> None:
         reason = f"cannot be resolved ({error})"
     else:
         inside = resolved.is_relative_to(root)
-        if inside and not any(part.lower() == ".git" for part in resolved.relative_to(root).parts):
+        file = _a_file_on_the_way(root, resolved) if inside else None
+        if file is not None:
+            reason = f"is not a directory: {file.relative_to(root)} is a file"
+        elif inside and not any(
+            part.lower() == ".git" for part in resolved.relative_to(root).parts
+        ):
             return
-        if not inside:
+        elif not inside:
             through_link = Path(os.path.normpath(place)).is_relative_to(root)
             link = " through a symbolic link" if through_link else ""
             reason = f"leads to {resolved}{link}, outside {root}"
@@ -71,6 +76,17 @@ def _check_postmortem_dir(root: Path, config: Path, value: str) -> None:
         hint='postmortems live in the repository: use a directory next to pmctl.toml, e.g. "postmortems"',
         location=f"{config}:{line}" if line else str(config),
     )
+
+
+def _a_file_on_the_way(root: Path, directory: Path) -> Path | None:
+    """The first of `directory` and its parents below `root` that exists and is not a
+    directory (`postmortem_dir = "pmctl.toml"`: `new` could not make its year there)."""
+    for place in (directory, *directory.parents):
+        if place == root:
+            return None
+        if os.path.exists(place) and not os.path.isdir(place):
+            return place
+    return None
 
 
 def read_settings(path: Path) -> Settings:
@@ -89,7 +105,7 @@ def read_import_map(path: Path) -> ImportMap:
 
     from pmctl.domain.config import FieldMap, ImportMapEntry
 
-    if not path.is_file():
+    if not os.path.isfile(path):  # (Path.is_file raises on too long a name, in 3.11)
         raise ConfigError(
             f"mapping file {path} does not exist", hint="pass the path of a TOML mapping file"
         )

@@ -80,13 +80,17 @@ def read_text_and_body(path: Path) -> tuple[str, str]:
 
 
 def _read_all(descriptor: int, size: int) -> bytes:
-    """The content of the open file `descriptor`, whose size was `size` (more if it grew)."""
+    """The content of the open file `descriptor`, whose size was `size` (more if it grew),
+    up to the first byte over `MAX_BYTES`: what is longer is refused unparsed, and a device
+    that never ends (`pmctl lint /dev/zero`) was read until memory ran out."""
     raw = os.read(descriptor, size + 1)  # a short read is the end of a regular file
     if len(raw) <= size:
         return raw
     chunks = [raw]
-    while chunk := os.read(descriptor, 1 << 16):
+    read = len(raw)
+    while read <= MAX_BYTES and (chunk := os.read(descriptor, 1 << 16)):
         chunks.append(chunk)
+        read += len(chunk)
     return b"".join(chunks)
 
 
@@ -417,7 +421,9 @@ def find_by_id(directory: Path, postmortem_id: str) -> Path:
     direct = directory / postmortem_id[:4] / name
     path = matches[0] if matches else direct
     plain = not any(char in name for char in (os.sep, "\0")) and not name.startswith(".")
-    if not matches and not (plain and direct.exists()):
+    # os.path.exists, not Path.exists: a name longer than a file name may be (ENAMETOOLONG)
+    # is simply no file, where Path.exists raises on Python 3.11.
+    if not matches and not (plain and os.path.exists(direct)):
         raise NotFoundError(
             f"no postmortem with id {postmortem_id!r} in {directory}",
             hint="`pmctl list` shows every postmortem and its id",

@@ -13,11 +13,10 @@ from pmctl.errors import UsageError
 def edit(path: Path) -> None:
     """Open `path` in `$VISUAL`, else `$EDITOR`, else `vi`, and wait until it is closed.
 
-    `UsageError` when the editor cannot be started or exits with an error; the file is left
-    as the editor left it.
+    `UsageError` when the editor cannot be started or exits with an error, or there is none
+    (`choose`); the file is left as the editor left it.
     """
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    command = [*shlex.split(editor), str(path)]
+    command = [*shlex.split(choose()), str(path)]
     try:
         result = subprocess.run(command, check=False)
     except OSError as error:
@@ -30,3 +29,20 @@ def edit(path: Path) -> None:
             f"the editor {command[0]!r} exited with {result.returncode}",
             hint=f"your edits, if any, are in {path}",
         )
+
+
+def choose() -> str:
+    """The editor's command line: `$VISUAL`, else `$EDITOR`, else `vi` if it has a terminal
+    to read keys from; `UsageError` when none may be used. Without a terminal (a CI job, a
+    script) `vi` waited for ever: `pmctl new --edit </dev/null` never ended."""
+    import sys
+
+    chosen = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if chosen:
+        return chosen
+    if sys.stdin is not None and sys.stdin.isatty():
+        return "vi"
+    raise UsageError(
+        "no editor to open: VISUAL and EDITOR are not set, and there is no terminal for vi",
+        hint="set EDITOR (e.g. EDITOR=nano), or leave out --edit",
+    )

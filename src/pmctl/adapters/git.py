@@ -93,7 +93,10 @@ class _Running:
         env.update(LANGUAGE="C", LC_ALL="C")
         self._stdout = stdout
         self._process = subprocess.Popen(
-            ["git", *args],
+            # As UTF-8, as git keeps commit messages, rather than in the locale's encoding:
+            # in an ASCII locale a Japanese title in a commit message raised (exit 70).
+            # (`surrogateescape`: a file name read from the disk goes back as its bytes.)
+            [b"git", *(arg.encode("utf-8", "surrogateescape") for arg in args)],
             cwd=cwd,
             env=env,
             stdin=subprocess.DEVNULL,

@@ -201,7 +201,8 @@ def main(argv: list[str] | None = None) -> None:
     """Run pmctl; exit with the documented exit code."""
     from pmctl.errors import ExitCode, PmctlError, file_system_refusal, interruption_in
 
-    args = sys.argv[1:] if argv is None else argv
+    args = [_from_utf8(arg) for arg in sys.argv[1:]] if argv is None else argv
+    _standard_streams()
     try:
         app(args=args, prog_name="pmctl", standalone_mode=True)
     except PmctlError as error:
@@ -230,6 +231,40 @@ def main(argv: list[str] | None = None) -> None:
             raise
         sys.stderr.write("pmctl: interrupted; nothing was committed\n")
         sys.exit(interruption.exit_code)
+
+
+def _standard_streams() -> None:
+    """Standard output and error in UTF-8, as every file pmctl writes, whatever the locale;
+    one that the caller closed (`pmctl lint >&-`) writes to nowhere.
+
+    In a locale whose encoding cannot carry pmctl's text (a Latin-1 locale, `LANG=C` with
+    `PYTHONUTF8=0`, `PYTHONIOENCODING=ascii`), its first `✓` or Japanese title raised
+    UnicodeEncodeError: exit 70, and output cut short. UTF-8 is what Python itself writes
+    in the C locale (its UTF-8 mode). A closed one is None in Python: lint, search and
+    export exited 70; the null device also keeps its descriptor from being the next file
+    pmctl opens.
+    """
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            import os
+
+            nowhere = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (the process's)
+            setattr(sys, name, nowhere)
+            continue
+        encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-")
+        if encoding not in ("utf-8", "utf8") and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+
+
+def _from_utf8(arg: str) -> str:
+    """An argument as the UTF-8 it was typed in: in such a locale Python decodes what it
+    cannot as surrogates (`new --title 障害`), which no file could then hold (exit 70)."""
+    if not any("\udc80" <= char <= "\udcff" for char in arg):
+        return arg
+    import os
+
+    return os.fsencode(arg).decode("utf-8", errors="replace")
 
 
 def _exit_with(error: PmctlError) -> NoReturn:

@@ -41,12 +41,30 @@ def today() -> dt.date:
     return now().date()
 
 
+FIRST_YEAR = 1970
+"""The earliest year "today" may be pinned to: before it, local time (and so `now()`) is
+undefined on some systems, and a command that looks back a year from the first years of
+the calendar goes past its start (`--today 0001-01-01` was exit 70)."""
+
+
+def in_range(day: dt.date, *, source: str) -> dt.date:
+    """`day`, if "today" may be pinned to it; else `UsageError` naming `source`."""
+    if day.year < FIRST_YEAR:
+        raise UsageError(
+            f"{source}: {day.isoformat()} is before {FIRST_YEAR}",
+            hint=f"pin today to a date from {FIRST_YEAR}-01-01 on",
+        )
+    return day
+
+
 def _parse(value: str, *, source: str) -> dt.date | dt.datetime:
     text = value.strip()
     try:
-        return dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
+        moment = dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
     except ValueError:
         raise UsageError(
             f"{source}: {value!r} is neither a date nor an ISO 8601 date-time",
             hint=f"e.g. {source}{'=' if source == ENVIRONMENT_VARIABLE else ' '}2026-11-23",
         ) from None
+    in_range(moment.date() if isinstance(moment, dt.datetime) else moment, source=source)
+    return moment

@@ -64,11 +64,13 @@ def new_command(
 
     from pmctl.cli import clock
     from pmctl.cli.new_answers import collect
-    from pmctl.services.new import create, open_in_editor
+    from pmctl.services.new import check_editor, create, open_in_editor
     from pmctl.services.project import open_project
     from pmctl.ui import console
 
     project = open_project(Path.cwd())
+    if edit:
+        check_editor()
     request = collect(
         project,
         title=title,

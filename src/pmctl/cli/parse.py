@@ -39,6 +39,14 @@ def parse_date(value: str, *, flag: str) -> dt.date:
         ) from None
 
 
+def parse_today(value: str, *, flag: str) -> dt.date:
+    """A date given to a command's own `--today`: as `parse_date`, in the range the global
+    clock accepts."""
+    from pmctl.cli.clock import in_range
+
+    return in_range(parse_date(value, flag=flag), source=flag)
+
+
 def parse_datetime(value: str, *, flag: str) -> dt.datetime:
     """An ISO 8601 date-time; without a zone it is taken as local time."""
     try:
@@ -48,7 +56,15 @@ def parse_datetime(value: str, *, flag: str) -> dt.datetime:
             f"{flag}: {value!r} is not an ISO 8601 date-time",
             hint=f"e.g. {flag} 2026-11-23T14:50+09:00 or {flag} '2026-11-23 14:50'",
         ) from None
-    return moment if moment.tzinfo else moment.astimezone()
+    if moment.tzinfo:
+        return moment
+    try:
+        return moment.astimezone()
+    except (OverflowError, ValueError):  # local time is not defined there (0001-01-01)
+        raise UsageError(
+            f"{flag}: {value!r} is out of the range of local time",
+            hint=f"check the year, or give the time zone: e.g. {flag} 2026-11-23T14:50+09:00",
+        ) from None
 
 
 def parse_list(value: str | None) -> tuple[str, ...]:

@@ -44,7 +44,7 @@ def reading_club_command(
     from pathlib import Path
 
     from pmctl.cli import clock
-    from pmctl.cli.parse import parse_date
+    from pmctl.cli.parse import parse_today
     from pmctl.domain.wording import plural
     from pmctl.errors import UsageError
     from pmctl.services import reading_club
@@ -52,7 +52,7 @@ def reading_club_command(
     from pmctl.ui import console, reading_club_output
 
     project = open_project(Path.cwd())
-    day = parse_date(today, flag="--today") if today else clock.today()
+    day = parse_today(today, flag="--today") if today else clock.today()
     if record:
         if not ids:
             raise UsageError("--record needs the ids discussed", hint="--record ID [ID...]")

@@ -71,7 +71,7 @@ def report_command(
     from pathlib import Path
 
     from pmctl.cli import clock
-    from pmctl.cli.parse import parse_choices, parse_date, parse_many
+    from pmctl.cli.parse import parse_choices, parse_date, parse_many, parse_today
     from pmctl.domain.model import ActionStatus, ActionType, Priority
     from pmctl.domain.report import OPEN_STATUSES, Filters
     from pmctl.domain.wording import plural
@@ -99,7 +99,7 @@ def report_command(
         due_before=parse_date(due_before, flag="--due-before") if due_before else None,
         since=parse_date(since, flag="--since") if since else None,
     )
-    as_of = parse_date(today, flag="--today") if today else clock.today()
+    as_of = parse_today(today, flag="--today") if today else clock.today()
 
     result = build_report(open_project(Path.cwd()), today=as_of, filters=filters, group_by=group_by)
     for invalid in result.invalid:

@@ -159,17 +159,34 @@ def _read_minutes(source: str) -> str:
     """The minutes from a file, or from stdin for `-`."""
     from pathlib import Path
 
-    from pmctl.errors import NotFoundError
+    from pmctl.errors import NotFoundError, UsageError
 
-    if source == "-":
-        return typer.get_text_stream("stdin").read()
     try:
+        if source == "-":
+            return _stdin_text()
         return Path(source).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise NotFoundError(
             f"--minutes: no file {source}", hint="pass a file, or - for stdin"
         ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise NotFoundError(
+    except UnicodeDecodeError as error:  # there, but not text pmctl can take
+        raise UsageError(
             f"--minutes: cannot read {source}: {error}", hint="save it as UTF-8"
         ) from None
+    except OSError as error:
+        raise NotFoundError(
+            f"--minutes: cannot read {source}: {error.strerror or error}",
+            hint="pass a file, or - for stdin",
+        ) from None
+
+
+def _stdin_text() -> str:
+    """Standard input as UTF-8, as a minutes file is read, whatever the locale; "" when it
+    is closed (`<&-`: Python's stdin is None)."""
+    import sys
+
+    stream = sys.stdin
+    if stream is None:
+        return ""
+    buffer = getattr(stream, "buffer", None)  # (none in a test's StringIO)
+    return buffer.read().decode("utf-8") if buffer is not None else stream.read()

@@ -33,14 +33,14 @@ def stats_command(
     from pathlib import Path
 
     from pmctl.cli import clock
-    from pmctl.cli.parse import parse_date
+    from pmctl.cli.parse import parse_date, parse_today
     from pmctl.services.project import open_project
     from pmctl.services.stats import build_stats
     from pmctl.ui import console, stats_output
 
     result = build_stats(
         open_project(Path.cwd()),
-        today=parse_date(today, flag="--today") if today else clock.today(),
+        today=parse_today(today, flag="--today") if today else clock.today(),
         since=parse_date(since, flag="--since") if since else None,
     )
     for invalid in result.invalid:

@@ -199,13 +199,9 @@ def review_deadline(postmortem: PostmortemLike, settings: Settings) -> dt.date |
     if spec is None:
         return None
     if isinstance(postmortem, PostmortemRecord):
-        # The record keeps the day lint's rule counts from (`review_from`); the rest is its
-        # last line, which tests/test_record.py checks against it.
-        count, business = spec
-        start = postmortem.review_from
-        if business:
-            return review_rules.add_business_days(start, count)
-        return start + dt.timedelta(days=count)
+        # The record keeps the day lint's rule counts from (`review_from`), which
+        # tests/test_record.py checks against the rule's.
+        return review_rules.days_after(postmortem.review_from, spec)
     return review_rules.review_deadline(postmortem, spec)
 
 

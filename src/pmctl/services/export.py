@@ -85,11 +85,11 @@ def _postmortem_records(
 
 def save(path: Path, lines: Iterable[str]) -> None:
     """Write `lines` to `path` atomically as they come (a reader never sees half of it;
-    a failure meanwhile leaves no file)."""
-    from pmctl.adapters.files import write_lines_atomic
+    a failure meanwhile leaves no file); into a device or a pipe as it is."""
+    from pmctl.adapters.files import write_lines_out
 
     try:
-        write_lines_atomic(path, lines)
+        write_lines_out(path, lines)
     except OSError as error:  # where the user asked it to go: no directory (a usage error), no room
         raise file_system_refusal(error, path=path) or UsageError(
             f"cannot write {path}: {error.strerror or error}; nothing was written",

@@ -149,7 +149,9 @@ def _check_flags(request: ImportRequest, settings: Settings) -> None:
 def _source(path: Path) -> _Source:
     from pmctl.adapters.git import Repository
 
-    if not path.exists():
+    # os.path: a name too long to be a file's (ENAMETOOLONG) does not exist, where
+    # Path.exists raises on Python 3.11.
+    if not os.path.exists(path):
         raise UsageError(f"{path} does not exist", hint="name a file or directory to import")
     given = path.resolve()
     directory = given if given.is_dir() else given.parent

@@ -170,7 +170,9 @@ def _surveys(project: Project, paths: Sequence[Path] | None) -> dict[Path, Surve
     directories = (
         [project.postmortem_dir]
         if paths is None
-        else [given.resolve() for given in paths if given.is_dir()]
+        # os.path.isdir: a path that cannot be a directory (too long a name) is a file to
+        # report as unreadable, where Path.is_dir raises on Python 3.11.
+        else [given.resolve() for given in paths if os.path.isdir(given)]
     )
     return {d: documents.survey(d, within=_boundary(project, d)) for d in directories}
 

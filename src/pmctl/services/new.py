@@ -64,6 +64,13 @@ def known_services(project: Project) -> list[str]:
     return sorted(counts, key=lambda service: (-counts[service], service))
 
 
+def check_editor() -> None:
+    """`UsageError` before anything is made if `new --edit` would have no editor to open."""
+    from pmctl.adapters.editor import choose
+
+    choose()
+
+
 def open_in_editor(path: Path) -> None:
     """Open a new postmortem in the user's editor (`new --edit`) and wait for it."""
     from pmctl.adapters.editor import edit

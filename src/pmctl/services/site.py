@@ -479,7 +479,9 @@ def _check_out(project: Project, out: Path) -> None:
             f"{out} cannot hold the site: it contains the repository or lies in its postmortems",
             hint="build into a directory of its own, e.g. --out _site",
         )
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+    # os.path.isdir: a name longer than a file name may be (ENAMETOOLONG) is no directory
+    # (Path.is_dir raises on Python 3.11); making it then says why it cannot be made.
+    if os.path.isdir(out) and any(out.iterdir()) and not (out / MARKER).is_file():
         raise UsageError(
             f"{out} is not empty and was not made by `pmctl site build`",
             hint="choose a new or empty directory, e.g. --out _site",

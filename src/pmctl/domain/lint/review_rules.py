@@ -29,8 +29,18 @@ def review_deadline(postmortem: Postmortem, deadline: tuple[int, bool]) -> dt.da
     if postmortem.origin is not None:
         # Imported: the process pmctl enforces begins with the import, not the incident.
         day = max(day, postmortem.origin.imported)
+    return days_after(day, deadline)
+
+
+def days_after(day: dt.date, deadline: tuple[int, bool]) -> dt.date:
+    """The day `deadline` (`(n, business_days)`) after `day`; `date.max` when that is
+    past the year 9999 (an incident typed as starting on 9999-12-31 has no deadline to
+    miss, and a date cannot go further)."""
     count, business = deadline
-    return add_business_days(day, count) if business else day + dt.timedelta(days=count)
+    try:
+        return add_business_days(day, count) if business else day + dt.timedelta(days=count)
+    except OverflowError:
+        return dt.date.max
 
 
 @lru_cache(maxsize=4096)  # stats asks for 10,000 postmortems, over far fewer dates
