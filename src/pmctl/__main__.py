@@ -26,8 +26,9 @@ def main() -> None:
     from pmctl.adapters import signals
     from pmctl.errors import interruption_in
 
-    signals.raise_on_signals()
     try:
+        # Inside the `try`: a signal may arrive as soon as the first handler is set.
+        signals.raise_on_signals()
         from pmctl.cli.app import main as run
 
         run()

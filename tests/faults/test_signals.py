@@ -13,7 +13,7 @@ import pytest
 
 from pmctl.adapters import lock
 from pmctl.domain.project import Project
-from tests.conftest import git
+from tests.conftest import git, run_python
 from tests.faults.helpers import ADD, at_head, clean, finish, start
 
 
@@ -154,3 +154,31 @@ def test_ctrl_c_during_start_up_is_one_line_never_a_traceback(repo: Project, del
     assert "Traceback" not in stderr
     if code != 0:  # it may have finished first
         assert (code, stderr) == (130, "pmctl: interrupted; nothing was committed\n")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_that_lands_in_a_finalizer_is_delivered_after_it(signum: int) -> None:
+    # A finalizer (here a __del__; in pmctl's start-up, the weakref callback that ends every
+    # import) can only print what it raises: the interruption must reach the code after it.
+    result = run_python(
+        f"""
+import signal, time
+from pmctl.adapters import signals
+from pmctl.errors import Interrupted
+
+signals.raise_on_signals()
+
+class Finalised:
+    def __del__(self):
+        signal.raise_signal({int(signum)})
+
+try:
+    Finalised()
+    for _ in range(2000):
+        time.sleep(0.001)
+    print("not interrupted")
+except Interrupted as error:
+    print("interrupted", error.signum)
+"""
+    )
+    assert (result.stdout, result.stderr) == (f"interrupted {int(signum)}\n", "")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from types import FrameType
@@ -21,13 +22,51 @@ _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def raise_on_signals() -> None:
-    """From now on, SIGINT and SIGTERM raise `Interrupted` in the main thread."""
+    """From now on, SIGINT and SIGTERM raise `Interrupted` in the main thread, and one that
+    arrives while a finalizer runs is raised again once it is done (`_unraisable`)."""
+    global _previous_unraisable_hook  # noqa: PLW0603 (the process's one hook, chained once)
+    if sys.unraisablehook is not _unraisable:
+        _previous_unraisable_hook = sys.unraisablehook
+        sys.unraisablehook = _unraisable
+    signal.signal(signal.SIGALRM, _interrupt_again)
     for number in _SIGNALS:
         signal.signal(number, _interrupt)
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise Interrupted(signum)
+
+
+_AGAIN_AFTER = 0.001
+"""Seconds after a finalizer swallowed an interruption that it is raised again."""
+_held: list[int] = []
+"""Signals that arrived while a finalizer ran, to raise again after it."""
+_previous_unraisable_hook = sys.unraisablehook
+
+
+def _unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    """Python's hook for an exception raised where it can only be printed: a finalizer, a
+    weakref callback such as the one every import ends with. An `Interrupted` there is
+    held and raised again a moment later, from a timer (SIGALRM), in the code after it.
+
+    Without this, a Ctrl-C in that instant printed a traceback and was lost: the command
+    went on (about one start-up in a hundred on a loaded machine). Not sent again at once
+    (`signal.raise_signal`): it would be handled before this hook returns, inside it, and
+    be printed again.
+    """
+    if not isinstance(unraisable.exc_value, Interrupted):
+        _previous_unraisable_hook(unraisable)
+        return
+    _held.append(unraisable.exc_value.signum)
+    signal.setitimer(signal.ITIMER_REAL, _AGAIN_AFTER)
+
+
+def _interrupt_again(signum: int, frame: FrameType | None) -> None:
+    if frame is not None and frame.f_code is _unraisable.__code__:  # (a stalled moment)
+        signal.setitimer(signal.ITIMER_REAL, _AGAIN_AFTER)
+        return
+    if _held:
+        raise Interrupted(_held.pop(0))
 
 
 @contextlib.contextmanager
