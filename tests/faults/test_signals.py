@@ -182,3 +182,31 @@ except Interrupted as error:
 """
     )
     assert (result.stdout, result.stderr) == (f"interrupted {int(signum)}\n", "")
+
+
+def test_a_signal_held_from_a_finalizer_waits_out_a_commit_too() -> None:
+    # Held by the finalizer just before a commit, it must not break into the commit's
+    # held block: it is one of the signals the block hands back afterwards.
+    result = run_python(
+        """
+import signal, time
+from pmctl.adapters import signals
+from pmctl.errors import Interrupted
+
+signals.raise_on_signals()
+signals._AGAIN_AFTER = 0.3  # (long enough to be inside the block below when it comes)
+
+class Finalised:
+    def __del__(self):
+        signal.raise_signal(signal.SIGINT)
+
+try:
+    Finalised()
+    with signals.deferred() as received:
+        time.sleep(1)
+    print("held", received)
+except Interrupted:
+    print("interrupted inside the block")
+"""
+    )
+    assert (result.stdout, result.stderr) == ("held [2]\n", "")

@@ -69,6 +69,11 @@ def _interrupt_again(signum: int, frame: FrameType | None) -> None:
         raise Interrupted(_held.pop(0))
 
 
+def _move_held(received: list[int]) -> None:
+    received.extend(_held)
+    _held.clear()
+
+
 @contextlib.contextmanager
 def deferred() -> Iterator[list[int]]:
     """Hold SIGINT and SIGTERM for the block; yields the list of those that arrived.
@@ -84,6 +89,8 @@ def deferred() -> Iterator[list[int]]:
         number: signal.signal(number, lambda signum, frame: received.append(signum))
         for number in _SIGNALS
     }
+    # An interruption a finalizer held just before (`_unraisable`) is held here too.
+    previous[signal.SIGALRM] = signal.signal(signal.SIGALRM, lambda *_: _move_held(received))
     try:
         yield received
     finally:
