@@ -22,27 +22,20 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
         stream.write(data)
 
 
-def write_lines_atomic(path: Path, lines: Iterable[str], *, durable: bool = True) -> None:
-    """`write_atomic` of `lines` encoded as UTF-8, each written as it comes: the whole text
-    is never held (`pmctl export`). If taking a line fails, `path` is left as it was."""
-    with _replacing(path, durable=durable) as stream:
-        for line in lines:
-            stream.write(line.encode("utf-8"))
-
-
 def write_lines_out(path: Path, lines: Iterable[str]) -> None:
-    """`lines` to a file the user named (`--out`): `write_lines_atomic` when `path` is a
-    regular file or new; written into as it is when it is a device, a pipe or a socket
-    (`/dev/null`, `/dev/stdout`, a FIFO), which renaming a file over would replace (as
-    root: `--out /dev/null` left a regular file there) or cannot (anyone else)."""
+    """`lines`, encoded as UTF-8, to a file the user named (`--out`), each written as it
+    comes: the whole text is never held (`pmctl export`).
+
+    A regular file (or a new one) is written as `write_atomic` writes: if taking a line
+    fails, `path` is left as it was. A device, a pipe or a socket (`/dev/null`,
+    `/dev/stdout`, a FIFO) is written into as it is: renaming a file over it would replace
+    it (as root: `--out /dev/null` left a regular file there) or cannot (anyone else).
+    """
     try:
         special = not stat.S_ISREG(os.stat(path).st_mode)
     except (OSError, ValueError):  # no such file (yet): the atomic write says what is wrong
         special = False
-    if not special:
-        write_lines_atomic(path, lines)
-        return
-    with path.open("wb") as stream:
+    with path.open("wb") if special else _replacing(path, durable=True) as stream:
         for line in lines:
             stream.write(line.encode("utf-8"))
 
