@@ -194,7 +194,7 @@ from pmctl.adapters import signals
 from pmctl.errors import Interrupted
 
 signals.raise_on_signals()
-signals._AGAIN_AFTER = 0.3  # (long enough to be inside the block below when it comes)
+signals._AGAIN_AFTER = 1.0  # (long enough to be inside the block below when it comes)
 
 class Finalised:
     def __del__(self):
@@ -203,7 +203,7 @@ class Finalised:
 try:
     Finalised()
     with signals.deferred() as received:
-        time.sleep(1)
+        time.sleep(2.5)
     print("held", received)
 except Interrupted:
     print("interrupted inside the block")
