@@ -328,6 +328,17 @@ def test_a_refused_file_fails_the_import_with_its_reason_and_nothing_is_written(
     assert state(repo.root) == before
 
 
+def test_a_file_that_cannot_be_read_is_refused_with_the_systems_reason(repo: Project) -> None:
+    """A read that fails (here a real EIO: `/proc/self/mem` at offset 0; on a failing disk
+    or a lost network mount the same) refuses that file, naming why; it was exit 70."""
+    before = state(repo.root)
+    result = run_cli(repo.root, "import", "/proc/self/mem", "--owner", "sre", "--severity", "SEV3")
+    assert result.returncode == ExitCode.LINT_FAILED, result.stderr
+    assert "cannot be read: Input/output error" in result.stdout
+    assert "check the file and the disk it is on" in result.stdout
+    assert state(repo.root) == before
+
+
 def test_a_document_without_owner_severity_or_date_is_refused_with_a_hint(
     repo: Project, tmp_path: Path
 ) -> None:

@@ -107,7 +107,8 @@ class CommittedThenInterrupted(PmctlError):
 
 class FileSystemRefused(PmctlError):
     """The file system refused a write or a read: no space, a quota or file-size limit, a
-    read-only file system, no permission. Not a bug; the command put back what it wrote."""
+    read-only file system, no permission, an I/O error, too many open files. Not a bug;
+    the command put back what it wrote."""
 
     exit_code = ExitCode.FILE_SYSTEM
 
@@ -119,8 +120,13 @@ _REFUSALS = {
     errno.EROFS: "make the file system writable",
     errno.EACCES: "fix the permissions",
     errno.EPERM: "fix the permissions",
+    errno.EIO: "check the disk or the network file system (`dmesg`)",
+    errno.ESTALE: "the network file system lost track of the file; check its mount",
+    errno.EMFILE: "raise the open-file limit (`ulimit -n`)",
+    errno.ENFILE: "close some programs: the system has too many files open",
 }
-"""The refusals of a file system that the user can lift, and how."""
+"""The refusals and failures of a file system, which the user can lift or mend, and how:
+not bugs in pmctl (exit 10, not 70)."""
 
 
 def file_system_refusal(

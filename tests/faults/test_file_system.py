@@ -11,8 +11,9 @@ from pathlib import Path
 
 from pmctl.domain.project import Project
 from pmctl.errors import ExitCode
-from tests.conftest import run_cli, run_process
-from tests.site_corpus import add_examples
+from tests.conftest import git, run_cli, run_process
+from tests.faults.helpers import clean
+from tests.site_corpus import EN_ID, add_examples
 
 
 def _file_size_limit(limit: int) -> Callable[[], None]:
@@ -43,3 +44,31 @@ def test_a_site_build_past_the_file_size_limit_says_so_and_keeps_the_old_site(
     assert "internal error" not in result.stderr
     after = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
     assert after == {path: data for path, data in before.items() if path.name != "index.html"}
+
+
+def _open_file_limit(limit: int) -> Callable[[], None]:
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+
+    return limited
+
+
+def test_too_many_open_files_is_the_users_to_lift_not_a_bug(repo: Project) -> None:
+    """Under a low `ulimit -n` a transition runs out of descriptors part of the way through
+    (where depends on the platform, so several limits are tried): exit 10, never 70, and
+    the repository as it was."""
+    add_examples(repo)
+    head = git(repo.root, "rev-parse", "HEAD")
+
+    results = [
+        run_process(repo.root, "status", EN_ID, "in-review", limits=_open_file_limit(limit))
+        for limit in (12, 13, 14, 15)
+    ]
+
+    assert [result for result in results if "internal error" in result.stderr] == []
+    refused = [result for result in results if result.returncode == ExitCode.FILE_SYSTEM]
+    assert refused, [result.stderr for result in results]
+    assert "Too many open files" in refused[0].stderr
+    assert "ulimit -n" in refused[0].stderr
+    assert git(repo.root, "rev-parse", "HEAD") == head
+    assert clean(repo.root)

@@ -207,9 +207,17 @@ def _plan(
     previous = before.get((source.label, relative))
     if previous is not None:
         return Skipped(shown, f"imported before, as {previous}")
-    if path.stat().st_size > documents.MAX_BYTES:
+    try:
+        # At most one byte past the limit: a file that claims no size (under /proc, or one
+        # still growing) is not read to the end of memory.
+        with path.open("rb") as file:
+            raw = file.read(documents.MAX_BYTES + 1)
+    except OSError as error:  # a failing disk or network file system: EIO, ESTALE, ...
+        return Refused(
+            shown, f"cannot be read: {error.strerror}", "check the file and the disk it is on"
+        )
+    if len(raw) > documents.MAX_BYTES:
         return Skipped(shown, f"larger than {documents.MAX_BYTES:,} bytes: not a postmortem")
-    raw = path.read_bytes()
     if b"\0" in raw:
         return Skipped(shown, "not text (it holds NUL bytes)")
     try:
