@@ -30,6 +30,7 @@ class ExitCode(IntEnum):
     FILE_SYSTEM = 10
     INTERNAL = 70
     INTERRUPTED = 130
+    OUTPUT_CLOSED = 141
     TERMINATED = 143
 
 

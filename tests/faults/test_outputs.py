@@ -251,3 +251,40 @@ def test_a_closed_standard_output_is_written_to_nowhere(
     result = run_process(repo.root, *command, limits=lambda: os.close(1))
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("export", "--table", "action-items"),  # written by pmctl's own lines
+        ("stats",),  # rich's tables
+        ("--help",),  # Click's help, before any command runs
+    ],
+)
+def test_a_reader_gone_away_ends_pmctl_as_sigpipe_would_silently(
+    repo: Project, command: tuple[str, ...]
+) -> None:
+    """`pmctl export | head -1`: the reader closes the pipe. Click and rich each ended the
+    process with exit 1, which is pmctl's "lint failed" (a CI script took a closed pipe for
+    a failed check); now 141 (128 + SIGPIPE), as `git log | head -1`, and nothing on stderr."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.site_corpus import add_examples
+
+    add_examples(repo)
+    reader, writer = os.pipe()
+    os.close(reader)  # gone before pmctl writes anything
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "pmctl", *command],
+            cwd=repo.root,
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    finally:
+        os.close(writer)
+    assert (result.returncode, result.stderr) == (141, "")

@@ -11,8 +11,10 @@ only with `--debug`.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sys
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import typer
@@ -139,6 +141,14 @@ class LazyGroup(TyperGroup):
         found = self.commands.get(cmd_name)
         return cast(TyperCommand | TyperGroup | None, found)
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        with _output_closed_is_quiet():  # (`pmctl --help` is written here)
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: Any) -> Any:
+        with _output_closed_is_quiet():
+            return super().invoke(ctx)
+
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         """The list of commands in `pmctl --help`, as typer writes it, from the first
         sentence of each command's help (a command already built gives its own)."""
@@ -150,6 +160,25 @@ class LazyGroup(TyperGroup):
         ]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+
+@contextlib.contextmanager
+def _output_closed_is_quiet() -> Iterator[None]:
+    """A reader that went away (`pmctl export | head -1`) ends pmctl as it ends `git log`:
+    silently, with 141 (128 + SIGPIPE), not with Click's exit 1, which is pmctl's "lint
+    failed". What is left to write goes to the null device, so that exit's flush of
+    standard output does not fail again."""
+    try:
+        yield
+    except BrokenPipeError:
+        import os
+
+        nowhere = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(nowhere, sys.stdout.fileno())
+        os.close(nowhere)
+        from pmctl.errors import ExitCode
+
+        sys.exit(int(ExitCode.OUTPUT_CLOSED))
 
 
 def _summary(name: str, built: Any) -> TyperCommand | TyperGroup:

@@ -4,6 +4,7 @@ for everything else (tables, checklists)."""
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from functools import cache
@@ -21,16 +22,26 @@ if TYPE_CHECKING:
 
 @cache
 def stdout() -> Console:
-    from rich.console import Console
-
-    return Console(highlight=False, soft_wrap=True)
+    return _console_class()(highlight=False, soft_wrap=True)
 
 
 @cache
 def stderr() -> Console:
+    return _console_class()(stderr=True, highlight=False, soft_wrap=True)
+
+
+@cache
+def _console_class() -> type[Console]:
+    """rich's console, except that a reader gone away (`pmctl stats | head -1`) raises
+    `BrokenPipeError` as any other write does, for the command line to end every such
+    command alike; rich's own ends the process with exit 1, pmctl's "lint failed"."""
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+    return _Console
 
 
 def print_error(error: PmctlError, *, cwd: Path) -> None:
