@@ -14,7 +14,7 @@ from pmctl.domain import digest
 from pmctl.domain.config import Settings
 from pmctl.domain.enums import DigestFormat
 from pmctl.domain.project import Project
-from pmctl.errors import NotFoundError, UsageError
+from pmctl.errors import ExitCode, NotFoundError, UsageError
 from pmctl.services import digest as digest_service
 from tests.conftest import git, run_cli
 from tests.site_corpus import EN_ID, HOSTILE_ID, JA_ID, add_examples, add_hostile
@@ -161,14 +161,19 @@ def test_send_mails_and_posts_the_digest(
     assert "Shakespeare Sonnet++" in posted
 
 
-def test_a_channel_that_fails_is_a_warning(
+def test_a_channel_that_fails_is_named_and_the_send_fails_after_the_others(
     examples: Project, mailbox: Mailbox, chat: Hook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Sending is the whole job of `--send`: a channel that fails is a failed command (it
+    was exit 0, and a monthly cron job lost the digest without a word), after the digest is
+    printed and the other channels have it."""
     project = _configure(examples, mailbox.port, chat.url)
     monkeypatch.delenv("PMCTL_TEST_WEBHOOK", raising=False)
     result = run_cli(project.root, "digest", "--month", "2015-10", "--send")
-    assert result.returncode == 0
+    assert result.returncode == ExitCode.NOT_SENT == 11
     assert "webhook notification not sent: environment variable PMCTL_TEST_WEBHOOK" in result.stderr
+    assert "error: the digest did not reach every channel (1 failed, named above)" in result.stderr
+    assert result.stdout.startswith("# Postmortem digest 2015-10")
     assert len(mailbox.messages) == 1
 
 

@@ -28,6 +28,7 @@ class ExitCode(IntEnum):
     NOT_FOUND = 8
     COMMITTED_THEN_INTERRUPTED = 9
     FILE_SYSTEM = 10
+    NOT_SENT = 11
     INTERNAL = 70
     INTERRUPTED = 130
     OUTPUT_CLOSED = 141
@@ -143,6 +144,13 @@ def file_system_refusal(
         f"the file system refused: {where}{error.strerror}",
         hint=f"{_REFUSALS[error.errno]}, then run the command again; what it wrote is put back",
     )
+
+
+class NotSent(PmctlError):
+    """A message that was the command's whole job (`pmctl digest --send`) did not reach
+    every channel; the warnings above name each one and why."""
+
+    exit_code = ExitCode.NOT_SENT
 
 
 class Interrupted(BaseException):

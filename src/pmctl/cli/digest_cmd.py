@@ -38,6 +38,7 @@ def digest_command(
     from pathlib import Path
 
     from pmctl.cli import clock
+    from pmctl.errors import NotSent
     from pmctl.services import digest
     from pmctl.services.project import open_project
     from pmctl.ui import console
@@ -54,5 +55,12 @@ def digest_command(
         console.warn(f"{invalid.location}: left out, not a valid postmortem: {invalid.message}")
     typer.echo(digest.render(result.digest, output_format), nl=False)
     if send:
-        for warning in digest.send(project, result.digest):
+        failed = digest.send(project, result.digest)
+        for warning in failed:
             console.warn(warning)
+        if failed:
+            raise NotSent(
+                f"the digest did not reach every channel ({len(failed)} failed, named above)",
+                hint="fix what each warning names, then send again: "
+                "channels that got it will get it twice",
+            )
