@@ -181,4 +181,7 @@ def test_cli_add_set_done_list(repo: Project) -> None:
     ]
     bad = run_cli(repo.root, "action", "set", postmortem_id, "AI-1", "--status", "finished")
     assert bad.returncode == 2
-    assert "'finished' is not one of 'todo', 'in-progress', 'done', 'wontfix'" in bad.stderr
+    assert (
+        "Invalid value for '--status' / '-s': "  # Click's words, without pydantic's "Value error, "
+        "'finished' is not one of 'todo', 'in-progress', 'done', 'wontfix'" in bad.stderr
+    )

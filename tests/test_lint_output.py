@@ -270,7 +270,10 @@ def test_cli_machine_formats(repo: Project, fmt: str) -> None:
 def test_cli_refuses_an_unknown_format(repo: Project) -> None:
     result = run_cli(repo.root, "lint", "--format", "yaml")
     assert result.returncode == 2
-    assert "'yaml' is not one of 'text', 'json', 'sarif', 'github', 'junit'" in result.stderr
+    assert (
+        "Invalid value for '--format' / '-f': "
+        "'yaml' is not one of 'text', 'json', 'sarif', 'github', 'junit'" in result.stderr
+    )
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])

@@ -146,7 +146,7 @@ class LazyGroup(TyperGroup):
             return super().make_context(*args, **kwargs)
 
     def invoke(self, ctx: Any) -> Any:
-        with _output_closed_is_quiet():
+        with _output_closed_is_quiet(), _choice_errors_in_clicks_words():
             return super().invoke(ctx)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
@@ -179,6 +179,18 @@ def _output_closed_is_quiet() -> Iterator[None]:
         from pmctl.errors import ExitCode
 
         sys.exit(int(ExitCode.OUTPUT_CLOSED))
+
+
+@contextlib.contextmanager
+def _choice_errors_in_clicks_words() -> Iterator[None]:
+    """A value outside an option's choices is refused in Click's words ("Invalid value for
+    '--type': 'detect' is not one of 'mitigate', ..."): typer 0.29 converts options through
+    pydantic, whose message for the refusal starts with its own "Value error, "."""
+    try:
+        yield
+    except typer.BadParameter as error:
+        error.message = error.message.removeprefix("Value error, ")
+        raise
 
 
 def _summary(name: str, built: Any) -> TyperCommand | TyperGroup:
