@@ -26,6 +26,8 @@ from functools import lru_cache
 from html import escape, unescape
 from typing import Any
 
+from pmctl.domain.cjk import WIDE
+
 _RULES = (
     "blockquote",
     "code",
@@ -48,9 +50,8 @@ _RULES = (
     "strikethrough",
 )
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_CJK = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60"
-_CJK_LINE_START = re.compile(rf"\n[ \t]*(?=[{_CJK}])")
-_IS_CJK = re.compile(rf"[{_CJK}]")
+_CJK_LINE_START = re.compile(rf"\n[ \t]*(?=[{WIDE}])")
+_IS_CJK = re.compile(rf"[{WIDE}]")
 _HEADING = re.compile(r"[ ]{0,3}#")
 _LINK = re.compile(r'<a href="([^"]*)"( title="[^"]*")?>(.*?)</a>', re.DOTALL)
 _IMAGE = re.compile(r'<img src="([^"]*)" alt="([^"]*)"( title="[^"]*")? ?/?>')

@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from pmctl.domain.cjk import WIDE
 from pmctl.domain.config import Settings
 from pmctl.domain.lint.body import parse_body
 from pmctl.domain.metrics import Stats, Transition, compute
@@ -20,8 +21,7 @@ from pmctl.domain.report import Row, incident_date, is_overdue
 from pmctl.domain.sections import SectionNames
 
 LESSON_KEYS = ("went-well", "went-wrong", "got-lucky")
-_CJK = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60"
-_CJK_BREAK = re.compile(rf"(?<=[{_CJK}])\s*\n\s*(?=[{_CJK}])")
+_CJK_BREAK = re.compile(rf"(?<=[{WIDE}])\s*\n\s*(?=[{WIDE}])")
 RICH_LESSONS = 400
 """Characters of lessons (all three kinds together) from which they count as rich."""
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005\u3006\u30f6]")
+from pmctl.domain.cjk import KANJI
+
+_KANJI = re.compile(f"[{KANJI}\u3005\u3006\u30f6]")
 _KANA = re.compile(r"[\u3041-\u309f\u30a0-\u30ff\uff66-\uff9f]")
 _HIRAGANA = re.compile(r"[\u3041-\u309f]+")
 _KATAKANA = re.compile(r"[\u30a1-\u30ff]+")

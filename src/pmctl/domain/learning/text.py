@@ -17,12 +17,13 @@ import functools
 import re
 import unicodedata
 
+from pmctl.domain.cjk import KANJI
+
 CJK = (
     "\u3005-\u3007"  # 々 〆 〇
     "\u3041-\u3096\u309d-\u309f"  # hiragana
     "\u30a1-\u30fa\u30fc-\u30ff"  # katakana (not the middle dot ・, a separator)
-    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # kanji
-)
+) + KANJI
 """The characters written as one token each: kana and kanji (all of the Basic Multilingual
 Plane, which `_spaced` relies on)."""
 

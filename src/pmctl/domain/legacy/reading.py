@@ -11,11 +11,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from pmctl.domain.cjk import KANA
 from pmctl.domain.legacy import actions, durations, mapping, timeline
 from pmctl.domain.lint.body import Body, parse_body
 from pmctl.domain.sections import SECTIONS, SectionNames, heading_name
 
-_KANA = re.compile(r"[\u3040-\u30ff]")
+_KANA = re.compile(f"[{KANA}]")
 _TEMPLATE = re.compile(r"template|テンプレート|ひな形|雛形", re.IGNORECASE)
 
 

@@ -22,6 +22,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from pmctl.domain.cjk import KANA, KANJI
+
 SEGMENTS = 64
 """Documents are spread over this many segments by a hash of their id (a fixed number:
 changing it would move every document). More segments make a rebuild after one change
@@ -32,7 +34,7 @@ SHARDS = 8
 PREFIX = 3
 """Latin tokens that share their first PREFIX characters live in the same shard."""
 
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = KANA + KANJI
 _LETTERS = "0-9a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff"
 _WORD_OR_CJK_RUN = re.compile(rf"[{_LETTERS}]{{2,}}|[{_CJK}]+")
 _FIRST_CJK = "\u3040"
