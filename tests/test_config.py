@@ -63,6 +63,17 @@ def test_invalid_values_name_the_key(tmp_path: Path) -> None:
     assert "review_deadlines.SEV1" in raised.value.message
 
 
+def test_an_approval_count_no_review_could_reach_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path / "pmctl.toml", "required_approvals = 200\n")
+    with pytest.raises(ConfigError) as raised:
+        read_settings(path)
+    assert raised.value.location == f"{path}:1"
+    assert "required_approvals" in raised.value.message
+    assert "20" in raised.value.message
+    write(path, "required_approvals = 20\n")
+    assert read_settings(path).required_approvals == 20
+
+
 def test_deadlines_must_name_known_severities(tmp_path: Path) -> None:
     path = write(tmp_path / "pmctl.toml", 'severities = ["P1"]\n')
     with pytest.raises(ConfigError) as raised:

@@ -49,6 +49,9 @@ DEFAULT_CRITERIA: dict[str, str] = {
 }
 
 DEFAULT_DEADLINES: dict[str, str] = {"SEV1": "3d", "SEV2": "5bd", "SEV3": "10bd", "SEV4": "20bd"}
+MAX_APPROVALS = 20
+"""More approvals than this is a typo (`required_approvals = 200`), not a review board: no
+postmortem could ever be reviewed."""
 
 Deadline = Annotated[str, StringConstraints(pattern=_DEADLINE.pattern)]
 
@@ -374,7 +377,12 @@ class Settings(_Section):
         default_factory=lambda: dict(DEFAULT_DEADLINES),
         description="Severity -> review deadline after the incident: '3d' calendar, '5bd' business days.",
     )
-    required_approvals: int = Field(default=1, ge=0)
+    required_approvals: int = Field(
+        default=1,
+        ge=0,
+        le=MAX_APPROVALS,
+        description="Approvals, by reviewers who are not authors, needed to be reviewed.",
+    )
     remote: str = Field(default="origin", description="Remote that `--push` pushes to.")
     lint: LintSettings = Field(default_factory=LintSettings)
     notify: NotifySettings = Field(default_factory=NotifySettings)
