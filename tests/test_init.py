@@ -11,7 +11,7 @@ from pmctl.domain.config import FieldMap
 from pmctl.domain.model import Language
 from pmctl.errors import ConfigError, GitError
 from pmctl.services.init import initialise
-from tests.conftest import git
+from tests.conftest import git, run_cli
 
 
 def committed_files(root: Path) -> list[str]:
@@ -171,6 +171,32 @@ def test_a_gitignore_that_already_ignores_the_site_is_left_alone(tmp_path: Path)
     assert (tmp_path / ".gitignore").read_text(encoding="utf-8") == "build/\n_site\n"
 
 
+def test_a_gitignore_that_is_not_utf_8_is_appended_to_as_it_is(tmp_path: Path) -> None:
+    """Git reads patterns as bytes: a Shift_JIS comment is no reason to leave the site
+    unignored (it was left so, without a word)."""
+    git(tmp_path, "init", "-q")
+    mine = "# ビルド成果物\nbuild/".encode("shift_jis")
+    (tmp_path / ".gitignore").write_bytes(mine)
+    result = initialise(tmp_path, language=Language.EN, force=False, commit=True)
+    assert result.gitignore_left is None
+    assert ".gitignore" in committed_files(tmp_path)
+    content = (tmp_path / ".gitignore").read_bytes()
+    assert content.startswith(mine + b"\n")
+    assert content.splitlines()[-1] == b"/_site/"
+
+
+def test_a_gitignore_that_cannot_be_read_is_named_and_left_alone(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q")
+    (tmp_path / ".gitignore").mkdir()
+    result = run_cli(tmp_path, "init")
+    assert result.returncode == 0, result.stderr
+    assert (
+        ".gitignore cannot be read (Is a directory) and was left alone"
+        in result.stdout + result.stderr
+    )
+    assert (tmp_path / ".gitignore").is_dir()
+
+
 def test_a_gitignore_with_uncommitted_changes_is_not_committed(tmp_path: Path) -> None:
     git(tmp_path, "init", "-q")
     (tmp_path / ".gitignore").write_text("*.pyc\n", encoding="utf-8")
@@ -178,6 +204,6 @@ def test_a_gitignore_with_uncommitted_changes_is_not_committed(tmp_path: Path) -
     git(tmp_path, "commit", "-qm", "ignore")
     (tmp_path / ".gitignore").write_text("*.pyc\nmine/\n", encoding="utf-8")
     result = initialise(tmp_path, language=Language.EN, force=False, commit=True)
-    assert result.gitignore_skipped
+    assert result.gitignore_left == "has changes not yet committed"
     assert ".gitignore" not in committed_files(tmp_path)
     assert (tmp_path / ".gitignore").read_text(encoding="utf-8") == "*.pyc\nmine/\n"

@@ -41,10 +41,8 @@ def init_command(
         console.note(
             ".pre-commit-config.yaml exists and was left alone; add the pmctl hook to it (see docs/getting-started.md)"
         )
-    if result.gitignore_skipped:
-        console.note(
-            ".gitignore has changes not yet committed and was left alone; add /_site/ to it"
-        )
+    if result.gitignore_left:
+        console.note(f".gitignore {result.gitignore_left} and was left alone; add /_site/ to it")
     if result.commit:
         console.committed(result.commit)
     elif not result.written:

@@ -21,7 +21,7 @@ KEEP_FILE = ".gitkeep"
 GITIGNORE = ".gitignore"
 SITE_PATTERN = "/_site/"
 """Where `pmctl site build` writes by default: built from the repository, never kept in it."""
-_SITE_PATTERNS = frozenset({"_site", "_site/", "/_site", "/_site/"})
+_SITE_PATTERNS = frozenset({b"_site", b"_site/", b"/_site", b"/_site/"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +31,9 @@ class Initialised:
     created_git: bool
     pre_commit_skipped: bool
     """`.pre-commit-config.yaml` existed without pmctl's hook, so it was left alone."""
-    gitignore_skipped: bool
-    """`.gitignore` had changes of the user's not yet committed, so it was left alone."""
+    gitignore_left: str | None
+    """Why `.gitignore` was left alone although it does not ignore the site (changes of the
+    user's not yet committed, or it cannot be read); None if it was not."""
     commit: Commit | None
 
 
@@ -88,16 +89,19 @@ def _write_and_commit(
             "init/pre-commit-config.yaml.j2", {"hook_files": hook_files}, root=None
         )
     gitignore = directory / GITIGNORE
-    ignored = _ignoring_site(gitignore)
-    gitignore_skipped = (
-        ignored is not None and commit and gitignore.exists() and repository.has_changes(gitignore)
-    )
-    if ignored is not None and not gitignore_skipped:
-        files[gitignore] = ignored
-    for path in files:  # a `postmortems` or `pmctl.toml` that links elsewhere is refused
+    try:
+        ignored = _ignoring_site(gitignore)
+        gitignore_left = None
+    except OSError as error:
+        ignored, gitignore_left = None, f"cannot be read ({error.strerror})"
+    if ignored is not None and commit and gitignore.exists() and repository.has_changes(gitignore):
+        ignored, gitignore_left = None, "has changes not yet committed"
+    for path in [*files, gitignore]:  # a `postmortems` or `pmctl.toml` that links elsewhere
         documents.inside(repository.root, path)
     made_dir = not postmortems.exists()
     data = {path: text.encode("utf-8") for path, text in files.items()}
+    if ignored is not None:
+        data[gitignore] = ignored
     if commit:  # `init --force` again: files committed as they would be written are left out
         identical = [path for path, content in data.items() if _holds(path, content)]
         for path in repository.committed_as_is(identical):
@@ -117,7 +121,7 @@ def _write_and_commit(
             shutil.rmtree(postmortems, ignore_errors=True)
         raise
     return Initialised(
-        directory, tuple(data), created_git, pre_commit_skipped, gitignore_skipped, made
+        directory, tuple(data), created_git, pre_commit_skipped, gitignore_left, made
     )
 
 
@@ -136,17 +140,20 @@ def _holds(path: Path, content: bytes) -> bool:
         return False
 
 
-def _ignoring_site(gitignore: Path) -> str | None:
-    """The text of `gitignore` with the site's output ignored; None if it already is (or
-    is not a text file pmctl can safely append to)."""
+def _ignoring_site(gitignore: Path) -> bytes | None:
+    """The content of `gitignore` with the site's output ignored; None if it already is.
+    In bytes: git reads patterns as bytes, and the lines added are ASCII, so a file in
+    Latin-1 or Shift_JIS is appended to as safely as one in UTF-8. `OSError` if it exists
+    but cannot be read (a directory, no permission)."""
     try:
-        text = gitignore.read_text(encoding="utf-8")
+        content = gitignore.read_bytes()
     except FileNotFoundError:
-        text = ""
-    except (OSError, UnicodeDecodeError):
+        content = b""
+    if any(line.strip() in _SITE_PATTERNS for line in content.splitlines()):
         return None
-    if any(line.strip() in _SITE_PATTERNS for line in text.splitlines()):
-        return None
-    if text and not text.endswith("\n"):
-        text += "\n"
-    return f"{text}# the site `pmctl site build` makes from this repository\n{SITE_PATTERN}\n"
+    if content and not content.endswith(b"\n"):
+        content += b"\n"
+    return (
+        content
+        + f"# the site `pmctl site build` makes from this repository\n{SITE_PATTERN}\n".encode()
+    )
