@@ -488,6 +488,23 @@ def test_only_http_urls_are_posted_to(
     assert "must be an http:// or https:// URL" in warning
 
 
+@pytest.mark.parametrize(
+    "url", ["http://[::1/x", "http://[secret-host]/x", "http://h:99999/x", "http://h:secret/x"]
+)
+def test_a_url_python_cannot_parse_is_named_without_its_parts(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The warning was Python's ValueError, quoting the bad part of a secret URL."""
+    monkeypatch.setenv("PMCTL_TEST_WEBHOOK", url)
+
+    [warning] = notify(webhook_settings(retries=0), transition(), root=tmp_path)
+
+    assert warning == (
+        "webhook notification not sent: "
+        "the webhook URL is not a valid URL: check its host ([...] for IPv6) and port"
+    )
+
+
 def test_missing_url_variable_is_named_and_nothing_is_sent(
     hook: Hook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

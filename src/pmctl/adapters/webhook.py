@@ -29,7 +29,13 @@ def post_json(url: str, payload: dict[str, Any], *, timeout: float) -> None:
 
     The URL of a chat webhook is a secret, so no message names it. Redirects are not followed.
     """
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a port that is no number of 0-65535)
+    except ValueError:  # Python's words quote the bad part of the URL, which is a secret
+        raise DeliveryFailed(
+            "the webhook URL is not a valid URL: check its host ([...] for IPv6) and port"
+        ) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise DeliveryFailed("the webhook URL must be an http:// or https:// URL with a host")
     request = urllib.request.Request(
