@@ -75,6 +75,20 @@ def test_a_stale_index_lock_is_named_at_once(repo: Project, postmortem: Path) ->
     assert clean(repo.root)
 
 
+def test_git_missing_from_the_path_is_named_as_such(
+    repo: Project, postmortem: Path, tmp_path: Path
+) -> None:
+    """It was "not inside a git repository", with `git init` as the hint."""
+    before = state(repo.root, postmortem)
+    no_git = tmp_path / "bin"
+    no_git.mkdir()
+    result = run_cli(repo.root, "action", "add", postmortem.stem, *ADD, env={"PATH": str(no_git)})
+    assert result.returncode == 4
+    assert "error: git is not installed, or not on the PATH" in result.stderr
+    assert "not inside a git repository" not in result.stderr
+    assert state(repo.root, postmortem) == before
+
+
 def test_a_signing_failure_says_signing_failed(repo: Project, postmortem: Path) -> None:
     git(repo.root, "config", "commit.gpgsign", "true")
     git(repo.root, "config", "gpg.program", "false")

@@ -92,17 +92,26 @@ class _Running:
         }
         env.update(LANGUAGE="C", LC_ALL="C")
         self._stdout = stdout
-        self._process = subprocess.Popen(
-            # As UTF-8, as git keeps commit messages, rather than in the locale's encoding:
-            # in an ASCII locale a Japanese title in a commit message raised (exit 70).
-            # (`surrogateescape`: a file name read from the disk goes back as its bytes.)
-            [b"git", *(arg.encode("utf-8", "surrogateescape") for arg in args)],
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=stdout,
-            stderr=subprocess.PIPE,
-        )
+        try:
+            self._process = subprocess.Popen(
+                # As UTF-8, as git keeps commit messages, rather than in the locale's encoding:
+                # in an ASCII locale a Japanese title in a commit message raised (exit 70).
+                # (`surrogateescape`: a file name read from the disk goes back as its bytes.)
+                [b"git", *(arg.encode("utf-8", "surrogateescape") for arg in args)],
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=stdout,
+                stderr=subprocess.PIPE,
+            )
+        except FileNotFoundError as error:
+            if error.filename != b"git":  # (else `cwd` is missing)
+                raise
+            # Not "not inside a git repository", whose hint, `git init`, cannot run either.
+            raise GitError(
+                "git is not installed, or not on the PATH",
+                hint="install git: pmctl keeps postmortems in a git repository",
+            ) from None
 
     def wait(self) -> _Result:
         stdout, stderr = self._process.communicate()
@@ -149,7 +158,7 @@ class Repository:
         """The repository whose work tree contains `path` (searching parent directories)."""
         try:
             found = _git(path, "rev-parse", "--show-toplevel", "--absolute-git-dir")
-        except OSError:  # `path` does not exist or is not a directory
+        except (FileNotFoundError, NotADirectoryError):  # `path` is no directory
             found = None
         if found is None or found.returncode != 0:
             raise GitError(
