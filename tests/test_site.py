@@ -299,6 +299,24 @@ def test_a_looping_repository_template_ends_the_build_and_leaves_the_site_as_it_
     assert tree(states) == state_before
 
 
+def test_an_undefined_variable_in_an_extended_template_names_its_file_and_line(
+    examples: Project,
+) -> None:
+    """Named the page template that extends it, without a line (the error is in the base)."""
+    exported = run_cli(examples.root, "template", "export", "site/base.html.j2")
+    assert exported.returncode == 0, exported.stderr
+    override = examples.root / ".pmctl" / "templates" / "site" / "base.html.j2"
+    lines = override.read_text(encoding="utf-8").splitlines()
+    lines.insert(4, "{{ no_such_variable.attr }}")
+    override.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_cli(examples.root, "site", "build")
+    assert result.returncode == ExitCode.TEMPLATE, result.stderr
+    assert result.stderr.startswith(
+        "error: .pmctl/templates/site/base.html.j2:5: template uses an undefined variable: "
+        "'no_such_variable' is undefined\n"
+    )
+
+
 def test_cli_names_a_looping_template_and_exits_with_the_template_code(
     examples: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:

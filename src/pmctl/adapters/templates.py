@@ -218,15 +218,17 @@ def _bounded(template: Any, context: dict[str, Any], cpu_seconds: float, spent: 
         spent[0] += time.process_time() - start
 
 
-def _innermost_template(traceback: Any, default: str) -> str:
+def _innermost_template(traceback: Any, default: str, *, line: bool = False) -> str:
     """The file of the innermost template being rendered in `traceback` (Jinja's compiled
-    code carries its template's file name): where a loop of an included or extended
-    template actually is."""
+    code carries its template's file name): where the error or the loop of an included or
+    extended template actually is, not the page that used it. With `line`, `file:line`: for
+    an `Exception`, whose frames Jinja rewrites to its templates' lines (not for
+    `BudgetSpent`, a `BaseException`, whose frames keep the compiled code's lines)."""
     found = default
     while traceback is not None:
         filename = traceback.tb_frame.f_code.co_filename
         if filename.endswith(".j2"):
-            found = filename
+            found = f"{filename}:{traceback.tb_lineno}" if line else filename
         traceback = traceback.tb_next
     return found
 
@@ -278,13 +280,13 @@ def _template_errors(name: str) -> Iterator[None]:
         raise TemplateError(
             f"template uses an undefined variable: {error.message}",
             hint="see docs/templates.md for the variables a template receives",
-            location=name,
+            location=_innermost_template(error.__traceback__, name, line=True),
         ) from None
     except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError) as error:
         raise TemplateError(
             f"template failed while rendering: {type(error).__name__}: {error}",
             hint="fix the template, or delete the override to use the built-in one",
-            location=name,
+            location=_innermost_template(error.__traceback__, name, line=True),
         ) from None
 
 
