@@ -315,6 +315,8 @@ def test_an_undefined_variable_in_an_extended_template_names_its_file_and_line(
         "error: .pmctl/templates/site/base.html.j2:5: template uses an undefined variable: "
         "'no_such_variable' is undefined\n"
     )
+    # A first build that failed leaves no `_site/` behind (it left one with its marker).
+    assert not (examples.root / "_site").exists()
 
 
 def test_cli_names_a_looping_template_and_exits_with_the_template_code(

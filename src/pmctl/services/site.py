@@ -99,6 +99,7 @@ def build(project: Project, *, out: Path, today: dt.date) -> BuildResult:
     out = out.resolve()
     _check_out(project, out)
     output = Output(out, stage=str(os.getpid()))
+    made = not os.path.lexists(out)
     try:
         output.mark(MARKER)
     except OSError as error:  # the first write there: a path that cannot be a directory
@@ -122,6 +123,8 @@ def build(project: Project, *, out: Path, today: dt.date) -> BuildResult:
             with contextlib.suppress(Exception):
                 waiting[0]()  # no staged file may appear after the discard
         _discard(output, state_directory, ended=not child_may_write)
+        if made and not child_may_write:
+            output.unmake(MARKER)
         raise
     output.publish(sorted(output.written - {MARKER}), sorted(output.removed))
     site_state.publish(state_directory, output.stage)
