@@ -193,6 +193,68 @@ def test_a_loop_of_links_is_reported_not_a_crash(
         assert "PM015 loop.md is not read: it is a loop of symbolic links" in result.stdout
 
 
+@pytest.fixture
+def named_in_latin1(postmortem: Path) -> Path:
+    """A copy of the postmortem under a name that is not UTF-8 (`café.md` in Latin-1):
+    Python holds the byte 0xE9 as a lone surrogate, which SQLite, hashing and JSON refuse."""
+    import os
+
+    copy = Path(os.fsdecode(os.fsencode(postmortem.parent) + b"/caf\xe9.md"))
+    copy.write_bytes(postmortem.read_bytes().replace(b"id: 2026-11-23-", b"id: 2026-11-24-", 1))
+    return copy
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("search", "checkout"),
+        ("related", ID),
+        ("trends",),
+        ("index",),
+        ("site", "build"),
+        ("export",),
+        ("report",),
+        ("reading-club",),
+    ],
+    ids=" ".join,
+)
+def test_a_name_that_is_not_utf_8_is_left_out_not_a_crash(
+    repo: Project, named_in_latin1: Path, command: tuple[str, ...]
+) -> None:
+    """search, related, trends, index and site build exited 70 on such a name."""
+    result = run_cli(repo.root, *command)
+    assert result.returncode in (0, 1), result.stderr
+    assert "internal error" not in result.stderr
+
+
+def test_lint_names_a_file_whose_name_is_not_utf_8(repo: Project, named_in_latin1: Path) -> None:
+    """Reported (PM702: it cannot be `<id>.md`), in a UTF-8 locale too, where Python's
+    standard output refused to write it (exit 70), and in a JUnit report."""
+    import os
+    import sys
+    import xml.etree.ElementTree as ET
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pmctl", "lint"],
+        cwd=repo.root,
+        capture_output=True,
+        encoding="utf-8",
+        env={**os.environ, "PYTHONIOENCODING": "utf-8:strict", "NO_COLOR": "1"},
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "postmortems/2026/caf\\xe9.md\n" in result.stdout
+    assert (
+        "PM702 caf\\xe9.md is not read: its name is not valid UTF-8, so it cannot be `<id>.md`"
+    ) in result.stdout
+    junit = run_cli(repo.root, "lint", "--format", "junit")
+    suite = ET.fromstring(junit.stdout).find("testsuite")
+    assert suite is not None
+    assert suite.get("failures") == "1"
+    [failed] = [case for case in suite if case.find("failure") is not None]
+    assert failed.get("file") == "postmortems/2026/caf\\xe9.md"
+
+
 @pytest.mark.parametrize("given", ["../../../etc/passwd", "2026/../../pmctl", "."])
 def test_an_id_that_is_a_path_names_no_postmortem(
     repo: Project, postmortem: Path, given: str

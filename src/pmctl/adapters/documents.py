@@ -280,7 +280,8 @@ def discover(directory: Path, *, within: Path | None = None) -> list[Path]:
     """Every postmortem file (`*.md`) under `directory`, sorted; hidden entries skipped, and
     files that are symbolic links leading out of `within` (default: `directory`) left out
     unread: a read-only command would otherwise show, or a site publish, a file from
-    elsewhere on the machine (lint reports them: `survey`)."""
+    elsewhere on the machine. Names that are not UTF-8 are left out too (`Survey.not_utf8`).
+    Lint reports both (`survey`)."""
     return survey(directory, within=within).postmortems
 
 
@@ -302,6 +303,9 @@ class Survey:
     links_out: list[tuple[Path, Path]]
     """`*.md` files that are links leading out of `within`, each with where it leads (itself
     for a loop of links)."""
+    not_utf8: list[Path]
+    """`*.md` files whose path below the directory is not valid UTF-8: no id can match such
+    a name, and no index, page or report can hold it as it is."""
 
 
 def survey(directory: Path, *, within: Path | None = None) -> Survey:
@@ -310,14 +314,20 @@ def survey(directory: Path, *, within: Path | None = None) -> Survey:
     found: list[Path] = []
     strays: list[Path] = []
     out: list[tuple[Path, Path]] = []
+    not_utf8: list[Path] = []
     boundary: Path | None = None
-    for base, entries in _listings(str(directory)):
+    top = str(directory)
+    for base, entries in _listings(top):
         folder = Path(base)
+        below_utf8 = is_utf8(base[len(top) :])
         for entry in entries:
             path = folder / entry.name
             if not entry.name.endswith(".md"):
                 if os.path.splitext(entry.name)[1].lower() not in ATTACHMENTS:
                     strays.append(path)
+                continue
+            if not (below_utf8 and is_utf8(entry.name)):
+                not_utf8.append(path)
                 continue
             if entry.is_symlink():  # (free: the directory listing says so, no stat)
                 boundary = boundary or (within or directory).resolve()
@@ -331,7 +341,14 @@ def survey(directory: Path, *, within: Path | None = None) -> Survey:
         sorted(found, key=_parts),
         sorted(strays, key=_parts),
         sorted(out, key=lambda link: link[0].parts),
+        sorted(not_utf8, key=_parts),
     )
+
+
+def is_utf8(name: str) -> bool:
+    """Whether `name`, as read from the disk, was valid UTF-8 (Python holds each byte that
+    was not as a lone surrogate, which SQLite, hashing and a UTF-8 output refuse)."""
+    return name.isascii() or not any("\udc80" <= char <= "\udcff" for char in name)
 
 
 def _parts(path: Path) -> tuple[str, ...]:
@@ -359,8 +376,8 @@ def postmortem_files(directory: Path, root: Path) -> list[tuple[str, os.DirEntry
         prefix = os.path.relpath(base, root).replace(os.sep, "/")
         prefix = "" if prefix == "." else prefix + "/"
         for entry in entries:
-            if not entry.name.endswith(".md"):
-                continue
+            if not entry.name.endswith(".md") or not is_utf8(prefix + entry.name):
+                continue  # (a name that is not UTF-8: lint reports it, `survey`)
             if entry.is_symlink():  # (free: the directory listing says so, no stat)
                 boundary = boundary or directory.resolve()
                 target = _target(entry.path)

@@ -27,7 +27,15 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def display_path(path: Path, base: Path) -> str:
-    """`path` relative to `base` when it is inside it (as people and CI expect), else as is."""
+    """`path` relative to `base` when it is inside it (as people and CI expect), else as is;
+    a byte of a name that is not UTF-8 as `\\xe9`, so that JSON and JUnit stay valid."""
+    shown = _relative(path, base)
+    if shown.isascii():
+        return shown
+    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _relative(path: Path, base: Path) -> str:
     try:
         return path.relative_to(base).as_posix()
     except ValueError:
@@ -192,8 +200,11 @@ def _sarif(result: LintResult, root: Path) -> str:
 def _uri(path: Path, root: Path) -> str:
     from urllib.parse import quote
 
-    relative = display_path(path, root)
-    return quote(relative) if not os.path.isabs(relative) else path.as_uri()
+    relative = _relative(path, root)
+    # (the bytes of a name that is not UTF-8 as they are: %E9)
+    return (
+        quote(relative, errors="surrogateescape") if not os.path.isabs(relative) else path.as_uri()
+    )
 
 
 def _sarif_level(severity: Severity) -> str:
@@ -263,7 +274,8 @@ def _junit(result: LintResult, cwd: Path, *, strict: bool) -> str:
     by_path: dict[Path, list[Finding]] = {}
     for finding in result.findings:
         by_path.setdefault(finding.path, []).append(finding)
-    paths = list(result.paths) or list(by_path)
+    # The files checked, then those lint did not read that have findings (strays, links out)
+    paths = list(dict.fromkeys([*result.paths, *by_path]))
     failures = 0
     suite = ET.Element("testsuite", name="pmctl lint", tests=str(len(paths)))
     for path in paths:

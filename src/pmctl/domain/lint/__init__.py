@@ -14,6 +14,7 @@ Inline disables (HTML comments in the body, YAML comments in the front matter):
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
@@ -25,7 +26,14 @@ from pmctl.domain.lint import related_rules
 from pmctl.domain.lint.adoption import PREDATING_RULES, excused
 from pmctl.domain.lint.context import Context, Hit
 from pmctl.domain.lint.findings import Finding, Severity
-from pmctl.domain.lint.registry import LINK_OUTSIDE, NOT_LINTED_FILE, RULES, Rule, resolve
+from pmctl.domain.lint.registry import (
+    FILENAME_ID_MISMATCH,
+    LINK_OUTSIDE,
+    NOT_LINTED_FILE,
+    RULES,
+    Rule,
+    resolve,
+)
 from pmctl.domain.lint.related_rules import Similar
 from pmctl.domain.lint.repository_rules import Facts, check_facts, facts_of
 from pmctl.domain.model import Postmortem, Status
@@ -206,11 +214,14 @@ def repository_findings(
 
 
 def check_unread(
-    strays: Iterable[Path], links: Iterable[tuple[Path, Path]], settings: Settings
+    strays: Iterable[Path],
+    links: Iterable[tuple[Path, Path]],
+    not_utf8: Iterable[Path],
+    settings: Settings,
 ) -> list[Finding]:
     """The files in the postmortem directory that lint does not read: PM013 for each that is
     not `.md`, PM015 for each `.md` that is a link leading out of the directory (`links`:
-    each with where it leads)."""
+    each with where it leads), PM702 for each `.md` whose name is not UTF-8."""
     hits = [
         (
             path,
@@ -239,6 +250,19 @@ def check_unread(
             ),
         )
         for path, target in links
+    )
+    hits.extend(
+        (
+            path,
+            Hit(
+                FILENAME_ID_MISMATCH,
+                1,
+                f"{os.fsencode(path.name).decode('utf-8', 'backslashreplace')} is not read: "
+                "its name is not valid UTF-8, so it cannot be `<id>.md`",
+                "rename it to `<id>.md` (`git mv`), with the id from its front matter",
+            ),
+        )
+        for path in not_utf8
     )
     levels = _levels_in_force(settings)
     return [finding for path, hit in hits for finding in apply(path, "", [hit], levels)]
