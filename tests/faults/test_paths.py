@@ -369,3 +369,36 @@ def test_template_export_into_a_directory_linking_outside_writes_nothing_there(
     assert result.returncode == 7, result.stderr
     assert "outside the repository, through a symbolic link" in result.stderr
     assert list(outside.iterdir()) == []
+
+
+def test_a_repository_under_a_directory_whose_name_is_not_utf_8_works(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """`/srv/café/pm` with `café` in Latin-1: git's answer for the repository's root was
+    decoded with replacement characters, naming no directory (export, index, stats and
+    digest exited 70), its hash for the caches raised (site build), and in a UTF-8 locale
+    printing its path raised (`init`, after its commit)."""
+    import os
+    import sys
+
+    from pmctl.adapters.config_file import load_project
+    from tests.conftest import initialised_copy
+    from tests.site_corpus import add_examples
+
+    parent = Path(os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9"))
+    root = initialised_copy(parent / "pm", tmp_path_factory)
+    add_examples(load_project(root))
+    for command in (("export",), ("index",), ("stats",), ("site", "build"), ("search", "sonnet")):
+        result = run_cli(root, *command)
+        assert result.returncode == 0, (command, result.stderr)
+    fresh = parent / "fresh"
+    fresh.mkdir()
+    init = subprocess.run(
+        [sys.executable, "-m", "pmctl", "init"],
+        cwd=fresh,
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"},
+        check=False,
+    )
+    assert init.returncode == 0, init.stderr
+    assert os.fsencode(fresh) in init.stdout  # its bytes, as `ls` shows them

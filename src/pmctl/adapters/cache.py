@@ -120,5 +120,5 @@ def cache_path(root: Path, name: str) -> Path:
     if git_dir is not None:
         return git_dir / "pmctl" / name
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    project = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+    project = hashlib.sha256(os.fsencode(root.resolve())).hexdigest()[:16]  # (any bytes)
     return Path(base) / "pmctl" / f"{name}-{project}"

@@ -121,7 +121,9 @@ class _Running:
             self._stdout.close()
         return _Result(
             self._process.returncode,
-            stdout.decode("utf-8", "replace").removesuffix("\n"),
+            # (a path that is not UTF-8, a repository's own among them, as its bytes: with
+            # "replace" it named no directory, and every later git call failed)
+            stdout.decode("utf-8", "surrogateescape").removesuffix("\n"),
             stderr.decode("utf-8", "replace").removesuffix("\n"),
         )
 

@@ -32,7 +32,7 @@ BUILDING = "building."
 
 
 def state_dir(root: Path, out: Path) -> Path:
-    name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
+    name = hashlib.sha256(os.fsencode(out.resolve())).hexdigest()[:16]  # (a path of any bytes)
     return cache_path(root, f"site-{name}")
 
 

@@ -283,7 +283,8 @@ def _standard_streams() -> None:
     UnicodeEncodeError: exit 70, and output cut short. UTF-8 is what Python itself writes
     in the C locale (its UTF-8 mode). A closed one is None in Python: lint, search and
     export exited 70; the null device also keeps its descriptor from being the next file
-    pmctl opens.
+    pmctl opens. A file name that is not UTF-8 is written to standard output as its bytes,
+    as `ls` writes it (`surrogateescape`); in a UTF-8 locale Python's `strict` raised on it.
     """
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
@@ -294,8 +295,13 @@ def _standard_streams() -> None:
             setattr(sys, name, nowhere)
             continue
         encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-")
-        if encoding not in ("utf-8", "utf8") and hasattr(stream, "reconfigure"):
-            stream.reconfigure(encoding="utf-8")
+        # (standard error's `backslashreplace` never raises: kept)
+        errors = "surrogateescape" if name == "stdout" else getattr(stream, "errors", None)
+        utf8 = encoding in ("utf-8", "utf8")
+        if not (utf8 and getattr(stream, "errors", None) == errors) and hasattr(
+            stream, "reconfigure"
+        ):
+            stream.reconfigure(encoding="utf-8", errors=errors)
 
 
 def _from_utf8(arg: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -379,6 +380,6 @@ def _templates_digest(root: Path) -> str:
         if base.is_dir():
             for path in sorted(base.rglob("*")):
                 if path.is_file():
-                    hasher.update(path.relative_to(base).as_posix().encode() + b"\0")
+                    hasher.update(os.fsencode(path.relative_to(base)) + b"\0")
                     hasher.update(path.read_bytes())
     return hasher.hexdigest()
