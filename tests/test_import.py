@@ -339,6 +339,21 @@ def test_a_file_that_cannot_be_read_is_refused_with_the_systems_reason(repo: Pro
     assert state(repo.root) == before
 
 
+def test_a_file_whose_name_is_not_utf_8_is_refused_by_name(repo: Project, tmp_path: Path) -> None:
+    """A Latin-1 name (`café-outage.md`): the origin recorded for it could not hold it, and
+    pydantic's ValidationError ended the import with exit 70."""
+    source = Path(os.fsdecode(os.fsencode(tmp_path) + b"/legacy"))
+    source.mkdir()
+    text = "# Outage\n\n**Date:** 2024-05-06\n\n## Summary\n\nx\n\n## Timeline\n\n- 10:00 y\n"
+    Path(os.fsdecode(os.fsencode(source) + b"/caf\xe9-outage.md")).write_text(text)
+    before = state(repo.root)
+    result = run_cli(repo.root, "import", str(source), "--owner", "sre", "--severity", "SEV3")
+    assert result.returncode == ExitCode.LINT_FAILED, result.stderr
+    assert "caf\\xe9-outage.md: its name is not valid UTF-8" in result.stdout
+    assert "convmv" in result.stdout
+    assert state(repo.root) == before
+
+
 def test_a_document_without_owner_severity_or_date_is_refused_with_a_hint(
     repo: Project, tmp_path: Path
 ) -> None:

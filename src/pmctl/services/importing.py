@@ -204,6 +204,12 @@ def _plan(
         return Skipped(shown, "not a Markdown or text file")
     if stem.casefold() in NOT_POSTMORTEMS:
         return Skipped(shown, f"not a postmortem ({name})")
+    if not documents.is_utf8(relative):  # (the origin it would record cannot hold it)
+        return Refused(
+            shown,
+            "its name is not valid UTF-8",
+            "rename it in UTF-8 first (e.g. `convmv -f latin1 -t utf8 --notest FILE`)",
+        )
     previous = before.get((source.label, relative))
     if previous is not None:
         return Skipped(shown, f"imported before, as {previous}")
@@ -293,11 +299,13 @@ def _is_pmctl(data: dict[str, Any]) -> bool:
 
 
 def _shown(path: Path) -> str:
-    """`path` as the user would type it from here (`../old-postmortems/2023/db.md`)."""
+    """`path` as the user would type it from here (`../old-postmortems/2023/db.md`); a byte
+    of a name that is not UTF-8 as `\\xe9`."""
     try:
-        return Path(os.path.relpath(path)).as_posix()
+        shown = Path(os.path.relpath(path)).as_posix()
     except ValueError:  # another drive (Windows)
-        return str(path)
+        shown = str(path)
+    return os.fsencode(shown).decode("utf-8", "backslashreplace")
 
 
 # -- ids, texts, validation --------------------------------------------------------------
