@@ -1,6 +1,9 @@
 """On a real terminal (a pty), `pmctl new` asks with questionary for what the flags do not give."""
 
+import pytest
+
 from pmctl.domain.project import Project
+from pmctl.errors import ExitCode
 from tests.conftest import git
 from tests.terminal import pmctl_on_terminal
 
@@ -59,3 +62,20 @@ def write_known_service(project: Project) -> None:
     from tests.test_status import DOCUMENT, write_postmortem
 
     write_postmortem(project, DOCUMENT.replace("services: [", "services: [payments, "))
+
+
+@pytest.mark.parametrize(("key", "name"), [(b"\x03", "Ctrl-C"), (b"\x04", "Ctrl-D")])
+def test_a_prompt_given_up_on_ends_pmctl_as_an_interruption(
+    repo: Project, key: bytes, name: str
+) -> None:
+    """Ctrl-D at a prompt gave typer's "Aborted!" and exit 1, pmctl's "lint failed"."""
+    head = git(repo.root, "rev-parse", "HEAD")
+    with pmctl_on_terminal(repo.root, "new", "--severity", "SEV2", "--language", "en") as terminal:
+        terminal.expect(b"Title of the incident")
+        terminal.type(key)
+        code = terminal.process.wait(timeout=30)
+        terminal.expect(b"nothing was committed")
+    assert code == ExitCode.INTERRUPTED, (name, bytes(terminal.seen)[-300:])
+    assert b"Aborted!" not in terminal.seen
+    assert git(repo.root, "rev-parse", "HEAD") == head
+    assert git(repo.root, "status", "--porcelain") == ""

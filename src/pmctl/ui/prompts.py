@@ -9,8 +9,12 @@ from __future__ import annotations
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from pmctl.errors import Interrupted, UsageError
+
+if TYPE_CHECKING:
+    from questionary import Question
 
 
 def can_prompt(*, no_input: bool) -> bool:
@@ -32,26 +36,30 @@ def ask_text(
 ) -> str:
     import questionary
 
-    answer = questionary.text(question, default=default, validate=validate).ask()
-    if answer is None:
-        raise Interrupted(signal.SIGINT)
-    return str(answer).strip()
+    return str(_answer(questionary.text(question, default=default, validate=validate))).strip()
 
 
 def ask_choice(question: str, choices: Sequence[str], *, default: str | None = None) -> str:
     import questionary
 
-    answer = questionary.select(question, choices=list(choices), default=default).ask()
-    if answer is None:
-        raise Interrupted(signal.SIGINT)
-    return str(answer)
+    return str(_answer(questionary.select(question, choices=list(choices), default=default)))
 
 
 def ask_checkboxes(question: str, choices: Sequence[str]) -> list[str]:
     """Several of `choices` (space to tick, enter to accept; none is an answer)."""
     import questionary
 
-    answer = questionary.checkbox(question, choices=list(choices)).ask()
+    return [str(item) for item in _answer(questionary.checkbox(question, choices=list(choices)))]
+
+
+def _answer(question: Question) -> Any:
+    """The answer; `Interrupted` if the person cancelled: Ctrl-C, which questionary turns
+    into None, or Ctrl-D, which it lets through as an EOFError (then typer's "Aborted!" and
+    exit 1, pmctl's "lint failed")."""
+    try:
+        answer = question.ask()
+    except EOFError:
+        answer = None
     if answer is None:
         raise Interrupted(signal.SIGINT)
-    return [str(item) for item in answer]
+    return answer
