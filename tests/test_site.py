@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -360,9 +361,15 @@ def test_serve_previews_on_loopback_and_rebuilds_on_change(examples: Project) ->
             encoding="utf-8",
         )
         assert "Served anew." in _fetch(url, lambda text: "Served anew." in text)
+        # A NUL in the path went unanswered, with a traceback on the terminal.
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/index.html%00", timeout=5)
+        assert refused.value.code == 404
+        assert "Served anew." in _fetch(url, lambda text: True)
     finally:
         server.terminate()
-        server.communicate(timeout=10)
+        _, stderr = server.communicate(timeout=10)
+    assert "Traceback" not in stderr
 
 
 def _fetch(url: str, ready: Callable[[str], bool], timeout: float = 30) -> str:
