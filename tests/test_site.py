@@ -388,6 +388,14 @@ def _fetch(url: str, ready: Callable[[str], bool], timeout: float = 30) -> str:
     raise AssertionError(f"{url} never became ready; last text: {text[:200]!r}")
 
 
+@pytest.mark.parametrize("port", ["99999", "-1"])
+def test_serve_refuses_a_port_that_is_no_port(examples: Project, port: str) -> None:
+    """It was exit 70, an OverflowError from bind()."""
+    result = run_cli(examples.root, "site", "serve", "--port", port)
+    assert result.returncode == ExitCode.USAGE, result.stderr
+    assert "Invalid value for '--port' / '-p'" in result.stderr
+
+
 def test_an_output_directory_that_cannot_be_made_is_a_usage_error(
     examples: Project, tmp_path: Path
 ) -> None:

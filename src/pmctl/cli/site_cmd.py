@@ -56,7 +56,13 @@ def build_command(out: str | None = _OUT) -> None:
 def serve_command(
     out: str | None = _OUT,
     port: int = typer.Option(
-        8000, "--port", "-p", metavar="PORT", help="Port on 127.0.0.1 (0: any free port)."
+        8000,
+        "--port",
+        "-p",
+        min=0,
+        max=65535,
+        metavar="PORT",
+        help="Port on 127.0.0.1 (0: any free port).",
     ),
 ) -> None:
     """Build the site, serve it on 127.0.0.1 and rebuild it when a postmortem changes.
