@@ -186,6 +186,11 @@ def test_the_limit_keeps_the_best_and_the_total_counts_all(shelf: Project) -> No
     outcome = search(shelf, "service:shakespeare-search", limit=1)
     assert outcome.results.total == 2
     assert len(outcome.results.hits) == 1
+    # Beyond SQLite's integers, every hit (it was exit 70, OverflowError).
+    for query in ("service:shakespeare-search", "sonnet"):
+        every = run_cli(shelf.root, "search", query, "--limit", "9" * 20, "--format", "json")
+        assert every.returncode == 0, every.stderr
+        assert len(json.loads(every.stdout)["hits"]) == 2
 
 
 def test_a_file_that_is_not_a_postmortem_is_reported_and_skipped(shelf: Project) -> None:

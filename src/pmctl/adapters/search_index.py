@@ -49,6 +49,8 @@ UNKNOWN: Stat = (-1, -1, -1, -1)
 COLUMNS = ("title", "summary", "cause", "body", "meta")
 WEIGHTS = (5.0, 2.0, 2.0, 1.0, 1.5)
 """BM25 weight of each column: a word in the title counts five times one in the body."""
+_LARGEST = 2**63 - 1
+"""SQLite's largest integer: a larger `--limit` (it was exit 70) means every row, as this does."""
 _BUILD_CRISIS_MERGE = 1000
 """Segments of one level FTS5 lets pile up while a new index is filled (its default: 16)."""
 _BUILD_HASH_SIZE = 64 << 20
@@ -270,6 +272,7 @@ class SearchIndex:
     ) -> tuple[int, list[tuple[Row, float]]]:
         """How many postmortems match, and the `limit` best from `offset` with their score
         (BM25, higher is better; 0 for a query of filters alone, newest first)."""
+        limit, offset = min(limit, _LARGEST), min(offset, _LARGEST)
         where, parameters = _where(filters)
         if expression is None:
             total = self._count(f"SELECT count(*) FROM docs d WHERE {where}", parameters)
@@ -291,6 +294,7 @@ class SearchIndex:
 
     def scores(self, expression: str, *, limit: int) -> dict[int, float]:
         """Row id -> BM25 score (higher is better) of the `limit` best matches."""
+        limit = min(limit, _LARGEST)
         weights = ", ".join(str(weight) for weight in WEIGHTS)
         return dict(
             self._db.execute(
