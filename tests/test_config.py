@@ -89,6 +89,12 @@ def test_invalid_toml_points_at_the_line(tmp_path: Path) -> None:
     assert "invalid TOML" in raised.value.message
 
 
+def test_toml_nested_too_deeply_is_invalid_toml_not_a_crash(tmp_path: Path) -> None:
+    path = write(tmp_path / "pmctl.toml", "x = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    with pytest.raises(ConfigError, match="invalid TOML: arrays or inline tables nested too deep"):
+        read_settings(path)
+
+
 def test_non_utf8_config_is_an_error_with_the_line(tmp_path: Path) -> None:
     path = tmp_path / "pmctl.toml"
     path.write_bytes('remote = "origin"\n# 設定\n'.encode("shift_jis"))

@@ -193,6 +193,9 @@ def test_a_broken_sessions_file_is_reported_at_its_line(club: Project) -> None:
     path.write_text("[[session]]\ndate = 2026-01-01\ndiscussed = ['Not An Id']\n", encoding="utf-8")
     with pytest.raises(DocumentError, match=r"session\.0\.discussed\.0"):
         propose(club, today=TODAY)
+    path.write_text("x = " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    with pytest.raises(DocumentError, match="nested too deeply"):  # (RecursionError: exit 70)
+        propose(club, today=TODAY)
 
 
 def test_cli(club: Project) -> None:

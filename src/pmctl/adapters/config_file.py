@@ -155,6 +155,12 @@ def _read_text(path: Path) -> str:
 def _parse_toml(path: Path, text: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
+    except RecursionError:  # tomllib recurses into each array and inline table: exit 70
+        raise ConfigError(
+            "invalid TOML: arrays or inline tables nested too deeply",
+            hint="see docs/configuration.md for the format",
+            location=str(path),
+        ) from None
     except tomllib.TOMLDecodeError as error:
         error_line = _toml_error_line(str(error), text)
         raise ConfigError(

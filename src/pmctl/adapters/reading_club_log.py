@@ -34,6 +34,12 @@ def parse(path: Path, raw: bytes) -> Log:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise DocumentError("not UTF-8 text", hint=_HINT, location=str(path)) from None
+    except RecursionError:  # tomllib recurses into each array and inline table: exit 70
+        raise DocumentError(
+            "invalid TOML: arrays or inline tables nested too deeply",
+            hint=_HINT,
+            location=str(path),
+        ) from None
     except tomllib.TOMLDecodeError as error:
         line = re.search(r"line (\d+)", str(error))
         raise DocumentError(
