@@ -354,6 +354,28 @@ def test_a_file_whose_name_is_not_utf_8_is_refused_by_name(repo: Project, tmp_pa
     assert state(repo.root) == before
 
 
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("2024-01-01-deep.md", '{"title": "x", "y": ' + "[" * 100_000 + "]" * 100_000 + "}\n"),
+        (
+            "2024-01-02-deep.md",
+            '+++\ntitle = "x"\ny = ' + "[" * 100_000 + "]" * 100_000 + "\n+++\n",
+        ),
+    ],
+    ids=["JSON", "TOML"],
+)
+def test_front_matter_nested_too_deeply_is_refused(
+    repo: Project, tmp_path: Path, name: str, text: str
+) -> None:
+    """JSON's RecursionError ended the import with exit 70."""
+    source = tmp_path / "legacy"
+    source.mkdir()
+    (source / name).write_text(text + "\n## Summary\n\nx\n", encoding="utf-8")
+    (refused,) = run_import(repo, source, severity="SEV3", dry_run=True).refused
+    assert refused.reason.endswith("front matter: nested too deeply")
+
+
 def test_a_document_without_owner_severity_or_date_is_refused_with_a_hint(
     repo: Project, tmp_path: Path
 ) -> None:

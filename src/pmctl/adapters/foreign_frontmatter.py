@@ -64,6 +64,8 @@ def _looks_like_yaml(content: str) -> bool:
 
 def _position(error: Exception) -> tuple[int, str]:
     """(1-based line within the block, message) of a parser's error."""
+    if isinstance(error, RecursionError):  # arrays or tables thousands deep
+        return 1, "nested too deeply"
     mark = getattr(error, "problem_mark", None)
     if mark is not None:  # PyYAML
         problem = getattr(error, "problem", None) or str(error)

@@ -69,6 +69,8 @@ def split(text: str) -> Block | None:
             raise FrontMatterError(
                 f"invalid JSON front matter: {error.msg}", error.lineno
             ) from None
+        except RecursionError:  # (json recurses into each array and object: it was exit 70)
+            raise FrontMatterError("invalid JSON front matter: nested too deeply", 1) from None
         line_end = text.find("\n", end)
         cut = len(text) if line_end < 0 else line_end
         if text[end:cut].strip():
