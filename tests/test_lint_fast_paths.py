@@ -39,9 +39,9 @@ def reference_parse_body(body: str) -> tuple[list[str], str, list[str], list[tup
     """Lines, prose text, prose lines and headings, found line by line."""
     prose_text = _blank_code(body) if ("```" in body or "~~~" in body) else body
     if "<!--" in prose_text:
-        prose_text = re.sub(r"<!--.*?-->", _blank, prose_text, flags=re.DOTALL)
+        prose_text = re.sub(r"<!--.*?-->", lambda m: _blank(m[0]), prose_text, flags=re.DOTALL)
     if "`" in prose_text:
-        prose_text = re.sub(r"`[^`\n]*`", _blank, prose_text)
+        prose_text = re.sub(r"`[^`\n]*`", lambda m: _blank(m[0]), prose_text)
     lines = body.split("\n")
     prose = prose_text.split("\n")
     headings = [

@@ -27,6 +27,7 @@ from html import escape, unescape
 from typing import Any
 
 from pmctl.domain.cjk import WIDE
+from pmctl.domain.comments import without_comments
 
 _RULES = (
     "blockquote",
@@ -49,7 +50,6 @@ _RULES = (
     "table",
     "strikethrough",
 )
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _CJK_LINE_START = re.compile(rf"\n[ \t]*(?=[{WIDE}])")
 _IS_CJK = re.compile(rf"[{WIDE}]")
 _HEADING = re.compile(r"[ ]{0,3}#")
@@ -80,7 +80,7 @@ def is_external(url: str) -> bool:
 def render(text: str, *, rewrite: LinkRewrite | None = None) -> str:
     """`text` (Markdown) as HTML; unsafe links dropped, relative ones passed to `rewrite`."""
     # A line break inside Japanese prose is not a space (CommonMark would render one).
-    source = _joined_cjk_lines(_COMMENT.sub("", text))
+    source = _joined_cjk_lines(without_comments(text))
     html: str = _parser().render(source)
     if "<a " in html:
         html = _LINK.sub(lambda match: _link(match, rewrite), html)

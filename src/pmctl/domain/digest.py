@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from pmctl.domain.cjk import WIDE
+from pmctl.domain.comments import without_comments
 from pmctl.domain.config import Settings
 from pmctl.domain.lint.body import parse_body
 from pmctl.domain.metrics import Stats, Transition, compute
@@ -84,7 +85,7 @@ def lessons(body: str, names: SectionNames) -> dict[str, str]:
     for key in LESSON_KEYS:
         section = parsed.section(key)
         if section is not None:
-            text = _without_comments(parsed.text(section[1], section[2])).strip()
+            text = without_comments(parsed.text(section[1], section[2])).strip()
             if text:
                 found[key] = text
     return found
@@ -218,7 +219,3 @@ def excerpt(text: str, limit: int = 280) -> str:
 
 def _age(candidate: Candidate) -> int:
     return -incident_date(candidate.postmortem).toordinal()
-
-
-def _without_comments(text: str) -> str:
-    return re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)

@@ -358,7 +358,7 @@ def _severity_rank(settings: Settings, severity: str) -> int:
 
 def _plain(markdown_text: str) -> str:
     """Markdown as plain text for an excerpt: marks and link targets dropped."""
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown_text)
+    text = re.sub(r"!?\[([^\[\]]*)\]\([^()]*\)", r"\1", markdown_text)  # (as snippet's `_LINK`)
     return re.sub(r"[*_`#>|]+", "", text)
 
 

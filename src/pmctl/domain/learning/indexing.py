@@ -9,9 +9,9 @@ review notes). Sections are found as lint finds them (`domain.lint.body`).
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
+from pmctl.domain.comments import without_comments
 from pmctl.domain.learning.text import index_text
 from pmctl.domain.sections import ACTION_TABLE_END, ACTION_TABLE_START, SectionNames
 
@@ -21,7 +21,6 @@ if TYPE_CHECKING:  # `readable` alone, for a search's snippets, needs neither li
 
 SUMMARY = ("summary",)
 CAUSE = ("root-causes", "trigger")
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 def section_text(body: Body, keys: tuple[str, ...]) -> str:
@@ -61,7 +60,7 @@ def readable(text: str) -> str:
     end = text.find(ACTION_TABLE_END, start)
     if start >= 0 and end > start:
         text = text[:start] + text[end + len(ACTION_TABLE_END) :]
-    return _COMMENT.sub(" ", text) if "<!--" in text else text
+    return without_comments(text, " ") if "<!--" in text else text
 
 
 def body_columns(body: str, first_line: int, names: SectionNames) -> tuple[str, str, str]:

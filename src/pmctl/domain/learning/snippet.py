@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pmctl.domain.comments import without_comments
 from pmctl.domain.learning.query import Term
 from pmctl.domain.learning.text import CJK, is_cjk
 
@@ -16,11 +17,14 @@ WIDTH = 180
 """Terminal columns of text in a snippet (about two lines); kana and kanji take two each."""
 
 _TITLE = re.compile(r"\A\s*# [^\n]*\n")
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_HEADING = re.compile(r"(?m)^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$")
-_MARKUP = re.compile(r"(?m)^\s*(?:[-*+]|\d+[.)])\s+|\*\*|__|`")
-_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
-_LINE_BREAK = re.compile(r"[ \t]*\n\s*")
+_HEADING = re.compile(r"(?m)^ {0,3}#{1,6}[ \t]+(.*)$")
+_MARKUP = re.compile(r"(?m)^[ \t]*(?:[-*+]|\d+[.)])[ \t]+|\*\*|__|`")
+# (Each reads a run of spaces or line breaks once: `(.*?)[ \t#]*$` and `^\s*` went over it
+# from each of its characters, and a search stalled for minutes on a page of blank lines.)
+_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\n]*\)")
+"""(No `[` in a link's text and no `(` in its target: from each of 20,000 `[` or `](`
+without an end, classes that allowed them read on to the end of the line: 7 s, 23 s.)"""
+_LINE_BREAK = re.compile(r"(?<![ \t])[ \t]*\n\s*")  # (tried once per run of spaces, as above)
 _SPACE = re.compile(r"\s+")
 # Compiled on first use (`re`'s cache), by text that is not all ASCII: a class of the kana and
 # kanji takes 3 ms to compile, which a search in English need not spend.
@@ -42,8 +46,8 @@ def flatten(markdown: str) -> str:
     headings end with a colon; no bullets, emphasis or comments; a link (or image) is its
     text; a Japanese sentence broken over lines is joined without a space."""
     text = _TITLE.sub("", markdown, count=1)
-    text = _COMMENT.sub(" ", text) if "<!--" in text else text
-    text = _HEADING.sub(lambda match: f"{match[1]}:", text)
+    text = without_comments(text, " ") if "<!--" in text else text
+    text = _HEADING.sub(lambda match: match[1].rstrip(" \t#") + ":", text)
     text = _LINK.sub(r"\1", text) if "](" in text else text
     text = _MARKUP.sub(" ", text)
     text = text if text.isascii() else _join_wide_lines(text)

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import NamedTuple
 
+from pmctl.domain.comments import without_comments
 from pmctl.domain.sections import SectionNames
 
 _FENCE = re.compile(r"^ {0,3}(```+|~~~+)", re.MULTILINE)
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 
 
@@ -109,9 +109,9 @@ def parse_body(body: str, first_line: int, names: SectionNames) -> Body:
     fenced = ("`" in body and "```" in body) or ("~" in body and "~~~" in body)
     prose_text = _blank_code(body) if fenced else body
     if "<!--" in prose_text:
-        prose_text = _COMMENT.sub(_blank, prose_text)
+        prose_text = without_comments(prose_text, _blank)
     if "`" in prose_text:
-        prose_text = _INLINE_CODE.sub(_blank, prose_text)
+        prose_text = _INLINE_CODE.sub(lambda code: _blank(code[0]), prose_text)
     lines = _heading_lines(prose_text)
     # Count only the rows after the last heading: the heading search already counted the rest.
     last_row, last_start = (lines[-1][0], lines[-1][1]) if lines else (0, 0)
@@ -167,8 +167,8 @@ def _heading(line: str, names: SectionNames) -> Heading | None:
     return Heading(level, text, names.key_of(text))
 
 
-def _blank(match: re.Match[str]) -> str:
-    return "\n".join(" " * len(part) for part in match[0].split("\n"))
+def _blank(text: str) -> str:
+    return "\n".join(" " * len(part) for part in text.split("\n"))
 
 
 def _blank_code(body: str) -> str:
