@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pmctl.domain import sections
 from pmctl.domain.comments import without_comments
 from pmctl.domain.learning import snippet
 from pmctl.domain.learning.query import parse
@@ -54,3 +55,21 @@ def test_a_snippet_of_a_long_run_takes_linear_time(run: str) -> None:
     found = snippet.make(text, parse("sonnet").terms)
     assert time.process_time() - started < 1.0  # minutes before
     assert "sonnet" in found.text
+
+
+@settings(max_examples=500)
+@given(
+    st.lists(st.sampled_from(["(", ")", "（", "）", " ", "\u3000", "x", ":"]), max_size=30).map(
+        "".join
+    )
+)
+def test_a_headings_trailing_note_goes_as_the_regular_expression_takes_it(text: str) -> None:
+    text = text.rstrip() + ")"
+    expected = re.sub(r"\s*[(（][^()（）]*[)）]\s*$", "", text)
+    assert sections.without_trailing_note(text) == expected
+
+
+def test_a_heading_of_spaces_and_parentheses_takes_linear_time() -> None:
+    started = time.process_time()
+    assert sections.heading_name("Summary" + " " * 200_000 + "(x(y)") == "summary (x"
+    assert time.process_time() - started < 1.0  # 75 s for a quarter of it
