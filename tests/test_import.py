@@ -328,6 +328,43 @@ def test_a_refused_file_fails_the_import_with_its_reason_and_nothing_is_written(
     assert state(repo.root) == before
 
 
+CLOSED = ("--owner", "sre", "--severity", "SEV3", "--status", "closed")
+
+
+def test_links_to_nothing_or_in_a_loop_and_named_pipes_are_skipped_with_their_reason(
+    repo: Project, legacy: Path
+) -> None:
+    """A dangling symbolic link or a loop of them in the directory imported was exit 70
+    (stat raised), and a named pipe was read for ever: each is skipped, saying why."""
+    (legacy / "dangling.md").symlink_to(legacy / "gone.md")
+    (legacy / "loop-a.md").symlink_to(legacy / "loop-b.md")
+    (legacy / "loop-b.md").symlink_to(legacy / "loop-a.md")
+    os.mkfifo(legacy / "pipe.md")
+    before = state(repo.root)
+    result = subprocess.run(
+        [sys.executable, "-m", "pmctl", "import", str(legacy), "--dry-run", *CLOSED],
+        cwd=repo.root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "dangling.md: cannot be read: No such file or directory" in result.stdout
+    assert "loop-a.md: cannot be read: Too many levels of symbolic links" in result.stdout
+    assert "pipe.md: not a regular file" in result.stdout
+    assert state(repo.root) == before
+    imported = closed(repo, legacy)
+    assert imported.commit is not None
+    assert {Path(skipped.source).name for skipped in imported.skipped} >= {
+        "dangling.md",
+        "loop-a.md",
+        "loop-b.md",
+        "pipe.md",
+    }
+
+
 def test_a_document_without_owner_severity_or_date_is_refused_with_a_hint(
     repo: Project, tmp_path: Path
 ) -> None:

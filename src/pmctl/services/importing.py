@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -207,9 +208,22 @@ def _plan(
     previous = before.get((source.label, relative))
     if previous is not None:
         return Skipped(shown, f"imported before, as {previous}")
-    if path.stat().st_size > documents.MAX_BYTES:
+    try:
+        found = path.stat()
+    except OSError as error:  # a symbolic link to nothing, or in a loop (ELOOP)
+        return Skipped(shown, f"cannot be read: {error.strerror or error}")
+    if not stat.S_ISREG(found.st_mode):  # a named pipe would be waited on for ever
+        return Skipped(shown, "not a regular file")
+    if found.st_size > documents.MAX_BYTES:
         return Skipped(shown, f"larger than {documents.MAX_BYTES:,} bytes: not a postmortem")
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as error:  # there, but not to be read by us (permissions, EIO)
+        return Refused(
+            shown,
+            f"cannot be read: {error.strerror or error}",
+            "make it readable, or move it out of the directory imported",
+        )
     if b"\0" in raw:
         return Skipped(shown, "not text (it holds NUL bytes)")
     try:
