@@ -355,6 +355,10 @@ def test_links_to_nothing_or_in_a_loop_and_named_pipes_are_skipped_with_their_re
     assert "loop-a.md: cannot be read: Too many levels of symbolic links" in result.stdout
     assert "pipe.md: not a regular file" in result.stdout
     assert state(repo.root) == before
+    named = run_import(repo, legacy / "pipe.md", dry_run=True)  # was: nothing, no reason
+    assert [(Path(item.source).name, item.reason) for item in named.skipped] == [
+        ("pipe.md", "not a regular file")
+    ]
     imported = closed(repo, legacy)
     assert imported.commit is not None
     assert {Path(skipped.source).name for skipped in imported.skipped} >= {

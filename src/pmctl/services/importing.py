@@ -172,8 +172,9 @@ def _source(path: Path) -> _Source:
 
 
 def _files(path: Path) -> list[Path]:
-    """`path` itself, or every file under it but hidden ones (`.git`), in path order."""
-    if path.is_file():
+    """`path` itself, or every file under it but hidden ones (`.git`), in path order. A
+    named pipe or device named is itself, to be skipped saying so, not a directory."""
+    if not path.is_dir():
         return [path]
     found: list[Path] = []
     for current, subdirectories, names in os.walk(path):
