@@ -117,7 +117,18 @@ def test_or_lets_either_match_and_not_excludes(shelf: Project) -> None:
     ]
     assert ids(shelf, "failure NOT cache") == [SHAKESPEARE, SHAKESPEARE_JA]
     assert ids(shelf, "failure -cache") == [SHAKESPEARE, SHAKESPEARE_JA]
-    assert ids(shelf, "NOT cache") == []
+
+    # Exclusions alone: every postmortem but those (they found nothing, exit 0, before).
+    everything = set(ids(shelf, "date:..9999", limit=100))
+    cached = set(ids(shelf, "cache", limit=100))
+    assert cached
+    assert cached < everything
+    assert set(ids(shelf, "NOT cache", limit=100)) == everything - cached
+    assert set(ids(shelf, "-cache", limit=100)) == everything - cached
+    assert ids(shelf, "NOT cache NOT exhausted service:checkout") == []
+    assert ids(shelf, "NOT cache service:checkout") == ["2026-03-02-checkout-pool"]
+    found = run_cli(shelf.root, "search", "NOT", "cache", "--format", "json")
+    assert json.loads(found.stdout)["total"] == len(everything - cached)
 
 
 def test_filters_narrow_by_metadata(shelf: Project) -> None:

@@ -91,7 +91,7 @@ class Query:
 
     def match_expression(self) -> str | None:
         """The FTS5 MATCH expression; None when nothing positive is asked for (a query of
-        filters alone, or of exclusions alone, which then match nothing in the text)."""
+        filters alone, or of exclusions alone: see `exclusion_expression`)."""
         positive = [clause.expression() for clause in self.clauses if not clause.negated]
         if not positive:
             return None
@@ -103,8 +103,15 @@ class Query:
 
     @property
     def excludes_only(self) -> bool:
-        """Only exclusions: FTS5 cannot say what does *not* match, so nothing is found."""
+        """Only exclusions (`NOT test`): FTS5 cannot say what does *not* match on its own."""
         return bool(self.clauses) and all(clause.negated for clause in self.clauses)
+
+    def exclusion_expression(self) -> str | None:
+        """With only exclusions, the FTS5 expression of what they leave out, for the index
+        to take from every postmortem the filters pass; None otherwise."""
+        if not self.excludes_only:
+            return None
+        return " OR ".join(clause.expression() for clause in self.clauses)
 
 
 def parse(text: str) -> Query:
