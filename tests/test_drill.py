@@ -96,6 +96,26 @@ def test_play_through_the_cli_reads_standard_input(shakespeare: Project) -> None
     assert "Stopped" in stopped.stdout
 
 
+def test_play_with_standard_input_closed_stops_at_once(shakespeare: Project) -> None:
+    """`pmctl drill ID --play <&-` was exit 70: Python's stdin is None, which has no readline."""
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pmctl", "drill", SHAKESPEARE, "--play"],
+        cwd=shakespeare.root,
+        preexec_fn=lambda: os.close(0),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "## Step 1" not in result.stdout
+    assert "Stopped" in result.stdout
+
+
 def test_a_timeline_table_and_a_missing_timeline(repo: Project) -> None:
     entries = timeline(
         "| Time | Event |\n|---|---|\n| 09:05 | Alert fires | pager |\n| 9:30 | Rollback |"

@@ -335,7 +335,7 @@ def test_a_file_that_cannot_be_read_is_refused_with_the_systems_reason(repo: Pro
     result = run_cli(repo.root, "import", "/proc/self/mem", "--owner", "sre", "--severity", "SEV3")
     assert result.returncode == ExitCode.LINT_FAILED, result.stderr
     assert "cannot be read: Input/output error" in result.stdout
-    assert "check the file and the disk it is on" in result.stdout
+    assert "check the disk it is on" in result.stdout
     assert state(repo.root) == before
 
 
@@ -374,6 +374,47 @@ def test_front_matter_nested_too_deeply_is_refused(
     (source / name).write_text(text + "\n## Summary\n\nx\n", encoding="utf-8")
     (refused,) = run_import(repo, source, severity="SEV3", dry_run=True).refused
     assert refused.reason.endswith("front matter: nested too deeply")
+
+
+CLOSED = ("--owner", "sre", "--severity", "SEV3", "--status", "closed")
+
+
+def test_links_to_nothing_or_in_a_loop_and_named_pipes_are_skipped_with_their_reason(
+    repo: Project, legacy: Path
+) -> None:
+    """A dangling symbolic link or a loop of them in the directory imported was exit 70
+    (stat raised), and a named pipe was read for ever: each is skipped, saying why."""
+    (legacy / "dangling.md").symlink_to(legacy / "gone.md")
+    (legacy / "loop-a.md").symlink_to(legacy / "loop-b.md")
+    (legacy / "loop-b.md").symlink_to(legacy / "loop-a.md")
+    os.mkfifo(legacy / "pipe.md")
+    before = state(repo.root)
+    result = subprocess.run(
+        [sys.executable, "-m", "pmctl", "import", str(legacy), "--dry-run", *CLOSED],
+        cwd=repo.root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "dangling.md: cannot be read: No such file or directory" in result.stdout
+    assert "loop-a.md: cannot be read: Too many levels of symbolic links" in result.stdout
+    assert "pipe.md: not a regular file" in result.stdout
+    assert state(repo.root) == before
+    named = run_import(repo, legacy / "pipe.md", dry_run=True)  # was: nothing, no reason
+    assert [(Path(item.source).name, item.reason) for item in named.skipped] == [
+        ("pipe.md", "not a regular file")
+    ]
+    imported = closed(repo, legacy)
+    assert imported.commit is not None
+    assert {Path(skipped.source).name for skipped in imported.skipped} >= {
+        "dangling.md",
+        "loop-a.md",
+        "loop-b.md",
+        "pipe.md",
+    }
 
 
 def test_a_document_without_owner_severity_or_date_is_refused_with_a_hint(

@@ -163,3 +163,22 @@ NEW_FAR = (
     "9999-12-31T10:00+00:00",
     "--no-input",
 )
+
+
+def test_an_id_whose_file_has_another_name_is_named_with_the_fix(repo: Project) -> None:
+    """A copied postmortem with its id changed, not its file name: `list` showed the id,
+    and `show`/`status` said there was no such id, with the hint to look in `list`."""
+    path = write_postmortem(repo)  # CRLF line endings, as some editors write
+    copied = "2026-11-21-copied"
+    renamed = path.with_name("copy of it.md")
+    renamed.write_bytes(path.read_bytes().replace(ID.encode(), copied.encode()))
+    listed = run_cli(repo.root, "list", "--format", "json")
+    assert copied in listed.stdout
+    for command in ("show", "status"):
+        result = run_cli(repo.root, command, copied)
+        assert result.returncode == 8, result.stderr
+        assert "postmortems/2026/copy of it.md" in result.stderr
+        assert f"rename it to {copied}.md" in result.stderr
+    unknown = run_cli(repo.root, "show", "2026-11-22-nothing")
+    assert unknown.returncode == 8
+    assert "`pmctl list` shows every postmortem and its id" in unknown.stderr

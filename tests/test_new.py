@@ -270,3 +270,33 @@ def test_edit_without_an_editor_or_a_terminal_is_refused_before_anything_is_made
     assert "no editor to open: VISUAL and EDITOR are not set" in result.stderr
     assert git(repo.root, "rev-parse", "HEAD") == head
     assert git(repo.root, "status", "--porcelain") == ""
+
+
+def test_a_closed_standard_input_is_no_terminal_to_ask_on(repo: Project) -> None:
+    """`pmctl new <&-` (a cron line, a CI step closing stdin) was exit 70: Python's stdin is
+    None, and asking whether it was a terminal raised AttributeError."""
+    head = git(repo.root, "rev-parse", "HEAD")
+    missing = subprocess.run(
+        [sys.executable, "-m", "pmctl", "new", "--severity", "SEV2"],
+        cwd=repo.root,
+        preexec_fn=lambda: os.close(0),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert missing.returncode == 2, missing.stderr
+    assert "--title" in missing.stderr
+    assert git(repo.root, "rev-parse", "HEAD") == head
+    assert git(repo.root, "status", "--porcelain") == ""
+    given = subprocess.run(
+        [sys.executable, "-m", "pmctl", "new", *NEW_DISK_FULL[:-1]],  # not --no-input
+        cwd=repo.root,
+        preexec_fn=lambda: os.close(0),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert given.returncode == 0, given.stderr
+    assert git(repo.root, "rev-parse", "HEAD") != head

@@ -117,7 +117,18 @@ def test_or_lets_either_match_and_not_excludes(shelf: Project) -> None:
     ]
     assert ids(shelf, "failure NOT cache") == [SHAKESPEARE, SHAKESPEARE_JA]
     assert ids(shelf, "failure -cache") == [SHAKESPEARE, SHAKESPEARE_JA]
-    assert ids(shelf, "NOT cache") == []
+
+    # Exclusions alone: every postmortem but those (they found nothing, exit 0, before).
+    everything = set(ids(shelf, "date:..9999", limit=100))
+    cached = set(ids(shelf, "cache", limit=100))
+    assert cached
+    assert cached < everything
+    assert set(ids(shelf, "NOT cache", limit=100)) == everything - cached
+    assert set(ids(shelf, "-cache", limit=100)) == everything - cached
+    assert ids(shelf, "NOT cache NOT exhausted service:checkout") == []
+    assert ids(shelf, "NOT cache service:checkout") == ["2026-03-02-checkout-pool"]
+    found = run_cli(shelf.root, "search", "NOT", "cache", "--format", "json")
+    assert json.loads(found.stdout)["total"] == len(everything - cached)
 
 
 def test_filters_narrow_by_metadata(shelf: Project) -> None:
@@ -454,3 +465,47 @@ def test_the_files_searched_are_those_every_command_reads(shelf: Project, tmp_pa
     assert [key for key, _ in postmortem_files(top, shelf.root)] == keys
     assert "postmortems/in.md" in keys
     assert "postmortems/deep/er/x.md" in keys
+
+
+def test_a_word_or_phrase_given_twice_is_searched_for_once() -> None:
+    """A word typed 5,000 times was matched by FTS5 5,000 times over, and its snippet tried
+    5,000 branches at each character: the search ran past a minute."""
+    assert parse("leak " * 5000).clauses == parse("leak").clauses
+    assert parse("Leak leaks leak").match_expression() == '"leak"*'
+    assert parse("x OR y OR x z z").match_expression() == '("x" OR "y") AND "z"'
+    assert parse("a NOT b NOT b").match_expression() == '("a") NOT ("b")'
+    assert [term.text for term in parse("x OR y OR x " * 3000).terms] == ["x", "y"]
+
+
+def test_a_query_of_too_many_different_words_is_a_usage_error(shelf: Project) -> None:
+    """12,000 different words OR-ed took 17 s (each a branch of FTS5 and of the snippet)."""
+    words = " OR ".join(f"w{number}" for number in range(1_001))
+    with pytest.raises(QueryError, match="more than 1,000 different words and phrases"):
+        parse(words)
+    assert parse(words.rsplit(" OR ", 1)[0]).match_expression() is not None
+    result = run_cli(shelf.root, "search", words)
+    assert result.returncode == 2, result.stderr
+    assert "more than 1,000 different words" in result.stderr
+
+
+def test_a_snippet_of_a_large_postmortem_with_the_word_everywhere_is_made_at_once() -> None:
+    """A 900 KB postmortem holding the word 95,000 times: the window with the most
+    different terms was counted afresh from each match (15,000 matches took 15 s)."""
+    import signal
+
+    from pmctl.domain.learning import snippet
+
+    text = "## Summary\n\n" + "The error at the host was the cause of the leak. " * 19_000
+
+    def too_slow(*_: object) -> None:
+        raise TimeoutError("snippet.make took more than 20 s")
+
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(20)
+    try:
+        found = snippet.make(text, parse("the leak").terms)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert found.text.startswith("Summary: The error at the host")
+    assert len(found.highlights) > 10

@@ -441,11 +441,44 @@ def find_by_id(directory: Path, postmortem_id: str) -> Path:
     # os.path.exists, not Path.exists: a name longer than a file name may be (ENAMETOOLONG)
     # is simply no file, where Path.exists raises on Python 3.11.
     if not matches and not (plain and os.path.exists(direct)):
+        misnamed = _file_holding_id(directory, postmortem_id)
+        if misnamed is not None:  # `pmctl list` shows its id: pointing there would go round
+            raise NotFoundError(
+                f"no file {visible(name)} in {directory}: the postmortem with id "
+                f"{visible(postmortem_id)!r} is {visible(str(misnamed))}",
+                hint=f"rename it to {visible(name)}: file names are ids "
+                "(`pmctl lint` reports the mismatch)",
+            )
         raise NotFoundError(
             f"no postmortem with id {postmortem_id!r} in {directory}",
             hint="`pmctl list` shows every postmortem and its id",
         )
     return inside(directory, path)
+
+
+def _file_holding_id(directory: Path, postmortem_id: str) -> Path | None:
+    """The first file under `directory` whose front matter gives `postmortem_id` as its id
+    (a copied postmortem whose id was changed, not its name); asked only when no file has
+    that name, from the first 4 KB of each file."""
+    import re
+
+    if not postmortem_id or "\n" in postmortem_id or "\r" in postmortem_id:
+        return None
+    line = re.compile(
+        rb"(?m)^id:[ \t]*([\"']?)" + re.escape(postmortem_id.encode()) + rb"\1[ \t]*\r?$"
+    )
+    for path in discover(directory):
+        try:
+            with path.open("rb") as file:
+                head = file.read(4096)
+        except OSError:
+            continue
+        end = head.find(b"\n---", 3)
+        if head.lstrip(BOM).startswith(b"---") and line.search(
+            head, 0, end if end > 0 else len(head)
+        ):
+            return path
+    return None
 
 
 def paths_named(directory: Path, name: str) -> list[Path]:

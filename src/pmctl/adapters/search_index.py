@@ -268,13 +268,23 @@ class SearchIndex:
         )
 
     def search(
-        self, expression: str | None, filters: Filters, *, limit: int, offset: int = 0
+        self,
+        expression: str | None,
+        filters: Filters,
+        *,
+        limit: int,
+        offset: int = 0,
+        excluded: str | None = None,
     ) -> tuple[int, list[tuple[Row, float]]]:
         """How many postmortems match, and the `limit` best from `offset` with their score
-        (BM25, higher is better; 0 for a query of filters alone, newest first)."""
+        (BM25, higher is better; 0 for a query of filters alone, newest first). Without an
+        `expression`, those that `excluded` (an FTS5 expression) matches are left out."""
         limit, offset = min(limit, _LARGEST), min(offset, _LARGEST)
         where, parameters = _where(filters)
         if expression is None:
+            if excluded is not None:
+                where += " AND d.rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
+                parameters = [*parameters, excluded]
             total = self._count(f"SELECT count(*) FROM docs d WHERE {where}", parameters)
             rows = self._db.execute(
                 f"{_ROW} WHERE {where} ORDER BY d.date DESC, d.id LIMIT ? OFFSET ?",

@@ -47,5 +47,7 @@ def drill_command(
     if not play:
         typer.echo(drill_output.to_markdown(found), nl=False)
         return
+    # A closed standard input (`<&-`) is None: no line comes, and the drill stops at once.
     stdin = typer.get_text_stream("stdin")
-    drill_output.play(found, iter(stdin.readline, ""), lambda text: typer.echo(text, nl=False))
+    lines = iter(stdin.readline, "") if stdin is not None else iter(())
+    drill_output.play(found, lines, lambda text: typer.echo(text, nl=False))

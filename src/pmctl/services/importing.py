@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -171,8 +172,9 @@ def _source(path: Path) -> _Source:
 
 
 def _files(path: Path) -> list[Path]:
-    """`path` itself, or every file under it but hidden ones (`.git`), in path order."""
-    if path.is_file():
+    """`path` itself, or every file under it but hidden ones (`.git`), in path order. A
+    named pipe or device named is itself, to be skipped saying so, not a directory."""
+    if not path.is_dir():
         return [path]
     found: list[Path] = []
     for current, subdirectories, names in os.walk(path):
@@ -214,13 +216,23 @@ def _plan(
     if previous is not None:
         return Skipped(shown, f"imported before, as {previous}")
     try:
+        found = path.stat()
+    except OSError as error:  # a symbolic link to nothing, or in a loop (ELOOP)
+        return Skipped(shown, f"cannot be read: {error.strerror or error}")
+    if not stat.S_ISREG(found.st_mode):  # a named pipe would be waited on for ever
+        return Skipped(shown, "not a regular file")
+    if found.st_size > documents.MAX_BYTES:
+        return Skipped(shown, f"larger than {documents.MAX_BYTES:,} bytes: not a postmortem")
+    try:
         # At most one byte past the limit: a file that claims no size (under /proc, or one
         # still growing) is not read to the end of memory.
         with path.open("rb") as file:
             raw = file.read(documents.MAX_BYTES + 1)
-    except OSError as error:  # a failing disk or network file system: EIO, ESTALE, ...
+    except OSError as error:  # there, but not to be read by us (permissions, EIO, ESTALE)
         return Refused(
-            shown, f"cannot be read: {error.strerror}", "check the file and the disk it is on"
+            shown,
+            f"cannot be read: {error.strerror or error}",
+            "make it readable (check the disk it is on), or move it out of the directory imported",
         )
     if len(raw) > documents.MAX_BYTES:
         return Skipped(shown, f"larger than {documents.MAX_BYTES:,} bytes: not a postmortem")

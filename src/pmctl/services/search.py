@@ -49,12 +49,13 @@ def search(project: Project, text: str, *, limit: int = 10, offset: int = 0) -> 
     """The `limit` best matches of the query `text` from `offset` (see `learning.query`)."""
     query = parse_query(text)
     with open_library(project) as library:
-        found: list[tuple[Row, float]] = []
-        total = 0
-        if not query.excludes_only:
-            total, found = library.index.search(
-                query.match_expression(), query.filters, limit=limit, offset=offset
-            )
+        total, found = library.index.search(
+            query.match_expression(),
+            query.filters,
+            limit=limit,
+            offset=offset,
+            excluded=query.exclusion_expression(),
+        )
         hits = tuple(
             _hit(row, score, snippet.make(_body(library.path_of(row.key)), query.terms))
             for row, score in found

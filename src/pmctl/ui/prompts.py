@@ -18,7 +18,10 @@ if TYPE_CHECKING:
 
 
 def can_prompt(*, no_input: bool) -> bool:
-    return not no_input and sys.stdin.isatty() and sys.stdout.isatty()
+    """Whether there is a terminal to ask on: standard input and output are both one. A
+    closed standard input (`<&-`, a cron line closing it) is None in Python: no terminal."""
+    stdin = sys.stdin
+    return not no_input and stdin is not None and stdin.isatty() and sys.stdout.isatty()
 
 
 def missing(flag: str, what: str) -> UsageError:
