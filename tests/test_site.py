@@ -388,6 +388,21 @@ def _fetch(url: str, ready: Callable[[str], bool], timeout: float = 30) -> str:
     raise AssertionError(f"{url} never became ready; last text: {text[:200]!r}")
 
 
+def test_lists_nested_fifty_thousand_deep_on_one_line_are_text_not_a_crash(
+    examples: Project,
+) -> None:
+    """`- - - … x` (100 KB): the Markdown renderer recursed once per list, on the native
+    stack, and the build died of SIGSEGV (exit 139). Run in a process of its own, so that a
+    crash fails this test, not the test run."""
+    english = examples.postmortem_dir / "2015" / f"{EN_ID}.md"
+    text = english.read_text(encoding="utf-8")
+    english.write_text(text.replace("## Trigger", "## Trigger\n\n" + "- " * 50_000 + "x", 1))
+    result = run_process(examples.root, "site", "build")
+    assert result.returncode == 0, result.stderr[-500:]
+    page = (examples.root / "_site" / "pm" / f"{EN_ID}.html").read_text(encoding="utf-8")
+    assert page.count("<li>") >= 10_000  # nested as deep as `MAX_NESTING`; the rest is text
+
+
 @pytest.mark.parametrize("port", ["99999", "-1"])
 def test_serve_refuses_a_port_that_is_no_port(examples: Project, port: str) -> None:
     """It was exit 70, an OverflowError from bind()."""

@@ -80,13 +80,29 @@ def is_external(url: str) -> bool:
 def render(text: str, *, rewrite: LinkRewrite | None = None) -> str:
     """`text` (Markdown) as HTML; unsafe links dropped, relative ones passed to `rewrite`."""
     # A line break inside Japanese prose is not a space (CommonMark would render one).
-    source = _joined_cjk_lines(without_comments(text))
+    source = _joined_cjk_lines(_shallow(without_comments(text)))
     html: str = _parser().render(source)
     if "<a " in html:
         html = _LINK.sub(lambda match: _link(match, rewrite), html)
     if "<img " in html:
         html = _IMAGE.sub(_image, html)
     return html
+
+
+MAX_NESTING = 10_000
+"""Lists and block quotes opened on one line (`- - - - x`) beyond which the markers are text.
+markdown-it-pyrs recurses once for each, on the native stack: ~40,000 of them (a line of
+80 KB) crashed the process with SIGSEGV, where no document nests more than a few. Such a
+line is at least twice as long as its markers: a shorter text (a real postmortem) is not
+searched for one (the search is 0.27 ms for 12.7 KB, 2.7 s of CPU for 10,000)."""
+_DEEP = re.compile(r"(?m)^(?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t])))" + f"{{{MAX_NESTING}}}")
+
+
+def _shallow(text: str) -> str:
+    """`text` with the marker after the first `MAX_NESTING` of a line escaped (made text)."""
+    if len(text) <= 2 * MAX_NESTING:
+        return text
+    return _DEEP.sub(lambda match: match[0] + "\\", text)
 
 
 def _joined_cjk_lines(text: str) -> str:
