@@ -295,12 +295,11 @@ def _standard_streams() -> None:
             setattr(sys, name, nowhere)
             continue
         encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-")
-        # (standard error's `backslashreplace` never raises: kept)
-        errors = "surrogateescape" if name == "stdout" else getattr(stream, "errors", None)
-        utf8 = encoding in ("utf-8", "utf8")
-        if not (utf8 and getattr(stream, "errors", None) == errors) and hasattr(
-            stream, "reconfigure"
-        ):
+        current = getattr(stream, "errors", None)
+        # (standard error keeps its `backslashreplace`, which never raises)
+        errors = "surrogateescape" if name == "stdout" else current
+        changed = encoding not in ("utf-8", "utf8") or errors != current
+        if changed and hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors=errors)
 
 
