@@ -99,17 +99,11 @@ def test_play_through_the_cli_reads_standard_input(shakespeare: Project) -> None
 def test_play_with_standard_input_closed_stops_at_once(shakespeare: Project) -> None:
     """`pmctl drill ID --play <&-` was exit 70: Python's stdin is None, which has no readline."""
     import os
-    import subprocess
-    import sys
 
-    result = subprocess.run(
-        [sys.executable, "-m", "pmctl", "drill", SHAKESPEARE, "--play"],
-        cwd=shakespeare.root,
-        preexec_fn=lambda: os.close(0),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    from tests.conftest import run_process
+
+    result = run_process(
+        shakespeare.root, "drill", SHAKESPEARE, "--play", limits=lambda: os.close(0)
     )
     assert result.returncode == 0, result.stderr
     assert "## Step 1" not in result.stdout

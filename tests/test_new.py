@@ -13,7 +13,7 @@ from pmctl.domain.model import Language, Status
 from pmctl.domain.project import Project
 from pmctl.errors import GitError, NotFoundError, TemplateError, UsageError
 from pmctl.services.new import NewPostmortem, create
-from tests.conftest import git, run_cli
+from tests.conftest import git, run_cli, run_process
 
 NOW = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=9)))
 
@@ -276,27 +276,13 @@ def test_a_closed_standard_input_is_no_terminal_to_ask_on(repo: Project) -> None
     """`pmctl new <&-` (a cron line, a CI step closing stdin) was exit 70: Python's stdin is
     None, and asking whether it was a terminal raised AttributeError."""
     head = git(repo.root, "rev-parse", "HEAD")
-    missing = subprocess.run(
-        [sys.executable, "-m", "pmctl", "new", "--severity", "SEV2"],
-        cwd=repo.root,
-        preexec_fn=lambda: os.close(0),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    missing = run_process(repo.root, "new", "--severity", "SEV2", limits=lambda: os.close(0))
     assert missing.returncode == 2, missing.stderr
     assert "--title" in missing.stderr
     assert git(repo.root, "rev-parse", "HEAD") == head
     assert git(repo.root, "status", "--porcelain") == ""
-    given = subprocess.run(
-        [sys.executable, "-m", "pmctl", "new", *NEW_DISK_FULL[:-1]],  # not --no-input
-        cwd=repo.root,
-        preexec_fn=lambda: os.close(0),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    given = run_process(
+        repo.root, "new", *NEW_DISK_FULL[:-1], limits=lambda: os.close(0)
+    )  # (not --no-input)
     assert given.returncode == 0, given.stderr
     assert git(repo.root, "rev-parse", "HEAD") != head
