@@ -2,7 +2,8 @@
 work without end, beside the same command on an ordinary one (same run).
 
 - `pmctl lint FILE` on front matter of 50,000 keys or lines (top level, nested, action
-  items, a list), on a 1 MB body dense with findings or disable comments, and on a 5 MB file;
+  items, a list), on a 1 MB body dense with findings, disable comments or comments never
+  closed, on a heading of 500,000 spaces, and on a 5 MB file;
   the figure to read is seconds per MB. Budget: well under a second per MB.
 - `pmctl new` with a repository template that asks for `'x' * 10**9`,
   `'%0999999999d'|format(1)`, 10^10 loop turns or 10 million characters. Budget: stopped
@@ -53,6 +54,14 @@ DOCUMENTS: dict[str, Callable[[], str]] = {
         "---\n# Big\n\n## Summary\n\n" + "<!-- pmctl-disable PM401 -->\nshould have\n" * 24_000
     ),
     "5 MB body": lambda: "---\n# Big\n\n## Summary\n\n" + "filler text of a pasted log\n" * 180_000,
+    # 25 s for 80 KB of these until the eighth pass (`<!--.*?-->` from every opening):
+    "1 MB body, 240,000 comments never closed": lambda: (
+        "---\n# Big\n\n## Summary\n\nx\n\n" + "<!--" * 240_000 + "\n"
+    ),
+    # 75 s for 50,000 spaces until the eighth pass (the heading's trailing note):
+    "a heading of 500,000 spaces and (x(y)": lambda: (
+        "---\n# Big\n\n## Summary" + " " * 500_000 + "(x(y)\n\nx\n"
+    ),
 }
 TEMPLATES = {
     "ordinary (the built-in template)": "",
