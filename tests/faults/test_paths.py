@@ -247,6 +247,18 @@ def test_lint_names_a_file_whose_name_is_not_utf_8(repo: Project, named_in_latin
     assert (
         "PM702 caf\\xe9.md is not read: its name is not valid UTF-8, so it cannot be `<id>.md`"
     ) in result.stdout
+    # Named on the command line (as pre-commit names it), it is read: it was "No such file".
+    named = subprocess.run(
+        [sys.executable, "-m", "pmctl", "lint", os.fsencode(named_in_latin1)],
+        cwd=repo.root,
+        capture_output=True,
+        encoding="utf-8",
+        env={**os.environ, "NO_COLOR": "1"},
+        check=False,
+    )
+    assert named.returncode == 1, named.stderr
+    assert "No such file" not in named.stdout
+    assert "does not match the id" in named.stdout
     junit = run_cli(repo.root, "lint", "--format", "junit")
     suite = ET.fromstring(junit.stdout).find("testsuite")
     assert suite is not None

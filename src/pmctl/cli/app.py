@@ -305,12 +305,15 @@ def _standard_streams() -> None:
 
 def _from_utf8(arg: str) -> str:
     """An argument as the UTF-8 it was typed in: in such a locale Python decodes what it
-    cannot as surrogates (`new --title 障害`), which no file could then hold (exit 70)."""
+    cannot as surrogates (`new --title 障害`), which no file could then hold (exit 70).
+    Bytes that are not UTF-8 at all become U+FFFD, unless the argument names a file as it
+    is (`pmctl lint café.md` in Latin-1): then it stays its bytes, to name that file."""
     if not any("\udc80" <= char <= "\udcff" for char in arg):
         return arg
     import os
 
-    return os.fsencode(arg).decode("utf-8", errors="replace")
+    decoded = os.fsencode(arg).decode("utf-8", errors="replace")
+    return arg if "\ufffd" in decoded and os.path.lexists(arg) else decoded
 
 
 def _exit_with(error: PmctlError) -> NoReturn:
