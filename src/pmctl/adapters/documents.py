@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from pmctl.adapters import yaml_engine
 from pmctl.domain import frontmatter
 from pmctl.domain.document import ParsedDocument, Problem
-from pmctl.domain.visible_text import visible
+from pmctl.domain.visible_text import is_utf8, visible
 from pmctl.errors import DocumentError
 
 if TYPE_CHECKING:
@@ -343,12 +343,6 @@ def survey(directory: Path, *, within: Path | None = None) -> Survey:
         sorted(out, key=lambda link: link[0].parts),
         sorted(not_utf8, key=_parts),
     )
-
-
-def is_utf8(name: str) -> bool:
-    """Whether `name`, as read from the disk, was valid UTF-8 (Python holds each byte that
-    was not as a lone surrogate, which SQLite, hashing and a UTF-8 output refuse)."""
-    return name.isascii() or not any("\udc80" <= char <= "\udcff" for char in name)
 
 
 def _parts(path: Path) -> tuple[str, ...]:

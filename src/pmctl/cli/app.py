@@ -308,7 +308,11 @@ def _from_utf8(arg: str) -> str:
     cannot as surrogates (`new --title 障害`), which no file could then hold (exit 70).
     Bytes that are not UTF-8 at all become U+FFFD, unless the argument names a file as it
     is (`pmctl lint café.md` in Latin-1): then it stays its bytes, to name that file."""
-    if not any("\udc80" <= char <= "\udcff" for char in arg):
+    if arg.isascii():  # (nearly every argument: nothing imported for it)
+        return arg
+    from pmctl.domain.visible_text import is_utf8
+
+    if is_utf8(arg):
         return arg
     import os
 

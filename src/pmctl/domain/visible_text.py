@@ -36,6 +36,21 @@ def visible(text: str, *, limit: int | None = None) -> str:
     return shown[: max(0, limit - len(note))] + note
 
 
+def is_utf8(name: str) -> bool:
+    """Whether `name` (a file name, an argument), as Python read it, was valid UTF-8: Python
+    holds each byte that was not as a lone surrogate, which SQLite, hashing, a UTF-8 output
+    and pydantic refuse."""
+    return name.isascii() or not any("\udc80" <= char <= "\udcff" for char in name)
+
+
+def bytes_shown(name: str) -> str:
+    """`name` with each byte that was not UTF-8 spelled out (`caf\\xe9.md`), as JSON,
+    JUnit and a UTF-8 terminal can hold it."""
+    if is_utf8(name):
+        return name
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def visible_lines(text: str) -> str:
     """`text` with its line breaks kept and every other control character spelled out:
     for a section of a document, written on many lines on purpose."""

@@ -28,6 +28,7 @@ from pmctl.domain.legacy import assemble, mapping, reading
 from pmctl.domain.legacy.front import FrontMatterError
 from pmctl.domain.model import Status
 from pmctl.domain.sections import section_names
+from pmctl.domain.visible_text import bytes_shown, is_utf8
 from pmctl.errors import DocumentError, GitError, UsageError
 from pmctl.services.mutate import exclusive, write_and_commit
 
@@ -206,7 +207,7 @@ def _plan(
         return Skipped(shown, "not a Markdown or text file")
     if stem.casefold() in NOT_POSTMORTEMS:
         return Skipped(shown, f"not a postmortem ({name})")
-    if not documents.is_utf8(relative):  # (the origin it would record cannot hold it)
+    if not is_utf8(relative):  # (the origin it would record cannot hold it)
         return Refused(
             shown,
             "its name is not valid UTF-8",
@@ -317,7 +318,7 @@ def _shown(path: Path) -> str:
         shown = Path(os.path.relpath(path)).as_posix()
     except ValueError:  # another drive (Windows)
         shown = str(path)
-    return os.fsencode(shown).decode("utf-8", "backslashreplace")
+    return bytes_shown(shown)
 
 
 # -- ids, texts, validation --------------------------------------------------------------

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from pmctl import __version__
 from pmctl.domain.lint.findings import Finding, Severity
 from pmctl.domain.lint.registry import RULES
-from pmctl.domain.visible_text import visible
+from pmctl.domain.visible_text import bytes_shown, visible
 from pmctl.domain.wording import plural
 
 if TYPE_CHECKING:
@@ -29,10 +29,7 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 def display_path(path: Path, base: Path) -> str:
     """`path` relative to `base` when it is inside it (as people and CI expect), else as is;
     a byte of a name that is not UTF-8 as `\\xe9`, so that JSON and JUnit stay valid."""
-    shown = _relative(path, base)
-    if shown.isascii():
-        return shown
-    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return bytes_shown(_relative(path, base))
 
 
 def _relative(path: Path, base: Path) -> str:

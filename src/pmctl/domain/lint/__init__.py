@@ -14,7 +14,6 @@ Inline disables (HTML comments in the body, YAML comments in the front matter):
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
@@ -37,6 +36,7 @@ from pmctl.domain.lint.registry import (
 from pmctl.domain.lint.related_rules import Similar
 from pmctl.domain.lint.repository_rules import Facts, check_facts, facts_of
 from pmctl.domain.model import Postmortem, Status
+from pmctl.domain.visible_text import bytes_shown
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -257,7 +257,7 @@ def check_unread(
             Hit(
                 FILENAME_ID_MISMATCH,
                 1,
-                f"{os.fsencode(path.name).decode('utf-8', 'backslashreplace')} is not read: "
+                f"{bytes_shown(path.name)} is not read: "
                 "its name is not valid UTF-8, so it cannot be `<id>.md`",
                 "rename it to `<id>.md` (`git mv`), with the id from its front matter",
             ),
