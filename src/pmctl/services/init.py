@@ -96,12 +96,12 @@ def _write_and_commit(
         ignored, gitignore_left = None, f"cannot be read ({error.strerror})"
     if ignored is not None and commit and gitignore.exists() and repository.has_changes(gitignore):
         ignored, gitignore_left = None, "has changes not yet committed"
-    for path in [*files, gitignore]:  # a `postmortems` or `pmctl.toml` that links elsewhere
-        documents.inside(repository.root, path)
-    made_dir = not postmortems.exists()
     data = {path: text.encode("utf-8") for path, text in files.items()}
     if ignored is not None:
         data[gitignore] = ignored
+    for path in data:  # a `postmortems` or `pmctl.toml` that links elsewhere is refused
+        documents.inside(repository.root, path)
+    made_dir = not postmortems.exists()
     if commit:  # `init --force` again: files committed as they would be written are left out
         identical = [path for path, content in data.items() if _holds(path, content)]
         for path in repository.committed_as_is(identical):
