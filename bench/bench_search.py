@@ -63,10 +63,10 @@ YARDSTICK = [sys.executable, "-c", "import typer"]
 FLOOR = """
 import sys
 from pathlib import Path
-from pmctl.adapters import documents
+from pmctl.adapters import discovery, documents
 from pmctl.domain.model import Postmortem
 valid = 0
-for path in documents.discover(Path(sys.argv[1])):
+for path in discovery.discover(Path(sys.argv[1])):
     data = documents.data_to_validate(documents.read(path))
     if data is not None:
         Postmortem.model_validate(data)
@@ -77,7 +77,7 @@ print(valid)
 PHASES = """
 import json, sys, time
 from pathlib import Path
-from pmctl.adapters import documents
+from pmctl.adapters import discovery, documents
 from pmctl.adapters.cache import stat_key
 from pmctl.adapters.search_index import Entry, open_index
 from pmctl.domain.learning import indexing
@@ -96,7 +96,7 @@ def index_text(text):
 indexing.index_text = index_text
 names = section_names({})
 entries = []
-for path in documents.discover(Path(sys.argv[1]) / "postmortems"):
+for path in discovery.discover(Path(sys.argv[1]) / "postmortems"):
     start = time.process_time()
     document, stat = documents.read_with_stat(path)
     data = documents.data_to_validate(document)

@@ -39,11 +39,11 @@ TODAY = "2026-11-23"
 FLOOR = """
 import sys
 from pathlib import Path
-from pmctl.adapters import documents
+from pmctl.adapters import discovery, documents
 from pydantic import ValidationError
 from pmctl.domain.model import Postmortem
 valid = 0
-for path in documents.discover(Path(sys.argv[1])):
+for path in discovery.discover(Path(sys.argv[1])):
     data = documents.data_to_validate(documents.read(path))
     if data is None:
         continue

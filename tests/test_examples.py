@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from pmctl.adapters.config_file import load_project, read_settings
-from pmctl.adapters.documents import discover, load
+from pmctl.adapters.discovery import discover
+from pmctl.adapters.documents import load
 from pmctl.domain import lifecycle, review
 from pmctl.domain.action_table import render_table
 from pmctl.domain.model import ActionStatus, ActionType, Language, Postmortem, Status

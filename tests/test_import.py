@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from pmctl.adapters import documents
+from pmctl.adapters import discovery, documents
 from pmctl.adapters.config_file import load_project
 from pmctl.domain.enums import ImportShape
 from pmctl.domain.importing import ImportResult, Planned
@@ -282,7 +282,7 @@ def test_ids_never_collide_a_taken_id_gets_a_suffix_and_is_reported(
     for plan in second.planned:
         original = by_origin(first, plan.origin.path).id
         assert (plan.id, plan.renamed_from) == (f"{original}-2", original)
-    ids = [path.stem for path in documents.discover(repo.postmortem_dir)]
+    ids = [path.stem for path in discovery.discover(repo.postmortem_dir)]
     assert len(ids) == len(set(ids)) == 10
 
 

@@ -282,7 +282,7 @@ def test_a_new_postmortem_passes_lint_as_a_draft_but_not_as_in_review(
 ) -> None:
     import datetime as dt
 
-    from pmctl.adapters import documents
+    from pmctl.adapters import discovery, documents
     from pmctl.domain.lint import check_document
     from pmctl.domain.model import Status
 
@@ -293,7 +293,7 @@ def test_a_new_postmortem_passes_lint_as_a_draft_but_not_as_in_review(
     )
     assert created.returncode == 0, created.stderr
     assert run_cli(repo.root, "lint").returncode == 0
-    (path,) = documents.discover(repo.postmortem_dir)
+    (path,) = discovery.discover(repo.postmortem_dir)
     found = check_document(
         documents.read(path), repo.settings, today=dt.date(2026, 11, 23), as_status=Status.IN_REVIEW
     )

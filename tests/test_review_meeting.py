@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from pmctl.adapters import documents
+from pmctl.adapters import discovery, documents
 from pmctl.domain import review_meeting
 from pmctl.domain.model import Language, Status, Verdict
 from pmctl.domain.project import Project
@@ -29,7 +29,7 @@ Decisions:
 
 
 def _set_status(project: Project, postmortem_id: str, status: str) -> None:
-    path = documents.find_by_id(project.postmortem_dir, postmortem_id)
+    path = discovery.find_by_id(project.postmortem_dir, postmortem_id)
     text = path.read_text(encoding="utf-8").replace("status: reviewed", f"status: {status}")
     path.write_text(text, encoding="utf-8")
     git(project.root, "commit", "-qam", f"{postmortem_id} to {status}")
@@ -92,7 +92,7 @@ def test_minutes_are_appended_surgically_in_one_commit(meeting: Project) -> None
     assert "Pmctl-Minutes: 2026-11-23" in message
 
     record_minutes(meeting, JA_ID, "Second meeting: approved.", today=dt.date(2026, 11, 30))
-    text = documents.find_by_id(meeting.postmortem_dir, JA_ID).read_text(encoding="utf-8")
+    text = discovery.find_by_id(meeting.postmortem_dir, JA_ID).read_text(encoding="utf-8")
     assert text.count("## レビューノート") == 1
     assert text.endswith("### 2026-11-30\n\nSecond meeting: approved.\n")
 
@@ -112,7 +112,7 @@ def test_an_approval_with_minutes_records_both_in_one_commit(meeting: Project) -
     )
     assert recorded.commit is not None
     assert git(meeting.root, "rev-list", "--count", f"{before}..HEAD").strip() == "1"
-    _, model = documents.load(documents.find_by_id(meeting.postmortem_dir, JA_ID))
+    _, model = documents.load(discovery.find_by_id(meeting.postmortem_dir, JA_ID))
     assert model.reviews[-1].notes == "2026-11-23 のレビューノートを参照"
     assert "+## レビューノート" in diff_lines(meeting.root, f"{before}..HEAD")
 
@@ -130,7 +130,7 @@ def test_minutes_stand_in_for_the_note_of_a_request_for_changes(meeting: Project
         stdin=MINUTES,
     )
     assert result.returncode == 0, result.stderr
-    _, model = documents.load(documents.find_by_id(meeting.postmortem_dir, JA_ID))
+    _, model = documents.load(discovery.find_by_id(meeting.postmortem_dir, JA_ID))
     assert model.status is Status.DRAFT
     assert model.reviews[-1].verdict is Verdict.CHANGES_REQUESTED
 
@@ -149,7 +149,7 @@ def test_cli_minutes_from_a_file_and_a_missing_file(meeting: Project) -> None:
 
 
 def test_the_agenda_spells_out_control_characters_of_a_title(meeting: Project) -> None:
-    path = documents.find_by_id(meeting.postmortem_dir, JA_ID)
+    path = discovery.find_by_id(meeting.postmortem_dir, JA_ID)
     text = path.read_text(encoding="utf-8")
     start = text.index("\ntitle: ") + 1
     end = text.index("\n", start)

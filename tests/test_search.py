@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pmctl.adapters.documents import discover, postmortem_files
+from pmctl.adapters.discovery import discover, postmortem_files
 from pmctl.adapters.search_index import index_path
 from pmctl.domain.learning.query import QueryError, parse
 from pmctl.domain.learning.snippet import flatten

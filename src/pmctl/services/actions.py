@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from pmctl.adapters import documents
+from pmctl.adapters import discovery, documents
 from pmctl.domain import actions, commits, report
 from pmctl.domain.commits import Commit
 from pmctl.domain.document import ParsedDocument
@@ -34,7 +34,7 @@ def add_action(
     push: bool = False,
 ) -> ActionResult:
     """Append a new action item (next `AI-n`, status todo) and regenerate the body's table."""
-    path = documents.find_by_id(project.postmortem_dir, postmortem_id)
+    path = discovery.find_by_id(project.postmortem_dir, postmortem_id)
 
     def add(document: ParsedDocument, before: Postmortem) -> Change[str]:
         item = actions.new_item(action, before.action_items)
@@ -67,7 +67,7 @@ def set_action(
     push: bool = False,
 ) -> ActionResult:
     """Change fields of one action item; `UsageError` when nothing would change."""
-    path = documents.find_by_id(project.postmortem_dir, postmortem_id)
+    path = discovery.find_by_id(project.postmortem_dir, postmortem_id)
 
     def change(document: ParsedDocument, before: Postmortem) -> Change[None]:
         index, item = actions.find(before, action_id)
@@ -93,7 +93,7 @@ def set_action(
 
 def list_actions(project: Project, postmortem_id: str, *, today: dt.date) -> report.Report:
     """Every action item of one postmortem, any status, as a report (same order and output)."""
-    path = documents.find_by_id(project.postmortem_dir, postmortem_id)
+    path = discovery.find_by_id(project.postmortem_dir, postmortem_id)
     _, postmortem = documents.load(path)
     return report.build(
         [(path.relative_to(project.root).as_posix(), postmortem)],

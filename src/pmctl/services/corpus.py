@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pmctl import __version__
-from pmctl.adapters import documents
+from pmctl.adapters import discovery, documents
 from pmctl.adapters.cache import Stat, stat_key
 from pmctl.adapters.parallel import collector_paused, ordered, processes, split
 from pmctl.domain import record
@@ -108,7 +108,7 @@ def _valid(
     directory: Path, root: Path | None, kind: _Kind[T], invalid: list[Invalid]
 ) -> Iterator[tuple[Path, T]]:
     """`records` or `models`: nothing is read before the first one is taken."""
-    paths = documents.discover(directory)
+    paths = discovery.discover(directory)
     with collector_paused():
         outcomes = _outcomes(paths, root, kind)
         for path, outcome in zip(paths, outcomes, strict=True):
@@ -119,12 +119,12 @@ def _valid(
 
 
 def load_all(directory: Path, *, root: Path | None = None) -> Corpus:
-    """Every postmortem's model under `directory` (as `documents.discover` finds them).
+    """Every postmortem's model under `directory` (as `discovery.discover` finds them).
 
     With `root` (the project root), parsed front matter is cached between runs: an
     unchanged file is not read or parsed again.
     """
-    paths = documents.discover(directory)
+    paths = discovery.discover(directory)
     with collector_paused():
         return load_paths(paths, root=root)
 

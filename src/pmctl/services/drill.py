@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pmctl.adapters import documents
+from pmctl.adapters import discovery, documents
 from pmctl.domain.learning.drill import Drill, build
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ def drill(project: Project, postmortem_id: str, *, language: Language | None = N
     from pmctl.domain.lint.body import parse_body
     from pmctl.domain.sections import section_names
 
-    path = documents.find_by_id(project.postmortem_dir, postmortem_id)
+    path = discovery.find_by_id(project.postmortem_dir, postmortem_id)
     document, postmortem = documents.load(path)
     names = section_names(project.settings.lint.section_aliases)
     return build(

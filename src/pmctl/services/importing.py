@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pmctl.adapters import documents
+from pmctl.adapters import discovery, documents
 from pmctl.adapters.transliterate import romanize
 from pmctl.domain import commits, ids
 from pmctl.domain.commits import Commit
@@ -330,7 +330,7 @@ def _finish(
     """Each draft with its final id (suffixed when taken) and text, validated by the one
     reader; a draft that does not validate is refused instead."""
     project = context.project
-    taken = {path.stem for path in documents.discover(project.postmortem_dir)}
+    taken = {path.stem for path in discovery.discover(project.postmortem_dir)}
     planned: list[Planned] = []
     for draft in drafts:
         wanted = ids.make_id(draft.date, draft.slug)

@@ -7,7 +7,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from pmctl.adapters import documents, templates
+from pmctl.adapters import discovery, templates
 from pmctl.adapters.git import Repository
 from pmctl.domain import commits
 from pmctl.domain.commits import Commit
@@ -100,7 +100,7 @@ def _write_and_commit(
     if ignored is not None:
         data[gitignore] = ignored
     for path in data:  # a `postmortems` or `pmctl.toml` that links elsewhere is refused
-        documents.inside(repository.root, path)
+        discovery.inside(repository.root, path)
     made_dir = not postmortems.exists()
     if commit:  # `init --force` again: files committed as they would be written are left out
         identical = [path for path, content in data.items() if _holds(path, content)]

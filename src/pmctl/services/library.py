@@ -23,7 +23,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pmctl.adapters import documents
+from pmctl.adapters import discovery, documents
 from pmctl.adapters.cache import Stat, stat_key
 from pmctl.adapters.parallel import collector_paused, pipelined, processes
 from pmctl.adapters.search_index import (
@@ -76,7 +76,7 @@ def open_library(project: Project) -> Iterator[Library]:
     """The project's index, updated to the files as they are now; closed on the way out."""
     from pmctl import __version__
 
-    files = documents.postmortem_files(project.postmortem_dir, project.root)
+    files = discovery.postmortem_files(project.postmortem_dir, project.root)
     index = open_index(project.root, version=__version__)
     try:
         if not index.is_new:

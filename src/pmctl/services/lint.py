@@ -35,7 +35,7 @@ from pmctl.domain.lint.registry import RELATED_SUGGESTED, RULES_BY_ID
 
 if TYPE_CHECKING:
     from pmctl.adapters.cache import Cache
-    from pmctl.adapters.documents import Survey
+    from pmctl.adapters.discovery import Survey
     from pmctl.domain.config import Settings
     from pmctl.domain.document import ParsedDocument
     from pmctl.domain.lint.context import Hit
@@ -166,7 +166,7 @@ def _surveys(project: Project, paths: Sequence[Path] | None) -> dict[Path, Surve
     """One walk of each directory lint reads (the postmortem directory, or the directories
     among `paths`, resolved): its postmortems, and what it holds that lint does not read
     (files that are not `.md`; `.md` links leading out of the postmortem directory)."""
-    from pmctl.adapters import documents
+    from pmctl.adapters import discovery
 
     directories = (
         [project.postmortem_dir]
@@ -175,7 +175,7 @@ def _surveys(project: Project, paths: Sequence[Path] | None) -> dict[Path, Surve
         # report as unreadable, where Path.is_dir raises on Python 3.11.
         else [given.resolve() for given in paths if os.path.isdir(given)]
     )
-    return {d: documents.survey(d, within=_boundary(project, d)) for d in directories}
+    return {d: discovery.survey(d, within=_boundary(project, d)) for d in directories}
 
 
 def _boundary(project: Project, directory: Path) -> Path:

@@ -41,6 +41,6 @@ def each_row(
 
 def postmortem_ids(project: Project) -> list[str]:
     """The ids of the project's postmortems, from their file names alone (for completion)."""
-    from pmctl.adapters import documents
+    from pmctl.adapters import discovery
 
-    return [path.stem for path in documents.discover(project.postmortem_dir)]
+    return [path.stem for path in discovery.discover(project.postmortem_dir)]

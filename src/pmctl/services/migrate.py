@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pmctl.adapters import documents
+from pmctl.adapters import discovery, documents
 from pmctl.adapters.documents import BOM
 from pmctl.domain import commits
 from pmctl.domain.commits import Commit
@@ -36,7 +36,7 @@ def migrate(project: Project, *, dry_run: bool = False) -> MigrateResult:
     not_migrated: list[NotMigrated] = []
     writes: dict[Path, tuple[bytes, bytes]] = {}
     current = 0
-    for path in documents.discover(project.postmortem_dir):
+    for path in discovery.discover(project.postmortem_dir):
         relative = path.relative_to(project.root).as_posix()
         raw = path.read_bytes()
         try:

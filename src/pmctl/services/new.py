@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pmctl.adapters import documents, templates
+from pmctl.adapters import discovery, documents, templates
 from pmctl.adapters.transliterate import romanize
 from pmctl.domain import commits, ids
 from pmctl.domain.action_table import render_table
@@ -126,7 +126,7 @@ def create(project: Project, request: NewPostmortem, *, now: dt.datetime, commit
     if not request.title.strip():
         raise UsageError("the title is empty", hint="pass --title with a short description")
     postmortem_id = plan_id(request, today=now.date())
-    path = documents.inside(
+    path = discovery.inside(
         project.postmortem_dir, project.postmortem_dir / postmortem_id[:4] / f"{postmortem_id}.md"
     )
     text = render(project, request, postmortem_id, now=now)
@@ -172,7 +172,7 @@ def _made_for(path: Path) -> Iterator[None]:
 
 
 def _refuse_existing(directory: Path, path: Path, postmortem_id: str) -> None:
-    if path.exists() or documents.paths_named(directory, path.name):
+    if path.exists() or discovery.paths_named(directory, path.name):
         raise UsageError(
             f"a postmortem with id {postmortem_id!r} already exists",
             hint="pass --slug to choose another id, or edit the existing postmortem",

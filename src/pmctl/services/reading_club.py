@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pmctl.adapters import documents, reading_club_log
+from pmctl.adapters import discovery, documents, reading_club_log
 from pmctl.domain.commits import Commit
 from pmctl.domain.document import Invalid
 from pmctl.domain.learning import reading_club as club
@@ -103,7 +103,7 @@ def record(
     if not unique:
         raise NotFoundError("no postmortem to record", hint="pmctl reading-club --record ID...")
     for postmortem_id in unique:
-        documents.load(documents.find_by_id(project.postmortem_dir, postmortem_id))
+        documents.load(discovery.find_by_id(project.postmortem_dir, postmortem_id))
     path = log_path(project)
     with exclusive(project, purpose="pmctl reading-club --record"):
         repository = _ready(project, path) if commit else None

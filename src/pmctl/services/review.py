@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pmctl.adapters import documents
+from pmctl.adapters import discovery, documents
 from pmctl.domain import commits, edit, lifecycle, review, review_meeting
 from pmctl.domain.document import ParsedDocument
 from pmctl.domain.enums import EventKind
@@ -21,7 +21,7 @@ from pmctl.services.mutate import Change, commit_edit
 def checklist(project: Project, postmortem_id: str, *, today: dt.date) -> Checklist:
     """The checklist of `postmortem_id`: as its approvals recorded it once it is reviewed;
     before that, each question pre-answered where lint can tell."""
-    path = documents.find_by_id(project.postmortem_dir, postmortem_id)
+    path = discovery.find_by_id(project.postmortem_dir, postmortem_id)
     document, postmortem = documents.load(path)
     if postmortem.status.rank >= Status.REVIEWED.rank:
         answers = review.answers_on_record(postmortem)
@@ -69,7 +69,7 @@ def record(
             "who is reviewing? git cannot tell who you are",
             hint="pass --reviewer NAME, or set user.name (or GIT_AUTHOR_NAME)",
         )
-    path = documents.find_by_id(project.postmortem_dir, postmortem_id)
+    path = discovery.find_by_id(project.postmortem_dir, postmortem_id)
     settings = project.settings
 
     def add_review(document: ParsedDocument, postmortem: Postmortem) -> Change[None]:

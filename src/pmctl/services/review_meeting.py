@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from pmctl.adapters import documents
+from pmctl.adapters import discovery, documents
 from pmctl.domain import lifecycle, review, review_meeting
 from pmctl.domain.commits import Commit
 from pmctl.domain.document import Invalid, ParsedDocument
@@ -68,7 +68,7 @@ def record_minutes(
     push: bool = False,
 ) -> MinutesRecorded:
     """Write the meeting's minutes into the postmortem's review notes; one commit."""
-    path = documents.find_by_id(project.postmortem_dir, postmortem_id)
+    path = discovery.find_by_id(project.postmortem_dir, postmortem_id)
 
     def add(document: ParsedDocument, postmortem: Postmortem) -> Change[None]:
         text = review_meeting.add_minutes(

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from pmctl.adapters import documents, parallel, site_state
+from pmctl.adapters import discovery, parallel, site_state
 from pmctl.adapters.cache import stat_key
 from pmctl.adapters.parallel import processes, start
 from pmctl.adapters.site_output import Output
@@ -232,7 +232,7 @@ class _Read:
 def _read(project: Project, old: dict[str, Record]) -> _Read:
     """Stat every postmortem file; read those that changed since `old` (all of them through
     the corpus loader when many did)."""
-    paths = documents.discover(project.postmortem_dir)
+    paths = discovery.discover(project.postmortem_dir)
     keys = [relative_key(path, project.root) for path in paths]
     stats = {key: _stat(path) for key, path in zip(keys, paths, strict=True)}
     changed = [

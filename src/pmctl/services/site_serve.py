@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from pmctl.adapters import documents
+from pmctl.adapters import discovery
 from pmctl.adapters.config_file import load_project
 from pmctl.adapters.static_server import StaticServer
 from pmctl.adapters.templates import OVERRIDE_DIR
@@ -64,7 +64,7 @@ def serve(
 
 def signature(project: Project) -> Signature:
     """Path, size and modification time of every input of the site."""
-    paths = [project.config_path, *documents.discover(project.postmortem_dir)]
+    paths = [project.config_path, *discovery.discover(project.postmortem_dir)]
     overrides = project.root / OVERRIDE_DIR / "site"
     if overrides.is_dir():
         paths.extend(sorted(path for path in overrides.rglob("*") if path.is_file()))

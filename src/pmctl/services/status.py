@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from pmctl.adapters import documents
+from pmctl.adapters import discovery, documents
 from pmctl.domain import commits, edit, lifecycle
 from pmctl.domain.document import ParsedDocument
 from pmctl.domain.enums import EventKind
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 def show(project: Project, postmortem_id: str, *, today: dt.date) -> StatusReport:
     """The status of one postmortem and exactly what is missing for the next status."""
-    path = documents.find_by_id(project.postmortem_dir, postmortem_id)
+    path = discovery.find_by_id(project.postmortem_dir, postmortem_id)
     document, postmortem = documents.load(path)
     settings = project.settings
     target = lifecycle.next_status(postmortem.status)
@@ -65,7 +65,7 @@ def move(
     edits of the file are part of the move (and of what its guard checks). After the commit, configured notifications
     are sent; their failures come back as `warnings` and never undo the commit.
     """
-    path = documents.find_by_id(project.postmortem_dir, postmortem_id)
+    path = discovery.find_by_id(project.postmortem_dir, postmortem_id)
     settings = project.settings
 
     def set_status(document: ParsedDocument, postmortem: Postmortem) -> Change[None]:

@@ -1,0 +1,247 @@
+"""Finding postmortem files: one walk of the postmortem directory, an id to its file, and
+the boundary of the repository that no link may lead out of.
+
+File names are ids (`2025-03-14-checkout-latency.md`); hidden entries are skipped everywhere,
+and a file that is a symbolic link leading out of the directory is never read or written.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pmctl.adapters.documents import BOM
+from pmctl.domain.visible_text import is_utf8, visible
+from pmctl.errors import DocumentError
+
+
+def discover(directory: Path, *, within: Path | None = None) -> list[Path]:
+    """Every postmortem file (`*.md`) under `directory`, sorted; hidden entries skipped, and
+    files that are symbolic links leading out of `within` (default: `directory`) left out
+    unread: a read-only command would otherwise show, or a site publish, a file from
+    elsewhere on the machine. Names that are not UTF-8 are left out too (`Survey.not_utf8`).
+    Lint reports both (`survey`)."""
+    return survey(directory, within=within).postmortems
+
+
+ATTACHMENTS = frozenset(
+    {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf", ".csv", ".json", ".log", ".har"}
+)
+"""Files that sit beside postmortems as their attachments (screenshots, graphs, exports)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Survey:
+    """What one walk of a directory found, each list sorted."""
+
+    postmortems: list[Path]
+    """What `discover` returns."""
+    strays: list[Path]
+    """Files that are neither postmortems (`*.md`) nor attachments: what lint would
+    otherwise never read (`x.markdown`, `x.MD`, `notes`)."""
+    links_out: list[tuple[Path, Path]]
+    """`*.md` files that are links leading out of `within`, each with where it leads (itself
+    for a loop of links)."""
+    not_utf8: list[Path]
+    """`*.md` files whose path below the directory is not valid UTF-8: no id can match such
+    a name, and no index, page or report can hold it as it is."""
+
+
+def survey(directory: Path, *, within: Path | None = None) -> Survey:
+    """Walk `directory` once (hidden entries skipped, linked directories not walked into,
+    as `os.walk` does not) and sort what is in it: see `Survey`."""
+    found: list[Path] = []
+    strays: list[Path] = []
+    out: list[tuple[Path, Path]] = []
+    not_utf8: list[Path] = []
+    boundary: Path | None = None
+    top = str(directory)
+    for base, entries in _listings(top):
+        folder = Path(base)
+        below_utf8 = is_utf8(base[len(top) :])
+        for entry in entries:
+            path = folder / entry.name
+            if not entry.name.endswith(".md"):
+                if os.path.splitext(entry.name)[1].lower() not in ATTACHMENTS:
+                    strays.append(path)
+                continue
+            if not (below_utf8 and is_utf8(entry.name)):
+                not_utf8.append(path)
+                continue
+            if entry.is_symlink():  # (free: the directory listing says so, no stat)
+                boundary = boundary or (within or directory).resolve()
+                target = _target(path)
+                if target is None or not target.is_relative_to(boundary):
+                    out.append((path, target or path))
+                    continue
+            found.append(path)
+    # Sorting by the parts tuple gives the same order as comparing Paths, ten times faster.
+    return Survey(
+        sorted(found, key=_parts),
+        sorted(strays, key=_parts),
+        sorted(out, key=lambda link: link[0].parts),
+        sorted(not_utf8, key=_parts),
+    )
+
+
+def _parts(path: Path) -> tuple[str, ...]:
+    return path.parts
+
+
+def _target(path: str | Path) -> Path | None:
+    """Where the link `path` leads; None for a loop of links."""
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):
+        return None
+
+
+def postmortem_files(directory: Path, root: Path) -> list[tuple[str, os.DirEntry[str]]]:
+    """The files `discover` finds, each as its key (its path from `root`, with `/`) and its
+    directory entry (which holds its stat once asked), sorted by key.
+
+    Strings and directory entries, not `Path`s: a search of an up-to-date index of 10,000
+    files spent 0.22 s building, relating and stat()ing Paths (`discover`, `relative_key`,
+    `os.stat`), against 0.05 s this way."""
+    found: list[tuple[str, os.DirEntry[str]]] = []
+    boundary: Path | None = None
+    for base, entries in _listings(str(directory)):
+        prefix = os.path.relpath(base, root).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        for entry in entries:
+            if not entry.name.endswith(".md") or not is_utf8(prefix + entry.name):
+                continue  # (a name that is not UTF-8: lint reports it, `survey`)
+            if entry.is_symlink():  # (free: the directory listing says so, no stat)
+                boundary = boundary or directory.resolve()
+                target = _target(entry.path)
+                if target is None or not target.is_relative_to(boundary):
+                    continue
+            found.append((prefix + entry.name, entry))
+    found.sort()  # by key: keys are unique, so the entries are never compared
+    return found
+
+
+def _listings(directory: str) -> Iterator[tuple[str, list[os.DirEntry[str]]]]:
+    """Each directory under `directory` (itself included) with its entries that are not
+    directories; hidden entries skipped, linked directories not walked into."""
+    pending = [directory]
+    while pending:
+        base = pending.pop()
+        try:
+            with os.scandir(base) as listing:
+                entries = [entry for entry in listing if not entry.name.startswith(".")]
+        except OSError:  # a directory that cannot be listed holds nothing to read
+            continue
+        files = []
+        for entry in entries:
+            if not _is_dir(entry):
+                files.append(entry)
+            elif not entry.is_symlink():
+                pending.append(entry.path)
+        yield base, files
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a loop of links (`loop.md -> loop.md`): a file that cannot be read
+        return False
+
+
+def find_by_id(directory: Path, postmortem_id: str) -> Path:
+    """The one file of postmortem `postmortem_id` under `directory` (file names are ids).
+
+    `NotFoundError` if there is none; `DocumentError` naming every file when more than one
+    has that name (pmctl will not pick one), or when the file is a symbolic link leading out
+    of `directory` (pmctl writes only inside the repository). Hidden directories are skipped,
+    as `discover` skips them.
+    """
+    from pmctl.errors import NotFoundError
+
+    name = f"{postmortem_id}.md"
+    matches = paths_named(directory, name)
+    if len(matches) > 1:
+        listed = ", ".join(visible(str(path)) for path in matches)
+        raise DocumentError(
+            f"{len(matches)} files have the id {postmortem_id!r}: {listed}",
+            hint="keep one: rename or remove the others (`pmctl lint` reports them as PM701)",
+        )
+    # A year directory that is a symbolic link is not walked into: try its place directly
+    # (for a name that cannot be a path of its own).
+    direct = directory / postmortem_id[:4] / name
+    path = matches[0] if matches else direct
+    plain = not any(char in name for char in (os.sep, "\0")) and not name.startswith(".")
+    # os.path.exists, not Path.exists: a name longer than a file name may be (ENAMETOOLONG)
+    # is simply no file, where Path.exists raises on Python 3.11.
+    if not matches and not (plain and os.path.exists(direct)):
+        misnamed = _file_holding_id(directory, postmortem_id)
+        if misnamed is not None:  # `pmctl list` shows its id: pointing there would go round
+            raise NotFoundError(
+                f"no file {visible(name)} in {directory}: the postmortem with id "
+                f"{visible(postmortem_id)!r} is {visible(str(misnamed))}",
+                hint=f"rename it to {visible(name)}: file names are ids "
+                "(`pmctl lint` reports the mismatch)",
+            )
+        raise NotFoundError(
+            f"no postmortem with id {postmortem_id!r} in {directory}",
+            hint="`pmctl list` shows every postmortem and its id",
+        )
+    return inside(directory, path)
+
+
+def _file_holding_id(directory: Path, postmortem_id: str) -> Path | None:
+    """The first file under `directory` whose front matter gives `postmortem_id` as its id
+    (a copied postmortem whose id was changed, not its name); asked only when no file has
+    that name, from the first 4 KB of each file."""
+    import re
+
+    if not postmortem_id or "\n" in postmortem_id or "\r" in postmortem_id:
+        return None
+    line = re.compile(
+        rb"(?m)^id:[ \t]*([\"']?)" + re.escape(postmortem_id.encode()) + rb"\1[ \t]*\r?$"
+    )
+    for path in discover(directory):
+        try:
+            with path.open("rb") as file:
+                head = file.read(4096)
+        except OSError:
+            continue
+        end = head.find(b"\n---", 3)
+        if head.lstrip(BOM).startswith(b"---") and line.search(
+            head, 0, end if end > 0 else len(head)
+        ):
+            return path
+    return None
+
+
+def paths_named(directory: Path, name: str) -> list[Path]:
+    """Every file called `name` under `directory`, sorted; hidden directories skipped.
+
+    Compares names only, without making a `Path` of every file: a tenth of `discover`'s
+    time in a repository of 10,000 postmortems, where every status change asks.
+    """
+    found: list[Path] = []
+    for current, subdirectories, files in os.walk(directory):
+        subdirectories[:] = [d for d in subdirectories if not d.startswith(".")]
+        if name in files:
+            found.append(Path(current, name))
+    return sorted(found, key=lambda path: path.parts)
+
+
+def inside(directory: Path, path: Path) -> Path:
+    """`path`, if it (symbolic links followed) is inside `directory`; else `DocumentError`.
+
+    A postmortem, or the directory it is in, may be a link; one that leads out of the
+    directory would have pmctl read and write a file elsewhere on the machine.
+    """
+    resolved = path.resolve()
+    if resolved.is_relative_to(directory.resolve()):
+        return path
+    raise DocumentError(
+        f"leads to {visible(str(resolved))}, outside {directory}, through a symbolic link",
+        hint="pmctl reads and writes only inside the repository: replace the link with the "
+        "file or directory itself",
+        location=str(path),
+    )
