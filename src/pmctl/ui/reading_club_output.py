@@ -1,5 +1,8 @@
 """Output of `pmctl reading-club`: the proposal for the terminal, as a Markdown agenda to
-share, and as JSON (documented in docs/learning.md, versioned by `"version"`)."""
+share, and as JSON (documented in docs/learning.md, versioned by `"version"`).
+
+Every field drawn from a postmortem is shown through `visible`, on the terminal and in
+Markdown alike, so a title cannot retitle or clear the terminal it is printed on."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import json
 from typing import Any
 
 from pmctl.domain.learning.reading_club import Proposal
+from pmctl.domain.visible_text import visible
 
 JSON_VERSION = 1
 
@@ -29,14 +33,16 @@ def print_proposal(proposal: Proposal) -> None:
         return
     for rank, pick in enumerate(proposal.picks, start=1):
         postmortem = pick.postmortem
-        console.print(f"[bold]{rank}. {escape(postmortem.id)}[/]  {escape(postmortem.title)}")
-        console.print(f"   [dim]{escape(' · '.join(pick.reasons))}[/]")
+        console.print(
+            f"[bold]{rank}. {escape(visible(postmortem.id))}[/]  {escape(visible(postmortem.title))}"
+        )
+        console.print(f"   [dim]{escape(visible(' · '.join(pick.reasons)))}[/]")
         for question in pick.questions:
-            console.print(f"   - {escape(question)}")
+            console.print(f"   - {escape(visible(question))}")
     console.print(_summary(proposal))
     console.print(
         "after the session: pmctl reading-club --record "
-        + " ".join(pick.postmortem.id for pick in proposal.picks)
+        + escape(" ".join(visible(pick.postmortem.id) for pick in proposal.picks))
     )
 
 
@@ -45,11 +51,11 @@ def to_markdown(proposal: Proposal) -> str:
     for pick in proposal.picks:
         postmortem = pick.postmortem
         lines += [
-            f"## {postmortem.title}",
+            f"## {visible(postmortem.title)}",
             "",
-            f"`{postmortem.id}` · {' · '.join(pick.reasons)}",
+            f"`{visible(postmortem.id)}` · {visible(' · '.join(pick.reasons))}",
             "",
-            *(f"- {question}" for question in pick.questions),
+            *(f"- {visible(question)}" for question in pick.questions),
             "",
         ]
     lines += [_summary(proposal) + ".", ""]

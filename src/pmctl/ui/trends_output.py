@@ -1,6 +1,8 @@
 """Output of `pmctl trends`: recurring causes for the terminal, Markdown and JSON.
 
-The JSON shape is documented in docs/learning.md and versioned by `"version"`.
+The JSON shape is documented in docs/learning.md and versioned by `"version"`. Every field
+drawn from a postmortem is shown through `visible`, on the terminal and in Markdown alike, so
+a title cannot retitle or clear the terminal it is printed on.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import json
 from typing import Any
 
 from pmctl.domain.learning.recurring import Cluster, Trends, headline
+from pmctl.domain.visible_text import visible
 
 JSON_VERSION = 1
 SHOWN_MEMBERS = 5
@@ -23,11 +26,15 @@ def _title(trends: Trends) -> str:
 
 
 def _name(cluster: Cluster) -> str:
-    return f"{cluster.cause} · {cluster.service or ', '.join(cluster.services)}"
+    return visible(f"{cluster.cause} · {cluster.service or ', '.join(cluster.services)}")
 
 
 def _years(cluster: Cluster) -> str:
     return "  ".join(f"{year}: {count}" for year, count in cluster.per_year.items())
+
+
+def _headline(cluster: Cluster, trends: Trends) -> str:
+    return visible(headline(cluster, since=trends.since, until=trends.until))
 
 
 def print_trends(trends: Trends, *, limit: int) -> None:
@@ -46,11 +53,12 @@ def print_trends(trends: Trends, *, limit: int) -> None:
             f"[bold]{escape(_name(cluster))}[/]  {cluster.recent} in the period, "
             f"{len(cluster.members)} in all  [dim]{escape(_years(cluster))}[/]"
         )
-        console.print(f"  {escape(headline(cluster, since=trends.since, until=trends.until))}")
+        console.print(f"  {escape(_headline(cluster, trends))}")
         for member in reversed(cluster.members[-SHOWN_MEMBERS:]):
             how = "" if member.tagged else "  [dim](named in its cause)[/]"
             console.print(
-                f"  {member.date.isoformat()}  {escape(member.id)}  {escape(member.title)}{how}"
+                f"  {member.date.isoformat()}  {escape(visible(member.id))}  "
+                f"{escape(visible(member.title))}{how}"
             )
     if len(trends.clusters) > limit:
         console.print(f"\n{len(trends.clusters) - limit} more (--limit shows them)")
@@ -64,12 +72,11 @@ def to_markdown(trends: Trends, *, limit: int) -> str:
         lines += [
             f"## {_name(cluster)}",
             "",
-            f"{headline(cluster, since=trends.since, until=trends.until)}. "
-            f"{len(cluster.members)} in all ({_years(cluster)}).",
+            f"{_headline(cluster, trends)}. {len(cluster.members)} in all ({_years(cluster)}).",
             "",
         ]
         lines += [
-            f"- {member.date.isoformat()} `{member.id}` {member.title}"
+            f"- {member.date.isoformat()} `{visible(member.id)}` {visible(member.title)}"
             + ("" if member.tagged else " (named in its cause)")
             for member in reversed(cluster.members[-SHOWN_MEMBERS:])
         ]

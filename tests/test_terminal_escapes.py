@@ -1,0 +1,79 @@
+"""No command writes a control character from a postmortem as it is: a title, an owner, an
+action item or a sentence of the body holding an escape sequence (`ESC ] 0 ; ... BEL` retitles
+the terminal, `ESC [ 2 J` clears it, `0x9b` is an 8-bit CSI) is shown spelled out (`\\x1b`).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pmctl.domain.project import Project
+from tests.conftest import git, run_cli
+from tests.site_corpus import EN_ID, EXAMPLES
+
+ESCAPES = "\x1b]0;PWNED\x07\x1b[2J\x9b31m"
+RAW = ("\x1b", "\x07", "\x9b")
+COPIES = ("2015-10-21-shakespeare-sonnet", "2015-11-02-shakespeare-rerun", "2015-12-07-third")
+TODAY = "2016-06-01"
+
+
+def _hostile(postmortem_id: str) -> str:
+    """The English example with escape sequences in its title, an action item's title and
+    owner, and its body (each given in YAML's double-quoted escapes, as a file would)."""
+    text = (EXAMPLES / "2015" / f"{EN_ID}.md").read_text(encoding="utf-8")
+    spelled = ESCAPES.encode("unicode_escape").decode("ascii")
+    front, body = text.split("\n---\n", 1)
+    front = front.replace(f"id: {EN_ID}", f"id: {postmortem_id}")
+    front = front.replace(
+        "title: Shakespeare Sonnet++ postmortem (incident 465)",
+        f'title: "Sonnet{spelled} outage"',
+    )
+    front = front.replace("related: [2015-10-21-shakespeare-sonnet-ja]", "related: []")
+    front = front.replace(
+        "    title: Update the playbook", f'    title: "Playbook{spelled}" # Update the playbook'
+    )
+    front = front.replace("    owner: martym", f'    owner: "marty{spelled}"', 1)
+    body = body.replace("## Lessons learned", f"## Lessons learned\n\nRetry storm{ESCAPES} seen.")
+    return front + "\n---\n" + body
+
+
+@pytest.fixture
+def hostile(repo: Project) -> Project:
+    for postmortem_id in COPIES:
+        path = repo.postmortem_dir / postmortem_id[:4] / f"{postmortem_id}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_hostile(postmortem_id), encoding="utf-8")
+    git(repo.root, "add", "postmortems")
+    git(repo.root, "commit", "-q", "-m", "add postmortems with escape sequences")
+    return repo
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["reading-club"],
+        ["reading-club", "--format", "markdown"],
+        ["trends", "--since", "2015-01-01"],
+        ["trends", "--since", "2015-01-01", "--format", "markdown"],
+        ["list"],
+        ["show", COPIES[0]],
+        ["status", COPIES[0]],
+        ["action", "list", COPIES[0]],
+        ["report", "--status", "all"],
+        ["report", "--format", "markdown"],
+        ["search", "storm"],
+        ["related", COPIES[0]],
+        ["drill", COPIES[0]],
+        ["review", COPIES[0]],
+    ],
+    ids=" ".join,
+)
+def test_no_command_writes_a_documents_escape_sequences_raw(
+    hostile: Project, command: list[str]
+) -> None:
+    result = run_cli(hostile.root, "--today", TODAY, *command)
+
+    assert result.returncode in (0, 1), result.stderr
+    shown = result.stdout + result.stderr
+    assert "PWNED" in shown, "the command should show the hostile field"
+    assert not [raw for raw in RAW if raw in shown], shown
