@@ -51,8 +51,7 @@ def digest_command(
         month=digest.parse_month(month) if month else digest.previous_month(day),
         feature=feature,
     )
-    for invalid in result.invalid:
-        console.warn(f"{invalid.location}: left out, not a valid postmortem: {invalid.message}")
+    console.warn_invalid(result.invalid, outcome="left out")
     typer.echo(digest.render(result.digest, output_format), nl=False)
     if send:
         failed = digest.send(project, result.digest)

@@ -58,7 +58,6 @@ def export_command(
     else:
         save(Path(out), lines)
     # The files left out are known once every record is made: warned about after the output.
-    for invalid in result.invalid:
-        console.warn(f"{invalid.location}: skipped, not a valid postmortem: {invalid.message}")
+    console.warn_invalid(result.invalid)
     if out is not None:
         console.note(f"wrote {result.count} records to {out}")

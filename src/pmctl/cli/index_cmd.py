@@ -33,8 +33,7 @@ def index_command(
     from pmctl.ui import console
 
     result = update_index(open_project(Path.cwd()), check=check, commit=not no_commit)
-    for invalid in result.invalid:
-        console.warn(f"{invalid.location}: not listed, not a valid postmortem: {invalid.message}")
+    console.warn_invalid(result.invalid, outcome="not listed")
     name = result.path.name
     if check:
         if result.stale:

@@ -65,8 +65,7 @@ def reading_club_command(
     if ids:
         raise UsageError("ids are only taken with --record", hint="--record ID [ID...]")
     outcome = reading_club.propose(project, today=day, picks=picks)
-    for invalid in outcome.invalid:
-        console.warn(f"{invalid.location}: skipped, not a valid postmortem: {invalid.message}")
+    console.warn_invalid(outcome.invalid)
     if output_format is SummaryFormat.TABLE:
         reading_club_output.print_proposal(outcome.proposal)
     elif output_format is SummaryFormat.MARKDOWN:

@@ -34,8 +34,7 @@ def related_command(
     from pmctl.ui import console, related_output
 
     outcome = related(open_project(Path.cwd()), postmortem_id, limit=limit)
-    for invalid in outcome.invalid:
-        console.warn(f"{invalid.location}: skipped, not a valid postmortem: {invalid.message}")
+    console.warn_invalid(outcome.invalid)
     if output_format is TableFormat.JSON:
         typer.echo(related_output.to_json(outcome.result), nl=False)
     else:

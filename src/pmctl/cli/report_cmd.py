@@ -102,8 +102,7 @@ def report_command(
     as_of = parse_today(today, flag="--today") if today else clock.today()
 
     result = build_report(open_project(Path.cwd()), today=as_of, filters=filters, group_by=group_by)
-    for invalid in result.invalid:
-        console.warn(f"{invalid.location}: skipped, not a valid postmortem: {invalid.message}")
+    console.warn_invalid(result.invalid)
     report = result.report
     if output_format is ReportFormat.TABLE:
         report_output.print_table(report)

@@ -145,8 +145,7 @@ def _show_agenda(
     from pmctl.ui import agenda_output, console
 
     result = agenda(project, today=today)
-    for invalid in result.invalid:
-        console.warn(f"{invalid.location}: left out, not a valid postmortem: {invalid.message}")
+    console.warn_invalid(result.invalid, outcome="left out")
     if output_format is ReviewFormat.JSON:
         typer.echo(agenda_output.to_json(result.agenda, cwd=cwd), nl=False)
     elif output_format is ReviewFormat.MARKDOWN:

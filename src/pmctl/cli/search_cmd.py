@@ -42,8 +42,7 @@ def search_command(
     from pmctl.ui import console, search_output
 
     outcome = search(open_project(Path.cwd()), " ".join(words), limit=limit)
-    for invalid in outcome.invalid:
-        console.warn(f"{invalid.location}: skipped, not a valid postmortem: {invalid.message}")
+    console.warn_invalid(outcome.invalid)
     if output_format is TableFormat.JSON:
         typer.echo(search_output.to_json(outcome.results), nl=False)
     else:

@@ -42,8 +42,7 @@ def build_command(out: str | None = _OUT) -> None:
     result = site.build(
         project, out=Path(out) if out else site.default_out(project), today=clock.today()
     )
-    for invalid in result.invalid:
-        console.warn(f"{invalid.location}: left out, not a valid postmortem: {invalid.message}")
+    console.warn_invalid(result.invalid, outcome="left out")
     console.success(
         f"built {result.out} ({plural(result.postmortems, 'postmortem')}, "
         f"{plural(result.rendered, 'page')} rendered, "

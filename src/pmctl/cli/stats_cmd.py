@@ -43,8 +43,7 @@ def stats_command(
         today=parse_today(today, flag="--today") if today else clock.today(),
         since=parse_date(since, flag="--since") if since else None,
     )
-    for invalid in result.invalid:
-        console.warn(f"{invalid.location}: skipped, not a valid postmortem: {invalid.message}")
+    console.warn_invalid(result.invalid)
     if output_format is SummaryFormat.TABLE:
         stats_output.print_tables(result.stats)
     elif output_format is SummaryFormat.MARKDOWN:

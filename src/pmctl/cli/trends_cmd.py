@@ -49,8 +49,7 @@ def trends_command(
         since=parse_date(since, flag="--since") if since else None,
         minimum=minimum,
     )
-    for invalid in outcome.invalid:
-        console.warn(f"{invalid.location}: skipped, not a valid postmortem: {invalid.message}")
+    console.warn_invalid(outcome.invalid)
     if output_format is SummaryFormat.TABLE:
         trends_output.print_trends(outcome.trends, limit=limit)
     elif output_format is SummaryFormat.MARKDOWN:

@@ -14,9 +14,12 @@ from typing import TYPE_CHECKING, TextIO
 from pmctl.domain.visible_text import visible
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from rich.console import Console
 
     from pmctl.domain.commits import Commit
+    from pmctl.domain.document import Invalid
     from pmctl.errors import PmctlError
 
 
@@ -95,6 +98,14 @@ def note(message: str) -> None:
 def warn(message: str) -> None:
     """`warning: message` on stderr, on one line whatever it quotes (a file's name)."""
     write_line(sys.stderr, ("yellow", "warning:"), f" {visible(message)}")
+
+
+def warn_invalid(files: Iterable[Invalid], *, outcome: str = "skipped") -> None:
+    """A warning for each file the command left out (`outcome`: "skipped", "left out", "not
+    listed") because it is not a valid postmortem: where, and its first problem (lint has
+    them all)."""
+    for file in files:
+        warn(f"{file.location}: {outcome}, not a valid postmortem: {file.message}")
 
 
 # These lines are written without rich: importing it took ~35 ms of a status transition's
