@@ -320,6 +320,26 @@ def test_an_undefined_variable_in_an_extended_template_names_its_file_and_line(
     assert not (examples.root / "_site").exists()
 
 
+def test_a_failed_first_build_into_new_nested_directories_removes_them_all(
+    examples: Project,
+) -> None:
+    """`--out build/site/html` made `build/site/html`; the failed build removed `html` and
+    left `build/site` behind, empty. A directory that was there before stays."""
+    exported = run_cli(examples.root, "template", "export", "site/base.html.j2")
+    assert exported.returncode == 0, exported.stderr
+    override = examples.root / ".pmctl" / "templates" / "site" / "base.html.j2"
+    override.write_text("{{ no_such_variable.attr }}\n", encoding="utf-8")
+    (examples.root / "kept").mkdir()
+
+    for out in ("build/site/html", "kept/new/html"):
+        result = run_cli(examples.root, "site", "build", "--out", out)
+        assert result.returncode == ExitCode.TEMPLATE, result.stderr
+
+    assert not (examples.root / "build").exists()
+    assert (examples.root / "kept").is_dir()
+    assert not any((examples.root / "kept").iterdir())
+
+
 def test_cli_names_a_looping_template_and_exits_with_the_template_code(
     examples: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:

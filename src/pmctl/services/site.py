@@ -99,7 +99,7 @@ def build(project: Project, *, out: Path, today: dt.date) -> BuildResult:
     out = out.resolve()
     _check_out(project, out)
     output = Output(out, stage=str(os.getpid()))
-    made = not os.path.lexists(out)
+    made = _outermost_missing(out)
     try:
         output.mark(MARKER)
     except OSError as error:  # the first write there: a path that cannot be a directory
@@ -123,14 +123,23 @@ def build(project: Project, *, out: Path, today: dt.date) -> BuildResult:
             with contextlib.suppress(Exception):
                 waiting[0]()  # no staged file may appear after the discard
         _discard(output, state_directory, ended=not child_may_write)
-        if made and not child_may_write:
-            output.unmake(MARKER)
+        if made is not None and not child_may_write:
+            output.unmake(MARKER, up_to=made)
         raise
     output.publish(sorted(output.written - {MARKER}), sorted(output.removed))
     site_state.publish(state_directory, output.stage)
     site_state.save(state_directory, "main", header, main)
     site_state.end(state_directory, output.stage)
     return result
+
+
+def _outermost_missing(path: Path) -> Path | None:
+    """The outermost directory on the way to `path` (itself included) that does not exist
+    yet, which a build there creates; None when `path` exists."""
+    missing = None
+    while not os.path.lexists(path) and path.parent != path:
+        missing, path = path, path.parent
+    return missing
 
 
 def _discard(output: Output, state_directory: Path, *, ended: bool) -> None:
