@@ -11,7 +11,7 @@ import pytest
 from pmctl.adapters import documents
 from pmctl.domain.model import Language, Status
 from pmctl.domain.project import Project
-from pmctl.errors import GitError, NotFoundError, TemplateError, UsageError
+from pmctl.errors import ExitCode, GitError, NotFoundError, TemplateError, UsageError
 from pmctl.services.new import NewPostmortem, create
 from tests.conftest import git, run_cli, run_process
 
@@ -201,7 +201,7 @@ def test_repository_templates_override_the_built_in_ones(repo: Project) -> None:
         ("{% for x in %}", "syntax"),
         ("{{ 1 / 0 }}", "ZeroDivisionError"),
         ("---\nid: [broken\n---\n", "invalid postmortem"),
-        ("{% include '../../../../etc/passwd' %}", "not found"),
+        ("{% include '../../../../etc/passwd' %}", "not one of pmctl's templates"),
     ],
 )
 def test_hostile_or_broken_repository_templates_are_refused(
@@ -215,6 +215,22 @@ def test_hostile_or_broken_repository_templates_are_refused(
         create(repo, request(), now=NOW, commit=True)
     assert complaint in str(raised.value)
     assert snapshot(repo.root) == before
+
+
+def test_a_template_that_includes_a_missing_one_is_a_template_error_at_its_line(
+    repo: Project,
+) -> None:
+    """It was exit 8, "template '/etc/passwd' not found", naming no file: as if pmctl had
+    lost a template of its own."""
+    override = repo.root / ".pmctl" / "templates" / "en" / "postmortem.md.j2"
+    override.parent.mkdir(parents=True)
+    override.write_text("---\n{% include '/etc/passwd' %}\n---\n", encoding="utf-8")
+    result = run_cli(repo.root, "new", *NEW_DISK_FULL)
+    assert result.returncode == ExitCode.TEMPLATE, result.stderr
+    assert result.stderr.startswith(
+        "error: .pmctl/templates/en/postmortem.md.j2:2: template uses '/etc/passwd', "
+        "which is not one of pmctl's templates\n"
+    )
 
 
 def test_edit_opens_the_new_file_in_the_users_editor(repo: Project, tmp_path: Path) -> None:

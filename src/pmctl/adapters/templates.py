@@ -260,9 +260,18 @@ def _template_errors(name: str) -> Iterator[None]:
     try:
         yield
     except jinja2.TemplateNotFound as error:
-        raise NotFoundError(
-            f"template {error.name!r} not found",
-            hint=f"built-in templates: {', '.join(builtin_names())}",
+        if error.name == name:
+            raise NotFoundError(
+                f"template {error.name!r} not found",
+                hint=f"built-in templates: {', '.join(builtin_names())}",
+            ) from None
+        # The template was found; one it includes, imports or extends was not: an error of
+        # that template, at its line (it named a file, `/etc/passwd`, or a template misspelt).
+        raise TemplateError(
+            f"template uses {error.name!r}, which is not one of pmctl's templates",
+            hint=f"a template may use the built-in ones, or their overrides in {OVERRIDE_DIR}: "
+            f"{', '.join(builtin_names())}",
+            location=_innermost_template(error.__traceback__, name, line=True),
         ) from None
     except jinja2.TemplateSyntaxError as error:
         raise TemplateError(
