@@ -592,6 +592,29 @@ def test_a_leading_thematic_break_that_is_not_yaml_needs_shape_headings(
     assert [r.reason.split(":")[0] for r in refused_again] == ["invalid YAML front matter"]
 
 
+@pytest.mark.parametrize(
+    ("front", "line", "said"),
+    [
+        ('title: "Queue stall\nseverity: SEV2\n', 2, "a quoted value that starts on this line"),
+        ("title: Queue stall\ntags: [queue, stall\n", 3, "a [ list that starts on this line"),
+        ("title: Queue stall\nimpact: {users: 10\n", 3, "a { mapping that starts on this line"),
+    ],
+)
+def test_yaml_never_closed_is_reported_where_it_opens(
+    repo: Project, tmp_path: Path, front: str, line: int, said: str
+) -> None:
+    """The line of the closing `---` was given, where PyYAML ran out of text."""
+    source = tmp_path / "unclosed"
+    source.mkdir()
+    (source / "2024-03-01-queue.md").write_text(
+        f"---\n{front}---\n\n# Queue stall\n\n## Summary\n\nThe queue stalled.\n",
+        encoding="utf-8",
+    )
+    (refused,) = closed(repo, source, dry_run=True).refused
+    assert refused.source.endswith(f"2024-03-01-queue.md:{line}")
+    assert said in refused.reason
+
+
 def test_json_output_for_scripts(repo: Project, legacy: Path) -> None:
     result = run_cli(
         repo.root, "import", str(legacy), "--dry-run", "--owner", "o", "--severity", "SEV3",
