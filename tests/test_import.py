@@ -595,9 +595,21 @@ def test_a_leading_thematic_break_that_is_not_yaml_needs_shape_headings(
 @pytest.mark.parametrize(
     ("front", "line", "said"),
     [
-        ('title: "Queue stall\nseverity: SEV2\n', 2, "a quoted value that starts on this line"),
-        ("title: Queue stall\ntags: [queue, stall\n", 3, "a [ list that starts on this line"),
-        ("title: Queue stall\nimpact: {users: 10\n", 3, "a { mapping that starts on this line"),
+        (
+            'title: "Queue stall\nseverity: SEV2\n',
+            2,
+            "a quoted value that starts here is never closed",
+        ),
+        (
+            "title: Queue stall\ntags: [queue, stall\n",
+            3,
+            "a [ list that starts here is never closed",
+        ),
+        (
+            "title: Queue stall\nimpact: {users: 10\n",
+            3,
+            "a { mapping that starts here is never closed",
+        ),
     ],
 )
 def test_yaml_never_closed_is_reported_where_it_opens(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmctl.adapters import documents
+from pmctl.adapters import documents, yaml_engine
 from pmctl.domain.config import Settings
 from pmctl.domain.lint import Finding, check_document
 from tests.sample_postmortems import GOOD, TODAY, findings
@@ -44,6 +45,18 @@ def test_each_broken_file_gets_its_own_finding(raw: bytes, rule: str, line: int)
     assert (finding.rule, finding.line) == (rule, line)
     assert finding.message
     assert finding.hint
+
+
+@pytest.mark.parametrize("quote", ['"', "'"])
+@pytest.mark.parametrize("engine", ["yaml-rs", "pyyaml"])
+def test_a_quote_never_closed_is_reported_where_it_opens(quote: str, engine: str) -> None:
+    """yaml-rs said "invalid indentation in multiline quoted scalar", on the line after;
+    PyYAML (the fallback engine) "found unexpected end of stream", after the closing `---`."""
+    raw = f"---\nschema: 1\ntitle: {quote}Queue stall\nid: x\n---\n".encode()
+    with yaml_engine.fallback() if engine == "pyyaml" else contextlib.nullcontext():
+        (finding,) = findings("", raw=raw)
+    assert (finding.rule, finding.line, finding.column) == ("PM008", 3, 8)
+    assert "a quoted value that starts here is never closed" in finding.message
 
 
 def test_a_bom_is_a_warning_and_the_rest_is_still_checked() -> None:

@@ -62,29 +62,19 @@ def _looks_like_yaml(content: str) -> bool:
     return bool(re.search(r"^[\w-]+:(?:\s|$)", content, re.MULTILINE))
 
 
-_UNCLOSED = {
-    "a quoted scalar": "a quoted value",
-    "a flow sequence": "a [ list",
-    "a flow mapping": "a { mapping",
-}
-"""PyYAML's names of what it was reading, in a user's words."""
-
-
 def _position(error: Exception, content: str) -> tuple[int, str]:
     """(1-based line within the block `content`, message) of a parser's error."""
     if isinstance(error, RecursionError):  # arrays or tables thousands deep
         return 1, "nested too deeply"
-    mark = getattr(error, "problem_mark", None)
-    if mark is not None:  # PyYAML
-        problem = getattr(error, "problem", None) or str(error)
-        opened, context = getattr(error, "context_mark", None), getattr(error, "context", None)
-        if opened is not None and context and mark.index >= len(content):
-            # Ran off the end of the block: the mistake is where the quote or bracket that
-            # is never closed opens, not at the closing `---`.
-            what = re.sub(r"^while (?:scanning|parsing) ", "", str(context))
-            what = _UNCLOSED.get(what, what)
-            return opened.line + 1, f"{what} that starts on this line is never closed ({problem})"
-        return mark.line + 1, str(problem)
+    import yaml  # (loaded already: python-frontmatter's YAML handler is PyYAML)
+
+    if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
+        from pmctl.adapters.yaml_fallback import never_closed
+
+        opened = never_closed(error, content)
+        if opened is not None:
+            return opened[1], opened[0]
+        return error.problem_mark.line + 1, error.problem or str(error)
     lineno = getattr(error, "lineno", None)
     if isinstance(lineno, int):  # json
         return lineno, str(getattr(error, "msg", error))

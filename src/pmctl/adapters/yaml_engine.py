@@ -136,7 +136,20 @@ def _load_yaml_rs(text: str) -> Any:
             duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error,
         )
     except yaml_rs.YAMLDecodeError as error:
-        raise _problem(text, str(error)) from None
+        problem = _problem(text, str(error))
+        if "quoted scalar" in problem.message:
+            problem = _opening_quote(text) or problem
+        raise problem from None
+
+
+def _opening_quote(text: str) -> YamlProblem | None:
+    """Where a quote that is never closed opens. yaml-rs reports it on the line after, as
+    "invalid indentation in multiline quoted scalar"; PyYAML reads on to the end of the text
+    and knows where the quote opened. (Only on this error: PyYAML is not imported otherwise.)"""
+    from pmctl.adapters.yaml_fallback import unclosed
+
+    found = unclosed(text)
+    return None if found is None else YamlProblem(*found)
 
 
 def _load_pyyaml(text: str) -> Any:

@@ -118,6 +118,9 @@ def load(text: str, *, max_replayed: int) -> Any:
                 if tab is not None:
                     text = text[:tab] + " " + text[tab + 1 :]
                     continue
+                opened = never_closed(error, text)
+                if opened is not None:
+                    raise FallbackProblem(*opened) from None
                 message = error.problem or error.context or "invalid YAML"
                 raise FallbackProblem(message, *_position(mark)) from None
             finally:
@@ -139,6 +142,38 @@ def _separating_tab(text: str, problem: str | None, mark: Any) -> int | None:
         return None  # (a tab before a nested `- ` is refused by yaml-rs too)
     line_start = text.rfind("\n", 0, index) + 1
     return index if _INDICATORS_BEFORE.fullmatch(text, line_start, index) else None
+
+
+_UNCLOSED = {
+    "a quoted scalar": "a quoted value",
+    "a flow sequence": "a [ list",
+    "a flow mapping": "a { mapping",
+}
+"""PyYAML's names of what it was reading when the text ran out, in a user's words."""
+
+
+def never_closed(error: yaml.MarkedYAMLError, text: str) -> tuple[str, int, int] | None:
+    """(message, line, column) of where a quote or bracket that `text` never closes opens,
+    when `error` is PyYAML running out of text inside one; else None. (PyYAML reports the
+    end of the text, after the closing `---`, where nothing can be fixed.)"""
+    opened, problem = error.context_mark, error.problem_mark
+    if opened is None or problem is None or not error.context or problem.index < len(text):
+        return None
+    what = re.sub(r"^while (?:scanning|parsing) ", "", error.context)
+    message = f"{_UNCLOSED.get(what, what)} that starts here is never closed"
+    return message, *_position(opened)
+
+
+def unclosed(text: str) -> tuple[str, int, int] | None:
+    """`never_closed` of `text` as PyYAML's parser reads it (events only: nothing is built)."""
+    try:
+        for _ in yaml.parse(text, Loader=yaml.SafeLoader):
+            pass
+    except yaml.MarkedYAMLError as error:
+        return never_closed(error, text)
+    except yaml.YAMLError:
+        pass
+    return None
 
 
 def _position(mark: Any) -> tuple[int, int]:
