@@ -488,6 +488,18 @@ def test_a_query_of_too_many_different_words_is_a_usage_error(shelf: Project) ->
     assert "more than 1,000 different words" in result.stderr
 
 
+@pytest.mark.parametrize("gap", [100, 140, 160])
+def test_a_snippet_keeps_the_rarer_term_at_the_end_of_its_window(gap: int) -> None:
+    """Both words fit in the snippet's width; the text shown before the first one, and a
+    cut at a space, pushed the second out of view (from a gap of 130 characters)."""
+    from pmctl.domain.learning import snippet
+
+    words = " ".join(["word"] * 25)
+    text = f"{words} alpha {'x' * gap} omega {words} {words}"
+    found = snippet.make(text, parse("alpha omega").terms)
+    assert [found.text[start:end] for start, end in found.highlights] == ["alpha", "omega"]
+
+
 def test_a_snippet_of_a_large_postmortem_with_the_word_everywhere_is_made_at_once() -> None:
     """A 900 KB postmortem holding the word 95,000 times: the window with the most
     different terms was counted afresh from each match (15,000 matches took 15 s)."""

@@ -97,11 +97,17 @@ def make(text: str, terms: Sequence[Term], *, width: int = WIDTH) -> Snippet:
     if not spans:
         return Snippet(_cut(flat, 0, width)[0])
     reach = width // 2 if _has_wide(flat) else width  # (a rough window; `_cut` measures)
-    start = max(0, spans[_richest(spans, reach)][0] - reach // 5)
+    first, different = _richest(spans, reach)
+    # Some text before the first match, as long as that leaves room for the last of the
+    # different terms of the window (the lead-in pushed a rarer one at its end out of view).
+    window_end = spans[_last_of_all(spans, first, different)][1]
+    lead = min(reach // 5, reach - (window_end - spans[first][0]))
+    start = max(0, spans[first][0] - max(0, lead))
     if start:
         space = flat.rfind(" ", 0, start + 1)
-        start = space + 1 if space >= 0 and start - space < 20 else start
-    piece, offset = _cut(flat, start, width)
+        if space >= 0 and start - space < 20 and window_end <= space + 1 + reach:
+            start = space + 1
+    piece, offset = _cut(flat, start, width, keep=window_end)
     end = start + len(piece.removeprefix("…").removesuffix("…"))
     highlights = tuple(
         (match_start - start + offset, min(match_end, end) - start + offset)
@@ -111,16 +117,17 @@ def make(text: str, terms: Sequence[Term], *, width: int = WIDTH) -> Snippet:
     return Snippet(piece, highlights)
 
 
-def _richest(spans: Sequence[tuple[int, int, int]], reach: int) -> int:
-    """The index of the first span of the window (`reach` characters from a span's start)
-    that holds the most different terms; the first such window. One pass, the window's
-    end moving with its start: a 740 KB postmortem with the word 15,000 times took 15 s
-    counting each window afresh, 60,000 times over two minutes."""
+def _richest(spans: Sequence[tuple[int, int, int]], reach: int) -> tuple[int, int]:
+    """The index of the first span of the window (spans that end within `reach` characters
+    of a span's start) that holds the most different terms, the first such window; and how
+    many terms that is. One pass, the window's end moving with its start: a 740 KB
+    postmortem with the word 15,000 times took 15 s counting each window afresh, 60,000
+    times over two minutes."""
     counts: dict[int, int] = {}
     best, most, end = 0, 0, 0
     for index, (start, _, term) in enumerate(spans):
         end = max(end, index)
-        while end < len(spans) and spans[end][0] < start + reach:
+        while end < len(spans) and spans[end][1] <= start + reach:
             counts[spans[end][2]] = counts.get(spans[end][2], 0) + 1
             end += 1
         if len(counts) > most:
@@ -129,7 +136,17 @@ def _richest(spans: Sequence[tuple[int, int, int]], reach: int) -> int:
             counts[term] -= 1
             if not counts[term]:
                 del counts[term]
-    return best
+    return best, max(most, 1)
+
+
+def _last_of_all(spans: Sequence[tuple[int, int, int]], first: int, terms: int) -> int:
+    """The index of the span from `first` on by which `terms` different terms have matched."""
+    seen: set[int] = set()
+    for index in range(first, len(spans)):
+        seen.add(spans[index][2])
+        if len(seen) == terms:
+            return index
+    return len(spans) - 1
 
 
 def _matches(text: str, terms: Sequence[Term]) -> list[tuple[int, int, int]]:
@@ -154,9 +171,10 @@ def _matches(text: str, terms: Sequence[Term]) -> list[tuple[int, int, int]]:
     return found
 
 
-def _cut(text: str, start: int, width: int) -> tuple[str, int]:
-    """The text from `start` that fills `width` columns, ended at a space where one is near,
-    with `…` where it was cut; and how many characters the leading `…` adds."""
+def _cut(text: str, start: int, width: int, *, keep: int = 0) -> tuple[str, int]:
+    """The text from `start` that fills `width` columns, ended at a space where one is near
+    (not before `keep`), with `…` where it was cut; and how many characters the leading `…`
+    adds."""
     end = start
     columns = 0
     wide = re.compile(_WIDE) if _has_wide(text) else None
@@ -165,7 +183,7 @@ def _cut(text: str, start: int, width: int) -> tuple[str, int]:
         end += 1
     if end < len(text):
         space = text.rfind(" ", start, end)
-        end = space if space > start + (end - start) * 3 // 4 else end
+        end = space if space > start + (end - start) * 3 // 4 and space >= keep else end
     piece = text[start:end]
     lead = "…" if start > 0 else ""
     return lead + piece + ("…" if end < len(text) else ""), len(lead)
