@@ -77,3 +77,43 @@ def test_no_command_writes_a_documents_escape_sequences_raw(
     shown = result.stdout + result.stderr
     assert "PWNED" in shown, "the command should show the hostile field"
     assert not [raw for raw in RAW if raw in shown], shown
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["search", "storm", "--format", "json"],
+        ["list", "--format", "json"],
+        ["report", "--status", "all", "--format", "json"],
+        ["related", COPIES[0], "--format", "json"],
+        ["reading-club", "--format", "json"],
+        ["trends", "--since", "2015-01-01", "--format", "json"],
+        ["export"],
+    ],
+    ids=" ".join,
+)
+def test_json_writes_c1_and_bidi_controls_as_escapes_that_read_back_the_same(
+    hostile: Project, command: list[str]
+) -> None:
+    """JSON escapes C0 itself; `ensure_ascii=False` left `\\x9b` (a terminal's CSI) raw."""
+    import json
+
+    result = run_cli(hostile.root, "--today", TODAY, *command)
+
+    assert result.returncode == 0, result.stderr
+    assert "PWNED" in result.stdout
+    assert "\x9b" not in result.stdout
+    assert "\\u009b" in result.stdout
+    lines = result.stdout.splitlines() if command == ["export"] else [result.stdout]
+    assert any(ESCAPES in text for text in _strings([json.loads(line) for line in lines]))
+
+
+def _strings(value: object) -> list[str]:
+    """Every string in a JSON value, keys and values."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [*value, *(text for item in value.values() for text in _strings(item))]
+    if isinstance(value, list):
+        return [text for item in value for text in _strings(item)]
+    return []

@@ -34,3 +34,14 @@ def test_the_limit_counts_the_spelled_out_characters() -> None:
 
     assert len(shown) <= 60
     assert shown.startswith("\\x1b\\x1b")
+
+
+def test_json_safe_escapes_what_json_leaves_raw_and_keeps_the_rest() -> None:
+    import json
+
+    from pmctl.domain.visible_text import json_safe
+
+    value = {"title": "障害\x9b2J\u202eevil\u2028x", "n": "\x1b"}
+    text = json_safe(json.dumps(value, ensure_ascii=False, indent=2))
+    assert text == ('{\n  "title": "障害\\u009b2J\\u202eevil\\u2028x",\n  "n": "\\u001b"\n}')
+    assert json.loads(text) == value

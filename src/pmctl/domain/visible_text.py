@@ -16,8 +16,10 @@ import re
 # Category Cc (C0, DEL, C1), the line and paragraph separators (they break a line like a
 # newline does) and the bidirectional controls, which reorder what the reader sees (the
 # "Trojan Source" characters).
-_INVISIBLE = "\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_BEYOND_C0 = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_INVISIBLE = "\x00-\x1f" + _BEYOND_C0
 _CONTROL = re.compile(f"[{_INVISIBLE}]")
+_JSON_RAW = re.compile(f"[{_BEYOND_C0}]")
 _SPACE_RUN = re.compile(f"[\\s{_INVISIBLE}]+")
 
 
@@ -55,6 +57,18 @@ def visible_lines(text: str) -> str:
     """`text` with its line breaks kept and every other control character spelled out:
     for a section of a document, written on many lines on purpose."""
     return "\n".join(visible(line) for line in text.split("\n"))
+
+
+def json_safe(text: str) -> str:
+    """JSON text, as `json.dumps(..., ensure_ascii=False)` writes it, with the controls it
+    leaves as they are written as `\\uXXXX` escapes, which mean the same to a JSON reader:
+    C1 (`\\x9b` starts an escape sequence on a terminal, as ESC [ does), the separators and
+    the bidirectional controls. (JSON escapes the C0 controls itself.)"""
+    return text if text.isascii() else _JSON_RAW.sub(_json_escaped, text)
+
+
+def _json_escaped(match: re.Match[str]) -> str:
+    return f"\\u{ord(match[0]):04x}"
 
 
 def _spelled(match: re.Match[str]) -> str:

@@ -3,7 +3,6 @@ or JSON (`"version": 1`)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +10,7 @@ from pmctl.domain.model import Language
 from pmctl.domain.report import incident_date
 from pmctl.domain.review_meeting import Agenda, AgendaItem
 from pmctl.domain.visible_text import visible
+from pmctl.ui.json_pieces import dumps
 from pmctl.ui.markdown_text import code_span
 
 JSON_VERSION = 1
@@ -147,4 +147,4 @@ def to_json(agenda: Agenda, *, cwd: Path) -> str:
         for item in agenda.items
     ]
     payload = {"version": JSON_VERSION, "today": agenda.today.isoformat(), "items": items}
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    return dumps(payload) + "\n"

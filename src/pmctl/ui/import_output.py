@@ -8,12 +8,12 @@ same, shaped as documented in docs/adopting.md and versioned by `"version"`.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from pmctl.domain.importing import ImportResult, Planned
 from pmctl.domain.lint.findings import Severity
 from pmctl.domain.wording import plural
+from pmctl.ui.json_pieces import dumps
 
 JSON_VERSION = 1
 _LABEL = 12
@@ -129,7 +129,7 @@ def to_json(result: ImportResult) -> str:
             {"source": r.source, "reason": r.reason, "hint": r.hint} for r in result.refused
         ],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return dumps(data) + "\n"
 
 
 def _plan_json(plan: Planned) -> dict[str, Any]:

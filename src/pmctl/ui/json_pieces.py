@@ -6,8 +6,21 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-encode = json.JSONEncoder(ensure_ascii=False).encode
+from pmctl.domain.visible_text import json_safe
+
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 """One encoder for every value: `json.dumps` with any option builds a new one per call."""
+
+
+def encode(value: object) -> str:
+    """`value` as compact JSON, with no character a terminal would act on (`json_safe`)."""
+    return json_safe(_encode(value))
+
+
+def dumps(value: object) -> str:
+    """`value` as a JSON document indented by two, with no character a terminal would act
+    on (`json_safe`): every `--format json` writes its document through this or `encode`."""
+    return json_safe(json.dumps(value, ensure_ascii=False, indent=2))
 
 
 def array_member(key: str, elements: Iterable[str], *, last: bool) -> Iterator[str]:

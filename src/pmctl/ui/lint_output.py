@@ -129,7 +129,7 @@ def _as_dict(finding: Finding, base: Path) -> dict[str, object]:
 
 
 def _json(result: LintResult, cwd: Path) -> str:
-    import json
+    from pmctl.ui.json_pieces import dumps
 
     document = {
         "files_checked": result.files_checked,
@@ -137,11 +137,11 @@ def _json(result: LintResult, cwd: Path) -> str:
         "warnings": result.warnings,
         "findings": [_as_dict(finding, cwd) for finding in result.findings],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2)
+    return dumps(document)
 
 
 def _sarif(result: LintResult, root: Path) -> str:
-    import json
+    from pmctl.ui.json_pieces import dumps
 
     index = {rule.id: number for number, rule in enumerate(RULES)}
     rules = [
@@ -191,7 +191,7 @@ def _sarif(result: LintResult, root: Path) -> str:
             }
         ],
     }
-    return json.dumps(log, ensure_ascii=False, indent=2)
+    return dumps(log)
 
 
 def _uri(path: Path, root: Path) -> str:
@@ -241,7 +241,8 @@ def _gitlab(result: LintResult, root: Path) -> str:
     """GitLab Code Quality: paths from the repository root; a fingerprint that stays the same
     while the finding does (rule, file, message and which such occurrence, not its line)."""
     import hashlib
-    import json
+
+    from pmctl.ui.json_pieces import dumps
 
     seen: dict[tuple[str, str, str], int] = {}
     issues = []
@@ -262,7 +263,7 @@ def _gitlab(result: LintResult, root: Path) -> str:
                 "location": {"path": path, "lines": {"begin": finding.line}},
             }
         )
-    return json.dumps(issues, ensure_ascii=False, indent=2)
+    return dumps(issues)
 
 
 def _junit(result: LintResult, cwd: Path, *, strict: bool) -> str:

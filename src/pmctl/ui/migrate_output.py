@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from pmctl.domain.migration import MigrateResult
 from pmctl.domain.wording import plural
+from pmctl.ui.json_pieces import dumps
 
 JSON_VERSION = 1
 
@@ -36,4 +35,4 @@ def to_json(result: MigrateResult) -> str:
             {"location": item.location, "reason": item.reason} for item in result.not_migrated
         ],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return dumps(data) + "\n"

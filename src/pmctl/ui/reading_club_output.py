@@ -6,11 +6,11 @@ Markdown alike, so a title cannot retitle or clear the terminal it is printed on
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from pmctl.domain.learning.reading_club import Proposal
 from pmctl.domain.visible_text import visible
+from pmctl.ui.json_pieces import dumps
 
 JSON_VERSION = 1
 
@@ -81,4 +81,4 @@ def to_json(proposal: Proposal) -> str:
             for pick in proposal.picks
         ],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return dumps(document) + "\n"

@@ -5,11 +5,11 @@ The JSON shape is documented in docs/learning.md and versioned by `"version"`.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from pmctl.domain.learning.related import RelatedResult, reason_text
 from pmctl.domain.visible_text import visible
+from pmctl.ui.json_pieces import dumps
 
 JSON_VERSION = 1
 
@@ -68,4 +68,4 @@ def to_json(result: RelatedResult) -> str:
             for found in result.related
         ],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return dumps(document) + "\n"

@@ -6,12 +6,12 @@ fields may be added within a version, never renamed or removed.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from pmctl.domain.learning.hits import Hit, SearchResults
 from pmctl.domain.learning.snippet import Snippet
 from pmctl.domain.visible_text import visible
+from pmctl.ui.json_pieces import dumps
 
 JSON_VERSION = 1
 
@@ -86,4 +86,4 @@ def to_json(results: SearchResults) -> str:
             for hit in results.hits
         ],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return dumps(document) + "\n"

@@ -6,13 +6,13 @@ seconds. The JSON shape is documented in docs/stats.md and versioned by `"versio
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from pmctl.domain.durations import duration, percent
 from pmctl.domain.metrics import Distribution, ProcessRow, Stats
 from pmctl.domain.visible_text import visible
+from pmctl.ui.json_pieces import dumps
 
 JSON_VERSION = 1
 
@@ -206,7 +206,7 @@ def to_json(stats: Stats) -> str:
             "by_team": [_process(row) for row in stats.process.by_team],
         },
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return dumps(document) + "\n"
 
 
 def _distribution(value: Distribution) -> dict[str, Any]:

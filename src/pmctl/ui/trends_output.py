@@ -7,11 +7,11 @@ a title cannot retitle or clear the terminal it is printed on.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from pmctl.domain.learning.recurring import Cluster, Trends, headline
 from pmctl.domain.visible_text import visible
+from pmctl.ui.json_pieces import dumps
 
 JSON_VERSION = 1
 SHOWN_MEMBERS = 5
@@ -111,4 +111,4 @@ def to_json(trends: Trends, *, limit: int) -> str:
             for cluster in trends.clusters[:limit]
         ],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return dumps(document) + "\n"
