@@ -363,6 +363,21 @@ def test_a_header_that_email_refuses_is_a_warning_not_an_exception(
     assert smtp_server.messages == []
 
 
+def test_a_title_with_a_line_break_is_sent_with_its_subject_on_one_line(
+    smtp_server: Mailbox, tmp_path: Path
+) -> None:
+    """A title holding "\\r" made `email` refuse the Subject header: no mail was sent."""
+    event = transition(title="Checkout\r\nBcc: evil@example.test\rlatency")
+
+    warnings = notify(email_settings(smtp_server.port), event, root=tmp_path)
+
+    assert warnings == []
+    [message] = smtp_server.messages
+    assert message["Subject"].startswith("[pmctl] Checkout Bcc: evil@example.test latency: ")
+    assert message["Bcc"] is None
+    assert smtp_server.envelopes[0][1] == ["sre@example.com", "oncall@example.com"]
+
+
 def test_repository_email_template_without_subject_is_a_warning(
     smtp_server: Mailbox, tmp_path: Path
 ) -> None:

@@ -83,16 +83,17 @@ def test_failing_channels_become_warnings_and_the_others_still_send(
     assert len(hook.requests) == 4  # three to the webhook, then the apprise channel's one
 
 
-def test_a_subject_that_email_refuses_is_a_warning_not_an_exception(
+def test_a_subject_with_a_line_break_is_sent_on_one_line(
     smtp_server: Mailbox, tmp_path: Path
 ) -> None:
+    """`email` refused the header (a warning, nothing sent); no header is ever injected."""
     settings = email_settings(smtp_server.port)
 
-    [warning] = broadcast(settings, subject="Digest\nBcc: x@evil.test", text=TEXT, root=tmp_path)
+    assert broadcast(settings, subject="Digest\nBcc: x@evil.test", text=TEXT, root=tmp_path) == []
 
-    assert warning.startswith("email notification not sent: ValueError:")
-    assert "\n" not in warning
-    assert smtp_server.messages == []
+    [message] = smtp_server.messages
+    assert message["Subject"] == "Digest Bcc: x@evil.test"
+    assert message["Bcc"] is None
 
 
 def test_nothing_configured_sends_nothing(tmp_path: Path) -> None:

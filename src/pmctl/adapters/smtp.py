@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pmctl.adapters.delivery import DeliveryFailed, is_transient
 from pmctl.domain.config import SmtpTls
+from pmctl.domain.visible_text import folded
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -135,7 +136,9 @@ def compose(*, sender: str, to: list[str], subject: str, body: str) -> EmailMess
     message = EmailMessage()
     message["From"] = sender
     message["To"] = ", ".join(to)
-    message["Subject"] = subject
+    # One line: a title with a carriage return (YAML's "\r") made `email` refuse the header,
+    # and the message was not sent.
+    message["Subject"] = folded(subject)
     message["Date"] = formatdate(localtime=True)
     # The sender's domain, because the default (socket.getfqdn) can stall on DNS.
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "pmctl.invalid")

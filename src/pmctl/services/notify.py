@@ -26,7 +26,7 @@ from pmctl.adapters.delivery import DeliveryFailed, Retries, bounded
 from pmctl.adapters.templates import render
 from pmctl.domain.config import EmailSettings, NotifySettings, WebhookSettings
 from pmctl.domain.events import Event
-from pmctl.domain.visible_text import visible
+from pmctl.domain.visible_text import folded, visible
 from pmctl.errors import PmctlError, TemplateError
 
 SUBJECT_PREFIX = "Subject:"
@@ -218,9 +218,11 @@ def template_context(event: Event) -> dict[str, str | None]:
     return {
         "kind": event.kind.value,
         "postmortem_id": event.postmortem_id,
-        "title": event.title,
+        # One line each, as the subject line they go into (a title's "\n" cut the subject
+        # there and sent the rest of the title as the first line of the body).
+        "title": folded(event.title),
         "language": event.language.value,
-        "actor": event.actor,
+        "actor": folded(event.actor),
         "from_status": event.from_status.value if event.from_status else None,
         "to_status": event.to_status.value if event.to_status else None,
         "verdict": event.verdict.value if event.verdict else None,
