@@ -5,6 +5,8 @@ the terminal, `ESC [ 2 J` clears it, `0x9b` is an 8-bit CSI) is shown spelled ou
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pmctl.domain.project import Project
@@ -12,6 +14,7 @@ from tests.conftest import git, run_cli
 from tests.site_corpus import EN_ID, EXAMPLES
 
 ESCAPES = "\x1b]0;PWNED\x07\x1b[2J\x9b31m"
+OSC = "\x1b]0;PWNED\x07"
 RAW = ("\x1b", "\x07", "\x9b")
 COPIES = ("2015-10-21-shakespeare-sonnet", "2015-11-02-shakespeare-rerun", "2015-12-07-third")
 TODAY = "2016-06-01"
@@ -117,3 +120,40 @@ def _strings(value: object) -> list[str]:
     if isinstance(value, list):
         return [text for item in value for text in _strings(item)]
     return []
+
+
+def test_import_shows_what_it_read_from_a_hostile_file_spelled_out(
+    repo: Project, tmp_path: Path
+) -> None:
+    """click strips CSI sequences from what it echoes to a pipe, but on a terminal it
+    writes them, and an OSC (`ESC ] 0 ; ... BEL`) even to a pipe."""
+    source = tmp_path / "legacy"
+    source.mkdir()
+    spelled = ESCAPES.encode("unicode_escape").decode("ascii")
+    (source / f"2024-01-02-out{OSC}age.md").write_text(
+        f'---\ntitle: "Out{spelled}age"\nseverity: SEV2\ndate: 2024-01-02\nowner: bob\n'
+        f'"weird{spelled}": 1\n---\n\n# Outage\n\n## Summary\n\nText.\n\n'
+        f"## Odd {ESCAPES} heading\n\nx\n",
+        encoding="utf-8",
+    )
+    result = run_cli(repo.root, "import", str(source), "--dry-run")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("PWNED") == 4  # the file's name, its title, a key, a heading
+    assert not [raw for raw in RAW if raw in result.stdout + result.stderr], result.stdout
+
+
+def test_migrate_shows_a_hostile_directory_name_spelled_out(repo: Project) -> None:
+    from tests.sample_postmortems import GOOD
+
+    path = repo.postmortem_dir / f"2026{OSC}" / "2026-11-20-checkout-latency.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(GOOD.replace("schema: 2\n", "schema: 1\n"), encoding="utf-8")
+    git(repo.root, "add", "--all")
+    git(repo.root, "commit", "--quiet", "-m", "a v1 postmortem")
+
+    result = run_cli(repo.root, "migrate", "--dry-run")
+
+    assert result.returncode == 0, result.stderr
+    assert "PWNED" in result.stdout
+    assert not [raw for raw in RAW if raw in result.stdout + result.stderr], result.stdout

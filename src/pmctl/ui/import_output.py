@@ -12,6 +12,7 @@ from typing import Any
 
 from pmctl.domain.importing import ImportResult, Planned
 from pmctl.domain.lint.findings import Severity
+from pmctl.domain.visible_text import visible
 from pmctl.domain.wording import plural
 from pmctl.ui.json_pieces import dumps
 
@@ -39,7 +40,9 @@ def to_text(result: ImportResult) -> str:
                 lines.append(f"    hint: {refused.hint}")
     lines.append("")
     lines.append(summary(result))
-    return "\n".join(lines).lstrip("\n") + "\n"
+    # Paths, fields, headings and reasons all come from the files imported: each line is
+    # shown through `visible`, so that none can retitle or clear the terminal.
+    return "\n".join(visible(line) for line in lines).lstrip("\n") + "\n"
 
 
 def summary(result: ImportResult) -> str:

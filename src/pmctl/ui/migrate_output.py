@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pmctl.domain.migration import MigrateResult
+from pmctl.domain.visible_text import visible
 from pmctl.domain.wording import plural
 from pmctl.ui.json_pieces import dumps
 
@@ -11,7 +12,7 @@ JSON_VERSION = 1
 
 def to_text(result: MigrateResult) -> str:
     verb = "would upgrade" if result.dry_run else "upgraded"
-    lines = [f"{item.path}: {item.version} -> {result.target}" for item in result.upgraded]
+    lines = [f"{visible(item.path)}: {item.version} -> {result.target}" for item in result.upgraded]
     count = len(result.upgraded)
     if count:
         summary = f"{verb} {plural(count, 'postmortem')} to schema {result.target}"
