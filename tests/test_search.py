@@ -263,6 +263,31 @@ def test_a_damaged_index_is_rebuilt(shelf: Project) -> None:
         assert connection.execute("SELECT count(*) FROM docs").fetchone()[0] == 5
 
 
+def test_a_new_index_removes_what_killed_builds_left_and_no_running_ones(
+    shelf: Project,
+) -> None:
+    """A first search killed (SIGKILL, the OOM killer) left its half-built index, up to tens
+    of MB, in the cache directory; each such search left another."""
+    import subprocess
+    import sys
+
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()  # (its process id now names no process)
+    directory = index_path(shelf.root).parent
+    directory.mkdir(parents=True, exist_ok=True)
+    dead = directory / f".search-index.{ended.pid}.k1ll3d"
+    running = directory / f".search-index.{os.getpid()}.bu1ld1ng"
+    older = directory / ".search-index.b45s8sv1"  # (before names held the process id)
+    for leftover in (dead, running, older):
+        leftover.write_bytes(b"half an index" * 1000)
+
+    assert ids(shelf, "halved") == ["2026-05-10-search-latency"]
+
+    assert not dead.exists()
+    assert running.exists()
+    assert older.exists()
+
+
 def test_many_files_are_read_by_worker_processes_with_the_same_result(
     repo: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:

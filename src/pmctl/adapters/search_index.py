@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pmctl.adapters.cache import Stat, cache_path
+from pmctl.adapters.processes import running
 from pmctl.domain.learning.query import Filters
 
 FORMAT = "3"
@@ -455,7 +456,8 @@ def open_index(root: Path, *, version: str, rebuild: bool = False) -> SearchInde
     if existing is not None:
         return existing
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{NAME}.", dir=path.parent)
+    _remove_abandoned(path.parent)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{NAME}.{os.getpid()}.", dir=path.parent)
     os.close(descriptor)
     connection = sqlite3.connect(temporary, isolation_level=None)
     # A new file that is only renamed into place when complete needs no journal, and no
@@ -495,6 +497,18 @@ class _NewIndex(SearchIndex):
             self._db.execute("INSERT INTO fts (fts, rank) VALUES ('crisismerge', 16)")
             self._db.execute("INSERT INTO fts (fts, rank) VALUES ('hashsize', 1048576)")
         super().close()
+
+
+def _remove_abandoned(directory: Path) -> None:
+    """Remove the new indexes that builds killed outright (SIGKILL, the OOM killer) left
+    here half built, up to tens of MB each: named `.search-index.<pid>.*`, by a process that
+    has ended. (Any other ending of a build removes its own: `discard`.)"""
+    prefix = f".{NAME}."
+    with contextlib.suppress(OSError):
+        for name in os.listdir(directory):
+            if name.startswith(prefix) and not running(name[len(prefix) :].partition(".")[0]):
+                with contextlib.suppress(OSError):
+                    os.unlink(directory / name)
 
 
 def _open_existing(path: Path, version: str) -> SearchIndex | None:

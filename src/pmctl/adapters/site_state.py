@@ -26,6 +26,7 @@ from typing import Any
 
 from pmctl.adapters.cache import cache_path
 from pmctl.adapters.files import write_atomic
+from pmctl.adapters.processes import running
 
 FORMAT = 2
 BUILDING = "building."
@@ -101,17 +102,7 @@ def abandoned(directory: Path) -> list[str]:
     except OSError:
         return []
     stages = [name.removeprefix(BUILDING) for name in names if name.startswith(BUILDING)]
-    return sorted(stage for stage in stages if not _running(stage))
-
-
-def _running(stage: str) -> bool:
-    try:
-        os.kill(int(stage), 0)
-    except ProcessLookupError:
-        return False
-    except (ValueError, OSError):  # not a process id, or another user's process: leave it
-        return True
-    return True
+    return sorted(stage for stage in stages if not running(stage))
 
 
 def clear(directory: Path) -> None:
