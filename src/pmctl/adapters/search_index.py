@@ -22,7 +22,8 @@ Decisions, measured on 10,000 realistic postmortems (docs/design.md, bench/bench
   keeps a digest of every file's path and stat as they were when it last agreed with all
   of them (`survey`), and a search whose files give the same digest reads nothing else.
 - A new index is built in a temporary file with journaling off, then renamed into place:
-  a crash leaves the old one or none, never half of one. FTS5 keeps what it is filled with in
+  a crash leaves the old one or none, never half of one (the half-built file of a process
+  killed outright is removed by the next build). FTS5 keeps what it is filled with in
   memory and writes it as one segment at the end (up to 64 MB of it): nothing to merge.
 """
 
