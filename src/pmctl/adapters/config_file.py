@@ -48,7 +48,10 @@ def _check_postmortem_dir(root: Path, config: Path, value: str) -> None:
     directory of pmctl.toml; symbolic links followed) and not inside a `.git` directory.
 
     Every command reads there, and `new`, `status`, `action` and `review` write there: a
-    postmortem must never be written to `/etc` or into git's own files.
+    postmortem must never be written to `/etc` or into git's own files. Nor may it be the
+    root itself (`""`, `"."`): every Markdown file of the repository would then be read as a
+    postmortem, pmctl's own INDEX.md first (lint failed on it, PM006), and a blank name
+    (`" "`) is a typo that silently found no postmortems at all.
     """
     place = root / value
     try:
@@ -58,7 +61,11 @@ def _check_postmortem_dir(root: Path, config: Path, value: str) -> None:
     else:
         inside = resolved.is_relative_to(root)
         file = _a_file_on_the_way(root, resolved) if inside else None
-        if file is not None:
+        if not value.strip():
+            reason = "is blank"
+        elif resolved == root:
+            reason = f"is the repository's root, {root}, not a directory of postmortems in it"
+        elif file is not None:
             reason = f"is not a directory: {file.relative_to(root)} is a file"
         elif inside and not any(
             part.lower() == ".git" for part in resolved.relative_to(root).parts
