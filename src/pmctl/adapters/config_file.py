@@ -61,8 +61,11 @@ def _check_postmortem_dir(root: Path, config: Path, value: str) -> None:
     else:
         inside = resolved.is_relative_to(root)
         file = _a_file_on_the_way(root, resolved) if inside else None
+        unusable = _unusable(resolved)
         if not value.strip():
             reason = "is blank"
+        elif unusable is not None:
+            reason = f"cannot be a directory: {unusable}"
         elif resolved == root:
             reason = f"is the repository's root, {root}, not a directory of postmortems in it"
         elif file is not None:
@@ -83,6 +86,18 @@ def _check_postmortem_dir(root: Path, config: Path, value: str) -> None:
         hint='postmortems live in the repository: use a directory next to pmctl.toml, e.g. "postmortems"',
         location=f"{config}:{line}" if line else str(config),
     )
+
+
+def _unusable(directory: Path) -> str | None:
+    """Why the file system refuses `directory` as a name (a part longer than 255 bytes:
+    `new` stopped with exit 70 on its `mkdir`), or None if it exists or could be made."""
+    try:
+        os.stat(directory)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as error:
+        return error.strerror or str(error)
+    return None
 
 
 def _a_file_on_the_way(root: Path, directory: Path) -> Path | None:
