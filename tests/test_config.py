@@ -81,6 +81,20 @@ def test_deadlines_must_name_known_severities(tmp_path: Path) -> None:
     assert "unknown severities" in raised.value.message
 
 
+def test_an_error_about_the_whole_file_points_at_the_key_it_names(tmp_path: Path) -> None:
+    """Shown as `pmctl.toml: Value error, review_deadlines names ...`: no line, and
+    pydantic's own prefix."""
+    path = write(tmp_path / "pmctl.toml", 'remote = "origin"\nseverities = ["P1"]\n')
+    with pytest.raises(ConfigError) as raised:
+        read_settings(path)
+    assert raised.value.location == f"{path}:2"
+    assert raised.value.message.startswith("review_deadlines names unknown severities")
+    write(path, 'severities = ["P1"]\n\n[review_deadlines]\nP2 = "3d"\n')
+    with pytest.raises(ConfigError) as raised:
+        read_settings(path)
+    assert raised.value.location == f"{path}:3"
+
+
 def test_invalid_toml_points_at_the_line(tmp_path: Path) -> None:
     path = write(tmp_path / "pmctl.toml", 'remote = "origin"\nseverities = [\n')
     with pytest.raises(ConfigError) as raised:

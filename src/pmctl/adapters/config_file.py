@@ -200,6 +200,10 @@ def _explain(path: Path, text: str, data: dict[str, Any], error: ValidationError
     # ("lint", "section_aliases", "bad-key", "[key]"): a table key's own error names it
     # before pydantic's "[key]" marker.
     loc = _data_path(data, tuple(str(part) for part in first["loc"] if part != "[key]"))
+    message = first["msg"].removeprefix("Value error, ")
+    whole_file = not loc
+    if whole_file:
+        loc = _key_named_in(data, message)
     line: int | None = None
     for part in loc:  # each key is looked for from its table's line on
         line = _key_line(text, part, start=line or 1) or line
@@ -211,10 +215,30 @@ def _explain(path: Path, text: str, data: dict[str, Any], error: ValidationError
         hint = f"did you mean '{close[0]}'?" if close else f"known keys here: {', '.join(known)}"
         return ConfigError(f"unknown key '{dotted}'", hint=hint, location=where)
     return ConfigError(
-        f"'{dotted}': {first['msg']}" if dotted else first["msg"],
+        f"'{dotted}': {message}" if dotted and not whole_file else message,
         hint="see docs/configuration.md for every key and its default",
         location=where,
     )
+
+
+def _key_named_in(data: dict[str, Any], message: str) -> tuple[str, ...]:
+    """The first key of the file that an error about the whole file names (`review_deadlines
+    names unknown severities ...`): pydantic gives such an error no place, so it was shown
+    without a line."""
+    for word in re.findall(r"[a-z_]+(?:\.[a-z_]+)*", message):
+        loc = _data_path(data, tuple(word.split(".")))
+        if loc == tuple(word.split(".")) and _has(data, loc):
+            return loc
+    return ()
+
+
+def _has(data: dict[str, Any], loc: tuple[str, ...]) -> bool:
+    node: Any = data
+    for part in loc:
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
 
 
 def _data_path(data: dict[str, Any], loc: tuple[str, ...]) -> tuple[str, ...]:
