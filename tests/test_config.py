@@ -95,6 +95,20 @@ def test_an_error_about_the_whole_file_points_at_the_key_it_names(tmp_path: Path
     assert raised.value.location == f"{path}:3"
 
 
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [('["SEV1", "SEV1"]', "'SEV1' listed twice"), ('["SEV1", " "]', "' ' is blank")],
+)
+def test_a_blank_or_repeated_severity_is_refused_at_its_line(
+    tmp_path: Path, value: str, message: str
+) -> None:
+    path = write(tmp_path / "pmctl.toml", f'remote = "origin"\nseverities = {value}\n')
+    with pytest.raises(ConfigError) as raised:
+        read_settings(path)
+    assert raised.value.location == f"{path}:2"
+    assert raised.value.message.startswith(f"'severities': {message}")
+
+
 def test_invalid_toml_points_at_the_line(tmp_path: Path) -> None:
     path = write(tmp_path / "pmctl.toml", 'remote = "origin"\nseverities = [\n')
     with pytest.raises(ConfigError) as raised:

@@ -393,6 +393,21 @@ class Settings(_Section):
     )
     reading_club: ReadingClubSettings = Field(default_factory=ReadingClubSettings)
 
+    @field_validator("severities")
+    @classmethod
+    def _severities_are_names(cls, severities: list[str]) -> list[str]:
+        """A blank severity could be given to no postmortem (`new --severity ""` is refused),
+        and a repeated one would rank the same severity twice."""
+        for severity in severities:
+            if not severity.strip():
+                msg = f"{severity!r} is blank; a severity needs a name"
+                raise ValueError(msg)
+        repeated = sorted({s for s in severities if severities.count(s) > 1})
+        if repeated:
+            msg = f"{', '.join(map(repr, repeated))} listed twice; list each severity once"
+            raise ValueError(msg)
+        return severities
+
     @field_validator("teams")
     @classmethod
     def _one_team_each(cls, teams: dict[str, list[str]]) -> dict[str, list[str]]:
