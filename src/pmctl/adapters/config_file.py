@@ -40,7 +40,42 @@ def load_project(start: Path) -> Project:
     config = root / CONFIG_FILE
     settings = read_settings(config)
     _check_postmortem_dir(root, config, settings.postmortem_dir)
+    _check_record_file(root, config, settings)
     return Project(root, settings)
+
+
+def _check_record_file(root: Path, config: Path, settings: Settings) -> None:
+    """`ConfigError` at its line unless `[reading_club] record_file` names a file of its own
+    in the repository: `reading-club` reads it and `--record` writes and commits it. Outside
+    the repository, a directory or too long a name was exit 70; in `.git` the file was
+    written, then the commit failed; in the postmortem directory lint takes it for one."""
+    value = settings.reading_club.record_file
+    resolved = Path(os.path.realpath(root / value))  # (a link is judged by where it leads)
+    inside = resolved.is_relative_to(root)
+    if not value.strip():
+        reason = "is blank"
+    elif not inside:
+        reason = f"leads to {resolved}, outside {root}"
+    elif any(part.lower() == ".git" for part in resolved.relative_to(root).parts):
+        reason = "is inside .git, git's own directory"
+    elif resolved == root / CONFIG_FILE:
+        reason = f"is {CONFIG_FILE} itself"
+    elif resolved.is_relative_to(Path(os.path.realpath(root / settings.postmortem_dir))):
+        reason = "lies in postmortem_dir, where every file is taken for a postmortem"
+    elif os.path.isdir(resolved):
+        reason = "is a directory"
+    elif (unusable := _unusable(resolved)) is not None:
+        reason = f"cannot be a file: {unusable}"
+    else:
+        return
+    text = config.read_text(encoding="utf-8-sig")
+    table = _key_line(text, "reading_club")
+    line = _key_line(text, "record_file", start=table or 1)
+    raise ConfigError(
+        f"reading_club.record_file {value!r} {reason}",
+        hint='keep the sessions in a file of their own, e.g. ".pmctl/reading-club.toml"',
+        location=f"{config}:{line}" if line else str(config),
+    )
 
 
 def _check_postmortem_dir(root: Path, config: Path, value: str) -> None:
