@@ -225,6 +225,7 @@ def test_cli(club: Project) -> None:
         ("pmctl.toml", "is pmctl.toml itself"),
         (".pmctl", "is a directory"),
         ("x" * 300, "cannot be a file: File name too long"),
+        ("a\\u0000b", "holds a NUL character"),
     ],
 )
 def test_a_record_file_that_is_not_a_file_of_its_own_is_a_config_error(
@@ -242,6 +243,7 @@ def test_a_record_file_that_is_not_a_file_of_its_own_is_a_config_error(
     for args in (("reading-club",), ("reading-club", "--record", SHAKESPEARE)):
         result = run_cli(club.root, *args)
         assert result.returncode == 3, result.stdout + result.stderr
-        assert f"pmctl.toml:{line}: reading_club.record_file {value!r} {reason}" in result.stderr
+        shown = value.replace("\\u0000", "\x00")
+        assert f"pmctl.toml:{line}: reading_club.record_file {shown!r} {reason}" in result.stderr
     assert git(club.root, "rev-parse", "HEAD") == head
     assert git(club.root, "status", "--porcelain", "--ignored") == ""

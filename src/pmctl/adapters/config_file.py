@@ -50,23 +50,8 @@ def _check_record_file(root: Path, config: Path, settings: Settings) -> None:
     the repository, a directory or too long a name was exit 70; in `.git` the file was
     written, then the commit failed; in the postmortem directory lint takes it for one."""
     value = settings.reading_club.record_file
-    resolved = Path(os.path.realpath(root / value))  # (a link is judged by where it leads)
-    inside = resolved.is_relative_to(root)
-    if not value.strip():
-        reason = "is blank"
-    elif not inside:
-        reason = f"leads to {resolved}, outside {root}"
-    elif any(part.lower() == ".git" for part in resolved.relative_to(root).parts):
-        reason = "is inside .git, git's own directory"
-    elif resolved == root / CONFIG_FILE:
-        reason = f"is {CONFIG_FILE} itself"
-    elif resolved.is_relative_to(Path(os.path.realpath(root / settings.postmortem_dir))):
-        reason = "lies in postmortem_dir, where every file is taken for a postmortem"
-    elif os.path.isdir(resolved):
-        reason = "is a directory"
-    elif (unusable := _unusable(resolved)) is not None:
-        reason = f"cannot be a file: {unusable}"
-    else:
+    reason = _not_a_file_of_its_own(root, value, root / settings.postmortem_dir)
+    if reason is None:
         return
     text = config.read_text(encoding="utf-8-sig")
     table = _key_line(text, "reading_club")
@@ -133,6 +118,27 @@ def _unusable(directory: Path) -> str | None:
     except OSError as error:
         return error.strerror or str(error)
     return None
+
+
+def _not_a_file_of_its_own(root: Path, value: str, postmortems: Path) -> str | None:
+    """Why `value`, relative to `root`, cannot hold the reading club's sessions, or None."""
+    if "\0" in value:  # (os.path.realpath raises on it)
+        return "holds a NUL character, which no file name can"
+    if not value.strip():
+        return "is blank"
+    resolved = Path(os.path.realpath(root / value))  # (a link is judged by where it leads)
+    if not resolved.is_relative_to(root):
+        return f"leads to {resolved}, outside {root}"
+    if any(part.lower() == ".git" for part in resolved.relative_to(root).parts):
+        return "is inside .git, git's own directory"
+    if resolved == root / CONFIG_FILE:
+        return f"is {CONFIG_FILE} itself"
+    if resolved.is_relative_to(os.path.realpath(postmortems)):
+        return "lies in postmortem_dir, where every file is taken for a postmortem"
+    if os.path.isdir(resolved):
+        return "is a directory"
+    unusable = _unusable(resolved)
+    return None if unusable is None else f"cannot be a file: {unusable}"
 
 
 def _a_file_on_the_way(root: Path, directory: Path) -> Path | None:
