@@ -40,19 +40,22 @@ def load_project(start: Path) -> Project:
     config = root / CONFIG_FILE
     settings = read_settings(config)
     _check_postmortem_dir(root, config, settings.postmortem_dir)
-    _check_record_file(root, config, settings)
     return Project(root, settings)
 
 
-def _check_record_file(root: Path, config: Path, settings: Settings) -> None:
-    """`ConfigError` at its line unless `[reading_club] record_file` names a file of its own
-    in the repository: `reading-club` reads it and `--record` writes and commits it. Outside
-    the repository, a directory or too long a name was exit 70; in `.git` the file was
-    written, then the commit failed; in the postmortem directory lint takes it for one."""
+def record_file(project: Project) -> Path:
+    """The file of `[reading_club] record_file`; `ConfigError` at its line unless it names a
+    file of its own in the repository: `reading-club` reads it and `--record` writes and
+    commits it. Outside the repository, a directory or too long a name was exit 70; in
+    `.git` the file was written, then the commit failed; in the postmortem directory lint
+    takes it for a postmortem. (Checked when the reading club needs it, so that a `.pmctl`
+    linked elsewhere stops no other command.)"""
+    root, settings = project.root, project.settings
     value = settings.reading_club.record_file
     reason = _not_a_file_of_its_own(root, value, root / settings.postmortem_dir)
     if reason is None:
-        return
+        return root / value
+    config = root / CONFIG_FILE
     text = config.read_text(encoding="utf-8-sig")
     table = _key_line(text, "reading_club")
     line = _key_line(text, "record_file", start=table or 1)
