@@ -109,6 +109,27 @@ def test_a_blank_or_repeated_severity_is_refused_at_its_line(
     assert raised.value.message.startswith(f"'severities': {message}")
 
 
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('required_approvals = "3"', "'required_approvals': Input should be a valid integer"),
+        ("required_approvals = true", "'required_approvals': Input should be a valid integer"),
+        ('[lint]\nrelated_min_score = "0.5"', "'lint.related_min_score': Input should be a valid"),
+        ("[reading_club]\npicks = 2.0", "'reading_club.picks': Input should be a valid integer"),
+        ("[notify]\nretries = false", "'notify.retries': Input should be a valid integer"),
+    ],
+)
+def test_a_number_or_boolean_of_the_wrong_type_is_refused(
+    tmp_path: Path, line: str, message: str
+) -> None:
+    """`required_approvals = "3"` was taken as 3, and `true` as 1."""
+    path = write(tmp_path / "pmctl.toml", f'remote = "origin"\n{line}\n')
+    with pytest.raises(ConfigError) as raised:
+        read_settings(path)
+    assert raised.value.message.startswith(message)
+    assert raised.value.location == f"{path}:{line.count(chr(10)) + 2}"
+
+
 def test_invalid_toml_points_at_the_line(tmp_path: Path) -> None:
     path = write(tmp_path / "pmctl.toml", 'remote = "origin"\nseverities = [\n')
     with pytest.raises(ConfigError) as raised:
