@@ -1,5 +1,7 @@
 """pmctl.toml: found by walking up, defaults, and errors that point at the line."""
 
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,29 @@ def test_config_is_found_from_a_subdirectory(tmp_path: Path) -> None:
     deep.mkdir(parents=True)
     assert find_root(deep) == tmp_path.resolve()
     assert load_project(deep).settings == Settings()
+
+
+@pytest.mark.parametrize(
+    ("make", "kind"),
+    [
+        (lambda path: path.mkdir(), "a directory"),
+        (os.mkfifo, "a pipe, socket or device"),
+        (lambda path: path.symlink_to("nowhere.toml"), "a symbolic link to nowhere.toml"),
+    ],
+)
+def test_a_config_that_is_not_a_file_is_named(
+    tmp_path: Path, make: Callable[[Path], None], kind: str
+) -> None:
+    """It was passed over: "no pmctl.toml found in ... run `pmctl init`", or the
+    configuration of a parent directory was taken instead."""
+    write(tmp_path / "pmctl.toml", 'remote = "parent"\n')
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    make(inner / "pmctl.toml")
+    with pytest.raises(ConfigError) as raised:
+        load_project(inner)
+    assert raised.value.exit_code == ExitCode.CONFIG
+    assert raised.value.message.startswith(f"{inner / 'pmctl.toml'} is not a file: {kind}")
 
 
 def test_no_config_is_an_error_that_says_what_to_run(tmp_path: Path) -> None:

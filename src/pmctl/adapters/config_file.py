@@ -21,12 +21,30 @@ from pmctl.errors import ConfigError
 
 
 def find_root(start: Path) -> Path | None:
-    """The nearest directory at or above `start` holding `pmctl.toml`."""
+    """The nearest directory at or above `start` holding `pmctl.toml`.
+
+    A `pmctl.toml` there that is no file (a directory, a pipe, a device, a link to nothing)
+    is a `ConfigError` naming it: it was passed over, and the error said "no pmctl.toml
+    found ... run `pmctl init`", or a parent directory's configuration was taken instead."""
     start = start.resolve()
     for directory in (start, *start.parents):
-        if (directory / CONFIG_FILE).is_file():
+        config = directory / CONFIG_FILE
+        if config.is_file():
             return directory
+        if os.path.lexists(config):
+            raise ConfigError(
+                f"{config} is not a file: {_kind(config)}",
+                hint=f"remove it; `pmctl init` then writes a {CONFIG_FILE} of the defaults",
+            )
     return None
+
+
+def _kind(path: Path) -> str:
+    if os.path.islink(path) and not os.path.exists(path):
+        return f"a symbolic link to {os.readlink(path)}, which does not exist"
+    if os.path.isdir(path):
+        return "a directory"
+    return "a pipe, socket or device"
 
 
 def load_project(start: Path) -> Project:
