@@ -185,3 +185,29 @@ def test_cli_add_set_done_list(repo: Project) -> None:
         "Invalid value for '--status' / '-s': "  # Click's words, without pydantic's "Value error, "
         "'finished' is not one of 'todo', 'in-progress', 'done', 'wontfix'" in bad.stderr
     )
+
+
+def test_text_typed_with_a_newline_or_an_escape_is_one_line_in_the_document(
+    repo: Project,
+) -> None:
+    """As `new` folds a title: `action add --title $'a\\nb'` wrote `title: "a\\nb"`, and an
+    owner holding ESC was written into the front matter as it was."""
+    postmortem_id = new_postmortem(repo)
+    added = run_cli(
+        repo.root,
+        "action", "add", postmortem_id,
+        "--title", "Alert on\np99  latency", "--type", "mitigate",
+        "--owner", "bo\x1b[2Jb", "--priority", "P1", "--tracker", "OPS-1\r\n",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    changed = run_cli(repo.root, "action", "set", postmortem_id, "AI-1", "--title", "\tNew\ntitle")
+    assert changed.returncode == 0, changed.stderr
+    listed = run_cli(repo.root, "action", "list", postmortem_id, "--format", "json")
+    (item,) = json.loads(listed.stdout)["items"]
+    assert (item["title"], item["owner"], item["tracker"]) == ("New title", "bo [2Jb", "OPS-1")
+    text = next(repo.postmortem_dir.rglob(f"{postmortem_id}.md")).read_text(encoding="utf-8")
+    assert "\\u001b" not in text
+    assert "\\n" not in text
+    empty = run_cli(repo.root, "action", "set", postmortem_id, "AI-1", "--owner", "\x1b")
+    assert empty.returncode == 2
+    assert "--owner is empty" in empty.stderr

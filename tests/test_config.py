@@ -1,5 +1,7 @@
 """pmctl.toml: found by walking up, defaults, and errors that point at the line."""
 
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,29 @@ def test_config_is_found_from_a_subdirectory(tmp_path: Path) -> None:
     deep.mkdir(parents=True)
     assert find_root(deep) == tmp_path.resolve()
     assert load_project(deep).settings == Settings()
+
+
+@pytest.mark.parametrize(
+    ("make", "kind"),
+    [
+        (lambda path: path.mkdir(), "a directory"),
+        (os.mkfifo, "a pipe, socket or device"),
+        (lambda path: path.symlink_to("nowhere.toml"), "a symbolic link to nowhere.toml"),
+    ],
+)
+def test_a_config_that_is_not_a_file_is_named(
+    tmp_path: Path, make: Callable[[Path], None], kind: str
+) -> None:
+    """It was passed over: "no pmctl.toml found in ... run `pmctl init`", or the
+    configuration of a parent directory was taken instead."""
+    write(tmp_path / "pmctl.toml", 'remote = "parent"\n')
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    make(inner / "pmctl.toml")
+    with pytest.raises(ConfigError) as raised:
+        load_project(inner)
+    assert raised.value.exit_code == ExitCode.CONFIG
+    assert raised.value.message.startswith(f"{inner / 'pmctl.toml'} is not a file: {kind}")
 
 
 def test_no_config_is_an_error_that_says_what_to_run(tmp_path: Path) -> None:
@@ -79,6 +104,55 @@ def test_deadlines_must_name_known_severities(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as raised:
         read_settings(path)
     assert "unknown severities" in raised.value.message
+
+
+def test_an_error_about_the_whole_file_points_at_the_key_it_names(tmp_path: Path) -> None:
+    """Shown as `pmctl.toml: Value error, review_deadlines names ...`: no line, and
+    pydantic's own prefix."""
+    path = write(tmp_path / "pmctl.toml", 'remote = "origin"\nseverities = ["P1"]\n')
+    with pytest.raises(ConfigError) as raised:
+        read_settings(path)
+    assert raised.value.location == f"{path}:2"
+    assert raised.value.message.startswith("review_deadlines names unknown severities")
+    write(path, 'severities = ["P1"]\n\n[review_deadlines]\nP2 = "3d"\n')
+    with pytest.raises(ConfigError) as raised:
+        read_settings(path)
+    assert raised.value.location == f"{path}:3"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [('["SEV1", "SEV1"]', "'SEV1' listed twice"), ('["SEV1", " "]', "' ' is blank")],
+)
+def test_a_blank_or_repeated_severity_is_refused_at_its_line(
+    tmp_path: Path, value: str, message: str
+) -> None:
+    path = write(tmp_path / "pmctl.toml", f'remote = "origin"\nseverities = {value}\n')
+    with pytest.raises(ConfigError) as raised:
+        read_settings(path)
+    assert raised.value.location == f"{path}:2"
+    assert raised.value.message.startswith(f"'severities': {message}")
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('required_approvals = "3"', "'required_approvals': Input should be a valid integer"),
+        ("required_approvals = true", "'required_approvals': Input should be a valid integer"),
+        ('[lint]\nrelated_min_score = "0.5"', "'lint.related_min_score': Input should be a valid"),
+        ("[reading_club]\npicks = 2.0", "'reading_club.picks': Input should be a valid integer"),
+        ("[notify]\nretries = false", "'notify.retries': Input should be a valid integer"),
+    ],
+)
+def test_a_number_or_boolean_of_the_wrong_type_is_refused(
+    tmp_path: Path, line: str, message: str
+) -> None:
+    """`required_approvals = "3"` was taken as 3, and `true` as 1."""
+    path = write(tmp_path / "pmctl.toml", f'remote = "origin"\n{line}\n')
+    with pytest.raises(ConfigError) as raised:
+        read_settings(path)
+    assert raised.value.message.startswith(message)
+    assert raised.value.location == f"{path}:{line.count(chr(10)) + 2}"
 
 
 def test_invalid_toml_points_at_the_line(tmp_path: Path) -> None:

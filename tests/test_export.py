@@ -216,3 +216,28 @@ def test_an_out_that_is_a_pipe_is_written_into_not_replaced(
     assert result.returncode == 0, result.stderr
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
     assert len(read.splitlines()) == 4
+
+
+@pytest.mark.parametrize(
+    ("out", "what"),
+    [
+        (".git/config", "lies in git's own directory, .git"),
+        ("pmctl.toml", "is the repository's configuration, pmctl.toml"),
+        ("postmortems/export.csv", "lies in the postmortem directory, postmortems"),
+    ],
+)
+def test_an_out_that_would_overwrite_the_repository_is_refused(
+    history: Project,  # noqa: F811
+    out: str,
+    what: str,
+) -> None:
+    """`--out .git/config` wrote the records over git's config: git could no longer open
+    the repository, and nothing in history could bring the file back."""
+    target = history.root / out
+    before = target.read_bytes() if target.exists() else None
+    result = run_cli(history.root, "export", "--out", out)
+    assert result.returncode == 2, result.stderr
+    assert f"--out {out} {what}: an export is not written there; nothing was" in result.stderr
+    assert (target.read_bytes() if target.exists() else None) == before
+    elsewhere = run_cli(history.root, "export", "--out", "postmortems.csv")
+    assert elsewhere.returncode == 0, elsewhere.stderr

@@ -207,3 +207,34 @@ def test_a_gitignore_with_uncommitted_changes_is_not_committed(tmp_path: Path) -
     assert result.gitignore_left == "has changes not yet committed"
     assert ".gitignore" not in committed_files(tmp_path)
     assert (tmp_path / ".gitignore").read_text(encoding="utf-8") == "*.pyc\nmine/\n"
+
+
+def test_init_of_a_directory_not_yet_there_makes_it(tmp_path: Path) -> None:
+    """As `git init new-repo`; it stopped with exit 70 (git could not start in it)."""
+    result = run_cli(tmp_path, "init", "team/postmortems")
+    assert result.returncode == 0, result.stderr
+    assert committed_files(tmp_path / "team" / "postmortems")[0] == ".gitignore"
+
+
+def test_init_of_a_file_or_an_impossible_name_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    for name, message in [
+        ("a-file", "a-file is not a directory"),
+        ("a-file/repo", "cannot make a-file/repo: Not a directory"),
+        ("x" * 300, "File name too long"),
+    ]:
+        result = run_cli(tmp_path, "init", name)
+        assert result.returncode == 2, result.stderr
+        assert message in result.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a-file"]
+
+
+def test_a_directory_init_made_is_removed_when_it_fails(
+    tmp_path: Path, isolated_git: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    isolated_git.write_text("[init]\n\tdefaultBranch = main\n", encoding="utf-8")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "")
+    monkeypatch.setenv("EMAIL", "")
+    with pytest.raises(GitError):
+        initialise(tmp_path / "new" / "repo", language=Language.EN, force=False, commit=True)
+    assert list(tmp_path.iterdir()) == []

@@ -83,6 +83,17 @@ def test_list_formats_table_json_csv(library: Project) -> None:
     assert "--status: unknown value 'done'" in bad.stderr
 
 
+@pytest.mark.parametrize("command", ["list", "report"])
+def test_a_severity_not_on_the_scale_is_refused(library: Project, command: str) -> None:
+    """`list --severity sev1` said "0 postmortems" where SEV1 had one: a typo or the wrong
+    case looked like an answer."""
+    bad = run_cli(library.root, command, "--severity", "SEV1,sev1")
+    assert bad.returncode == 2, bad.stdout
+    assert "--severity: unknown severity 'sev1'" in bad.stderr
+    assert "SEV1, SEV2, SEV3, SEV4" in bad.stderr
+    assert run_cli(library.root, command, "--severity", "SEV1").returncode == 0
+
+
 def test_list_json_is_made_a_postmortem_at_a_time_laid_out_as_one_dump(library: Project) -> None:
     broken = library.postmortem_dir / "2099" / "2099-01-01-broken.md"  # after every other
     broken.parent.mkdir()

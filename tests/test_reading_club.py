@@ -213,3 +213,37 @@ def test_cli(club: Project) -> None:
     assert "recorded 1 postmortem in .pmctl/reading-club.toml" in recorded.stdout
     assert run_cli(club.root, "reading-club", "--record").returncode == 2
     assert run_cli(club.root, "reading-club", SHAKESPEARE).returncode == 2
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("../outside.toml", "leads to"),
+        ("/tmp", "leads to /tmp, outside"),
+        ("postmortems", "lies in postmortem_dir"),
+        (".git/sessions.toml", "is inside .git"),
+        ("pmctl.toml", "is pmctl.toml itself"),
+        (".pmctl", "is a directory"),
+        ("x" * 300, "cannot be a file: File name too long"),
+        ("a\\u0000b", "holds a NUL character"),
+    ],
+)
+def test_a_record_file_that_is_not_a_file_of_its_own_is_a_config_error(
+    club: Project, value: str, reason: str
+) -> None:
+    """Outside the repository, a directory or too long a name was exit 70; in .git the file
+    was written and the commit failed (exit 4)."""
+    (club.root / ".pmctl").mkdir(exist_ok=True)
+    config = club.root / "pmctl.toml"
+    text = config.read_text(encoding="utf-8") + f'\n[reading_club]\nrecord_file = "{value}"\n'
+    config.write_text(text, encoding="utf-8")
+    git(club.root, "commit", "-qam", "record_file")
+    head = git(club.root, "rev-parse", "HEAD")
+    line = text.count("\n")
+    for args in (("reading-club",), ("reading-club", "--record", SHAKESPEARE)):
+        result = run_cli(club.root, *args)
+        assert result.returncode == 3, result.stdout + result.stderr
+        shown = value.replace("\\u0000", "\x00")
+        assert f"pmctl.toml:{line}: reading_club.record_file {shown!r} {reason}" in result.stderr
+    assert git(club.root, "rev-parse", "HEAD") == head
+    assert git(club.root, "status", "--porcelain", "--ignored") == ""

@@ -244,3 +244,10 @@ def test_cli_wiring(repo: Project, in_review: Path) -> None:
     author = run_cli(repo.root, "review", ID, "--approve", "--reviewer", "山田")
     assert author.returncode == 5
     assert "cannot approve" in author.stderr
+
+
+def test_a_reviewer_typed_with_an_escape_is_one_line(repo: Project, in_review: Path) -> None:
+    """As `new` folds an owner: the reviewer's ESC and BEL went into the front matter."""
+    approved = run_cli(repo.root, "review", ID, "--approve", "--reviewer", "ca\x1b]0;x\x07rol")
+    assert approved.returncode == 0, approved.stderr
+    assert 'reviewer: "ca ]0;x rol"\n' in in_review.read_text(encoding="utf-8")

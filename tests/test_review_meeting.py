@@ -185,3 +185,24 @@ def test_minutes_that_are_not_utf_8_are_a_usage_error_from_a_file_or_stdin(
     assert from_stdin.returncode == 2, from_stdin.stderr
     assert b"save it as UTF-8" in from_stdin.stderr
     assert git(meeting.root, "rev-parse", "HEAD") == head
+
+
+def test_minutes_are_read_no_further_than_a_postmortem_may_hold(meeting: Project) -> None:
+    """`--minutes /dev/zero` read for ever (a hang); a huge file was read whole first."""
+    head = git(meeting.root, "rev-parse", "HEAD")
+    endless = run_cli(meeting.root, "review", EN_ID, "--minutes", "/dev/zero")
+    assert endless.returncode == 2, endless.stderr
+    assert "--minutes: /dev/zero is over 1,000,000 bytes" in endless.stderr
+    import subprocess
+    import sys
+
+    huge = subprocess.run(
+        [sys.executable, "-m", "pmctl", "review", EN_ID, "--minutes", "-"],
+        cwd=meeting.root,
+        input=b"a" * 1_000_001,
+        capture_output=True,
+        check=False,
+    )
+    assert huge.returncode == 2, huge.stderr
+    assert b"--minutes: standard input is over 1,000,000 bytes" in huge.stderr
+    assert git(meeting.root, "rev-parse", "HEAD") == head

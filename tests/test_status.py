@@ -213,6 +213,18 @@ def test_backwards_needs_a_reason_and_further_back_needs_force(repo: Project) ->
         status.move(repo, ID, Status.REVIEWED, today=TODAY)
 
 
+def test_a_reason_with_a_terminal_escape_is_spelled_out_in_the_commit(repo: Project) -> None:
+    """The reason went into the message as it was: `git log` cleared the reader's screen."""
+    write_postmortem(repo)
+    status.move(repo, ID, Status.IN_REVIEW, today=TODAY)
+    status.move(repo, ID, Status.DRAFT, today=TODAY, reason="impact\x1b[2J\nnumbers wrong")
+    message = git(repo.root, "log", "-1", "--format=%B")
+    assert "\x1b" not in message
+    assert "impact\\x1b[2J\nnumbers wrong\n" in message
+    trailers = git(repo.root, "log", "-1", "--format=%(trailers:only,unfold)").split("\n")
+    assert "Pmctl-Reason: impact\\x1b[2J numbers wrong" in trailers
+
+
 def test_the_whole_lifecycle_with_its_guards(repo: Project) -> None:
     path = write_postmortem(repo)
     status.move(repo, ID, Status.IN_REVIEW, today=TODAY)

@@ -167,7 +167,7 @@ def test_an_action_item_with_a_line_break_stays_in_its_table_row(repo: Project) 
     assert added.returncode == 0, added.stderr
     text = (repo.root / "postmortems" / "2026" / f"{postmortem_id}.md").read_text("utf-8")
     (row,) = [line for line in text.split("\n") if line.startswith("| AI-1 ")]
-    assert "Alert \\| AI-9 \\| forged \\x1b[2J" in row
+    assert "Alert \\| AI-9 \\| forged [2J" in row  # one line, folded as `new` folds a title
     assert "\n| AI-9" not in text
     assert "\x1b" not in text
 

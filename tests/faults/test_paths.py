@@ -44,6 +44,28 @@ def test_a_postmortem_dir_outside_the_work_tree_is_a_config_error_at_its_line(
     assert "postmortem_dir" in raised.value.message
 
 
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ('""', "is blank"),
+        ('" "', "is blank"),
+        ('"."', "is the repository's root"),
+        ('"postmortems/.."', "is the repository's root"),
+        (f'"{"x" * 300}"', "cannot be a directory: File name too long"),
+    ],
+)
+def test_a_postmortem_dir_that_is_blank_or_the_root_is_a_config_error_at_its_line(
+    repo: Project, value: str, reason: str
+) -> None:
+    """`"."` made lint read every Markdown file as a postmortem (pmctl's own INDEX.md failed
+    it); `" "` silently found no postmortems (`lint`: "0 files checked, no problems"); a
+    name longer than the file system allows made `new` exit 70."""
+    line = set_postmortem_dir(repo.root, value)
+    result = run_cli(repo.root, *NEW)
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert f"pmctl.toml:{line}: postmortem_dir {value[1:-1]!r} {reason}" in result.stderr
+
+
 @pytest.mark.parametrize("value", ['"pmctl.toml"', '"pmctl.toml/postmortems"'])
 def test_a_postmortem_dir_that_is_a_file_is_a_config_error_at_its_line(
     repo: Project, value: str

@@ -21,12 +21,30 @@ from pmctl.errors import ConfigError
 
 
 def find_root(start: Path) -> Path | None:
-    """The nearest directory at or above `start` holding `pmctl.toml`."""
+    """The nearest directory at or above `start` holding `pmctl.toml`.
+
+    A `pmctl.toml` there that is no file (a directory, a pipe, a device, a link to nothing)
+    is a `ConfigError` naming it: it was passed over, and the error said "no pmctl.toml
+    found ... run `pmctl init`", or a parent directory's configuration was taken instead."""
     start = start.resolve()
     for directory in (start, *start.parents):
-        if (directory / CONFIG_FILE).is_file():
+        config = directory / CONFIG_FILE
+        if config.is_file():
             return directory
+        if os.path.lexists(config):
+            raise ConfigError(
+                f"{config} is not a file: {_kind(config)}",
+                hint=f"remove it; `pmctl init` then writes a {CONFIG_FILE} of the defaults",
+            )
     return None
+
+
+def _kind(path: Path) -> str:
+    if os.path.islink(path) and not os.path.exists(path):
+        return f"a symbolic link to {os.readlink(path)}, which does not exist"
+    if os.path.isdir(path):
+        return "a directory"
+    return "a pipe, socket or device"
 
 
 def load_project(start: Path) -> Project:
@@ -43,12 +61,38 @@ def load_project(start: Path) -> Project:
     return Project(root, settings)
 
 
+def record_file(project: Project) -> Path:
+    """The file of `[reading_club] record_file`; `ConfigError` at its line unless it names a
+    file of its own in the repository: `reading-club` reads it and `--record` writes and
+    commits it. Outside the repository, a directory or too long a name was exit 70; in
+    `.git` the file was written, then the commit failed; in the postmortem directory lint
+    takes it for a postmortem. (Checked when the reading club needs it, so that a `.pmctl`
+    linked elsewhere stops no other command.)"""
+    root, settings = project.root, project.settings
+    value = settings.reading_club.record_file
+    reason = _not_a_file_of_its_own(root, value, root / settings.postmortem_dir)
+    if reason is None:
+        return root / value
+    config = root / CONFIG_FILE
+    text = config.read_text(encoding="utf-8-sig")
+    table = _key_line(text, "reading_club")
+    line = _key_line(text, "record_file", start=table or 1)
+    raise ConfigError(
+        f"reading_club.record_file {value!r} {reason}",
+        hint='keep the sessions in a file of their own, e.g. ".pmctl/reading-club.toml"',
+        location=f"{config}:{line}" if line else str(config),
+    )
+
+
 def _check_postmortem_dir(root: Path, config: Path, value: str) -> None:
     """`ConfigError` at its line unless `postmortem_dir` is a directory inside `root` (the
     directory of pmctl.toml; symbolic links followed) and not inside a `.git` directory.
 
     Every command reads there, and `new`, `status`, `action` and `review` write there: a
-    postmortem must never be written to `/etc` or into git's own files.
+    postmortem must never be written to `/etc` or into git's own files. Nor may it be the
+    root itself (`""`, `"."`): every Markdown file of the repository would then be read as a
+    postmortem, pmctl's own INDEX.md first (lint failed on it, PM006), and a blank name
+    (`" "`) is a typo that silently found no postmortems at all.
     """
     place = root / value
     try:
@@ -58,7 +102,14 @@ def _check_postmortem_dir(root: Path, config: Path, value: str) -> None:
     else:
         inside = resolved.is_relative_to(root)
         file = _a_file_on_the_way(root, resolved) if inside else None
-        if file is not None:
+        unusable = _unusable(resolved)
+        if not value.strip():
+            reason = "is blank"
+        elif unusable is not None:
+            reason = f"cannot be a directory: {unusable}"
+        elif resolved == root:
+            reason = f"is the repository's root, {root}, not a directory of postmortems in it"
+        elif file is not None:
             reason = f"is not a directory: {file.relative_to(root)} is a file"
         elif inside and not any(
             part.lower() == ".git" for part in resolved.relative_to(root).parts
@@ -76,6 +127,39 @@ def _check_postmortem_dir(root: Path, config: Path, value: str) -> None:
         hint='postmortems live in the repository: use a directory next to pmctl.toml, e.g. "postmortems"',
         location=f"{config}:{line}" if line else str(config),
     )
+
+
+def _unusable(directory: Path) -> str | None:
+    """Why the file system refuses `directory` as a name (a part longer than 255 bytes:
+    `new` stopped with exit 70 on its `mkdir`), or None if it exists or could be made."""
+    try:
+        os.stat(directory)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as error:
+        return error.strerror or str(error)
+    return None
+
+
+def _not_a_file_of_its_own(root: Path, value: str, postmortems: Path) -> str | None:
+    """Why `value`, relative to `root`, cannot hold the reading club's sessions, or None."""
+    if "\0" in value:  # (os.path.realpath raises on it)
+        return "holds a NUL character, which no file name can"
+    if not value.strip():
+        return "is blank"
+    resolved = Path(os.path.realpath(root / value))  # (a link is judged by where it leads)
+    if not resolved.is_relative_to(root):
+        return f"leads to {resolved}, outside {root}"
+    if any(part.lower() == ".git" for part in resolved.relative_to(root).parts):
+        return "is inside .git, git's own directory"
+    if resolved == root / CONFIG_FILE:
+        return f"is {CONFIG_FILE} itself"
+    if resolved.is_relative_to(os.path.realpath(postmortems)):
+        return "lies in postmortem_dir, where every file is taken for a postmortem"
+    if os.path.isdir(resolved):
+        return "is a directory"
+    unusable = _unusable(resolved)
+    return None if unusable is None else f"cannot be a file: {unusable}"
 
 
 def _a_file_on_the_way(root: Path, directory: Path) -> Path | None:
@@ -178,6 +262,10 @@ def _explain(path: Path, text: str, data: dict[str, Any], error: ValidationError
     # ("lint", "section_aliases", "bad-key", "[key]"): a table key's own error names it
     # before pydantic's "[key]" marker.
     loc = _data_path(data, tuple(str(part) for part in first["loc"] if part != "[key]"))
+    message = first["msg"].removeprefix("Value error, ")
+    whole_file = not loc
+    if whole_file:
+        loc = _key_named_in(data, message)
     line: int | None = None
     for part in loc:  # each key is looked for from its table's line on
         line = _key_line(text, part, start=line or 1) or line
@@ -189,10 +277,30 @@ def _explain(path: Path, text: str, data: dict[str, Any], error: ValidationError
         hint = f"did you mean '{close[0]}'?" if close else f"known keys here: {', '.join(known)}"
         return ConfigError(f"unknown key '{dotted}'", hint=hint, location=where)
     return ConfigError(
-        f"'{dotted}': {first['msg']}" if dotted else first["msg"],
+        f"'{dotted}': {message}" if dotted and not whole_file else message,
         hint="see docs/configuration.md for every key and its default",
         location=where,
     )
+
+
+def _key_named_in(data: dict[str, Any], message: str) -> tuple[str, ...]:
+    """The first key of the file that an error about the whole file names (`review_deadlines
+    names unknown severities ...`): pydantic gives such an error no place, so it was shown
+    without a line."""
+    for word in re.findall(r"[a-z_]+(?:\.[a-z_]+)*", message):
+        loc = _data_path(data, tuple(word.split(".")))
+        if loc == tuple(word.split(".")) and _has(data, loc):
+            return loc
+    return ()
+
+
+def _has(data: dict[str, Any], loc: tuple[str, ...]) -> bool:
+    node: Any = data
+    for part in loc:
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
 
 
 def _data_path(data: dict[str, Any], loc: tuple[str, ...]) -> tuple[str, ...]:

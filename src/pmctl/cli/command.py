@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import Any, Protocol
 
 import typer
@@ -61,3 +62,23 @@ def command_module(help: str | None = None, *, no_args_is_help: bool = False) ->
         rich_markup_mode=None,
         pretty_exceptions_enable=False,
     )
+
+
+def path_of(name: str) -> Callable[[str], Path]:
+    """The parser of a file or directory argument `name` (`SRC`, `--map`): an empty one is a
+    usage error. `Path("")` is the current directory, so `pmctl import "$SRC"` with SRC unset
+    imported and committed every Markdown file under it, `pmctl lint ""` linted all of it, and
+    `pmctl init "$DIR"` set up the current directory. (Here, not in `parse`, which
+    `pmctl lint ONE.md` would then import for nothing but this.)"""
+
+    def parse(value: str) -> Path:
+        if not value:
+            from pmctl.errors import UsageError
+
+            raise UsageError(
+                f"{name} is an empty string, which names no file",
+                hint=f"give {name} a path (`.` for the current directory)",
+            )
+        return Path(value)
+
+    return parse

@@ -42,11 +42,14 @@ def export_command(
     from pathlib import Path
 
     from pmctl.cli import clock
-    from pmctl.services.export import export, save
+    from pmctl.services.export import check_out, export, save
     from pmctl.services.project import open_project
     from pmctl.ui import console, export_output
 
-    result = export(open_project(Path.cwd()), table, now=clock.now())
+    project = open_project(Path.cwd())
+    if out is not None:
+        check_out(project, Path(out))
+    result = export(project, table, now=clock.now())
     lines = (
         export_output.csv_lines(result.columns, result.records)
         if output_format is ExportFormat.CSV

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from pmctl.cli.command import Command, command_module
+from pmctl.cli.command import Command, command_module, path_of
 from pmctl.domain.enums import ImportShape, Status
 from pmctl.ui.formats import TextFormat
 
@@ -16,7 +16,10 @@ cli = command_module()
 @cli.command("import", cls=Command)
 def import_command(
     sources: list[Path] = typer.Argument(
-        ..., metavar="SRC", help="Files or directories of postmortems written before pmctl."
+        ...,
+        metavar="SRC",
+        help="Files or directories of postmortems written before pmctl.",
+        parser=path_of("SRC"),
     ),
     dry_run: bool = typer.Option(
         False, "--dry-run", help="Write nothing; show what each file would become."
@@ -25,6 +28,7 @@ def import_command(
         None,
         "--map",
         metavar="FILE",
+        parser=path_of("--map"),
         help="TOML mapping of foreign front-matter keys to pmctl fields (adds to [import.map]).",
     ),
     owner: str | None = typer.Option(

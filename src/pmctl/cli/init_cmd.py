@@ -6,14 +6,16 @@ from pathlib import Path
 
 import typer
 
-from pmctl.cli.command import Command, command_module
+from pmctl.cli.command import Command, command_module, path_of
 
 cli = command_module()
 
 
 @cli.command("init", cls=Command)
 def init_command(
-    directory: Path = typer.Argument(Path("."), metavar="DIRECTORY", help="Directory to set up."),
+    directory: Path = typer.Argument(
+        Path("."), metavar="DIRECTORY", help="Directory to set up.", parser=path_of("DIRECTORY")
+    ),
     language: str = typer.Option(
         "en", "--language", "-l", metavar="LANG", help="Default language: en or ja."
     ),

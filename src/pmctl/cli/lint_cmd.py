@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from pmctl.cli.command import Command, command_module
+from pmctl.cli.command import Command, command_module, path_of
 from pmctl.ui.formats import LintFormat
 
 cli = command_module()
@@ -15,7 +15,10 @@ cli = command_module()
 @cli.command("lint", cls=Command)
 def lint_command(
     paths: list[Path] | None = typer.Argument(
-        None, metavar="PATH", help="Files or directories to lint (default: every postmortem)."
+        None,
+        metavar="PATH",
+        help="Files or directories to lint (default: every postmortem).",
+        parser=path_of("PATH"),
     ),
     output_format: LintFormat = typer.Option(
         LintFormat.TEXT, "--format", "-f", help="For people (text) or for tools."

@@ -47,7 +47,7 @@ def list_command(
     from pathlib import Path
 
     from pmctl.cli import clock
-    from pmctl.cli.parse import parse_choices, parse_date, parse_many
+    from pmctl.cli.parse import parse_choices, parse_date, parse_many, parse_severities
     from pmctl.domain.document import Invalid
     from pmctl.domain.enums import Status
     from pmctl.domain.listing import ListFilters
@@ -55,15 +55,15 @@ def list_command(
     from pmctl.services.project import open_project
     from pmctl.ui import list_output
 
+    project = open_project(Path.cwd())
     filters = ListFilters(
         statuses=parse_choices(status, Status, flag="--status"),
-        severities=parse_many(severity),
+        severities=parse_severities(severity, project.settings.severities),
         services=parse_many(service),
         owners=parse_many(owner),
         since=parse_date(since, flag="--since") if since else None,
         overdue=overdue,
     )
-    project = open_project(Path.cwd())
     if output_format is ListFormat.JSON:
         invalid: list[Invalid] = []
         rows = each_row(project, today=clock.today(), filters=filters, invalid=invalid)

@@ -79,6 +79,19 @@ def parse_many(values: list[str] | None) -> frozenset[str]:
     return frozenset(parse_list(",".join(values or [])))
 
 
+def parse_severities(values: list[str] | None, known: list[str]) -> frozenset[str]:
+    """The values of a repeatable `--severity`, each one of the repository's scale (`known`,
+    from pmctl.toml): `list --severity sev1` said "0 postmortems" where SEV1 had some."""
+    chosen = parse_many(values)
+    for value in sorted(chosen):
+        if value not in known:
+            raise UsageError(
+                f"--severity: unknown severity {value!r}",
+                hint=f"use one of pmctl.toml's severities: {', '.join(known)}",
+            )
+    return chosen
+
+
 def parse_choices(values: list[str] | None, kind: type[E], *, flag: str) -> frozenset[E]:
     """The values of a repeatable, comma-separable option, each one of the enum `kind`."""
     chosen = set()

@@ -71,7 +71,13 @@ def report_command(
     from pathlib import Path
 
     from pmctl.cli import clock
-    from pmctl.cli.parse import parse_choices, parse_date, parse_many, parse_today
+    from pmctl.cli.parse import (
+        parse_choices,
+        parse_date,
+        parse_many,
+        parse_severities,
+        parse_today,
+    )
     from pmctl.domain.model import ActionStatus, ActionType, Priority
     from pmctl.domain.report import OPEN_STATUSES, Filters
     from pmctl.domain.wording import plural
@@ -80,6 +86,7 @@ def report_command(
     from pmctl.services.report import build_report
     from pmctl.ui import console, report_output
 
+    project = open_project(Path.cwd())
     statuses = parse_many(status)
     chosen = parse_choices(
         [word for word in statuses if word not in ("open", "all")], ActionStatus, flag="--status"
@@ -93,7 +100,7 @@ def report_command(
         priorities=parse_choices(priority, Priority, flag="--priority"),
         types=parse_choices(action_type, ActionType, flag="--type"),
         services=parse_many(service),
-        severities=parse_many(severity),
+        severities=parse_severities(severity, project.settings.severities),
         statuses=chosen or OPEN_STATUSES,
         overdue=overdue,
         due_before=parse_date(due_before, flag="--due-before") if due_before else None,
@@ -101,7 +108,7 @@ def report_command(
     )
     as_of = parse_today(today, flag="--today") if today else clock.today()
 
-    result = build_report(open_project(Path.cwd()), today=as_of, filters=filters, group_by=group_by)
+    result = build_report(project, today=as_of, filters=filters, group_by=group_by)
     console.warn_invalid(result.invalid)
     report = result.report
     if output_format is ReportFormat.TABLE:

@@ -156,14 +156,14 @@ def _show_agenda(
 
 def _read_minutes(source: str) -> str:
     """The minutes from a file, or from stdin for `-`."""
-    from pathlib import Path
-
     from pmctl.errors import NotFoundError, UsageError
+    from pmctl.services.review_meeting import minutes_text
 
     try:
         if source == "-":
             return _stdin_text()
-        return Path(source).read_text(encoding="utf-8")
+        with open(source, "rb") as file:
+            return minutes_text(file, source)
     except FileNotFoundError:
         raise NotFoundError(
             f"--minutes: no file {source}", hint="pass a file, or - for stdin"
@@ -184,8 +184,10 @@ def _stdin_text() -> str:
     is closed (`<&-`: Python's stdin is None)."""
     import sys
 
+    from pmctl.services.review_meeting import minutes_text
+
     stream = sys.stdin
     if stream is None:
         return ""
     buffer = getattr(stream, "buffer", None)  # (none in a test's StringIO)
-    return buffer.read().decode("utf-8") if buffer is not None else stream.read()
+    return minutes_text(buffer, "standard input") if buffer is not None else stream.read()

@@ -21,6 +21,7 @@ from pmctl.domain.model import (
     Priority,
 )
 from pmctl.domain.sections import ACTION_TABLE_END, ACTION_TABLE_START
+from pmctl.domain.visible_text import folded
 from pmctl.errors import NotFoundError, UsageError
 
 KEY = "action_items"
@@ -55,21 +56,25 @@ class ActionChanges:
 
 
 def new_item(action: NewAction, items: Sequence[ActionItem]) -> ActionItem:
-    """The item `action` becomes, with the next id; `UsageError` for blank text fields."""
+    """The item `action` becomes, with the next id; `UsageError` for blank text fields.
+
+    Its text fields are one line each, `folded` as `pmctl new` folds a title: a pasted
+    newline or terminal escape was written into the front matter (`title: "a\\nb"`, an
+    owner holding ESC), where every report and table then had to spell it out."""
     for name in ("title", "owner"):
-        if not getattr(action, name).strip():
+        if not folded(getattr(action, name)):
             raise UsageError(f"--{name} is empty", hint=f"pass --{name} with a value")
-    if action.tracker is not None and not action.tracker.strip():
+    if action.tracker is not None and not folded(action.tracker):
         raise UsageError("--tracker is empty", hint="pass an issue key or URL, or leave it out")
     return ActionItem(
         id=next_action_id(items),
-        title=action.title.strip(),
+        title=folded(action.title),
         type=action.type,
-        owner=action.owner.strip(),
+        owner=folded(action.owner),
         priority=action.priority,
         status=ActionStatus.TODO,
         due=action.due,
-        tracker=action.tracker.strip() if action.tracker else None,
+        tracker=folded(action.tracker) if action.tracker else None,
     )
 
 
@@ -79,7 +84,7 @@ def changed_fields(item: ActionItem, changes: ActionChanges) -> dict[str, tuple[
     for field in fields(changes):
         value = getattr(changes, field.name)
         if type(value) is str:  # the free-text fields; enum members are str subclasses
-            value = value.strip()
+            value = folded(value)
             if not value:
                 raise UsageError(
                     f"--{field.name} is empty", hint=f"pass --{field.name} with a value"

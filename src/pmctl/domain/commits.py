@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from pmctl.domain.visible_text import visible, visible_lines
+
 
 @dataclass(frozen=True, slots=True)
 class Commit:
@@ -29,12 +31,16 @@ CREATED_FROM = "none"
 
 
 def compose(subject: str, body: str = "", trailers: Mapping[str, str] | None = None) -> str:
-    """A commit message: subject, optional body paragraph, trailer block."""
-    parts = [subject.strip()]
+    """A commit message: subject, optional body paragraph, trailer block.
+
+    Control characters are spelled out (`\\x1b`), line breaks of the body kept: a reason
+    or note typed with a terminal escape went into the message as it was, and `git log`
+    then played it on the terminal of whoever read the history."""
+    parts = [visible(subject.strip())]
     if body.strip():
-        parts.append(body.strip())
+        parts.append(visible_lines(body.strip()))
     if trailers:
-        parts.append("\n".join(f"{key}: {value}" for key, value in trailers.items()))
+        parts.append("\n".join(f"{key}: {visible(value)}" for key, value in trailers.items()))
     return "\n\n".join(parts) + "\n"
 
 

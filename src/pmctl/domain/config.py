@@ -59,7 +59,10 @@ Deadline = Annotated[str, StringConstraints(pattern=_DEADLINE.pattern)]
 class _Section(BaseModel):
     """A table of `pmctl.toml`. An empty list default is `default=[]` (pydantic copies it for
     each model), not `default_factory=list`: pydantic reads a factory's signature, and
-    reading `list`'s compiles Python's tokenizer patterns, ~3 ms of every command."""
+    reading `list`'s compiles Python's tokenizer patterns, ~3 ms of every command.
+
+    Its numbers and booleans are `strict=True`: pydantic otherwise takes the string
+    `required_approvals = "3"` as 3 and `= true` as 1, a wrong type that passed unseen."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -96,6 +99,7 @@ class LintSettings(_Section):
         description="Section key (root-causes, ...) -> more headings that open that section.",
     )
     downtime_minutes: int | None = Field(
+        strict=True,
         default=None,
         ge=1,
         description="impact.user_visible_minutes from which `downtime_criterion` is required; "
@@ -107,6 +111,7 @@ class LintSettings(_Section):
         description="The criterion that `downtime_minutes` or more of user-visible impact meet.",
     )
     related_min_score: float = Field(
+        strict=True,
         default=0.6,
         gt=0,
         le=1,
@@ -145,9 +150,10 @@ class EmailSettings(_Section):
     """
 
     host: str = Field(default="localhost", min_length=1)
-    port: int = Field(default=25, ge=1, le=65535)
+    port: int = Field(strict=True, default=25, ge=1, le=65535)
     # Declared before `tls` and `ca_file`, whose validators read it.
     starttls: bool | None = Field(
+        strict=True,
         default=None,
         description="Older spelling of tls: true is tls = 'starttls', false is 'none'.",
     )
@@ -214,7 +220,9 @@ class WebhookSettings(_Section):
         description="Name of the environment variable holding the webhook URL (a secret).",
     )
     blocks: bool = Field(
-        default=False, description="Also send the text as a Slack `blocks` section (mrkdwn)."
+        strict=True,
+        default=False,
+        description="Also send the text as a Slack `blocks` section (mrkdwn).",
     )
 
 
@@ -248,12 +256,14 @@ class NotifySettings(_Section):
         description="Which events notify: 'transition', 'review'.",
     )
     timeout_seconds: float = Field(
+        strict=True,
         default=10.0,
         gt=0,
         le=300,
         description="Bound on the wall time of each attempt to send, per channel.",
     )
     retries: int = Field(
+        strict=True,
         default=2,
         ge=0,
         le=5,
@@ -261,6 +271,7 @@ class NotifySettings(_Section):
         "connection, HTTP 429 or 5xx), per channel.",
     )
     retry_backoff_seconds: float = Field(
+        strict=True,
         default=0.5,
         ge=0,
         le=5,
@@ -342,8 +353,11 @@ class ImportSettings(_Section):
 class ReadingClubSettings(_Section):
     """`[reading_club]`: what `pmctl reading-club` proposes."""
 
-    picks: int = Field(default=3, ge=1, le=20, description="Postmortems proposed per session.")
+    picks: int = Field(
+        strict=True, default=3, ge=1, le=20, description="Postmortems proposed per session."
+    )
     repeat_after_days: int = Field(
+        strict=True,
         default=365,
         ge=0,
         description="A postmortem discussed in a session is not proposed again for this long.",
@@ -378,6 +392,7 @@ class Settings(_Section):
         description="Severity -> review deadline after the incident: '3d' calendar, '5bd' business days.",
     )
     required_approvals: int = Field(
+        strict=True,
         default=1,
         ge=0,
         le=MAX_APPROVALS,
@@ -392,6 +407,21 @@ class Settings(_Section):
         description="Team -> its people; `pmctl stats` groups postmortems by their owner's team.",
     )
     reading_club: ReadingClubSettings = Field(default_factory=ReadingClubSettings)
+
+    @field_validator("severities")
+    @classmethod
+    def _severities_are_names(cls, severities: list[str]) -> list[str]:
+        """A blank severity could be given to no postmortem (`new --severity ""` is refused),
+        and a repeated one would rank the same severity twice."""
+        for severity in severities:
+            if not severity.strip():
+                msg = f"{severity!r} is blank; a severity needs a name"
+                raise ValueError(msg)
+        repeated = sorted({s for s in severities if severities.count(s) > 1})
+        if repeated:
+            msg = f"{', '.join(map(repr, repeated))} listed twice; list each severity once"
+            raise ValueError(msg)
+        return severities
 
     @field_validator("teams")
     @classmethod

@@ -83,6 +83,34 @@ def _postmortem_records(
     yield from postmortem_records(chain(first, pairs), transitions(), now=now)
 
 
+def check_out(project: Project, path: Path) -> None:
+    """`UsageError` if `--out` would overwrite what the repository is made of: a file in
+    `.git` (`--out .git/config` left a repository git could no longer open), `pmctl.toml`
+    (every command then failed on its first line) or anything in the postmortem directory.
+    A file elsewhere, in or out of the repository, is the user's to choose."""
+    import os
+    from pathlib import Path
+
+    from pmctl.domain.config import CONFIG_FILE
+
+    root = project.root.resolve()
+    target = Path(os.path.realpath(path))  # (a link is judged by where it leads)
+    if not target.is_relative_to(root):
+        return
+    if any(part.lower() == ".git" for part in target.relative_to(root).parts):
+        what = "lies in git's own directory, .git"
+    elif target == root / CONFIG_FILE:
+        what = f"is the repository's configuration, {CONFIG_FILE}"
+    elif target.is_relative_to(project.postmortem_dir.resolve()):
+        what = f"lies in the postmortem directory, {project.settings.postmortem_dir}"
+    else:
+        return
+    raise UsageError(
+        f"--out {path} {what}: an export is not written there; nothing was written",
+        hint="write the export to a file of its own, e.g. --out postmortems.csv",
+    )
+
+
 def save(path: Path, lines: Iterable[str]) -> None:
     """Write `lines` to `path` atomically as they come (a reader never sees half of it;
     a failure meanwhile leaves no file); into a device or a pipe as it is."""

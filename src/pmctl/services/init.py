@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from pmctl.domain import commits
 from pmctl.domain.commits import Commit
 from pmctl.domain.config import CONFIG_FILE, DEFAULT_CRITERIA
 from pmctl.domain.model import Language
-from pmctl.errors import ConfigError, GitError
+from pmctl.errors import ConfigError, GitError, UsageError, file_system_refusal
 from pmctl.services.mutate import write_and_commit
 
 PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
@@ -46,26 +47,53 @@ def initialise(directory: Path, *, language: Language, force: bool, commit: bool
     """
     directory = directory.resolve()
     config = directory / CONFIG_FILE
-    if config.exists() and not force:
+    # os.path.exists: Path.exists raises on a name too long to be a file's (Python 3.11)
+    if os.path.exists(config) and not force:
         raise ConfigError(
             f"{config} already exists", hint="pass --force to overwrite it with the defaults"
         )
+    made = _make_directory(directory)
     created_git = False
     try:
-        repository = Repository.open(directory)
-    except GitError:
-        repository = Repository.init(directory)
-        created_git = True
-    try:
+        try:
+            repository = Repository.open(directory)
+        except GitError:
+            repository = Repository.init(directory)
+            created_git = True
         if commit:
             repository.ensure_ready_to_commit()
         return _write_and_commit(
             repository, directory, language, commit=commit, created_git=created_git
         )
     except BaseException:
-        if created_git:
+        if made is not None:
+            shutil.rmtree(made, ignore_errors=True)
+        elif created_git:
             shutil.rmtree(directory / ".git", ignore_errors=True)
         raise
+
+
+def _make_directory(directory: Path) -> Path | None:
+    """Make `directory` if it does not exist, as `git init DIR` does; the topmost directory
+    made (to remove on failure), or None. `pmctl init new-repo` stopped with exit 70 (git
+    could not start in a directory that was not there); a file is refused."""
+    if os.path.isdir(directory):
+        return None
+    if os.path.lexists(directory):
+        raise UsageError(
+            f"{directory} is not a directory", hint="give pmctl init a directory, or a new name"
+        )
+    top = directory
+    while not os.path.lexists(top.parent):
+        top = top.parent
+    try:
+        directory.mkdir(parents=True)
+    except OSError as error:
+        raise file_system_refusal(error, path=directory) or UsageError(
+            f"cannot make {directory}: {error.strerror or error}",
+            hint="give pmctl init a directory that exists or that can be made",
+        ) from None
+    return top
 
 
 def _write_and_commit(

@@ -43,7 +43,9 @@ class Recorded:
 
 
 def log_path(project: Project) -> Path:
-    return project.root / project.settings.reading_club.record_file
+    from pmctl.adapters.config_file import record_file
+
+    return record_file(project)
 
 
 def propose(project: Project, *, today: dt.date, picks: int | None = None) -> ProposalOutcome:

@@ -13,6 +13,7 @@ from pmctl.domain.lint import check_as_in_review
 from pmctl.domain.model import Postmortem, Status, Verdict
 from pmctl.domain.project import Project
 from pmctl.domain.review import Checklist, Recorded
+from pmctl.domain.visible_text import folded
 from pmctl.errors import PmctlError, UsageError
 from pmctl.services.announce import announce
 from pmctl.services.mutate import Change, commit_edit
@@ -63,7 +64,7 @@ def record(
         raise UsageError(
             "a request for changes needs a note", hint="pass --note 'what must change'"
         )
-    name = (reviewer or _git_user(project) or "").strip()
+    name = folded(reviewer or _git_user(project) or "")  # one line, as `new` folds an owner
     if not name:
         raise UsageError(
             "who is reviewing? git cannot tell who you are",

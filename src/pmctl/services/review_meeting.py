@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from pmctl.adapters import discovery, documents
 from pmctl.domain import lifecycle, review, review_meeting
@@ -13,6 +14,7 @@ from pmctl.domain.document import Invalid, ParsedDocument
 from pmctl.domain.lint import check_as_in_review
 from pmctl.domain.model import Postmortem
 from pmctl.domain.project import Project
+from pmctl.errors import UsageError
 from pmctl.services.corpus import load_all
 from pmctl.services.mutate import Change, commit_edit
 
@@ -28,6 +30,20 @@ class MinutesRecorded:
     path: Path
     postmortem_id: str
     commit: Commit | None
+
+
+def minutes_text(stream: BinaryIO, source: str) -> str:
+    """The minutes in `stream` (a file, standard input) as UTF-8, read up to the size a
+    postmortem may have: `--minutes /dev/zero` read for ever, and a file of gigabytes was
+    read whole before the edit was refused as too large. `UnicodeDecodeError` if not UTF-8."""
+    raw = stream.read(documents.MAX_BYTES + 1)
+    if len(raw) > documents.MAX_BYTES:
+        raise UsageError(
+            f"--minutes: {source} is over {documents.MAX_BYTES:,} bytes, more than a "
+            "postmortem may hold",
+            hint="pass the minutes of the meeting, not a larger file",
+        )
+    return raw.decode("utf-8")
 
 
 def agenda(project: Project, *, today: dt.date) -> AgendaResult:
