@@ -240,11 +240,13 @@ def run_process(
     stdin: str = "",
     env: dict[str, str] | None = None,
     limits: Callable[[], None] | None = None,
+    timeout: float | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run the real `pmctl` entry point (`python -m pmctl`) in `cwd`, without a terminal.
 
     `env` adds to (or overrides) the test's environment; `limits` runs in the child before
-    pmctl starts (to set a resource limit).
+    pmctl starts (to set a resource limit); past `timeout` seconds the child is killed and
+    `subprocess.TimeoutExpired` raised (for what used to hang).
     """
     return subprocess.run(
         [sys.executable, "-m", "pmctl", *args],
@@ -254,6 +256,7 @@ def run_process(
         text=True,
         check=False,
         preexec_fn=limits,
+        timeout=timeout,
         env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1", **(env or {})},
     )
 

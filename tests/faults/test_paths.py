@@ -12,7 +12,7 @@ from pmctl.adapters import git as git_adapter
 from pmctl.adapters.config_file import load_project
 from pmctl.domain.project import Project
 from pmctl.errors import ConfigError
-from tests.conftest import git, run_cli
+from tests.conftest import git, run_cli, run_process
 from tests.faults.helpers import ADD, clean
 
 NEW = ("new", "--title", "Disk full", "--severity", "SEV3", "--owner", "alice", "--no-input")
@@ -436,3 +436,52 @@ def test_a_repository_under_a_directory_whose_name_is_not_utf_8_works(
     )
     assert init.returncode == 0, init.stderr
     assert os.fsencode(fresh) in init.stdout  # its bytes, as `ls` shows them
+
+
+PIPE_ID = "2026-11-25-pipe"
+
+
+@pytest.fixture
+def pipe_named_md(postmortem: Path) -> Path:
+    """A named pipe in the postmortem directory, called like a postmortem (git cannot track
+    one: a local tree's mistake, or someone's `mkfifo` for a script)."""
+    import os
+
+    pipe = postmortem.parent / f"{PIPE_ID}.md"
+    os.mkfifo(pipe)
+    return pipe
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("lint",),
+        ("list",),
+        ("report",),
+        ("stats",),
+        ("search", "checkout"),
+        ("site", "build"),
+        ("export",),
+        ("index", "--check"),
+        ("status", ID),
+        ("status", PIPE_ID),
+    ],
+    ids=" ".join,
+)
+def test_a_named_pipe_called_like_a_postmortem_is_not_waited_on(
+    repo: Project, pipe_named_md: Path, command: tuple[str, ...]
+) -> None:
+    """Every command opened it and waited for a writer for ever."""
+    result = run_process(repo.root, *command, timeout=20)
+    assert "internal error" not in result.stderr
+    if command == ("status", PIPE_ID):
+        assert result.returncode == 6, result.stderr
+        assert f"{PIPE_ID}.md is not a regular file" in result.stderr
+    else:
+        assert result.returncode in (0, 1), result.stderr
+
+
+def test_lint_names_a_named_pipe_it_does_not_read(repo: Project, pipe_named_md: Path) -> None:
+    result = run_process(repo.root, "lint", timeout=20)
+    assert result.returncode == 1, result.stderr
+    assert f"PM002 {PIPE_ID}.md is not read: it is not a regular file" in result.stdout

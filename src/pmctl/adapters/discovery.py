@@ -47,6 +47,9 @@ class Survey:
     not_utf8: list[Path]
     """`*.md` files whose path below the directory is not valid UTF-8: no id can match such
     a name, and no index, page or report can hold it as it is."""
+    not_files: list[Path]
+    """`*.md` entries that are not regular files (a named pipe, a socket, a device), or links
+    to one: opening a named pipe waits for a writer for ever, and every command hung."""
 
 
 def survey(directory: Path, *, within: Path | None = None) -> Survey:
@@ -56,6 +59,7 @@ def survey(directory: Path, *, within: Path | None = None) -> Survey:
     strays: list[Path] = []
     out: list[tuple[Path, Path]] = []
     not_utf8: list[Path] = []
+    not_files: list[Path] = []
     boundary: Path | None = None
     top = str(directory)
     for base, entries in _listings(top):
@@ -76,6 +80,9 @@ def survey(directory: Path, *, within: Path | None = None) -> Survey:
                 if target is None or not target.is_relative_to(boundary):
                     out.append((path, target or path))
                     continue
+            if not _regular(entry):
+                not_files.append(path)
+                continue
             found.append(path)
     # Sorting by the parts tuple gives the same order as comparing Paths, ten times faster.
     return Survey(
@@ -83,6 +90,7 @@ def survey(directory: Path, *, within: Path | None = None) -> Survey:
         sorted(strays, key=_parts),
         sorted(out, key=lambda link: link[0].parts),
         sorted(not_utf8, key=_parts),
+        sorted(not_files, key=_parts),
     )
 
 
@@ -118,6 +126,8 @@ def postmortem_files(directory: Path, root: Path) -> list[tuple[str, os.DirEntry
                 target = _target(entry.path)
                 if target is None or not target.is_relative_to(boundary):
                     continue
+            if not _regular(entry):
+                continue  # (a named pipe: lint reports it, `survey`)
             found.append((prefix + entry.name, entry))
     found.sort()  # by key: keys are unique, so the entries are never compared
     return found
@@ -141,6 +151,16 @@ def _listings(directory: str) -> Iterator[tuple[str, list[os.DirEntry[str]]]]:
             elif not entry.is_symlink():
                 pending.append(entry.path)
         yield base, files
+
+
+def _regular(entry: os.DirEntry[str]) -> bool:
+    """Whether `entry` is a regular file, or a link to one, or a link leading nowhere (which
+    is reported as unreadable when read). For an entry that is not a link the listing says
+    so: no stat."""
+    try:
+        return entry.is_file() or (entry.is_symlink() and not os.path.exists(entry.path))
+    except OSError:
+        return True  # (read, and reported as unreadable)
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
@@ -188,7 +208,14 @@ def find_by_id(directory: Path, postmortem_id: str) -> Path:
             f"no postmortem with id {postmortem_id!r} in {directory}",
             hint="`pmctl list` shows every postmortem and its id",
         )
-    return inside(directory, path)
+    found = inside(directory, path)
+    if os.path.exists(found) and not os.path.isfile(found):  # (opening a pipe would wait)
+        raise DocumentError(
+            f"{visible(found.name)} is not a regular file (a named pipe, a socket or a device)",
+            hint="remove it, or put the postmortem file itself in its place",
+            location=str(found),
+        )
+    return found
 
 
 def _file_holding_id(directory: Path, postmortem_id: str) -> Path | None:

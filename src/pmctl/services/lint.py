@@ -114,8 +114,9 @@ def _lint(
     strays = [stray for found in surveys.values() for stray in found.strays]
     links = [link for found in surveys.values() for link in found.links_out]
     not_utf8 = [path for found in surveys.values() for path in found.not_utf8]
-    findings.extend(check_unread(strays, links, not_utf8, project.settings))
-    unread = [*strays, *(link for link, _ in links), *not_utf8]
+    not_files = [path for found in surveys.values() for path in found.not_files]
+    findings.extend(check_unread(strays, links, not_utf8, not_files, project.settings))
+    unread = [*strays, *(link for link, _ in links), *not_utf8, *not_files]
     order = {key: index for index, key in enumerate([*keys, *map(str, unread)])}
     findings.sort(key=lambda f: (order[str(f.path)], f.line, f.column, f.rule))
     return LintResult(tuple(findings), len(files), tuple(files))

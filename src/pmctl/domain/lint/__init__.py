@@ -26,6 +26,7 @@ from pmctl.domain.lint.adoption import PREDATING_RULES, excused
 from pmctl.domain.lint.context import Context, Hit
 from pmctl.domain.lint.findings import Finding, Severity
 from pmctl.domain.lint.registry import (
+    FILE_UNREADABLE,
     FILENAME_ID_MISMATCH,
     LINK_OUTSIDE,
     NOT_LINTED_FILE,
@@ -36,7 +37,7 @@ from pmctl.domain.lint.registry import (
 from pmctl.domain.lint.related_rules import Similar
 from pmctl.domain.lint.repository_rules import Facts, check_facts, facts_of
 from pmctl.domain.model import Postmortem, Status
-from pmctl.domain.visible_text import bytes_shown
+from pmctl.domain.visible_text import bytes_shown, visible
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -217,11 +218,13 @@ def check_unread(
     strays: Iterable[Path],
     links: Iterable[tuple[Path, Path]],
     not_utf8: Iterable[Path],
+    not_files: Iterable[Path],
     settings: Settings,
 ) -> list[Finding]:
     """The files in the postmortem directory that lint does not read: PM013 for each that is
     not `.md`, PM015 for each `.md` that is a link leading out of the directory (`links`:
-    each with where it leads), PM702 for each `.md` whose name is not UTF-8."""
+    each with where it leads), PM702 for each `.md` whose name is not UTF-8, PM002 for each
+    `.md` that is not a regular file (a named pipe)."""
     hits = [
         (
             path,
@@ -263,6 +266,19 @@ def check_unread(
             ),
         )
         for path in not_utf8
+    )
+    hits.extend(
+        (
+            path,
+            Hit(
+                FILE_UNREADABLE,
+                1,
+                f"{visible(path.name)} is not read: it is not a regular file "
+                "(a named pipe, a socket or a device)",
+                "remove it, or put the postmortem file itself in its place",
+            ),
+        )
+        for path in not_files
     )
     levels = _levels_in_force(settings)
     return [finding for path, hit in hits for finding in apply(path, "", [hit], levels)]
