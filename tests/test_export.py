@@ -152,6 +152,15 @@ def test_cli_writes_the_file_and_standard_output(history: Project) -> None:  # n
     assert "'postmortems', 'action-items'" in bad.stderr
 
 
+def test_out_dash_is_standard_output(history: Project) -> None:  # noqa: F811
+    """It wrote a file called `-` into the repository, as no other tool reads `-`."""
+    result = run_cli(history.root, "export", "--out", "-")
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 4
+    assert not (history.root / "-").exists()
+    assert "wrote" not in result.stderr
+
+
 def test_process_feedback_per_quarter_service_and_team(history: Project) -> None:  # noqa: F811
     config = history.root / "pmctl.toml"
     config.write_text(

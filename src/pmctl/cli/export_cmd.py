@@ -23,7 +23,11 @@ def export_command(
         help="postmortems (one record each) or action-items (one per item).",
     ),
     out: str | None = typer.Option(
-        None, "--out", "-o", metavar="FILE", help="Write to FILE instead of standard output."
+        None,
+        "--out",
+        "-o",
+        metavar="FILE",
+        help="Write to FILE instead of standard output (`-`: standard output).",
     ),
 ) -> None:
     """Every postmortem's metadata as flat records, for pandas, DuckDB or a spreadsheet.
@@ -47,6 +51,7 @@ def export_command(
     from pmctl.ui import console, export_output
 
     project = open_project(Path.cwd())
+    out = None if out == "-" else out
     if out is not None:
         check_out(project, Path(out))
     result = export(project, table, now=clock.now())
