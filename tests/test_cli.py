@@ -74,6 +74,15 @@ def test_outside_a_repository_is_a_config_error_with_a_hint(tmp_path: Path) -> N
     assert "Traceback" not in result.stderr
 
 
+def test_an_error_quoting_a_huge_argument_is_cut_to_a_line(repo: Project) -> None:
+    """`pmctl status <100 KB>` wrote the 100 KB back, twice."""
+    result = run_cli(repo.root, "status", "x" * 100_000)
+    assert result.returncode == ExitCode.NOT_FOUND
+    assert result.stderr.startswith("error: no postmortem with id 'xxx")
+    assert "characters in all]" in result.stderr
+    assert len(result.stderr) < 5_000
+
+
 def test_bad_started_time_is_a_usage_error(repo: Project) -> None:
     result = run_cli(
         repo.root,

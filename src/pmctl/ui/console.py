@@ -54,7 +54,11 @@ def print_error(error: PmctlError, *, cwd: Path) -> None:
     if error.details.strip():
         # Verbatim but for the codes that would redraw the line (bell, backspace, CR...).
         sys.stderr.write(error.details.rstrip("\n").translate(_REDRAWING) + "\n")
-    where = f"{visible(_relative(error.location, cwd))}: " if error.location else ""
+    where = (
+        f"{visible(_relative(error.location, cwd), limit=MAX_ERROR_LINE)}: "
+        if error.location
+        else ""
+    )
     write_line(
         sys.stderr, ("bold red", "error:"), f" {where}{_shown(_relative(error.message, cwd))}"
     )
@@ -66,11 +70,18 @@ def _relative(text: str, cwd: Path) -> str:
     return text.replace(f"{cwd}{os.sep}", "") if cwd != Path(cwd.anchor) else text
 
 
+MAX_ERROR_LINE = 2_000
+"""Characters of a line of an error message at most: the longest pmctl writes (a hint that
+lists every built-in template) is ~700; one that quotes an argument or a value back may
+quote 100 KB of it."""
+
+
 def _shown(message: str) -> str:
     """An error message for the terminal: its own lines kept (a refused transition lists
     its gaps), control characters that a document or a file name brought into a line (an
-    escape sequence, a carriage return) spelled out."""
-    return "\n".join(visible(line) for line in message.split("\n"))
+    escape sequence, a carriage return) spelled out, and a line that quotes something huge
+    cut to `MAX_ERROR_LINE`."""
+    return "\n".join(visible(line, limit=MAX_ERROR_LINE) for line in message.split("\n"))
 
 
 def committed(commit: Commit | None) -> None:
