@@ -75,7 +75,7 @@ def test_outside_a_repository_is_a_config_error_with_a_hint(tmp_path: Path) -> N
 
 
 def test_an_error_quoting_a_huge_argument_is_cut_to_a_line(repo: Project) -> None:
-    """`pmctl status <100 KB>` wrote the 100 KB back, twice."""
+    """`pmctl status <100 KB>` wrote the 100 KB back."""
     result = run_cli(repo.root, "status", "x" * 100_000)
     assert result.returncode == ExitCode.NOT_FOUND
     assert result.stderr.startswith("error: no postmortem with id 'xxx")
