@@ -137,6 +137,27 @@ def test_a_blank_or_repeated_severity_is_refused_at_its_line(
 @pytest.mark.parametrize(
     ("line", "message"),
     [
+        ('remote = ""', "'remote': '' is not a remote's name"),
+        ('remote = "my origin"', "'remote': 'my origin' is not a remote's name"),
+        ('remote = "origin\\u001b[2J"', "'remote': 'origin\\x1b[2J': a remote's name may not"),
+        ('severities = ["SEV1\\u202e"]', "'severities': 'SEV1\\u202e': a severity may not"),
+        ('[criteria]\n"" = "blank"', "'criteria': '' is blank; a criterion needs an id"),
+        ('[criteria]\nx = "a\\nb"', "'criteria': 'a\\nb': a criterion's description may not"),
+    ],
+)
+def test_a_name_shown_on_one_line_is_refused_blank_or_with_a_control_character(
+    tmp_path: Path, line: str, message: str
+) -> None:
+    """Each was accepted: a blank `remote` failed only at `--push`, after the commit."""
+    path = write(tmp_path / "pmctl.toml", f"{line}\n")
+    with pytest.raises(ConfigError) as raised:
+        read_settings(path)
+    assert raised.value.message.startswith(message), raised.value.message
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
         ('required_approvals = "3"', "'required_approvals': Input should be a valid integer"),
         ("required_approvals = true", "'required_approvals': Input should be a valid integer"),
         ('[lint]\nrelated_min_score = "0.5"', "'lint.related_min_score': Input should be a valid"),

@@ -26,6 +26,7 @@ from pydantic import (
 # is up to date) then do not build the postmortem's pydantic models (~50 ms).
 from pmctl.domain.enums import EventKind, Language
 from pmctl.domain.sections import SECTIONS_BY_KEY, section_names
+from pmctl.domain.visible_text import visible
 
 CONFIG_FILE = "pmctl.toml"
 
@@ -369,6 +370,14 @@ class ReadingClubSettings(_Section):
     )
 
 
+def _one_line(value: str, what: str) -> None:
+    """`ValueError` for a control character in `value`, which is shown on one line in
+    tables, commit messages and terminals (an escape sequence there would act on them)."""
+    if visible(value) != value:
+        msg = f"'{visible(value)}': {what} may not hold a control character"
+        raise ValueError(msg)
+
+
 class Settings(_Section):
     """Everything `pmctl.toml` can set. Every key has a default except where noted."""
 
@@ -417,11 +426,36 @@ class Settings(_Section):
             if not severity.strip():
                 msg = f"{severity!r} is blank; a severity needs a name"
                 raise ValueError(msg)
+            _one_line(severity, "a severity")
         repeated = sorted({s for s in severities if severities.count(s) > 1})
         if repeated:
             msg = f"{', '.join(map(repr, repeated))} listed twice; list each severity once"
             raise ValueError(msg)
         return severities
+
+    @field_validator("criteria")
+    @classmethod
+    def _criteria_are_named(cls, criteria: dict[str, str]) -> dict[str, str]:
+        """A criterion's id is written into postmortems (`criteria: [id]`) and shown in
+        tables: a blank one names nothing."""
+        for criterion, description in criteria.items():
+            if not criterion.strip():
+                msg = f"{criterion!r} is blank; a criterion needs an id"
+                raise ValueError(msg)
+            _one_line(criterion, "a criterion's id")
+            _one_line(description, "a criterion's description")
+        return criteria
+
+    @field_validator("remote")
+    @classmethod
+    def _remote_is_a_name(cls, remote: str) -> str:
+        """`--push` pushes there; blank, or with a space in it, it names no remote, and the
+        push failed only once the commit was made."""
+        if not remote.strip() or any(char.isspace() for char in remote):
+            msg = f"{remote!r} is not a remote's name (`git remote` lists them)"
+            raise ValueError(msg)
+        _one_line(remote, "a remote's name")
+        return remote
 
     @field_validator("teams")
     @classmethod
