@@ -33,6 +33,33 @@ def test_init_in_an_empty_directory_runs_git_init_and_commits_its_files(tmp_path
     assert git(tmp_path, "status", "--porcelain") == ""
 
 
+def test_init_of_a_directory_that_does_not_exist_creates_it(tmp_path: Path) -> None:
+    # `pmctl init DIR` on a new DIR was a FileNotFoundError, exit 70; `git init DIR` makes it.
+    directory = tmp_path / "new" / "postmortems-repo"
+    result = initialise(directory, language=Language.EN, force=False, commit=True)
+    assert result.root == directory
+    assert "pmctl.toml" in committed_files(directory)
+
+
+def test_a_failed_init_removes_the_directory_it_created(
+    tmp_path: Path, isolated_git: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    isolated_git.write_text("[init]\n\tdefaultBranch = main\n", encoding="utf-8")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "")
+    monkeypatch.setenv("EMAIL", "")
+    with pytest.raises(GitError):
+        initialise(tmp_path / "new" / "repo", language=Language.EN, force=False, commit=True)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_init_of_a_file_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "notes").write_text("not a directory\n", encoding="utf-8")
+    result = run_cli(tmp_path, "init", "notes")
+    assert result.returncode == 2, result.stderr
+    assert "notes is not a directory" in result.stderr
+    assert list(tmp_path.iterdir()) == [tmp_path / "notes"]
+
+
 def test_init_in_an_existing_repository_commits_only_its_own_files(tmp_path: Path) -> None:
     git(tmp_path, "init", "-q")
     (tmp_path / "notes.txt").write_text("mine\n", encoding="utf-8")

@@ -13,7 +13,7 @@ from pmctl.domain import commits
 from pmctl.domain.commits import Commit
 from pmctl.domain.config import CONFIG_FILE, DEFAULT_CRITERIA
 from pmctl.domain.model import Language
-from pmctl.errors import ConfigError, GitError
+from pmctl.errors import ConfigError, GitError, UsageError
 from pmctl.services.mutate import write_and_commit
 
 PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
@@ -41,31 +41,52 @@ def initialise(directory: Path, *, language: Language, force: bool, commit: bool
     """Write pmctl.toml, the postmortem directory, a pre-commit hook and `_site/` in
     `.gitignore` (created, or appended to once); commit exactly those.
 
-    In a directory that is not in a git repository, `git init` runs first. On failure every
-    file written, and a repository created by this call, is removed again.
+    A directory that does not exist is created, as `git init DIR` does; in one that is not in
+    a git repository, `git init` runs first. On failure every file written, and a directory or
+    repository created by this call, is removed again.
     """
     directory = directory.resolve()
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(
+            f"{directory} is not a directory",
+            hint="name the directory to set up (it is created if it does not exist)",
+        )
     config = directory / CONFIG_FILE
     if config.exists() and not force:
         raise ConfigError(
             f"{config} already exists", hint="pass --force to overwrite it with the defaults"
         )
+    created = _outermost_missing(directory)
     created_git = False
     try:
-        repository = Repository.open(directory)
-    except GitError:
-        repository = Repository.init(directory)
-        created_git = True
-    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        try:
+            repository = Repository.open(directory)
+        except GitError:
+            repository = Repository.init(directory)
+            created_git = True
         if commit:
             repository.ensure_ready_to_commit()
         return _write_and_commit(
             repository, directory, language, commit=commit, created_git=created_git
         )
     except BaseException:
-        if created_git:
+        if created is not None:
+            shutil.rmtree(created, ignore_errors=True)
+        elif created_git:
             shutil.rmtree(directory / ".git", ignore_errors=True)
         raise
+
+
+def _outermost_missing(directory: Path) -> Path | None:
+    """The first directory on the way down to `directory` that does not exist yet (what
+    `mkdir -p` would create first), or None if `directory` exists."""
+    missing = None
+    for path in (directory, *directory.parents):
+        if path.exists():
+            return missing
+        missing = path
+    return missing
 
 
 def _write_and_commit(
