@@ -233,6 +233,21 @@ def test_a_template_that_includes_a_missing_one_is_a_template_error_at_its_line(
     )
 
 
+@pytest.mark.parametrize(
+    "template", ["line one\n{{ title.__class__ }}", "line one\n{{ no_such_variable }}"]
+)
+def test_a_broken_repository_template_is_named_by_its_file_and_line(
+    repo: Project, template: str
+) -> None:
+    # A sandbox violation said `en/postmortem.md.j2`, as if the built-in template were broken.
+    override = repo.root / ".pmctl" / "templates" / "en" / "postmortem.md.j2"
+    override.parent.mkdir(parents=True)
+    override.write_text(template, encoding="utf-8")
+    with pytest.raises(TemplateError) as raised:
+        create(repo, request(), now=NOW, commit=True)
+    assert raised.value.location == f"{override}:2"
+
+
 def test_edit_opens_the_new_file_in_the_users_editor(repo: Project, tmp_path: Path) -> None:
     editor = tmp_path / "fake-editor"
     # Like `code --wait`: options first, the file last.

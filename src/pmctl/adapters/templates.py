@@ -283,7 +283,7 @@ def _template_errors(name: str) -> Iterator[None]:
         raise TemplateError(
             f"template tried something the sandbox forbids: {error}",
             hint="templates may only use the variables pmctl passes (see docs/templates.md)",
-            location=name,
+            location=_innermost_template(error.__traceback__, name, line=True),
         ) from None
     except jinja2.UndefinedError as error:
         raise TemplateError(

@@ -46,7 +46,10 @@ def review_command(
         None, "--note", "-m", metavar="TEXT", help="What the review says."
     ),
     reviewer: str | None = typer.Option(
-        None, "--reviewer", metavar="NAME", help="Who reviews (default: git config user.name)."
+        None,
+        "--reviewer",
+        metavar="NAME",
+        help="Who reviews (default: the author git records: GIT_AUTHOR_NAME, else user.name).",
     ),
     output_format: ReviewFormat = typer.Option(
         ReviewFormat.TEXT,

@@ -42,8 +42,9 @@ def initialise(directory: Path, *, language: Language, force: bool, commit: bool
     """Write pmctl.toml, the postmortem directory, a pre-commit hook and `_site/` in
     `.gitignore` (created, or appended to once); commit exactly those.
 
-    In a directory that is not in a git repository, `git init` runs first. On failure every
-    file written, and a repository created by this call, is removed again.
+    A directory that does not exist is created, as `git init DIR` does; in one that is not in
+    a git repository, `git init` runs first. On failure every file written, and a directory or
+    repository created by this call, is removed again.
     """
     directory = directory.resolve()
     config = directory / CONFIG_FILE
