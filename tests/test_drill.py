@@ -127,6 +127,23 @@ def test_a_timeline_table_and_a_missing_timeline(repo: Project) -> None:
     assert "(not written)" in text
 
 
+def test_a_draft_drills_without_the_templates_guidance(repo: Project) -> None:
+    """The guidance's example timeline (`- 14:51 Traffic ... grows 88x.` inside a comment)
+    was played as the first page and a step, `-->` and all."""
+    created = run_cli(
+        repo.root, "new", "--title", "Disk full", "--severity", "SEV3", "--owner", "ann",
+        "--no-input",
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    found = drill(repo, "2026-11-23-disk-full")
+    assert found.first_page is None
+    assert found.steps == ()
+    text = drill_output.to_markdown(found)
+    assert "88x" not in text
+    assert "-->" not in text
+    assert "what the detection section says:\n\n> (not written)" in text
+
+
 def test_an_unknown_id_is_not_found(repo: Project) -> None:
     with pytest.raises(NotFoundError):
         drill(repo, "2026-01-01-nothing")

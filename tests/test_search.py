@@ -263,6 +263,22 @@ def test_a_damaged_index_is_rebuilt(shelf: Project) -> None:
         assert connection.execute("SELECT count(*) FROM docs").fetchone()[0] == 5
 
 
+def test_the_templates_guidance_is_not_searched_nor_makes_drafts_alike(repo: Project) -> None:
+    """A draft still holds the template's guidance, in comments: a search for its words found
+    every draft, and `related` called any two drafts alike ("summary and cause read alike:
+    guide, pmctl, event, happened...")."""
+    for title in ("Disk full", "Queue stall"):
+        created = run_cli(
+            repo.root, "new", "--title", title, "--severity", "SEV3", "--owner", "ann",
+            "--no-input",
+        )  # fmt: skip
+        assert created.returncode == 0, created.stderr
+    assert ids(repo, "underlying conditions") == []
+    related = run_cli(repo.root, "related", "2026-11-23-disk-full", "--format", "json")
+    assert related.returncode == 0, related.stderr
+    assert json.loads(related.stdout)["related"] == []
+
+
 def test_a_new_index_removes_what_killed_builds_left_and_no_running_ones(
     shelf: Project,
 ) -> None:

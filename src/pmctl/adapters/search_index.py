@@ -43,7 +43,9 @@ from pmctl.adapters.cache import Stat, cache_path
 from pmctl.adapters.processes import running
 from pmctl.domain.learning.query import Filters
 
-FORMAT = "3"
+FORMAT = "4"
+"""Bumped when what is indexed changes, so that an index of the old kind is rebuilt (4: no
+template guidance in the summary and cause columns)."""
 NAME = "search-index"
 RACY_SECONDS = 2.0
 UNKNOWN: Stat = (-1, -1, -1, -1)

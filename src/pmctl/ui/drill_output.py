@@ -128,7 +128,11 @@ def head(drill: Drill) -> str:
         lines += [
             _label(drill, "no_page"),
             "",
-            *(f"> {visible(line)}" for line in drill.detection.split("\n")),
+            *(
+                (f"> {visible(line)}" for line in drill.detection.split("\n"))
+                if drill.detection.strip()
+                else [f"> {_label(drill, 'none')}"]
+            ),
         ]
     return "\n".join(lines) + "\n"
 

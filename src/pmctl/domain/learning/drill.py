@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pmctl.domain.learning.indexing import readable, section_text
+from pmctl.domain.learning.indexing import section_text
 from pmctl.domain.lint.body import Body
 from pmctl.domain.model import Language, Postmortem
 
@@ -267,7 +267,7 @@ def _first_page(entries: Sequence[Entry], detected: dt.datetime | None) -> int |
 
 
 def _section(body: Body, key: str) -> str:
-    return readable(section_text(body, (key,))).strip()
+    return section_text(body, (key,))
 
 
 def _lessons(body: Body) -> str:

@@ -24,12 +24,16 @@ CAUSE = ("root-causes", "trigger")
 
 
 def section_text(body: Body, keys: tuple[str, ...]) -> str:
-    """The Markdown of the sections `keys`, one after the other (their headings left out)."""
+    """The Markdown of the sections `keys`, one after the other (their headings left out),
+    `readable`: without HTML comments, so without the template's guidance, which a draft
+    still holds (it was indexed, so that a search for words of the guidance found every
+    draft, `related` called two drafts alike for it, and a drill played the guidance's
+    example timeline)."""
     parts: list[str] = []
     for key in keys:
         found = body.section(key)
         if found is not None:
-            parts.append(body.text(found[1], found[2]))
+            parts.append(readable(body.text(found[1], found[2])))
     return "\n\n".join(part.strip() for part in parts if part.strip())
 
 
