@@ -340,6 +340,24 @@ def test_a_failed_first_build_into_new_nested_directories_removes_them_all(
     assert not any((examples.root / "kept").iterdir())
 
 
+def test_a_drafts_guidance_is_neither_searched_nor_shown_on_the_search_page(
+    repo: Project,
+) -> None:
+    """The template's guidance, in comments, was indexed (a search for "underlying
+    conditions" found every draft) and shown as the draft's summary."""
+    created = run_cli(
+        repo.root, "new", "--title", "Disk full", "--severity", "SEV3", "--owner", "ann",
+        "--no-input",
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    out = repo.root / "_site"
+    site.build(repo, out=out, today=TODAY)
+    written = {path.name: path.read_text(encoding="utf-8") for path in out.glob("search/*.js")}
+    assert written
+    assert not [name for name, text in written.items() if "underlying" in text]
+    assert not [name for name, text in written.items() if "pmctl:guide" in text]
+
+
 def test_cli_names_a_looping_template_and_exits_with_the_template_code(
     examples: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -28,7 +28,9 @@ from pmctl.adapters.cache import cache_path
 from pmctl.adapters.files import write_atomic
 from pmctl.adapters.processes import running
 
-FORMAT = 2
+FORMAT = 3
+"""Bumped when what a build keeps changes, so that an old state is not reused (3: search
+tokens without HTML comments)."""
 BUILDING = "building."
 
 

@@ -20,6 +20,7 @@ from pmctl import __version__
 from pmctl.adapters import documents, markdown, templates
 from pmctl.adapters.site_output import Output
 from pmctl.domain import digest
+from pmctl.domain.comments import without_comments
 from pmctl.domain.config import Settings
 from pmctl.domain.durations import duration, percent
 from pmctl.domain.enums import GroupBy
@@ -169,10 +170,13 @@ def render_postmortem(
     text = " ".join(
         [model.id, model.title, model.owner, model.incident or "", *model.services, *model.tags]
     )
-    summary = parse_body(body, 1, site.names).section("summary")
+    # Without HTML comments, so without the template's guidance a draft still holds: the
+    # search page found every draft for its words and showed it as the draft's summary.
+    shown = without_comments(body) if "<!--" in body else body
+    summary = parse_body(shown, 1, site.names).section("summary")
     excerpt = ""
     if summary is not None:
-        excerpt = digest.excerpt(_plain("\n".join(body.split("\n")[summary[1] : summary[2]])), 160)
+        excerpt = digest.excerpt(_plain("\n".join(shown.split("\n")[summary[1] : summary[2]])), 160)
     entry = [
         model.id,
         model.title,
@@ -182,7 +186,7 @@ def render_postmortem(
         model.language.value,
         excerpt,
     ]
-    tokens = search_tokens.tokens(text + "\n" + body)
+    tokens = search_tokens.tokens(text + "\n" + shown)
     return _digest(text), tokens, entry
 
 
