@@ -105,6 +105,31 @@ def test_minutes_go_before_a_later_section() -> None:
         review_meeting.add_minutes(text, "  \n", language=Language.EN, day=TODAY)
 
 
+@pytest.mark.parametrize(
+    ("minutes", "said"),
+    [
+        ("Discussed.\n\n<!-- draft, to finish", "HTML comment (`<!--`) on their line 3"),
+        ("a\n<!-- pmctl:action-items:start -->\n| AI-1 |", "'<!-- pmctl:action-items:start -->'"),
+        ("<!-- pmctl:guide say more -->", "'<!-- pmctl:guide'"),
+    ],
+)
+def test_minutes_that_would_change_the_document_are_refused(
+    meeting: Project, minutes: str, said: str
+) -> None:
+    """Written as they were: a comment never closed hid every later review note wherever the
+    Markdown is shown, and a copied action-table marker became a second table."""
+    head = git(meeting.root, "rev-parse", "HEAD")
+    (meeting.root.parent / "minutes.md").write_text(minutes, encoding="utf-8")
+    result = run_cli(meeting.root, "review", EN_ID, "--minutes", "../minutes.md")
+    assert result.returncode == 2, result.stderr
+    assert said in result.stderr
+    assert git(meeting.root, "rev-parse", "HEAD") == head
+    assert git(meeting.root, "status", "--porcelain") == ""
+    closed = "Discussed.\n\n<!-- a comment, closed --> and more"
+    added = review_meeting.add_minutes("---\nid: x\n---\n", closed, language=Language.EN, day=TODAY)
+    assert added.endswith(f"{closed}\n")
+
+
 def test_an_approval_with_minutes_records_both_in_one_commit(meeting: Project) -> None:
     before = git(meeting.root, "rev-parse", "HEAD").strip()
     recorded = review.record(

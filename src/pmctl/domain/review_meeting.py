@@ -17,6 +17,7 @@ from pmctl.domain import commits, review
 from pmctl.domain.lint.findings import Finding
 from pmctl.domain.model import Language, Postmortem, Status
 from pmctl.domain.report import incident_date
+from pmctl.domain.sections import ACTION_TABLE_END, ACTION_TABLE_START, GUIDE_OPEN
 from pmctl.errors import UsageError
 
 REVIEW_NOTES = {Language.EN: "Review notes", Language.JA: "レビューノート"}
@@ -73,6 +74,7 @@ def add_minutes(text: str, minutes: str, *, language: Language, day: dt.date) ->
     body = _HEADING.sub(lambda match: "####", minutes.strip().replace("\r\n", "\n"))
     if not body:
         raise UsageError("the minutes are empty", hint="write who attended, decisions, follow-ups")
+    _check_comments(body)
     entry = f"### {day.isoformat()}\n\n{body}\n"
     found = _NOTES_HEADING.search(text, _body_start(text))
     if found is None:
@@ -83,6 +85,31 @@ def add_minutes(text: str, minutes: str, *, language: Language, day: dt.date) ->
     before = text[:end].rstrip("\n")
     after = text[end:]
     return f"{before}\n\n{entry}" + (f"\n{after}" if after else "")
+
+
+def _check_comments(minutes: str) -> None:
+    """`UsageError` for minutes whose HTML comments would change the document: one never
+    closed hides everything after it (later review notes too) wherever the Markdown is shown,
+    and pmctl's own markers would be taken for the action-item table or the template's
+    guidance of the document."""
+    for marker in (ACTION_TABLE_START, ACTION_TABLE_END, GUIDE_OPEN):
+        at = minutes.find(marker)
+        if at >= 0:
+            raise UsageError(
+                f"the minutes hold pmctl's marker {marker!r} on their line "
+                f"{minutes.count(chr(10), 0, at) + 1}",
+                hint="remove it from the minutes: pmctl would read it as part of the document",
+            )
+    opened = minutes.find("<!--")
+    while opened >= 0:
+        closed = minutes.find("-->", opened + 4)
+        if closed < 0:
+            raise UsageError(
+                "the minutes open an HTML comment (`<!--`) on their line "
+                f"{minutes.count(chr(10), 0, opened) + 1} that is never closed",
+                hint="close it with `-->` or remove it: it would hide everything after it",
+            )
+        opened = minutes.find("<!--", closed + 3)
 
 
 def minutes_message(postmortem_id: str, day: dt.date) -> str:
