@@ -248,6 +248,22 @@ def test_a_broken_repository_template_is_named_by_its_file_and_line(
     assert raised.value.location == f"{override}:2"
 
 
+def test_a_title_that_opens_an_html_comment_keeps_the_body_readable(repo: Project) -> None:
+    """`# Outage <!-- oops` in the body ran, for pmctl's reading, to the end of the first
+    guidance comment: lint said "section 'Summary' is missing" right after `pmctl new`."""
+    result = run_cli(
+        repo.root, "new", "--title", "Outage <!-- oops", "--severity", "SEV3", "--owner", "ann",
+        "--no-input",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    path = repo.postmortem_dir / "2026" / "2026-11-23-outage-oops.md"
+    text = path.read_text(encoding="utf-8")
+    assert 'title: "Outage <!-- oops"' in text
+    assert "\n# Outage &lt;!-- oops\n" in text
+    linted = run_cli(repo.root, "lint", str(path))
+    assert linted.returncode == 0, linted.stdout
+
+
 def test_edit_opens_the_new_file_in_the_users_editor(repo: Project, tmp_path: Path) -> None:
     editor = tmp_path / "fake-editor"
     # Like `code --wait`: options first, the file last.

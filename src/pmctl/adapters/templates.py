@@ -113,12 +113,20 @@ def _answered(answer: tuple[str, ...], *, location: str) -> str:
     raise error(answer[1], hint=answer[2], location=answer[3])
 
 
+def _heading_text(value: object) -> str:
+    """A title as the text of a Markdown heading: `<!--` written `&lt;!--` (it shows the
+    same). A title with `<!--` opened an HTML comment that, for pmctl's reading, ran to the
+    end of the first guidance comment below and took the sections with it."""
+    return str(value).replace("<!--", "&lt;!--")
+
+
 def _render(name: str, context: dict[str, Any], *, root: Path | None) -> str:
     import json
 
     environment = _sandbox(root, html=False)
     # JSON strings and arrays are valid YAML flow scalars: any title is safe in front matter.
     environment.filters["yaml"] = lambda value: json.dumps(value, ensure_ascii=False)
+    environment.filters["heading"] = _heading_text
     with _template_errors(name):
         template = environment.get_template(name)
         origin = template.filename or name
