@@ -187,6 +187,23 @@ def test_cli_add_set_done_list(repo: Project) -> None:
     )
 
 
+def test_a_title_opening_an_html_comment_is_written_harmless_into_the_table(
+    repo: Project,
+) -> None:
+    postmortem_id = new_postmortem(repo)
+    added = run_cli(
+        repo.root,
+        "action", "add", postmortem_id,
+        "--title", "Drop <!-- the old path", "--type", "mitigate",
+        "--owner", "bob", "--priority", "P1",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    path = next(repo.postmortem_dir.rglob(f"{postmortem_id}.md"))
+    text = path.read_text(encoding="utf-8")
+    assert "| AI-1 | Drop &lt;!-- the old path |" in text
+    assert 'title: "Drop <!-- the old path"' in text or "title: Drop <!-- the old path" in text
+
+
 def test_text_typed_with_a_newline_or_an_escape_is_one_line_in_the_document(
     repo: Project,
 ) -> None:

@@ -43,7 +43,7 @@ def render_table(items: Sequence[ActionItem], language: Language) -> str:
         joined = "".join(cells)
         # Rare: escape only then (lint renders every table). `isprintable` is the cheap
         # test; it also fails on a few harmless characters, which `_cell` leaves as they are.
-        if "|" in joined or not joined.isprintable():
+        if "|" in joined or "<!--" in joined or not joined.isprintable():
             cells = tuple(_cell(cell) for cell in cells)
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join([ACTION_TABLE_START, *rows, ACTION_TABLE_END])
@@ -51,5 +51,7 @@ def render_table(items: Sequence[ActionItem], language: Language) -> str:
 
 def _cell(text: str) -> str:
     """A cell on one line: a line break becomes a space, as it always has (tables in existing
-    documents stay as they are); other control characters are spelled out."""
-    return visible(text.replace("\n", " ")).replace("|", "\\|")
+    documents stay as they are); other control characters are spelled out. `<!--` is written
+    `&lt;!--` (it shows the same): for pmctl's reading it opened a comment that ran to the
+    table's end marker."""
+    return visible(text.replace("\n", " ")).replace("|", "\\|").replace("<!--", "&lt;!--")
