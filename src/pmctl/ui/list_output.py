@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -19,7 +20,7 @@ from pmctl.domain.status_report import Listing, Row
 from pmctl.domain.visible_text import visible
 from pmctl.domain.wording import plural
 from pmctl.ui.csv_cells import cell
-from pmctl.ui.json_pieces import array_member, dumps
+from pmctl.ui.json_pieces import array_member
 
 JSON_VERSION = 1
 CSV_COLUMNS = (
@@ -126,7 +127,7 @@ def json_lines(rows: Iterable[Row], invalid: Sequence[Invalid], *, root: Path) -
 def _indented(value: dict[str, Any]) -> str:
     """`value` as `json.dumps(indent=2)` lays it out inside the document's array (the
     document's bytes are those of one `json.dumps` of it)."""
-    return dumps(value).replace("\n", "\n    ")
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n    ")
 
 
 def to_csv(listing: Listing, *, root: Path) -> str:
