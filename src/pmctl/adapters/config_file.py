@@ -111,9 +111,7 @@ def _check_postmortem_dir(root: Path, config: Path, value: str) -> None:
             reason = f"is the repository's root, {root}, not a directory of postmortems in it"
         elif file is not None:
             reason = f"is not a directory: {file.relative_to(root)} is a file"
-        elif inside and not any(
-            part.lower() == ".git" for part in resolved.relative_to(root).parts
-        ):
+        elif inside and not in_git_dir(root, resolved):
             return
         elif not inside:
             through_link = Path(os.path.normpath(place)).is_relative_to(root)
@@ -127,6 +125,12 @@ def _check_postmortem_dir(root: Path, config: Path, value: str) -> None:
         hint='postmortems live in the repository: use a directory next to pmctl.toml, e.g. "postmortems"',
         location=f"{config}:{line}" if line else str(config),
     )
+
+
+def in_git_dir(root: Path, path: Path) -> bool:
+    """Whether `path` (symbolic links resolved, inside `root`) lies in a `.git` directory:
+    git's own files, which pmctl never writes (any case: `.GIT` is `.git` on macOS)."""
+    return any(part.lower() == ".git" for part in path.relative_to(root).parts)
 
 
 def _unusable(directory: Path) -> str | None:
@@ -150,7 +154,7 @@ def _not_a_file_of_its_own(root: Path, value: str, postmortems: Path) -> str | N
     resolved = Path(os.path.realpath(root / value))  # (a link is judged by where it leads)
     if not resolved.is_relative_to(root):
         return f"leads to {resolved}, outside {root}"
-    if any(part.lower() == ".git" for part in resolved.relative_to(root).parts):
+    if in_git_dir(root, resolved):
         return "is inside .git, git's own directory"
     if resolved == root / CONFIG_FILE:
         return f"is {CONFIG_FILE} itself"

@@ -91,13 +91,14 @@ def check_out(project: Project, path: Path) -> None:
     import os
     from pathlib import Path
 
+    from pmctl.adapters.config_file import in_git_dir
     from pmctl.domain.config import CONFIG_FILE
 
     root = project.root.resolve()
     target = Path(os.path.realpath(path))  # (a link is judged by where it leads)
     if not target.is_relative_to(root):
         return
-    if any(part.lower() == ".git" for part in target.relative_to(root).parts):
+    if in_git_dir(root, target):
         what = "lies in git's own directory, .git"
     elif target == root / CONFIG_FILE:
         what = f"is the repository's configuration, {CONFIG_FILE}"
