@@ -86,3 +86,13 @@ def _default_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+def outermost_missing(path: Path) -> Path | None:
+    """The outermost directory on the way to `path` (itself included) that does not exist
+    yet: the first that `mkdir -p path` creates, and the one to remove to undo it. None when
+    `path` exists."""
+    missing = None
+    while not os.path.lexists(path) and path.parent != path:
+        missing, path = path, path.parent
+    return missing

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pmctl.adapters import discovery, templates
+from pmctl.adapters.files import outermost_missing
 from pmctl.adapters.git import Repository
 from pmctl.domain import commits
 from pmctl.domain.commits import Commit
@@ -84,9 +85,7 @@ def _make_directory(directory: Path) -> Path | None:
         raise UsageError(
             f"{directory} is not a directory", hint="give pmctl init a directory, or a new name"
         )
-    top = directory
-    while not os.path.lexists(top.parent):
-        top = top.parent
+    top = outermost_missing(directory)
     try:
         directory.mkdir(parents=True)
     except OSError as error:

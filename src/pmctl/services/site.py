@@ -39,6 +39,7 @@ from typing import Any, NamedTuple
 
 from pmctl.adapters import discovery, parallel, site_state
 from pmctl.adapters.cache import stat_key
+from pmctl.adapters.files import outermost_missing
 from pmctl.adapters.parallel import processes, start
 from pmctl.adapters.site_output import Output
 from pmctl.domain.document import Invalid
@@ -99,7 +100,7 @@ def build(project: Project, *, out: Path, today: dt.date) -> BuildResult:
     out = out.resolve()
     _check_out(project, out)
     output = Output(out, stage=str(os.getpid()))
-    made = _outermost_missing(out)
+    made = outermost_missing(out)
     try:
         output.mark(MARKER)
     except OSError as error:  # the first write there: a path that cannot be a directory
@@ -131,15 +132,6 @@ def build(project: Project, *, out: Path, today: dt.date) -> BuildResult:
     site_state.save(state_directory, "main", header, main)
     site_state.end(state_directory, output.stage)
     return result
-
-
-def _outermost_missing(path: Path) -> Path | None:
-    """The outermost directory on the way to `path` (itself included) that does not exist
-    yet, which a build there creates; None when `path` exists."""
-    missing = None
-    while not os.path.lexists(path) and path.parent != path:
-        missing, path = path, path.parent
-    return missing
 
 
 def _discard(output: Output, state_directory: Path, *, ended: bool) -> None:
