@@ -3,6 +3,7 @@ sections by heading, and config errors that point at `pmctl.toml`."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,23 @@ def test_aliases_match_as_forgivingly_as_the_built_in_headings(heading: str) -> 
 def test_built_in_headings_match_the_same_way() -> None:
     text = GOOD.replace("## Root Causes", "## root  causes :").replace("## Impact", "## 影響：")
     assert findings(text) == []
+
+
+def test_numbered_and_emphasised_headings_are_their_sections() -> None:
+    numbered = iter(range(1, 100))
+    text = re.sub(r"^## (.+)$", lambda m: f"## {next(numbered)}. **{m[1]}**", GOOD, flags=re.M)
+    assert "## 3. **Root Causes**" in text
+    assert findings(text) == []
+    for heading in ("## 2.1 Impact", "## 2) __Impact:__", "## ２．影響", "## *Impact*"):
+        assert findings(GOOD.replace("## Impact", heading)) == [], heading
+
+
+def test_a_number_is_a_word_of_the_heading_unless_it_numbers_it() -> None:
+    settings = Settings(lint=LintSettings(section_aliases={"root-causes": ["5 Whys"]}))
+    assert findings(GOOD.replace("## Root Causes", "## 5 Whys"), settings=settings) == []
+    assert findings(GOOD.replace("## Root Causes", "## 3. 5 Whys"), settings=settings) == []
+    assert rules(GOOD.replace("## Root Causes", "## Whys"), settings=settings) == ["PM101"]
+    assert rules(GOOD.replace("## Impact", "## 1.5 Impact x")) == ["PM101"]
 
 
 def test_an_alias_with_its_own_trailing_colon_and_case_in_config_still_matches() -> None:

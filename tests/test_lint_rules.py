@@ -79,6 +79,15 @@ def test_required_sections_depend_on_the_status() -> None:
     assert rules(text.replace("status: in-review", "status: draft")) == []
 
 
+@pytest.mark.parametrize("underline", ["=======", "---", "   ---  "])
+def test_an_underlined_heading_is_named_where_it_is_with_how_to_write_it(underline: str) -> None:
+    text = GOOD.replace("## Impact\n", f"Impact:\n{underline}\n")
+    (finding,) = findings(text)
+    assert (finding.rule, finding.line) == ("PM101", line_of(text, "Impact:"))
+    assert "'Impact:' is underlined" in finding.hint
+    assert "`## Impact:`" in finding.hint
+
+
 def test_japanese_headings_count_as_the_sections() -> None:
     text = GOOD.replace("## Summary", "## 概要").replace(
         "### What went well", "### うまくいったこと"

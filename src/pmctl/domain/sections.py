@@ -7,6 +7,7 @@ Lint finds sections by these headings plus the aliases of `[lint.section_aliases
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -56,16 +57,42 @@ SECTIONS_BY_KEY: dict[str, Section] = {section.key: section for section in SECTI
 
 def heading_name(text: str) -> str:
     """The form in which headings are compared: case-folded, without a trailing colon
-    (`:` or `：`) or parenthetical (`Timeline (all times UTC)`, `タイムライン（JST）`), with
-    runs of whitespace (the full-width space too) as one space.
+    (`:` or `：`) or parenthetical (`Timeline (all times UTC)`, `タイムライン（JST）`), without
+    the emphasis around it (`**Summary**`) or the number before it (`1. Summary`,
+    `2.3 Timeline`, `４）影響`), with runs of whitespace (the full-width space too) as one space.
 
     A document's heading opens a section when its name equals the name of the section's
     English or Japanese heading or of one of its configured aliases.
     """
-    text = text.rstrip().rstrip(":：")
+    text = _without_emphasis(text.strip().rstrip(":："))
+    if text[:1].isdigit():
+        text = _without_emphasis(_without_number(text))
+    text = text.rstrip(":：")
     if text.endswith((")", "）")):
         text = without_trailing_note(text).rstrip(":：")
     return " ".join(text.split()).casefold()
+
+
+_EMPHASIS = ("**", "__", "*", "_")
+
+
+def _without_emphasis(text: str) -> str:
+    """`text` without the one emphasis that wraps all of it (`**Root Causes:**`)."""
+    for mark in _EMPHASIS:
+        if len(text) > 2 * len(mark) and text.startswith(mark) and text.endswith(mark):
+            return text[len(mark) : -len(mark)].strip()
+    return text
+
+
+_NUMBER = re.compile(r"\d+(?:[.．]\d+)+[.．]?\s+|\d+[.．)）](?!\d)\s*")
+"""A section number: `1.`, `1)`, `４．` (then words, spaced or not) or `2.3`, `2.3.` (then a
+space). A number alone is a word of the heading (`5 Whys`)."""
+
+
+def _without_number(text: str) -> str:
+    """`text` without the section number it starts with, if that leaves a heading."""
+    number = _NUMBER.match(text)
+    return text[number.end() :] if number and number.end() < len(text) else text
 
 
 def without_trailing_note(text: str) -> str:

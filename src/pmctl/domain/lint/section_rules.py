@@ -46,15 +46,7 @@ def check(ctx: Context) -> list[Hit]:
         found = body.section(section.key) if written_optional else body.extent(section.key)
         if found is None:
             if required:
-                hits.append(
-                    Hit(
-                        SECTION_MISSING,
-                        _insertion_line(ctx, section.key),
-                        f"section '{section.heading(language)}' is missing "
-                        f"(required from {section.required_from})",
-                        _missing_hint(ctx, section, language),
-                    )
-                )
+                hits.append(_missing(ctx, section, language))
             continue
         if written_optional:  # a written document: only an empty required section counts
             continue
@@ -90,6 +82,43 @@ def check(ctx: Context) -> list[Hit]:
     if ctx.postmortem is not None:
         hits.extend(_table_drift(ctx, language))
     return hits
+
+
+def _missing(ctx: Context, section: Section, language: Language) -> Hit:
+    message = (
+        f"section '{section.heading(language)}' is missing (required from {section.required_from})"
+    )
+    underlined = _underlined_heading(ctx, section.key)
+    if underlined is not None:
+        row, text = underlined
+        return Hit(
+            SECTION_MISSING,
+            ctx.body.file_line(row),
+            message,
+            f"'{text}' is underlined (a setext heading), which pmctl does not read as a "
+            f"section: write it as `{'#' * section.level} {text}` and delete the line under it",
+        )
+    return Hit(
+        SECTION_MISSING,
+        _insertion_line(ctx, section.key),
+        message,
+        _missing_hint(ctx, section, language),
+    )
+
+
+_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
+
+
+def _underlined_heading(ctx: Context, key: str) -> tuple[int, str] | None:
+    """The row and text of a setext heading (a line underlined with `===` or `---`) that
+    would open section `key`, which a writer may take for a heading pmctl reads."""
+    names = section_names(ctx.settings.lint.section_aliases)
+    prose = ctx.body.prose
+    for row in range(1, len(prose)):
+        text = prose[row - 1].strip()
+        if text and _UNDERLINE.match(prose[row]) and names.key_of(text) == key:
+            return row - 1, text
+    return None
 
 
 def _missing_hint(ctx: Context, section: Section, language: Language) -> str:
