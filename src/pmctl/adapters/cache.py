@@ -30,7 +30,9 @@ from typing import Any, Generic, TypeVar
 
 from pmctl.adapters.git_dir import find_git_dir
 
-FORMAT = 2
+FORMAT = 3
+"""Bumped when what is cached would differ for the same file and settings, so that old
+entries are not reused (3: numbered and emphasised headings open their sections)."""
 RACY_SECONDS = 2.0
 
 V = TypeVar("V")

@@ -43,9 +43,10 @@ from pmctl.adapters.cache import Stat, cache_path
 from pmctl.adapters.processes import running
 from pmctl.domain.learning.query import Filters
 
-FORMAT = "4"
+FORMAT = "5"
 """Bumped when what is indexed changes, so that an index of the old kind is rebuilt (4: no
-template guidance in the summary and cause columns)."""
+template guidance in the summary and cause columns; 5: numbered and emphasised headings
+open their sections)."""
 NAME = "search-index"
 RACY_SECONDS = 2.0
 UNKNOWN: Stat = (-1, -1, -1, -1)
