@@ -52,8 +52,41 @@ def test_a_date_that_does_not_exist_gets_its_own_finding() -> None:
     assert "'2026-02-30' is not a real date" in finding.message
 
 
+@pytest.mark.parametrize(
+    ("written", "wrong", "hint"),
+    [
+        ("status: in-review", "status: In-Review", "did you mean 'in-review'?"),
+        ("    priority: P1", "    priority: p1", "did you mean 'P1'?"),
+        ("    type: prevent", "    type: Prevention", "did you mean 'prevent'?"),
+        ("owner: alice", "owner: [alice]", "write one value here, not a list"),
+        ("services: [checkout]", "services: checkout", "write a list: `[a, b]`"),
+        ("created: 2026-11-20", "created: 20/11/2026", "write the date as YYYY-MM-DD"),
+        ("created: 2026-11-20", "created: 2026-11-20 09:00", "write the date alone, YYYY-MM-DD"),
+        ("started: 2026-11-20T10:00:00Z", "started: 2026-11-20 10:00", "add the time zone: Z"),
+        ("started: 2026-11-20T10:00:00Z", "started: 10:00", "write the date, time and time zone"),
+        ("status: in-review", "status: banana", "see `pmctl schema` for the allowed values"),
+    ],
+)
+def test_a_wrong_value_gets_a_hint_of_how_to_write_it(written: str, wrong: str, hint: str) -> None:
+    text = GOOD.replace(written, wrong, 1)
+    found = [finding for finding in findings(text) if finding.rule == "PM020"]
+    assert [(finding.line, finding.hint[: len(hint)]) for finding in found] == [
+        (line_of(text, wrong.strip()), hint)
+    ]
+
+
 def test_unknown_severity() -> None:
     assert rules(GOOD.replace("severity: SEV2", "severity: SEV9")) == ["PM024"]
+
+
+def test_a_severity_written_as_a_number_is_checked_as_its_digits() -> None:
+    (finding,) = findings(GOOD.replace("severity: SEV2", "severity: 1"))
+    assert (finding.rule, finding.message) == (
+        "PM024",
+        "severity '1' is not one of SEV1, SEV2, SEV3, SEV4",
+    )
+    numbered = Settings(severities=["1", "2"], review_deadlines={"1": "5d", "2": "5d"})
+    assert findings(GOOD.replace("severity: SEV2", "severity: 2"), settings=numbered) == []
 
 
 def test_every_problem_of_the_front_matter_in_one_run() -> None:

@@ -77,7 +77,8 @@ def validate(
                 "(only the `schema:` line changes)",
             )
         )
-    severity = data.get("severity")
+    # As validated (a number is read as its digits: `severity: 1` is "1"), or as written.
+    severity = postmortem.severity if postmortem is not None else data.get("severity")
     if isinstance(severity, str) and severity.strip() not in settings.severities:
         hits.append(
             Hit(
@@ -116,12 +117,41 @@ def _hit(document: ParsedDocument, detail: ErrorDetails, *, suggest: bool) -> Hi
                 f"`{where}`: {value!r} is not a real date ({impossible})",
                 "check the day and month; dates are written YYYY-MM-DD",
             )
-    return Hit(
-        SCHEMA_INVALID,
-        line,
-        f"`{where}`: {detail['msg']}",
-        "see `pmctl schema` for the allowed values of this key",
-    )
+    return Hit(SCHEMA_INVALID, line, f"`{where}`: {detail['msg']}", _fix(detail))
+
+
+_SCHEMA_HINT = "see `pmctl schema` for the allowed values of this key"
+_DATE_HINT = "write the date as YYYY-MM-DD, e.g. 2026-11-20"
+_MOMENT_HINT = (
+    "write the date, time and time zone, e.g. 2026-11-20T10:00:00Z (UTC) "
+    "or 2026-11-20T19:00:00+09:00"
+)
+_HINTS = {
+    "date_parsing": _DATE_HINT,
+    "date_from_datetime_parsing": _DATE_HINT,
+    "date_type": _DATE_HINT,
+    "date_from_datetime_inexact": "write the date alone, YYYY-MM-DD (times of day go in `timestamps`)",
+    "datetime_parsing": _MOMENT_HINT,
+    "datetime_from_date_parsing": _MOMENT_HINT,
+    "datetime_type": _MOMENT_HINT,
+    "timezone_aware": "add the time zone: Z for UTC (2026-11-20T10:00:00Z) or an offset (+09:00)",
+    "list_type": "write a list: `[a, b]` on the key's line, or one `- item` per line under it",
+}
+
+
+def _fix(detail: ErrorDetails) -> str:
+    """How to mend the value of one schema problem: by the kind of problem where pydantic's
+    message leaves the fix to guess (a date's form, a list, a choice's spelling)."""
+    kind, value = detail["type"], detail.get("input")
+    if kind in ("literal_error", "enum") and isinstance(value, str):
+        expected = str(detail.get("ctx", {}).get("expected", ""))
+        choices = {choice.casefold(): choice for choice in re.findall(r"'([^']*)'", expected)}
+        close = difflib.get_close_matches(value.strip().casefold(), choices, n=1, cutoff=0.6)
+        if close:
+            return f"did you mean '{choices[close[0]]}'?"
+    if kind == "string_type" and isinstance(value, list):
+        return "write one value here, not a list"
+    return _HINTS.get(kind, _SCHEMA_HINT)
 
 
 def _impossible_date(value: str) -> str | None:
