@@ -127,6 +127,33 @@ def test_a_timeline_table_and_a_missing_timeline(repo: Project) -> None:
     assert "(not written)" in text
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        "- 14:51:30 Traffic grows.\n- 14:55:00 The pager fires.",
+        "- 2:51 PM Traffic grows.\n- 2:55 pm The pager fires.",
+        "- **14:51 CET** Traffic grows.\n- **14:55 CET**: The pager fires.",
+        "| Date | Time | Event |\n|---|---|---|\n| 2026-01-01 | 14:51 | Traffic grows. |\n"
+        "| 2026-01-01 | 14:55 | The pager fires. |",
+        "2026-01-01\n\n14:51 Traffic grows.\n14:55 The pager fires.",
+    ],
+)
+def test_a_timeline_is_read_as_lint_reads_it(written: str) -> None:
+    """The drill had a reader of its own: seconds became text (`30 Traffic ...`), `2:51 PM`
+    the 02:51 of the night, and a table with a date column, or lines without bullets, no
+    steps at all."""
+    entries = timeline(written)
+    assert [(entry.minutes, entry.text) for entry in entries] == [
+        (14 * 60 + 51, "Traffic grows."),
+        (14 * 60 + 55, "The pager fires."),
+    ]
+
+
+def test_a_word_that_only_looks_like_a_zone_is_part_of_the_text() -> None:
+    (entry,) = timeline("- 15:43 HTTP 500 rates are normal.")
+    assert (entry.time, entry.text) == ("15:43", "HTTP 500 rates are normal.")
+
+
 def test_a_draft_drills_without_the_templates_guidance(repo: Project) -> None:
     """The guidance's example timeline (`- 14:51 Traffic ... grows 88x.` inside a comment)
     was played as the first page and a step, `-->` and all."""

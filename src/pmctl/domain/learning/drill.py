@@ -20,17 +20,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pmctl.domain.learning.indexing import section_text
+from pmctl.domain.legacy import timeline as legacy_timeline
 from pmctl.domain.lint.body import Body
 from pmctl.domain.model import Language, Postmortem
 
 STEPS = 7
 """About how many steps the timeline is cut into (a drill of 30 to 45 minutes)."""
 
-_ENTRY = re.compile(
-    r"^\s*(?:[-*+]|\d+[.)])\s+(?:\*\*|__)?(?:(\d{4}-\d{2}-\d{2})[ T]+)?"
-    r"(\d{1,2}):(\d{2})(?:\*\*|__)?\s*[-–—:]?\s*(.*)$"
-)
-_ROW = re.compile(r"^\s*\|\s*(?:(\d{4}-\d{2}-\d{2})[ T]+)?(\d{1,2}):(\d{2})\s*\|\s*(.*?)\s*\|?\s*$")
 _PAGE = re.compile(r"\b(?:page|pager|alert|alarm)|ページ|アラート|発報|呼び出", re.IGNORECASE)
 
 
@@ -179,16 +175,17 @@ _DEFAULT_PROMPT = (
 
 
 def timeline(text: str) -> list[Entry]:
-    """The entries of a Timeline section, in the order written."""
-    entries: list[Entry] = []
-    for line in text.split("\n"):
-        match = _ENTRY.match(line) or _ROW.match(line)
-        if match is None:
-            continue
-        hours, minutes, rest = int(match[2]), int(match[3]), match[4].strip()
-        rest = re.sub(r"\s*\|\s*", " — ", rest).strip(" —")
-        entries.append(Entry(f"{hours:02d}:{minutes:02d}", rest, hours * 60 + minutes))
-    return entries
+    """The entries of a Timeline section, in the order written, read as lint and `import`
+    read them (`legacy.timeline`: lists, tables, seconds, am/pm, zones)."""
+    return [
+        Entry(
+            ("~" if entry.approximate else "")
+            + entry.time.isoformat("seconds" if entry.time.second else "minutes"),
+            entry.text,
+            entry.time.hour * 60 + entry.time.minute,
+        )
+        for entry in legacy_timeline.parse(text.split("\n"), zones=False).entries
+    ]
 
 
 def prompts(steps: Sequence[Sequence[Entry]], language: Language) -> list[tuple[str, ...]]:

@@ -1,8 +1,9 @@
 """Timeline entries as postmortems write them: list items, table rows or plain lines that
 start with a time, under date lines that set the day.
 
-Lint's timeline-order rule (PM302) and `pmctl import` read timelines with this one parser,
-so that what the import reports as out of order is what lint will report. Recognised times:
+Lint's timeline-order rule (PM302), `pmctl import` and `pmctl drill` read timelines with this
+one parser, so that what the import reports as out of order is what lint will report, and a
+drill plays what lint reads. Recognised times:
 `14:51`, `9:05`, `14:51:30`, `2:51 pm`, `~10:45`, `2023-02-14 11:07` (also `2023/02/14`),
 in bold or not, optionally followed by a zone (`11:07 CET`). A list item or table row whose
 time cannot be read is kept as it is and listed, never given a time.
@@ -49,6 +50,9 @@ class Entry(NamedTuple):
     approximate: bool
     zone: Zone | None
     """The zone written on the row itself, if any."""
+    text: str
+    """What happened: the rest of the line after the time, or a table row's other cells
+    (joined by ` — `)."""
 
     def moment(self, default: Zone | None) -> dt.datetime | None:
         """The aware moment, when the day and a zone with an offset are known."""
@@ -155,7 +159,15 @@ class _Table:
             return None
         if self.date_column is not None and self.date_column < len(cells):
             day = _date_line(cells[self.date_column]) or day
-        return _entry(row, cells[self.time_column], day)
+        found = _entry(row, cells[self.time_column], day)
+        if found is None:
+            return None
+        others = [
+            cell
+            for column, cell in enumerate(cells)
+            if column not in (self.time_column, self.date_column) and cell
+        ]
+        return found._replace(text=" — ".join([found.text, *others] if found.text else others))
 
 
 def _entry(row: int, text: str, day: dt.date | None) -> Entry | None:
@@ -181,14 +193,22 @@ def _entry(row: int, text: str, day: dt.date | None) -> Entry | None:
             return None
     start = match.start("about" if about else "date" if date else "hour")
     end = match.end("meridiem" if meridiem else "second" if second_text else "minute")
+    written_zone = zone(zone_word) if zone_word else None
+    # A word that only looked like a zone (`15:43 HTTP 500s`) starts the text.
+    rest = text[match.end() if written_zone else end :]
     return Entry(
         row,
         written_day or day,
         dt.time(hour, minute, second),
         text[start:end],
         about is not None,
-        zone(zone_word) if zone_word else None,
+        written_zone,
+        _AFTER_TIME.sub("", rest, count=1).rstrip(),
     )
+
+
+_AFTER_TIME = re.compile(r"^(?:\*\*|__)?[ \t]*(?:[-–—:|][ \t]*)?")
+"""What separates a time from the text after it: the bold's end, a dash or a colon."""
 
 
 def _date_line(text: str) -> dt.date | None:
