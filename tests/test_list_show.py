@@ -54,6 +54,11 @@ def test_filters_by_status_severity_service_owner_date_and_overdue(library: Proj
         library, severities=frozenset({"SEV1"})
     )
     assert ids(library, owners=frozenset({"山田"})) == ["2026-10-01-old-outage"]
+    assert ids(
+        library, owners=frozenset({"Jennifer"}), services=frozenset({"Shakespeare-Search"})
+    ) == ids(
+        library, severities=frozenset({"SEV1"})
+    )  # names in any case, as search's owner: and service: take them
     import datetime as dt
 
     assert ids(library, since=dt.date(2020, 1, 1)) == ["2026-10-01-old-outage"]

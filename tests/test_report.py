@@ -114,6 +114,8 @@ def test_each_filter_narrows_the_rows(repo: Project) -> None:
         return keys(build_report(repo, today=TODAY, filters=Filters(**fields)).report.rows)
 
     assert rows(owners=frozenset({"bob"})) == ["cdn-errors/AI-1", "db-outage/AI-1"]
+    assert rows(owners=frozenset({"Bob"})) == rows(owners=frozenset({"bob"}))  # as search's owner:
+    assert rows(services=frozenset({"CDN"})) == rows(services=frozenset({"cdn"}))
     assert rows(overdue=True) == ["db-outage/AI-2"]
     assert rows(services=frozenset({"cdn"})) == ["cdn-errors/AI-1", "cdn-errors/AI-2"]
     assert rows(severities=frozenset({"SEV1"})) == ["db-outage/AI-2", "db-outage/AI-1"]

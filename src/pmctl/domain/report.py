@@ -42,6 +42,12 @@ class Row:
     overdue: bool
 
 
+def lowered(names: frozenset[str]) -> frozenset[str]:
+    """Names of owners and services as filters compare them: in any case, as `search`'s
+    `owner:` and `service:` do (`--owner Jennifer` is jennifer's)."""
+    return frozenset(name.lower() for name in names)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Filters:
     """What to keep; an empty set means "any". By default only open items are kept.
@@ -58,19 +64,24 @@ class Filters:
     statuses: frozenset[ActionStatus] = OPEN_STATUSES
     overdue: bool = False
     due_before: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "owners", lowered(self.owners))
+        object.__setattr__(self, "services", lowered(self.services))
+
     since: dt.date | None = None
 
     def keeps_postmortem(self, postmortem: PostmortemLike) -> bool:
         if self.severities and postmortem.severity not in self.severities:
             return False
-        if self.services and not self.services.intersection(postmortem.services):
+        if self.services and self.services.isdisjoint(map(str.lower, postmortem.services)):
             return False
         return self.since is None or incident_date(postmortem) >= self.since
 
     def keeps_item(self, item: ActionLike, *, overdue: bool) -> bool:
         if self.statuses and item.status not in self.statuses:
             return False
-        if self.owners and (item.owner or NO_OWNER) not in self.owners:
+        if self.owners and (item.owner or NO_OWNER).lower() not in self.owners:
             return False
         if self.priorities and item.priority not in self.priorities:
             return False
