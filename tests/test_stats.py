@@ -140,6 +140,34 @@ def test_stats_over_documents_and_history(history: Project) -> None:
     assert actions.median_open_age_days == (TODAY - dt.date(2026, 10, 3)).days
 
 
+def test_timestamps_out_of_order_are_no_duration(repo: Project) -> None:
+    """A `resolved` before `started` (lint's PM301) was counted as a negative time to
+    resolve: the median of two postmortems was -11 h. It is left out of stats, export and
+    the drill's timings, and `show` says to check it."""
+    write_postmortem(
+        repo,
+        "2026-10-05-typo",
+        extra=timestamps(
+            "2026-10-05T10:00:00Z",
+            "2026-10-05T10:10:00Z",
+            "2026-10-05T11:00:00Z",
+            "2026-10-04T12:00:00Z",  # the day before: a typo
+        ),
+    )
+    git(repo.root, "add", "-A")
+    git(repo.root, "commit", "-q", "-m", "a postmortem with a typo in a timestamp")
+    stats = build_stats(repo, today=TODAY).stats
+    assert (stats.time_to_detect.count, stats.time_to_detect.median) == (1, 600.0)
+    assert (stats.time_to_resolve.count, stats.time_to_resolve.median) == (0, None)
+    (record,) = map(json.loads, run_cli(repo.root, "export").stdout.splitlines())
+    assert (record["time_to_detect_seconds"], record["time_to_resolve_seconds"]) == (600.0, None)
+    shown = run_cli(repo.root, "show", "2026-10-05-typo").stdout
+    assert "resolved before the start (check `timestamps`)" in shown
+    drill = run_cli(repo.root, "drill", "2026-10-05-typo").stdout
+    assert "detected after 10 min" in drill
+    assert "resolved after" not in drill
+
+
 def test_since_limits_the_postmortems(history: Project) -> None:
     stats = build_stats(history, today=TODAY, since=dt.date(2026, 10, 1)).stats
     assert stats.postmortems == 2

@@ -148,6 +148,15 @@ def distribution(values: Sequence[float]) -> Distribution:
     )
 
 
+def since_start(started: dt.datetime | None, moment: dt.datetime | None) -> float | None:
+    """Seconds from `started` to `moment`: None when either is unknown, or when `moment` is
+    before the start, which is no duration but timestamps out of order (lint's PM301):
+    stats, export and drill leave it out rather than count it as negative."""
+    if moment is None or started is None or moment < started:
+        return None
+    return (moment - started).total_seconds()
+
+
 def incident_start(postmortem: PostmortemLike) -> dt.datetime:
     """`timestamps.started`, else midnight UTC of the incident date."""
     started = postmortem.timestamps.started
@@ -204,7 +213,9 @@ def compute(
             (times.resolved, durations.resolve_minutes, resolve),
         ):
             if times.started is not None and moment is not None:
-                bucket.append((moment - times.started).total_seconds())
+                seconds = since_start(times.started, moment)
+                if seconds is not None:
+                    bucket.append(seconds)
             elif minutes is not None:  # an imported postmortem that only knew how long
                 bucket.append(minutes * 60)
         start = incident_start(postmortem)
@@ -221,8 +232,9 @@ def compute(
     to_status: dict[str, list[float]] = {status.value: [] for status in LIFECYCLE_TARGETS}
     for postmortem_id, start in starts:
         for status, moment in arrivals.get(postmortem_id, {}).items():
-            if status in to_status:
-                to_status[status].append((moment - start).total_seconds())
+            seconds = since_start(start, moment)
+            if status in to_status and seconds is not None:
+                to_status[status].append(seconds)
     return Stats(
         today=today,
         postmortems=count,
@@ -403,9 +415,9 @@ def _process_row(
     to_closed: list[float] = []
     rounds: list[float] = []
     for member in members:
-        closed_at = arrivals.get(member.id, {}).get(Status.CLOSED.value)
-        if closed_at is not None:
-            to_closed.append((closed_at - member.start).total_seconds())
+        to_close = since_start(member.start, arrivals.get(member.id, {}).get(Status.CLOSED.value))
+        if to_close is not None:
+            to_closed.append(to_close)
         needed = entries.get(member.id) or member.recorded_rounds
         if needed is not None:
             rounds.append(float(needed))

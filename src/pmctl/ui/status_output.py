@@ -104,6 +104,8 @@ def _durations(times: Timestamps) -> str:
         return ""
     parts = [
         f"{label} {_minutes(moment - times.started)}"
+        if moment >= times.started
+        else f"{label} before the start (check `timestamps`)"
         for label, moment in (
             ("detected", times.detected),
             ("mitigated", times.mitigated),

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pmctl.domain.learning.indexing import section_text
 from pmctl.domain.legacy import timeline as legacy_timeline
 from pmctl.domain.lint.body import Body
+from pmctl.domain.metrics import since_start
 from pmctl.domain.model import Language, Postmortem
 
 STEPS = 7
@@ -280,14 +281,12 @@ def _lessons(body: Body) -> str:
 
 def _timings(postmortem: Postmortem) -> tuple[tuple[str, int], ...]:
     times = postmortem.timestamps
-    if times.started is None:
-        return ()
     return tuple(
-        (key, round((moment - times.started).total_seconds() / 60))
+        (key, round(seconds / 60))
         for key, moment in (
             ("detect", times.detected),
             ("mitigate", times.mitigated),
             ("resolve", times.resolved),
         )
-        if moment is not None
+        if (seconds := since_start(times.started, moment)) is not None
     )

@@ -18,6 +18,7 @@ from pmctl.domain.metrics import (
     incident_start,
     review_entries,
     review_rounds,
+    since_start,
     time_in_status,
 )
 from pmctl.domain.model import ActionStatus, Postmortem, Status, Verdict
@@ -129,14 +130,9 @@ def _postmortem(
     spent = time_in_status(history, until=now) if history else None
     items = postmortem.action_items
 
-    def since_start(moment: dt.datetime | None) -> float | None:
-        if moment is None or times.started is None:
-            return None
-        return (moment - times.started).total_seconds()
-
     def arrival(status: Status) -> float | None:
         moment = arrived.get(status.value)
-        return None if moment is None else (moment - start).total_seconds()
+        return since_start(start, moment)
 
     def in_status(status: Status) -> float | None:
         return None if spent is None else spent.get(status.value)
@@ -157,9 +153,9 @@ def _postmortem(
         "detected": _iso(times.detected),
         "mitigated": _iso(times.mitigated),
         "resolved": _iso(times.resolved),
-        "time_to_detect_seconds": since_start(times.detected),
-        "time_to_mitigate_seconds": since_start(times.mitigated),
-        "time_to_resolve_seconds": since_start(times.resolved),
+        "time_to_detect_seconds": since_start(times.started, times.detected),
+        "time_to_mitigate_seconds": since_start(times.started, times.mitigated),
+        "time_to_resolve_seconds": since_start(times.started, times.resolved),
         "user_visible_minutes": impact.user_visible_minutes,
         "data_loss": impact.data_loss,
         "billing": impact.billing,

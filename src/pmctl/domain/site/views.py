@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pmctl.domain.durations import duration
+from pmctl.domain.metrics import since_start
 from pmctl.domain.model import Postmortem
 from pmctl.domain.report import Row, incident_date
 
@@ -41,8 +42,7 @@ def postmortem(model: Postmortem, words: Mapping[str, str]) -> dict[str, Any]:
         ("ttm", times.mitigated),
         ("ttr", times.resolved),
     ):
-        seconds = (moment - start).total_seconds() if start and moment else None
-        facts.append((words[name], duration(seconds), ""))
+        facts.append((words[name], duration(since_start(start, moment)), ""))
     if model.shared_with:
         facts.append((words["shared_with"], ", ".join(model.shared_with), ""))
     return {
