@@ -187,6 +187,24 @@ def test_cli_add_set_done_list(repo: Project) -> None:
     )
 
 
+def test_an_action_id_as_people_type_it_names_the_item(repo: Project) -> None:
+    """`ai-1` and `1` were "no action item 'ai-1'" (exit 8), beside a list holding AI-1."""
+    postmortem_id = new_postmortem(repo)
+    assert run_cli(repo.root, "action", "add", postmortem_id, "--title", "Alert on p99 latency",
+                   "--type", "mitigate", "--owner", "bob", "--priority", "P1").returncode == 0  # fmt: skip
+    changed = run_cli(repo.root, "action", "set", postmortem_id, "ai-1", "--owner", "carol")
+    assert changed.returncode == 0, changed.stderr
+    assert f"updated AI-1 of {postmortem_id}" in changed.stdout
+    done = run_cli(repo.root, "action", "done", postmortem_id, "1")
+    assert done.returncode == 0, done.stderr
+    assert f"AI-1 of {postmortem_id} is done" in done.stdout
+    assert (
+        git(repo.root, "log", "--format=%s", "-2").splitlines()
+        == [f"docs(postmortem): update action AI-1 of {postmortem_id}"] * 2
+    )
+    assert run_cli(repo.root, "action", "done", postmortem_id, "AI-2").returncode == 8
+
+
 def test_a_title_opening_an_html_comment_is_written_harmless_into_the_table(
     repo: Project,
 ) -> None:

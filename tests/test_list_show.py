@@ -132,6 +132,11 @@ def test_show_says_everything_about_one_postmortem(library: Project) -> None:
     assert "  reviews: 1" in text
     missing = run_cli(library.root, "show", "2099-01-01-nothing")
     assert missing.returncode == 8
+    assert "did you mean" not in missing.stderr
+    for typed in ("2015-10-21-Shakespeare-Sonnet", "2015-10-21-shakespeare-sonet"):
+        mistyped = run_cli(library.root, "show", typed)
+        assert mistyped.returncode == 8
+        assert "hint: did you mean 2015-10-21-shakespeare-sonnet? " in mistyped.stderr
 
 
 def test_status_with_edits_commits_the_users_edits_with_the_move(repo: Project) -> None:

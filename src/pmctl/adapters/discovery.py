@@ -204,9 +204,11 @@ def find_by_id(directory: Path, postmortem_id: str) -> Path:
                 hint=f"rename it to {visible(name)}: file names are ids "
                 "(`pmctl lint` reports the mismatch)",
             )
+        close = _closest_id(directory, postmortem_id)
         raise NotFoundError(
-            f"no postmortem with id {postmortem_id!r} in {directory}",
-            hint="`pmctl list` shows every postmortem and its id",
+            f"no postmortem with id {visible(postmortem_id)!r} in {directory}",
+            hint=(f"did you mean {visible(close)}? " if close else "")
+            + "`pmctl list` shows every postmortem and its id",
         )
     found = inside(directory, path)
     if os.path.exists(found) and not os.path.isfile(found):  # (opening a pipe would wait)
@@ -241,6 +243,16 @@ def _file_holding_id(directory: Path, postmortem_id: str) -> Path | None:
         ):
             return path
     return None
+
+
+def _closest_id(directory: Path, postmortem_id: str) -> str | None:
+    """The id of a file under `directory` that `postmortem_id` nearly names (in another case,
+    or mistyped), for the hint of an id not found."""
+    import difflib
+
+    ids = {path.stem.lower(): path.stem for path in discover(directory)}
+    close = difflib.get_close_matches(postmortem_id.lower(), ids, n=1, cutoff=0.85)
+    return ids[close[0]] if close else None
 
 
 def paths_named(directory: Path, name: str) -> list[Path]:

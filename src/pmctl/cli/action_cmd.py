@@ -127,7 +127,9 @@ def set_command(
         commit=not no_commit,
         push=push,
     )
-    _done(f"updated {action_id} of {postmortem_id} ({result.item.status.value})", result.commit)
+    _done(
+        f"updated {result.item.id} of {postmortem_id} ({result.item.status.value})", result.commit
+    )
 
 
 @cli.command("done", cls=Command)
@@ -156,7 +158,7 @@ def done_command(
         commit=not no_commit,
         push=push,
     )
-    _done(f"{action_id} of {postmortem_id} is done", result.commit)
+    _done(f"{result.item.id} of {postmortem_id} is done", result.commit)
 
 
 @cli.command("list", cls=Command)

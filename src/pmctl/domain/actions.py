@@ -105,6 +105,11 @@ def find(postmortem: Postmortem, action_id: str) -> tuple[int, ActionItem]:
     for index, item in enumerate(postmortem.action_items):
         if item.id == action_id:
             return index, item
+    # As people type them: `ai-3`, `3` for AI-3 (only where no item has that id as written).
+    wanted = f"ai-{action_id}" if action_id.isdigit() else action_id.casefold()
+    for index, item in enumerate(postmortem.action_items):
+        if item.id.casefold() == wanted:
+            return index, item
     known = ", ".join(item.id for item in postmortem.action_items) or "none yet"
     raise NotFoundError(
         f"{postmortem.id} has no action item {action_id!r}",

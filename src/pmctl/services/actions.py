@@ -75,7 +75,7 @@ def set_action(
         described = {name: f"{_show(old)} -> {_show(new)}" for name, (old, new) in changed.items()}
         return Change(
             actions.set_in_text(document.text, before, index, changed),
-            commits.action_updated(before.id, action_id, described),
+            commits.action_updated(before.id, item.id, described),
             None,
         )
 
