@@ -173,6 +173,18 @@ def test_cli_minutes_from_a_file_and_a_missing_file(meeting: Project) -> None:
     assert git(meeting.root, "rev-parse", "HEAD") == head
 
 
+def test_minutes_saved_with_a_bom_and_crlf_are_written_as_their_text(meeting: Project) -> None:
+    """An editor's BOM went into the postmortem, as an invisible U+FEFF mid-document."""
+    windows = "\ufeff" + MINUTES.replace("\n", "\r\n")
+    (meeting.root.parent / "minutes.md").write_bytes(windows.encode("utf-8"))
+    result = run_cli(meeting.root, "review", EN_ID, "--minutes", "../minutes.md")
+    assert result.returncode == 0, result.stderr
+    text = discovery.find_by_id(meeting.postmortem_dir, EN_ID).read_bytes().decode("utf-8")
+    assert "\ufeff" not in text
+    assert "\r" not in text
+    assert "\nAttendees: alice, bob, carol\n" in text
+
+
 def test_the_agenda_spells_out_control_characters_of_a_title(meeting: Project) -> None:
     path = discovery.find_by_id(meeting.postmortem_dir, JA_ID)
     text = path.read_text(encoding="utf-8")

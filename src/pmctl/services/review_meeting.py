@@ -43,7 +43,7 @@ def minutes_text(stream: BinaryIO, source: str) -> str:
             "postmortem may hold",
             hint="pass the minutes of the meeting, not a larger file",
         )
-    return raw.decode("utf-8")
+    return raw.decode("utf-8-sig")  # (a BOM an editor wrote is not text of the minutes)
 
 
 def agenda(project: Project, *, today: dt.date) -> AgendaResult:
