@@ -248,6 +248,38 @@ def test_a_broken_repository_template_is_named_by_its_file_and_line(
     assert raised.value.location == f"{override}:2"
 
 
+def test_a_repository_template_saved_with_a_bom_and_crlf_writes_a_clean_postmortem(
+    repo: Project,
+) -> None:
+    """The BOM went into every new postmortem, which lint then warned of (PM004)."""
+    override = repo.root / ".pmctl" / "templates" / "en" / "postmortem.md.j2"
+    override.parent.mkdir(parents=True)
+    builtin = (Path(__file__).parent.parent / "templates" / "en" / "postmortem.md.j2").read_text(
+        encoding="utf-8"
+    )
+    override.write_bytes(("\ufeff" + builtin.replace("\n", "\r\n")).encode("utf-8"))
+    result = run_cli(repo.root, "new", *NEW_DISK_FULL)
+    assert result.returncode == 0, result.stderr
+    written = (repo.postmortem_dir / "2026" / "2026-11-23-disk-full.md").read_bytes()
+    assert written.startswith(b"---\n")
+    assert b"\r" not in written
+    linted = run_cli(repo.root, "lint", "--strict")
+    assert linted.returncode == 0, linted.stdout
+
+
+def test_a_repository_template_not_in_utf_8_is_named_at_its_line(repo: Project) -> None:
+    """It was "UnicodeDecodeError: ... in position 2357" from the middle of rendering."""
+    override = repo.root / ".pmctl" / "templates" / "en" / "postmortem.md.j2"
+    override.parent.mkdir(parents=True)
+    override.write_bytes(b"---\ntitle: {{ title }}\n---\n# Caf\xe9\n")
+    result = run_cli(repo.root, "new", *NEW_DISK_FULL)
+    assert result.returncode == ExitCode.TEMPLATE, result.stderr
+    assert result.stderr.startswith(
+        "error: .pmctl/templates/en/postmortem.md.j2:4: is not UTF-8 (byte 0xe9 on line 4)\n"
+        "  hint: save the template as UTF-8\n"
+    )
+
+
 def test_a_title_that_opens_an_html_comment_keeps_the_body_readable(repo: Project) -> None:
     """`# Outage <!-- oops` in the body ran, for pmctl's reading, to the end of the first
     guidance comment: lint said "section 'Summary' is missing" right after `pmctl new`."""

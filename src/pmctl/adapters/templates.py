@@ -336,10 +336,25 @@ def _loader(root: Path | None) -> Callable[[str], tuple[str, str, Callable[[], b
                 continue
             if root is not None and directory == root / OVERRIDE_DIR:
                 _refuse_links_out(candidate, root)
-            return candidate.read_text(encoding="utf-8"), str(candidate), lambda: True
+            return _template_text(candidate), str(candidate), lambda: True
         return None
 
     return load
+
+
+def _template_text(path: Path) -> str:
+    """The text of a template file: UTF-8, without the byte-order mark an editor may save
+    (it went into every new postmortem, which lint then warned of)."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise TemplateError(
+            f"is not UTF-8 (byte 0x{data[error.start]:02x} on line {line})",
+            hint="save the template as UTF-8",
+            location=f"{path}:{line}",
+        ) from None
 
 
 def _refuse_links_out(path: Path, root: Path) -> None:
