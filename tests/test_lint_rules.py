@@ -75,6 +75,22 @@ def test_a_wrong_value_gets_a_hint_of_how_to_write_it(written: str, wrong: str, 
     ]
 
 
+@pytest.mark.parametrize(
+    ("key", "hint"),
+    [
+        ("date: 2026-11-20", "rename it to `created`"),
+        ("summary: Checkout was slow.", "the summary goes in the body, under `## Summary`"),
+        ("owners: [alice, bob]", "`owner` is one accountable person"),
+    ],
+)
+def test_a_key_of_another_format_is_named_with_pmctls_own(key: str, hint: str) -> None:
+    """Keys from Jekyll, Hugo or a team's own format: `date` got the list of every key."""
+    text = GOOD.replace("created: 2026-11-20\n", f"created: 2026-11-20\n{key}\n")
+    (finding,) = findings(text)
+    assert (finding.rule, finding.line) == ("PM021", line_of(text, key))
+    assert finding.hint.startswith(hint)
+
+
 def test_unknown_severity() -> None:
     assert rules(GOOD.replace("severity: SEV2", "severity: SEV9")) == ["PM024"]
 

@@ -166,7 +166,25 @@ def _impossible_date(value: str) -> str | None:
     return None
 
 
+_SYNONYMS = {
+    "date": "rename it to `created` (the date the postmortem was written, YYYY-MM-DD)",
+    "incident_date": "rename it to `created`, or give the moment as `timestamps.started`",
+    "state": "did you mean `status`?",
+    "sev": "did you mean `severity`?",
+    "service": "did you mean `services` (a list)?",
+    "tag": "did you mean `tags` (a list)?",
+    "lang": "did you mean `language`?",
+    "owners": "`owner` is one accountable person; list the others in `authors`",
+    "summary": "the summary goes in the body, under `## Summary`",
+    "description": "the summary goes in the body, under `## Summary`",
+}
+"""Keys that other postmortem formats use for one of pmctl's, where the closest spelling
+would point elsewhere (`date` is nearest no key) or nowhere useful."""
+
+
 def _suggest(loc: tuple[str | int, ...]) -> str:
+    if len(loc) == 1 and str(loc[0]).lower() in _SYNONYMS:
+        return _SYNONYMS[str(loc[0]).lower()]
     known = _known_keys(loc[:-1])
     close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
     if close:
