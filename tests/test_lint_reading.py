@@ -59,6 +59,27 @@ def test_a_quote_never_closed_is_reported_where_it_opens(quote: str, engine: str
     assert "a quoted value that starts here is never closed" in finding.message
 
 
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ("title: Outage: db down", 'quote the value: title: "Outage: db down"'),
+        ("title: [P1] db down", 'quote the value: title: "[P1] db down"'),
+        ('title: @channel "db" down', 'quote the value: title: "@channel \\"db\\" down"'),
+        ("title: Fix: the cache # why", 'quote the value: title: "Fix: the cache" # why'),
+        ("tags: [a, b", "fix the YAML syntax; quote values that contain `:` or `#`"),
+        ("\tid: x", "indent with spaces: YAML does not allow tabs there"),
+    ],
+)
+@pytest.mark.parametrize("engine", ["yaml-rs", "pyyaml"])
+def test_a_yaml_error_hints_the_line_as_it_should_be(written: str, hint: str, engine: str) -> None:
+    """Every YAML error got "quote values that contain `:` or `#`", where the value at fault
+    started with `[` or `@` and the fix was one line that pmctl could write."""
+    raw = f"---\nschema: 1\n{written}\nowner: x\n---\n".encode()
+    with yaml_engine.fallback() if engine == "pyyaml" else contextlib.nullcontext():
+        (finding,) = findings("", raw=raw)
+    assert (finding.rule, finding.hint) == ("PM008", hint)
+
+
 def test_a_bom_is_a_warning_and_the_rest_is_still_checked() -> None:
     found = findings("", raw=b"\xef\xbb\xbf" + GOOD.replace("SEV2", "SEV9").encode())
     assert [(f.rule, f.severity.value) for f in found] == [

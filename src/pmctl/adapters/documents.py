@@ -198,7 +198,7 @@ def _front_matter_data(parts: frontmatter.Split, problems: list[Problem]) -> dic
             Problem(
                 "yaml",
                 f"invalid YAML: {problem.message}",
-                "fix the YAML syntax; quote values that contain `:` or `#`",
+                frontmatter.yaml_hint(parts.front_matter, problem.line, problem.message),
                 parts.front_matter_line + problem.line - 1,
                 problem.column,
             )

@@ -193,3 +193,30 @@ def block_end(lines: list[str], start: int, indent: int, *, is_item: bool) -> in
         if column < indent or (column == indent and not continues_key):
             return number
     return len(lines)
+
+
+YAML_HINT = "fix the YAML syntax; quote values that contain `:` or `#`"
+_PLAIN_VALUE = re.compile(r"^(?P<head>[ ]*(?:-[ ]+)?[\w.-]+:[ \t]+)(?P<value>[^\s\"'].*?)[ \t]*$")
+_INDICATORS = tuple("[]{}@`*&!|>%,")
+"""What a plain YAML value may not start with (then it is a list, an alias, a tag, ...)."""
+
+
+def yaml_hint(front_matter: str, line: int, message: str) -> str:
+    """How to mend the YAML error `message` at `line` (1-based) of `front_matter`: where
+    the line is `key: value` and the value is what YAML cannot read unquoted (`Outage: db
+    down`, `[P1] db down`, `@channel`), the line as it should be written."""
+    if "tab" in message:
+        return "indent with spaces: YAML does not allow tabs there"
+    lines = front_matter.split("\n")
+    match = _PLAIN_VALUE.match(lines[line - 1]) if 0 < line <= len(lines) else None
+    if match is None:
+        return YAML_HINT
+    value, comment = match["value"], ""
+    if " #" in value:  # YAML reads the rest as a comment: kept one
+        value, comment = value.split(" #", 1)
+        value, comment = value.rstrip(), " #" + comment
+    closed = (value[:1], value[-1:]) in (("[", "]"), ("{", "}"))
+    if closed or not (value.startswith(_INDICATORS) or ": " in value or value.endswith(":")):
+        return YAML_HINT
+    quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"quote the value: {match['head'].strip()} {quoted}{comment}"
