@@ -248,6 +248,18 @@ def test_a_broken_repository_template_is_named_by_its_file_and_line(
     assert raised.value.location == f"{override}:2"
 
 
+def test_services_and_authors_may_be_repeated_or_comma_separated(repo: Project) -> None:
+    """`--services api --services db` kept only db, silently."""
+    result = run_cli(
+        repo.root, "new", *NEW_DISK_FULL, "--services", "api, search", "--service", "db",
+        "--author", "ann", "--authors", "bob,cy",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    text = (repo.postmortem_dir / "2026" / "2026-11-23-disk-full.md").read_text(encoding="utf-8")
+    assert 'services: ["api", "search", "db"]\n' in text
+    assert 'authors: ["ann", "bob", "cy"]\n' in text
+
+
 def test_a_repository_template_saved_with_a_bom_and_crlf_writes_a_clean_postmortem(
     repo: Project,
 ) -> None:

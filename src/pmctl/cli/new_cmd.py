@@ -29,8 +29,12 @@ def new_command(
     language: str | None = typer.Option(
         None, "--language", "-l", metavar="LANG", help="en or ja (default: pmctl.toml)."
     ),
-    services: str | None = typer.Option(
-        None, "--services", metavar="NAMES", help="Comma-separated affected services."
+    services: list[str] | None = typer.Option(
+        None,
+        "--services",
+        "--service",
+        metavar="NAMES",
+        help="Affected services, comma-separated or the option repeated.",
     ),
     incident: str | None = typer.Option(
         None, "--incident", metavar="KEY", help="External incident number or key."
@@ -38,8 +42,12 @@ def new_command(
     slug: str | None = typer.Option(
         None, "--slug", metavar="SLUG", help="Id slug, instead of one made from the title."
     ),
-    authors: str | None = typer.Option(
-        None, "--authors", metavar="NAMES", help="Comma-separated authors (default: the owner)."
+    authors: list[str] | None = typer.Option(
+        None,
+        "--authors",
+        "--author",
+        metavar="NAMES",
+        help="Authors, comma-separated or the option repeated (default: the owner).",
     ),
     no_input: bool = typer.Option(
         False, "--no-input", help="Never prompt; fail on a missing answer."
@@ -78,10 +86,12 @@ def new_command(
         severity=severity,
         owner=owner,
         language=language,
-        services=services,
+        # A repeated option is its values comma-separated: `--services api --services db`
+        # kept only db.
+        services=",".join(services) if services is not None else None,
         incident=incident,
         slug=slug,
-        authors=authors,
+        authors=",".join(authors) if authors is not None else None,
         no_input=no_input,
     )
     created = create(project, request, now=clock.now(), commit=not no_commit)
