@@ -246,6 +246,23 @@ def test_cli_wiring(repo: Project, in_review: Path) -> None:
     assert "cannot approve" in author.stderr
 
 
+def test_a_repeated_note_is_kept_a_paragraph_each(repo: Project, in_review: Path) -> None:
+    """As `git commit -m a -m b`: a repeated `-m` kept only the last, silently."""
+    result = run_cli(
+        repo.root, "review", ID, "--request-changes", "--reviewer", "dave",
+        "-m", "The timeline is incomplete.", "-m", "Say why detection took 20 minutes.",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    postmortem = documents.load(in_review)[1]
+    assert postmortem.reviews[-1].notes == (
+        "The timeline is incomplete.\n\nSay why detection took 20 minutes."
+    )
+    trailers = git(repo.root, "log", "-1", "--format=%(trailers:only,unfold)").split("\n")
+    assert [line for line in trailers if line.startswith("Pmctl-Reason")] == [
+        "Pmctl-Reason: The timeline is incomplete. Say why detection took 20 minutes."
+    ]
+
+
 def test_a_reviewer_typed_with_an_escape_is_one_line(repo: Project, in_review: Path) -> None:
     """As `new` folds an owner: the reviewer's ESC and BEL went into the front matter."""
     approved = run_cli(repo.root, "review", ID, "--approve", "--reviewer", "ca\x1b]0;x\x07rol")

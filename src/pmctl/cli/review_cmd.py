@@ -42,8 +42,12 @@ def review_command(
         "--request-changes",
         help="Record a request for changes (needs --note or --minutes); moves it back to draft.",
     ),
-    note: str | None = typer.Option(
-        None, "--note", "-m", metavar="TEXT", help="What the review says."
+    note: list[str] | None = typer.Option(
+        None,
+        "--note",
+        "-m",
+        metavar="TEXT",
+        help="What the review says; repeated, one paragraph each (as `git commit -m`).",
     ),
     reviewer: str | None = typer.Option(
         None,
@@ -130,7 +134,7 @@ def review_command(
         Verdict.APPROVED if approve else Verdict.CHANGES_REQUESTED,
         today=today,
         reviewer=reviewer,
-        note=note,
+        note="\n\n".join(note) if note else None,  # (a repeated -m kept only the last)
         minutes=text,
         commit=not no_commit,
         push=push,
