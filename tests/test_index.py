@@ -69,6 +69,19 @@ def test_check_reports_a_stale_index_without_writing(repo: Project) -> None:
     assert update_index(repo, check=True).stale
 
 
+def test_an_index_checked_out_with_crlf_is_up_to_date(repo: Project) -> None:
+    """With core.autocrlf (Windows), git writes the committed index with CRLF: `index
+    --check` said it was out of date, and `index` would commit a change of line endings."""
+    populate(repo)
+    update_index(repo)
+    head = git(repo.root, "rev-parse", "HEAD")
+    path = repo.root / "INDEX.md"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    assert not update_index(repo, check=True).stale
+    assert update_index(repo).commit is None
+    assert git(repo.root, "rev-parse", "HEAD") == head
+
+
 def test_no_commit_writes_only(repo: Project) -> None:
     populate(repo)
     head = git(repo.root, "rev-parse", "HEAD")

@@ -50,7 +50,10 @@ def update_index(project: Project, *, check: bool = False, commit: bool = True) 
     with exclusive(project, purpose="pmctl index"):
         text, count, invalid = expected_index(project)
         data = text.encode("utf-8")
-        stale = (path.read_bytes() if path.exists() else None) != data
+        # Compared without regard to line endings: a checkout with core.autocrlf (Windows)
+        # has CRLF in the file and LF in git, and `index --check` said it was out of date.
+        current = path.read_bytes().replace(b"\r\n", b"\n") if path.exists() else None
+        stale = current != data
         if check or not stale:
             return IndexResult(path, stale, False, None, count, invalid)
         if not commit:
