@@ -105,6 +105,10 @@ def test_slug_flag_overrides_and_is_validated(repo: Project) -> None:
     assert create(repo, request(slug="pay-1"), now=NOW, commit=False).id == "2026-11-23-pay-1"
     with pytest.raises(UsageError):
         create(repo, request(slug="../escape"), now=NOW, commit=False)
+    with pytest.raises(UsageError) as raised:
+        create(repo, request(slug="Payment_Delay"), now=NOW, commit=False)
+    assert raised.value.hint is not None
+    assert raised.value.hint.startswith("--slug payment-delay: lowercase ASCII letters")
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from pmctl.domain.action_table import render_table
 from pmctl.domain.commits import Commit
 from pmctl.domain.model import Language
 from pmctl.domain.project import Project
-from pmctl.domain.visible_text import folded
+from pmctl.domain.visible_text import folded, visible
 from pmctl.errors import DocumentError, TemplateError, UsageError
 from pmctl.services.mutate import exclusive, write_and_commit
 
@@ -82,9 +82,12 @@ def plan_id(request: NewPostmortem, *, today: dt.date) -> str:
     """The id the postmortem will get; `UsageError` for a bad `--slug`."""
     if request.slug is not None:
         if not ids.is_valid_slug(request.slug):
+            suggested = ids.slugify(request.slug)
             raise UsageError(
-                f"invalid slug {request.slug!r}",
-                hint=f"use lowercase ASCII letters, digits and single dashes, at most {ids.MAX_SLUG_LENGTH} characters",
+                f"invalid slug {visible(request.slug)!r}",
+                hint=(f"--slug {suggested}: " if suggested else "")
+                + "lowercase ASCII letters, digits and single dashes, "
+                f"at most {ids.MAX_SLUG_LENGTH} characters",
             )
         slug = request.slug
     else:
