@@ -62,7 +62,7 @@ def test_init_forced_again_with_nothing_to_change_commits_nothing(tmp_path: Path
     head = git(tmp_path, "rev-parse", "HEAD")
     result = initialise(tmp_path, language=Language.EN, force=True, commit=True)
     assert (result.written, result.commit) == ((), None)
-    assert not result.pre_commit_skipped  # (its own hook is there: nothing to add)
+    assert result.pre_commit_hook is None  # (its own hook is there: nothing to add)
     assert git(tmp_path, "rev-parse", "HEAD") == head
     assert git(tmp_path, "status", "--porcelain") == ""
 
@@ -84,8 +84,29 @@ def test_an_existing_pre_commit_config_is_left_alone(tmp_path: Path) -> None:
     git(tmp_path, "init", "-q")
     (tmp_path / ".pre-commit-config.yaml").write_text("repos: []\n", encoding="utf-8")
     result = initialise(tmp_path, language=Language.EN, force=False, commit=True)
-    assert result.pre_commit_skipped
     assert (tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8") == "repos: []\n"
+    assert result.pre_commit_hook is not None
+    assert result.pre_commit_hook.splitlines() == [
+        "  - repo: local",
+        "    hooks:",
+        "      - id: pmctl-lint",
+        "        name: pmctl lint",
+        "        entry: pmctl lint --hook",
+        "        language: system",
+        "        files: ^postmortems/.*\\.md$",
+    ]
+
+
+def test_init_prints_the_hook_to_add_to_an_existing_pre_commit_config(tmp_path: Path) -> None:
+    """It said "add the pmctl hook to it (see docs/getting-started.md)"."""
+    git(tmp_path, "init", "-q")
+    (tmp_path / ".pre-commit-config.yaml").write_text("repos: []\n", encoding="utf-8")
+    result = run_cli(tmp_path, "init")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "add pmctl's hook under its `repos:`:\n  - repo: local\n    hooks:\n"
+        "      - id: pmctl-lint\n" in result.stderr
+    )
 
 
 def test_without_a_git_identity_nothing_is_left_behind(

@@ -39,10 +39,13 @@ def init_command(
         console.success(
             f"wrote {path.relative_to(result.root) if path.is_relative_to(result.root) else path}"
         )
-    if result.pre_commit_skipped:
+    if result.pre_commit_hook is not None:
         console.note(
-            ".pre-commit-config.yaml exists and was left alone; add the pmctl hook to it (see docs/getting-started.md)"
+            ".pre-commit-config.yaml exists and was left alone; add pmctl's hook under its "
+            "`repos:`:"
         )
+        for line in result.pre_commit_hook.splitlines():
+            console.note(line)
     if result.gitignore_left:
         console.note(f".gitignore {result.gitignore_left} and was left alone; add /_site/ to it")
     if result.commit:

@@ -31,8 +31,9 @@ class Initialised:
     root: Path
     written: tuple[Path, ...]
     created_git: bool
-    pre_commit_skipped: bool
-    """`.pre-commit-config.yaml` existed without pmctl's hook, so it was left alone."""
+    pre_commit_hook: str | None
+    """The hook to add under `repos:` of a `.pre-commit-config.yaml` that existed without
+    pmctl's (it was left alone); None when init wrote the file or found the hook."""
     gitignore_left: str | None
     """Why `.gitignore` was left alone although it does not ignore the site (changes of the
     user's not yet committed, or it cannot be read); None if it was not."""
@@ -111,11 +112,14 @@ def _write_and_commit(
         ),
         keep: "",
     }
-    pre_commit_skipped = pre_commit.exists() and not _runs_pmctl(pre_commit)
+    hook_config = templates.render(
+        "init/pre-commit-config.yaml.j2", {"hook_files": hook_files}, root=None
+    )
+    pre_commit_hook = None
     if not pre_commit.exists():
-        files[pre_commit] = templates.render(
-            "init/pre-commit-config.yaml.j2", {"hook_files": hook_files}, root=None
-        )
+        files[pre_commit] = hook_config
+    elif not _runs_pmctl(pre_commit):  # what to paste under `repos:` of the team's own
+        pre_commit_hook = hook_config[hook_config.index("  - repo:") :].rstrip("\n")
     gitignore = directory / GITIGNORE
     try:
         ignored = _ignoring_site(gitignore)
@@ -148,9 +152,7 @@ def _write_and_commit(
         if made_dir:
             shutil.rmtree(postmortems, ignore_errors=True)
         raise
-    return Initialised(
-        directory, tuple(data), created_git, pre_commit_skipped, gitignore_left, made
-    )
+    return Initialised(directory, tuple(data), created_git, pre_commit_hook, gitignore_left, made)
 
 
 def _runs_pmctl(pre_commit: Path) -> bool:
