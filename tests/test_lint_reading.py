@@ -80,6 +80,14 @@ def test_a_yaml_error_hints_the_line_as_it_should_be(written: str, hint: str, en
     assert (finding.rule, finding.hint) == ("PM008", hint)
 
 
+def test_a_file_without_front_matter_is_pointed_to_import() -> None:
+    """A team adopting pmctl lints the postmortems it already has: the hint said only how
+    to write front matter by hand."""
+    (finding,) = findings("", raw=b"# Database outage\n\n## Summary\n\nIt broke.\n")
+    assert finding.rule == "PM006"
+    assert "`pmctl import FILE`" in finding.hint
+
+
 def test_a_bom_is_a_warning_and_the_rest_is_still_checked() -> None:
     found = findings("", raw=b"\xef\xbb\xbf" + GOOD.replace("SEV2", "SEV9").encode())
     assert [(f.rule, f.severity.value) for f in found] == [

@@ -177,7 +177,8 @@ def _front_matter_data(parts: frontmatter.Split, problems: list[Problem]) -> dic
             Problem(
                 "no-front-matter",
                 "no YAML front matter",
-                "start the file with a `---` line, the metadata, and another `---`",
+                "start the file with a `---` line, the metadata, and another `---`; a "
+                "postmortem written before pmctl is converted by `pmctl import FILE`",
             )
         )
         return None
