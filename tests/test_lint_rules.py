@@ -297,6 +297,21 @@ def test_katakana_words_that_merely_start_with_misu_are_fine() -> None:
     assert findings(text) == []
 
 
+def test_technical_phrases_that_hold_a_blaming_word_are_fine() -> None:
+    """Lazy loading, a sloppy quorum and `git blame` were each "blames a person"."""
+    technical = (
+        "The lazy-loaded module and lazy evaluation hid it; a sloppy quorum kept the "
+        "writes; git blame showed the commit. Detection took five minutes"
+    )
+    assert findings(GOOD.replace("Detection took five minutes", technical)) == []
+    blaming = "He was lazy; the sloppy review and Git Blame missed it. Detection took five minutes"
+    found = findings(GOOD.replace("Detection took five minutes", blaming))
+    assert [finding.message for finding in found] == [
+        "'lazy' blames a person",
+        "'sloppy' blames a person",
+    ]
+
+
 def test_code_and_comments_are_not_checked_for_blame() -> None:
     text = GOOD.replace(
         "Detection took five minutes; the rollback took thirty.",

@@ -58,15 +58,23 @@ HUMAN_ERROR: tuple[str, ...] = (
     "人的ミス",
     "作業ミス",
 )
-_NOT_BLAME = {"ミス": "(?!マッチ|ター|ト|ティ|リード)"}
-"""Katakana words that merely start with ミス (mismatch, mister, mist, ...)."""
+_NOT_BLAME = {
+    "ミス": ("", "(?!マッチ|ター|ト|ティ|リード)"),
+    "lazy": ("", r"(?![- ]?(?:load|init|eval|instantiat|compil|fetch))"),
+    "sloppy": ("", r"(?![- ]quorum)"),
+    "blame": (r"(?<!git )(?<!svn )(?<!hg )", ""),
+}
+"""What a term is not when it stands in a technical phrase (before it, after it): katakana
+words that merely start with ミス (mismatch, mister, mist, ...), lazy loading or
+evaluation, a sloppy quorum, `git blame`."""
 
 _CAUSE_SECTIONS = ("root-causes", "trigger")
 
 
 def _term(word: str) -> str:
-    escaped = re.escape(word) + _NOT_BLAME.get(word, "")
-    return rf"\b{escaped}\b" if word.isascii() else escaped
+    before, after = _NOT_BLAME.get(word, ("", ""))
+    escaped = rf"\b{re.escape(word)}\b" if word.isascii() else re.escape(word)
+    return before + escaped + after
 
 
 _GATES = ("have", "ould've", "error", "careless", "blame", "negligen", "ミス")
