@@ -312,6 +312,18 @@ def test_technical_phrases_that_hold_a_blaming_word_are_fine() -> None:
     ]
 
 
+def test_should_have_of_having_something_or_an_obligation_is_no_hindsight() -> None:
+    """ "Every service should have a runbook" was "counterfactual: hindsight"."""
+    plans = (
+        "Every service should have a runbook; the fix would have to be redeployed; we "
+        "should have more alerts. Detection took five minutes"
+    )
+    assert findings(GOOD.replace("Detection took five minutes", plans)) == []
+    hindsight = "Bob should have checked it; it would have fired. Detection took five minutes"
+    found = findings(GOOD.replace("Detection took five minutes", hindsight))
+    assert [finding.rule for finding in found] == ["PM401", "PM401"]
+
+
 def test_code_and_comments_are_not_checked_for_blame() -> None:
     text = GOOD.replace(
         "Detection took five minutes; the rollback took thirty.",

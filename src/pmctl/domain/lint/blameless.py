@@ -58,21 +58,26 @@ HUMAN_ERROR: tuple[str, ...] = (
     "人的ミス",
     "作業ミス",
 )
-_NOT_BLAME = {
+_NOT_HINDSIGHT = r"(?!\s+(?:to|a|an|the|more|no|some|any|enough|its|their|our|one|two)\b)"
+_NOT_FLAGGED = {
     "ミス": ("", "(?!マッチ|ター|ト|ティ|リード)"),
     "lazy": ("", r"(?![- ]?(?:load|init|eval|instantiat|compil|fetch))"),
     "sloppy": ("", r"(?![- ]quorum)"),
     "blame": (r"(?<!git )(?<!svn )(?<!hg )", ""),
+    "should have": ("", _NOT_HINDSIGHT),
+    "would have": ("", _NOT_HINDSIGHT),
 }
 """What a term is not when it stands in a technical phrase (before it, after it): katakana
 words that merely start with ミス (mismatch, mister, mist, ...), lazy loading or
-evaluation, a sloppy quorum, `git blame`."""
+evaluation, a sloppy quorum, `git blame`; "should have" and "would have" that speak of
+having something or of an obligation ("every service should have a runbook", "it would have
+to be redeployed"), not of what someone did not do."""
 
 _CAUSE_SECTIONS = ("root-causes", "trigger")
 
 
 def _term(word: str) -> str:
-    before, after = _NOT_BLAME.get(word, ("", ""))
+    before, after = _NOT_FLAGGED.get(word, ("", ""))
     escaped = rf"\b{re.escape(word)}\b" if word.isascii() else re.escape(word)
     return before + escaped + after
 
