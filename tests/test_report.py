@@ -152,6 +152,18 @@ def test_group_by_owner_and_priority(repo: Project) -> None:
         ("P1", 1),
         ("P2", 1),
     ]
+    write_postmortem(
+        repo, "2026-11-21-cased", services=("CDN", "cdn"), actions=[action(1, owner="Bob")]
+    )
+    by_owner = build_report(repo, today=TODAY, group_by=GroupBy.OWNER).report
+    assert [(group.key, len(group.rows)) for group in by_owner.groups] == [
+        ("bob", 3),  # Bob's item too: one owner in any case, as --owner matches
+        ("carol", 1),
+        ("dave", 1),
+    ]
+    by_service = build_report(repo, today=TODAY, group_by=GroupBy.SERVICE).report
+    first = by_service.groups[0]
+    assert (first.key, len(first.rows)) == ("cdn", 3)
 
 
 def test_invalid_documents_are_listed_not_fatal(repo: Project) -> None:

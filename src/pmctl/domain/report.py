@@ -177,17 +177,24 @@ def group_keys(row: Row, group_by: GroupBy) -> tuple[str, ...]:
 
 
 def _group(rows: Sequence[Row], group_by: GroupBy) -> tuple[Group, ...]:
+    # Owners and services are one group in any case, as the filters match them (`Jennifer`
+    # and `jennifer` were two groups), shown as first written.
+    named = group_by in (GroupBy.OWNER, GroupBy.SERVICE)
     grouped: dict[str, list[Row]] = {}
+    shown: dict[str, str] = {}
     for row in rows:
-        for key in group_keys(row, group_by):
-            grouped.setdefault(key, []).append(row)
+        keys = {(key.lower() if named else key): key for key in group_keys(row, group_by)}
+        for folded, key in keys.items():
+            shown.setdefault(folded, key)
+            grouped.setdefault(folded, []).append(row)
     if group_by is GroupBy.PRIORITY:
         order = sorted(grouped, key=lambda key: (key == NO_PRIORITY, key))
     else:
         # Placeholders such as "(none)" sort after real names.
         order = sorted(grouped, key=lambda key: (key.startswith("("), key))
     return tuple(
-        Group(key, tuple(grouped[key]), sum(row.overdue for row in grouped[key])) for key in order
+        Group(shown[key], tuple(grouped[key]), sum(row.overdue for row in grouped[key]))
+        for key in order
     )
 
 
