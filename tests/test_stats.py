@@ -168,6 +168,16 @@ def test_timestamps_out_of_order_are_no_duration(repo: Project) -> None:
     assert "resolved after" not in drill
 
 
+def test_a_service_written_in_another_case_is_the_same_service(repo: Project) -> None:
+    """`API` and `api` were two services, each with its own count and process row."""
+    write_postmortem(repo, "2026-10-05-first", services=("api",))
+    write_postmortem(repo, "2026-10-06-second", services=("API", "Api", "db"))
+    stats = build_stats(repo, today=TODAY).stats
+    assert stats.per_service == {"api": 2, "db": 1}
+    assert [row.key for row in stats.process.by_service] == ["api", "db"]
+    assert [row.postmortems for row in stats.process.by_service] == [2, 1]
+
+
 def test_since_limits_the_postmortems(history: Project) -> None:
     stats = build_stats(history, today=TODAY, since=dt.date(2026, 10, 1)).stats
     assert stats.postmortems == 2

@@ -193,6 +193,9 @@ def compute(
     months: Counter[str] = Counter()
     severities: Counter[str] = Counter()
     services: Counter[str] = Counter()
+    # A service's name in lower case -> as first written: `API` and `api` are one service,
+    # as `report --service` and `search service:` take them.
+    service_names: dict[str, str] = {}
     detect: list[float] = []
     mitigate: list[float] = []
     resolve: list[float] = []
@@ -204,7 +207,9 @@ def compute(
         count += 1
         months[incident_date(postmortem).isoformat()[:7]] += 1
         severities[postmortem.severity] += 1
-        services.update(postmortem.services)
+        for service, name in {name.lower(): name for name in postmortem.services}.items():
+            services[service] += 1
+            service_names.setdefault(service, name)
         times = postmortem.timestamps
         durations = postmortem.durations
         for moment, minutes, bucket in (
@@ -225,7 +230,7 @@ def compute(
             reviewed = postmortem.status.rank >= Status.REVIEWED.rank
             deadlines.append((postmortem.id, deadline, reviewed))
         actions.add(postmortem)
-        process.add(postmortem, start)
+        process.add(postmortem, start, service_names)
 
     transitions = list(transitions)
     arrivals = first_arrivals(transitions)
@@ -240,7 +245,10 @@ def compute(
         postmortems=count,
         per_month=dict(sorted(months.items())),
         per_severity=_by_scale(severities, settings.severities),
-        per_service=dict(sorted(services.items(), key=lambda pair: (-pair[1], pair[0]))),
+        per_service={
+            service_names[service]: count
+            for service, count in sorted(services.items(), key=lambda pair: (-pair[1], pair[0]))
+        },
         time_to_detect=distribution(detect),
         time_to_mitigate=distribution(mitigate),
         time_to_resolve=distribution(resolve),
@@ -377,7 +385,10 @@ class _ProcessTally:
             "team": {},
         }
 
-    def add(self, postmortem: PostmortemLike, start: dt.datetime) -> None:
+    def add(
+        self, postmortem: PostmortemLike, start: dt.datetime, service_names: Mapping[str, str]
+    ) -> None:
+        """`service_names`: each service's name in lower case -> the one its rows show."""
         items = postmortem.action_items
         kept = _Process(
             postmortem.id,
@@ -388,7 +399,7 @@ class _ProcessTally:
             sum(1 for item in items if not item.status.is_open),
         )
         self.groups["quarter"].setdefault(quarter(incident_date(postmortem)), []).append(kept)
-        for service in postmortem.services:
+        for service in {service_names[name.lower()] for name in postmortem.services}:
             self.groups["service"].setdefault(service, []).append(kept)
         team = self.team_of.get(postmortem.owner.lower())
         if team is not None:
