@@ -113,6 +113,20 @@ def test_an_author_cannot_approve_and_nothing_is_written(repo: Project, in_revie
     assert (snapshot(repo.root), in_review.read_bytes()) == before
 
 
+def test_a_second_approval_by_the_same_reviewer_is_refused(repo: Project, in_review: Path) -> None:
+    """It was recorded and committed again, and counted once: a commit that changed nothing
+    of the review, without a word that another reviewer was still needed."""
+    review.record(repo, ID, Verdict.APPROVED, today=TODAY, reviewer="carol")
+    before = snapshot(repo.root), in_review.read_bytes()
+    with pytest.raises(TransitionRefused, match="Carol has already approved") as raised:
+        review.record(repo, ID, Verdict.APPROVED, today=TODAY, reviewer="Carol")
+    assert "an approval counts once (1 of 1 it needs)" in raised.value.message
+    assert (snapshot(repo.root), in_review.read_bytes()) == before
+    review.record(repo, ID, Verdict.CHANGES_REQUESTED, today=TODAY, reviewer="dave", note="x")
+    status.move(repo, ID, Status.IN_REVIEW, today=TODAY)
+    review.record(repo, ID, Verdict.APPROVED, today=TODAY, reviewer="carol")  # voided: again
+
+
 def test_only_a_postmortem_in_review_is_reviewed(repo: Project) -> None:
     write_postmortem(repo)
     with pytest.raises(TransitionRefused, match="only a postmortem in review"):

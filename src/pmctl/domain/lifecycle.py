@@ -186,6 +186,14 @@ def plan_review(
                 f"{reviewer} is an author of {postmortem.id} and cannot approve it",
                 hint="ask someone who did not write it to review it (or pass --reviewer)",
             )
+        standing = {name.strip().casefold() for name in review.approvers(postmortem)}
+        if reviewer.strip().casefold() in standing:
+            raise TransitionRefused(
+                f"{reviewer} has already approved {postmortem.id}, and an approval counts once "
+                f"({len(standing)} of {settings.required_approvals} it needs)",
+                hint="another reviewer approves it (`pmctl review "
+                f"{postmortem.id} --approve`); notes of a meeting go in with --minutes",
+            )
         return Status.IN_REVIEW
     back = plan(postmortem, Status.DRAFT, settings=settings, findings=(), reason=note)
     if not back.allowed:
