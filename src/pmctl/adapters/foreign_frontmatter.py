@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from pmctl.domain.legacy.front import Block, Fence, FrontMatterError, split
+from pmctl.domain.legacy.front import Block, Fence, FrontMatterError, split, too_long_number
 
 if TYPE_CHECKING:
     from frontmatter.default_handlers import BaseHandler
@@ -66,6 +66,9 @@ def _position(error: Exception, content: str) -> tuple[int, str]:
     """(1-based line within the block `content`, message) of a parser's error."""
     if isinstance(error, RecursionError):  # arrays or tables thousands deep
         return 1, "nested too deeply"
+    too_long = too_long_number(error, content)
+    if too_long is not None:
+        return too_long
     import yaml  # (loaded already: python-frontmatter's YAML handler is PyYAML)
 
     if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
