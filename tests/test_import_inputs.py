@@ -48,3 +48,23 @@ def test_a_number_too_long_to_convert_is_refused_at_its_line(
     (refused,) = dry_run(repo, source).refused
     assert refused.source.endswith(f"2024-01-01-outage.md:{line}")
     assert refused.reason.endswith("a number of more than 4,300 digits (quote it)")
+
+
+def test_a_file_with_lone_cr_line_breaks_is_imported_with_lf(repo: Project, tmp_path: Path) -> None:
+    """A file saved with classic Mac OS line breaks (a lone CR, which Markdown reads as a
+    line break) was skipped as 'not a postmortem: 0 postmortem sections'; one lone CR among
+    LFs joined two timeline entries into one."""
+    source = tmp_path / "legacy"
+    source.mkdir()
+    text = BODY + "- 10:30 fixed\n\n## Action items\n\n- [ ] Alert on the index size\n"
+    (source / "2024-01-01-mac.md").write_bytes(text.replace("\n", "\r").encode())
+    mixed = text.replace("\n- 10:30", "\r- 10:30")
+    (source / "2024-01-02-mixed.md").write_bytes(mixed.encode())
+    (source / "2024-01-03-latin1.md").write_bytes(b"# T\r\r## Summary\r\r\xe9\r")
+    result = dry_run(repo, source)
+    assert [plan.timeline.entries for plan in result.planned if plan.timeline] == [2, 2]
+    for plan in result.planned:
+        assert "\r" not in plan.text
+        assert "\n- 10:00 alert\n- 10:30 fixed\n" in plan.text
+    (refused,) = result.refused
+    assert refused.source.endswith("2024-01-03-latin1.md:5")

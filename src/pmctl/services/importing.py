@@ -242,13 +242,20 @@ def _plan(
     try:
         text = raw.removeprefix(documents.BOM).decode("utf-8")
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
+        line = _with_lf(raw[: error.start].decode("utf-8")).count("\n") + 1
         return Refused(
             f"{shown}:{line}",
             f"byte 0x{raw[error.start]:02x} is not valid UTF-8",
             "convert the file to UTF-8 first (e.g. `iconv -f SHIFT_JIS -t UTF-8`)",
         )
-    return _plan_text(context, source, path, text.replace("\r\n", "\n"))
+    return _plan_text(context, source, path, _with_lf(text))
+
+
+def _with_lf(text: str) -> str:
+    """`text` with each line break as LF: CRLF, and a lone CR too (classic Mac OS, some
+    Windows exports), which Markdown reads as a line break; left as it was, pmctl found no
+    section in a file written with them and skipped it as no postmortem."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _plan_text(
