@@ -68,3 +68,33 @@ def test_a_file_with_lone_cr_line_breaks_is_imported_with_lf(repo: Project, tmp_
         assert "\n- 10:00 alert\n- 10:30 fixed\n" in plan.text
     (refused,) = result.refused
     assert refused.source.endswith("2024-01-03-latin1.md:5")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le"])
+def test_a_file_in_utf_16_or_32_with_its_byte_order_mark_is_imported(
+    repo: Project, tmp_path: Path, encoding: str
+) -> None:
+    """Windows tools and wiki exports write UTF-16 with a byte-order mark: such a file was
+    skipped as 'not text (it holds NUL bytes)'. The mark says the encoding for certain."""
+    source = tmp_path / "legacy"
+    source.mkdir()
+    text = "---\ntitle: 検索の障害\ndate: 2024-01-01\n---\n" + BODY
+    data = ("\ufeff" + text.replace("\n", "\r\n")).encode(encoding)
+    (source / "2024-01-01-outage.md").write_bytes(data)
+    (plan,) = dry_run(repo, source).planned
+    assert plan.text.endswith(BODY)
+    assert ("title", "検索の障害") in [(field.field, field.value) for field in plan.fields]
+
+
+def test_a_byte_not_utf_8_after_a_byte_order_mark_is_named_as_it_is(
+    repo: Project, tmp_path: Path
+) -> None:
+    """The byte named was three bytes before the one that is not UTF-8 (the mark's length)."""
+    source = tmp_path / "legacy"
+    source.mkdir()
+    (source / "2024-01-01-cafe.md").write_bytes(b"\xef\xbb\xbf# T\n\n## Summary\n\ncaf\xe9\n")
+    (refused,) = dry_run(repo, source).refused
+    assert (refused.source.rsplit("/", 1)[1], refused.reason) == (
+        "2024-01-01-cafe.md:5",
+        "byte 0xe9 is not valid UTF-8",
+    )

@@ -10,6 +10,7 @@ running the import again imports nothing twice.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import os
 import stat
@@ -237,18 +238,41 @@ def _plan(
         )
     if len(raw) > documents.MAX_BYTES:
         return Skipped(shown, f"larger than {documents.MAX_BYTES:,} bytes: not a postmortem")
-    if b"\0" in raw:
+    mark, encoding = _encoding(raw)
+    content = raw[len(mark) :]
+    if encoding == "utf-8" and b"\0" in content:
         return Skipped(shown, "not text (it holds NUL bytes)")
     try:
-        text = raw.removeprefix(documents.BOM).decode("utf-8")
+        text = content.decode(encoding)
     except UnicodeDecodeError as error:
-        line = _with_lf(raw[: error.start].decode("utf-8")).count("\n") + 1
+        line = _with_lf(content[: error.start].decode(encoding, "replace")).count("\n") + 1
         return Refused(
             f"{shown}:{line}",
-            f"byte 0x{raw[error.start]:02x} is not valid UTF-8",
+            f"byte 0x{content[error.start]:02x} is not valid {encoding.upper()}",
             "convert the file to UTF-8 first (e.g. `iconv -f SHIFT_JIS -t UTF-8`)",
         )
+    if "\0" in text:
+        return Skipped(shown, "not text (it holds NUL characters)")
     return _plan_text(context, source, path, _with_lf(text))
+
+
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # (before UTF-16's, which it starts with)
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (documents.BOM, "utf-8"),
+)
+
+
+def _encoding(raw: bytes) -> tuple[bytes, str]:
+    """(byte-order mark, encoding) of a source file: UTF-8, unless a mark says UTF-16 or
+    UTF-32 (Windows tools and wiki exports write them), which was skipped as no text for
+    the NUL bytes every ASCII character has in them."""
+    return next(
+        ((mark, name) for mark, name in _BYTE_ORDER_MARKS if raw.startswith(mark)),
+        (b"", "utf-8"),
+    )
 
 
 def _with_lf(text: str) -> str:
