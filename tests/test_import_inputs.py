@@ -13,7 +13,7 @@ from pmctl.domain.importing import ImportResult
 from pmctl.domain.project import Project
 from pmctl.errors import ExitCode
 from pmctl.services.importing import ImportRequest, import_postmortems
-from tests.conftest import run_cli
+from tests.conftest import git, run_cli
 
 TODAY = dt.date(2026, 11, 23)
 BODY = "# Search outage\n\n## Summary\n\nSearch was down.\n\n## Timeline\n\n- 10:00 alert\n"
@@ -98,3 +98,20 @@ def test_a_byte_not_utf_8_after_a_byte_order_mark_is_named_as_it_is(
         "2024-01-01-cafe.md:5",
         "byte 0xe9 is not valid UTF-8",
     )
+
+
+def test_a_line_break_or_escape_in_a_source_name_stays_spelled_out_in_the_commit(
+    repo: Project, tmp_path: Path
+) -> None:
+    """A file named with a line break split its `path -> id` line of the commit message in
+    two, and an escape in the source directory's name went into `Pmctl-Import-Source` raw,
+    to be played on the terminal of whoever ran `git log`."""
+    source = tmp_path / "old\x1b[2Jpostmortems"
+    source.mkdir()
+    (source / "2024-01-01-two\nlines.md").write_text(BODY, encoding="utf-8")
+    request = ImportRequest(sources=(source,), owner="sre", severity="SEV3")
+    assert import_postmortems(repo, request, today=TODAY).commit is not None
+    message = git(repo.root, "log", "-1", "--format=%B")
+    assert "\x1b" not in message
+    assert "\n2024-01-01-two\\nlines.md -> 2024-01-01-search-outage\n" in message
+    assert f"Pmctl-Import-Source: {tmp_path}/old\\x1b[2Jpostmortems\n" in message
