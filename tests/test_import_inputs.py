@@ -5,6 +5,7 @@ Each case was found by feeding such a file to a real import."""
 from __future__ import annotations
 
 import datetime as dt
+import resource
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from pmctl.domain.importing import ImportResult
 from pmctl.domain.project import Project
 from pmctl.errors import ExitCode
 from pmctl.services.importing import ImportRequest, import_postmortems
-from tests.conftest import git, run_cli
+from tests.conftest import git, run_cli, run_process
 
 TODAY = dt.date(2026, 11, 23)
 BODY = "# Search outage\n\n## Summary\n\nSearch was down.\n\n## Timeline\n\n- 10:00 alert\n"
@@ -115,3 +116,30 @@ def test_a_line_break_or_escape_in_a_source_name_stays_spelled_out_in_the_commit
     assert "\x1b" not in message
     assert "\n2024-01-01-two\\nlines.md -> 2024-01-01-search-outage\n" in message
     assert f"Pmctl-Import-Source: {tmp_path}/old\\x1b[2Jpostmortems\n" in message
+
+
+def _one_gibibyte_of_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+def test_billion_laughs_in_a_mapped_key_are_noted_in_a_few_characters(
+    repo: Project, tmp_path: Path
+) -> None:
+    """Nine lines of YAML aliases make a `title` of 387 million items: the note that it is
+    not a text wrote all of them first (a minute, then MemoryError: exit 70)."""
+    lines = ["---", "date: 2024-01-01", "l0: &l0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]" for i in range(1, 9)]
+    lines += ["title: *l8", "---", BODY]
+    source = tmp_path / "legacy"
+    source.mkdir()
+    (source / "2024-01-01-laughs.md").write_text("\n".join(lines), encoding="utf-8")
+    result = run_process(
+        repo.root,
+        *("import", str(source), "--dry-run", "--owner", "sre", "--severity", "SEV3"),
+        limits=_one_gibibyte_of_memory,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "front matter `title`: [[[[...], [...], [...], [...], ...], ... is not a text" in (
+        result.stdout
+    )

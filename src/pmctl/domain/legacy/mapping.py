@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import reprlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -369,5 +370,19 @@ def _show(value: Any) -> str:
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
+    """`value` as Python writes it, in at most 40 characters. Made by a bounded repr: YAML's
+    aliases let a few lines of front matter stand for a list of billions of items (the
+    'billion laughs'), and a whole repr of that took minutes and gigabytes."""
+    text = _SHORT.repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _short_repr() -> reprlib.Repr:
+    shown = reprlib.Repr()
+    shown.maxlevel = 3
+    shown.maxlist = shown.maxtuple = shown.maxdict = shown.maxset = 4
+    shown.maxstring = shown.maxother = shown.maxlong = 40
+    return shown
+
+
+_SHORT = _short_repr()
