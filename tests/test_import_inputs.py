@@ -143,3 +143,25 @@ def test_billion_laughs_in_a_mapped_key_are_noted_in_a_few_characters(
     assert "front matter `title`: [[[[...], [...], [...], [...], ...], ... is not a text" in (
         result.stdout
     )
+
+
+def test_a_refusal_for_a_missing_field_says_why_the_value_mapped_to_it_was_not_taken(
+    repo: Project, tmp_path: Path
+) -> None:
+    """`date: 20230214` (an integer to YAML) was refused as 'no incident date: none
+    mapped', with the hint to map the key that was mapped; the note saying why its value
+    was left empty is shown only for a file imported, not for one refused."""
+    source = tmp_path / "legacy"
+    source.mkdir()
+    front_matter = "---\ntitle: Outage\ndate: 20230214\nowner: [ann, bo]\n---\n"
+    (source / "outage.md").write_text(front_matter + BODY, encoding="utf-8")
+    request = ImportRequest(sources=(source,), severity="SEV3", dry_run=True)
+    (refused,) = import_postmortems(repo, request, today=TODAY).refused
+    assert refused.reason == (
+        "no incident date: front matter `date`: 20230214 is not a date, none in the file "
+        "name, no dated timeline entry"
+    )
+    (source / "2023-02-14-outage.md").write_text(front_matter + BODY, encoding="utf-8")
+    (source / "outage.md").unlink()
+    (refused,) = import_postmortems(repo, request, today=TODAY).refused
+    assert refused.reason == "no owner: front matter `owner`: ['ann', 'bo'] is not a text"

@@ -111,6 +111,9 @@ class Mapped:
     """What was left empty, and why; date-times taken as dates only."""
     days: tuple[dt.date, ...]
     """Dates of date-times that were only dates (midnight): which day, not when."""
+    unconverted: dict[str, str]
+    """pmctl field -> why the value found for it was left empty (`front matter `date`:
+    20230214 is not a date`), for fields no other value filled."""
 
 
 def rules(*maps: Mapping[str, str | FieldMap]) -> dict[str, FieldMap]:
@@ -151,6 +154,7 @@ def apply(
     taken: list[MappedField] = []
     notes: list[str] = []
     days: list[dt.date] = []
+    unconverted: dict[str, str] = {}
     used_keys: set[str] = set()
     candidates: list[tuple[str, Any, FieldMap]] = []
     for key, rule in mapping.items():
@@ -172,13 +176,16 @@ def apply(
         if note:
             notes.append(f"{source}: {note}")
         if converted is None or converted == []:
+            if note:
+                unconverted.setdefault(field, f"{source}: {note.removesuffix('; left empty')}")
             continue
         values[field] = converted
         taken.append(MappedField(source, field, _show(converted)))
     unmapped = tuple(
         key for key in (front_matter or {}) if key not in used_keys and isinstance(key, str)
     )
-    return Mapped(values, tuple(taken), unmapped, tuple(notes), tuple(days))
+    unconverted = {field: why for field, why in unconverted.items() if field not in values}
+    return Mapped(values, tuple(taken), unmapped, tuple(notes), tuple(days), unconverted)
 
 
 def _normal(key: str) -> str:
