@@ -165,3 +165,37 @@ def test_a_refusal_for_a_missing_field_says_why_the_value_mapped_to_it_was_not_t
     (source / "outage.md").unlink()
     (refused,) = import_postmortems(repo, request, today=TODAY).refused
     assert refused.reason == "no owner: front matter `owner`: ['ann', 'bo'] is not a text"
+
+
+def test_symbolic_links_in_a_directory_imported_are_not_followed(
+    repo: Project, tmp_path: Path
+) -> None:
+    """A link to a postmortem of the same directory imported it twice (as `-2`); a link
+    leading out of it took a file from anywhere on the machine into the commit; a link to a
+    directory was passed over without a word. Each is skipped, naming its target."""
+    source = tmp_path / "legacy"
+    (source / "2024").mkdir(parents=True)
+    (source / "2024" / "2024-01-01-outage.md").write_text(BODY, encoding="utf-8")
+    (source / "latest.md").symlink_to("2024/2024-01-01-outage.md")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "2024-02-02-private.md").write_text(BODY, encoding="utf-8")
+    (source / "2024-02-02-private.md").symlink_to(elsewhere / "2024-02-02-private.md")
+    (source / "shared").symlink_to(elsewhere)
+    result = dry_run(repo, source)
+    assert [plan.origin.path for plan in result.planned] == ["2024/2024-01-01-outage.md"]
+    assert sorted((Path(item.source).name, item.reason) for item in result.skipped) == [
+        (
+            "2024-02-02-private.md",
+            f"a symbolic link (to {elsewhere}/2024-02-02-private.md): not followed; "
+            "name its target to import it",
+        ),
+        (
+            "latest.md",
+            "a symbolic link (to 2024/2024-01-01-outage.md): not followed; "
+            "name its target to import it",
+        ),
+        ("shared", f"a symbolic link (to {elsewhere}): not followed; name its target to import it"),
+    ]
+    named = dry_run(repo, source / "2024-02-02-private.md")
+    assert [plan.origin.path for plan in named.planned] == ["2024-02-02-private.md"]

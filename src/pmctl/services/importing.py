@@ -175,13 +175,16 @@ def _source(path: Path) -> _Source:
 
 def _files(path: Path) -> list[Path]:
     """`path` itself, or every file under it but hidden ones (`.git`), in path order. A
-    named pipe or device named is itself, to be skipped saying so, not a directory."""
+    named pipe or device named is itself, to be skipped saying so, not a directory; so is
+    a symbolic link to a directory found under it, which is not followed."""
     if not path.is_dir():
         return [path]
     found: list[Path] = []
     for current, subdirectories, names in os.walk(path):
-        subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
-        found.extend(Path(current) / name for name in names if not name.startswith("."))
+        shown = [d for d in subdirectories if not d.startswith(".")]
+        links = {d for d in shown if os.path.islink(os.path.join(current, d))}
+        subdirectories[:] = sorted(d for d in shown if d not in links)
+        found.extend(Path(current) / name for name in [*names, *links] if not name.startswith("."))
     return sorted(found, key=lambda item: item.parts)
 
 
@@ -221,6 +224,15 @@ def _plan(
         found = path.stat()
     except OSError as error:  # a symbolic link to nothing, or in a loop (ELOOP)
         return Skipped(shown, f"cannot be read: {error.strerror or error}")
+    if path.is_symlink():
+        # Its target is imported as itself when it is in the directory imported (a link to
+        # it imported it twice), and is not to be read when it is not (a link out of the
+        # source took any file of the machine into the commit).
+        return Skipped(
+            shown,
+            f"a symbolic link (to {bytes_shown(os.readlink(path))}): not followed; "
+            "name its target to import it",
+        )
     if not stat.S_ISREG(found.st_mode):  # a named pipe would be waited on for ever
         return Skipped(shown, "not a regular file")
     if found.st_size > documents.MAX_BYTES:
