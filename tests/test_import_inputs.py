@@ -5,6 +5,7 @@ Each case was found by feeding such a file to a real import."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import resource
 from pathlib import Path
 
@@ -199,3 +200,19 @@ def test_symbolic_links_in_a_directory_imported_are_not_followed(
     ]
     named = dry_run(repo, source / "2024-02-02-private.md")
     assert [plan.origin.path for plan in named.planned] == ["2024-02-02-private.md"]
+
+
+def test_a_mapping_file_that_is_a_directory_or_a_pipe_is_said_to_be_one(
+    repo: Project, tmp_path: Path
+) -> None:
+    """`--map` of a directory, a named pipe or a dangling link said 'does not exist'."""
+    (tmp_path / "dir.toml").mkdir()
+    os.mkfifo(tmp_path / "fifo.toml")
+    for given, problem in [
+        (tmp_path / "dir.toml", "is not a file: a directory"),
+        (tmp_path / "fifo.toml", "is not a file: a pipe, socket or device"),
+        (tmp_path / "none.toml", "does not exist"),
+    ]:
+        result = run_cli(repo.root, "import", str(repo.root), "--dry-run", "--map", str(given))
+        assert result.returncode == ExitCode.CONFIG
+        assert f"mapping file {given} {problem}" in result.stderr
