@@ -216,3 +216,23 @@ def test_a_mapping_file_that_is_a_directory_or_a_pipe_is_said_to_be_one(
         result = run_cli(repo.root, "import", str(repo.root), "--dry-run", "--map", str(given))
         assert result.returncode == ExitCode.CONFIG
         assert f"mapping file {given} {problem}" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "shown"),
+    [
+        ('+++\ntitle = "Outage"\ndate = 07:32:00\n+++\n', "07:32:00"),
+        ("---\ntitle: Outage\ndate: [2023-02-14, 2023-02-15]\n---\n", "[2023-02-14, 2023-02-15]"),
+    ],
+    ids=["TOML time", "YAML list of dates"],
+)
+def test_a_date_or_time_not_taken_is_shown_as_written(
+    repo: Project, tmp_path: Path, front_matter: str, shown: str
+) -> None:
+    """They were shown as Python writes them: `datetime.time(7, 32)`,
+    `[datetime.date(2023, 2, 14), ...]`."""
+    source = tmp_path / "legacy"
+    source.mkdir()
+    (source / "outage.md").write_text(front_matter + BODY, encoding="utf-8")
+    (refused,) = dry_run(repo, source).refused
+    assert refused.reason.startswith(f"no incident date: front matter `date`: {shown} is not")

@@ -384,8 +384,21 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+class _ShortRepr(reprlib.Repr):
+    """Dates and times as the front matter wrote them (`2023-02-14`, `07:32:00`), not as
+    Python does (`datetime.date(2023, 2, 14)`)."""
+
+    def repr_date(self, value: dt.date, level: int) -> str:
+        return value.isoformat()
+
+    repr_datetime = repr_date
+
+    def repr_time(self, value: dt.time, level: int) -> str:
+        return value.isoformat()
+
+
 def _short_repr() -> reprlib.Repr:
-    shown = reprlib.Repr()
+    shown = _ShortRepr()
     shown.maxlevel = 3
     shown.maxlist = shown.maxtuple = shown.maxdict = shown.maxset = 4
     shown.maxstring = shown.maxother = shown.maxlong = 40
