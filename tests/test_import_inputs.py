@@ -236,3 +236,29 @@ def test_a_date_or_time_not_taken_is_shown_as_written(
     (source / "outage.md").write_text(front_matter + BODY, encoding="utf-8")
     (refused,) = dry_run(repo, source).refused
     assert refused.reason.startswith(f"no incident date: front matter `date`: {shown} is not")
+
+
+def on_disk(root: Path) -> list[Path]:
+    return sorted(path for path in root.rglob("*") if ".git" not in path.parts)
+
+
+def test_a_file_where_a_year_directory_must_be_fails_the_import_and_leaves_no_trace(
+    repo: Project, tmp_path: Path
+) -> None:
+    """`postmortems/2024` a file: mkdir failed, then putting back the files written failed
+    in turn (NotADirectoryError), and the import ended with exit 70."""
+    source = tmp_path / "legacy"
+    source.mkdir()
+    (source / "2023-05-05-earlier.md").write_text(BODY, encoding="utf-8")
+    (source / "2024-01-01-outage.md").write_text(BODY, encoding="utf-8")
+    (repo.postmortem_dir / "2024").write_text("not a directory\n", encoding="utf-8")
+    before = on_disk(repo.root)
+    status = git(repo.root, "status", "--porcelain")
+    result = run_cli(repo.root, "import", str(source), "--owner", "sre", "--severity", "SEV3")
+    assert result.returncode == ExitCode.FILE_SYSTEM, result.stderr
+    assert (
+        "2024/2024-01-01-search-outage.md: postmortems/2024 is a file, not a directory"
+        in result.stderr
+    )
+    assert on_disk(repo.root) == before
+    assert git(repo.root, "status", "--porcelain") == status
