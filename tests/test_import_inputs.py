@@ -262,3 +262,25 @@ def test_a_file_where_a_year_directory_must_be_fails_the_import_and_leaves_no_tr
     )
     assert on_disk(repo.root) == before
     assert git(repo.root, "status", "--porcelain") == status
+
+
+def test_a_year_directory_linked_out_of_the_repository_is_refused_before_writing(
+    repo: Project, tmp_path: Path
+) -> None:
+    """`postmortems/2024` a link to a directory elsewhere: `pmctl new` refused it (exit 6),
+    the import ended with exit 70 (ValueError) and a dry run planned the file there."""
+    source = tmp_path / "legacy"
+    source.mkdir()
+    (source / "2024-01-01-outage.md").write_text(BODY, encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (repo.postmortem_dir / "2024").symlink_to(elsewhere)
+    status = git(repo.root, "status", "--porcelain")
+    for dry in (["--dry-run"], []):
+        result = run_cli(
+            repo.root, "import", str(source), *dry, "--owner", "sre", "--severity", "SEV3"
+        )
+        assert result.returncode == ExitCode.DOCUMENT, result.stderr
+        assert f"leads to {elsewhere}/2024-01-01-search-outage.md" in result.stderr
+    assert list(elsewhere.iterdir()) == []
+    assert git(repo.root, "status", "--porcelain") == status

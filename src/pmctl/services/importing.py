@@ -382,7 +382,10 @@ def _finish(
         while postmortem_id in taken:
             postmortem_id = f"{wanted}-{suffix}"
             suffix += 1
-        target = project.postmortem_dir / postmortem_id[:4] / f"{postmortem_id}.md"
+        target = discovery.inside(
+            project.postmortem_dir,
+            project.postmortem_dir / postmortem_id[:4] / f"{postmortem_id}.md",
+        )
         text = assemble.text(draft, postmortem_id)
         try:
             documents.load_text(target, text)
