@@ -284,3 +284,20 @@ def test_a_year_directory_linked_out_of_the_repository_is_refused_before_writing
         assert f"leads to {elsewhere}/2024-01-01-search-outage.md" in result.stderr
     assert list(elsewhere.iterdir()) == []
     assert git(repo.root, "status", "--porcelain") == status
+
+
+def test_a_directory_then_a_part_of_it_imports_nothing_twice(repo: Project, tmp_path: Path) -> None:
+    """A directory that is no git repository is the base of its files' origin paths: after
+    importing it, importing a directory or a file in it imported the same files again, as
+    `-2` postmortems (and the other way round)."""
+    source = tmp_path / "wiki-export"
+    (source / "2024").mkdir(parents=True)
+    (source / "2024" / "2024-01-01-outage.md").write_text(BODY, encoding="utf-8")
+    first = ImportRequest(sources=(source / "2024",), owner="sre", severity="SEV3")
+    assert import_postmortems(repo, first, today=TODAY).commit is not None
+    for again in (source, source / "2024" / "2024-01-01-outage.md"):
+        result = dry_run(repo, again)
+        assert result.planned == ()
+        assert [item.reason for item in result.skipped] == [
+            "imported before, as 2024-01-01-search-outage"
+        ]

@@ -189,15 +189,20 @@ def _files(path: Path) -> list[Path]:
 
 
 def _imported_before(project: Project) -> dict[tuple[str, str], str]:
-    """(origin source, origin path) -> id of every postmortem imported before."""
+    """(origin source, origin path) -> id of every postmortem imported before; and, for a
+    source that is a directory, ("", the file's absolute path) -> id too: a directory that
+    is no git repository is the base of its files' paths, so importing it, then a directory
+    or a file in it, gave the same file another origin and imported it twice."""
     from pmctl.services.corpus import load_all
 
     corpus = load_all(project.postmortem_dir, root=project.root)
-    return {
-        (model.origin.source, model.origin.path): model.id
-        for model in corpus.models
-        if model.origin is not None
-    }
+    before: dict[tuple[str, str], str] = {}
+    for model in corpus.models:
+        if model.origin is not None:
+            before[model.origin.source, model.origin.path] = model.id
+            if os.path.isabs(model.origin.source):
+                before["", os.path.join(model.origin.source, model.origin.path)] = model.id
+    return before
 
 
 def _plan(
@@ -217,7 +222,7 @@ def _plan(
             "its name is not valid UTF-8",
             "rename it in UTF-8 first (e.g. `convmv -f latin1 -t utf8 --notest FILE`)",
         )
-    previous = before.get((source.label, relative))
+    previous = before.get((source.label, relative)) or before.get(("", path.as_posix()))
     if previous is not None:
         return Skipped(shown, f"imported before, as {previous}")
     try:
