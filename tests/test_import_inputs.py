@@ -7,6 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import resource
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +23,9 @@ from tests.conftest import git, run_cli, run_process
 TODAY = dt.date(2026, 11, 23)
 BODY = "# Search outage\n\n## Summary\n\nSearch was down.\n\n## Timeline\n\n- 10:00 alert\n"
 HUGE = "1" + "0" * 5000
+
+
+SRE = ("--owner", "sre", "--severity", "SEV3")
 
 
 def dry_run(project: Project, source: Path) -> ImportResult:
@@ -301,3 +307,44 @@ def test_a_directory_then_a_part_of_it_imports_nothing_twice(repo: Project, tmp_
         assert [item.reason for item in result.skipped] == [
             "imported before, as 2024-01-01-search-outage"
         ]
+
+
+def _without_root_powers() -> list[str]:
+    """The command prefix that runs a process unable to read what its permissions forbid:
+    none for a user; `unshare -r` for root (which reads anything), in a user namespace where
+    files of an unmapped owner keep their permissions. Skips the test when there is none."""
+    if os.geteuid() != 0:
+        return []
+    unshare = shutil.which("unshare")
+    if unshare is None or subprocess.run([unshare, "-r", "true"], check=False).returncode:
+        pytest.skip("root, and no user namespace to give up its powers in")
+    return ["unshare", "-r"]
+
+
+def test_a_directory_that_cannot_be_listed_is_refused_not_passed_over(
+    repo: Project, tmp_path: Path
+) -> None:
+    """`os.walk` passes over a directory it cannot list without a word: the postmortems in
+    it were not imported, and nothing said so."""
+    prefix = _without_root_powers()
+    source = tmp_path / "legacy"
+    (source / "locked").mkdir(parents=True)
+    (source / "locked" / "2024-01-01-outage.md").write_text(BODY, encoding="utf-8")
+    (source / "2024-01-02-outage.md").write_text(BODY, encoding="utf-8")
+    if prefix:
+        os.chown(source / "locked", 12345, 12345)
+    (source / "locked").chmod(0)
+    try:
+        result = subprocess.run(
+            [*prefix, sys.executable, "-m", "pmctl", "import", str(source), "--dry-run", *SRE],
+            cwd=repo.root,
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"},
+        )
+    finally:
+        (source / "locked").chmod(0o755)
+    assert result.returncode == ExitCode.LINT_FAILED, result.stderr
+    assert "legacy/locked: cannot be read: Permission denied" in result.stdout
+    assert "make the directory readable" in result.stdout

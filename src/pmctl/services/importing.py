@@ -109,7 +109,16 @@ def import_postmortems(project: Project, request: ImportRequest, *, today: dt.da
     )
     context = _Context(project, request, rules, given)
     for source in sources:
-        for path in _files(source.given):
+        paths, unlisted = _files(source.given)
+        refused.extend(
+            Refused(
+                _shown(directory),
+                f"cannot be read: {error.strerror or error}",
+                "make the directory readable, or move it out of the directory imported",
+            )
+            for directory, error in unlisted
+        )
+        for path in paths:
             if path in seen:
                 continue
             seen.add(path)
@@ -173,19 +182,25 @@ def _source(path: Path) -> _Source:
     )
 
 
-def _files(path: Path) -> list[Path]:
-    """`path` itself, or every file under it but hidden ones (`.git`), in path order. A
-    named pipe or device named is itself, to be skipped saying so, not a directory; so is
-    a symbolic link to a directory found under it, which is not followed."""
+def _files(path: Path) -> tuple[list[Path], list[tuple[Path, OSError]]]:
+    """`path` itself, or every file under it but hidden ones (`.git`), in path order; and
+    each directory under it that could not be listed, with why (its files were passed over
+    without a word). A named pipe or device named is itself, to be skipped saying so, not a
+    directory; so is a symbolic link to a directory found under it, which is not followed."""
     if not path.is_dir():
-        return [path]
+        return [path], []
     found: list[Path] = []
-    for current, subdirectories, names in os.walk(path):
+    unlisted: list[tuple[Path, OSError]] = []
+
+    def not_listed(error: OSError) -> None:
+        unlisted.append((Path(error.filename), error))
+
+    for current, subdirectories, names in os.walk(path, onerror=not_listed):
         shown = [d for d in subdirectories if not d.startswith(".")]
         links = {d for d in shown if os.path.islink(os.path.join(current, d))}
         subdirectories[:] = sorted(d for d in shown if d not in links)
         found.extend(Path(current) / name for name in [*names, *links] if not name.startswith("."))
-    return sorted(found, key=lambda item: item.parts)
+    return sorted(found, key=lambda item: item.parts), unlisted
 
 
 def _imported_before(project: Project) -> dict[tuple[str, str], str]:
