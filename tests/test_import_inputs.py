@@ -348,3 +348,24 @@ def test_a_directory_that_cannot_be_listed_is_refused_not_passed_over(
     assert result.returncode == ExitCode.LINT_FAILED, result.stderr
     assert "legacy/locked: cannot be read: Permission denied" in result.stdout
     assert "make the directory readable" in result.stdout
+
+
+def test_a_postmortem_imported_but_never_committed_is_said_to_be(
+    repo: Project, tmp_path: Path
+) -> None:
+    """An import killed (SIGKILL, a power cut) after writing its files and before its commit
+    leaves them all there, none committed; the next import skipped every source as
+    'imported before' and said 'nothing to import', as if all were well."""
+    source = tmp_path / "legacy"
+    source.mkdir()
+    (source / "2024-01-01-outage.md").write_text(BODY, encoding="utf-8")
+    request = ImportRequest(sources=(source,), owner="sre", severity="SEV3")
+    assert import_postmortems(repo, request, today=TODAY).commit is not None
+    assert [item.reason for item in dry_run(repo, source).skipped] == [
+        "imported before, as 2024-01-01-search-outage"
+    ]
+    git(repo.root, "reset", "--quiet", "HEAD~1")  # the files written, no commit made
+    assert [item.reason for item in dry_run(repo, source).skipped] == [
+        "imported before, as 2024-01-01-search-outage (not committed: commit it, or remove "
+        "it to import it again)"
+    ]

@@ -204,20 +204,41 @@ def _files(path: Path) -> tuple[list[Path], list[tuple[Path, OSError]]]:
 
 
 def _imported_before(project: Project) -> dict[tuple[str, str], str]:
-    """(origin source, origin path) -> id of every postmortem imported before; and, for a
-    source that is a directory, ("", the file's absolute path) -> id too: a directory that
-    is no git repository is the base of its files' paths, so importing it, then a directory
-    or a file in it, gave the same file another origin and imported it twice."""
+    """(origin source, origin path) -> the id of every postmortem imported before, as the
+    reason to skip its source says it; and, for a source that is a directory, ("", the
+    file's absolute path) -> the same: a directory that is no git repository is the base of
+    its files' paths, so importing it, then a directory or a file in it, gave the same file
+    another origin and imported it twice."""
     from pmctl.services.corpus import load_all
 
     corpus = load_all(project.postmortem_dir, root=project.root)
+    imported = [
+        (path, model.id, model.origin)
+        for path, model in corpus.postmortems
+        if model.origin is not None
+    ]
+    committed = _committed(project) if imported else None
     before: dict[tuple[str, str], str] = {}
-    for model in corpus.models:
-        if model.origin is not None:
-            before[model.origin.source, model.origin.path] = model.id
-            if os.path.isabs(model.origin.source):
-                before["", os.path.join(model.origin.source, model.origin.path)] = model.id
+    for path, postmortem_id, origin in imported:
+        shown = postmortem_id
+        if committed is not None and path.relative_to(project.root).as_posix() not in committed:
+            # The files of an import stopped by SIGKILL (or a power cut) are all there and
+            # none committed: the next import said 'nothing to import', as if all were well.
+            shown += " (not committed: commit it, or remove it to import it again)"
+        before[origin.source, origin.path] = shown
+        if os.path.isabs(origin.source):
+            before["", os.path.join(origin.source, origin.path)] = shown
     return before
+
+
+def _committed(project: Project) -> frozenset[str] | None:
+    """The postmortem files HEAD holds; None when the project is no git repository."""
+    from pmctl.adapters.git import Repository
+
+    try:
+        return Repository.open(project.root).committed_files(project.postmortem_dir)
+    except GitError:
+        return None
 
 
 def _plan(
