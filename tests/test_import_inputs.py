@@ -369,3 +369,26 @@ def test_a_postmortem_imported_but_never_committed_is_said_to_be(
         "imported before, as 2024-01-01-search-outage (not committed: commit it, or remove "
         "it to import it again)"
     ]
+
+
+def test_a_page_bundles_index_md_is_read_as_the_postmortem_of_its_directory(
+    repo: Project, tmp_path: Path
+) -> None:
+    """Hugo keeps a page and its images in a directory, the page as `index.md` (a page
+    bundle; Docusaurus and Jekyll folder pages too): every such postmortem was skipped as
+    'not a postmortem (index.md)'. A section's `_index.md` is still no postmortem."""
+    posts = tmp_path / "site" / "content" / "postmortems"
+    (posts / "2023-03-02-cache-stampede").mkdir(parents=True)
+    (posts / "2023-03-02-cache-stampede" / "index.md").write_text(BODY, encoding="utf-8")
+    (posts / "db").mkdir()
+    toml = '+++\ntitle = "Database failover"\ndate = 2023-03-01\n+++\n'
+    (posts / "db" / "index.md").write_text(toml + BODY, encoding="utf-8")
+    (posts / "_index.md").write_text('+++\ntitle = "Postmortems"\n+++\n' + BODY, encoding="utf-8")
+    result = dry_run(repo, tmp_path / "site")
+    assert sorted(plan.id for plan in result.planned) == [
+        "2023-03-01-database-failover",
+        "2023-03-02-search-outage",
+    ]
+    assert [(Path(item.source).name, item.reason) for item in result.skipped] == [
+        ("_index.md", "not a postmortem (_index.md)")
+    ]

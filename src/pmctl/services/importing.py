@@ -43,10 +43,11 @@ TEXT_SUFFIXES = frozenset({"", ".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".
 NOT_POSTMORTEMS = frozenset(
     {
         "readme", "license", "licence", "copying", "notice", "contributing", "changelog",
-        "code_of_conduct", "security", "codeowners", "summary", "index", "_index",
+        "code_of_conduct", "security", "codeowners", "summary", "_index",
     }
 )  # fmt: skip
-"""File names (without suffix, any case) of a repository's own documents."""
+"""File names (without suffix, any case) of a repository's own documents. (`_index.md` is a
+Hugo section's list page; an `index.md` may be a postmortem: see `_stem`.)"""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -363,7 +364,7 @@ def _plan_text(
     relative = source.relative(path)
     file = assemble.SourceFile(
         shown=shown,
-        stem=path.stem,
+        stem=_stem(path),
         origin_source=source.label,
         origin_path=relative,
         commit=source.commit if relative not in source.changed else None,
@@ -389,6 +390,14 @@ def _plan_text(
         mapped=mapped,
         romanize=romanize,
     )
+
+
+def _stem(path: Path) -> str:
+    """The name a file's title and date fall back on: its own without the suffix, but for
+    an `index.md`, its directory's. A Hugo page bundle (`2023-03-01-db-outage/index.md`), a
+    Docusaurus or Jekyll folder page is named by its directory; all such postmortems were
+    skipped as 'not a postmortem (index.md)'."""
+    return path.parent.name if path.stem.casefold() == "index" else path.stem
 
 
 def _is_pmctl(data: dict[str, Any]) -> bool:
