@@ -392,3 +392,19 @@ def test_a_page_bundles_index_md_is_read_as_the_postmortem_of_its_directory(
     assert [(Path(item.source).name, item.reason) for item in result.skipped] == [
         ("_index.md", "not a postmortem (_index.md)")
     ]
+
+
+def test_a_json_string_left_open_is_refused_with_a_whole_sentence(
+    repo: Project, tmp_path: Path
+) -> None:
+    """It said 'invalid JSON front matter: Invalid control character at', the position
+    the parser's message ends with cut off."""
+    source = tmp_path / "legacy"
+    source.mkdir()
+    (source / "2024-01-01-outage.md").write_text('{"title": "x",\n"note": "abc\n' + BODY)
+    (refused,) = dry_run(repo, source).refused
+    assert refused.source.endswith("2024-01-01-outage.md:2")
+    assert refused.reason == (
+        "invalid JSON front matter: a line break or tab inside a string "
+        "(is a closing quote missing?)"
+    )

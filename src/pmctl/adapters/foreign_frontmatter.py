@@ -11,12 +11,20 @@ is a date, an offset on a date-time is kept). TOML is read with the standard lib
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from pmctl.domain.legacy.front import Block, Fence, FrontMatterError, split, too_long_number
+from pmctl.domain.legacy.front import (
+    Block,
+    Fence,
+    FrontMatterError,
+    json_message,
+    split,
+    too_long_number,
+)
 
 if TYPE_CHECKING:
     from frontmatter.default_handlers import BaseHandler
@@ -78,9 +86,8 @@ def _position(error: Exception, content: str) -> tuple[int, str]:
         if opened is not None:
             return opened[1], opened[0]
         return error.problem_mark.line + 1, error.problem or str(error)
-    lineno = getattr(error, "lineno", None)
-    if isinstance(lineno, int):  # json
-        return lineno, str(getattr(error, "msg", error))
+    if isinstance(error, json.JSONDecodeError):
+        return error.lineno, json_message(error)
     match = re.search(r"\(at line (\d+), column \d+\)", str(error))  # tomllib
     message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
     return (int(match[1]) if match else 1), message

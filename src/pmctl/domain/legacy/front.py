@@ -69,7 +69,7 @@ def split(text: str) -> Block | None:
             _, end = json.JSONDecoder().raw_decode(text)
         except json.JSONDecodeError as error:
             raise FrontMatterError(
-                f"invalid JSON front matter: {error.msg}", error.lineno
+                f"invalid JSON front matter: {json_message(error)}", error.lineno
             ) from None
         except RecursionError:  # (json recurses into each array and object: it was exit 70)
             raise FrontMatterError("invalid JSON front matter: nested too deeply", 1) from None
@@ -86,6 +86,14 @@ def split(text: str) -> Block | None:
         raw = text[:cut]
         return Block(Fence.JSON, raw, raw, 1, body, raw.count("\n") + 2)
     return None
+
+
+def json_message(error: json.JSONDecodeError) -> str:
+    """The JSON parser's message, whole: for a line break in a string (a closing quote
+    left out) it is 'Invalid control character at', its position cut off."""
+    if error.msg == "Invalid control character at":
+        return "a line break or tab inside a string (is a closing quote missing?)"
+    return error.msg
 
 
 def too_long_number(error: Exception, content: str) -> tuple[int, str] | None:
