@@ -408,3 +408,25 @@ def test_a_json_string_left_open_is_refused_with_a_whole_sentence(
         "invalid JSON front matter: a line break or tab inside a string "
         "(is a closing quote missing?)"
     )
+
+
+@pytest.mark.parametrize(
+    ("opening", "reason"),
+    [
+        ('notes = """The cache', "Unterminated string"),
+        ('tags = [\n  "cache",', "Invalid value"),
+    ],
+    ids=["string", "array"],
+)
+def test_toml_never_closed_is_refused_where_it_opens(
+    repo: Project, tmp_path: Path, opening: str, reason: str
+) -> None:
+    """tomllib says only '(at end of document)': the refusal pointed at the block's first
+    line, wherever the string or array that is never closed opens."""
+    source = tmp_path / "legacy"
+    source.mkdir()
+    toml = f'+++\ntitle = "Cache"\n\n{opening}\n\n+++\n'
+    (source / "2024-01-01-outage.md").write_text(toml + BODY, encoding="utf-8")
+    (refused,) = dry_run(repo, source).refused
+    assert refused.source.endswith("2024-01-01-outage.md:4")
+    assert refused.reason == f"invalid TOML front matter: {reason}: what opens here is never closed"

@@ -90,7 +90,37 @@ def _position(error: Exception, content: str) -> tuple[int, str]:
         return error.lineno, json_message(error)
     match = re.search(r"\(at line (\d+), column \d+\)", str(error))  # tomllib
     message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
-    return (int(match[1]) if match else 1), message
+    if match:
+        return int(match[1]), message
+    at_end = message.endswith(" (at end of document)")
+    start = _toml_never_closed(content) if at_end else None
+    if start is not None:
+        return start, message.replace(" (at end of document)", ": what opens here is never closed")
+    return 1, message
+
+
+_TOML_SEARCH_LINES = 300
+"""At most so many lines are searched for the opening of what is never closed (a parse per
+line: a front matter longer than that is no one's)."""
+
+
+def _toml_never_closed(content: str) -> int | None:
+    """The line of `content` where the string, array or table tomllib reports running into
+    the end of the document opens: the one after the longest run of lines that parses.
+    (tomllib only says 'at end of document', which was shown at the block's first line.)"""
+    import tomllib
+
+    lines = content.split("\n")
+    if len(lines) > _TOML_SEARCH_LINES:
+        return None
+    parsed = 0
+    for count in range(1, len(lines) + 1):
+        try:
+            tomllib.loads("\n".join(lines[:count]))
+        except tomllib.TOMLDecodeError:
+            continue
+        parsed = count
+    return parsed + 1 if parsed < len(lines) else None
 
 
 @cache
