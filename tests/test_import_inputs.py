@@ -430,3 +430,17 @@ def test_toml_never_closed_is_refused_where_it_opens(
     (refused,) = dry_run(repo, source).refused
     assert refused.source.endswith("2024-01-01-outage.md:4")
     assert refused.reason == f"invalid TOML front matter: {reason}: what opens here is never closed"
+
+
+def test_an_impossible_date_in_the_file_name_is_named_in_the_refusal(
+    repo: Project, tmp_path: Path
+) -> None:
+    """`2023-02-30-outage.md` was refused with 'none in the file name'."""
+    source = tmp_path / "legacy"
+    source.mkdir()
+    (source / "2023-02-30-outage.md").write_text(BODY, encoding="utf-8")
+    (refused,) = dry_run(repo, source).refused
+    assert refused.reason == (
+        "no incident date: none mapped, 2023-02-30 in the file name is no date, "
+        "no dated timeline entry"
+    )

@@ -106,10 +106,11 @@ def draft(
     date = _incident_date(values, mapped, read, file.stem, notes)
     if date is None:
         unread = mapped.unconverted.get("date")
+        in_name = NAME_DATE.search(file.stem)  # (a real date there would have been taken)
+        name = f"{in_name[0]} in the file name is no date" if in_name else "none in the file name"
         return Refused(
             file.shown,
-            f"no incident date: {unread or 'none mapped'}, none in the file name, "
-            "no dated timeline entry",
+            f"no incident date: {unread or 'none mapped'}, {name}, no dated timeline entry",
             ("write it as YYYY-MM-DD there" if unread else "map the key that holds it to `date`")
             + " (see docs/adopting.md), or put the date (YYYY-MM-DD) in the file name",
         )
