@@ -28,6 +28,15 @@ HUGE = "1" + "0" * 5000
 SRE = ("--owner", "sre", "--severity", "SEV3")
 
 
+def legacy(tmp_path: Path, name: str, content: str | bytes) -> Path:
+    """A directory of old postmortems holding one file, `name`, of `content`."""
+    source = tmp_path / "legacy"
+    source.mkdir()
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    (source / name).write_bytes(data)
+    return source
+
+
 def dry_run(project: Project, source: Path) -> ImportResult:
     request = ImportRequest(sources=(source,), owner="sre", severity="SEV3", dry_run=True)
     return import_postmortems(project, request, today=TODAY)
@@ -48,9 +57,7 @@ def test_a_number_too_long_to_convert_is_refused_at_its_line(
     """Python converts no integer of more than 4,300 digits: in JSON front matter that was
     exit 70, in YAML and TOML a refusal at the wrong line naming
     `sys.set_int_max_str_digits()`."""
-    source = tmp_path / "legacy"
-    source.mkdir()
-    (source / "2024-01-01-outage.md").write_text(front_matter + BODY, encoding="utf-8")
+    source = legacy(tmp_path, "2024-01-01-outage.md", front_matter + BODY)
     result = run_cli(repo.root, "import", str(source), "--dry-run", "--severity", "SEV3")
     assert result.returncode == ExitCode.LINT_FAILED, result.stderr
     (refused,) = dry_run(repo, source).refused
@@ -98,9 +105,7 @@ def test_a_byte_not_utf_8_after_a_byte_order_mark_is_named_as_it_is(
     repo: Project, tmp_path: Path
 ) -> None:
     """The byte named was three bytes before the one that is not UTF-8 (the mark's length)."""
-    source = tmp_path / "legacy"
-    source.mkdir()
-    (source / "2024-01-01-cafe.md").write_bytes(b"\xef\xbb\xbf# T\n\n## Summary\n\ncaf\xe9\n")
+    source = legacy(tmp_path, "2024-01-01-cafe.md", b"\xef\xbb\xbf# T\n\n## Summary\n\ncaf\xe9\n")
     (refused,) = dry_run(repo, source).refused
     assert (refused.source.rsplit("/", 1)[1], refused.reason) == (
         "2024-01-01-cafe.md:5",
@@ -137,9 +142,7 @@ def test_billion_laughs_in_a_mapped_key_are_noted_in_a_few_characters(
     lines = ["---", "date: 2024-01-01", "l0: &l0 [x, x, x, x, x, x, x, x, x]"]
     lines += [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]" for i in range(1, 9)]
     lines += ["title: *l8", "---", BODY]
-    source = tmp_path / "legacy"
-    source.mkdir()
-    (source / "2024-01-01-laughs.md").write_text("\n".join(lines), encoding="utf-8")
+    source = legacy(tmp_path, "2024-01-01-laughs.md", "\n".join(lines))
     result = run_process(
         repo.root,
         *("import", str(source), "--dry-run", "--owner", "sre", "--severity", "SEV3"),
@@ -237,9 +240,7 @@ def test_a_date_or_time_not_taken_is_shown_as_written(
 ) -> None:
     """They were shown as Python writes them: `datetime.time(7, 32)`,
     `[datetime.date(2023, 2, 14), ...]`."""
-    source = tmp_path / "legacy"
-    source.mkdir()
-    (source / "outage.md").write_text(front_matter + BODY, encoding="utf-8")
+    source = legacy(tmp_path, "outage.md", front_matter + BODY)
     (refused,) = dry_run(repo, source).refused
     assert refused.reason.startswith(f"no incident date: front matter `date`: {shown} is not")
 
@@ -253,9 +254,7 @@ def test_a_file_where_a_year_directory_must_be_fails_the_import_and_leaves_no_tr
 ) -> None:
     """`postmortems/2024` a file: mkdir failed, then putting back the files written failed
     in turn (NotADirectoryError), and the import ended with exit 70."""
-    source = tmp_path / "legacy"
-    source.mkdir()
-    (source / "2023-05-05-earlier.md").write_text(BODY, encoding="utf-8")
+    source = legacy(tmp_path, "2023-05-05-earlier.md", BODY)
     (source / "2024-01-01-outage.md").write_text(BODY, encoding="utf-8")
     (repo.postmortem_dir / "2024").write_text("not a directory\n", encoding="utf-8")
     before = on_disk(repo.root)
@@ -275,9 +274,7 @@ def test_a_year_directory_linked_out_of_the_repository_is_refused_before_writing
 ) -> None:
     """`postmortems/2024` a link to a directory elsewhere: `pmctl new` refused it (exit 6),
     the import ended with exit 70 (ValueError) and a dry run planned the file there."""
-    source = tmp_path / "legacy"
-    source.mkdir()
-    (source / "2024-01-01-outage.md").write_text(BODY, encoding="utf-8")
+    source = legacy(tmp_path, "2024-01-01-outage.md", BODY)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (repo.postmortem_dir / "2024").symlink_to(elsewhere)
@@ -356,9 +353,7 @@ def test_a_postmortem_imported_but_never_committed_is_said_to_be(
     """An import killed (SIGKILL, a power cut) after writing its files and before its commit
     leaves them all there, none committed; the next import skipped every source as
     'imported before' and said 'nothing to import', as if all were well."""
-    source = tmp_path / "legacy"
-    source.mkdir()
-    (source / "2024-01-01-outage.md").write_text(BODY, encoding="utf-8")
+    source = legacy(tmp_path, "2024-01-01-outage.md", BODY)
     request = ImportRequest(sources=(source,), owner="sre", severity="SEV3")
     assert import_postmortems(repo, request, today=TODAY).commit is not None
     assert [item.reason for item in dry_run(repo, source).skipped] == [
@@ -399,9 +394,7 @@ def test_a_json_string_left_open_is_refused_with_a_whole_sentence(
 ) -> None:
     """It said 'invalid JSON front matter: Invalid control character at', the position
     the parser's message ends with cut off."""
-    source = tmp_path / "legacy"
-    source.mkdir()
-    (source / "2024-01-01-outage.md").write_text('{"title": "x",\n"note": "abc\n' + BODY)
+    source = legacy(tmp_path, "2024-01-01-outage.md", '{"title": "x",\n"note": "abc\n' + BODY)
     (refused,) = dry_run(repo, source).refused
     assert refused.source.endswith("2024-01-01-outage.md:2")
     assert refused.reason == (
@@ -436,9 +429,7 @@ def test_an_impossible_date_in_the_file_name_is_named_in_the_refusal(
     repo: Project, tmp_path: Path
 ) -> None:
     """`2023-02-30-outage.md` was refused with 'none in the file name'."""
-    source = tmp_path / "legacy"
-    source.mkdir()
-    (source / "2023-02-30-outage.md").write_text(BODY, encoding="utf-8")
+    source = legacy(tmp_path, "2023-02-30-outage.md", BODY)
     (refused,) = dry_run(repo, source).refused
     assert refused.reason == (
         "no incident date: none mapped, 2023-02-30 in the file name is no date, "
