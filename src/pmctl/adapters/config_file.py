@@ -194,8 +194,10 @@ def read_import_map(path: Path) -> ImportMap:
     from pmctl.domain.config import FieldMap, ImportMapEntry
 
     if not os.path.isfile(path):  # (Path.is_file raises on too long a name, in 3.11)
+        # (`lexists`: a directory or a pipe was said not to exist, a dangling link too.)
+        problem = f"is not a file: {_kind(path)}" if os.path.lexists(path) else "does not exist"
         raise ConfigError(
-            f"mapping file {path} does not exist", hint="pass the path of a TOML mapping file"
+            f"mapping file {path} {problem}", hint="pass the path of a TOML mapping file"
         )
     text = _read_text(path)
     data = _parse_toml(path, text)

@@ -11,12 +11,20 @@ is a date, an offset on a date-time is kept). TOML is read with the standard lib
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from pmctl.domain.legacy.front import Block, Fence, FrontMatterError, split
+from pmctl.domain.legacy.front import (
+    Block,
+    Fence,
+    FrontMatterError,
+    json_message,
+    split,
+    too_long_number,
+)
 
 if TYPE_CHECKING:
     from frontmatter.default_handlers import BaseHandler
@@ -66,6 +74,9 @@ def _position(error: Exception, content: str) -> tuple[int, str]:
     """(1-based line within the block `content`, message) of a parser's error."""
     if isinstance(error, RecursionError):  # arrays or tables thousands deep
         return 1, "nested too deeply"
+    too_long = too_long_number(error, content)
+    if too_long is not None:
+        return too_long
     import yaml  # (loaded already: python-frontmatter's YAML handler is PyYAML)
 
     if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
@@ -75,12 +86,41 @@ def _position(error: Exception, content: str) -> tuple[int, str]:
         if opened is not None:
             return opened[1], opened[0]
         return error.problem_mark.line + 1, error.problem or str(error)
-    lineno = getattr(error, "lineno", None)
-    if isinstance(lineno, int):  # json
-        return lineno, str(getattr(error, "msg", error))
+    if isinstance(error, json.JSONDecodeError):
+        return error.lineno, json_message(error)
     match = re.search(r"\(at line (\d+), column \d+\)", str(error))  # tomllib
     message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
-    return (int(match[1]) if match else 1), message
+    if match:
+        return int(match[1]), message
+    at_end = message.endswith(" (at end of document)")
+    start = _toml_never_closed(content) if at_end else None
+    if start is not None:
+        return start, message.replace(" (at end of document)", ": what opens here is never closed")
+    return 1, message
+
+
+_TOML_SEARCH_LINES = 300
+"""At most so many lines are searched for the opening of what is never closed (a parse per
+line: a front matter longer than that is no one's)."""
+
+
+def _toml_never_closed(content: str) -> int | None:
+    """The line of `content` where the string, array or table tomllib reports running into
+    the end of the document opens: the one after the longest run of lines that parses.
+    (tomllib only says 'at end of document', which was shown at the block's first line.)"""
+    import tomllib
+
+    lines = content.split("\n")
+    if len(lines) > _TOML_SEARCH_LINES:
+        return None
+    parsed = 0
+    for count in range(1, len(lines) + 1):
+        try:
+            tomllib.loads("\n".join(lines[:count]))
+        except tomllib.TOMLDecodeError:
+            continue
+        parsed = count
+    return parsed + 1 if parsed < len(lines) else None
 
 
 @cache

@@ -255,6 +255,14 @@ class Repository:
         changed = {entry[3:] for entry in status.split("\0") if entry}
         return {path for name, path in relative.items() if name in tracked - changed}
 
+    def committed_files(self, directory: Path) -> frozenset[str]:
+        """The files under `directory` that HEAD holds (relative to the root,
+        `/`-separated); none before the first commit."""
+        if not self.has_commits():
+            return frozenset()
+        listed = self._run("ls-tree", "-r", "-z", "--name-only", "HEAD", "--", self._rel(directory))
+        return frozenset(name for name in listed.split("\0") if name)
+
     def has_commits(self) -> bool:
         return self.head() is not None
 

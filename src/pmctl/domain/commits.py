@@ -138,12 +138,14 @@ def imported(
     source (path, remote URL, commit) has its trailers, repeated per source."""
     count = len(entries)
     subject = f"docs(postmortem): import {count} postmortem{'s' if count != 1 else ''}"
-    body = "\n".join(f"{path} -> {postmortem_id}" for path, postmortem_id in entries)
+    # Each path on its line, its controls spelled out: a file named with a line break
+    # split its entry in two, and an escape in the source's name reached `git log` raw.
+    body = "\n".join(f"{visible(path)} -> {postmortem_id}" for path, postmortem_id in entries)
     trailers: list[str] = []
     for path, remote, commit in sources:
-        trailers.append(f"{TRAILER_IMPORT_SOURCE}: {_one_line(path)}")
+        trailers.append(f"{TRAILER_IMPORT_SOURCE}: {visible(path)}")
         if remote:
-            trailers.append(f"{TRAILER_IMPORT_REMOTE}: {_one_line(remote)}")
+            trailers.append(f"{TRAILER_IMPORT_REMOTE}: {visible(remote)}")
         if commit:
             trailers.append(f"{TRAILER_IMPORT_COMMIT}: {commit}")
     return compose(subject, body) + "\n" + "\n".join(trailers) + "\n"

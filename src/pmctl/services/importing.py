@@ -10,6 +10,7 @@ running the import again imports nothing twice.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import os
 import stat
@@ -42,10 +43,11 @@ TEXT_SUFFIXES = frozenset({"", ".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".
 NOT_POSTMORTEMS = frozenset(
     {
         "readme", "license", "licence", "copying", "notice", "contributing", "changelog",
-        "code_of_conduct", "security", "codeowners", "summary", "index", "_index",
+        "code_of_conduct", "security", "codeowners", "summary", "_index",
     }
 )  # fmt: skip
-"""File names (without suffix, any case) of a repository's own documents."""
+"""File names (without suffix, any case) of a repository's own documents. (`_index.md` is a
+Hugo section's list page; an `index.md` may be a postmortem: see `_stem`.)"""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -108,7 +110,16 @@ def import_postmortems(project: Project, request: ImportRequest, *, today: dt.da
     )
     context = _Context(project, request, rules, given)
     for source in sources:
-        for path in _files(source.given):
+        paths, unlisted = _files(source.given)
+        refused.extend(
+            Refused(
+                _shown(directory),
+                f"cannot be read: {error.strerror or error}",
+                "make the directory readable, or move it out of the directory imported",
+            )
+            for directory, error in unlisted
+        )
+        for path in paths:
             if path in seen:
                 continue
             seen.add(path)
@@ -172,28 +183,63 @@ def _source(path: Path) -> _Source:
     )
 
 
-def _files(path: Path) -> list[Path]:
-    """`path` itself, or every file under it but hidden ones (`.git`), in path order. A
-    named pipe or device named is itself, to be skipped saying so, not a directory."""
+def _files(path: Path) -> tuple[list[Path], list[tuple[Path, OSError]]]:
+    """`path` itself, or every file under it but hidden ones (`.git`), in path order; and
+    each directory under it that could not be listed, with why (its files were passed over
+    without a word). A named pipe or device named is itself, to be skipped saying so, not a
+    directory; so is a symbolic link to a directory found under it, which is not followed."""
     if not path.is_dir():
-        return [path]
+        return [path], []
     found: list[Path] = []
-    for current, subdirectories, names in os.walk(path):
-        subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
-        found.extend(Path(current) / name for name in names if not name.startswith("."))
-    return sorted(found, key=lambda item: item.parts)
+    unlisted: list[tuple[Path, OSError]] = []
+
+    def not_listed(error: OSError) -> None:
+        unlisted.append((Path(error.filename), error))
+
+    for current, subdirectories, names in os.walk(path, onerror=not_listed):
+        shown = [d for d in subdirectories if not d.startswith(".")]
+        links = {d for d in shown if os.path.islink(os.path.join(current, d))}
+        subdirectories[:] = sorted(d for d in shown if d not in links)
+        found.extend(Path(current) / name for name in [*names, *links] if not name.startswith("."))
+    return sorted(found, key=lambda item: item.parts), unlisted
 
 
 def _imported_before(project: Project) -> dict[tuple[str, str], str]:
-    """(origin source, origin path) -> id of every postmortem imported before."""
+    """(origin source, origin path) -> the id of every postmortem imported before, as the
+    reason to skip its source says it; and, for a source that is a directory, ("", the
+    file's absolute path) -> the same: a directory that is no git repository is the base of
+    its files' paths, so importing it, then a directory or a file in it, gave the same file
+    another origin and imported it twice."""
     from pmctl.services.corpus import load_all
 
     corpus = load_all(project.postmortem_dir, root=project.root)
-    return {
-        (model.origin.source, model.origin.path): model.id
-        for model in corpus.models
+    imported = [
+        (path, model.id, model.origin)
+        for path, model in corpus.postmortems
         if model.origin is not None
-    }
+    ]
+    committed = _committed(project) if imported else None
+    before: dict[tuple[str, str], str] = {}
+    for path, postmortem_id, origin in imported:
+        shown = postmortem_id
+        if committed is not None and path.relative_to(project.root).as_posix() not in committed:
+            # The files of an import stopped by SIGKILL (or a power cut) are all there and
+            # none committed: the next import said 'nothing to import', as if all were well.
+            shown += " (not committed: commit it, or remove it to import it again)"
+        before[origin.source, origin.path] = shown
+        if os.path.isabs(origin.source):
+            before["", os.path.join(origin.source, origin.path)] = shown
+    return before
+
+
+def _committed(project: Project) -> frozenset[str] | None:
+    """The postmortem files HEAD holds; None when the project is no git repository."""
+    from pmctl.adapters.git import Repository
+
+    try:
+        return Repository.open(project.root).committed_files(project.postmortem_dir)
+    except GitError:
+        return None
 
 
 def _plan(
@@ -213,13 +259,22 @@ def _plan(
             "its name is not valid UTF-8",
             "rename it in UTF-8 first (e.g. `convmv -f latin1 -t utf8 --notest FILE`)",
         )
-    previous = before.get((source.label, relative))
+    previous = before.get((source.label, relative)) or before.get(("", path.as_posix()))
     if previous is not None:
         return Skipped(shown, f"imported before, as {previous}")
     try:
         found = path.stat()
     except OSError as error:  # a symbolic link to nothing, or in a loop (ELOOP)
         return Skipped(shown, f"cannot be read: {error.strerror or error}")
+    if path.is_symlink():
+        # Its target is imported as itself when it is in the directory imported (a link to
+        # it imported it twice), and is not to be read when it is not (a link out of the
+        # source took any file of the machine into the commit).
+        return Skipped(
+            shown,
+            f"a symbolic link (to {bytes_shown(os.readlink(path))}): not followed; "
+            "name its target to import it",
+        )
     if not stat.S_ISREG(found.st_mode):  # a named pipe would be waited on for ever
         return Skipped(shown, "not a regular file")
     if found.st_size > documents.MAX_BYTES:
@@ -237,18 +292,48 @@ def _plan(
         )
     if len(raw) > documents.MAX_BYTES:
         return Skipped(shown, f"larger than {documents.MAX_BYTES:,} bytes: not a postmortem")
-    if b"\0" in raw:
+    mark, encoding = _encoding(raw)
+    content = raw[len(mark) :]
+    if encoding == "utf-8" and b"\0" in content:
         return Skipped(shown, "not text (it holds NUL bytes)")
     try:
-        text = raw.removeprefix(documents.BOM).decode("utf-8")
+        text = content.decode(encoding)
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
+        line = _with_lf(content[: error.start].decode(encoding, "replace")).count("\n") + 1
         return Refused(
             f"{shown}:{line}",
-            f"byte 0x{raw[error.start]:02x} is not valid UTF-8",
+            f"byte 0x{content[error.start]:02x} is not valid {encoding.upper()}",
             "convert the file to UTF-8 first (e.g. `iconv -f SHIFT_JIS -t UTF-8`)",
         )
-    return _plan_text(context, source, path, text.replace("\r\n", "\n"))
+    if "\0" in text:
+        return Skipped(shown, "not text (it holds NUL characters)")
+    return _plan_text(context, source, path, _with_lf(text))
+
+
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # (before UTF-16's, which it starts with)
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (documents.BOM, "utf-8"),
+)
+
+
+def _encoding(raw: bytes) -> tuple[bytes, str]:
+    """(byte-order mark, encoding) of a source file: UTF-8, unless a mark says UTF-16 or
+    UTF-32 (Windows tools and wiki exports write them), which was skipped as no text for
+    the NUL bytes every ASCII character has in them."""
+    return next(
+        ((mark, name) for mark, name in _BYTE_ORDER_MARKS if raw.startswith(mark)),
+        (b"", "utf-8"),
+    )
+
+
+def _with_lf(text: str) -> str:
+    """`text` with each line break as LF: CRLF, and a lone CR too (classic Mac OS, some
+    Windows exports), which Markdown reads as a line break; left as it was, pmctl found no
+    section in a file written with them and skipped it as no postmortem."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _plan_text(
@@ -279,7 +364,7 @@ def _plan_text(
     relative = source.relative(path)
     file = assemble.SourceFile(
         shown=shown,
-        stem=path.stem,
+        stem=_stem(path),
         origin_source=source.label,
         origin_path=relative,
         commit=source.commit if relative not in source.changed else None,
@@ -305,6 +390,14 @@ def _plan_text(
         mapped=mapped,
         romanize=romanize,
     )
+
+
+def _stem(path: Path) -> str:
+    """The name a file's title and date fall back on: its own without the suffix, but for
+    an `index.md`, its directory's. A Hugo page bundle (`2023-03-01-db-outage/index.md`), a
+    Docusaurus or Jekyll folder page is named by its directory; all such postmortems were
+    skipped as 'not a postmortem (index.md)'."""
+    return path.parent.name if path.stem.casefold() == "index" else path.stem
 
 
 def _is_pmctl(data: dict[str, Any]) -> bool:
@@ -339,7 +432,10 @@ def _finish(
         while postmortem_id in taken:
             postmortem_id = f"{wanted}-{suffix}"
             suffix += 1
-        target = project.postmortem_dir / postmortem_id[:4] / f"{postmortem_id}.md"
+        target = discovery.inside(
+            project.postmortem_dir,
+            project.postmortem_dir / postmortem_id[:4] / f"{postmortem_id}.md",
+        )
         text = assemble.text(draft, postmortem_id)
         try:
             documents.load_text(target, text)

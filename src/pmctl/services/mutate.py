@@ -21,7 +21,13 @@ from pmctl.adapters import documents, signals
 from pmctl.adapters.documents import BOM
 from pmctl.adapters.files import write_atomic
 from pmctl.domain.commits import Commit
-from pmctl.errors import CommittedThenInterrupted, GitError, PmctlError, UsageError
+from pmctl.errors import (
+    CommittedThenInterrupted,
+    FileSystemRefused,
+    GitError,
+    PmctlError,
+    UsageError,
+)
 
 if TYPE_CHECKING:
     from pmctl.adapters.git import Repository
@@ -136,7 +142,7 @@ def write_and_commit(
     received: list[int] = []
     try:
         for path, data in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _make_directory(path)
             write_atomic(path, data, durable=durable)
         with signals.deferred() as received:
             try:
@@ -203,6 +209,22 @@ def _ready_repository(project: Project, path: Path, *, with_edits: bool) -> Repo
     return repository
 
 
+def _make_directory(path: Path) -> None:
+    """The directory of `path`, and its parents, made where missing; `FileSystemRefused`
+    when a file stands where one of them must be (`postmortems/2023` a file): exit 70."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        in_the_way = next(
+            (place for place in path.parents if place.is_file() or place.is_symlink()), path.parent
+        )
+        raise FileSystemRefused(
+            f"cannot write {path}: {in_the_way} is a file, not a directory",
+            hint="move that file out of the way, then run the command again; what it wrote is "
+            "put back",
+        ) from None
+
+
 def _missing_directories(files: Iterable[Path]) -> list[Path]:
     """The directories that writing `files` will create, deepest first."""
     missing = {directory for path in files for directory in path.parents if not directory.exists()}
@@ -218,7 +240,8 @@ def _restore(
     new = []
     for path, raw in originals.items():
         if raw is None:
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(NotADirectoryError):  # (never written: see _make_directory)
+                path.unlink(missing_ok=True)
             new.append(path)
         else:
             write_atomic(path, raw)

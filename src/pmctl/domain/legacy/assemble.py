@@ -105,15 +105,22 @@ def draft(
         notes.append("title from the file name")
     date = _incident_date(values, mapped, read, file.stem, notes)
     if date is None:
+        unread = mapped.unconverted.get("date")
+        in_name = NAME_DATE.search(file.stem)  # (a real date there would have been taken)
+        name = f"{in_name[0]} in the file name is no date" if in_name else "none in the file name"
         return Refused(
             file.shown,
-            "no incident date: none mapped, none in the file name, no dated timeline entry",
-            "map the key that holds it to `date` (see docs/adopting.md), or put the date "
-            "(YYYY-MM-DD) in the file name",
+            f"no incident date: {unread or 'none mapped'}, {name}, no dated timeline entry",
+            ("write it as YYYY-MM-DD there" if unread else "map the key that holds it to `date`")
+            + " (see docs/adopting.md), or put the date (YYYY-MM-DD) in the file name",
         )
     severity = values.get("severity") or given.severity
     if severity is None:
-        return Refused(file.shown, "no severity", "pass --severity, or map the key that holds it")
+        return Refused(
+            file.shown,
+            _missing("severity", mapped),
+            "pass --severity, or map the key that holds it",
+        )
     if severity not in given.severities:
         return Refused(
             file.shown,
@@ -123,7 +130,9 @@ def draft(
         )
     owner = values.get("owner") or given.owner
     if not owner:
-        return Refused(file.shown, "no owner", "pass --owner, or map the key that holds it")
+        return Refused(
+            file.shown, _missing("owner", mapped), "pass --owner, or map the key that holds it"
+        )
     status = given.status
     if status is None:
         try:
@@ -341,3 +350,10 @@ def _iso(value: Any) -> str | None:
 def _whole(value: Any) -> Any:
     """80.0 as 80: minutes are written as whole numbers when they are."""
     return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _missing(field: str, mapped: mapping.Mapped) -> str:
+    """`no owner`, and why a value mapped to it was left empty, if one was: the note that
+    says so is shown only for an imported file, and this one is refused."""
+    why = mapped.unconverted.get(field)
+    return f"no {field}" if why is None else f"no {field}: {why}"

@@ -9,6 +9,8 @@ every byte of both.
 from __future__ import annotations
 
 import json
+import re
+import sys
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -67,10 +69,13 @@ def split(text: str) -> Block | None:
             _, end = json.JSONDecoder().raw_decode(text)
         except json.JSONDecodeError as error:
             raise FrontMatterError(
-                f"invalid JSON front matter: {error.msg}", error.lineno
+                f"invalid JSON front matter: {json_message(error)}", error.lineno
             ) from None
         except RecursionError:  # (json recurses into each array and object: it was exit 70)
             raise FrontMatterError("invalid JSON front matter: nested too deeply", 1) from None
+        except ValueError as error:  # an integer Python will not convert: it was exit 70
+            number_line, message = too_long_number(error, text) or (1, str(error))
+            raise FrontMatterError(f"invalid JSON front matter: {message}", number_line) from None
         line_end = text.find("\n", end)
         cut = len(text) if line_end < 0 else line_end
         if text[end:cut].strip():
@@ -81,6 +86,27 @@ def split(text: str) -> Block | None:
         raw = text[:cut]
         return Block(Fence.JSON, raw, raw, 1, body, raw.count("\n") + 2)
     return None
+
+
+def json_message(error: json.JSONDecodeError) -> str:
+    """The JSON parser's message, whole: for a line break in a string (a closing quote
+    left out) it is 'Invalid control character at', its position cut off."""
+    if error.msg == "Invalid control character at":
+        return "a line break or tab inside a string (is a closing quote missing?)"
+    return error.msg
+
+
+def too_long_number(error: Exception, content: str) -> tuple[int, str] | None:
+    """(1-based line in `content`, message) when a parser's `error` is Python refusing to
+    convert an integer of more digits than `sys.get_int_max_str_digits()` (a plain
+    `ValueError`, whose text names only Python's setting); None for any other error."""
+    limit = sys.get_int_max_str_digits()
+    if type(error) is not ValueError or not limit:
+        return None
+    found = re.search(rf"\d{{{limit + 1},}}", content)
+    if found is None:
+        return None
+    return _line(content, found.start()), f"a number of more than {limit:,} digits (quote it)"
 
 
 def _line(text: str, offset: int) -> int:

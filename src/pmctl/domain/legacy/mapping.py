@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import reprlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -110,6 +111,9 @@ class Mapped:
     """What was left empty, and why; date-times taken as dates only."""
     days: tuple[dt.date, ...]
     """Dates of date-times that were only dates (midnight): which day, not when."""
+    unconverted: dict[str, str]
+    """pmctl field -> why the value found for it was left empty (`front matter `date`:
+    20230214 is not a date`), for fields no other value filled."""
 
 
 def rules(*maps: Mapping[str, str | FieldMap]) -> dict[str, FieldMap]:
@@ -150,6 +154,7 @@ def apply(
     taken: list[MappedField] = []
     notes: list[str] = []
     days: list[dt.date] = []
+    unconverted: dict[str, str] = {}
     used_keys: set[str] = set()
     candidates: list[tuple[str, Any, FieldMap]] = []
     for key, rule in mapping.items():
@@ -171,13 +176,16 @@ def apply(
         if note:
             notes.append(f"{source}: {note}")
         if converted is None or converted == []:
+            if note:
+                unconverted.setdefault(field, f"{source}: {note.removesuffix('; left empty')}")
             continue
         values[field] = converted
         taken.append(MappedField(source, field, _show(converted)))
     unmapped = tuple(
         key for key in (front_matter or {}) if key not in used_keys and isinstance(key, str)
     )
-    return Mapped(values, tuple(taken), unmapped, tuple(notes), tuple(days))
+    unconverted = {field: why for field, why in unconverted.items() if field not in values}
+    return Mapped(values, tuple(taken), unmapped, tuple(notes), tuple(days), unconverted)
 
 
 def _normal(key: str) -> str:
@@ -369,5 +377,32 @@ def _show(value: Any) -> str:
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
+    """`value` as Python writes it, in at most 40 characters. Made by a bounded repr: YAML's
+    aliases let a few lines of front matter stand for a list of billions of items (the
+    'billion laughs'), and a whole repr of that took minutes and gigabytes."""
+    text = _SHORT.repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+class _ShortRepr(reprlib.Repr):
+    """Dates and times as the front matter wrote them (`2023-02-14`, `07:32:00`), not as
+    Python does (`datetime.date(2023, 2, 14)`)."""
+
+    def repr_date(self, value: dt.date, level: int) -> str:
+        return value.isoformat()
+
+    repr_datetime = repr_date
+
+    def repr_time(self, value: dt.time, level: int) -> str:
+        return value.isoformat()
+
+
+def _short_repr() -> reprlib.Repr:
+    shown = _ShortRepr()
+    shown.maxlevel = 3
+    shown.maxlist = shown.maxtuple = shown.maxdict = shown.maxset = 4
+    shown.maxstring = shown.maxother = shown.maxlong = 40
+    return shown
+
+
+_SHORT = _short_repr()
