@@ -520,6 +520,34 @@ def test_a_url_python_cannot_parse_is_named_without_its_parts(
     )
 
 
+SECRET = "Zx9secretToken"
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        # urllib took "user:<secret>@127.0.0.1" for host and port: "nonnumeric port: '<secret>@..."
+        (f"http://user:{SECRET}@127.0.0.1/x", "user name or password"),
+        (f"http://user:{SECRET}@127.0.0.1:9/x", "user name or password"),
+        # http.client: "URL can't contain control characters. '/services/<secret> x' ..."
+        (f"http://127.0.0.1:9/services/{SECRET} x", "percent-encode"),
+        (f"http://127.0.0.1:9/services/{SECRET}\tx", "percent-encode"),
+        # "UnicodeEncodeError: 'ascii' codec can't encode character ..."
+        (f"http://127.0.0.1:9/services/{SECRET}é", "percent-encode"),
+    ],
+)
+def test_a_url_http_client_cannot_send_is_refused_without_quoting_it(
+    url: str, reason: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PMCTL_TEST_WEBHOOK", url)
+
+    [warning] = notify(webhook_settings(), transition(), root=tmp_path)
+
+    assert reason in warning
+    assert SECRET not in warning
+    assert "(after" not in warning  # refused at once: no retry can help
+
+
 def test_missing_url_variable_is_named_and_nothing_is_sent(
     hook: Hook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.utils
 import http.client
 import json
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -16,6 +17,10 @@ from pmctl import __version__
 from pmctl.adapters.delivery import DeliveryFailed, is_transient
 
 _ERROR_BODY_CHARS = 200
+# What http.client refuses in a URL, quoting the URL (a secret) in its message: a blank or
+# control character anywhere (urlsplit silently drops tabs and line breaks, http.client
+# does not).
+_UNSENDABLE = re.compile(r"[\x00-\x20\x7f]")
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -38,6 +43,7 @@ def post_json(url: str, payload: dict[str, Any], *, timeout: float) -> None:
         ) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise DeliveryFailed("the webhook URL must be an http:// or https:// URL with a host")
+    _check_sendable(url.strip(), parts)
     request = urllib.request.Request(
         url,
         data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
@@ -68,6 +74,9 @@ def post_json(url: str, payload: dict[str, Any], *, timeout: float) -> None:
             f"webhook not reached: {reason}",
             transient=isinstance(reason, OSError) and is_transient(reason),
         ) from None
+    except (http.client.InvalidURL, UnicodeError):
+        # Python's words quote the URL; _check_sendable should have caught what gets here.
+        raise DeliveryFailed("the webhook URL is not a URL http.client can send") from None
     except (http.client.HTTPException, OSError) as error:
         # Timeouts while reading and malformed or dropped responses.
         transient = isinstance(error, http.client.IncompleteRead) or (
@@ -76,6 +85,25 @@ def post_json(url: str, payload: dict[str, Any], *, timeout: float) -> None:
         raise DeliveryFailed(
             f"webhook failed: {error or type(error).__name__}", transient=transient
         ) from None
+
+
+def _check_sendable(url: str, parts: urllib.parse.SplitResult) -> None:
+    """`DeliveryFailed`, naming no part of the URL, for what urllib would not send, or
+    would send somewhere else: http.client's own errors quote the URL, which is a secret."""
+    if parts.username is not None:
+        # urllib sends no credentials from the URL: it looked the host "user:password@host"
+        # up in DNS, or quoted the password in a "nonnumeric port" error.
+        raise DeliveryFailed(
+            "the webhook URL holds a user name or password before its host "
+            "(user:password@host), which pmctl does not send: use the URL as the chat "
+            "service gives it"
+        )
+    if _UNSENDABLE.search(url) or not (parts.path + parts.query + parts.fragment).isascii():
+        raise DeliveryFailed(
+            "the webhook URL holds a space, a control character, or after its host a "
+            "character that is not ASCII: percent-encode it (%20 for a space), and check that "
+            "the variable holds the URL alone"
+        )
 
 
 def _seconds(retry_after: str | None, *, sent: str | None) -> float | None:
