@@ -131,6 +131,29 @@ def test_record_appends_a_session_in_one_commit_and_rests_the_postmortems(club: 
     assert len(tomllib.loads(text)["session"]) == 2
 
 
+def test_recording_the_same_session_again_records_only_what_is_new(club: Project) -> None:
+    """`--record` run twice the same day appended a second, identical session and made a
+    second commit: the file then said the postmortem was discussed twice."""
+    record(club, [SHAKESPEARE], today=TODAY)
+    head = git(club.root, "rev-parse", "HEAD")
+    before = log_path(club).read_bytes()
+
+    again = record(club, [SHAKESPEARE], today=TODAY)
+
+    assert (again.ids, again.already, again.commit) == ((), (SHAKESPEARE,), None)
+    assert log_path(club).read_bytes() == before
+    assert git(club.root, "rev-parse", "HEAD") == head
+    more = record(club, [SHAKESPEARE, SHAKESPEARE_JA], today=TODAY)
+    assert (more.ids, more.already) == ((SHAKESPEARE_JA,), (SHAKESPEARE,))
+    sessions = tomllib.loads(log_path(club).read_text(encoding="utf-8"))["session"]
+    assert [session["discussed"] for session in sessions] == [[SHAKESPEARE], [SHAKESPEARE_JA]]
+    result = run_cli(club.root, "reading-club", "--record", SHAKESPEARE)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert f"already recorded for 2026-11-23, left out: {SHAKESPEARE}" in result.stderr
+    assert git(club.root, "status", "--porcelain") == ""
+
+
 def test_repeat_interval_is_configurable(club: Project) -> None:
     record(club, [SHAKESPEARE], today=TODAY - dt.timedelta(days=40))
     config = club.root / "pmctl.toml"

@@ -40,6 +40,15 @@ class Log(BaseModel):
 
     session: list[Session] = Field(default_factory=list)
 
+    def discussed_on(self, day: dt.date) -> set[str]:
+        """The postmortems that a session of `day` discussed."""
+        return {
+            postmortem_id
+            for session in self.session
+            if session.date == day
+            for postmortem_id in session.discussed
+        }
+
     def last_discussed(self) -> dict[str, dt.date]:
         """Postmortem id -> the last session that discussed it."""
         found: dict[str, dt.date] = {}
