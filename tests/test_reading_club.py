@@ -206,6 +206,33 @@ def test_uncommitted_edits_of_the_file_are_refused(club: Project) -> None:
     assert "# mine" in log_path(club).read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize(
+    ("sessions", "line"),
+    [
+        ('[[session]]\ndate = 2026-01-01\ndiscussed = "x"\n', 3),
+        (
+            '# kept\n[[session]]\ndate = 2026-01-01\ndiscussed = ["{id}"]\n\n'
+            '[[session]]\ndate = 2026-02-01\n\ndiscussed = ["Not An Id"]\n',
+            9,
+        ),
+        ('[[session]]\ndate = 2026-01-01\ndiscussed = ["{id}"]\n[[session]]\nwhen = 1\n', 4),
+    ],
+)
+def test_an_invalid_session_is_reported_at_its_line(
+    club: Project, sessions: str, line: int
+) -> None:
+    """Only the file was named (`.pmctl/reading-club.toml: session.1.discussed: ...`), with
+    a 0-based session number to count [[session]] tables by."""
+    path = log_path(club)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(sessions.format(id=SHAKESPEARE), encoding="utf-8")
+
+    with pytest.raises(DocumentError) as error:
+        propose(club, today=TODAY)
+
+    assert error.value.location == f"{path}:{line}"
+
+
 def test_a_broken_sessions_file_is_reported_at_its_line(club: Project) -> None:
     path = log_path(club)
     path.parent.mkdir(parents=True, exist_ok=True)
