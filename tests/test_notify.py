@@ -457,6 +457,23 @@ def test_http_500_is_a_warning_that_does_not_reveal_the_url(
     assert len(hook.requests) == 3
 
 
+def test_an_error_page_quoting_the_url_does_not_reveal_it(
+    hook: Hook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Express answers a route it does not know with `Cannot POST <path>`: the warning
+    printed the webhook's secret path, into the terminal and the CI log."""
+    monkeypatch.setenv("PMCTL_TEST_WEBHOOK", hook.url + "?token=Zx9secret")
+    hook.status = 404
+    hook.reply = f"Cannot POST {HOOK_PATH}?token=Zx9secret".encode()
+
+    [warning] = notify(webhook_settings(), transition(), root=tmp_path)
+
+    assert warning.startswith("webhook notification not sent: webhook answered HTTP 404")
+    assert "Cannot POST /***/***/***/***?token=***" in warning
+    assert "XXXX" not in warning
+    assert "Zx9secret" not in warning
+
+
 def test_redirect_is_not_followed(
     hook: Hook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

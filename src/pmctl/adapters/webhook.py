@@ -14,7 +14,7 @@ from http import HTTPStatus
 from typing import Any
 
 from pmctl import __version__
-from pmctl.adapters.delivery import DeliveryFailed, is_transient
+from pmctl.adapters.delivery import DeliveryFailed, is_transient, without_secrets
 
 _ERROR_BODY_CHARS = 200
 # What http.client refuses in a URL, quoting the URL (a secret) in its message: a blank or
@@ -58,7 +58,10 @@ def post_json(url: str, payload: dict[str, Any], *, timeout: float) -> None:
         with opener.open(request, timeout=timeout) as response:
             response.read()
     except urllib.error.HTTPError as error:
-        detail = error.read(_ERROR_BODY_CHARS).decode("utf-8", "replace").strip()
+        # Servers quote the path they were asked for ("Cannot POST /services/T0/B0/X"), and
+        # the path of a webhook is its secret.
+        body = error.read(_ERROR_BODY_CHARS).decode("utf-8", "replace").strip()
+        detail = without_secrets(body, url)
         # Rate limited or a server-side failure: worth another try; other answers are final.
         transient = error.code == HTTPStatus.TOO_MANY_REQUESTS or error.code >= 500
         asked = _seconds(error.headers.get("Retry-After"), sent=error.headers.get("Date"))
@@ -82,9 +85,8 @@ def post_json(url: str, payload: dict[str, Any], *, timeout: float) -> None:
         transient = isinstance(error, http.client.IncompleteRead) or (
             isinstance(error, OSError) and is_transient(error)
         )
-        raise DeliveryFailed(
-            f"webhook failed: {error or type(error).__name__}", transient=transient
-        ) from None
+        reason = without_secrets(str(error) or type(error).__name__, url)
+        raise DeliveryFailed(f"webhook failed: {reason}", transient=transient) from None
 
 
 def _check_sendable(url: str, parts: urllib.parse.SplitResult) -> None:
