@@ -93,6 +93,24 @@ def test_japanese_questions(repo: Project) -> None:
     assert "ファイルディスクリプタリーク" in pick.questions[2]  # joined across the line break
 
 
+def test_a_long_lesson_is_quoted_as_an_excerpt(repo: Project) -> None:
+    """A question quoted the whole first 'what went wrong' bullet: one of 900 KB made a
+    900 KB line of the agenda."""
+    long_lesson = "The cache " + "was cold and " * 20_000 + "nobody noticed."
+    write(repo, "2026-10-01-cold-cache", sections={**LESSONS, "went-wrong": f"- {long_lesson}"})
+    write(repo, "2026-10-02-cold-cache-ja", language="ja", sections={
+        "trigger": "設定の変更。", "went-wrong": "- " + "キャッシュが冷えていた" * 20_000,
+    })  # fmt: skip
+
+    for pick in propose(repo, today=TODAY).proposal.picks:
+        first = pick.questions[0]
+        assert len(first) < 400
+        assert "…" in first
+    table = run_cli(repo.root, "reading-club")
+    assert table.returncode == 0, table.stderr
+    assert max(len(line) for line in table.stdout.splitlines()) < 400
+
+
 def test_record_appends_a_session_in_one_commit_and_rests_the_postmortems(club: Project) -> None:
     done = record(club, [SHAKESPEARE, "2026-10-01-checkout-big", SHAKESPEARE], today=TODAY)
     assert done.ids == (SHAKESPEARE, "2026-10-01-checkout-big")
