@@ -109,7 +109,8 @@ def test_headings_of_the_minutes_move_below_the_meeting_and_their_code_stays() -
     """`# restart the pod` in a code block of the minutes was written `#### restart the pod`;
     `Decisions` underlined with `---` (a level-2 heading wherever the Markdown is shown)
     stayed a heading above the meeting's own; and the code of earlier notes holding
-    `# restart` was taken for the next section, so the next minutes went inside it."""
+    `# restart` was taken for the next section, so the next minutes went inside it. A `# b`
+    after a lone carriage return (a line break to every renderer) was written as it was."""
     minutes = (
         "Decisions\n---------\n\nRoll back.\n\nSteps\n=====\n\n"
         "```sh\n# restart the pod\nkubectl rollout restart\n```\n\n"
@@ -125,6 +126,8 @@ def test_headings_of_the_minutes_move_below_the_meeting_and_their_code_stays() -
         "```sh\n# restart the pod\nkubectl rollout restart\n```\n\n"
         "One\ntwo\n\n---\n\n~~~\n## kept\n---\n~~~\n\n",
     )
+    old_mac = review_meeting.add_minutes(text, "a\r# b\r\nc", language=Language.EN, day=TODAY)
+    assert "\n\na\n#### b\nc\n\n## Appendix" in old_mac
     later = review_meeting.add_minutes(added, "later", language=Language.EN, day=TODAY)
     assert later.endswith("~~~\n## kept\n---\n~~~\n\n### 2026-11-23\n\nlater\n\n## Appendix\n")
 

@@ -79,7 +79,9 @@ def add_minutes(text: str, minutes: str, *, language: Language, day: dt.date) ->
     Headings inside the minutes are moved below level 3, so they stay inside their meeting;
     code blocks are kept as they are written.
     """
-    lines = minutes.strip().replace("\r\n", "\n").split("\n")
+    # A lone carriage return ends a line for every Markdown renderer, not for pmctl: the
+    # `# heading` after one was not moved below the meeting.
+    lines = minutes.strip().replace("\r\n", "\n").replace("\r", "\n").split("\n")
     blocks = fenced_blocks(lines)
     body = "\n".join(_demoted(lines, blocks))
     if not body:
