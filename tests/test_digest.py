@@ -113,6 +113,20 @@ def test_markdown_text_and_html_in_the_configured_language(examples: Project) ->
     assert "- レビュー済み・承認済み" in rendered
 
 
+def test_a_month_of_one_or_no_postmortem_is_counted_in_words(examples: Project) -> None:
+    """It said "0 new postmortems this month. Read them: ..." and "1 new postmortems",
+    "- 1 postmortems"."""
+    empty = digest_service.build_digest(examples, today=TODAY, month="2015-11").digest
+    assert "\nNo new postmortems this month.\n" in digest_service.render(
+        empty, DigestFormat.MARKDOWN
+    )
+    (examples.postmortem_dir / "2015" / f"{JA_ID}.md").unlink()
+    one = digest_service.build_digest(examples, today=TODAY, month="2015-10").digest
+    text = digest_service.render(one, DigestFormat.TEXT)
+    assert "\n1 new postmortem this month. Read it: lessons" in text
+    assert "\n- 1 postmortem\n" in text
+
+
 def test_action_items_completed_in_the_month_come_from_the_commits(examples: Project) -> None:
     result = run_cli(examples.root, "action", "done", EN_ID, "AI-3")
     assert result.returncode == 0, result.stderr
