@@ -73,6 +73,43 @@ def test_a_bare_draft_scores_nothing_and_is_not_featured() -> None:
     assert [c.score for c in built.new] == [0]
 
 
+def test_a_bare_draft_of_high_severity_is_not_featured_for_its_severity_alone() -> None:
+    """A new SEV1 draft holding only the template's guidance was the postmortem of the
+    month, "why it stands out: high impact (SEV1)", above a reviewed SEV4 one."""
+    from pmctl.domain.model import Postmortem
+
+    def postmortem(slug: str, severity: str, status: str) -> Postmortem:
+        return Postmortem.model_validate(
+            {
+                "schema": 1,
+                "id": f"2026-11-02-{slug}",
+                "title": slug,
+                "severity": severity,
+                "status": status,
+                "owner": "alice",
+                "created": "2026-11-02",
+            }
+        )
+
+    bare = postmortem("bare", "SEV1", "draft")
+    alone = digest.build(
+        [(bare, {})], [bare], [], [], month="2026-11", settings=Settings(), today=TODAY
+    )
+    assert alone.featured is None
+    reviewed = postmortem("reviewed", "SEV4", "reviewed")
+    both = digest.build(
+        [(bare, {}), (reviewed, {})],
+        [bare, reviewed],
+        [],
+        [],
+        month="2026-11",
+        settings=Settings(),
+        today=TODAY,
+    )
+    assert both.featured is not None
+    assert both.featured.postmortem.id == "2026-11-02-reviewed"
+
+
 def test_feature_chooses_any_postmortem_and_an_unknown_one_is_an_error(examples: Project) -> None:
     add_hostile(examples)
     chosen = digest_service.build_digest(
