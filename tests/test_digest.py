@@ -73,6 +73,43 @@ def test_a_bare_draft_scores_nothing_and_is_not_featured() -> None:
     assert [c.score for c in built.new] == [0]
 
 
+def test_a_bare_draft_of_high_severity_is_not_featured_for_its_severity_alone() -> None:
+    """A new SEV1 draft holding only the template's guidance was the postmortem of the
+    month, "why it stands out: high impact (SEV1)", above a reviewed SEV4 one."""
+    from pmctl.domain.model import Postmortem
+
+    def postmortem(slug: str, severity: str, status: str) -> Postmortem:
+        return Postmortem.model_validate(
+            {
+                "schema": 1,
+                "id": f"2026-11-02-{slug}",
+                "title": slug,
+                "severity": severity,
+                "status": status,
+                "owner": "alice",
+                "created": "2026-11-02",
+            }
+        )
+
+    bare = postmortem("bare", "SEV1", "draft")
+    alone = digest.build(
+        [(bare, {})], [bare], [], [], month="2026-11", settings=Settings(), today=TODAY
+    )
+    assert alone.featured is None
+    reviewed = postmortem("reviewed", "SEV4", "reviewed")
+    both = digest.build(
+        [(bare, {}), (reviewed, {})],
+        [bare, reviewed],
+        [],
+        [],
+        month="2026-11",
+        settings=Settings(),
+        today=TODAY,
+    )
+    assert both.featured is not None
+    assert both.featured.postmortem.id == "2026-11-02-reviewed"
+
+
 def test_feature_chooses_any_postmortem_and_an_unknown_one_is_an_error(examples: Project) -> None:
     add_hostile(examples)
     chosen = digest_service.build_digest(
@@ -111,6 +148,20 @@ def test_markdown_text_and_html_in_the_configured_language(examples: Project) ->
     assert rendered.startswith("# ポストモーテム ダイジェスト 2015-10")
     assert "## 今月のポストモーテム" in rendered
     assert "- レビュー済み・承認済み" in rendered
+
+
+def test_a_month_of_one_or_no_postmortem_is_counted_in_words(examples: Project) -> None:
+    """It said "0 new postmortems this month. Read them: ..." and "1 new postmortems",
+    "- 1 postmortems"."""
+    empty = digest_service.build_digest(examples, today=TODAY, month="2015-11").digest
+    assert "\nNo new postmortems this month.\n" in digest_service.render(
+        empty, DigestFormat.MARKDOWN
+    )
+    (examples.postmortem_dir / "2015" / f"{JA_ID}.md").unlink()
+    one = digest_service.build_digest(examples, today=TODAY, month="2015-10").digest
+    text = digest_service.render(one, DigestFormat.TEXT)
+    assert "\n1 new postmortem this month. Read it: lessons" in text
+    assert "\n- 1 postmortem\n" in text
 
 
 def test_action_items_completed_in_the_month_come_from_the_commits(examples: Project) -> None:

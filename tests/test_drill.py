@@ -169,6 +169,15 @@ def test_a_draft_drills_without_the_templates_guidance(repo: Project) -> None:
     assert "88x" not in text
     assert "-->" not in text
     assert "what the detection section says:\n\n> (not written)" in text
+    # It printed a drill of "(not written)" alone, without a word on stderr.
+    printed = run_cli(repo.root, "drill", "2026-11-23-disk-full")
+    assert printed.returncode == 0
+    assert printed.stderr == (
+        "warning: 2026-11-23-disk-full has no timeline and no detection section yet: "
+        "the drill has no first page and no steps to play\n"
+    )
+    write(repo, "2026-01-01-quiet", sections={"detection": "A customer called support."})
+    assert run_cli(repo.root, "drill", "2026-01-01-quiet").stderr == ""
 
 
 def test_an_unknown_id_is_not_found(repo: Project) -> None:

@@ -18,7 +18,7 @@ from pmctl.domain.document import ParsedDocument
 from pmctl.domain.legacy import timeline
 from pmctl.domain.lint import time_rules
 from pmctl.domain.lint.action_rules import _vague, _vague_match
-from pmctl.domain.lint.body import Body, Heading, _blank, _blank_code, _heading, parse_body
+from pmctl.domain.lint.body import Body, Heading, _blank, _heading, blank_code, parse_body
 from pmctl.domain.lint.context import Context
 from pmctl.domain.model import Status
 from pmctl.domain.sections import section_names
@@ -37,7 +37,7 @@ BODIES = st.lists(FRAGMENTS, max_size=60).map("".join)
 
 def reference_parse_body(body: str) -> tuple[list[str], str, list[str], list[tuple[int, Heading]]]:
     """Lines, prose text, prose lines and headings, found line by line."""
-    prose_text = _blank_code(body) if ("```" in body or "~~~" in body) else body
+    prose_text = blank_code(body) if ("```" in body or "~~~" in body) else body
     if "<!--" in prose_text:
         prose_text = re.sub(r"<!--.*?-->", lambda m: _blank(m[0]), prose_text, flags=re.DOTALL)
     if "`" in prose_text:

@@ -457,6 +457,23 @@ def test_http_500_is_a_warning_that_does_not_reveal_the_url(
     assert len(hook.requests) == 3
 
 
+def test_an_error_page_quoting_the_url_does_not_reveal_it(
+    hook: Hook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Express answers a route it does not know with `Cannot POST <path>`: the warning
+    printed the webhook's secret path, into the terminal and the CI log."""
+    monkeypatch.setenv("PMCTL_TEST_WEBHOOK", hook.url + "?token=Zx9secret")
+    hook.status = 404
+    hook.reply = f"Cannot POST {HOOK_PATH}?token=Zx9secret".encode()
+
+    [warning] = notify(webhook_settings(), transition(), root=tmp_path)
+
+    assert warning.startswith("webhook notification not sent: webhook answered HTTP 404")
+    assert "Cannot POST /***/***/***/***?token=***" in warning
+    assert "XXXX" not in warning
+    assert "Zx9secret" not in warning
+
+
 def test_redirect_is_not_followed(
     hook: Hook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -518,6 +535,34 @@ def test_a_url_python_cannot_parse_is_named_without_its_parts(
         "webhook notification not sent: "
         "the webhook URL is not a valid URL: check its host ([...] for IPv6) and port"
     )
+
+
+SECRET = "Zx9secretToken"
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        # urllib took "user:<secret>@127.0.0.1" for host and port: "nonnumeric port: '<secret>@..."
+        (f"http://user:{SECRET}@127.0.0.1/x", "user name or password"),
+        (f"http://user:{SECRET}@127.0.0.1:9/x", "user name or password"),
+        # http.client: "URL can't contain control characters. '/services/<secret> x' ..."
+        (f"http://127.0.0.1:9/services/{SECRET} x", "percent-encode"),
+        (f"http://127.0.0.1:9/services/{SECRET}\tx", "percent-encode"),
+        # "UnicodeEncodeError: 'ascii' codec can't encode character ..."
+        (f"http://127.0.0.1:9/services/{SECRET}é", "percent-encode"),
+    ],
+)
+def test_a_url_http_client_cannot_send_is_refused_without_quoting_it(
+    url: str, reason: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PMCTL_TEST_WEBHOOK", url)
+
+    [warning] = notify(webhook_settings(), transition(), root=tmp_path)
+
+    assert reason in warning
+    assert SECRET not in warning
+    assert "(after" not in warning  # refused at once: no retry can help
 
 
 def test_missing_url_variable_is_named_and_nothing_is_sent(

@@ -100,3 +100,25 @@ def test_nothing_configured_sends_nothing(tmp_path: Path) -> None:
     settings = NotifySettings(timeout_seconds=TIMEOUT, retry_backoff_seconds=BACKOFF)
 
     assert broadcast(settings, subject=SUBJECT, text=TEXT, root=tmp_path) == []
+
+
+def test_mentions_in_the_text_do_not_ping_a_chat_channel(hook: Hook, tmp_path: Path) -> None:
+    """A digest whose text held a title like "@everyone: checkout down" pinged a whole
+    Discord or Mattermost channel through apprise; a transition's message never did."""
+    settings = NotifySettings(
+        apprise=AppriseSettings(urls_env=["PMCTL_TEST_APPRISE"]),
+        timeout_seconds=TIMEOUT,
+        retry_backoff_seconds=BACKOFF,
+    )
+
+    warnings = broadcast(
+        settings, subject="Digest @here", text="- @everyone: checkout down", root=tmp_path
+    )
+
+    assert warnings == []
+    [request] = hook.requests
+    payload = json.loads(request.body)
+    assert (payload["title"], payload["message"]) == (
+        "Digest @\u200bhere",
+        "- @\u200beveryone: checkout down",
+    )

@@ -236,3 +236,36 @@ def test_apprise_variables_are_checked(tmp_path: Path, text: str, problem: str) 
 
     assert "'notify.apprise.urls_env'" in error.message
     assert problem in error.message
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("[notify.webhook]\nurl_env = {secret}\n", "notify.webhook.url_env"),
+        ("[notify.apprise]\nurls_env = [{secret}]\n", "notify.apprise.urls_env.0"),
+        (
+            EMAIL + 'username_env = "PMCTL_SMTP_USER"\npassword_env = {secret}\n',
+            "notify.email.password_env",
+        ),
+        (
+            EMAIL + 'username_env = {secret}\npassword_env = "PMCTL_SMTP_PASSWORD"\n',
+            "notify.email.username_env",
+        ),
+    ],
+)
+@pytest.mark.parametrize(
+    "secret", ["https://hooks.slack.com/services/T0/B0/Zx9sec", "hunter2!", ""]
+)
+def test_an_env_key_holding_the_secret_instead_of_a_name_is_refused_without_quoting_it(
+    tmp_path: Path, text: str, key: str, secret: str
+) -> None:
+    """`url_env = "https://hooks..."` was taken for a variable's name, and every transition
+    then warned "environment variable https://hooks.slack.com/... is not set"."""
+    path = write(tmp_path, text.format(secret=f'"{secret}"'))
+
+    error = refused(path)
+
+    assert f"'{key}': must be the name of an environment variable" in error.message
+    assert not secret or secret not in f"{error.message} {error.hint}"
+    line = text[: text.index("{secret}")].count("\n") + 1
+    assert error.location == f"{path}:{line}"

@@ -93,6 +93,24 @@ def test_japanese_questions(repo: Project) -> None:
     assert "ファイルディスクリプタリーク" in pick.questions[2]  # joined across the line break
 
 
+def test_a_long_lesson_is_quoted_as_an_excerpt(repo: Project) -> None:
+    """A question quoted the whole first 'what went wrong' bullet: one of 900 KB made a
+    900 KB line of the agenda."""
+    long_lesson = "The cache " + "was cold and " * 20_000 + "nobody noticed."
+    write(repo, "2026-10-01-cold-cache", sections={**LESSONS, "went-wrong": f"- {long_lesson}"})
+    write(repo, "2026-10-02-cold-cache-ja", language="ja", sections={
+        "trigger": "設定の変更。", "went-wrong": "- " + "キャッシュが冷えていた" * 20_000,
+    })  # fmt: skip
+
+    for pick in propose(repo, today=TODAY).proposal.picks:
+        first = pick.questions[0]
+        assert len(first) < 400
+        assert "…" in first
+    table = run_cli(repo.root, "reading-club")
+    assert table.returncode == 0, table.stderr
+    assert max(len(line) for line in table.stdout.splitlines()) < 400
+
+
 def test_record_appends_a_session_in_one_commit_and_rests_the_postmortems(club: Project) -> None:
     done = record(club, [SHAKESPEARE, "2026-10-01-checkout-big", SHAKESPEARE], today=TODAY)
     assert done.ids == (SHAKESPEARE, "2026-10-01-checkout-big")
@@ -129,6 +147,29 @@ def test_record_appends_a_session_in_one_commit_and_rests_the_postmortems(club: 
     text = path.read_text(encoding="utf-8")
     assert "# notes: good session" in text
     assert len(tomllib.loads(text)["session"]) == 2
+
+
+def test_recording_the_same_session_again_records_only_what_is_new(club: Project) -> None:
+    """`--record` run twice the same day appended a second, identical session and made a
+    second commit: the file then said the postmortem was discussed twice."""
+    record(club, [SHAKESPEARE], today=TODAY)
+    head = git(club.root, "rev-parse", "HEAD")
+    before = log_path(club).read_bytes()
+
+    again = record(club, [SHAKESPEARE], today=TODAY)
+
+    assert (again.ids, again.already, again.commit) == ((), (SHAKESPEARE,), None)
+    assert log_path(club).read_bytes() == before
+    assert git(club.root, "rev-parse", "HEAD") == head
+    more = record(club, [SHAKESPEARE, SHAKESPEARE_JA], today=TODAY)
+    assert (more.ids, more.already) == ((SHAKESPEARE_JA,), (SHAKESPEARE,))
+    sessions = tomllib.loads(log_path(club).read_text(encoding="utf-8"))["session"]
+    assert [session["discussed"] for session in sessions] == [[SHAKESPEARE], [SHAKESPEARE_JA]]
+    result = run_cli(club.root, "reading-club", "--record", SHAKESPEARE)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert f"already recorded for 2026-11-23, left out: {SHAKESPEARE}" in result.stderr
+    assert git(club.root, "status", "--porcelain") == ""
 
 
 def test_repeat_interval_is_configurable(club: Project) -> None:
@@ -181,6 +222,33 @@ def test_uncommitted_edits_of_the_file_are_refused(club: Project) -> None:
     done = record(club, [SHAKESPEARE_JA], today=TODAY, commit=False)
     assert done.commit is None
     assert "# mine" in log_path(club).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("sessions", "line"),
+    [
+        ('[[session]]\ndate = 2026-01-01\ndiscussed = "x"\n', 3),
+        (
+            '# kept\n[[session]]\ndate = 2026-01-01\ndiscussed = ["{id}"]\n\n'
+            '[[session]]\ndate = 2026-02-01\n\ndiscussed = ["Not An Id"]\n',
+            9,
+        ),
+        ('[[session]]\ndate = 2026-01-01\ndiscussed = ["{id}"]\n[[session]]\nwhen = 1\n', 4),
+    ],
+)
+def test_an_invalid_session_is_reported_at_its_line(
+    club: Project, sessions: str, line: int
+) -> None:
+    """Only the file was named (`.pmctl/reading-club.toml: session.1.discussed: ...`), with
+    a 0-based session number to count [[session]] tables by."""
+    path = log_path(club)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(sessions.format(id=SHAKESPEARE), encoding="utf-8")
+
+    with pytest.raises(DocumentError) as error:
+        propose(club, today=TODAY)
+
+    assert error.value.location == f"{path}:{line}"
 
 
 def test_a_broken_sessions_file_is_reported_at_its_line(club: Project) -> None:

@@ -105,12 +105,40 @@ def test_minutes_go_before_a_later_section() -> None:
         review_meeting.add_minutes(text, "  \n", language=Language.EN, day=TODAY)
 
 
+def test_headings_of_the_minutes_move_below_the_meeting_and_their_code_stays() -> None:
+    """`# restart the pod` in a code block of the minutes was written `#### restart the pod`;
+    `Decisions` underlined with `---` (a level-2 heading wherever the Markdown is shown)
+    stayed a heading above the meeting's own; and the code of earlier notes holding
+    `# restart` was taken for the next section, so the next minutes went inside it. A `# b`
+    after a lone carriage return (a line break to every renderer) was written as it was."""
+    minutes = (
+        "Decisions\n---------\n\nRoll back.\n\nSteps\n=====\n\n"
+        "```sh\n# restart the pod\nkubectl rollout restart\n```\n\n"
+        "One\ntwo\n---\n\n~~~\n## kept\n---\n~~~"
+    )
+    text = "---\nid: x\n---\n\n## Review notes\n\n### 2026-01-01\n\nold\n\n## Appendix\n"
+
+    added = review_meeting.add_minutes(text, minutes, language=Language.EN, day=TODAY)
+
+    assert added == text.replace(
+        "old\n\n",
+        "old\n\n### 2026-11-23\n\n#### Decisions\n\nRoll back.\n\n#### Steps\n\n"
+        "```sh\n# restart the pod\nkubectl rollout restart\n```\n\n"
+        "One\ntwo\n\n---\n\n~~~\n## kept\n---\n~~~\n\n",
+    )
+    old_mac = review_meeting.add_minutes(text, "a\r# b\r\nc", language=Language.EN, day=TODAY)
+    assert "\n\na\n#### b\nc\n\n## Appendix" in old_mac
+    later = review_meeting.add_minutes(added, "later", language=Language.EN, day=TODAY)
+    assert later.endswith("~~~\n## kept\n---\n~~~\n\n### 2026-11-23\n\nlater\n\n## Appendix\n")
+
+
 @pytest.mark.parametrize(
     ("minutes", "said"),
     [
         ("Discussed.\n\n<!-- draft, to finish", "HTML comment (`<!--`) on their line 3"),
         ("a\n<!-- pmctl:action-items:start -->\n| AI-1 |", "'<!-- pmctl:action-items:start -->'"),
         ("<!-- pmctl:guide say more -->", "'<!-- pmctl:guide'"),
+        ("Ran:\n\n```sh\nkubectl get pods", "code block (``` or ~~~) on their line 3"),
     ],
 )
 def test_minutes_that_would_change_the_document_are_refused(

@@ -243,6 +243,22 @@ def test_site_labels_follow_the_configured_language(examples: Project) -> None:
     assert "最近のポストモーテム" in home
 
 
+def test_a_bare_draft_is_not_featured_for_its_severity_alone(repo: Project) -> None:
+    """The home page featured a new SEV1 draft that held only the template's guidance, "why:
+    high impact (SEV1)"."""
+    created = run_cli(
+        repo.root, "new", "--title", "Disk full", "--severity", "SEV1", "--owner", "ann",
+        "--no-input",
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+
+    site.build(repo, out=repo.root / "_site", today=TODAY)
+
+    home = (repo.root / "_site" / "index.html").read_text(encoding="utf-8")
+    assert "Disk full" in home
+    assert 'class="featured"' not in home
+
+
 def test_a_repository_template_overrides_the_built_in_one(examples: Project) -> None:
     exported = run_cli(examples.root, "template", "export", "site/assets/site.css")
     assert exported.returncode == 0, exported.stderr

@@ -36,6 +36,17 @@ def test_the_limit_counts_the_spelled_out_characters() -> None:
     assert shown.startswith("\\x1b\\x1b")
 
 
+def test_only_what_is_shown_is_spelled_out_and_the_note_counts_the_text_as_given() -> None:
+    """A 100 MB multi-line reply of an SMTP server was spelled out whole (3 s, beyond the
+    notification's time bound) and then cut to 500 characters; the note counted the
+    spelled-out characters, 4 for each control character the server sent."""
+    shown = visible("\x1b" * 1_000_000, limit=60)
+
+    assert len(shown) <= 60
+    assert shown.startswith("\\x1b\\x1b")
+    assert shown.endswith(" ... [cut, 1000000 characters in all]")
+
+
 def test_json_safe_escapes_what_json_leaves_raw_and_keeps_the_rest() -> None:
     import json
 

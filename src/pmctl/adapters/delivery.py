@@ -11,6 +11,7 @@ from __future__ import annotations
 import socket
 import ssl
 import time
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -18,6 +19,9 @@ from functools import partial
 # A server asking for a longer wait (Retry-After) is not retried: a command line tool should
 # not sit idle for minutes after the change is already committed.
 RETRY_AFTER_CAP_SECONDS = 5.0
+# Shorter parts of a URL (a port, "api", "v1") are not worth hiding, and hiding them would
+# blank out ordinary words of the reason.
+_SECRET_MIN_CHARS = 4
 
 
 class DeliveryFailed(Exception):
@@ -47,6 +51,21 @@ def is_transient(error: OSError) -> bool:
     if isinstance(error, socket.gaierror):
         return error.errno == socket.EAI_AGAIN
     return isinstance(error, ConnectionError | TimeoutError)
+
+
+def without_secrets(text: str, url: str) -> str:
+    """`text` (a server's or a library's words about sending to `url`) with every part of
+    the URL that may be a secret (the whole URL, user, password, each step of the path,
+    query values, fragment) replaced by `***`."""
+    parts = urllib.parse.urlsplit(url)
+    secrets = {url, parts.username or "", parts.password or "", parts.fragment}
+    secrets.update(parts.path.split("/"))
+    for _, value in urllib.parse.parse_qsl(parts.query):
+        secrets.add(value)
+    for secret in sorted(secrets, key=len, reverse=True):
+        if len(secret) >= _SECRET_MIN_CHARS:
+            text = text.replace(secret, "***")
+    return text
 
 
 def bounded(send: Callable[[], None], *, seconds: float, what: str) -> None:

@@ -8,20 +8,15 @@ home; it is imported only when a `[notify.apprise]` channel sends a message, so 
 
 from __future__ import annotations
 
-import urllib.parse
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pmctl.adapters.delivery import DeliveryFailed
+from pmctl.adapters.delivery import DeliveryFailed, without_secrets
 
 if TYPE_CHECKING:
     import apprise
 
 INSTALL = "pip install 'pmctl[notify]'"
-
-# Shorter parts of a URL (a port, "api", "v1") are not worth hiding, and hiding them would
-# blank out ordinary words of the reason.
-_SECRET_MIN_CHARS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,16 +61,4 @@ def send(service: Service, *, title: str, body: str) -> None:
     if not result:
         warnings = [entry.message for entry in result.logs()]
         reason = warnings[-1] if warnings else f"apprise reported {result.status.name}"
-        raise DeliveryFailed(_hidden(reason, service.url), transient=True)
-
-
-def _hidden(text: str, url: str) -> str:
-    parts = urllib.parse.urlsplit(url)
-    secrets = {url, parts.username or "", parts.password or "", parts.fragment}
-    secrets.update(parts.path.split("/"))
-    for _, value in urllib.parse.parse_qsl(parts.query):
-        secrets.add(value)
-    for secret in sorted(secrets, key=len, reverse=True):
-        if len(secret) >= _SECRET_MIN_CHARS:
-            text = text.replace(secret, "***")
-    return text
+        raise DeliveryFailed(without_secrets(reason, service.url), transient=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 from pmctl.domain.learning.reading_club import Log
 from pmctl.errors import DocumentError
 
+_SESSION_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*session[ \t]*\]\]", re.MULTILINE)
 _HINT = "fix the session it names (see docs/learning.md#reading-club), or remove it"
 
 
@@ -52,4 +53,27 @@ def parse(path: Path, raw: bytes) -> Log:
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise DocumentError(f"{where}: {first['msg']}", hint=_HINT, location=str(path)) from None
+        number = _line_of(raw.decode("utf-8"), first["loc"])
+        raise DocumentError(
+            f"{where}: {first['msg']}",
+            hint=_HINT,
+            location=f"{path}:{number}" if number else str(path),
+        ) from None
+
+
+def _line_of(text: str, loc: tuple[int | str, ...]) -> int | None:
+    """The line of the key that `loc` (`session`, 0, `discussed`, ...) names: in the
+    `[[session]]` table it counts, the line of the key, else of the table's header."""
+    if len(loc) < 2 or loc[0] != "session" or not isinstance(loc[1], int):
+        return None
+    headers = list(_SESSION_HEADER.finditer(text))
+    if loc[1] >= len(headers):
+        return None  # the sessions are not written as [[session]] tables
+    start = headers[loc[1]].start()
+    end = headers[loc[1] + 1].start() if loc[1] + 1 < len(headers) else len(text)
+    at = start
+    if len(loc) > 2:
+        key = re.compile(rf"^[ \t]*{re.escape(str(loc[2]))}[ \t]*=", re.MULTILINE)
+        found = key.search(text, start, end)
+        at = found.start() if found else start
+    return text.count("\n", 0, at) + 1

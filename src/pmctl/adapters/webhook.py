@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.utils
 import http.client
 import json
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -13,9 +14,13 @@ from http import HTTPStatus
 from typing import Any
 
 from pmctl import __version__
-from pmctl.adapters.delivery import DeliveryFailed, is_transient
+from pmctl.adapters.delivery import DeliveryFailed, is_transient, without_secrets
 
 _ERROR_BODY_CHARS = 200
+# What http.client refuses in a URL, quoting the URL (a secret) in its message: a blank or
+# control character anywhere (urlsplit silently drops tabs and line breaks, http.client
+# does not).
+_UNSENDABLE = re.compile(r"[\x00-\x20\x7f]")
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -38,6 +43,7 @@ def post_json(url: str, payload: dict[str, Any], *, timeout: float) -> None:
         ) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise DeliveryFailed("the webhook URL must be an http:// or https:// URL with a host")
+    _check_sendable(url.strip(), parts)
     request = urllib.request.Request(
         url,
         data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
@@ -52,7 +58,10 @@ def post_json(url: str, payload: dict[str, Any], *, timeout: float) -> None:
         with opener.open(request, timeout=timeout) as response:
             response.read()
     except urllib.error.HTTPError as error:
-        detail = error.read(_ERROR_BODY_CHARS).decode("utf-8", "replace").strip()
+        # Servers quote the path they were asked for ("Cannot POST /services/T0/B0/X"), and
+        # the path of a webhook is its secret.
+        body = error.read(_ERROR_BODY_CHARS).decode("utf-8", "replace").strip()
+        detail = without_secrets(body, url)
         # Rate limited or a server-side failure: worth another try; other answers are final.
         transient = error.code == HTTPStatus.TOO_MANY_REQUESTS or error.code >= 500
         asked = _seconds(error.headers.get("Retry-After"), sent=error.headers.get("Date"))
@@ -68,14 +77,35 @@ def post_json(url: str, payload: dict[str, Any], *, timeout: float) -> None:
             f"webhook not reached: {reason}",
             transient=isinstance(reason, OSError) and is_transient(reason),
         ) from None
+    except (http.client.InvalidURL, UnicodeError):
+        # Python's words quote the URL; _check_sendable should have caught what gets here.
+        raise DeliveryFailed("the webhook URL is not a URL http.client can send") from None
     except (http.client.HTTPException, OSError) as error:
         # Timeouts while reading and malformed or dropped responses.
         transient = isinstance(error, http.client.IncompleteRead) or (
             isinstance(error, OSError) and is_transient(error)
         )
+        reason = without_secrets(str(error) or type(error).__name__, url)
+        raise DeliveryFailed(f"webhook failed: {reason}", transient=transient) from None
+
+
+def _check_sendable(url: str, parts: urllib.parse.SplitResult) -> None:
+    """`DeliveryFailed`, naming no part of the URL, for what urllib would not send, or
+    would send somewhere else: http.client's own errors quote the URL, which is a secret."""
+    if parts.username is not None:
+        # urllib sends no credentials from the URL: it looked the host "user:password@host"
+        # up in DNS, or quoted the password in a "nonnumeric port" error.
         raise DeliveryFailed(
-            f"webhook failed: {error or type(error).__name__}", transient=transient
-        ) from None
+            "the webhook URL holds a user name or password before its host "
+            "(user:password@host), which pmctl does not send: use the URL as the chat "
+            "service gives it"
+        )
+    if _UNSENDABLE.search(url) or not (parts.path + parts.query + parts.fragment).isascii():
+        raise DeliveryFailed(
+            "the webhook URL holds a space, a control character, or after its host a "
+            "character that is not ASCII: percent-encode it (%20 for a space), and check that "
+            "the variable holds the URL alone"
+        )
 
 
 def _seconds(retry_after: str | None, *, sent: str | None) -> float | None:

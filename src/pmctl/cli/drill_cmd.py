@@ -37,13 +37,18 @@ def drill_command(
     from pmctl.cli.parse import parse_language
     from pmctl.services.drill import drill
     from pmctl.services.project import open_project
-    from pmctl.ui import drill_output
+    from pmctl.ui import console, drill_output
 
     found = drill(
         open_project(Path.cwd()),
         postmortem_id,
         language=parse_language(language) if language else None,
     )
+    if not found.playable:
+        console.warn(
+            f"{found.postmortem_id} has no timeline and no detection section yet: the drill "
+            "has no first page and no steps to play"
+        )
     if not play:
         typer.echo(drill_output.to_markdown(found), nl=False)
         return

@@ -58,9 +58,12 @@ def reading_club_command(
             raise UsageError("--record needs the ids discussed", hint="--record ID [ID...]")
         done = reading_club.record(project, ids, today=day, commit=not no_commit)
         where = done.path.relative_to(project.root)
-        what = f"recorded {plural(len(done.ids), 'postmortem')} in {where}"
-        console.success(what)
-        console.committed(done.commit)
+        if done.already:
+            listed = ", ".join(done.already)
+            console.note(f"already recorded for {day.isoformat()}, left out: {listed}")
+        if done.ids:
+            console.success(f"recorded {plural(len(done.ids), 'postmortem')} in {where}")
+            console.committed(done.commit)
         return
     if ids:
         raise UsageError("ids are only taken with --record", hint="--record ID [ID...]")

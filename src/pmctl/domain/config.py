@@ -142,6 +142,26 @@ def _smtp_tls(tls: SmtpTls | None, starttls: bool | None) -> SmtpTls:
     return SmtpTls.STARTTLS if starttls else SmtpTls.NONE
 
 
+_ENVIRONMENT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _environment_name(name: str) -> str:
+    # The error never quotes the value: one that is no name is most likely the secret itself
+    # (the URL or the password), and the warning "environment variable <it> is not set"
+    # printed it after every transition.
+    if not _ENVIRONMENT_NAME.fullmatch(name):
+        msg = (
+            "must be the name of an environment variable (letters, digits and _, such as "
+            "PMCTL_WEBHOOK_URL), not the secret itself: put the secret in that variable"
+        )
+        raise ValueError(msg)
+    return name
+
+
+EnvironmentName = Annotated[str, AfterValidator(_environment_name)]
+"""The name of an environment variable that holds a secret (`*_env` keys)."""
+
+
 class EmailSettings(_Section):
     """`[notify.email]`: mail a message over SMTP on transitions and reviews.
 
@@ -173,10 +193,10 @@ class EmailSettings(_Section):
     to: list[Annotated[str, StringConstraints(min_length=3)]] = Field(
         min_length=1, description="Recipients."
     )
-    username_env: str | None = Field(
+    username_env: EnvironmentName | None = Field(
         default=None, description="Name of the environment variable holding the SMTP user."
     )
-    password_env: str | None = Field(
+    password_env: EnvironmentName | None = Field(
         default=None, description="Name of the environment variable holding the SMTP password."
     )
 
@@ -216,8 +236,7 @@ class EmailSettings(_Section):
 class WebhookSettings(_Section):
     """`[notify.webhook]`: post Slack-compatible JSON (`{"text": ...}`) on transitions and reviews."""
 
-    url_env: str = Field(
-        min_length=1,
+    url_env: EnvironmentName = Field(
         description="Name of the environment variable holding the webhook URL (a secret).",
     )
     blocks: bool = Field(
@@ -231,7 +250,7 @@ class AppriseSettings(_Section):
     """`[notify.apprise]`: more channels (Slack, Microsoft Teams, Google Chat, Mattermost,
     Discord, JSON webhooks, ...), each an apprise URL held in an environment variable."""
 
-    urls_env: list[Annotated[str, StringConstraints(min_length=1)]] = Field(
+    urls_env: list[EnvironmentName] = Field(
         min_length=1,
         description="Names of environment variables, each holding one apprise URL (a secret).",
     )

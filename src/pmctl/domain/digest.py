@@ -135,6 +135,13 @@ def reasons(postmortem: Postmortem, found: Mapping[str, str], settings: Settings
     return result
 
 
+def worth_featuring(reasons: Sequence[Reason]) -> bool:
+    """Whether a postmortem with these reasons may be suggested as the one to read: for
+    being complete, reviewed or rich in lessons. High impact alone is not enough: a SEV1
+    draft that holds only the template's guidance was suggested, for its severity."""
+    return any(reason.key != "impact" for reason in reasons)
+
+
 def build(
     entries: Sequence[tuple[Postmortem, Mapping[str, str]]],
     everything: Sequence[Postmortem],
@@ -160,16 +167,15 @@ def build(
         key=lambda candidate: (incident_date(candidate.postmortem), candidate.postmortem.id),
     )
     featured: Candidate | None = None
+    worthy = [candidate for candidate in candidates if worth_featuring(candidate.reasons)]
     if feature is not None:
         featured = next((c for c in candidates if c.postmortem.id == feature), None)
-    elif candidates:
+    elif worthy:
         rank = {severity: index for index, severity in enumerate(settings.severities)}
         featured = max(
-            candidates,
+            worthy,
             key=lambda c: (c.score, -rank.get(c.postmortem.severity, len(rank)), _age(c)),
         )
-        if featured.score == 0:
-            featured = None
     open_rows = [
         Row(
             postmortem.id,

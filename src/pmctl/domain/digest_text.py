@@ -23,6 +23,9 @@ _WORDS: Final = MappingProxyType(
                 "title": "Postmortem digest {month}",
                 "intro": "{n} new postmortems this month. Read them: lessons are only worth "
                 "something when they are shared.",
+                "intro-one": "1 new postmortem this month. Read it: lessons are only worth "
+                "something when they are shared.",
+                "intro-none": "No new postmortems this month.",
                 "featured": "Postmortem of the month",
                 "chosen": "Chosen by the editors.",
                 "why": "Why it stands out:",
@@ -37,6 +40,7 @@ _WORDS: Final = MappingProxyType(
                 "overdue": "overdue",
                 "more": "and {n} more",
                 "numbers": "The month in numbers",
+                "postmortem": "postmortem",
                 "postmortems": "postmortems",
                 "ttd": "median time to detect",
                 "ttr": "median time to resolve",
@@ -50,6 +54,8 @@ _WORDS: Final = MappingProxyType(
             {
                 "title": "ポストモーテム ダイジェスト {month}",
                 "intro": "今月の新しいポストモーテムは {n} 件です。教訓は共有されてこそ価値があります。",
+                "intro-one": "今月の新しいポストモーテムは 1 件です。教訓は共有されてこそ価値があります。",
+                "intro-none": "今月の新しいポストモーテムはありません。",
                 "featured": "今月のポストモーテム",
                 "chosen": "編集担当が選びました。",
                 "why": "選んだ理由:",
@@ -64,6 +70,7 @@ _WORDS: Final = MappingProxyType(
                 "overdue": "期限切れ",
                 "more": "ほか {n} 件",
                 "numbers": "今月の数値",
+                "postmortem": "件のポストモーテム",
                 "postmortems": "件のポストモーテム",
                 "ttd": "検出までの時間(中央値)",
                 "ttr": "解決までの時間(中央値)",
@@ -93,7 +100,7 @@ def to_markdown(digest: Digest, *, link: Mapping[str, str] | None = None) -> str
         url = links.get(candidate.postmortem.id)
         return f"[{title}]({url})" if url else f"**{title}**"
 
-    lines = [f"# {subject(digest)}", "", words["intro"].format(n=len(digest.new)), ""]
+    lines = [f"# {subject(digest)}", "", _intro(words, len(digest.new)), ""]
     lines += [f"## {words['featured']}", ""]
     featured = digest.featured
     if featured is None:
@@ -133,7 +140,7 @@ def to_markdown(digest: Digest, *, link: Mapping[str, str] | None = None) -> str
         "",
         f"## {words['numbers']}",
         "",
-        f"- {numbers.postmortems} {words['postmortems']}",
+        f"- {numbers.postmortems} {words['postmortem' if numbers.postmortems == 1 else 'postmortems']}",
         f"- {words['ttd']}: {duration(numbers.time_to_detect.median)}",
         f"- {words['ttr']}: {duration(numbers.time_to_resolve.median)}",
         f"- {words['on_time']}: {percent(numbers.review_deadline.share)}",
@@ -207,3 +214,9 @@ def _flat(text: str) -> str:
         items[-1].append(line[marker.end() :] if marker else line.strip())
         starts = False
     return " / ".join("\n".join(item).strip() for item in items)
+
+
+def _intro(words: Mapping[str, str], count: int) -> str:
+    """The first line: "No new postmortems", "1 new postmortem", "3 new postmortems"."""
+    key = {0: "intro-none", 1: "intro-one"}.get(count, "intro")
+    return words[key].format(n=count)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pmctl.domain import commits, review
+from pmctl.domain.lint.body import blank_code, fenced_blocks
 from pmctl.domain.lint.findings import Finding
 from pmctl.domain.model import Language, Postmortem, Status
 from pmctl.domain.report import incident_date
@@ -25,7 +26,13 @@ _NOTES_HEADING = re.compile(
     r"^## +(?:" + "|".join(map(re.escape, REVIEW_NOTES.values())) + r") *#* *$", re.MULTILINE
 )
 _NEXT_SECTION = re.compile(r"^#{1,2} ", re.MULTILINE)
-_HEADING = re.compile(r"^ {0,3}(#{1,3})(?=[ \t]|$)", re.MULTILINE)
+_ATX_HEADING = re.compile(r" {0,3}#{1,3}(?=[ \t]|$)")
+_SETEXT_UNDERLINE = re.compile(r" {0,3}(?:=+|-+)[ \t]*")
+# A line that ends a paragraph (a blank line, a quote), and one that starts a paragraph that
+# is not plain text (a list item, HTML): the text above an underline is a heading's only
+# when it is one plain line.
+_ENDS_PARAGRAPH = re.compile(r"[ \t]*$| {0,3}>")
+_NOT_PLAIN = re.compile(r" {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)| {0,3}<")
 TRAILER_MINUTES = "Pmctl-Minutes"
 
 
@@ -69,22 +76,72 @@ def add_minutes(text: str, minutes: str, *, language: Language, day: dt.date) ->
     """`text` (a whole document) with `minutes` added as `### <day>` in its review-notes
     section, which is added at the end of the body when it has none.
 
-    Headings inside the minutes are moved below level 3, so they stay inside their meeting.
+    Headings inside the minutes are moved below level 3, so they stay inside their meeting;
+    code blocks are kept as they are written.
     """
-    body = _HEADING.sub(lambda match: "####", minutes.strip().replace("\r\n", "\n"))
+    # A lone carriage return ends a line for every Markdown renderer, not for pmctl: the
+    # `# heading` after one was not moved below the meeting.
+    lines = minutes.strip().replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    blocks = fenced_blocks(lines)
+    body = "\n".join(_demoted(lines, blocks))
     if not body:
         raise UsageError("the minutes are empty", hint="write who attended, decisions, follow-ups")
     _check_comments(body)
+    _check_fences(blocks)
     entry = f"### {day.isoformat()}\n\n{body}\n"
-    found = _NOTES_HEADING.search(text, _body_start(text))
+    start = _body_start(text)
+    # Headings are looked for outside code: a `# comment` in the code of earlier minutes is
+    # not where their section ends.
+    searched = text[:start] + blank_code(text[start:])
+    found = _NOTES_HEADING.search(searched, start)
     if found is None:
         ending = text if text.endswith("\n") else text + "\n"
         return f"{ending}\n## {REVIEW_NOTES[language]}\n\n{entry}"
-    following = _NEXT_SECTION.search(text, found.end())
+    following = _NEXT_SECTION.search(searched, found.end())
     end = following.start() if following else len(text)
     before = text[:end].rstrip("\n")
     after = text[end:]
     return f"{before}\n\n{entry}" + (f"\n{after}" if after else "")
+
+
+def _demoted(lines: list[str], blocks: list[tuple[int, int, bool]]) -> list[str]:
+    """`lines` with every heading of level 1 to 3 made a level-4 one: `# x` (ATX), and a
+    line of text underlined with `===` or `---` (setext), which renderers take for a heading
+    of level 1 or 2. An underline below more than that one line of text gets a blank line
+    before it (it is then a rule, or text). Fenced code is kept as it is."""
+    code = {row for first, end, _ in blocks for row in range(first, end)}
+    out: list[str] = []
+    text_rows = 0  # lines of the paragraph just before, outside code
+    for row, line in enumerate(lines):
+        atx = None if row in code else _ATX_HEADING.match(line)
+        if row in code or atx is not None:
+            out.append(line if atx is None else "####" + line[atx.end() :])
+            text_rows = 0
+        elif text_rows and _SETEXT_UNDERLINE.fullmatch(line):
+            if text_rows == 1 and not _NOT_PLAIN.match(out[-1]):
+                out[-1] = "#### " + out[-1].strip()
+            else:
+                out.extend(("", line))
+            text_rows = 0
+        else:
+            out.append(line)
+            # A line indented by four is code, unless it continues a paragraph.
+            code_line = not text_rows and line.startswith("    ")
+            text_rows = 0 if code_line or _ENDS_PARAGRAPH.match(line) else text_rows + 1
+    return out
+
+
+def _check_fences(blocks: list[tuple[int, int, bool]]) -> None:
+    """`UsageError` for minutes that open a code block never closed: wherever the Markdown
+    is shown, it would make code of everything after it, later review notes too."""
+    for first, _, closed in blocks:
+        if not closed:
+            raise UsageError(
+                f"the minutes open a code block (``` or ~~~) on their line {first + 1} that is "
+                "never closed",
+                hint="close it with a line of the same fence, or remove it: it would turn "
+                "everything after it into code",
+            )
 
 
 def _check_comments(minutes: str) -> None:

@@ -71,7 +71,7 @@ def broadcast(settings: NotifySettings, *, subject: str, text: str, root: Path) 
 
     `text` is plain text: e-mail gets it as the body under `subject`, the webhook gets both
     escaped for Slack mrkdwn (the subject in bold), apprise channels get `subject` as the
-    title and `text` as the body.
+    title and `text` as the body, each `@` followed by a zero-width space.
     """
     return _send_all(settings, _Given(subject, text), root)
 
@@ -210,7 +210,8 @@ class _Given:
         return f"*{_slack_escaped(self.subject)}*\n{_slack_escaped(self.text)}"
 
     def chat(self) -> tuple[str, str]:
-        return self.subject, self.text
+        # As for an event: a title "@everyone down" in the digest pinged a whole Discord.
+        return _mentionless(self.subject), _mentionless(self.text)
 
 
 def template_context(event: Event) -> dict[str, str | None]:
@@ -253,6 +254,8 @@ def _slack_escaped(text: str) -> str:
 
 
 def _unmentioned(value: str | None) -> str | None:
-    if value is None:
-        return None
-    return value.replace("@", "@" + _ZERO_WIDTH_SPACE)
+    return None if value is None else _mentionless(value)
+
+
+def _mentionless(text: str) -> str:
+    return text.replace("@", "@" + _ZERO_WIDTH_SPACE)

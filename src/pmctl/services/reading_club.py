@@ -35,11 +35,13 @@ class ProposalOutcome:
 
 @dataclass(frozen=True, slots=True)
 class Recorded:
-    """What `record` did: the file, the ids recorded, the commit (None with no commit)."""
+    """What `record` did: the file, the ids recorded, the commit (None with no commit or
+    nothing to record), and the ids left out because a session of the day has them."""
 
     path: Path
     ids: tuple[str, ...]
     commit: Commit | None
+    already: tuple[str, ...] = ()
 
 
 def log_path(project: Project) -> Path:
@@ -97,7 +99,9 @@ def record(
     """Append a session of `today` that discussed `ids` to the sessions file and commit
     that file alone, holding the repository's lock. Refused before anything is written when
     an id is not a valid postmortem (`NotFoundError`, `DocumentError`) or git is not ready
-    (`GitError`); a failed commit puts the file back as it was."""
+    (`GitError`); a failed commit puts the file back as it was. An id that a session of
+    `today` already has is left out (the same command run twice records the session once);
+    with none left, nothing is written."""
     from pmctl.adapters.files import write_atomic
     from pmctl.domain import commits
 
@@ -109,18 +113,23 @@ def record(
     path = log_path(project)
     with exclusive(project, purpose="pmctl reading-club --record"):
         repository = _ready(project, path) if commit else None
-        raw, _ = reading_club_log.read(path)
+        raw, log = reading_club_log.read(path)
+        recorded = log.discussed_on(today)
+        already = tuple(postmortem_id for postmortem_id in unique if postmortem_id in recorded)
+        new = tuple(postmortem_id for postmortem_id in unique if postmortem_id not in recorded)
+        if not new:
+            return Recorded(path, (), None, already)
         text = (raw.decode("utf-8") if raw is not None else club.LOG_HEADER) + club.session_toml(
-            today, unique
+            today, new
         )
         data = text.encode("utf-8")
         reading_club_log.parse(path, data)  # what is written must read back
         if repository is None:
             path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(path, data)
-            return Recorded(path, unique, None)
-        message = commits.reading_club_session(today.isoformat(), unique)
-        return Recorded(path, unique, write_and_commit(repository, {path: data}, message))
+            return Recorded(path, new, None, already)
+        message = commits.reading_club_session(today.isoformat(), new)
+        return Recorded(path, new, write_and_commit(repository, {path: data}, message), already)
 
 
 def _ready(project: Project, path: Path) -> Repository:

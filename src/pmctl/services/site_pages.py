@@ -320,7 +320,7 @@ def _featured(site: Site, newest: Sequence[Postmortem]) -> dict[str, Any] | None
         (sum(r.points for r in reasons), model, reasons)
         for model in newest
         if since <= incident_date(model) <= site.today
-        and (reasons := digest.reasons(model, {}, site.settings))
+        and digest.worth_featuring(reasons := digest.reasons(model, {}, site.settings))
     ]
     if not scored:
         return None

@@ -76,6 +76,12 @@ class Drill:
     steps: tuple[Step, ...]
     sealed: Sealed
 
+    @property
+    def playable(self) -> bool:
+        """Whether there is anything to play: a first page, a step, or the Detection
+        section to stand in for the page (a new draft has none of them)."""
+        return self.first_page is not None or bool(self.steps) or bool(self.detection)
+
 
 ROLES = {
     Language.EN: (

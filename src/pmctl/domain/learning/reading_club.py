@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pmctl.domain.digest import excerpt
 from pmctl.domain.learning.snippet import flatten
 from pmctl.domain.lint.body import Body
 from pmctl.domain.model import Language, Postmortem, PostmortemId, Status
@@ -40,6 +41,15 @@ class Log(BaseModel):
 
     session: list[Session] = Field(default_factory=list)
 
+    def discussed_on(self, day: dt.date) -> set[str]:
+        """The postmortems that a session of `day` discussed."""
+        return {
+            postmortem_id
+            for session in self.session
+            if session.date == day
+            for postmortem_id in session.discussed
+        }
+
     def last_discussed(self) -> dict[str, dt.date]:
         """Postmortem id -> the last session that discussed it."""
         found: dict[str, dt.date] = {}
@@ -49,6 +59,9 @@ class Log(BaseModel):
                     found[postmortem_id] = session.date
         return found
 
+
+QUOTE_CHARS = 280
+"""Characters of a lesson that a discussion question quotes at most (as the digest does)."""
 
 LOG_HEADER = """\
 # Reading-club sessions, recorded by `pmctl reading-club --record`. A postmortem discussed
@@ -219,32 +232,36 @@ def questions(postmortem: Postmortem, lessons: Lessons) -> tuple[str, ...]:
     ja = postmortem.language is Language.JA
     asked: list[str] = []
     if lessons.went_wrong:
+        went_wrong = _quoted(lessons.went_wrong)
         asked.append(
-            f"「{lessons.went_wrong.rstrip('。')}」— 今の私たちにも起こりうるか。そのとき何をするか。"
+            f"「{went_wrong.rstrip('。')}」— 今の私たちにも起こりうるか。そのとき何をするか。"
             if ja
-            else f"“{lessons.went_wrong}” — could this happen to us today? What would we do?"
+            else f"“{went_wrong}” — could this happen to us today? What would we do?"
         )
     if lessons.got_lucky:
+        got_lucky = _quoted(lessons.got_lucky)
         asked.append(
-            f"幸運だったこと:「{lessons.got_lucky.rstrip('。')}」。そうでなかったら、どうなっていたか。"
+            f"幸運だったこと:「{got_lucky.rstrip('。')}」。そうでなかったら、どうなっていたか。"
             if ja
-            else f"We got lucky: “{lessons.got_lucky}” What if we had not been?"
+            else f"We got lucky: “{got_lucky}” What if we had not been?"
         )
     if lessons.trigger:
+        trigger = _quoted(_sentence(lessons.trigger))
         asked.append(
-            f"発生要因は「{_sentence(lessons.trigger).rstrip('。')}」。"
+            f"発生要因は「{trigger.rstrip('。')}」。"
             "なぜそれが障害になったのか。同じ弱点は他のどこに潜んでいるか。"
             if ja
-            else f"The trigger was “{_sentence(lessons.trigger)}” Why did it become an outage, "
+            else f"The trigger was “{trigger}” Why did it become an outage, "
             "and where else is the same weakness waiting?"
         )
     open_items = [item for item in postmortem.action_items if item.status.is_open]
     if len(asked) < 3 and open_items:
         item = open_items[0]
+        title = _quoted(item.title)
         asked.append(
-            f"{item.id}「{item.title}」はまだ {item.status.value}。今もやる価値があるか。誰が進めるか。"
+            f"{item.id}「{title}」はまだ {item.status.value}。今もやる価値があるか。誰が進めるか。"
             if ja
-            else f"{item.id} “{item.title}” is still {item.status.value}: is it still worth "
+            else f"{item.id} “{title}” is still {item.status.value}: is it still worth "
             "doing, and who drives it?"
         )
     if not asked:
@@ -254,6 +271,12 @@ def questions(postmortem: Postmortem, lessons: Lessons) -> tuple[str, ...]:
             else "How would we have handled it, and what would have been different?"
         )
     return tuple(asked[:3])
+
+
+def _quoted(text: str) -> str:
+    """What a question quotes of a lesson: all of it, or its first `QUOTE_CHARS`
+    characters, cut at a word, with `…` (a lesson of 900 KB was quoted whole)."""
+    return excerpt(text, QUOTE_CHARS)
 
 
 def _sentence(text: str) -> str:
