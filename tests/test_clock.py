@@ -9,7 +9,7 @@ import pytest
 from pmctl.cli import clock
 from pmctl.domain.project import Project
 from pmctl.errors import UsageError
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_process
 
 
 def test_a_pinned_date_keeps_the_time_of_day_and_a_pinned_moment_is_exact(
@@ -102,4 +102,24 @@ def test_today_may_be_pinned_from_1970_on(monkeypatch: pytest.MonkeyPatch) -> No
     assert clock.today() == dt.date(1970, 1, 1)
     monkeypatch.setenv("PMCTL_TODAY", "1969-12-31T23:00+00:00")
     with pytest.raises(UsageError, match="PMCTL_TODAY: 1969-12-31 is before 1970"):
+        clock.today()
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+@pytest.mark.parametrize("pin", ["9999-12-31T23:59", "9999-12-31"])
+def test_a_day_at_the_end_of_the_calendar_is_a_usage_error_in_any_zone(
+    repo: Project, zone: str, pin: str
+) -> None:
+    """Local time is undefined on the calendar's last day east or west of UTC (was exit 70,
+    and fine under UTC): the same answer in every zone."""
+    result = run_process(repo.root, "--today", pin, "list", env={"TZ": zone})
+    assert result.returncode == 2, result.stderr
+    assert "--today: 9999-12-31 is after 9998" in result.stderr
+
+
+def test_today_may_be_pinned_up_to_9998(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PMCTL_TODAY", "9998-12-31T23:59+14:00")
+    assert clock.today() == dt.date(9998, 12, 31)
+    monkeypatch.setenv("PMCTL_TODAY", "9999-01-01")
+    with pytest.raises(UsageError, match="PMCTL_TODAY: 9999-01-01 is after 9998"):
         clock.today()

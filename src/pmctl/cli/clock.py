@@ -46,13 +46,20 @@ FIRST_YEAR = 1970
 undefined on some systems, and a command that looks back a year from the first years of
 the calendar goes past its start (`--today 0001-01-01` was exit 70)."""
 
+LAST_YEAR = 9998
+"""The latest year "today" may be pinned to: on the calendar's last day local time is
+undefined in every zone east or west of UTC (`--today 9999-12-31` was exit 70 under
+`TZ=Pacific/Kiritimati` and `TZ=Pacific/Pago_Pago`, and fine under UTC), and a deadline
+counted from today goes past the calendar's end."""
+
 
 def in_range(day: dt.date, *, source: str) -> dt.date:
     """`day`, if "today" may be pinned to it; else `UsageError` naming `source`."""
-    if day.year < FIRST_YEAR:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        side = f"before {FIRST_YEAR}" if day.year < FIRST_YEAR else f"after {LAST_YEAR}"
         raise UsageError(
-            f"{source}: {day.isoformat()} is before {FIRST_YEAR}",
-            hint=f"pin today to a date from {FIRST_YEAR}-01-01 on",
+            f"{source}: {day.isoformat()} is {side}",
+            hint=f"pin today to a date from {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31",
         )
     return day
 
