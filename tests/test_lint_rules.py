@@ -119,6 +119,24 @@ def test_an_incident_after_today_is_a_warning() -> None:
     assert "2062-11-20" in found[0].message
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("started: 2026-11-20T10:00:00Z", "started: 2026-11-24T08:00:00+09:00"),
+        ("started: 2026-11-20T10:00:00Z", "started: 2026-11-24T01:00:00+14:00"),
+        ("created: 2026-11-20", "created: 2026-11-24"),
+    ],
+)
+def test_an_incident_dated_tomorrow_in_its_zone_is_not_in_the_future(old: str, new: str) -> None:
+    """08:00 in Tokyo on the 24th is the 23rd in UTC, where CI runs: PM303 warned (and
+    `lint --strict` failed) on every morning incident in Japan until 09:00 JST."""
+    text = GOOD.replace(old, new)
+    if "created" in old:  # the date `new` wrote in Tokyo, with the start not yet known
+        text = text.replace("started: 2026-11-20T10:00:00Z", "started: null")
+    assert "PM303" not in rules(text, today=dt.date(2026, 11, 23))
+    assert "PM303" in rules(text, today=dt.date(2026, 11, 22))
+
+
 # --- sections ----------------------------------------------------------------------------
 
 
