@@ -181,6 +181,21 @@ def test_headline_says_which_one_this_is() -> None:
     ]
 
 
+def test_headline_names_the_latest_of_the_period_not_a_later_one() -> None:
+    """`trends --today 2026-06-30` (a half-year review) named 2026-09-01-search-9, after the
+    period, as the 2nd of it."""
+    cases = [
+        Case(f"2026-0{n}-01-search-{n}", "t", dt.date(2026, n, 1), ("search",), ("cascade",))
+        for n in (1, 5, 9)
+    ]
+    until = dt.date(2026, 6, 30)
+    (cluster,) = recurring(cases, since=dt.date(2026, 1, 1), until=until).clusters
+    assert headline(cluster, since=dt.date(2026, 1, 1), until=until) == (
+        "2 cascade postmortems of search from 2026-01-01 to 2026-06-30: "
+        "the latest, 2026-05-01-search-5, is the 2nd"
+    )
+
+
 def test_trends_cli_formats(pools: Project) -> None:
     table = run_cli(pools.root, "trends")
     assert table.returncode == 0, table.stderr
