@@ -123,3 +123,18 @@ def test_today_may_be_pinned_up_to_9998(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("PMCTL_TODAY", "9999-01-01")
     with pytest.raises(UsageError, match="PMCTL_TODAY: 9999-01-01 is after 9998"):
         clock.today()
+
+
+def test_a_pinned_time_the_clocks_skip_stays_on_its_day(repo: Project) -> None:
+    """Havana moves its clocks from 00:00 to 01:00 on 2027-03-14: 00:30 does not exist, and
+    was taken as 23:30 on the 13th (a date pinned while the real clock read 00:30 too)."""
+    for pin in ("2027-03-14T00:30", "2027-03-14T01:30"):
+        result = run_process(
+            repo.root,
+            "report",
+            "--format",
+            "json",
+            env={"TZ": "America/Havana", "PMCTL_TODAY": pin},
+        )
+        assert result.returncode == 0, result.stderr
+        assert '"today": "2027-03-14"' in result.stdout

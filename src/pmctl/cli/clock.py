@@ -32,8 +32,19 @@ def now() -> dt.datetime:
         return dt.datetime.now().astimezone()
     moment = _parse(value, source=ENVIRONMENT_VARIABLE)
     if isinstance(moment, dt.datetime):
-        return moment if moment.tzinfo else moment.astimezone()
-    return dt.datetime.combine(moment, dt.datetime.now().time()).astimezone()
+        return moment if moment.tzinfo else local(moment)
+    return local(dt.datetime.combine(moment, dt.datetime.now().time()))
+
+
+def local(moment: dt.datetime) -> dt.datetime:
+    """The naive `moment` as local time, on its own day. A wall time the clocks skip is taken
+    as after the change: `astimezone` takes 00:30 on the day Havana (or Santiago, Beirut,
+    Cairo) moves its clocks from 00:00 to 01:00 as 23:30 the evening before, so a date
+    pinned while the real clock read 00:30 was a day early."""
+    aware = moment.astimezone()
+    if aware.replace(tzinfo=None) != moment:
+        return moment.replace(fold=1).astimezone()
+    return aware
 
 
 def today() -> dt.date:
