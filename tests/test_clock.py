@@ -9,7 +9,7 @@ import pytest
 from pmctl.cli import clock
 from pmctl.domain.project import Project
 from pmctl.errors import UsageError
-from tests.conftest import run_cli, run_process
+from tests.conftest import git, run_cli, run_process
 
 
 def test_a_pinned_date_keeps_the_time_of_day_and_a_pinned_moment_is_exact(
@@ -138,3 +138,30 @@ def test_a_pinned_time_the_clocks_skip_stays_on_its_day(repo: Project) -> None:
         )
         assert result.returncode == 0, result.stderr
         assert '"today": "2027-03-14"' in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("started", "said"),
+    [
+        ("2027-03-28 01:30", "never happened in local time: the clocks skipped it"),
+        ("2027-10-31 01:30", "happened twice in local time: the clocks went back"),
+    ],
+)
+def test_a_start_in_local_time_that_daylight_saving_skips_or_repeats_is_refused(
+    repo: Project, started: str, said: str
+) -> None:
+    """In London 01:30 on 2027-03-28 never happened (written 00:30+00:00, another wall time)
+    and 01:30 on 2027-10-31 happened twice (taken silently as the first, an hour off)."""
+    args = ("new", "--title", "Clocks", "--severity", "SEV3", "--owner", "a", "--no-input")
+    result = run_process(repo.root, *args, "--started", started, env={"TZ": "Europe/London"})
+    assert result.returncode == 2, result.stderr
+    assert said in result.stderr
+    assert "+01:00" in result.stderr or "+00:00" in result.stderr
+    assert git(repo.root, "status", "--porcelain") == ""
+    fine = run_process(
+        repo.root, *args, "--started", "2027-10-31 02:30", env={"TZ": "Europe/London"}
+    )
+    assert fine.returncode == 0, fine.stderr
+    assert "started: 2027-10-31T02:30:00+00:00" in next(
+        repo.root.glob("postmortems/2027/*.md")
+    ).read_text(encoding="utf-8")
