@@ -196,6 +196,14 @@ def test_headline_names_the_latest_of_the_period_not_a_later_one() -> None:
     )
 
 
+def test_the_default_period_is_a_calendar_year_across_a_leap_day(pools: Project) -> None:
+    """365 days before 2028-11-23 is 2027-11-24 (2028 has a 29 February): the incident of
+    exactly a year before was left out of "a year ago", as it is not in other years."""
+    assert trends(pools, today=dt.date(2028, 11, 23)).trends.since == dt.date(2027, 11, 23)
+    assert trends(pools, today=dt.date(2029, 2, 28)).trends.since == dt.date(2028, 2, 28)
+    assert trends(pools, today=dt.date(2028, 2, 29)).trends.since == dt.date(2027, 2, 28)
+
+
 def test_trends_cli_formats(pools: Project) -> None:
     table = run_cli(pools.root, "trends")
     assert table.returncode == 0, table.stderr
