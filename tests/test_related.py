@@ -204,6 +204,16 @@ def test_the_default_period_is_a_calendar_year_across_a_leap_day(pools: Project)
     assert trends(pools, today=dt.date(2028, 2, 29)).trends.since == dt.date(2027, 2, 28)
 
 
+def test_a_period_that_ends_before_it_begins_is_a_usage_error(pools: Project) -> None:
+    """`trends --since 2027-01-01` on 2026-11-23 (a typo in the year) said "no cause recurs"
+    from 2027-01-01 to 2026-11-23."""
+    result = run_cli(pools.root, "trends", "--since", "2027-01-01")
+    assert result.returncode == 2, result.stdout
+    assert "--since 2027-01-01 is after the end of the period, 2026-11-23" in result.stderr
+    one_day = run_cli(pools.root, "trends", "--since", "2026-11-23", "--today", "2026-11-23")
+    assert one_day.returncode == 0, one_day.stderr
+
+
 def test_trends_cli_formats(pools: Project) -> None:
     table = run_cli(pools.root, "trends")
     assert table.returncode == 0, table.stderr
