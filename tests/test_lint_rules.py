@@ -11,6 +11,13 @@ from pmctl.domain.lint import RULES, Severity
 from pmctl.domain.model import Status
 from tests.sample_postmortems import GOOD, findings, line_of, rules
 
+TIMELINE = """2026-11-20 (all times UTC)
+
+- 10:00 Configuration push.
+- 10:05 Latency alert pages the on-call.
+- 10:40 Rollback done.
+- 11:00 Latency normal."""
+
 
 def test_the_complete_document_is_clean() -> None:
     assert findings(GOOD) == []
@@ -272,6 +279,25 @@ def test_a_date_line_lets_the_timeline_cross_midnight() -> None:
     text = GOOD.replace("- 11:00 Latency normal.", "2026-11-21\n\n- 00:10 Latency normal.")
     assert findings(text) == []
     assert rules(text.replace("2026-11-21\n", "")) == ["PM302"]
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        ("- 01:40 BST a", "- 01:55 BST b", "- 01:05 GMT c", "- 01:20 GMT d"),
+        ("| 01:40 BST | a |", "| 01:55 BST | b |", "| 01:05 GMT | c |", "| 01:20 GMT | d |"),
+        ("- 2027-10-31T01:55+01:00 b", "- 2027-10-31T01:05+00:00 c"),
+    ],
+)
+def test_a_timeline_with_its_zones_crosses_the_end_of_summer_time(rows: tuple[str, ...]) -> None:
+    """In London the clocks go back from 02:00 BST to 01:00 GMT: 01:05 GMT is 10 minutes
+    after 01:55 BST, and was warned of as out of order."""
+    table = ("| time | event |", "|---|---|") if rows[0].startswith("|") else ()
+    timeline = "\n".join(("2027-10-31", "", *table, *rows))
+    text = GOOD.replace(TIMELINE, timeline)
+    assert "PM302" not in rules(text)
+    backwards = text.replace(rows[-1], rows[-1].replace("01:", "00:"))
+    assert "PM302" in rules(backwards)
 
 
 # --- blameless -----------------------------------------------------------------------------
