@@ -60,8 +60,8 @@ the calendar goes past its start (`--today 0001-01-01` was exit 70)."""
 LAST_YEAR = 9998
 """The latest year "today" may be pinned to: on the calendar's last day local time is
 undefined in every zone east or west of UTC (`--today 9999-12-31` was exit 70 under
-`TZ=Pacific/Kiritimati` and `TZ=Pacific/Pago_Pago`, and fine under UTC), and a deadline
-counted from today goes past the calendar's end."""
+`TZ=Pacific/Kiritimati` and `TZ=Pacific/Pago_Pago`, and fine under UTC); the year before
+it keeps every zone a day away from that edge."""
 
 
 def in_range(day: dt.date, *, source: str) -> dt.date:
