@@ -9,7 +9,7 @@ import pytest
 from pmctl.cli import clock
 from pmctl.domain.project import Project
 from pmctl.errors import UsageError
-from tests.conftest import run_cli
+from tests.conftest import git, run_cli, run_process
 
 
 def test_a_pinned_date_keeps_the_time_of_day_and_a_pinned_moment_is_exact(
@@ -103,3 +103,65 @@ def test_today_may_be_pinned_from_1970_on(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("PMCTL_TODAY", "1969-12-31T23:00+00:00")
     with pytest.raises(UsageError, match="PMCTL_TODAY: 1969-12-31 is before 1970"):
         clock.today()
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+@pytest.mark.parametrize("pin", ["9999-12-31T23:59", "9999-12-31"])
+def test_a_day_at_the_end_of_the_calendar_is_a_usage_error_in_any_zone(
+    repo: Project, zone: str, pin: str
+) -> None:
+    """Local time is undefined on the calendar's last day east or west of UTC (was exit 70,
+    and fine under UTC): the same answer in every zone."""
+    result = run_process(repo.root, "--today", pin, "list", env={"TZ": zone})
+    assert result.returncode == 2, result.stderr
+    assert "--today: 9999-12-31 is after 9998" in result.stderr
+
+
+def test_today_may_be_pinned_up_to_9998(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PMCTL_TODAY", "9998-12-31T23:59+14:00")
+    assert clock.today() == dt.date(9998, 12, 31)
+    monkeypatch.setenv("PMCTL_TODAY", "9999-01-01")
+    with pytest.raises(UsageError, match="PMCTL_TODAY: 9999-01-01 is after 9998"):
+        clock.today()
+
+
+def test_a_pinned_time_the_clocks_skip_stays_on_its_day(repo: Project) -> None:
+    """Havana moves its clocks from 00:00 to 01:00 on 2027-03-14: 00:30 does not exist, and
+    was taken as 23:30 on the 13th (a date pinned while the real clock read 00:30 too)."""
+    for pin in ("2027-03-14T00:30", "2027-03-14T01:30"):
+        result = run_process(
+            repo.root,
+            "report",
+            "--format",
+            "json",
+            env={"TZ": "America/Havana", "PMCTL_TODAY": pin},
+        )
+        assert result.returncode == 0, result.stderr
+        assert '"today": "2027-03-14"' in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("started", "said"),
+    [
+        ("2027-03-28 01:30", "never happened in local time: the clocks skipped it"),
+        ("2027-10-31 01:30", "happened twice in local time: the clocks went back"),
+    ],
+)
+def test_a_start_in_local_time_that_daylight_saving_skips_or_repeats_is_refused(
+    repo: Project, started: str, said: str
+) -> None:
+    """In London 01:30 on 2027-03-28 never happened (written 00:30+00:00, another wall time)
+    and 01:30 on 2027-10-31 happened twice (taken silently as the first, an hour off)."""
+    args = ("new", "--title", "Clocks", "--severity", "SEV3", "--owner", "a", "--no-input")
+    result = run_process(repo.root, *args, "--started", started, env={"TZ": "Europe/London"})
+    assert result.returncode == 2, result.stderr
+    assert said in result.stderr
+    assert "+01:00" in result.stderr or "+00:00" in result.stderr
+    assert git(repo.root, "status", "--porcelain") == ""
+    fine = run_process(
+        repo.root, *args, "--started", "2027-10-31 02:30", env={"TZ": "Europe/London"}
+    )
+    assert fine.returncode == 0, fine.stderr
+    assert "started: 2027-10-31T02:30:00+00:00" in next(
+        repo.root.glob("postmortems/2027/*.md")
+    ).read_text(encoding="utf-8")

@@ -11,6 +11,13 @@ from pmctl.domain.lint import RULES, Severity
 from pmctl.domain.model import Status
 from tests.sample_postmortems import GOOD, findings, line_of, rules
 
+TIMELINE = """2026-11-20 (all times UTC)
+
+- 10:00 Configuration push.
+- 10:05 Latency alert pages the on-call.
+- 10:40 Rollback done.
+- 11:00 Latency normal."""
+
 
 def test_the_complete_document_is_clean() -> None:
     assert findings(GOOD) == []
@@ -117,6 +124,24 @@ def test_an_incident_after_today_is_a_warning() -> None:
         (Severity.WARNING, line_of(text, "started: 2062"))
     ]
     assert "2062-11-20" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("started: 2026-11-20T10:00:00Z", "started: 2026-11-24T08:00:00+09:00"),
+        ("started: 2026-11-20T10:00:00Z", "started: 2026-11-24T01:00:00+14:00"),
+        ("created: 2026-11-20", "created: 2026-11-24"),
+    ],
+)
+def test_an_incident_dated_tomorrow_in_its_zone_is_not_in_the_future(old: str, new: str) -> None:
+    """08:00 in Tokyo on the 24th is the 23rd in UTC, where CI runs: PM303 warned (and
+    `lint --strict` failed) on every morning incident in Japan until 09:00 JST."""
+    text = GOOD.replace(old, new)
+    if "created" in old:  # the date `new` wrote in Tokyo, with the start not yet known
+        text = text.replace("started: 2026-11-20T10:00:00Z", "started: null")
+    assert "PM303" not in rules(text, today=dt.date(2026, 11, 23))
+    assert "PM303" in rules(text, today=dt.date(2026, 11, 22))
 
 
 # --- sections ----------------------------------------------------------------------------
@@ -254,6 +279,25 @@ def test_a_date_line_lets_the_timeline_cross_midnight() -> None:
     text = GOOD.replace("- 11:00 Latency normal.", "2026-11-21\n\n- 00:10 Latency normal.")
     assert findings(text) == []
     assert rules(text.replace("2026-11-21\n", "")) == ["PM302"]
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        ("- 01:40 BST a", "- 01:55 BST b", "- 01:05 GMT c", "- 01:20 GMT d"),
+        ("| 01:40 BST | a |", "| 01:55 BST | b |", "| 01:05 GMT | c |", "| 01:20 GMT | d |"),
+        ("- 2027-10-31T01:55+01:00 b", "- 2027-10-31T01:05+00:00 c"),
+    ],
+)
+def test_a_timeline_with_its_zones_crosses_the_end_of_summer_time(rows: tuple[str, ...]) -> None:
+    """In London the clocks go back from 02:00 BST to 01:00 GMT: 01:05 GMT is 10 minutes
+    after 01:55 BST, and was warned of as out of order."""
+    table = ("| time | event |", "|---|---|") if rows[0].startswith("|") else ()
+    timeline = "\n".join(("2027-10-31", "", *table, *rows))
+    text = GOOD.replace(TIMELINE, timeline)
+    assert "PM302" not in rules(text)
+    backwards = text.replace(rows[-1], rows[-1].replace("01:", "00:"))
+    assert "PM302" in rules(backwards)
 
 
 # --- blameless -----------------------------------------------------------------------------

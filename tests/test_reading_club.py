@@ -84,6 +84,16 @@ def test_each_pick_has_reasons_and_questions_from_its_own_text(club: Project) ->
     assert SHAKESPEARE_JA not in [pick.postmortem.id for pick in ja.picks]  # its twin is in
 
 
+def test_years_ago_are_counted_as_the_calendar_counts_them(club: Project) -> None:
+    """Two days before its 11th anniversary, incident 465 (2015-10-21) is 10 years old:
+    days // 365 said 11, three leap days early."""
+    (pick,) = propose(club, today=dt.date(2026, 10, 19), picks=1).proposal.picks
+    assert pick.postmortem.id == SHAKESPEARE
+    assert "from 2015 (10 years ago)" in pick.reasons
+    (pick,) = propose(club, today=dt.date(2026, 10, 21), picks=1).proposal.picks
+    assert "from 2015 (11 years ago)" in pick.reasons
+
+
 def test_japanese_questions(repo: Project) -> None:
     copy_shakespeare(repo)
     (repo.postmortem_dir / "2015" / f"{SHAKESPEARE}.md").unlink()

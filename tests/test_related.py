@@ -181,6 +181,39 @@ def test_headline_says_which_one_this_is() -> None:
     ]
 
 
+def test_headline_names_the_latest_of_the_period_not_a_later_one() -> None:
+    """`trends --today 2026-06-30` (a half-year review) named 2026-09-01-search-9, after the
+    period, as the 2nd of it."""
+    cases = [
+        Case(f"2026-0{n}-01-search-{n}", "t", dt.date(2026, n, 1), ("search",), ("cascade",))
+        for n in (1, 5, 9)
+    ]
+    until = dt.date(2026, 6, 30)
+    (cluster,) = recurring(cases, since=dt.date(2026, 1, 1), until=until).clusters
+    assert headline(cluster, since=dt.date(2026, 1, 1), until=until) == (
+        "2 cascade postmortems of search from 2026-01-01 to 2026-06-30: "
+        "the latest, 2026-05-01-search-5, is the 2nd"
+    )
+
+
+def test_the_default_period_is_a_calendar_year_across_a_leap_day(pools: Project) -> None:
+    """365 days before 2028-11-23 is 2027-11-24 (2028 has a 29 February): the incident of
+    exactly a year before was left out of "a year ago", as it is not in other years."""
+    assert trends(pools, today=dt.date(2028, 11, 23)).trends.since == dt.date(2027, 11, 23)
+    assert trends(pools, today=dt.date(2029, 2, 28)).trends.since == dt.date(2028, 2, 28)
+    assert trends(pools, today=dt.date(2028, 2, 29)).trends.since == dt.date(2027, 2, 28)
+
+
+def test_a_period_that_ends_before_it_begins_is_a_usage_error(pools: Project) -> None:
+    """`trends --since 2027-01-01` on 2026-11-23 (a typo in the year) said "no cause recurs"
+    from 2027-01-01 to 2026-11-23."""
+    result = run_cli(pools.root, "trends", "--since", "2027-01-01")
+    assert result.returncode == 2, result.stdout
+    assert "--since 2027-01-01 is after the end of the period, 2026-11-23" in result.stderr
+    one_day = run_cli(pools.root, "trends", "--since", "2026-11-23", "--today", "2026-11-23")
+    assert one_day.returncode == 0, one_day.stderr
+
+
 def test_trends_cli_formats(pools: Project) -> None:
     table = run_cli(pools.root, "trends")
     assert table.returncode == 0, table.stderr

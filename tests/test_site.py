@@ -481,3 +481,22 @@ def test_an_output_directory_with_too_long_a_name_is_a_usage_error(examples: Pro
     assert result.returncode == ExitCode.USAGE, result.stderr
     assert "cannot make the site in" in result.stderr
     assert "File name too long" in result.stderr
+
+
+def test_a_postmortem_dated_after_today_does_not_push_the_charts_months_out() -> None:
+    """One typo (2062 for 2026, which PM303 warns of) drew the charts over 2060-12..2062-11,
+    every month empty but the typo's, and none of the real ones."""
+    from pmctl.domain.config import Settings
+    from pmctl.domain.model import Postmortem
+    from pmctl.domain.site.statistics import site_statistics
+
+    def dated(day: str) -> Postmortem:
+        return Postmortem.model_validate(
+            {"schema": 1, "id": f"{day}-outage", "title": "Outage", "severity": "SEV2"}
+            | {"owner": "alice", "created": day}
+        )
+
+    models = [dated("2026-09-30"), dated("2026-11-02"), dated("2062-11-20")]
+    statistics = site_statistics(models, [], settings=Settings(), today=TODAY)
+    assert statistics.months == ("2026-09", "2026-10", "2026-11")
+    assert statistics.overall.postmortems == 3

@@ -32,8 +32,19 @@ def now() -> dt.datetime:
         return dt.datetime.now().astimezone()
     moment = _parse(value, source=ENVIRONMENT_VARIABLE)
     if isinstance(moment, dt.datetime):
-        return moment if moment.tzinfo else moment.astimezone()
-    return dt.datetime.combine(moment, dt.datetime.now().time()).astimezone()
+        return moment if moment.tzinfo else local(moment)
+    return local(dt.datetime.combine(moment, dt.datetime.now().time()))
+
+
+def local(moment: dt.datetime) -> dt.datetime:
+    """The naive `moment` as local time, on its own day. A wall time the clocks skip is taken
+    as after the change: `astimezone` takes 00:30 on the day Havana (or Santiago, Beirut,
+    Cairo) moves its clocks from 00:00 to 01:00 as 23:30 the evening before, so a date
+    pinned while the real clock read 00:30 was a day early."""
+    aware = moment.astimezone()
+    if aware.replace(tzinfo=None) != moment:
+        return moment.replace(fold=1).astimezone()
+    return aware
 
 
 def today() -> dt.date:
@@ -46,13 +57,20 @@ FIRST_YEAR = 1970
 undefined on some systems, and a command that looks back a year from the first years of
 the calendar goes past its start (`--today 0001-01-01` was exit 70)."""
 
+LAST_YEAR = 9998
+"""The latest year "today" may be pinned to: on the calendar's last day local time is
+undefined in every zone east or west of UTC (`--today 9999-12-31` was exit 70 under
+`TZ=Pacific/Kiritimati` and `TZ=Pacific/Pago_Pago`, and fine under UTC); the year before
+it keeps every zone a day away from that edge."""
+
 
 def in_range(day: dt.date, *, source: str) -> dt.date:
     """`day`, if "today" may be pinned to it; else `UsageError` naming `source`."""
-    if day.year < FIRST_YEAR:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        side = f"before {FIRST_YEAR}" if day.year < FIRST_YEAR else f"after {LAST_YEAR}"
         raise UsageError(
-            f"{source}: {day.isoformat()} is before {FIRST_YEAR}",
-            hint=f"pin today to a date from {FIRST_YEAR}-01-01 on",
+            f"{source}: {day.isoformat()} is {side}",
+            hint=f"pin today to a date from {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31",
         )
     return day
 

@@ -59,12 +59,29 @@ def parse_datetime(value: str, *, flag: str) -> dt.datetime:
     if moment.tzinfo:
         return moment
     try:
-        return moment.astimezone()
+        earlier, later = moment.astimezone(), moment.replace(fold=1).astimezone()
     except (OverflowError, ValueError):  # local time is not defined there (0001-01-01)
         raise UsageError(
             f"{flag}: {value!r} is out of the range of local time",
             hint=f"check the year, or give the time zone: e.g. {flag} 2026-11-23T14:50+09:00",
         ) from None
+    if earlier.replace(tzinfo=None) != moment:  # (astimezone moved it: written 00:30)
+        raise UsageError(
+            f"{flag}: {value!r} never happened in local time: the clocks skipped it",
+            hint=f"give the time zone, e.g. {flag} {_with_offset(moment, earlier)}",
+        )
+    if earlier.utcoffset() != later.utcoffset():  # (taken silently as the first)
+        raise UsageError(
+            f"{flag}: {value!r} happened twice in local time: the clocks went back",
+            hint=f"give the time zone: {flag} {_with_offset(moment, earlier)} (the first) "
+            f"or {flag} {_with_offset(moment, later)} (the second)",
+        )
+    return earlier
+
+
+def _with_offset(moment: dt.datetime, zoned: dt.datetime) -> str:
+    """`moment` (naive) written with the UTC offset of `zoned`: `2027-10-31T01:30:00+01:00`."""
+    return moment.replace(tzinfo=zoned.tzinfo).isoformat()
 
 
 def parse_list(value: str | None) -> tuple[str, ...]:

@@ -39,16 +39,19 @@ def trends_command(
 
     from pmctl.cli import clock
     from pmctl.cli.parse import parse_date, parse_today
+    from pmctl.errors import UsageError
     from pmctl.services.project import open_project
     from pmctl.services.trends import trends
     from pmctl.ui import console, trends_output
 
-    outcome = trends(
-        open_project(Path.cwd()),
-        today=parse_today(today, flag="--today") if today else clock.today(),
-        since=parse_date(since, flag="--since") if since else None,
-        minimum=minimum,
-    )
+    until = parse_today(today, flag="--today") if today else clock.today()
+    start = parse_date(since, flag="--since") if since else None
+    if start is not None and start > until:
+        raise UsageError(
+            f"--since {start.isoformat()} is after the end of the period, {until.isoformat()}",
+            hint="give a --since on or before --today (default: today)",
+        )
+    outcome = trends(open_project(Path.cwd()), today=until, since=start, minimum=minimum)
     console.warn_invalid(outcome.invalid)
     if output_format is SummaryFormat.TABLE:
         trends_output.print_trends(outcome.trends, limit=limit)

@@ -20,12 +20,11 @@ from pmctl.domain.learning.recurring import (
     named_causes,
     recurring,
 )
+from pmctl.domain.years import year_before
 from pmctl.services.library import open_library
 
 if TYPE_CHECKING:
     from pmctl.domain.project import Project
-
-WINDOW_DAYS = 365
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +38,7 @@ def trends(
 ) -> TrendsOutcome:
     """Clusters with at least `minimum` postmortems from `since` (default: a year before
     `today`) to `today`."""
-    start = since or today - dt.timedelta(days=WINDOW_DAYS)
+    start = since or year_before(today)
     with open_library(project) as library:
         rows = library.index.rows()
         cases = [

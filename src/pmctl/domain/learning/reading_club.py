@@ -20,6 +20,7 @@ from pmctl.domain.digest import excerpt
 from pmctl.domain.learning.snippet import flatten
 from pmctl.domain.lint.body import Body
 from pmctl.domain.model import Language, Postmortem, PostmortemId, Status
+from pmctl.domain.years import whole_years, year_before
 
 SHORTLIST = 40
 """Postmortems whose bodies are read for the lessons, of the best by front matter alone."""
@@ -195,7 +196,7 @@ def choose(
         left = [
             item for item in left if item[0].id not in linked and best[0].id not in item[0].related
         ]
-    year_ago = today - dt.timedelta(days=365)
+    year_ago = year_before(today)
     older = [item for item in left if dt.date.fromisoformat(item[0].id[:10]) < year_ago]
     if (
         chosen
@@ -220,7 +221,7 @@ def reasons(
     minutes = postmortem.impact.user_visible_minutes
     said = [postmortem.severity + (f", {minutes} user-visible minutes" if minutes else "")]
     said.append(f"{lessons.bullets} lessons, {len(postmortem.action_items)} action items")
-    years = (today - dt.date.fromisoformat(postmortem.id[:10])).days // 365
+    years = whole_years(dt.date.fromisoformat(postmortem.id[:10]), today)
     said.append(f"from {postmortem.id[:4]}" + (f" ({years} years ago)" if years > 1 else ""))
     said.append("never discussed" if last is None else f"last discussed {last.isoformat()}")
     return tuple(said)

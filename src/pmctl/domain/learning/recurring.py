@@ -53,9 +53,10 @@ class Cluster:
     """How many are in the window."""
     per_year: dict[int, int]
 
-    @property
-    def latest(self) -> Member:
-        return self.members[-1]
+    def latest(self, *, until: dt.date) -> Member:
+        """The latest member on or before `until`: the `recent`-th of the window (members
+        after it, dated after an earlier `--today` or in the future, are not in it)."""
+        return next(member for member in reversed(self.members) if member.date <= until)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +122,7 @@ def headline(cluster: Cluster, *, since: dt.date, until: dt.date) -> str:
     return (
         f"{cluster.recent} {cluster.cause} postmortem{'s' if cluster.recent != 1 else ''} "
         f"of {where} from {since.isoformat()} to {until.isoformat()}: the latest, "
-        f"{cluster.latest.id}, is the {ordinal(cluster.recent)}"
+        f"{cluster.latest(until=until).id}, is the {ordinal(cluster.recent)}"
     )
 
 

@@ -126,7 +126,9 @@ def parse(lines: Sequence[str], *, notes: Sequence[str] = (), zones: bool = True
 def out_of_order(entries: Sequence[Entry]) -> list[tuple[Entry, Entry]]:
     """Each entry that comes before the entry written above it, with that entry.
 
-    Entries on different known days compare by day; otherwise by time of day.
+    Entries on different known days compare by day; otherwise by time of day. An entry
+    earlier by the clock is still in order when both rows say their day and zone and it is
+    not earlier in time: `01:55 BST` then `01:05 GMT`, when the clocks went back.
     """
     found: list[tuple[Entry, Entry]] = []
     for previous, entry in itertools.pairwise(entries):
@@ -134,9 +136,16 @@ def out_of_order(entries: Sequence[Entry]) -> list[tuple[Entry, Entry]]:
             earlier = entry.day < previous.day
         else:
             earlier = entry.time < previous.time
-        if earlier:
+        if earlier and not _in_time(previous, entry):
             found.append((entry, previous))
     return found
+
+
+def _in_time(previous: Entry, entry: Entry) -> bool:
+    """Whether both entries are moments (a day and a zone of their own) and `entry` is not
+    before `previous`."""
+    before, after = previous.moment(None), entry.moment(None)
+    return before is not None and after is not None and before <= after
 
 
 @dataclass(frozen=True, slots=True)

@@ -151,7 +151,7 @@ INCIDENT_IN_FUTURE = Rule(
     "PM303",
     "incident-in-future",
     W,
-    "The incident's date is after today.",
+    "The incident's date is more than a day after today.",
     depends_on_date=True,
 )
 COUNTERFACTUAL = Rule(

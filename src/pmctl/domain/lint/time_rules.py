@@ -13,6 +13,10 @@ from pmctl.domain.lint.registry import INCIDENT_IN_FUTURE, TIMELINE_ORDER, TIMES
 
 _ORDER = ("started", "detected", "mitigated", "resolved")
 
+ZONE_GRACE = dt.timedelta(days=1)
+"""How far after today an incident's date may be without PM303: each date is in its own
+zone, and an incident at 08:00 in Tokyo on the 24th is still the 23rd in UTC, where CI runs."""
+
 _PLAIN_LINE = (
     r"(?:- (?:[01][0-9]|2[0-3]):[0-5][0-9] (?![AaPp]\.?[Mm])\S[^\n]*"  # - 14:51 What happened
     r"|(?:#{1,6} )?[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[^\s\dT,][^\n]*| [^\s\d][^\n]*)?"  # 2023-01-01 (UTC)
@@ -32,7 +36,8 @@ def check(ctx: Context) -> list[Hit]:
 
 
 def _future(ctx: Context) -> list[Hit]:
-    """The incident cannot have started after today: a typo in the year or the month."""
+    """The incident cannot have started after today: a typo in the year or the month. A day
+    after today is let pass (`ZONE_GRACE`)."""
     if ctx.postmortem is None:
         return []
     started = ctx.postmortem.timestamps.started
@@ -44,7 +49,7 @@ def _future(ctx: Context) -> list[Hit]:
             ("created",),
         )
     )
-    if day <= ctx.today:
+    if day - ctx.today <= ZONE_GRACE:
         return []
     return [
         Hit(
