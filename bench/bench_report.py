@@ -64,6 +64,19 @@ def main() -> None:
             for cache in caches:
                 cache.unlink(missing_ok=True)
 
+        def warm(pmctl: str) -> Callable[[], None]:
+            """Both caches made before a warm run: the last cold run (`export`) makes only
+            the model cache, so the first warm row (`report`) built the record cache and was
+            timed as a cold run (3.6 s, 0.90x the floor, against 1.0-1.7 s warm)."""
+
+            def prime() -> None:
+                if not all(cache.exists() for cache in caches):
+                    for argv in (["report"], ["export"]):
+                        subprocess.run([pmctl, *argv], cwd=root, env=env, check=True,
+                                       capture_output=True)  # fmt: skip
+
+            return prime
+
         at_budget = args.count == 10_000  # the budgets are for 10,000 postmortems
         # Each pmctl's cold runs come before its warm runs, in every round.
         commands: dict[str, tuple[Sequence[str], Callable[[], None] | None, float | None]] = {
@@ -77,7 +90,7 @@ def main() -> None:
                 commands[f"pmctl {name}, cold{label}"] = ([pmctl, *argv], cold, budget)
             for name, argv in COMMANDS.items():
                 budget = 0.5 if at_budget and not label and name in BUDGETED else None
-                commands[f"pmctl {name}, warm{label}"] = ([pmctl, *argv], None, budget)
+                commands[f"pmctl {name}, warm{label}"] = ([pmctl, *argv], warm(pmctl), budget)
         print(f"{args.count} {args.shape} postmortems, {made} transition commits")
         print(f"load average before: {load_average()}")
         rows = measure(commands, root, runs=args.runs, env=env)
