@@ -80,6 +80,23 @@ def test_a_yaml_error_hints_the_line_as_it_should_be(written: str, hint: str, en
     assert (finding.rule, finding.hint) == ("PM008", hint)
 
 
+def test_a_file_of_lone_carriage_returns_is_named_so() -> None:
+    """Lines ending in a lone CR (classic Mac OS) were "no YAML front matter: start the file
+    with a `---` line", though it started with one."""
+    (finding,) = findings("", raw=GOOD.replace("\n", "\r").encode())
+    assert (finding.rule, finding.line) == ("PM006", 1)
+    assert "lines end in a lone carriage return" in finding.message
+    assert finding.hint.startswith("save the file with LF (or CRLF) line endings")
+
+
+def test_a_schema_newer_than_pmctls_says_to_upgrade_pmctl() -> None:
+    (finding,) = findings("", raw=GOOD.replace("schema: 2", "schema: 3", 1).encode())
+    assert (finding.rule, finding.hint) == (
+        "PM020",
+        "a newer pmctl wrote it (schema 3; this one reads up to 2): upgrade pmctl",
+    )
+
+
 def test_a_file_without_front_matter_is_pointed_to_import() -> None:
     """A team adopting pmctl lints the postmortems it already has: the hint said only how
     to write front matter by hand."""

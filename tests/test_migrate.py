@@ -102,6 +102,17 @@ def test_an_invalid_document_is_listed_and_left_alone(v1_repo: Project) -> None:
     assert "schema: 1" in broken.read_text(encoding="utf-8")
 
 
+def test_a_document_of_a_newer_schema_says_to_upgrade_pmctl(v1_repo: Project) -> None:
+    """It said only "schema: Input should be 1 or 2"."""
+    write(v1_repo, "2026-11-23-newer", V1.replace("schema: 1", "schema: 3", 1))
+    git(v1_repo.root, "add", "--all")
+    git(v1_repo.root, "commit", "--quiet", "-m", "written by a newer pmctl")
+    result = run_cli(v1_repo.root, "migrate", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "not migrated: schema: Input should be 1 or 2\n" in result.stderr
+    assert "  hint: a newer pmctl wrote it (schema 3; this one reads up to 2)" in result.stderr
+
+
 def test_uncommitted_edits_of_a_document_refuse_the_migration(v1_repo: Project) -> None:
     path = v1_repo.postmortem_dir / "2026" / "2026-11-21-search.md"
     path.write_bytes(path.read_bytes() + b"\r\nMy own notes.\r\n")

@@ -172,6 +172,16 @@ def parse_bytes(path: Path, raw: bytes) -> ParsedDocument:
 
 def _front_matter_data(parts: frontmatter.Split, problems: list[Problem]) -> dict[str, Any] | None:
     """The front matter parsed as a mapping, or None with the reason added to `problems`."""
+    if parts.front_matter is None and parts.body.startswith("---\r"):
+        problems.append(
+            Problem(
+                "no-front-matter",
+                "lines end in a lone carriage return (CR, as classic Mac OS wrote them), "
+                "so no `---` line and no front matter is found",
+                "save the file with LF (or CRLF) line endings, e.g. `tr '\\r' '\\n' < old.md > new.md`",
+            )
+        )
+        return None
     if parts.front_matter is None:
         problems.append(
             Problem(
@@ -246,9 +256,12 @@ def validated(document: ParsedDocument) -> tuple[ParsedDocument, Postmortem]:
     except ValidationError as error:
         first = error.errors()[0]
         where = visible(".".join(str(part) for part in first["loc"]))  # keys are the author's
+        from pmctl.domain.lint.schema_rules import value_hint
+
         raise DocumentError(
             f"{where}: {first['msg']}",
-            hint="run `pmctl lint` on the file for every problem and how to fix it",
+            hint=value_hint(first)
+            or "run `pmctl lint` on the file for every problem and how to fix it",
             location=f"{path}:{document.line_of(tuple(first['loc']))}",
         ) from None
 

@@ -43,3 +43,5 @@ def migrate_command(
         console.committed(result.commit)
     for skipped in result.not_migrated:
         console.warn(f"{skipped.location}: not migrated: {skipped.reason}")
+        if skipped.hint:
+            console.note(f"  hint: {skipped.hint}")

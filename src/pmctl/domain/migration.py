@@ -43,6 +43,7 @@ class NotMigrated:
 
     location: str
     reason: str
+    hint: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

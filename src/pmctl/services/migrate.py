@@ -42,7 +42,7 @@ def migrate(project: Project, *, dry_run: bool = False) -> MigrateResult:
         try:
             document, postmortem = documents.validated(documents.parse_bytes(path, raw))
         except DocumentError as error:
-            not_migrated.append(NotMigrated(error.location or relative, error.message))
+            not_migrated.append(NotMigrated(error.location or relative, error.message, error.hint))
             continue
         version = postmortem.schema_version
         if version == SCHEMA_VERSION:

@@ -117,7 +117,9 @@ def _hit(document: ParsedDocument, detail: ErrorDetails, *, suggest: bool) -> Hi
                 f"`{where}`: {value!r} is not a real date ({impossible})",
                 "check the day and month; dates are written YYYY-MM-DD",
             )
-    return Hit(SCHEMA_INVALID, line, f"`{where}`: {detail['msg']}", _fix(detail))
+    return Hit(
+        SCHEMA_INVALID, line, f"`{where}`: {detail['msg']}", value_hint(detail) or _SCHEMA_HINT
+    )
 
 
 _SCHEMA_HINT = "see `pmctl schema` for the allowed values of this key"
@@ -139,10 +141,16 @@ _HINTS = {
 }
 
 
-def _fix(detail: ErrorDetails) -> str:
-    """How to mend the value of one schema problem: by the kind of problem where pydantic's
-    message leaves the fix to guess (a date's form, a list, a choice's spelling)."""
+def value_hint(detail: ErrorDetails) -> str | None:
+    """How to mend the value of one schema problem, where pydantic's message leaves the fix
+    to guess (a date's form, a list, a choice's spelling, a schema newer than this pmctl's);
+    None where it does not."""
     kind, value = detail["type"], detail.get("input")
+    if tuple(detail["loc"]) == ("schema",) and isinstance(value, int) and value > SCHEMA_VERSION:
+        return (
+            f"a newer pmctl wrote it (schema {value}; this one reads up to {SCHEMA_VERSION}): "
+            "upgrade pmctl"
+        )
     if kind in ("literal_error", "enum") and isinstance(value, str):
         expected = str(detail.get("ctx", {}).get("expected", ""))
         choices = {choice.casefold(): choice for choice in re.findall(r"'([^']*)'", expected)}
@@ -151,7 +159,7 @@ def _fix(detail: ErrorDetails) -> str:
             return f"did you mean '{choices[close[0]]}'?"
     if kind == "string_type" and isinstance(value, list):
         return "write one value here, not a list"
-    return _HINTS.get(kind, _SCHEMA_HINT)
+    return _HINTS.get(kind)
 
 
 def _impossible_date(value: str) -> str | None:
