@@ -435,6 +435,22 @@ def test_a_document_without_owner_severity_or_date_is_refused_with_a_hint(
     assert refused.reason == "no owner"
 
 
+def test_an_owner_typed_with_a_line_break_or_an_escape_is_one_line(
+    repo: Project, tmp_path: Path
+) -> None:
+    """It went into the front matter as written (`owner: "a\\nb\\e[31m"`), where `new`
+    folds the same typing to one line."""
+    source = tmp_path / "old"
+    source.mkdir()
+    (source / "2024-05-06-outage.md").write_text(
+        "# Outage\n\n## Summary\n\nx\n\n## Timeline\n\n- 10:00 y\n", encoding="utf-8"
+    )
+    (planned,) = run_import(
+        repo, source, severity="SEV2", owner="ann\nlee\x1b[31m", dry_run=True
+    ).planned
+    assert '\nowner: "ann lee [31m"\n' in planned.text
+
+
 def test_a_hook_that_refuses_the_commit_leaves_the_repository_as_it_was(
     repo: Project, legacy: Path
 ) -> None:

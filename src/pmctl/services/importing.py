@@ -29,7 +29,7 @@ from pmctl.domain.legacy import assemble, mapping, reading
 from pmctl.domain.legacy.front import FrontMatterError
 from pmctl.domain.model import Status
 from pmctl.domain.sections import section_names
-from pmctl.domain.visible_text import bytes_shown, is_utf8
+from pmctl.domain.visible_text import bytes_shown, folded, is_utf8
 from pmctl.errors import DocumentError, GitError, UsageError
 from pmctl.services.mutate import exclusive, write_and_commit
 
@@ -102,7 +102,7 @@ def import_postmortems(project: Project, request: ImportRequest, *, today: dt.da
     refused: list[Refused] = []
     seen: set[Path] = set()
     given = assemble.Given(
-        owner=request.owner,
+        owner=folded(request.owner) if request.owner is not None else None,  # as `new` does
         severity=request.severity,
         status=request.status,
         severities=tuple(settings.severities),
