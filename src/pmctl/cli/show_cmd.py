@@ -29,5 +29,6 @@ def show_command(
     from pmctl.ui import status_output
 
     cwd = Path.cwd()
-    report = status.show(open_project(cwd), postmortem_id, today=clock.today())
-    typer.echo(status_output.render_details(report, cwd=cwd, today=clock.today()))
+    today = clock.today()  # once: a run across midnight computed with one day, showed another
+    report = status.show(open_project(cwd), postmortem_id, today=today)
+    typer.echo(status_output.render_details(report, cwd=cwd, today=today))
