@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pmctl.domain import commits, review
-from pmctl.domain.lint.body import blank_code, fenced_blocks
+from pmctl.domain.lint.body import SETEXT_UNDERLINE, blank_code, fenced_blocks
 from pmctl.domain.lint.findings import Finding
 from pmctl.domain.model import Language, Postmortem, Status
 from pmctl.domain.report import incident_date
@@ -27,7 +27,6 @@ _NOTES_HEADING = re.compile(
 )
 _NEXT_SECTION = re.compile(r"^#{1,2} ", re.MULTILINE)
 _ATX_HEADING = re.compile(r" {0,3}#{1,3}(?=[ \t]|$)")
-_SETEXT_UNDERLINE = re.compile(r" {0,3}(?:=+|-+)[ \t]*")
 # A line that ends a paragraph (a blank line, a quote), and one that starts a paragraph that
 # is not plain text (a list item, HTML): the text above an underline is a heading's only
 # when it is one plain line.
@@ -117,7 +116,7 @@ def _demoted(lines: list[str], blocks: list[tuple[int, int, bool]]) -> list[str]
         if row in code or atx is not None:
             out.append(line if atx is None else "####" + line[atx.end() :])
             text_rows = 0
-        elif text_rows and _SETEXT_UNDERLINE.fullmatch(line):
+        elif text_rows and SETEXT_UNDERLINE.fullmatch(line):
             if text_rows == 1 and not _NOT_PLAIN.match(out[-1]):
                 out[-1] = "#### " + out[-1].strip()
             else:

@@ -20,6 +20,9 @@ from pmctl.domain.sections import SectionNames
 
 _FENCE = re.compile(r"^ {0,3}(```+|~~~+)", re.MULTILINE)
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
+SETEXT_UNDERLINE = re.compile(r" {0,3}(?:=+|-+)[ \t]*")
+"""A line (to `fullmatch`) that underlines the text above it as a heading of level 1 (`===`)
+or 2 (`---`): a setext heading, which pmctl does not read as a section."""
 
 
 class Heading(NamedTuple):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from pmctl.domain.action_table import render_table
-from pmctl.domain.lint.body import Heading
+from pmctl.domain.lint.body import SETEXT_UNDERLINE, Heading
 from pmctl.domain.lint.context import Context, Hit
 from pmctl.domain.lint.registry import (
     ACTION_TABLE_DRIFT,
@@ -106,9 +106,6 @@ def _missing(ctx: Context, section: Section, language: Language) -> Hit:
     )
 
 
-_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
-
-
 def _underlined_heading(ctx: Context, key: str) -> tuple[int, str] | None:
     """The row and text of a setext heading (a line underlined with `===` or `---`) that
     would open section `key`, which a writer may take for a heading pmctl reads."""
@@ -116,7 +113,7 @@ def _underlined_heading(ctx: Context, key: str) -> tuple[int, str] | None:
     prose = ctx.body.prose
     for row in range(1, len(prose)):
         text = prose[row - 1].strip()
-        if text and _UNDERLINE.match(prose[row]) and names.key_of(text) == key:
+        if text and SETEXT_UNDERLINE.fullmatch(prose[row]) and names.key_of(text) == key:
             return row - 1, text
     return None
 
