@@ -211,7 +211,8 @@ def _ready_repository(project: Project, path: Path, *, with_edits: bool) -> Repo
 
 def _make_directory(path: Path) -> None:
     """The directory of `path`, and its parents, made where missing; `FileSystemRefused`
-    when a file stands where one of them must be (`postmortems/2023` a file): exit 70."""
+    (exit 10) naming the file that stands where one of them must be (`postmortems/2023` a
+    file), which was exit 70."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
