@@ -341,31 +341,38 @@ def test_katakana_words_that_merely_start_with_misu_are_fine() -> None:
     assert findings(text) == []
 
 
-def test_technical_phrases_that_hold_a_blaming_word_are_fine() -> None:
-    """Lazy loading, a sloppy quorum and `git blame` were each "blames a person"."""
-    technical = (
-        "The lazy-loaded module and lazy evaluation hid it; a sloppy quorum kept the "
-        "writes; git blame showed the commit. Detection took five minutes"
-    )
-    assert findings(GOOD.replace("Detection took five minutes", technical)) == []
-    blaming = "He was lazy; the sloppy review and Git Blame missed it. Detection took five minutes"
-    found = findings(GOOD.replace("Detection took five minutes", blaming))
-    assert [finding.message for finding in found] == [
-        "'lazy' blames a person",
-        "'sloppy' blames a person",
-    ]
+@pytest.mark.parametrize(
+    ("fine", "flagged", "found"),
+    [
+        pytest.param(
+            "The lazy-loaded module and lazy evaluation hid it; a sloppy quorum kept the "
+            "writes; git blame showed the commit.",
+            "He was lazy; the sloppy review and Git Blame missed it.",
+            ["'lazy' blames a person", "'sloppy' blames a person"],
+            id="blame",  # lazy loading, a sloppy quorum and `git blame` were "blames a person"
+        ),
+        pytest.param(
+            "Every service should have a runbook; the fix would have to be redeployed; we "
+            "should have more alerts.",
+            "Bob should have checked it; it would have fired.",
+            [
+                "counterfactual 'should have': hindsight about what did not happen",
+                "counterfactual 'would have': hindsight about what did not happen",
+            ],
+            id="hindsight",  # "every service should have a runbook" was hindsight
+        ),
+    ],
+)
+def test_a_blaming_word_in_a_technical_or_planning_phrase_is_fine(
+    fine: str, flagged: str, found: list[str]
+) -> None:
+    def with_(sentence: str) -> str:
+        return GOOD.replace(
+            "Detection took five minutes", f"{sentence} Detection took five minutes"
+        )
 
-
-def test_should_have_of_having_something_or_an_obligation_is_no_hindsight() -> None:
-    """ "Every service should have a runbook" was "counterfactual: hindsight"."""
-    plans = (
-        "Every service should have a runbook; the fix would have to be redeployed; we "
-        "should have more alerts. Detection took five minutes"
-    )
-    assert findings(GOOD.replace("Detection took five minutes", plans)) == []
-    hindsight = "Bob should have checked it; it would have fired. Detection took five minutes"
-    found = findings(GOOD.replace("Detection took five minutes", hindsight))
-    assert [finding.rule for finding in found] == ["PM401", "PM401"]
+    assert findings(with_(fine)) == []
+    assert [finding.message for finding in findings(with_(flagged))] == found
 
 
 def test_code_and_comments_are_not_checked_for_blame() -> None:
