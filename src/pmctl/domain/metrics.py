@@ -207,7 +207,7 @@ def compute(
         count += 1
         months[incident_date(postmortem).isoformat()[:7]] += 1
         severities[postmortem.severity] += 1
-        for service, name in {name.lower(): name for name in postmortem.services}.items():
+        for service, name in {written.lower(): written for written in postmortem.services}.items():
             services[service] += 1
             service_names.setdefault(service, name)
         times = postmortem.timestamps
