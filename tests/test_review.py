@@ -113,6 +113,23 @@ def test_an_author_cannot_approve_and_nothing_is_written(repo: Project, in_revie
     assert (snapshot(repo.root), in_review.read_bytes()) == before
 
 
+def test_an_author_known_to_git_by_another_name_cannot_approve(
+    repo: Project, in_review: Path
+) -> None:
+    """The author `suzuki` committing as "Ichiro Suzuki" <suzuki@example.com> approved their
+    own postmortem: only git's name was compared with the owner and authors."""
+    before = snapshot(repo.root), in_review.read_bytes()
+    identity = {"GIT_AUTHOR_NAME": "Ichiro Suzuki", "GIT_AUTHOR_EMAIL": "Suzuki@example.com"}
+    refused = run_cli(repo.root, "review", ID, "--approve", env=identity)
+    assert refused.returncode == 5, refused.stdout
+    assert "Ichiro Suzuki (suzuki) is an author of" in refused.stderr
+    assert (snapshot(repo.root), in_review.read_bytes()) == before
+    identity["GIT_AUTHOR_EMAIL"] = "carol@example.com"  # another person: approves
+    approved = run_cli(repo.root, "review", ID, "--approve", env=identity)
+    assert approved.returncode == 0, approved.stderr
+    assert "approved by Ichiro Suzuki" in approved.stdout
+
+
 def test_a_second_approval_by_the_same_reviewer_is_refused(repo: Project, in_review: Path) -> None:
     """It was recorded and committed again, and counted once: a commit that changed nothing
     of the review, without a word that another reviewer was still needed."""

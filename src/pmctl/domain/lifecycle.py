@@ -162,12 +162,14 @@ def plan_review(
     *,
     settings: Settings,
     note: str | None,
+    also_known_as: tuple[str, ...] = (),
 ) -> Status:
     """The status a review leaves `postmortem` in; `TransitionRefused` if it may not be made.
 
     Only a postmortem in review is reviewed. An author (owner or in `authors`) cannot approve
-    it. A request for changes sends it back to draft: the in-review -> draft move, checked
-    like any other, with the review's note as its reason.
+    it, whether named as the reviewer or by one of `also_known_as` (the e-mail address git
+    records, and its local part). A request for changes sends it back to draft: the
+    in-review -> draft move, checked like any other, with the review's note as its reason.
     """
     if postmortem.status is not Status.IN_REVIEW:
         again = postmortem.status.rank > Status.IN_REVIEW.rank
@@ -181,9 +183,13 @@ def plan_review(
             ),
         )
     if verdict is Verdict.APPROVED:
-        if review.is_author(reviewer, postmortem):
+        author = review.author_among((reviewer, *also_known_as), postmortem)
+        if author is not None:
+            known = (
+                "" if author.strip().casefold() == reviewer.strip().casefold() else f" ({author})"
+            )
             raise TransitionRefused(
-                f"{reviewer} is an author of {postmortem.id} and cannot approve it",
+                f"{reviewer}{known} is an author of {postmortem.id} and cannot approve it",
                 hint="ask someone who did not write it to review it (or pass --reviewer)",
             )
         standing = {name.strip().casefold() for name in review.approvers(postmortem)}

@@ -10,7 +10,7 @@ Each is pre-answered from lint findings and the front matter where a machine can
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -240,9 +240,21 @@ def _concerns(question: Question, finding: Finding) -> bool:
 
 def is_author(name: str, postmortem: Postmortem) -> bool:
     """Whether `name` wrote the postmortem (its owner or one of its authors), ignoring case."""
-    wanted = name.strip().casefold()
-    return any(
-        wanted == person.strip().casefold() for person in (postmortem.owner, *postmortem.authors)
+    return author_among((name,), postmortem) is not None
+
+
+def author_among(names: Iterable[str], postmortem: Postmortem) -> str | None:
+    """The owner or author of the postmortem that one of `names` is (ignoring case), if any:
+    a reviewer is known by several (git's name, e-mail address and the address's local part,
+    which a team's handles such as `owner: ana` often are)."""
+    wanted = {name.strip().casefold() for name in names if name.strip()}
+    return next(
+        (
+            person
+            for person in (postmortem.owner, *postmortem.authors)
+            if person.strip().casefold() in wanted
+        ),
+        None,
     )
 
 

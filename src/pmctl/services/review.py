@@ -56,7 +56,8 @@ def record(
     approve it. An approval records the pre-answered checklist. A request for changes needs
     a note and moves the postmortem back to draft in the same commit, whose trailers say so.
     The reviewer defaults to the author git will record for the commit (`GIT_AUTHOR_NAME`,
-    `-c user.name=...`, `user.name`), and the author check compares that name. `minutes` of
+    `-c user.name=...`, `user.name`), and the author check compares that name and git's
+    e-mail address (and its local part: `ana@example.com` is the owner `ana`). `minutes` of
     the review meeting are written into the review notes in the same commit, and stand in
     for a missing note.
     """
@@ -64,7 +65,9 @@ def record(
         raise UsageError(
             "a request for changes needs a note", hint="pass --note 'what must change'"
         )
-    name = folded(reviewer or _git_user(project) or "")  # one line, as `new` folds an owner
+    git_name, email = (None, "") if reviewer else _git_user(project)
+    name = folded(reviewer or git_name or "")  # one line, as `new` folds an owner
+    also_known_as = (email, email.partition("@")[0]) if email else ()
     if not name:
         raise UsageError(
             "who is reviewing? git cannot tell who you are",
@@ -77,7 +80,9 @@ def record(
         nonlocal note
         if minutes and not (note and note.strip()):
             note = review_meeting.minutes_note(postmortem.language, today)
-        target = lifecycle.plan_review(postmortem, verdict, name, settings=settings, note=note)
+        target = lifecycle.plan_review(
+            postmortem, verdict, name, settings=settings, note=note, also_known_as=also_known_as
+        )
         entry: dict[str, object] = {"reviewer": name, "date": today, "verdict": verdict}
         if verdict is Verdict.APPROVED:
             findings = check_as_in_review(document, settings, today=today)
@@ -129,11 +134,12 @@ def record(
     )
 
 
-def _git_user(project: Project) -> str | None:
-    """The author name git will record for the review's commit."""
+def _git_user(project: Project) -> tuple[str | None, str]:
+    """The author name and e-mail address git will record for the review's commit (None and
+    "" when git cannot tell)."""
     from pmctl.adapters.git import Repository
 
     try:
-        return Repository.open(project.root).identity()[0]
+        return Repository.open(project.root).identity()
     except PmctlError:
-        return None
+        return None, ""
