@@ -187,6 +187,25 @@ def test_cli_add_set_done_list(repo: Project) -> None:
     )
 
 
+def test_done_again_is_nothing_to_do_as_a_move_to_the_status_it_has(repo: Project) -> None:
+    """`action done` of an item done already was exit 2, "nothing to change on AI-1", with a
+    hint of `action set`'s options; `status ID TO` to the status it has is exit 0."""
+    postmortem_id = new_postmortem(repo)
+    assert run_cli(repo.root, "action", "add", postmortem_id, "--title", "Alert on p99 latency",
+                   "--type", "mitigate", "--owner", "bob", "--priority", "P1").returncode == 0  # fmt: skip
+    assert run_cli(repo.root, "action", "done", postmortem_id, "AI-1").returncode == 0
+    head = git(repo.root, "rev-parse", "HEAD")
+    again = run_cli(repo.root, "action", "done", postmortem_id, "AI-1")
+    assert again.returncode == 0, again.stderr
+    assert f"AI-1 of {postmortem_id} is done already; nothing to do" in again.stdout
+    assert "committed" not in again.stderr
+    assert git(repo.root, "rev-parse", "HEAD") == head
+    assert git(repo.root, "status", "--porcelain") == ""
+    same = run_cli(repo.root, "action", "set", postmortem_id, "AI-1", "--status", "done")
+    assert same.returncode == 2  # `set` asked to change something: nothing would
+    assert "nothing to change on AI-1" in same.stderr
+
+
 def test_an_action_id_as_people_type_it_names_the_item(repo: Project) -> None:
     """`ai-1` and `1` were "no action item 'ai-1'" (exit 8), beside a list holding AI-1."""
     postmortem_id = new_postmortem(repo)

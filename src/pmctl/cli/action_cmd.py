@@ -157,7 +157,13 @@ def done_command(
         today=clock.today(),
         commit=not no_commit,
         push=push,
+        required=False,
     )
+    if not result.changed:  # as `pmctl status ID TO` to the status it has
+        from pmctl.ui import console
+
+        console.success(f"{result.item.id} of {postmortem_id} is done already; nothing to do")
+        return
     _done(f"{result.item.id} of {postmortem_id} is done", result.commit)
 
 

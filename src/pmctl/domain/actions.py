@@ -78,8 +78,11 @@ def new_item(action: NewAction, items: Sequence[ActionItem]) -> ActionItem:
     )
 
 
-def changed_fields(item: ActionItem, changes: ActionChanges) -> dict[str, tuple[object, object]]:
-    """Field -> (old, new) for each field `changes` really changes; `UsageError` if none."""
+def changed_fields(
+    item: ActionItem, changes: ActionChanges, *, required: bool = True
+) -> dict[str, tuple[object, object]]:
+    """Field -> (old, new) for each field `changes` really changes; `UsageError` if none and
+    a change is `required` (`action set`; `action done` of an item done already is not)."""
     changed: dict[str, tuple[object, object]] = {}
     for field in fields(changes):
         value = getattr(changes, field.name)
@@ -92,7 +95,7 @@ def changed_fields(item: ActionItem, changes: ActionChanges) -> dict[str, tuple[
         old = getattr(item, field.name)
         if value is not None and value != old:
             changed[field.name] = (old, value)
-    if not changed:
+    if not changed and required:
         raise UsageError(
             f"nothing to change on {item.id}",
             hint="pass a new --status, --owner, --due, --tracker, --priority, --type or --title",

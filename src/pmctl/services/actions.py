@@ -17,11 +17,13 @@ from pmctl.services.mutate import Change, commit_edit
 
 @dataclass(frozen=True, slots=True)
 class ActionResult:
-    """The postmortem's file, the item as it now is, and the commit (None with --no-commit)."""
+    """The postmortem's file, the item as it now is, and the commit (None with --no-commit,
+    or when nothing changed)."""
 
     path: Path
     item: ActionItem
     commit: Commit | None
+    changed: bool = True
 
 
 def add_action(
@@ -65,13 +67,17 @@ def set_action(
     today: dt.date,
     commit: bool = True,
     push: bool = False,
+    required: bool = True,
 ) -> ActionResult:
-    """Change fields of one action item; `UsageError` when nothing would change."""
+    """Change fields of one action item; `UsageError` when nothing would change, unless no
+    change is `required` (then nothing is written: `changed` is False)."""
     path = discovery.find_by_id(project.postmortem_dir, postmortem_id)
 
     def change(document: ParsedDocument, before: Postmortem) -> Change[None]:
         index, item = actions.find(before, action_id)
-        changed = actions.changed_fields(item, changes)
+        changed = actions.changed_fields(item, changes, required=required)
+        if not changed:
+            return Change(document.text, "", None)
         described = {name: f"{_show(old)} -> {_show(new)}" for name, (old, new) in changed.items()}
         return Change(
             actions.set_in_text(document.text, before, index, changed),
@@ -88,7 +94,9 @@ def set_action(
         commit=commit,
         push=push,
     )
-    return ActionResult(path, _item(result.after, action_id), result.commit)
+    return ActionResult(
+        path, _item(result.after, action_id), result.commit, result.after is not result.before
+    )
 
 
 def list_actions(project: Project, postmortem_id: str, *, today: dt.date) -> report.Report:
