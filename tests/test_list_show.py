@@ -119,6 +119,25 @@ def test_list_json_is_made_a_postmortem_at_a_time_laid_out_as_one_dump(library: 
     assert empty == json.dumps({"version": 1, "postmortems": [], "invalid": []}, indent=2) + "\n"
 
 
+def test_an_id_given_as_its_file_or_with_blanks_names_the_postmortem(library: Project) -> None:
+    """A path a shell completes (`postmortems/2015/<id>.md`), the file's name, an id pasted
+    with a blank: all were "no postmortem with id ..." (exit 8)."""
+    postmortem_id = "2015-10-21-shakespeare-sonnet"
+    path = next(library.postmortem_dir.rglob(f"{postmortem_id}.md"))
+    relative = path.relative_to(library.root).as_posix()
+    for given in (relative, f"./{relative}", f"{postmortem_id}.md", f" {postmortem_id}\n"):
+        shown = run_cli(library.root, "show", given)
+        assert shown.returncode == 0, (given, shown.stderr)
+        assert shown.stdout.startswith(postmortem_id), given
+    inside = run_cli(path.parent, "show", path.name)
+    assert inside.returncode == 0, inside.stderr
+    elsewhere = library.root.parent / f"{postmortem_id}.md"
+    elsewhere.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    outside = run_cli(library.root, "show", str(elsewhere))
+    assert outside.returncode == 8
+    assert f"{elsewhere} is not a file in" in outside.stderr
+
+
 def test_show_says_everything_about_one_postmortem(library: Project) -> None:
     shown = run_cli(library.root, "show", "2015-10-21-shakespeare-sonnet")
     assert shown.returncode == 0, shown.stderr

@@ -180,6 +180,7 @@ def find_by_id(directory: Path, postmortem_id: str) -> Path:
     """
     from pmctl.errors import NotFoundError
 
+    postmortem_id = _id_of_argument(directory, postmortem_id)
     name = f"{postmortem_id}.md"
     matches = paths_named(directory, name)
     if len(matches) > 1:
@@ -218,6 +219,27 @@ def find_by_id(directory: Path, postmortem_id: str) -> Path:
             location=str(found),
         )
     return found
+
+
+def _id_of_argument(directory: Path, argument: str) -> str:
+    """The id an argument names, as people give one: pasted with blanks around it, or as
+    the file's name or path (`postmortems/2026/<id>.md`, which a shell completes), that must
+    then be the file of that id under `directory`."""
+    from pmctl.errors import NotFoundError
+
+    argument = argument.strip()
+    if not argument.endswith(".md"):
+        return argument
+    postmortem_id = os.path.basename(argument)[: -len(".md")]
+    if os.sep in argument or "/" in argument:
+        given = Path(argument).resolve()
+        if not given.is_relative_to(directory.resolve()):
+            raise NotFoundError(
+                f"{visible(argument)} is not a file in {directory}",
+                hint="give a postmortem's id, or the path of its file in the postmortem "
+                "directory (`pmctl list` shows every postmortem and its id)",
+            )
+    return postmortem_id
 
 
 def _file_holding_id(directory: Path, postmortem_id: str) -> Path | None:

@@ -74,7 +74,7 @@ def add_command(
         commit=not no_commit,
         push=push,
     )
-    _done(f"added {result.item.id} to {postmortem_id}", result.commit)
+    _done(f"added {result.item.id} to {result.path.stem}", result.commit)
 
 
 @cli.command("set", cls=Command)
@@ -128,7 +128,8 @@ def set_command(
         push=push,
     )
     _done(
-        f"updated {result.item.id} of {postmortem_id} ({result.item.status.value})", result.commit
+        f"updated {result.item.id} of {result.path.stem} ({result.item.status.value})",
+        result.commit,
     )
 
 
@@ -162,9 +163,9 @@ def done_command(
     if not result.changed:  # as `pmctl status ID TO` to the status it has
         from pmctl.ui import console
 
-        console.success(f"{result.item.id} of {postmortem_id} is done already; nothing to do")
+        console.success(f"{result.item.id} of {result.path.stem} is done already; nothing to do")
         return
-    _done(f"{result.item.id} of {postmortem_id} is done", result.commit)
+    _done(f"{result.item.id} of {result.path.stem} is done", result.commit)
 
 
 @cli.command("list", cls=Command)
