@@ -206,6 +206,19 @@ def test_done_again_is_nothing_to_do_as_a_move_to_the_status_it_has(repo: Projec
     assert "nothing to change on AI-1" in same.stderr
 
 
+def test_choices_are_taken_in_any_case(repo: Project) -> None:
+    """`--priority p1`, `--type Prevent`, `--status Done` were Click's "not one of" (exit 2)."""
+    postmortem_id = new_postmortem(repo)
+    added = run_cli(repo.root, "action", "add", postmortem_id, "--title", "Alert on p99 latency",
+                    "--type", "Prevent", "--owner", "bob", "--priority", "p1")  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    changed = run_cli(repo.root, "action", "set", postmortem_id, "AI-1", "--status", "In-Progress")
+    assert changed.returncode == 0, changed.stderr
+    listed = run_cli(repo.root, "action", "list", postmortem_id, "--format", "json")
+    (item,) = json.loads(listed.stdout)["items"]
+    assert (item["priority"], item["type"], item["status"]) == ("P1", "prevent", "in-progress")
+
+
 def test_an_action_id_as_people_type_it_names_the_item(repo: Project) -> None:
     """`ai-1` and `1` were "no action item 'ai-1'" (exit 8), beside a list holding AI-1."""
     postmortem_id = new_postmortem(repo)

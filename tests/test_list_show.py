@@ -90,11 +90,11 @@ def test_list_formats_table_json_csv(library: Project) -> None:
 
 @pytest.mark.parametrize("command", ["list", "report"])
 def test_a_severity_not_on_the_scale_is_refused(library: Project, command: str) -> None:
-    """`list --severity sev1` said "0 postmortems" where SEV1 had one: a typo or the wrong
-    case looked like an answer."""
-    bad = run_cli(library.root, command, "--severity", "SEV1,sev1")
+    """`list --severity sev9` said "0 postmortems": a typo looked like an answer. (The wrong
+    case is the scale's severity: `test_filters_take_severities_...`.)"""
+    bad = run_cli(library.root, command, "--severity", "SEV1,sev9")
     assert bad.returncode == 2, bad.stdout
-    assert "--severity: unknown severity 'sev1'" in bad.stderr
+    assert "--severity: unknown severity 'sev9'" in bad.stderr
     assert "SEV1, SEV2, SEV3, SEV4" in bad.stderr
     assert run_cli(library.root, command, "--severity", "SEV1").returncode == 0
 
@@ -136,6 +136,25 @@ def test_an_id_given_as_its_file_or_with_blanks_names_the_postmortem(library: Pr
     outside = run_cli(library.root, "show", str(elsewhere))
     assert outside.returncode == 8
     assert f"{elsewhere} is not a file in" in outside.stderr
+
+
+def test_filters_take_severities_statuses_and_priorities_in_any_case(library: Project) -> None:
+    """`list --severity sev1`, `--status Draft` and `report --priority p1` were "unknown"
+    (exit 2) beside SEV1, draft and P1."""
+    for command, typed, written in (
+        ("list", ("--severity", "sev1"), ("--severity", "SEV1")),
+        ("list", ("--status", "Closed,REVIEWED"), ("--status", "closed,reviewed")),
+        (
+            "report",
+            ("--priority", "p1", "--type", "Prevent"),
+            ("--priority", "P1", "--type", "prevent"),
+        ),
+    ):
+        as_typed = run_cli(library.root, command, *typed, "--format", "json")
+        assert as_typed.returncode == 0, as_typed.stderr
+        expected = run_cli(library.root, command, *written, "--format", "json")
+        assert as_typed.stdout == expected.stdout
+        assert json.loads(expected.stdout)  # (something is listed)
 
 
 def test_show_says_everything_about_one_postmortem(library: Project) -> None:

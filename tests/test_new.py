@@ -135,6 +135,18 @@ def test_unknown_severity_names_the_scale(repo: Project) -> None:
     assert "SEV1, SEV2, SEV3, SEV4" in raised.value.hint
 
 
+def test_a_severity_typed_in_another_case_is_the_scale_s(repo: Project) -> None:
+    """`--severity sev2` was "unknown severity 'sev2'" beside a scale holding SEV2 (lint
+    already suggested it; search's `severity:` already ignored case)."""
+    created = create(repo, request(severity="sev2"), now=NOW, commit=True)
+    assert documents.load(created.path)[1].severity == "SEV2"
+    japanese = run_cli(repo.root, "new", "--title", "Queue backlog", "--severity", "sev3",
+                       "--owner", "alice", "--language", "JA", "--no-input")  # fmt: skip
+    assert japanese.returncode == 0, japanese.stderr
+    path = repo.root / japanese.stdout.strip()
+    assert documents.load(path)[1].language is Language.JA
+
+
 def test_staged_work_of_the_user_stays_staged_and_out_of_the_commit(repo: Project) -> None:
     (repo.root / "notes.md").write_text("work in progress\n", encoding="utf-8")
     git(repo.root, "add", "notes.md")

@@ -29,12 +29,14 @@ def add_command(
         ..., "--title", "-t", metavar="TEXT", help="What will be done, concretely."
     ),
     action_type: ActionType = typer.Option(
-        ..., "--type", help="What kind of action (緩和/回避/プロセス/その他)."
+        ..., "--type", help="What kind of action (緩和/回避/プロセス/その他).", case_sensitive=False
     ),
     owner: str = typer.Option(
         ..., "--owner", "-o", metavar="NAME", help="Who is accountable for it."
     ),
-    priority: Priority = typer.Option(..., "--priority", "-p", help="How urgent."),
+    priority: Priority = typer.Option(
+        ..., "--priority", "-p", help="How urgent.", case_sensitive=False
+    ),
     due: str | None = typer.Option(None, "--due", metavar="DATE", help="Due date, YYYY-MM-DD."),
     tracker: str | None = typer.Option(
         None, "--tracker", metavar="KEY|URL", help="Issue key or URL."
@@ -81,14 +83,20 @@ def add_command(
 def set_command(
     postmortem_id: str = _ID,
     action_id: str = typer.Argument(..., metavar="AI-N", help="The action item's id."),
-    status: ActionStatus | None = typer.Option(None, "--status", "-s", help="New status."),
+    status: ActionStatus | None = typer.Option(
+        None, "--status", "-s", help="New status.", case_sensitive=False
+    ),
     owner: str | None = typer.Option(None, "--owner", "-o", metavar="NAME", help="New owner."),
     due: str | None = typer.Option(None, "--due", metavar="DATE", help="New due date."),
     tracker: str | None = typer.Option(
         None, "--tracker", metavar="KEY|URL", help="Issue key or URL."
     ),
-    priority: Priority | None = typer.Option(None, "--priority", "-p", help="New priority."),
-    action_type: ActionType | None = typer.Option(None, "--type", help="New type."),
+    priority: Priority | None = typer.Option(
+        None, "--priority", "-p", help="New priority.", case_sensitive=False
+    ),
+    action_type: ActionType | None = typer.Option(
+        None, "--type", help="New type.", case_sensitive=False
+    ),
     title: str | None = typer.Option(None, "--title", "-t", metavar="TEXT", help="New title."),
     no_commit: bool = typer.Option(False, "--no-commit", help="Write the file, do not commit it."),
     push: bool = typer.Option(False, "--push", help="Push the commit to the configured remote."),

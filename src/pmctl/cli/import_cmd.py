@@ -42,6 +42,7 @@ def import_command(
         "--status",
         metavar="STATUS",
         help="Status of every imported document (default: the mapped one, else draft).",
+        case_sensitive=False,
     ),
     shape: ImportShape = typer.Option(
         ImportShape.AUTO,

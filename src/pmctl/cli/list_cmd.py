@@ -58,7 +58,7 @@ def list_command(
     project = open_project(Path.cwd())
     filters = ListFilters(
         statuses=parse_choices(status, Status, flag="--status"),
-        severities=parse_severities(severity, project.settings.severities),
+        severities=parse_severities(severity, project.settings),
         services=parse_many(service),
         owners=parse_many(owner),
         since=parse_date(since, flag="--since") if since else None,

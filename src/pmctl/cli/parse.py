@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from pmctl.domain.enums import Language
 from pmctl.errors import UsageError
+
+if TYPE_CHECKING:
+    from pmctl.domain.config import Settings
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -22,7 +25,7 @@ MANY = "Repeat it, or separate values with commas."
 
 def parse_language(value: str) -> Language:
     try:
-        return Language(value)
+        return Language(value.strip().lower())  # `JA` as people type it
     except ValueError:
         raise UsageError(
             f"unknown language {value!r}", hint="pass --language en or --language ja"
@@ -96,26 +99,29 @@ def parse_many(values: list[str] | None) -> frozenset[str]:
     return frozenset(parse_list(",".join(values or [])))
 
 
-def parse_severities(values: list[str] | None, known: list[str]) -> frozenset[str]:
-    """The values of a repeatable `--severity`, each one of the repository's scale (`known`,
-    from pmctl.toml): `list --severity sev1` said "0 postmortems" where SEV1 had some."""
-    chosen = parse_many(values)
-    for value in sorted(chosen):
-        if value not in known:
+def parse_severities(values: list[str] | None, settings: Settings) -> frozenset[str]:
+    """The values of a repeatable `--severity`, each one of the repository's scale (from
+    pmctl.toml), as people type them (`sev1` is `SEV1`)."""
+    chosen: set[str] = set()
+    for value in sorted(parse_many(values)):
+        severity = settings.severity_named(value)
+        if severity is None:
             raise UsageError(
                 f"--severity: unknown severity {value!r}",
-                hint=f"use one of pmctl.toml's severities: {', '.join(known)}",
+                hint=f"use one of pmctl.toml's severities: {', '.join(settings.severities)}",
             )
-    return chosen
+        chosen.add(severity)
+    return frozenset(chosen)
 
 
 def parse_choices(values: list[str] | None, kind: type[E], *, flag: str) -> frozenset[E]:
     """The values of a repeatable, comma-separable option, each one of the enum `kind`."""
     chosen = set()
+    by_name = {member.value.casefold(): member for member in kind}
     for value in parse_many(values):
         try:
-            chosen.add(kind(value))
-        except ValueError:
+            chosen.add(by_name[value.casefold()])  # as people type it: `Draft`, `p1`
+        except KeyError:
             known = ", ".join(member.value for member in kind)
             raise UsageError(
                 f"{flag}: unknown value {value!r}", hint=f"use one of: {known}"

@@ -100,7 +100,7 @@ def report_command(
         priorities=parse_choices(priority, Priority, flag="--priority"),
         types=parse_choices(action_type, ActionType, flag="--type"),
         services=parse_many(service),
-        severities=parse_severities(severity, project.settings.severities),
+        severities=parse_severities(severity, project.settings),
         statuses=chosen or OPEN_STATUSES,
         overdue=overdue,
         due_before=parse_date(due_before, flag="--due-before") if due_before else None,

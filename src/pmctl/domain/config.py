@@ -507,6 +507,14 @@ class Settings(_Section):
             raise ValueError(msg)
         return self
 
+    def severity_named(self, name: str) -> str | None:
+        """The severity of the scale that `name` is as people type it (`sev1` for `SEV1`):
+        itself, else the one severity equal to it but for case; None if none is."""
+        if name in self.severities:
+            return name
+        alike = [severity for severity in self.severities if severity.casefold() == name.casefold()]
+        return alike[0] if len(alike) == 1 else None
+
     def deadline_days(self, severity: str) -> tuple[int, bool] | None:
         """(count, business_days) of the review deadline for a severity, or None if unset."""
         spec = self.review_deadlines.get(severity)

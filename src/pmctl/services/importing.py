@@ -89,7 +89,7 @@ def import_postmortems(project: Project, request: ImportRequest, *, today: dt.da
     from pmctl.adapters.config_file import read_import_map
 
     settings = project.settings
-    _check_flags(request, settings)
+    severity = _check_flags(request, settings)
     rules = mapping.rules(
         mapping.DEFAULT_MAP,
         settings.import_.map,
@@ -103,7 +103,7 @@ def import_postmortems(project: Project, request: ImportRequest, *, today: dt.da
     seen: set[Path] = set()
     given = assemble.Given(
         owner=folded(request.owner) if request.owner is not None else None,  # as `new` does
-        severity=request.severity,
+        severity=severity,
         status=request.status,
         severities=tuple(settings.severities),
         today=today,
@@ -147,8 +147,11 @@ class _Context:
     given: assemble.Given
 
 
-def _check_flags(request: ImportRequest, settings: Settings) -> None:
-    if request.severity is not None and request.severity not in settings.severities:
+def _check_flags(request: ImportRequest, settings: Settings) -> str | None:
+    """`UsageError` for a flag pmctl cannot take; the severity `--severity` names, if given
+    (`sev2` as people type it is `SEV2`)."""
+    severity = None if request.severity is None else settings.severity_named(request.severity)
+    if request.severity is not None and severity is None:
         raise UsageError(
             f"unknown severity {request.severity!r}",
             hint=f"pass --severity with one of: {', '.join(settings.severities)}",
@@ -157,6 +160,7 @@ def _check_flags(request: ImportRequest, settings: Settings) -> None:
         raise UsageError("--owner is empty", hint="pass --owner with a name")
     if not request.sources:
         raise UsageError("nothing to import", hint="name the files or directories to import")
+    return severity
 
 
 def _source(path: Path) -> _Source:

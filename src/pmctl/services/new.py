@@ -121,11 +121,13 @@ def create(project: Project, request: NewPostmortem, *, now: dt.datetime, commit
     """
     request = _one_line(request)
     settings = project.settings
-    if request.severity not in settings.severities:
+    severity = settings.severity_named(request.severity)  # `sev2` as people type it
+    if severity is None:
         raise UsageError(
             f"unknown severity {request.severity!r}",
             hint=f"pass --severity with one of: {', '.join(settings.severities)}",
         )
+    request = replace(request, severity=severity)
     if not request.title.strip():
         raise UsageError("the title is empty", hint="pass --title with a short description")
     postmortem_id = plan_id(request, today=now.date())
