@@ -100,6 +100,8 @@ def test_a_key_of_another_format_is_named_with_pmctls_own(key: str, hint: str) -
 
 def test_unknown_severity() -> None:
     assert rules(GOOD.replace("severity: SEV2", "severity: SEV9")) == ["PM024"]
+    (finding,) = findings(GOOD.replace("severity: SEV2", "severity: sev2"))
+    assert finding.hint == "write 'SEV2', as pmctl.toml spells it"
 
 
 def test_a_severity_written_as_a_number_is_checked_as_its_digits() -> None:

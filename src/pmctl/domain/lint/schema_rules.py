@@ -80,12 +80,15 @@ def validate(
     # As validated (a number is read as its digits: `severity: 1` is "1"), or as written.
     severity = postmortem.severity if postmortem is not None else data.get("severity")
     if isinstance(severity, str) and severity.strip() not in settings.severities:
+        meant = settings.severity_named(severity.strip())  # `sev2`, as commands now take it
         hits.append(
             Hit(
                 SEVERITY_UNKNOWN,
                 document.line_of(("severity",)),
                 f"severity {severity.strip()!r} is not one of {', '.join(settings.severities)}",
-                "use a severity from `severities` in pmctl.toml, or add it there",
+                f"write {meant!r}, as pmctl.toml spells it"
+                if meant
+                else "use a severity from `severities` in pmctl.toml, or add it there",
             )
         )
     return postmortem, hits
