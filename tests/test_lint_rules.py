@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -102,6 +103,27 @@ def test_unknown_severity() -> None:
     assert rules(GOOD.replace("severity: SEV2", "severity: SEV9")) == ["PM024"]
     (finding,) = findings(GOOD.replace("severity: SEV2", "severity: sev2"))
     assert finding.hint == "write 'SEV2', as pmctl.toml spells it"
+
+
+@pytest.mark.parametrize(
+    ("line", "written"),
+    [
+        ("  started: ", "1400"),
+        ("  started: ", "1732000000"),
+        ("created: ", "0"),
+        ("created: ", "20.5"),
+    ],
+)
+def test_a_number_is_no_date_or_moment(line: str, written: str) -> None:
+    """`started: 1400` (a time of day) was read as seconds since 1970, 1970-01-01T00:23:20Z,
+    and passed lint; so did `created: 0`."""
+    key = line.strip().rstrip(":")
+    text = re.sub(rf"(?m)^{line}.*$", f"{line}{written}", GOOD, count=1)
+    assert f"{line}{written}\n" in text
+    (finding,) = findings(text)
+    assert finding.rule == "PM020", finding
+    assert "not a number" in finding.message
+    assert finding.line == line_of(text, f"{key}: {written}")
 
 
 def test_a_severity_written_as_a_number_is_checked_as_its_digits() -> None:

@@ -18,12 +18,14 @@ from typing import Annotated, Literal
 from pydantic import (
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
     ValidationInfo,
     field_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from pmctl.domain.enums import (
     ActionStatus,
@@ -61,6 +63,29 @@ PostmortemId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=1
 NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 
 
+def _not_a_moment_number(value: object) -> object:
+    if isinstance(value, int | float):  # (bool is an int too)
+        raise PydanticCustomError(
+            "datetime_type",
+            "Input should be a date and time with its zone, not a number: a number is read "
+            "as seconds since 1970",
+        )
+    return value
+
+
+def _not_a_day_number(value: object) -> object:
+    if isinstance(value, int | float):
+        raise PydanticCustomError("date_type", "Input should be a date (YYYY-MM-DD), not a number")
+    return value
+
+
+Moment = Annotated[AwareDatetime, BeforeValidator(_not_a_moment_number)]
+"""A date and time with its zone, as written: pydantic reads a number as seconds since 1970,
+so `started: 1400` (a time of day) was 1970-01-01T00:23:20Z, and passed lint."""
+Day = Annotated[dt.date, BeforeValidator(_not_a_day_number)]
+"""A date, as written (a number would be seconds since 1970, as for `Moment`)."""
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(
         extra="forbid", frozen=True, populate_by_name=True, coerce_numbers_to_str=True
@@ -70,10 +95,10 @@ class _Strict(BaseModel):
 class Timestamps(_Strict):
     """When the incident started, was detected, mitigated and resolved (ISO 8601 with zone)."""
 
-    started: AwareDatetime | None = None
-    detected: AwareDatetime | None = None
-    mitigated: AwareDatetime | None = None
-    resolved: AwareDatetime | None = None
+    started: Moment | None = None
+    detected: Moment | None = None
+    mitigated: Moment | None = None
+    resolved: Moment | None = None
 
 
 class Impact(_Strict):
@@ -99,7 +124,7 @@ class ActionItem(_Strict):
     owner: str | None = None
     priority: Priority | None = None
     status: ActionStatus = ActionStatus.TODO
-    due: dt.date | None = None
+    due: Day | None = None
     tracker: str | None = Field(default=None, description="Issue key or URL in a bug tracker.")
 
 
@@ -107,7 +132,7 @@ class Review(_Strict):
     """One review of the postmortem, as recorded by `pmctl review`."""
 
     reviewer: NonEmpty
-    date: dt.date
+    date: Day
     verdict: Verdict
     checklist: dict[str, bool] = Field(
         default_factory=dict, description="Review checklist answers by question id."
@@ -125,7 +150,7 @@ class Origin(_Strict):
     commit: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{7,64}$")] | None = Field(
         default=None, description="The source repository's commit the file was read at."
     )
-    imported: dt.date = Field(description="The day of the import.")
+    imported: Day = Field(description="The day of the import.")
     status: Status = Field(
         description="The status it was imported with. Records from before pmctl (reviews, "
         "review deadlines, the template's sections and action-item fields) are not demanded "
@@ -160,7 +185,7 @@ class Postmortem(_Strict):
     language: Language = Language.EN
     owner: NonEmpty = Field(description="The one accountable owner (担当者).")
     authors: list[NonEmpty] = Field(default_factory=list)
-    created: dt.date
+    created: Day
     timestamps: Timestamps = Field(default_factory=Timestamps)
     impact: Impact = Field(default_factory=Impact)
     criteria: list[NonEmpty] = Field(
