@@ -126,6 +126,19 @@ def test_a_number_is_no_date_or_moment(line: str, written: str) -> None:
     assert finding.line == line_of(text, f"{key}: {written}")
 
 
+@pytest.mark.parametrize("written", ["true", "false", '"38 min"'])
+def test_minutes_are_a_whole_number(written: str) -> None:
+    """`user_visible_minutes: true` was read as 1 minute and passed lint; a value with its
+    unit got "see `pmctl schema`"."""
+    text = GOOD.replace("  user_visible_minutes: 60\n", f"  user_visible_minutes: {written}\n")
+    assert f"user_visible_minutes: {written}\n" in text
+    (finding,) = findings(text)
+    assert (finding.rule, finding.hint) == (
+        "PM020",
+        "write a whole number, without units or separators (e.g. 38)",
+    )
+
+
 def test_a_severity_written_as_a_number_is_checked_as_its_digits() -> None:
     (finding,) = findings(GOOD.replace("severity: SEV2", "severity: 1"))
     assert (finding.rule, finding.message) == (

@@ -86,6 +86,16 @@ Day = Annotated[dt.date, BeforeValidator(_not_a_day_number)]
 """A date, as written (a number would be seconds since 1970, as for `Moment`)."""
 
 
+def _not_a_truth_value(value: object) -> object:
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_type", "Input should be a whole number, not true or false")
+    return value
+
+
+Count = Annotated[int, Field(ge=0), BeforeValidator(_not_a_truth_value)]
+"""A whole number of something, 0 or more: `true` (read as 1 by pydantic) is refused."""
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(
         extra="forbid", frozen=True, populate_by_name=True, coerce_numbers_to_str=True
@@ -104,14 +114,14 @@ class Timestamps(_Strict):
 class Impact(_Strict):
     """Structured impact, so that reports and the required-postmortem criteria can use it."""
 
-    user_visible_minutes: Annotated[int, Field(ge=0)] | None = None
+    user_visible_minutes: Count | None = None
     data_loss: bool | None = None
     billing: bool | None = Field(
         default=None, description="Money, payments or billing were affected."
     )
     revenue_impact: str | None = None
-    affected_users: Annotated[int, Field(ge=0)] | None = None
-    affected_queries: Annotated[int, Field(ge=0)] | None = None
+    affected_users: Count | None = None
+    affected_queries: Count | None = None
     description: str | None = None
 
 

@@ -141,6 +141,9 @@ _HINTS = {
     "datetime_type": _MOMENT_HINT,
     "timezone_aware": "add the time zone: Z for UTC (2026-11-20T10:00:00Z) or an offset (+09:00)",
     "list_type": "write a list: `[a, b]` on the key's line, or one `- item` per line under it",
+    "int_parsing": "write a whole number, without units or separators (e.g. 38)",
+    "int_from_float": "write a whole number, without units or separators (e.g. 38)",
+    "int_type": "write a whole number, without units or separators (e.g. 38)",
 }
 
 
