@@ -130,6 +130,25 @@ def test_an_author_known_to_git_by_another_name_cannot_approve(
     assert "approved by Ichiro Suzuki" in approved.stdout
 
 
+@pytest.mark.parametrize(
+    ("owner", "matched"),
+    [("'@suzuki'", "@suzuki"), ("'Ichiro <SUZUKI@example.com>'", "Ichiro <SUZUKI@example.com>")],
+)
+def test_an_owner_written_as_a_handle_or_with_an_address_cannot_approve(
+    repo: Project, owner: str, matched: str
+) -> None:
+    path = write_postmortem(repo)
+    text = path.read_text(encoding="utf-8").replace("owner: 山田\n", f"owner: {owner}\n")
+    text = text.replace("authors: [山田, 'suzuki']", "authors: [山田]")
+    path.write_text(text, encoding="utf-8")
+    git(repo.root, "commit", "-qam", "owner as the team writes it")
+    status.move(repo, ID, Status.IN_REVIEW, today=TODAY)
+    identity = {"GIT_AUTHOR_NAME": "Ichiro Suzuki", "GIT_AUTHOR_EMAIL": "suzuki@example.com"}
+    refused = run_cli(repo.root, "review", ID, "--approve", env=identity)
+    assert refused.returncode == 5, refused.stdout
+    assert f"Ichiro Suzuki ({matched}) is an author of" in refused.stderr
+
+
 def test_a_second_approval_by_the_same_reviewer_is_refused(repo: Project, in_review: Path) -> None:
     """It was recorded and committed again, and counted once: a commit that changed nothing
     of the review, without a word that another reviewer was still needed."""

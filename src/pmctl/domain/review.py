@@ -246,16 +246,28 @@ def is_author(name: str, postmortem: Postmortem) -> bool:
 def author_among(names: Iterable[str], postmortem: Postmortem) -> str | None:
     """The owner or author of the postmortem that one of `names` is (ignoring case), if any:
     a reviewer is known by several (git's name, e-mail address and the address's local part,
-    which a team's handles such as `owner: ana` often are)."""
+    which a team's handles such as `owner: ana` often are), and so is an author written as
+    a chat handle (`@ana`) or with an address (`Ana Ops <ana@example.com>`)."""
     wanted = {name.strip().casefold() for name in names if name.strip()}
     return next(
         (
             person
             for person in (postmortem.owner, *postmortem.authors)
-            if person.strip().casefold() in wanted
+            if not wanted.isdisjoint(_known_as(person))
         ),
         None,
     )
+
+
+def _known_as(person: str) -> set[str]:
+    """The forms of an owner or author that name them, folded: as written, without a chat
+    handle's `@`, and the e-mail address in `<...>` with its local part."""
+    written = person.strip().casefold()
+    forms = {written, written.removeprefix("@")}
+    if "<" in written and written.endswith(">"):
+        address = written[written.rindex("<") + 1 : -1].strip()
+        forms |= {address, address.partition("@")[0]}
+    return forms - {""}
 
 
 def approvers(postmortem: Postmortem) -> list[str]:
