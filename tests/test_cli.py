@@ -118,6 +118,18 @@ def test_template_export_copies_the_built_in_template(repo: Project) -> None:
     assert "--force" in again.stderr
 
 
+def test_template_export_takes_a_short_name_that_names_one_template(repo: Project) -> None:
+    """`template export en` (or without `.j2`) was "no built-in template" (exit 8)."""
+    for short, name in (("en", "en/postmortem.md.j2"), ("ja/postmortem.md", "ja/postmortem.md.j2")):
+        result = run_cli(repo.root, "template", "export", short)
+        assert result.returncode == 0, result.stderr
+        assert (repo.root / ".pmctl" / "templates" / name).is_file()
+    several = run_cli(repo.root, "template", "export", "notify/en")
+    assert several.returncode == ExitCode.NOT_FOUND
+    assert "'notify/en' names 3 built-in templates" in several.stderr
+    assert "hint: choose one of: notify/en/chat.txt.j2, notify/en/email.txt.j2," in several.stderr
+
+
 def test_schema_command_prints_the_committed_schema_of_each_version(tmp_path: Path) -> None:
     schemas = Path(__file__).parent.parent / "schemas"
     current = (schemas / "postmortem.v2.schema.json").read_text(encoding="utf-8")

@@ -357,6 +357,25 @@ def _template_text(path: Path) -> str:
         ) from None
 
 
+def _builtin_named(name: str) -> str:
+    """The built-in template `name` names: itself, or the one template it is short for (`en`
+    for `en/postmortem.md.j2`, a name without `.j2`); `NotFoundError` listing those it could
+    be (or every one) otherwise."""
+    names = builtin_names()
+    if name in names:
+        return name
+    folder = name.strip().strip("/") + "/"
+    meant = [known for known in names if known == f"{name}.j2" or known.startswith(folder)]
+    if len(meant) == 1:
+        return meant[0]
+    raise NotFoundError(
+        f"{name!r} names {len(meant)} built-in templates"
+        if meant
+        else f"no built-in template {name!r}",
+        hint=f"choose one of: {', '.join(meant or names)}",
+    )
+
+
 def _refuse_links_out(path: Path, root: Path) -> None:
     """`TemplateError` if `path` leads out of the repository through a symbolic link: a
     template must not read, say, `~/.ssh/id_rsa` into a postmortem, nor `template export`
@@ -379,11 +398,7 @@ def builtin_names() -> list[str]:
 
 def export(name: str, root: Path, *, force: bool) -> Path:
     """Copy a built-in template to the repository's override directory; return the new path."""
-    if name not in builtin_names():
-        raise NotFoundError(
-            f"no built-in template {name!r}",
-            hint=f"choose one of: {', '.join(builtin_names())}",
-        )
+    name = _builtin_named(name)
     target = root / OVERRIDE_DIR / name
     if target.exists() and not force:
         raise UsageError(f"{target} already exists", hint="pass --force to overwrite it")
