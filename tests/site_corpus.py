@@ -51,6 +51,7 @@ def hostile_text() -> str:
         'title: "<script>window.__pwned = 11</script> Hostile <b>title</b>"',
     )
     front = front.replace(f"related: [{JA_ID}]", "related: []")
+    front = front.replace("2015-10-21T", "2016-02-01T")  # its incident's day, as its id's
     return front + "\n---\n" + HOSTILE_BODY
 
 

@@ -157,6 +157,32 @@ def test_filters_take_severities_statuses_and_priorities_in_any_case(library: Pr
         assert json.loads(expected.stdout)  # (something is listed)
 
 
+def test_the_incident_date_is_the_day_it_started_not_the_day_it_was_written(
+    repo: Project,
+) -> None:
+    """Written with `pmctl new` on the 23rd (no --started), its start filled in later as the
+    evening of the 21st in New York (the 22nd in UTC): the index, `list`, search's dates and
+    stats' months went by the id's date, the 23rd, while review deadlines went by the 21st."""
+    created = run_cli(repo.root, "new", "--title", "Queue backlog", "--severity", "SEV3",
+                      "--owner", "alice", "--no-input")  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    path = repo.root / created.stdout.strip()
+    assert path.name.startswith("2026-11-23-")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("  started: null", "  started: 2026-11-21T22:30:00-05:00"), encoding="utf-8"
+    )
+    git(repo.root, "commit", "-qam", "the start, found in the chat")
+    (row,) = json.loads(run_cli(repo.root, "list", "--format", "json").stdout)["postmortems"]
+    assert row["incident_date"] == "2026-11-21"
+    assert run_cli(repo.root, "index").returncode == 0
+    assert "| 2026-11-21 | [2026-11-23-queue-backlog]" in (repo.root / "INDEX.md").read_text(
+        encoding="utf-8"
+    )
+    found = run_cli(repo.root, "search", "date:2026-11-21", "--format", "json")
+    assert [hit["id"] for hit in json.loads(found.stdout)["hits"]] == ["2026-11-23-queue-backlog"]
+
+
 def test_show_says_everything_about_one_postmortem(library: Project) -> None:
     shown = run_cli(library.root, "show", "2015-10-21-shakespeare-sonnet")
     assert shown.returncode == 0, shown.stderr

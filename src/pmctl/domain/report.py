@@ -20,8 +20,13 @@ NO_PRIORITY = "(none)"
 
 
 def incident_date(postmortem: PostmortemLike) -> dt.date:
-    """The date of the incident: the date the id (`YYYY-MM-DD-slug`) starts with."""
-    return dt.date.fromisoformat(postmortem.id[:10])
+    """The date of the incident: the day `timestamps.started` gives (in the zone it is
+    written in, as review deadlines count it), else the date the id (`YYYY-MM-DD-slug`)
+    starts with. (The id alone misdated every postmortem written a day or more after its
+    incident with `pmctl new` and no `--started`, its start filled in later: the index,
+    stats' months, search's dates and the digest's month went by the day it was written.)"""
+    started = postmortem.timestamps.started
+    return started.date() if started is not None else dt.date.fromisoformat(postmortem.id[:10])
 
 
 def is_overdue(item: ActionLike, today: dt.date) -> bool:
