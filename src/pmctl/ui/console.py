@@ -92,6 +92,8 @@ def committed(commit: Commit | None) -> None:
         note("not committed (--no-commit)")
         return
     note(f"committed {commit.short}: {commit.subject}")
+    if commit.reformatted:
+        note(f"a git hook reformatted {', '.join(commit.reformatted)}: its version is committed")
     if commit.pushed_to:
         note(f"pushed {commit.short} to {commit.pushed_to}")
 
