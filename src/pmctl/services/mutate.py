@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from pmctl.adapters import documents, signals
 from pmctl.adapters.documents import BOM
-from pmctl.adapters.files import write_atomic
+from pmctl.adapters.files import remove_stale_temporaries, write_atomic
 from pmctl.domain.commits import Commit
 from pmctl.errors import (
     CommittedThenInterrupted,
@@ -115,6 +115,7 @@ def commit_edit(
         text = change.text.replace("\n", "\r\n") if document.crlf else change.text
         data = (BOM if document.bom else b"") + text.encode("utf-8")
         if repository is None:
+            remove_stale_temporaries([path.parent])
             write_atomic(path, data)
             return EditResult(path, before, after, None, change.outcome)
         made = write_and_commit(repository, {path: data}, change.message)
@@ -132,10 +133,12 @@ def write_and_commit(
     SIGTERM — gives every file its old bytes back (a new file, and a directory made for it,
     is removed without relying on git) and leaves the index as it was. Once git has made the
     commit it stands: a signal that arrives meanwhile raises `CommittedThenInterrupted`
-    naming it, after the fact. `durable=False` skips flushing each file to disk before the
+    naming it, after the fact. Temp files that a killed pmctl left in the files'
+    directories are removed first. `durable=False` skips flushing each file to disk before the
     commit (an import of 1,000 files: git's own objects are what the commit keeps). Call it
     inside `exclusive`.
     """
+    remove_stale_temporaries(path.parent for path in files)
     originals = {path: path.read_bytes() if path.exists() else None for path in files}
     made = _missing_directories(files)
     head = repository.head()
