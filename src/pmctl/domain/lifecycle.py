@@ -219,7 +219,10 @@ def review_from(postmortem: Postmortem) -> dt.date:
 
 
 def is_overdue(postmortem: PostmortemLike, deadline: dt.date | None, today: dt.date) -> bool:
-    """Not yet reviewed, and `today` is past its review `deadline` (from `review_deadline`)."""
+    """Not yet reviewed, and its review `deadline` (from `review_deadline`) missed `today`
+    (`review_rules.missed`)."""
     return (
-        deadline is not None and postmortem.status.rank < Status.REVIEWED.rank and today > deadline
+        deadline is not None
+        and postmortem.status.rank < Status.REVIEWED.rank
+        and review_rules.missed(deadline, today)
     )

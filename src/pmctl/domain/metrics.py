@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pmctl.domain.config import Settings
 from pmctl.domain.enums import ActionStatus, Status, Verdict
 from pmctl.domain.lifecycle import review_deadline
+from pmctl.domain.lint.review_rules import missed
 from pmctl.domain.record import PostmortemLike
 from pmctl.domain.report import incident_date, is_overdue
 
@@ -281,7 +282,7 @@ def _deadlines(
                 late += 1
         elif reviewed:
             unknown += 1
-        elif today > deadline:
+        elif missed(deadline, today):
             late += 1
         else:
             pending += 1

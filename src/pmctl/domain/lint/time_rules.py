@@ -10,12 +10,10 @@ import re
 from pmctl.domain.legacy import timeline
 from pmctl.domain.lint.context import Context, Hit
 from pmctl.domain.lint.registry import INCIDENT_IN_FUTURE, TIMELINE_ORDER, TIMESTAMPS_ORDER
+from pmctl.domain.lint.review_rules import ZONE_GRACE
 
 _ORDER = ("started", "detected", "mitigated", "resolved")
 
-ZONE_GRACE = dt.timedelta(days=1)
-"""How far after today an incident's date may be without PM303: each date is in its own
-zone, and an incident at 08:00 in Tokyo on the 24th is still the 23rd in UTC, where CI runs."""
 
 _PLAIN_LINE = (
     r"(?:- (?:[01][0-9]|2[0-3]):[0-5][0-9] (?![AaPp]\.?[Mm])\S[^\n]*"  # - 14:51 What happened
