@@ -154,14 +154,13 @@ def test_a_start_in_local_time_that_daylight_saving_skips_or_repeats_is_refused(
     """In London 01:30 on 2027-03-28 never happened (written 00:30+00:00, another wall time)
     and 01:30 on 2027-10-31 happened twice (taken silently as the first, an hour off)."""
     args = ("new", "--title", "Clocks", "--severity", "SEV3", "--owner", "a", "--no-input")
-    result = run_process(repo.root, *args, "--started", started, env={"TZ": "Europe/London"})
+    london = {"TZ": "Europe/London", "PMCTL_TODAY": "2027-12-01"}  # (after both, not a typo)
+    result = run_process(repo.root, *args, "--started", started, env=london)
     assert result.returncode == 2, result.stderr
     assert said in result.stderr
     assert "+01:00" in result.stderr or "+00:00" in result.stderr
     assert git(repo.root, "status", "--porcelain") == ""
-    fine = run_process(
-        repo.root, *args, "--started", "2027-10-31 02:30", env={"TZ": "Europe/London"}
-    )
+    fine = run_process(repo.root, *args, "--started", "2027-10-31 02:30", env=london)
     assert fine.returncode == 0, fine.stderr
     assert "started: 2027-10-31T02:30:00+00:00" in next(
         repo.root.glob("postmortems/2027/*.md")

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pmctl.domain import review
+from pmctl.domain import review, zones
 from pmctl.domain.config import Settings
 from pmctl.domain.lint import review_rules
 from pmctl.domain.lint.findings import Finding, Severity
@@ -220,9 +220,9 @@ def review_from(postmortem: Postmortem) -> dt.date:
 
 def is_overdue(postmortem: PostmortemLike, deadline: dt.date | None, today: dt.date) -> bool:
     """Not yet reviewed, and its review `deadline` (from `review_deadline`) missed `today`
-    (`review_rules.missed`)."""
+    (`zones.missed`)."""
     return (
         deadline is not None
         and postmortem.status.rank < Status.REVIEWED.rank
-        and review_rules.missed(deadline, today)
+        and zones.missed(deadline, today)
     )

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pmctl.domain.config import Settings
 from pmctl.domain.enums import ActionStatus, Status, Verdict
 from pmctl.domain.lifecycle import review_deadline
-from pmctl.domain.lint.review_rules import missed
 from pmctl.domain.record import PostmortemLike
 from pmctl.domain.report import incident_date, is_overdue
+from pmctl.domain.zones import missed
 
 LIFECYCLE_TARGETS = (Status.IN_REVIEW, Status.REVIEWED, Status.CLOSED)
 

@@ -15,11 +15,7 @@ from pmctl.domain.lint.registry import (
 from pmctl.domain.model import Postmortem, Status
 from pmctl.domain.review import approvers
 from pmctl.domain.wording import plural
-
-ZONE_GRACE = dt.timedelta(days=1)
-"""How far apart two calendars' dates may be: each date is in its own zone, and an incident
-at 08:00 in Tokyo on the 24th is still the 23rd in UTC, where CI runs. PM303 lets an
-incident's date this far after today pass; a review deadline is missed this long after it."""
+from pmctl.domain.zones import missed
 
 
 def review_deadline(postmortem: Postmortem, deadline: tuple[int, bool]) -> dt.date:
@@ -35,19 +31,6 @@ def review_deadline(postmortem: Postmortem, deadline: tuple[int, bool]) -> dt.da
         # Imported: the process pmctl enforces begins with the import, not the incident.
         day = max(day, postmortem.origin.imported)
     return days_after(day, deadline)
-
-
-def missed(deadline: dt.date, day: dt.date) -> bool:
-    """True if a review `deadline` is missed as of `day`, the machine's today.
-
-    The deadline is a day on the incident's own calendar (its start is written in its own
-    zone), and today one on the machine's, which can be a day ahead or behind: as PM303 lets
-    a date one day after today pass (`ZONE_GRACE`), a deadline is missed only once it is
-    past in every zone within a day of today. (A deadline of today in Los Angeles was
-    overdue in a CI running in UTC from 16:00 there on.) A review that was made is judged
-    by its own date (`metrics`): that date and the deadline are both facts of the record.
-    """
-    return day - deadline > ZONE_GRACE
 
 
 def days_after(day: dt.date, deadline: tuple[int, bool]) -> dt.date:

@@ -10,7 +10,7 @@ import re
 from pmctl.domain.legacy import timeline
 from pmctl.domain.lint.context import Context, Hit
 from pmctl.domain.lint.registry import INCIDENT_IN_FUTURE, TIMELINE_ORDER, TIMESTAMPS_ORDER
-from pmctl.domain.lint.review_rules import ZONE_GRACE
+from pmctl.domain.zones import after_today
 
 _ORDER = ("started", "detected", "mitigated", "resolved")
 
@@ -35,7 +35,7 @@ def check(ctx: Context) -> list[Hit]:
 
 def _future(ctx: Context) -> list[Hit]:
     """The incident cannot have started after today: a typo in the year or the month. A day
-    after today is let pass (`ZONE_GRACE`)."""
+    after today is let pass (`zones.after_today`)."""
     if ctx.postmortem is None:
         return []
     started = ctx.postmortem.timestamps.started
@@ -47,7 +47,7 @@ def _future(ctx: Context) -> list[Hit]:
             ("created",),
         )
     )
-    if day - ctx.today <= ZONE_GRACE:
+    if not after_today(day, ctx.today):
         return []
     return [
         Hit(
