@@ -16,6 +16,7 @@ passed on, as git itself does when it works in another repository. `-c` settings
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -264,6 +265,14 @@ class Repository:
             "ls-tree", "-r", "-z", "--name-only", "HEAD", "--", self.relative(directory)
         )
         return frozenset(name for name in listed.split("\0") if name)
+
+    def is_shallow(self) -> bool:
+        """True in a shallow clone (`git clone --depth`, CI's default checkout): its history
+        stops short. Read from the `shallow` file git keeps, without starting git."""
+        common = self.git_dir
+        with contextlib.suppress(OSError):  # a linked worktree's: its `commondir` names it
+            common = (self.git_dir / (self.git_dir / "commondir").read_text().strip()).resolve()
+        return (common / "shallow").is_file()
 
     def has_commits(self) -> bool:
         return self.head() is not None
