@@ -148,7 +148,9 @@ def write_and_commit(
             _make_directory(path)
             write_atomic(path, data, durable=durable)
         with signals.deferred() as received:
-            sha, reformatted = _commit_taking_hook_fixes(repository, files, message, head)
+            sha, reformatted = _commit_taking_hook_fixes(
+                repository, files, message, head, interrupted=received
+            )
     except BaseException:
         _restore(repository, originals, made)
         signals.reraise(received)
@@ -163,7 +165,12 @@ def write_and_commit(
 
 
 def _commit_taking_hook_fixes(
-    repository: Repository, files: Mapping[Path, bytes], message: str, head: str | None
+    repository: Repository,
+    files: Mapping[Path, bytes],
+    message: str,
+    head: str | None,
+    *,
+    interrupted: Sequence[int],
 ) -> tuple[str, tuple[str, ...]]:
     """Commit `files`; the commit's sha and the files a git hook reformatted on the way.
 
@@ -172,12 +179,13 @@ def _commit_taking_hook_fixes(
     those files itself, so it commits again once with the hook's version (as lint-staged
     does): refusing would leave a change that no rerun can commit, the same text failing
     the same hook every time. A hook that changes them again is refused, naming the files.
+    After Ctrl-C or SIGTERM (`interrupted`: the signals held meanwhile) nothing is retried.
     """
     try:
         return _commit(repository, files, message, head), ()
     except GitError:
         reformatted = _changed_since_written(repository, files)
-        if not reformatted:
+        if not reformatted or interrupted:
             raise
     try:
         return _commit(repository, files, message, head), reformatted
