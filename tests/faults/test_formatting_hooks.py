@@ -4,9 +4,6 @@ hook that changes the files on every try is refused by name, the repository as i
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -15,9 +12,7 @@ import pytest
 from pmctl.domain.project import Project
 from tests.conftest import git, run_cli
 from tests.faults.helpers import ADD
-
-BIN = Path(sys.executable).parent
-PRE_COMMIT = shutil.which("pre-commit", path=str(BIN))
+from tests.test_hook_gate import PRE_COMMIT, install_pre_commit
 
 pytestmark = pytest.mark.skipif(
     PRE_COMMIT is None, reason="the pre-commit executable is not installed next to this Python"
@@ -64,21 +59,7 @@ def install_hook(project: Project, tmp_path: Path, script: str) -> dict[str, str
         encoding="utf-8",
     )
     git(project.root, "commit", "--quiet", "-am", "a formatter")
-    env = {
-        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
-        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
-    }
-    assert PRE_COMMIT is not None
-    installed = subprocess.run(
-        [PRE_COMMIT, "install"],
-        cwd=project.root,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, **env},
-    )
-    assert installed.returncode == 0, installed.stderr
-    return env
+    return install_pre_commit(project.root, tmp_path)
 
 
 def test_a_formatting_hook_s_fix_is_committed(
