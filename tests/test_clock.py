@@ -12,12 +12,13 @@ from pmctl.errors import UsageError
 from tests.conftest import git, run_cli, run_process
 
 
-def test_a_pinned_date_keeps_the_time_of_day_and_a_pinned_moment_is_exact(
+def test_a_pinned_date_is_its_noon_and_a_pinned_moment_is_exact(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # (It kept the real time of day: what a pinned run said moved with the hour.)
     monkeypatch.setenv("PMCTL_TODAY", "2031-06-15")
     assert clock.today() == dt.date(2031, 6, 15)
-    assert clock.now().tzinfo is not None
+    assert clock.now() == dt.datetime(2031, 6, 15, 12).astimezone()
     monkeypatch.setenv("PMCTL_TODAY", "2036-12-31T23:30:00+09:00")
     assert clock.now() == dt.datetime(
         2036, 12, 31, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=9))
@@ -153,15 +154,28 @@ def test_a_start_in_local_time_that_daylight_saving_skips_or_repeats_is_refused(
     """In London 01:30 on 2027-03-28 never happened (written 00:30+00:00, another wall time)
     and 01:30 on 2027-10-31 happened twice (taken silently as the first, an hour off)."""
     args = ("new", "--title", "Clocks", "--severity", "SEV3", "--owner", "a", "--no-input")
-    result = run_process(repo.root, *args, "--started", started, env={"TZ": "Europe/London"})
+    london = {"TZ": "Europe/London", "PMCTL_TODAY": "2027-12-01"}  # (after both, not a typo)
+    result = run_process(repo.root, *args, "--started", started, env=london)
     assert result.returncode == 2, result.stderr
     assert said in result.stderr
     assert "+01:00" in result.stderr or "+00:00" in result.stderr
     assert git(repo.root, "status", "--porcelain") == ""
-    fine = run_process(
-        repo.root, *args, "--started", "2027-10-31 02:30", env={"TZ": "Europe/London"}
-    )
+    fine = run_process(repo.root, *args, "--started", "2027-10-31 02:30", env=london)
     assert fine.returncode == 0, fine.stderr
     assert "started: 2027-10-31T02:30:00+00:00" in next(
         repo.root.glob("postmortems/2027/*.md")
     ).read_text(encoding="utf-8")
+
+
+def test_a_pinned_date_gives_durations_that_do_not_move_with_the_hour(repo: Project) -> None:
+    """The postmortem was made at 2026-11-23T12:00Z (the suite's commit date): as of the
+    pinned 24th, in UTC, it has been a draft for exactly a day, whatever the hour."""
+    args = ("new", "--title", "Disk full", "--severity", "SEV3", "--owner", "a", "--no-input")
+    assert run_cli(repo.root, *args).returncode == 0
+    result = run_process(
+        repo.root,
+        *("export", "--format", "jsonl"),
+        env={"TZ": "UTC", "PMCTL_TODAY": "2026-11-24"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert '"seconds_in_draft": 86400' in result.stdout.replace(".0,", ",")

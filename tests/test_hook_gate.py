@@ -32,15 +32,20 @@ LATE = "2026-12-15"
 @pytest.fixture
 def hooked(repo: Project, tmp_path: Path) -> dict[str, str]:
     """The environment of a user whose repository has the pre-commit hook installed."""
+    return {**install_pre_commit(repo.root, tmp_path), "PMCTL_TODAY": LATE}
+
+
+def install_pre_commit(root: Path, tmp_path: Path) -> dict[str, str]:
+    """`pre-commit install` in the repository at `root`; the environment to run pmctl in,
+    with pre-commit on the PATH and its cache in `tmp_path`."""
     env = {
         "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
         "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
-        "PMCTL_TODAY": LATE,
     }
     assert PRE_COMMIT is not None
     installed = subprocess.run(
         [PRE_COMMIT, "install"],
-        cwd=repo.root,
+        cwd=root,
         capture_output=True,
         text=True,
         check=False,

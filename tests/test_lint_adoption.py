@@ -105,7 +105,7 @@ def test_the_review_deadline_of_an_imported_draft_counts_from_the_import() -> No
     draft = draft.replace("imported: 2026-11-22", "imported: 2026-12-01")
     today = dt.date(2026, 12, 4)  # SEV2: 5 business days from the import (Tuesday 12-01)
     assert "PM501" not in rules(draft, today=today)
-    assert "PM501" in rules(draft, today=dt.date(2026, 12, 9))
+    assert "PM501" in rules(draft, today=dt.date(2026, 12, 10))  # (due 12-08, a day of grace)
     # Imported before the incident's own deadline passed: that deadline holds (11-27).
     assert "PM501" in rules(
         draft.replace("imported: 2026-12-01", "imported: 2026-11-01"), today=today

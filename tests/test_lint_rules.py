@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 
 from pmctl.domain.config import LintSettings, RuleLevel, Settings
 from pmctl.domain.lint import RULES, Severity
 from pmctl.domain.model import Status
+from tests.conftest import run_process
 from tests.sample_postmortems import GOOD, findings, line_of, rules
 
 TIMELINE = """2026-11-20 (all times UTC)
@@ -437,19 +439,20 @@ def test_the_lexicon_is_configurable() -> None:
 
 def test_a_postmortem_past_its_review_deadline() -> None:
     # SEV2: five business days from Friday 2026-11-20 is Friday 2026-11-27.
-    assert "PM501" not in rules(GOOD, today=dt.date(2026, 11, 27))
-    (finding,) = findings(GOOD, today=dt.date(2026, 11, 28))
+    # Missed from the 29th on: the 28th in CI may still be the 27th where the incident was.
+    assert "PM501" not in rules(GOOD, today=dt.date(2026, 11, 28))
+    (finding,) = findings(GOOD, today=dt.date(2026, 11, 29))
     assert finding.rule == "PM501"
     assert finding.line == line_of(GOOD, "status:")
     assert "2026-11-27" in finding.message
     # A transition guard is how an overdue draft moves on: not refused for being late.
-    assert findings(GOOD, today=dt.date(2026, 11, 28), as_status=Status.IN_REVIEW) == []
+    assert findings(GOOD, today=dt.date(2026, 11, 29), as_status=Status.IN_REVIEW) == []
 
 
 def test_calendar_day_deadlines_for_sev1() -> None:
     text = GOOD.replace("severity: SEV2", "severity: SEV1")
-    assert "PM501" not in rules(text, today=dt.date(2026, 11, 23))
-    assert "PM501" in rules(text, today=dt.date(2026, 11, 24))
+    assert "PM501" not in rules(text, today=dt.date(2026, 11, 24))
+    assert "PM501" in rules(text, today=dt.date(2026, 11, 25))
 
 
 REVIEWED = GOOD.replace("status: in-review", "status: reviewed").replace(
@@ -602,3 +605,23 @@ def test_check_repository_reports_duplicates_names_and_missing_related_links() -
         ("2026-11-20-copy.md", "PM702"),
         ("2026-11-20-copy.md", "PM703"),
     ]
+
+
+def test_a_review_deadline_is_not_overdue_in_ci_while_it_is_still_due_where_it_happened(
+    tmp_path: Path,
+) -> None:
+    """A SEV2 started in Los Angeles on Friday 2026-11-20 is due on Friday the 27th. At 18:00
+    that day in Los Angeles, a CI in UTC is on the 28th: it called the postmortem overdue
+    while the team still had its evening."""
+    text = GOOD.replace("status: in-review", "status: draft").replace(
+        "started: 2026-11-20T10:00:00Z", "started: 2026-11-20T10:00:00-08:00"
+    )
+    root = tmp_path / "pm"
+    root.mkdir()
+    (root / "pmctl.toml").write_text("", encoding="utf-8")
+    path = root / "postmortems" / "2026" / "2026-11-20-checkout-latency.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    for moment, overdue in (("2026-11-28T02:00:00+00:00", False), ("2026-11-29", True)):
+        result = run_process(root, "lint", str(path), env={"TZ": "UTC", "PMCTL_TODAY": moment})
+        assert ("PM501" in result.stdout) is overdue, result.stdout + result.stderr

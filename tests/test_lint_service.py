@@ -156,9 +156,9 @@ def test_a_file_changed_within_the_same_second_is_not_served_stale(repo: Project
 def test_the_cache_is_dropped_when_settings_or_the_date_change(repo: Project) -> None:
     write(repo, GOOD)
     assert lint(repo, today=TODAY).findings == ()
-    assert [f.rule for f in lint(repo, today=TODAY.replace(day=28)).findings] == ["PM501"]
+    assert [f.rule for f in lint(repo, today=TODAY.replace(day=29)).findings] == ["PM501"]
     changed = Project(repo.root, Settings(lint=LintSettings(rules={"PM501": RuleLevel.WARNING})))
-    (finding,) = lint(changed, today=TODAY.replace(day=28)).findings
+    (finding,) = lint(changed, today=TODAY.replace(day=29)).findings
     assert finding.severity is Severity.WARNING
 
 

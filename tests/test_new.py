@@ -393,3 +393,20 @@ def test_a_closed_standard_input_is_no_terminal_to_ask_on(repo: Project) -> None
     )  # (not --no-input)
     assert given.returncode == 0, given.stderr
     assert git(repo.root, "rev-parse", "HEAD") != head
+
+
+@pytest.mark.parametrize("started", ["2027-11-23T10:00:00Z", "2026-11-25 09:00"])
+def test_a_start_after_today_is_refused_before_anything_is_written(
+    repo: Project, started: str
+) -> None:
+    """A year typed wrong (2027 on 2026-11-23) was written and committed, dated a year
+    ahead; a day after today is let pass, as PM303 lets it (the incident's own zone)."""
+    args = ("new", "--title", "Disk full", "--severity", "SEV3", "--owner", "a", "--no-input")
+    result = run_cli(repo.root, *args, "--started", started)
+    assert result.returncode == 2, result.stderr
+    assert "is after today (2026-11-23)" in result.stderr
+    assert "check the year and the month" in result.stderr
+    assert git(repo.root, "status", "--porcelain", "--untracked-files=all") == ""
+    assert not list(repo.postmortem_dir.rglob("*.md"))
+    tomorrow = run_cli(repo.root, *args, "--started", "2026-11-24T08:00:00+09:00")
+    assert tomorrow.returncode == 0, tomorrow.stderr

@@ -79,3 +79,18 @@ def test_a_prompt_given_up_on_ends_pmctl_as_an_interruption(
     assert b"Aborted!" not in terminal.seen
     assert git(repo.root, "rev-parse", "HEAD") == head
     assert git(repo.root, "status", "--porcelain") == ""
+
+
+def test_a_start_after_today_is_asked_again(repo: Project) -> None:
+    args = ("new", "--title", "Disk full", "--severity", "SEV3", "--owner", "a")
+    with pmctl_on_terminal(repo.root, *args, "--language", "en") as terminal:
+        terminal.expect(b"When did it start")
+        terminal.type(b"2027-11-19 08:15\r")  # the year typed wrong
+        terminal.expect(b"is after today")
+        terminal.type(b"\x15" + b"2026-11-19 08:15\r")
+        terminal.expect(b"Affected services")
+        terminal.type(b"\r")
+        terminal.expect(b"Incident number")
+        terminal.type(b"\r")
+        assert terminal.process.wait(timeout=30) == 0, bytes(terminal.seen)[-600:]
+    assert (repo.postmortem_dir / "2026" / "2026-11-19-disk-full.md").exists()

@@ -225,3 +225,22 @@ def test_cli(history: Project) -> None:
     table = run_cli(history.root, "stats", "--today", "2026-11-23")
     assert table.returncode == 0, table.stderr
     assert "incident to reviewed" in table.stdout
+
+
+@pytest.mark.parametrize("command", [("stats",), ("export",)], ids=" ".join)
+def test_a_shallow_clone_is_warned_about(
+    history: Project, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """CI checks out one commit by default: stats and export found no transition commits and
+    printed empty lifecycle times as though there were none, without a word."""
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "--quiet", "--depth", "1", history.root.as_uri(), str(shallow))
+    result = run_cli(shallow, *command)
+    assert result.returncode == 0, result.stderr
+    assert "warning: this is a shallow clone" in result.stderr
+    assert "git fetch --unshallow" in result.stderr
+    full = run_cli(history.root, *command)
+    assert "shallow" not in full.stderr
+    worktree = tmp_path / "linked"
+    git(shallow, "worktree", "add", "--quiet", "--detach", str(worktree))
+    assert "shallow clone" in run_cli(worktree, *command).stderr

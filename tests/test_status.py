@@ -442,3 +442,27 @@ def test_ctrl_c_during_the_commit_puts_everything_back(repo: Project, tmp_path: 
     assert process.returncode in (4, 130), err
     assert "Traceback" not in err
     assert (snapshot(repo.root), path.read_bytes()) == before, (process.returncode, err)
+
+
+def test_ctrl_c_during_a_formatting_hook_is_not_followed_by_a_second_commit(
+    repo: Project, tmp_path: Path
+) -> None:
+    """A formatting hook rewrites the file and fails the commit, and pmctl commits once more
+    with its version; but not when Ctrl-C came meanwhile: that made the commit anyway, and
+    exit 9, where the user asked to stop."""
+    path = write_postmortem(repo)
+    before = snapshot(repo.root), path.read_bytes()
+    marker, gate = tmp_path / "hook-started", tmp_path / "gate"
+    _hook(
+        repo.root,
+        f"grep -q formatted '{path}' && exit 0\necho '<!-- formatted -->' >> '{path}'\n"
+        + _held_until(marker, gate)
+        + "exit 1\n",
+    )
+    process = _pmctl(repo.root, "status", ID, "in-review")
+    _wait_for(marker.exists, "the pre-commit hook")
+    process.send_signal(signal.SIGINT)  # (to pmctl alone: the hook finishes its work)
+    gate.touch()
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert (snapshot(repo.root), path.read_bytes()) == before

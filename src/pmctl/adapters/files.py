@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -45,7 +46,7 @@ def _replacing(path: Path, *, durable: bool) -> Iterator[BinaryIO]:
     """A temp file beside `path` to write, renamed over it once the block ends; removed,
     and `path` left as it was, if the block fails or is interrupted."""
     mode = path.stat().st_mode & 0o7777 if path.exists() else None
-    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, temp_name = _temporary_beside(path)
     try:
         with os.fdopen(handle, "wb") as stream:
             yield stream
@@ -67,7 +68,7 @@ def create_exclusive(path: Path, data: bytes, *, durable: bool = True) -> None:
     after (git holds them then): a thousand flushes take seconds.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, temp_name = _temporary_beside(path)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -79,6 +80,45 @@ def create_exclusive(path: Path, data: bytes, *, durable: bool = True) -> None:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
+
+
+def _temporary_beside(path: Path) -> tuple[int, str]:
+    """A new temp file (descriptor, name) in `path`'s directory, named for `path` and this
+    process: `.NAME.PID.RANDOM.tmp`, hidden, as `remove_stale_temporaries` recognises it."""
+    return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
+
+
+_TEMPORARY = re.compile(r"\.(?P<name>.+)\.(?P<pid>[0-9]+)\.[a-z0-9_]{8}\.tmp")
+"""`_temporary_beside`'s names; `tempfile` draws the random part from `[a-z0-9_]`."""
+
+
+def remove_stale_temporaries(directories: Iterable[Path]) -> None:
+    """Remove from `directories` the temp files a write of pmctl's left behind when its
+    process was killed (SIGKILL, the OOM killer) between writing and renaming: a hidden,
+    untracked file that kept `git status` dirty for good. Only files of pmctl's own naming
+    whose process is gone are removed: another process's write in progress is left alone.
+    """
+    for directory in set(directories):
+        try:
+            names = os.listdir(directory)
+        except OSError:  # not there (yet), or not readable: nothing of ours to clean
+            continue
+        for name in names:
+            match = _TEMPORARY.fullmatch(name)
+            if match and not _running(int(match["pid"])):
+                with contextlib.suppress(OSError):
+                    os.unlink(directory / name)
+
+
+def _running(pid: int) -> bool:
+    """True if a process `pid` exists (this one included), also one of another user's."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
 
 
 def _default_mode() -> int:

@@ -16,6 +16,7 @@ passed on, as git itself does when it works in another repository. `-c` settings
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -231,7 +232,7 @@ class Repository:
     def has_changes(self, path: Path) -> bool:
         """True if `path` has edits of the user's own, staged or not: its work-tree copy
         differs from the index, or its index copy from HEAD (git is asked both at once)."""
-        relative = self._rel(path)
+        relative = self.relative(path)
         unstaged, head, staged = (
             ("diff", "--name-only", "--", relative),
             ("rev-parse", "--verify", "--quiet", "HEAD"),
@@ -249,7 +250,7 @@ class Repository:
         edits staged or not): committing them again would commit nothing."""
         if not self.has_commits():
             return set()
-        relative = {self._rel(path): path for path in paths}
+        relative = {self.relative(path): path for path in paths}
         tracked = set(self._run("ls-files", "-z", "--", *relative).split("\0"))
         status = self._run("status", "--porcelain", "-z", "--", *relative)
         changed = {entry[3:] for entry in status.split("\0") if entry}
@@ -260,8 +261,18 @@ class Repository:
         `/`-separated); none before the first commit."""
         if not self.has_commits():
             return frozenset()
-        listed = self._run("ls-tree", "-r", "-z", "--name-only", "HEAD", "--", self._rel(directory))
+        listed = self._run(
+            "ls-tree", "-r", "-z", "--name-only", "HEAD", "--", self.relative(directory)
+        )
         return frozenset(name for name in listed.split("\0") if name)
+
+    def is_shallow(self) -> bool:
+        """True in a shallow clone (`git clone --depth`, CI's default checkout): its history
+        stops short. Read from the `shallow` file git keeps, without starting git."""
+        common = self.git_dir
+        with contextlib.suppress(OSError):  # a linked worktree's: its `commondir` names it
+            common = (self.git_dir / (self.git_dir / "commondir").read_text().strip()).resolve()
+        return (common / "shallow").is_file()
 
     def has_commits(self) -> bool:
         return self.head() is not None
@@ -282,7 +293,7 @@ class Repository:
 
         Other staged changes stay staged and out of this commit.
         """
-        relative = [self._rel(path) for path in paths]
+        relative = [self.relative(path) for path in paths]
         # `commit --only` takes tracked paths from the work tree itself; only new files need
         # `git add`, which rewrites the whole index (~10 ms with 10,000 files).
         tracked = set(self._run("ls-files", "-z", "--", *relative).split("\0"))
@@ -294,7 +305,7 @@ class Repository:
 
     def unstage_new(self, paths: Sequence[Path]) -> None:
         """Forget paths pmctl staged for a commit that then failed (they were new files)."""
-        relative = [self._rel(path) for path in paths]
+        relative = [self.relative(path) for path in paths]
         self._run("rm", "--cached", "--quiet", "--ignore-unmatch", "--", *relative)
 
     def push(self, remote: str) -> str:
@@ -332,7 +343,8 @@ class Repository:
             frozenset(entry[3:] for entry in status.split("\0") if len(entry) > 3),
         )
 
-    def _rel(self, path: Path) -> str:
+    def relative(self, path: Path) -> str:
+        """`path` relative to the work tree's root, `/`-separated, as git names it."""
         return path.resolve().relative_to(self.root).as_posix()
 
 

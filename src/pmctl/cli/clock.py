@@ -2,7 +2,7 @@
 
 Every command asks this module for "today" and "now" and hands the answer to the services,
 which take time as an argument. `PMCTL_TODAY` (or the global `--today` option, which wins)
-pins it: a date (`2026-11-23`) keeps the current time of day on that date; a date-time
+pins it: a date (`2026-11-23`) is noon of that day in local time; a date-time
 (`2026-11-23T09:30+09:00`) pins the moment itself. CI, demos and tests use it so that what
 pmctl says does not depend on the day it runs. `--today` sets the variable, so that the git
 hooks a commit runs (`pmctl lint` in pre-commit) see the same day as the command.
@@ -33,7 +33,14 @@ def now() -> dt.datetime:
     moment = _parse(value, source=ENVIRONMENT_VARIABLE)
     if isinstance(moment, dt.datetime):
         return moment if moment.tzinfo else local(moment)
-    return local(dt.datetime.combine(moment, dt.datetime.now().time()))
+    return local(dt.datetime.combine(moment, PINNED_TIME_OF_DAY))
+
+
+PINNED_TIME_OF_DAY = dt.time(12)
+"""The time of day a pinned date stands for. It kept the real time of day, so what a pinned
+run said moved with the hour (`export`'s time in the current status). Noon, not the end of
+the day: noon is on the same date in every zone from UTC-12 to UTC+11, so a pinned date
+names one day wherever a moment is read."""
 
 
 def local(moment: dt.datetime) -> dt.datetime:

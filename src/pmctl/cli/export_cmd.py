@@ -48,6 +48,7 @@ def export_command(
     from pmctl.cli import clock
     from pmctl.services.export import check_out, export, save
     from pmctl.services.project import open_project
+    from pmctl.services.stats import history_is_shallow
     from pmctl.ui import console, export_output
 
     project = open_project(Path.cwd())
@@ -67,5 +68,7 @@ def export_command(
         save(Path(out), lines)
     # The files left out are known once every record is made: warned about after the output.
     console.warn_invalid(result.invalid)
+    if table is ExportTable.POSTMORTEMS:
+        console.warn_shallow(history_is_shallow(project))
     if out is not None:
         console.note(f"wrote {result.count} records to {out}")

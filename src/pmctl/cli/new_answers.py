@@ -92,10 +92,14 @@ def _started(value: str | None, interactive: bool) -> dt.datetime | None:
 
 
 def _valid_started(answer: str) -> bool | str:
+    """True, or why not: asked again at once, a start after today among them."""
     if not answer.strip():
         return True
+    from pmctl.cli import clock
+    from pmctl.services.new import refuse_a_future_start
+
     try:
-        parse_datetime(answer, flag="--started")
+        refuse_a_future_start(parse_datetime(answer, flag="--started"), today=clock.today())
     except UsageError as error:
         return f"{error.message}; {error.hint}"
     return True

@@ -35,15 +35,17 @@ def stats_command(
     from pmctl.cli import clock
     from pmctl.cli.parse import parse_date, parse_today
     from pmctl.services.project import open_project
-    from pmctl.services.stats import build_stats
+    from pmctl.services.stats import build_stats, history_is_shallow
     from pmctl.ui import console, stats_output
 
+    project = open_project(Path.cwd())
     result = build_stats(
-        open_project(Path.cwd()),
+        project,
         today=parse_today(today, flag="--today") if today else clock.today(),
         since=parse_date(since, flag="--since") if since else None,
     )
     console.warn_invalid(result.invalid)
+    console.warn_shallow(history_is_shallow(project))
     if output_format is SummaryFormat.TABLE:
         stats_output.print_tables(result.stats)
     elif output_format is SummaryFormat.MARKDOWN:

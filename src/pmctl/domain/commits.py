@@ -14,11 +14,13 @@ from pmctl.domain.visible_text import visible, visible_lines
 
 @dataclass(frozen=True, slots=True)
 class Commit:
-    """A commit pmctl made: its sha, its subject line, and where it was pushed (`--push`)."""
+    """A commit pmctl made: its sha, its subject line, where it was pushed (`--push`), and
+    the files (relative paths) a git hook reformatted before it was made."""
 
     sha: str
     subject: str
     pushed_to: str | None = None
+    reformatted: tuple[str, ...] = ()
 
     @property
     def short(self) -> str:

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pmctl.domain import review
+from pmctl.domain import review, zones
 from pmctl.domain.config import Settings
 from pmctl.domain.lint import review_rules
 from pmctl.domain.lint.findings import Finding, Severity
@@ -225,7 +225,10 @@ def review_from(postmortem: Postmortem) -> dt.date:
 
 
 def is_overdue(postmortem: PostmortemLike, deadline: dt.date | None, today: dt.date) -> bool:
-    """Not yet reviewed, and `today` is past its review `deadline` (from `review_deadline`)."""
+    """Not yet reviewed, and its review `deadline` (from `review_deadline`) missed `today`
+    (`zones.missed`)."""
     return (
-        deadline is not None and postmortem.status.rank < Status.REVIEWED.rank and today > deadline
+        deadline is not None
+        and postmortem.status.rank < Status.REVIEWED.rank
+        and zones.missed(deadline, today)
     )

@@ -18,6 +18,7 @@ from pmctl.domain.enums import ActionStatus, Status, Verdict
 from pmctl.domain.lifecycle import review_deadline
 from pmctl.domain.record import PostmortemLike
 from pmctl.domain.report import incident_date, is_overdue
+from pmctl.domain.zones import missed
 
 LIFECYCLE_TARGETS = (Status.IN_REVIEW, Status.REVIEWED, Status.CLOSED)
 
@@ -281,7 +282,7 @@ def _deadlines(
                 late += 1
         elif reviewed:
             unknown += 1
-        elif today > deadline:
+        elif missed(deadline, today):
             late += 1
         else:
             pending += 1

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from pmctl.adapters import documents, signals
 from pmctl.adapters.documents import BOM
-from pmctl.adapters.files import write_atomic
+from pmctl.adapters.files import remove_stale_temporaries, write_atomic
 from pmctl.domain.commits import Commit
 from pmctl.errors import (
     CommittedThenInterrupted,
@@ -115,6 +115,7 @@ def commit_edit(
         text = change.text.replace("\n", "\r\n") if document.crlf else change.text
         data = (BOM if document.bom else b"") + text.encode("utf-8")
         if repository is None:
+            remove_stale_temporaries([path.parent])
             write_atomic(path, data)
             return EditResult(path, before, after, None, change.outcome)
         made = write_and_commit(repository, {path: data}, change.message)
@@ -132,10 +133,12 @@ def write_and_commit(
     SIGTERM — gives every file its old bytes back (a new file, and a directory made for it,
     is removed without relying on git) and leaves the index as it was. Once git has made the
     commit it stands: a signal that arrives meanwhile raises `CommittedThenInterrupted`
-    naming it, after the fact. `durable=False` skips flushing each file to disk before the
+    naming it, after the fact. Temp files that a killed pmctl left in the files'
+    directories are removed first. `durable=False` skips flushing each file to disk before the
     commit (an import of 1,000 files: git's own objects are what the commit keeps). Call it
     inside `exclusive`.
     """
+    remove_stale_temporaries(path.parent for path in files)
     originals = {path: path.read_bytes() if path.exists() else None for path in files}
     made = _missing_directories(files)
     head = repository.head()
@@ -145,13 +148,9 @@ def write_and_commit(
             _make_directory(path)
             write_atomic(path, data, durable=durable)
         with signals.deferred() as received:
-            try:
-                sha = repository.commit(list(files), message)
-            except BaseException:
-                landed = repository.head()
-                if landed is None or landed == head:
-                    raise
-                sha = landed  # git made the commit, then was interrupted (a post-commit hook)
+            sha, reformatted = _commit_taking_hook_fixes(
+                repository, files, message, head, interrupted=received
+            )
     except BaseException:
         _restore(repository, originals, made)
         signals.reraise(received)
@@ -162,7 +161,68 @@ def write_and_commit(
             hint=f"nothing after the commit was done (no push, no notification); "
             f"`git show {sha[:10]}` shows it",
         )
-    return Commit(sha, message.partition("\n")[0])
+    return Commit(sha, message.partition("\n")[0], reformatted=reformatted)
+
+
+def _commit_taking_hook_fixes(
+    repository: Repository,
+    files: Mapping[Path, bytes],
+    message: str,
+    head: str | None,
+    *,
+    interrupted: Sequence[int],
+) -> tuple[str, tuple[str, ...]]:
+    """Commit `files`; the commit's sha and the files a git hook reformatted on the way.
+
+    A formatting hook (pre-commit's `end-of-file-fixer`, prettier) rewrites the files and
+    fails the commit, so that the person committing looks and commits again. pmctl wrote
+    those files itself, so it commits again once with the hook's version (as lint-staged
+    does): refusing would leave a change that no rerun can commit, the same text failing
+    the same hook every time. A hook that changes them again is refused, naming the files.
+    After Ctrl-C or SIGTERM (`interrupted`: the signals held meanwhile) nothing is retried.
+    """
+    try:
+        return _commit(repository, files, message, head), ()
+    except GitError:
+        reformatted = _changed_since_written(repository, files)
+        if not reformatted or interrupted:
+            raise
+    try:
+        return _commit(repository, files, message, head), reformatted
+    except GitError as again:
+        if not _changed_since_written(repository, files):
+            raise
+        named = ", ".join(reformatted)
+        raise GitError(
+            f"a git hook changed {named} on every try, so the commit was refused twice",
+            hint=f"run the hook by hand (`pre-commit run --files {' '.join(reformatted)}`) "
+            "until it changes nothing, or fix it; nothing was changed",
+            details=again.details,
+        ) from None
+
+
+def _commit(
+    repository: Repository, files: Mapping[Path, bytes], message: str, head: str | None
+) -> str:
+    """`repository.commit` of `files`; its sha also when git made the commit and only then
+    failed or was interrupted (a post-commit hook)."""
+    try:
+        return repository.commit(list(files), message)
+    except BaseException:
+        landed = repository.head()
+        if landed is None or landed == head:
+            raise
+        return landed
+
+
+def _changed_since_written(repository: Repository, files: Mapping[Path, bytes]) -> tuple[str, ...]:
+    """Those of `files` (as paths relative to the repository) whose bytes on disk are no
+    longer the ones written: what a hook rewrote."""
+    return tuple(
+        repository.relative(path)
+        for path, data in files.items()
+        if path.exists() and path.read_bytes() != data
+    )
 
 
 def refuse_what_lint_rejects(
@@ -200,7 +260,7 @@ def _ready_repository(project: Project, path: Path, *, with_edits: bool) -> Repo
     if with_edits:
         return repository
     if repository.has_changes(path):
-        relative = path.resolve().relative_to(repository.root).as_posix()
+        relative = repository.relative(path)
         raise GitError(
             f"{relative} has changes that are not committed",
             hint=f"commit or discard them first (`git diff -- {relative}`), include them with "

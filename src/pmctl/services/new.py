@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pmctl.adapters import discovery, documents, templates
 from pmctl.adapters.transliterate import romanize
-from pmctl.domain import commits, ids
+from pmctl.domain import commits, ids, zones
 from pmctl.domain.action_table import render_table
 from pmctl.domain.commits import Commit
 from pmctl.domain.model import Language
@@ -130,6 +130,7 @@ def create(project: Project, request: NewPostmortem, *, now: dt.datetime, commit
     request = replace(request, severity=severity)
     if not request.title.strip():
         raise UsageError("the title is empty", hint="pass --title with a short description")
+    refuse_a_future_start(request.started, today=now.date())
     postmortem_id = plan_id(request, today=now.date())
     path = discovery.inside(
         project.postmortem_dir, project.postmortem_dir / postmortem_id[:4] / f"{postmortem_id}.md"
@@ -147,6 +148,18 @@ def create(project: Project, request: NewPostmortem, *, now: dt.datetime, commit
         message = commits.new_postmortem(postmortem_id, request.title)
         made = write_and_commit(repository, {path: text.encode("utf-8")}, message)
     return Created(postmortem_id, path, made)
+
+
+def refuse_a_future_start(started: dt.datetime | None, *, today: dt.date) -> None:
+    """`UsageError` if the incident's start is after today (a day's grace for its zone, as
+    PM303 gives): a typo in the year — 2027-01-03 typed on 2026-01-03 — was written and
+    committed, dated a year ahead, its review deadline out of reach."""
+    if started is None or not zones.after_today(started.date(), today):
+        return
+    raise UsageError(
+        f"--started {started.isoformat()} is after today ({today.isoformat()})",
+        hint="check the year and the month: an incident cannot start in the future",
+    )
 
 
 def _one_line(request: NewPostmortem) -> NewPostmortem:

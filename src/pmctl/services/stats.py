@@ -62,6 +62,18 @@ def start_reading_transitions(project: Project) -> Callable[[], list[Transition]
     return lambda: parse_log(log())
 
 
+def history_is_shallow(project: Project) -> bool:
+    """True if the project's repository is a shallow clone: the transitions before its cut
+    are not there, and the times read from them are missing or short."""
+    from pmctl.adapters.git import Repository
+    from pmctl.errors import GitError
+
+    try:
+        return Repository.open(project.root).is_shallow()
+    except GitError:  # not a repository: no history to be short of
+        return False
+
+
 def parse_log(output: str) -> list[Transition]:
     """Transitions from `git log` output in the `LOG_ARGS` format.
 

@@ -92,8 +92,20 @@ def committed(commit: Commit | None) -> None:
         note("not committed (--no-commit)")
         return
     note(f"committed {commit.short}: {commit.subject}")
+    if commit.reformatted:
+        note(f"a git hook reformatted {', '.join(commit.reformatted)}: its version is committed")
     if commit.pushed_to:
         note(f"pushed {commit.short} to {commit.pushed_to}")
+
+
+def warn_shallow(shallow: bool) -> None:
+    """The warning that lifecycle times come from a history cut short (a shallow clone)."""
+    if shallow:
+        warn(
+            "this is a shallow clone: status changes before its first commit are not in its "
+            "history, so times in each status are missing or short; fetch the whole history "
+            "(`git fetch --unshallow`; in CI, `fetch-depth: 0`)"
+        )
 
 
 def success(message: str) -> None:

@@ -15,6 +15,7 @@ from pmctl.domain.lint.registry import (
 from pmctl.domain.model import Postmortem, Status
 from pmctl.domain.review import approvers
 from pmctl.domain.wording import plural
+from pmctl.domain.zones import missed
 
 
 def review_deadline(postmortem: Postmortem, deadline: tuple[int, bool]) -> dt.date:
@@ -70,7 +71,7 @@ def check(ctx: Context) -> list[Hit]:
     # to refuse it.
     if deadline is not None and ctx.rank < Status.REVIEWED.rank and not ctx.as_status:
         due = review_deadline(postmortem, deadline)
-        if ctx.today > due:
+        if missed(due, ctx.today):
             count, business = deadline
             unit = "business days" if business else "days"
             hits.append(

@@ -10,12 +10,10 @@ import re
 from pmctl.domain.legacy import timeline
 from pmctl.domain.lint.context import Context, Hit
 from pmctl.domain.lint.registry import INCIDENT_IN_FUTURE, TIMELINE_ORDER, TIMESTAMPS_ORDER
+from pmctl.domain.zones import after_today
 
 _ORDER = ("started", "detected", "mitigated", "resolved")
 
-ZONE_GRACE = dt.timedelta(days=1)
-"""How far after today an incident's date may be without PM303: each date is in its own
-zone, and an incident at 08:00 in Tokyo on the 24th is still the 23rd in UTC, where CI runs."""
 
 _PLAIN_LINE = (
     r"(?:- (?:[01][0-9]|2[0-3]):[0-5][0-9] (?![AaPp]\.?[Mm])\S[^\n]*"  # - 14:51 What happened
@@ -37,7 +35,7 @@ def check(ctx: Context) -> list[Hit]:
 
 def _future(ctx: Context) -> list[Hit]:
     """The incident cannot have started after today: a typo in the year or the month. A day
-    after today is let pass (`ZONE_GRACE`)."""
+    after today is let pass (`zones.after_today`)."""
     if ctx.postmortem is None:
         return []
     started = ctx.postmortem.timestamps.started
@@ -49,7 +47,7 @@ def _future(ctx: Context) -> list[Hit]:
             ("created",),
         )
     )
-    if day - ctx.today <= ZONE_GRACE:
+    if not after_today(day, ctx.today):
         return []
     return [
         Hit(
