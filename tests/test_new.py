@@ -129,6 +129,17 @@ def test_an_existing_id_is_refused_with_a_hint(repo: Project) -> None:
     assert snapshot(repo.root) == before
 
 
+def test_an_existing_id_never_committed_says_so(repo: Project) -> None:
+    """A `new --no-commit` (or a `new` killed during a slow hook) left the file uncommitted;
+    the rerun said only "already exists", "edit the existing postmortem"."""
+    created = create(repo, request(), now=NOW, commit=False)
+    with pytest.raises(UsageError) as raised:
+        create(repo, request(), now=NOW, commit=True)
+    shown = created.path.relative_to(repo.root).as_posix()
+    assert raised.value.hint.startswith(f"{shown} was written but never committed")
+    assert f"`git add {shown} && git commit`" in raised.value.hint
+
+
 def test_unknown_severity_names_the_scale(repo: Project) -> None:
     with pytest.raises(UsageError) as raised:
         create(repo, request(severity="critical"), now=NOW, commit=True)

@@ -16,7 +16,7 @@ from pmctl.domain.commits import Commit
 from pmctl.domain.model import Language
 from pmctl.domain.project import Project
 from pmctl.domain.visible_text import folded, visible
-from pmctl.errors import DocumentError, TemplateError, UsageError
+from pmctl.errors import DocumentError, PmctlError, TemplateError, UsageError
 from pmctl.services.mutate import exclusive, write_and_commit
 
 
@@ -137,7 +137,7 @@ def create(project: Project, request: NewPostmortem, *, now: dt.datetime, commit
     )
     text = render(project, request, postmortem_id, now=now)
     with exclusive(project, purpose=f"pmctl new {postmortem_id}"), _made_for(path):
-        _refuse_existing(project.postmortem_dir, path, postmortem_id)
+        _refuse_existing(project, path, postmortem_id)
         if not commit:
             documents.create_new(path, text)
             return Created(postmortem_id, path, None)
@@ -189,12 +189,29 @@ def _made_for(path: Path) -> Iterator[None]:
         raise
 
 
-def _refuse_existing(directory: Path, path: Path, postmortem_id: str) -> None:
-    if path.exists() or discovery.paths_named(directory, path.name):
-        raise UsageError(
-            f"a postmortem with id {postmortem_id!r} already exists",
-            hint="pass --slug to choose another id, or edit the existing postmortem",
+def _refuse_existing(project: Project, path: Path, postmortem_id: str) -> None:
+    if not (path.exists() or discovery.paths_named(project.postmortem_dir, path.name)):
+        return
+    hint = "pass --slug to choose another id, or edit the existing postmortem"
+    if path.exists() and not _committed(project, path):
+        shown = path.relative_to(project.root).as_posix()
+        hint = (
+            f"{shown} was written but never committed (by `pmctl new --no-commit`, or a "
+            f"pmctl that was stopped): commit it (`git add {shown} && git commit`), or remove "
+            "it and run `pmctl new` again; --slug chooses another id"
         )
+    raise UsageError(f"a postmortem with id {postmortem_id!r} already exists", hint=hint)
+
+
+def _committed(project: Project, path: Path) -> bool:
+    """Whether HEAD holds `path` (True where git cannot tell: the usual hint then stands)."""
+    from pmctl.adapters.git import Repository
+
+    try:
+        repository = Repository.open(project.root)
+        return repository.relative(path) in repository.committed_files(path.parent)
+    except PmctlError:
+        return True
 
 
 def render(
