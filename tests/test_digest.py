@@ -259,4 +259,6 @@ def test_a_wrapped_lesson_stays_one_item_and_control_characters_are_spelled_out(
     assert "/ magnitude" not in markdown
     assert "可用性のエラーバジェットを(数桁にもわたって) 超えてしまったこと。それら" in markdown
     assert "\x1b" not in markdown
-    assert "### Sonnet\\x1b[2J postmortem" in markdown
+    # spelled out, and as text in Markdown (the backslash and the bracket escaped)
+    assert "### Sonnet\\\\x1b\\[2J postmortem" in markdown
+    assert "Sonnet\\x1b[2J postmortem" in digest_service.render(result, DigestFormat.TEXT)

@@ -6,14 +6,16 @@ Pure: the words in English or Japanese, the digest's content, nothing else.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Final
 
 from pmctl.domain.digest import LESSON_KEYS, Candidate, Digest, excerpt
 from pmctl.domain.durations import duration, percent
+from pmctl.domain.markdown_text import inline
 from pmctl.domain.model import Language
 from pmctl.domain.report import incident_date
+from pmctl.domain.site.labels import LABELS
 from pmctl.domain.visible_text import visible
 
 _WORDS: Final = MappingProxyType(
@@ -91,12 +93,18 @@ def subject(digest: Digest) -> str:
 
 
 def to_markdown(digest: Digest, *, link: Mapping[str, str] | None = None) -> str:
-    """The digest as Markdown; `link` maps a postmortem id to a URL for its title."""
+    """The digest as Markdown; `link` maps a postmortem id to a URL for its title. Every
+    field of a postmortem is text there (`inline`), never Markdown of its own."""
+    return _render(digest, link or {}, inline)
+
+
+def _render(digest: Digest, links: Mapping[str, str], shown: Callable[[str], str]) -> str:
+    """The digest's lines, each field of a postmortem written through `shown`."""
     words = _WORDS[digest.language]
-    links = link or {}
+    statuses = LABELS[digest.language]
 
     def name(candidate: Candidate) -> str:
-        title = visible(candidate.postmortem.title)
+        title = shown(candidate.postmortem.title)
         url = links.get(candidate.postmortem.id)
         return f"[{title}]({url})" if url else f"**{title}**"
 
@@ -107,13 +115,13 @@ def to_markdown(digest: Digest, *, link: Mapping[str, str] | None = None) -> str
         lines += [words["none"], ""]
     else:
         pm = featured.postmortem
-        severity = visible(pm.severity)
+        severity = shown(pm.severity)
         lines += [f"{name(featured)} — {severity}, {incident_date(pm).isoformat()}", ""]
         if digest.chosen:
             lines += [words["chosen"], ""]
         if featured.reasons:
             lines += [words["why"], ""]
-            lines += [f"- {reason.text(digest.language)}" for reason in featured.reasons]
+            lines += [f"- {shown(reason.text(digest.language))}" for reason in featured.reasons]
             lines.append("")
     lines += [f"## {words['new']}", ""]
     if digest.new:
@@ -121,20 +129,20 @@ def to_markdown(digest: Digest, *, link: Mapping[str, str] | None = None) -> str
             pm = candidate.postmortem
             lines.append(
                 f"- {incident_date(pm).isoformat()} {name(candidate)} "
-                f"({visible(pm.severity)}, {pm.status})"
+                f"({shown(pm.severity)}, {statuses[pm.status]})"
             )
     else:
         lines.append(words["none"])
-    lines += ["", f"## {words['learned']}", "", *_learned_lines(digest, words)]
+    lines += ["", f"## {words['learned']}", "", *_learned_lines(digest, words, shown)]
     lines += [f"## {words['completed']}", ""]
     if digest.completed:
         lines += [
-            f"- {visible(done.postmortem_id)} {visible(done.item.id)}: {visible(done.item.title)}"
+            f"- {shown(done.postmortem_id)} {shown(done.item.id)}: {shown(done.item.title)}"
             for done in digest.completed
         ]
     else:
         lines.append(words["none"])
-    lines += ["", f"## {words['open']}", "", *_open_lines(digest, words)]
+    lines += ["", f"## {words['open']}", "", *_open_lines(digest, words, shown)]
     numbers = digest.numbers
     lines += [
         "",
@@ -150,8 +158,9 @@ def to_markdown(digest: Digest, *, link: Mapping[str, str] | None = None) -> str
 
 
 def to_text(digest: Digest) -> str:
-    """The digest as plain text: the Markdown without its marks, for e-mail and chat."""
-    text = to_markdown(digest)
+    """The digest as plain text: the Markdown without its marks, for e-mail and chat (a
+    postmortem's fields as they are written, only made `visible`)."""
+    text = _render(digest, {}, visible)
     lines = []
     for line in text.split("\n"):
         if line.startswith("#"):
@@ -162,21 +171,23 @@ def to_text(digest: Digest) -> str:
     return "\n".join(lines)
 
 
-def _learned_lines(digest: Digest, words: Mapping[str, str]) -> list[str]:
+def _learned_lines(
+    digest: Digest, words: Mapping[str, str], shown: Callable[[str], str]
+) -> list[str]:
     """An excerpt of each kind of lesson of each new postmortem."""
     learned = [c for c in digest.new if c.lessons]
     lines = [] if learned else [words["none"], ""]
     for candidate in learned:
-        lines += [f"### {visible(candidate.postmortem.title)}", ""]
+        lines += [f"### {shown(candidate.postmortem.title)}", ""]
         for key in LESSON_KEYS:
             if key in candidate.lessons:
-                said = visible(excerpt(_flat(candidate.lessons[key]), 200))
+                said = shown(excerpt(_flat(candidate.lessons[key]), 200))
                 lines.append(f"- **{words[key]}**: {said}")
         lines.append("")
     return lines
 
 
-def _open_lines(digest: Digest, words: Mapping[str, str]) -> list[str]:
+def _open_lines(digest: Digest, words: Mapping[str, str], shown: Callable[[str], str]) -> list[str]:
     """The open action items, overdue first, the first `OPEN_SHOWN` of them."""
     lines: list[str] = []
     if not digest.open_items:
@@ -186,8 +197,8 @@ def _open_lines(digest: Digest, words: Mapping[str, str]) -> list[str]:
         flag = f" **{words['overdue']}**" if row.overdue else ""
         due = f", {words['due']} {item.due}" if item.due else ""
         lines.append(
-            f"- {visible(row.postmortem_id)} {visible(item.id)}: {visible(item.title)} "
-            f"({words['owner']} {visible(item.owner or '-')}, {item.priority or '-'}{due}){flag}"
+            f"- {shown(row.postmortem_id)} {shown(item.id)}: {shown(item.title)} "
+            f"({words['owner']} {shown(item.owner or '-')}, {item.priority or '-'}{due}){flag}"
         )
     if len(digest.open_items) > OPEN_SHOWN:
         lines.append(f"- {words['more'].format(n=len(digest.open_items) - OPEN_SHOWN)}")

@@ -2,13 +2,15 @@
 share, and as JSON (documented in docs/learning.md, versioned by `"version"`).
 
 Every field drawn from a postmortem is shown through `visible`, on the terminal and in
-Markdown alike, so a title cannot retitle or clear the terminal it is printed on."""
+Markdown alike, so a title cannot retitle or clear the terminal it is printed on; in the
+Markdown it is also text (`inline`), never a link or a heading of its own."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from pmctl.domain.learning.reading_club import Proposal
+from pmctl.domain.markdown_text import code_span, inline
 from pmctl.domain.visible_text import visible
 from pmctl.ui.json_pieces import dumps
 
@@ -51,11 +53,11 @@ def to_markdown(proposal: Proposal) -> str:
     for pick in proposal.picks:
         postmortem = pick.postmortem
         lines += [
-            f"## {visible(postmortem.title)}",
+            f"## {inline(postmortem.title)}",
             "",
-            f"`{visible(postmortem.id)}` · {visible(' · '.join(pick.reasons))}",
+            f"{code_span(visible(postmortem.id))} · {inline(' · '.join(pick.reasons))}",
             "",
-            *(f"- {visible(question)}" for question in pick.questions),
+            *(f"- {inline(question)}" for question in pick.questions),
             "",
         ]
     lines += [_summary(proposal) + ".", ""]

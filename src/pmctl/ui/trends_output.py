@@ -2,7 +2,8 @@
 
 The JSON shape is documented in docs/learning.md and versioned by `"version"`. Every field
 drawn from a postmortem is shown through `visible`, on the terminal and in Markdown alike, so
-a title cannot retitle or clear the terminal it is printed on.
+a title cannot retitle or clear the terminal it is printed on; in the Markdown it is also
+text (`inline`), never a link or a heading of its own.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from pmctl.domain.learning.recurring import Cluster, Trends, headline
+from pmctl.domain.markdown_text import code_span, inline
 from pmctl.domain.visible_text import visible
 from pmctl.ui.json_pieces import dumps
 
@@ -70,13 +72,14 @@ def to_markdown(trends: Trends, *, limit: int) -> str:
         lines += ["No cause recurs in this period.", ""]
     for cluster in trends.clusters[:limit]:
         lines += [
-            f"## {_name(cluster)}",
+            f"## {inline(_name(cluster))}",
             "",
-            f"{_headline(cluster, trends)}. {len(cluster.members)} in all ({_years(cluster)}).",
+            f"{inline(_headline(cluster, trends))}. {len(cluster.members)} in all "
+            f"({_years(cluster)}).",
             "",
         ]
         lines += [
-            f"- {member.date.isoformat()} `{visible(member.id)}` {visible(member.title)}"
+            f"- {member.date.isoformat()} {code_span(visible(member.id))} {inline(member.title)}"
             + ("" if member.tagged else " (named in its cause)")
             for member in reversed(cluster.members[-SHOWN_MEMBERS:])
         ]
