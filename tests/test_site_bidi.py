@@ -40,7 +40,9 @@ def _build(project: Project) -> Path:
         )
         .replace("services: [shakespeare-search]", 'services: ["db\\u2067x", search]')
         .replace("related: [2015-10-21-shakespeare-sonnet-ja]", "related: []")
+        .replace("## Summary\n", "## Summary\n\nReverse \u202emy words, please.\n", 1)
     )
+    assert "\u202emy words" in text
     path = project.postmortem_dir / "2016" / f"{ID}.md"
     path.parent.mkdir(parents=True)
     path.write_text(text, encoding="utf-8")
@@ -64,6 +66,7 @@ def test_no_page_and_no_search_data_holds_a_bidi_control(repo: Project) -> None:
     page = (out / "pm" / f"{ID}.html").read_text(encoding="utf-8")
     assert "<h1>Disk full \\u202eafter the deploy\\u202c שלום</h1>" in page
     assert "db\\u2067x" in page
+    assert "Reverse \\u202emy words, please." in page  # the body's own text
     for path in out.rglob("*"):
         if path.suffix in (".html", ".js", ".json"):
             text = path.read_text(encoding="utf-8")
