@@ -125,6 +125,7 @@ def test_index_cells_stay_one_row_of_text(hostile: Project) -> None:
         "&#x202e; &copy; R&D",
         "back\\slash \\* `` ` ``",
         "snake_case_name and 日本語の*題名*",
+        "costs $5 and $x^2$ math",
     ],
 )
 @pytest.mark.parametrize("where", ["- {}", "## {}", "| {} | x |\n|---|---|", "{}"])

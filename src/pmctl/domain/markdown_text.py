@@ -14,8 +14,9 @@ from pmctl.domain.visible_text import visible
 
 # Backslash escapes (CommonMark 2.4) for what starts inline Markdown anywhere: code spans,
 # emphasis and strikethrough, links and images, autolinks and raw HTML, table cells (GFM), a
-# heading's closing sequence. `&` only where it starts an entity (`&amp;`, `&#x202e;`).
-_ANYWHERE = re.compile(r"[\\`*_\[\]<>|~#]|&(?=#?[0-9A-Za-z]+;)")
+# heading's closing sequence, GitHub's math (`$x$`). `&` only where it starts an entity
+# (`&amp;`, `&#x202e;`).
+_ANYWHERE = re.compile(r"[\\`*_\[\]<>|~#$]|&(?=#?[0-9A-Za-z]+;)")
 # What starts a block when it is first on a line (a list item's text is one: `- # x`): a
 # bullet, a setext underline or thematic break, an ordered list's `1.` before a blank.
 _LINE_START = re.compile(r"^(?:[-+=]|\d{1,9}[.)](?=\s|$))")
