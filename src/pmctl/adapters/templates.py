@@ -138,7 +138,7 @@ def _render(name: str, context: dict[str, Any], *, root: Path | None) -> str:
 def _page_text(value: object) -> object:
     """What a page shows of a value (Jinja's `finalize`, for every `{{ ... }}` of every HTML
     template, a repository's own included): text with its bidirectional controls spelled
-    out (`bidi_spelled`); markup pmctl made (`Markup`) as it is."""
+    out (`bidi_spelled`); markup pmctl made (`Markup`, spelled by `markup`) as it is."""
     from markupsafe import Markup
 
     if isinstance(value, str) and not isinstance(value, Markup):
@@ -255,10 +255,12 @@ def _innermost_template(traceback: Any, default: str, *, line: bool = False) -> 
 
 
 def markup(html: str) -> Any:
-    """`html` marked as safe for `html_renderer`'s templates (made by pmctl, not by a user)."""
+    """`html` marked as safe for `html_renderer`'s templates (made by pmctl, not by a user),
+    its bidirectional controls spelled out as `_page_text` spells a field's: the text of a
+    rendered body or a chart's labels hold what the documents hold."""
     from markupsafe import Markup
 
-    return Markup(html)
+    return Markup(bidi_spelled(html))
 
 
 def find(name: str, root: Path | None) -> Path:

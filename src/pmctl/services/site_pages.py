@@ -161,8 +161,7 @@ def render_postmortem(
         "title": model.title,
         "pm": views.postmortem(model, words),
         "doc_words": words,
-        # (the body's own text too: an override in a paragraph reordered the rest of it)
-        "body": templates.markup(bidi_spelled(markdown.render(body, rewrite=site.rewrite))),
+        "body": templates.markup(markdown.render(body, rewrite=site.rewrite)),
         "related": [(other, site.titles.get(other)) for other in model.related],
         "referenced_by": [
             (other, site.titles[other]) for other in site.backlinks.get(model.id, ())
