@@ -259,4 +259,25 @@ def test_a_wrapped_lesson_stays_one_item_and_control_characters_are_spelled_out(
     assert "/ magnitude" not in markdown
     assert "可用性のエラーバジェットを(数桁にもわたって) 超えてしまったこと。それら" in markdown
     assert "\x1b" not in markdown
-    assert "### Sonnet\\x1b[2J postmortem" in markdown
+    # spelled out, and as text in Markdown (the backslash and the bracket escaped)
+    assert "### Sonnet\\\\x1b\\[2J postmortem" in markdown
+    assert "Sonnet\\x1b[2J postmortem" in digest_service.render(result, DigestFormat.TEXT)
+
+
+def test_the_plain_text_digest_keeps_a_titles_marks(examples: Project) -> None:
+    """The text for mail and chat was the Markdown with every `**` and a heading's leading
+    `#`s taken out: "#1 outage: 2**10 retries" arrived as "1 outage: 210 retries"."""
+    path = examples.postmortem_dir / "2015" / f"{EN_ID}.md"
+    title = "#1 outage: 2**10 retries"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "title: Shakespeare Sonnet++ postmortem (incident 465)", f'title: "{title}"'
+        ),
+        encoding="utf-8",
+    )
+    result = digest_service.build_digest(examples, today=TODAY, month="2015-10").digest
+
+    text = digest_service.render(result, DigestFormat.TEXT)
+    assert f"\n{title}\n----" in text  # the lessons' heading
+    assert f"2015-10-21 {title} (SEV1, reviewed)" in text
+    assert "What went wrong: We had no playbook" in text

@@ -7,7 +7,7 @@ from html import unescape
 import pytest
 from markdown_it_pyrs import MarkdownIt
 
-from pmctl.ui.markdown_text import code_span
+from pmctl.domain.markdown_text import code_span
 
 
 @pytest.mark.parametrize(

@@ -122,3 +122,31 @@ def test_mentions_in_the_text_do_not_ping_a_chat_channel(hook: Hook, tmp_path: P
         "Digest @\u200bhere",
         "- @\u200beveryone: checkout down",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("x" * 2990 + "&" * 20, "&amp;"),  # the 3,000th character fell inside `&amp;`
+        ("x" * 2995 + "e\u0301" * 10, "e\u0301"),  # an e and its combining accent
+        ("x" * 2995 + "\U0001f468\u200d\U0001f469" * 10, "\U0001f469"),  # emoji joined by ZWJ
+        ("😀" * 2000, "😀"),  # 4,000 UTF-16 units: Slack counts them, not code points
+    ],
+    ids=["entity", "combining", "joined", "astral"],
+)
+def test_a_long_message_is_cut_for_a_slack_block_on_a_boundary(
+    hook: Hook, tmp_path: Path, text: str, kept: str
+) -> None:
+    settings = NotifySettings(webhook=WebhookSettings(url_env="PMCTL_TEST_WEBHOOK", blocks=True))
+
+    assert broadcast(settings, subject="Digest", text=text, root=tmp_path) == []
+
+    payload = json.loads(hook.requests[0].body.decode("utf-8"))
+    full = payload["text"]
+    block = payload["blocks"][0]["text"]["text"]
+    assert len(block.encode("utf-16-le")) // 2 <= 3000
+    assert block.endswith("…")
+    assert full.startswith(block.removesuffix("…"))
+    cut = block.removesuffix("…")
+    assert cut.endswith(kept) or cut.endswith("x"), cut[-12:]  # whole units, then the mark
+    assert not cut.endswith(("&", "&a", "&am", "e", "\u200d", "\U0001f468"))

@@ -220,12 +220,16 @@ def test_the_agenda_spells_out_control_characters_of_a_title(meeting: Project) -
     end = text.index("\n", start)
     path.write_text(text[:start] + 'title: "Retitled\\e]0;pwned\\a"' + text[end:], encoding="utf-8")
     git(meeting.root, "commit", "-qam", "a title with terminal escapes")
-    for output_format in ("text", "markdown"):
+    # (as text in Markdown: the backslashes and the bracket escaped)
+    for output_format, spelled in (
+        ("text", "Retitled\\x1b]0;pwned\\x07"),
+        ("markdown", "Retitled\\\\x1b\\]0;pwned\\\\x07"),
+    ):
         shown = run_cli(meeting.root, "review", "--agenda", "--format", output_format)
         assert shown.returncode == 0, shown.stderr
         assert "\x1b" not in shown.stdout
         assert "\x07" not in shown.stdout
-        assert "Retitled\\x1b]0;pwned\\x07" in shown.stdout
+        assert spelled in shown.stdout
 
 
 def test_minutes_that_are_not_utf_8_are_a_usage_error_from_a_file_or_stdin(

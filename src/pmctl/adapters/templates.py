@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pmctl.adapters.resources import builtin_dir
+from pmctl.domain.visible_text import bidi_spelled
 from pmctl.errors import NotFoundError, TemplateError, UsageError
 
 if TYPE_CHECKING:
@@ -134,6 +135,17 @@ def _render(name: str, context: dict[str, Any], *, root: Path | None) -> str:
     return output
 
 
+def _page_text(value: object) -> object:
+    """What a page shows of a value (Jinja's `finalize`, for every `{{ ... }}` of every HTML
+    template, a repository's own included): text with its bidirectional controls spelled
+    out (`bidi_spelled`); markup pmctl made (`Markup`, spelled by `markup`) as it is."""
+    from markupsafe import Markup
+
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return bidi_spelled(value)
+    return value
+
+
 def _sandbox(root: Path | None, *, html: bool) -> SandboxedEnvironment:
     """Jinja's sandbox with strict variables, repository overrides first; HTML is escaped
     (a title is always text), text templates keep their final newline."""
@@ -144,6 +156,7 @@ def _sandbox(root: Path | None, *, html: bool) -> SandboxedEnvironment:
         loader=jinja2.FunctionLoader(_loader(root)),
         undefined=jinja2.StrictUndefined,
         autoescape=html,
+        finalize=_page_text if html else None,
         keep_trailing_newline=not html,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -242,10 +255,12 @@ def _innermost_template(traceback: Any, default: str, *, line: bool = False) -> 
 
 
 def markup(html: str) -> Any:
-    """`html` marked as safe for `html_renderer`'s templates (made by pmctl, not by a user)."""
+    """`html` marked as safe for `html_renderer`'s templates (made by pmctl, not by a user),
+    its bidirectional controls spelled out as `_page_text` spells a field's: the text of a
+    rendered body or a chart's labels hold what the documents hold."""
     from markupsafe import Markup
 
-    return Markup(html)
+    return Markup(bidi_spelled(html))
 
 
 def find(name: str, root: Path | None) -> Path:

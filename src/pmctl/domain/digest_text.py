@@ -6,14 +6,17 @@ Pure: the words in English or Japanese, the digest's content, nothing else.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
 from pmctl.domain.digest import LESSON_KEYS, Candidate, Digest, excerpt
 from pmctl.domain.durations import duration, percent
+from pmctl.domain.markdown_text import inline
 from pmctl.domain.model import Language
 from pmctl.domain.report import incident_date
+from pmctl.domain.site.labels import LABELS
 from pmctl.domain.visible_text import visible
 
 _WORDS: Final = MappingProxyType(
@@ -90,55 +93,87 @@ def subject(digest: Digest) -> str:
     return _WORDS[digest.language]["title"].format(month=digest.month)
 
 
+@dataclass(frozen=True, slots=True)
+class _Style:
+    """How the digest marks things up: each field of a postmortem written through `shown`,
+    a heading of a level (1-3), strong text."""
+
+    shown: Callable[[str], str]
+    heading: Callable[[int, str], str]
+    strong: Callable[[str], str]
+
+
+def _underlined(level: int, text: str) -> str:
+    return f"{text}\n{('=' if level == 1 else '-') * 40}"
+
+
+_MARKDOWN = _Style(inline, lambda level, text: f"{'#' * level} {text}", lambda text: f"**{text}**")
+_TEXT = _Style(visible, _underlined, lambda text: text)
+
+
 def to_markdown(digest: Digest, *, link: Mapping[str, str] | None = None) -> str:
-    """The digest as Markdown; `link` maps a postmortem id to a URL for its title."""
+    """The digest as Markdown; `link` maps a postmortem id to a URL for its title. Every
+    field of a postmortem is text there (`inline`), never Markdown of its own."""
+    return _render(digest, link or {}, _MARKDOWN)
+
+
+def to_text(digest: Digest) -> str:
+    """The digest as plain text, for e-mail and chat: headings underlined, no other marks,
+    a postmortem's fields as they are written (only made `visible`). (It was the Markdown
+    with every `**` and a heading's leading `#`s removed: from a title too.)"""
+    return _render(digest, {}, _TEXT)
+
+
+def _render(digest: Digest, links: Mapping[str, str], style: _Style) -> str:
+    """The digest's lines, marked up in `style`."""
     words = _WORDS[digest.language]
-    links = link or {}
+    statuses = LABELS[digest.language]
+    shown, heading = style.shown, style.heading
 
     def name(candidate: Candidate) -> str:
-        title = visible(candidate.postmortem.title)
+        title = shown(candidate.postmortem.title)
         url = links.get(candidate.postmortem.id)
-        return f"[{title}]({url})" if url else f"**{title}**"
+        return f"[{title}]({url})" if url else style.strong(title)
 
-    lines = [f"# {subject(digest)}", "", _intro(words, len(digest.new)), ""]
-    lines += [f"## {words['featured']}", ""]
+    lines = [heading(1, subject(digest)), "", _intro(words, len(digest.new)), ""]
+    lines += [heading(2, words["featured"]), ""]
     featured = digest.featured
     if featured is None:
         lines += [words["none"], ""]
     else:
         pm = featured.postmortem
-        severity = visible(pm.severity)
+        severity = shown(pm.severity)
         lines += [f"{name(featured)} — {severity}, {incident_date(pm).isoformat()}", ""]
         if digest.chosen:
             lines += [words["chosen"], ""]
         if featured.reasons:
             lines += [words["why"], ""]
-            lines += [f"- {reason.text(digest.language)}" for reason in featured.reasons]
+            lines += [f"- {shown(reason.text(digest.language))}" for reason in featured.reasons]
             lines.append("")
-    lines += [f"## {words['new']}", ""]
+    lines += [heading(2, words["new"]), ""]
     if digest.new:
         for candidate in digest.new:
             pm = candidate.postmortem
             lines.append(
                 f"- {incident_date(pm).isoformat()} {name(candidate)} "
-                f"({visible(pm.severity)}, {pm.status})"
+                f"({shown(pm.severity)}, {statuses[pm.status]})"
             )
     else:
         lines.append(words["none"])
-    lines += ["", f"## {words['learned']}", "", *_learned_lines(digest, words)]
-    lines += [f"## {words['completed']}", ""]
+    lines += ["", heading(2, words["learned"]), "", *_learned_lines(digest, words, style)]
+    lines += [heading(2, words["completed"]), ""]
     if digest.completed:
         lines += [
-            f"- {visible(done.postmortem_id)} {visible(done.item.id)}: {visible(done.item.title)}"
+            f"- {shown(done.postmortem_id)} {shown(done.item.id)}: {shown(done.item.title)}"
             for done in digest.completed
         ]
     else:
         lines.append(words["none"])
-    lines += ["", f"## {words['open']}", "", *_open_lines(digest, words)]
+    lines += ["", heading(2, words["open"]), "", *_open_lines(digest, words, style)]
     numbers = digest.numbers
     lines += [
         "",
-        f"## {words['numbers']}",
+        heading(2, words["numbers"]),
         "",
         f"- {numbers.postmortems} {words['postmortem' if numbers.postmortems == 1 else 'postmortems']}",
         f"- {words['ttd']}: {duration(numbers.time_to_detect.median)}",
@@ -149,45 +184,33 @@ def to_markdown(digest: Digest, *, link: Mapping[str, str] | None = None) -> str
     return "\n".join(lines) + "\n"
 
 
-def to_text(digest: Digest) -> str:
-    """The digest as plain text: the Markdown without its marks, for e-mail and chat."""
-    text = to_markdown(digest)
-    lines = []
-    for line in text.split("\n"):
-        if line.startswith("#"):
-            rule = "=" if line.startswith("# ") else "-"
-            lines.append(f"{line.lstrip('#').strip()}\n{rule * 40}")
-        else:
-            lines.append(line.replace("**", ""))
-    return "\n".join(lines)
-
-
-def _learned_lines(digest: Digest, words: Mapping[str, str]) -> list[str]:
+def _learned_lines(digest: Digest, words: Mapping[str, str], style: _Style) -> list[str]:
     """An excerpt of each kind of lesson of each new postmortem."""
     learned = [c for c in digest.new if c.lessons]
     lines = [] if learned else [words["none"], ""]
     for candidate in learned:
-        lines += [f"### {visible(candidate.postmortem.title)}", ""]
+        lines += [style.heading(3, style.shown(candidate.postmortem.title)), ""]
         for key in LESSON_KEYS:
             if key in candidate.lessons:
-                said = visible(excerpt(_flat(candidate.lessons[key]), 200))
-                lines.append(f"- **{words[key]}**: {said}")
+                said = style.shown(excerpt(_flat(candidate.lessons[key]), 200))
+                lines.append(f"- {style.strong(words[key])}: {said}")
         lines.append("")
     return lines
 
 
-def _open_lines(digest: Digest, words: Mapping[str, str]) -> list[str]:
+def _open_lines(digest: Digest, words: Mapping[str, str], style: _Style) -> list[str]:
     """The open action items, overdue first, the first `OPEN_SHOWN` of them."""
+    shown = style.shown
     lines: list[str] = []
     if not digest.open_items:
         lines.append(words["none"])
     for row in digest.open_items[:OPEN_SHOWN]:
         item = row.item
-        flag = f" **{words['overdue']}**" if row.overdue else ""
+        flag = f" {style.strong(words['overdue'])}" if row.overdue else ""
         due = f", {words['due']} {item.due}" if item.due else ""
         lines.append(
-            f"- {visible(row.postmortem_id)} {visible(item.id)}: {visible(item.title)} "
-            f"({words['owner']} {visible(item.owner or '-')}, {item.priority or '-'}{due}){flag}"
+            f"- {shown(row.postmortem_id)} {shown(item.id)}: {shown(item.title)} "
+            f"({words['owner']} {shown(item.owner or '-')}, {item.priority or '-'}{due}){flag}"
         )
     if len(digest.open_items) > OPEN_SHOWN:
         lines.append(f"- {words['more'].format(n=len(digest.open_items) - OPEN_SHOWN)}")

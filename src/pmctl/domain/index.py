@@ -11,9 +11,9 @@ import datetime as dt
 from collections.abc import Iterable
 
 from pmctl.domain.enums import Language
+from pmctl.domain.markdown_text import inline, link_target
 from pmctl.domain.record import PostmortemLike
 from pmctl.domain.report import incident_date
-from pmctl.domain.visible_text import visible
 from pmctl.domain.wording import plural
 
 INDEX_FILE = "INDEX.md"
@@ -46,11 +46,11 @@ def index_row(link: str, postmortem: PostmortemLike) -> IndexRow:
     date = incident_date(postmortem)
     cells = (
         date.isoformat(),
-        f"[{postmortem.id}]({visible(link)})",
-        _cell(postmortem.title),
-        _cell(postmortem.severity),
+        f"[{inline(postmortem.id)}]({link_target(link)})",
+        inline(postmortem.title),
+        inline(postmortem.severity),
         postmortem.status.value,
-        _cell(postmortem.owner),
+        inline(postmortem.owner),
         str(open_actions),
     )
     return date, postmortem.id, cells
@@ -78,8 +78,3 @@ def render_rows(rows: Iterable[IndexRow], language: Language) -> str:
         ),
     ]
     return "\n".join(lines) + "\n"
-
-
-def _cell(text: str) -> str:
-    """A table cell: on one line (control characters spelled out), its pipes escaped."""
-    return visible(text).replace("|", "\\|")

@@ -20,6 +20,7 @@ _BEYOND_C0 = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
 _INVISIBLE = "\x00-\x1f" + _BEYOND_C0
 _CONTROL = re.compile(f"[{_INVISIBLE}]")
 _JSON_RAW = re.compile(f"[{_BEYOND_C0}]")
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SPACE_RUN = re.compile(f"[\\s{_INVISIBLE}]+")
 
 
@@ -69,6 +70,14 @@ def json_safe(text: str) -> str:
     C1 (`\\x9b` starts an escape sequence on a terminal, as ESC [ does), the separators and
     the bidirectional controls. (JSON escapes the C0 controls itself.)"""
     return text if text.isascii() else _JSON_RAW.sub(_json_escaped, text)
+
+
+def bidi_spelled(text: str) -> str:
+    """`text` with its bidirectional controls spelled out (`\\u202e`) and all else kept, for
+    a web page: an override or isolate in a title reordered the text after it in the same
+    line of the page (`visible`'s reason, for a reader of HTML). Right-to-left letters need
+    none of them and are kept."""
+    return text if text.isascii() else _BIDI.sub(_spelled, text)
 
 
 def _json_escaped(match: re.Match[str]) -> str:

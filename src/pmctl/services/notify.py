@@ -33,8 +33,9 @@ SUBJECT_PREFIX = "Subject:"
 REASON_LIMIT = 500
 """Characters of a failure's reason that a warning shows at most."""
 
-# Slack rejects a section text longer than this.
+# Slack rejects a section text longer than this (counted as its JavaScript counts: UTF-16).
 _BLOCK_TEXT_LIMIT = 3000
+_CUT_MARK = "…"
 # After an @, it stops "@channel" or "@everyone" in a title from pinging a whole channel.
 _ZERO_WIDTH_SPACE = "\u200b"
 
@@ -161,7 +162,7 @@ def _send_webhook(
     text = messages.webhook()
     payload: dict[str, Any] = {"text": text}
     if settings.blocks:
-        section = {"type": "mrkdwn", "text": text[:_BLOCK_TEXT_LIMIT]}
+        section = {"type": "mrkdwn", "text": _block_text(text)}
         payload["blocks"] = [{"type": "section", "text": section}]
     post = partial(webhook.post_json, url, payload, timeout=timeout)
     _attempts(retries, post, timeout=timeout, what="webhook")
@@ -242,6 +243,45 @@ def split_subject(rendered: str, name: str) -> tuple[str, str]:
             location=name,
         )
     return first.removeprefix(SUBJECT_PREFIX).strip(), body.lstrip("\n")
+
+
+def _block_text(text: str) -> str:
+    """`text` as a Slack section holds it: whole if it fits, else cut on a boundary and
+    ended with "…". A cut at the 3,000th character split `&amp;` (Slack then showed `&am`
+    and the rest of the entity's text) or a character from the marks that combine with it."""
+    end = _fitting(text, _BLOCK_TEXT_LIMIT)
+    if end == len(text):
+        return text
+    end = _fitting(text, _BLOCK_TEXT_LIMIT - len(_CUT_MARK))
+    entity = text.rfind("&", max(0, end - len("&amp;") + 1), end)
+    if entity != -1 and ";" not in text[entity:end]:
+        end = entity
+    while end > 0 and _joins_previous(text[end], text[end - 1]):
+        end -= 1
+    return text[:end] + _CUT_MARK
+
+
+def _fitting(text: str, limit: int) -> int:
+    """How many characters of `text` fit in `limit` UTF-16 code units."""
+    units = 0
+    for index, char in enumerate(text):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > limit:
+            return index
+    return len(text)
+
+
+def _joins_previous(char: str, previous: str) -> bool:
+    """Whether a cut before `char` would split a character from what it is written with: a
+    combining mark, a variation selector or skin tone, either side of a zero-width joiner."""
+    import unicodedata
+
+    return (
+        unicodedata.category(char) in ("Mn", "Mc", "Me")
+        or "\ufe00" <= char <= "\ufe0f"
+        or "\U0001f3fb" <= char <= "\U0001f3ff"  # skin tones
+        or "\u200d" in (char, previous)
+    )
 
 
 def _mrkdwn(value: str | None) -> str | None:

@@ -73,6 +73,7 @@ def propose(project: Project, *, today: dt.date, picks: int | None = None) -> Pr
         lessons = club.lessons_of(parse_body(document.body, document.body_line, names))
         scored.append((model, club.score(model, lessons, settings.severities), lessons))
     chosen = club.choose(scored, picks=picks or settings.reading_club.picks, today=today)
+    language = settings.default_language
     return ProposalOutcome(
         club.Proposal(
             today,
@@ -80,7 +81,9 @@ def propose(project: Project, *, today: dt.date, picks: int | None = None) -> Pr
                 club.Pick(
                     model,
                     points,
-                    club.reasons(model, lessons, last.get(model.id), today=today),
+                    club.reasons(
+                        model, lessons, last.get(model.id), today=today, language=language
+                    ),
                     club.questions(model, lessons),
                     last.get(model.id),
                 )
@@ -88,6 +91,7 @@ def propose(project: Project, *, today: dt.date, picks: int | None = None) -> Pr
             ),
             len(candidates),
             resting,
+            language,
         ),
         corpus.invalid,
     )

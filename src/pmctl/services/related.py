@@ -57,9 +57,9 @@ def related(project: Project, postmortem_id: str, *, limit: int = 5) -> RelatedO
                 f"no valid postmortem with id {postmortem_id!r}",
                 hint="`pmctl search` or `pmctl status --list` shows the ids",
             )
-        return RelatedOutcome(
-            RelatedResult(_profile(row), tuple(ranker.rank(row, limit=limit))), library.invalid
-        )
+        ranked = tuple(ranker.rank(row, limit=limit))
+        language = project.settings.default_language
+        return RelatedOutcome(RelatedResult(_profile(row), ranked, language), library.invalid)
 
 
 def suggestions(

@@ -33,6 +33,7 @@ from pmctl.domain.sections import SectionNames, section_names
 from pmctl.domain.site import search_tokens, views
 from pmctl.domain.site.labels import LABELS
 from pmctl.domain.site.statistics import charts, site_statistics
+from pmctl.domain.visible_text import bidi_spelled
 
 ASSETS = ("site.css", "site.js", "search.js")
 AGGREGATES = ("index.html", "catalogue.html", "actions.html", "stats.html", "search.html")
@@ -177,14 +178,15 @@ def render_postmortem(
     excerpt = ""
     if summary is not None:
         excerpt = digest.excerpt(_plain("\n".join(shown.split("\n")[summary[1] : summary[2]])), 160)
+    # Shown by the search page as text: spelled out as the pages spell it (`bidi_spelled`).
     entry = [
         model.id,
-        model.title,
+        bidi_spelled(model.title),
         incident_date(model).isoformat(),
-        model.severity,
+        bidi_spelled(model.severity),
         model.status.value,
         model.language.value,
-        excerpt,
+        bidi_spelled(excerpt),
     ]
     tokens = search_tokens.tokens(text + "\n" + shown)
     return _digest(text), tokens, entry

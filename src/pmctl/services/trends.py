@@ -65,5 +65,12 @@ def trends(
             for case in cases
         ]
         return TrendsOutcome(
-            recurring(cases, since=start, until=today, minimum=minimum), library.invalid
+            recurring(
+                cases,
+                since=start,
+                until=today,
+                minimum=minimum,
+                language=project.settings.default_language,
+            ),
+            library.invalid,
         )

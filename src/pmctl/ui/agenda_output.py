@@ -3,15 +3,17 @@ or JSON (`"version": 1`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from pmctl.domain.markdown_text import code_span, inline
 from pmctl.domain.model import Language
 from pmctl.domain.report import incident_date
 from pmctl.domain.review_meeting import Agenda, AgendaItem
+from pmctl.domain.site.labels import LABELS
 from pmctl.domain.visible_text import visible
 from pmctl.ui.json_pieces import dumps
-from pmctl.ui.markdown_text import code_span
 
 JSON_VERSION = 1
 _WORDS = {
@@ -56,14 +58,18 @@ def _shown(path: Path, cwd: Path) -> str:
     return visible(str(path.relative_to(cwd) if path.is_relative_to(cwd) else path))
 
 
-def _heading(item: AgendaItem, words: dict[Any, str]) -> str:
+def _heading(
+    item: AgendaItem, words: dict[Any, str], shown: Callable[[str], str], language: Language
+) -> str:
+    """The item's line: each field of the postmortem written through `shown`, its status in
+    the agenda's language."""
     pm = item.postmortem
     deadline = f"{words['deadline']} {item.deadline}" if item.deadline else ""
     flag = f" {words['overdue']}" if item.overdue else ""
     approvals = f"{words['approvals']} {len(item.approvers)}/{item.required_approvals}"
     return (
-        f"{incident_date(pm)} {visible(pm.id)} — {visible(pm.title)} "
-        f"[{pm.status}, {visible(pm.severity)}] "
+        f"{incident_date(pm)} {shown(pm.id)} — {shown(pm.title)} "
+        f"[{LABELS[language][pm.status]}, {shown(pm.severity)}] "
         f"{deadline}{flag}; {approvals}"
     )
 
@@ -75,7 +81,7 @@ def render_terminal(agenda: Agenda, *, cwd: Path) -> str:
         return "\n".join([*lines, words["empty"]])
     for number, item in enumerate(agenda.items, 1):
         language = item.postmortem.language
-        lines += ["", f"{number}. {_heading(item, words)}"]
+        lines += ["", f"{number}. {_heading(item, words, visible, agenda.language)}"]
         answered = sum(answer.answer is True for answer in item.answers)
         lines.append(f"   {words['checklist']}: {answered}/{len(item.answers)}")
         for finding in item.findings:
@@ -93,14 +99,15 @@ def render_markdown(agenda: Agenda, *, cwd: Path) -> str:
         return "\n".join([*lines, words["empty"]]) + "\n"
     for number, item in enumerate(agenda.items, 1):
         language = item.postmortem.language
-        lines += [f"## {number}. {_heading(item, words)}", "", f"### {words['checklist']}", ""]
+        heading = _heading(item, words, inline, agenda.language)
+        lines += [f"## {number}. {heading}", "", f"### {words['checklist']}", ""]
         for answer in item.answers:
             mark = "x" if answer.answer is True else " "
             lines.append(f"- [{mark}] {answer.question.text(language)} _({words[answer.answer]})_")
         if item.findings:
             lines += ["", f"### {words['findings']}", ""]
             lines += [
-                f"- {code_span(f'{_shown(f.path, cwd)}:{f.line}')} {f.rule} {visible(f.message)}"
+                f"- {code_span(f'{_shown(f.path, cwd)}:{f.line}')} {f.rule} {inline(f.message)}"
                 for f in item.findings
             ]
         if item.open_questions:

@@ -1,7 +1,8 @@
 """A drill as Markdown to print, and played step by step for the game master.
 
 Every field of the postmortem is shown through `visible` (a section through
-`visible_lines`), so a title cannot retitle the terminal or start a line of its own.
+`visible_lines`), so a title cannot retitle the terminal or start a line of its own; a
+front-matter field (title, services, action items) is also text in the Markdown (`inline`).
 
 `play` reads the game master's keys from any stream of lines, so it runs the same on a
 terminal, in a pipe and in a test.
@@ -12,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from pmctl.domain.learning.drill import Drill, Entry, Step
+from pmctl.domain.markdown_text import code_span, inline
 from pmctl.domain.model import Language
 from pmctl.domain.visible_text import visible, visible_lines
 
 _LABELS = {
     Language.EN: {
         "title": "Wheel of Misfortune",
-        "from": "A drill from postmortem `{id}`{incident}, {severity}, {services}.",
+        "from": "A drill from postmortem {id}{incident}, {severity}, {services}.",
         "incident": " (incident {incident})",
         "roles": "Roles",
         "how": "How to play",
@@ -53,7 +55,7 @@ _LABELS = {
     },
     Language.JA: {
         "title": "Wheel of Misfortune(障害対応ロールプレイ)",
-        "from": "ポストモーテム `{id}`{incident}({severity}、{services})から作った演習。",
+        "from": "ポストモーテム {id}{incident}({severity}、{services})から作った演習。",
         "incident": "(インシデント番号{incident})",
         "roles": "役割",
         "how": "進め方",
@@ -98,17 +100,17 @@ def _entries(entries: tuple[Entry, ...]) -> list[str]:
 
 def head(drill: Drill) -> str:
     """Title, roles, how to play and the first page: what everyone may see."""
-    incident = _label(drill, "incident", incident=visible(drill.incident)) if drill.incident else ""
+    incident = _label(drill, "incident", incident=inline(drill.incident)) if drill.incident else ""
     lines = [
-        f"# {_label(drill, 'title')}: {visible(drill.title)}",
+        f"# {_label(drill, 'title')}: {inline(drill.title)}",
         "",
         _label(
             drill,
             "from",
-            id=visible(drill.postmortem_id),
+            id=code_span(visible(drill.postmortem_id)),
             incident=incident,
-            severity=visible(drill.severity),
-            services=visible(", ".join(drill.services)) or "-",
+            severity=inline(drill.severity),
+            services=inline(", ".join(drill.services)) or "-",
         ),
         "",
         f"## {_label(drill, 'roles')}",
@@ -160,7 +162,7 @@ def sealed(drill: Drill) -> str:
         ("root", visible_lines(secret.root_causes)),
         ("resolution", visible_lines(secret.resolution)),
         ("lessons", visible_lines(secret.lessons)),
-        ("actions", "\n".join(f"- {visible(item)}" for item in secret.action_items)),
+        ("actions", "\n".join(f"- {inline(item)}" for item in secret.action_items)),
         (
             "timings",
             "\n".join(

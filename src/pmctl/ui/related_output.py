@@ -8,10 +8,24 @@ from __future__ import annotations
 from typing import Any
 
 from pmctl.domain.learning.related import RelatedResult, reason_text
+from pmctl.domain.model import Language
+from pmctl.domain.site.labels import LABELS
 from pmctl.domain.visible_text import visible
 from pmctl.ui.json_pieces import dumps
 
 JSON_VERSION = 1
+_WORDS = {
+    Language.EN: {
+        "like": "Postmortems like",
+        "none": "none shares a service, a tag or the words of its summary and cause",
+        "linked": "(linked)",
+    },
+    Language.JA: {
+        "like": "似ているポストモーテム:",
+        "none": "サービス・タグ・概要と原因の言葉を共有するポストモーテムはありません",
+        "linked": "(リンク済み)",
+    },
+}
 
 
 def print_related(result: RelatedResult) -> None:
@@ -20,25 +34,29 @@ def print_related(result: RelatedResult) -> None:
     from pmctl.ui.console import stdout
 
     console = stdout()
+    words = _WORDS[result.language]
+    statuses = LABELS[result.language]
     target = result.target
     console.print(
-        f"Postmortems like [bold]{escape(visible(target.id))}[/]  {escape(visible(target.title))}"
+        f"{words['like']} [bold]{escape(visible(target.id))}[/]  {escape(visible(target.title))}"
     )
     if not result.related:
-        console.print("none shares a service, a tag or the words of its summary and cause")
+        console.print(words["none"])
         return
     for rank, found in enumerate(result.related, start=1):
         profile = found.profile
-        linked = "  [dim](linked)[/]" if found.linked else ""
+        linked = f"  [dim]{words['linked']}[/]" if found.linked else ""
         console.print(
             f"{rank}. [bold]{found.score:.2f}[/]  {escape(visible(profile.id))}  "
             f"{escape(visible(profile.title))}{linked}"
         )
         console.print(
-            f"   [dim]{escape(visible(profile.date))} · {escape(visible(profile.status))}[/]"
+            f"   [dim]{escape(visible(profile.date))} · "
+            f"{escape(visible(statuses.get(profile.status, profile.status)))}[/]"
         )
         for reason in found.reasons:
-            console.print(f"   +{reason.points:.2f} {escape(visible(reason_text(reason)))}")
+            reason_shown = reason_text(reason, result.language)
+            console.print(f"   +{reason.points:.2f} {escape(visible(reason_shown))}")
 
 
 def to_json(result: RelatedResult) -> str:

@@ -11,6 +11,7 @@ import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from pmctl.domain.markdown_text import inline, link_target
 from pmctl.domain.report import Report, Row
 from pmctl.domain.visible_text import visible
 from pmctl.ui.csv_cells import cell, text_cell
@@ -153,20 +154,20 @@ def to_markdown(report: Report) -> str:
     headers = _COLUMNS
     for key, rows, overdue in _sections(report):
         if key is not None:
-            lines += [f"## {_md(_heading(report, key, rows, overdue))}", ""]
+            lines += [f"## {inline(_heading(report, key, rows, overdue))}", ""]
         if not rows:
             lines += ["_No action items._", ""]
             continue
         lines.append("| " + " | ".join(headers) + " |")
         lines.append("|" + "|".join("---" for _ in headers) + "|")
         for row in rows:
-            cells = [_md(cell) for cell in _cells(row)]
+            cells = [inline(cell) for cell in _cells(row)]
             if row.overdue:
                 cells[1] = f"**{cells[1]} overdue**"
-            cells[6] = f"[{cells[6]}]({visible(row.path)})"
+            cells[6] = f"[{cells[6]}]({link_target(row.path)})"
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
-    lines.append(f"**Total:** {_md(totals_line(report))}")
+    lines.append(f"**Total:** {inline(totals_line(report))}")
     return "\n".join(lines) + "\n"
 
 
@@ -241,7 +242,3 @@ def _record(row: Row) -> dict[str, Any]:
         "postmortem_title": row.postmortem_title,
         "path": row.path,
     }
-
-
-def _md(text: str) -> str:
-    return text.replace("|", "\\|")

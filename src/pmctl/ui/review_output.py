@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+from pmctl.domain.markdown_text import code_span, inline
 from pmctl.domain.model import Language
 from pmctl.domain.review import Answer, Checklist, Recorded
 from pmctl.domain.visible_text import visible
-from pmctl.ui.markdown_text import code_span
 
 _WORDS = {
     Language.EN: {
@@ -45,17 +46,20 @@ def _reasons(answer: Answer, cwd: Path) -> list[str]:
     return [visible(reason) for reason in (*answer.reasons, *found)]
 
 
-def _header(checklist: Checklist) -> tuple[dict[object, str], str, str]:
+def _header(
+    checklist: Checklist, shown: Callable[[str], str]
+) -> tuple[dict[object, str], str, str]:
+    """The words, the title line and the approvals, each field written through `shown`."""
     postmortem = checklist.postmortem
     words = _WORDS[postmortem.language]
-    approvals = ", ".join(visible(name) for name in checklist.approvers) or words["none"]
+    approvals = ", ".join(shown(name) for name in checklist.approvers) or words["none"]
     counted = f"{len(checklist.approvers)}/{checklist.required_approvals}"
-    return words, f"{postmortem.id}: {visible(postmortem.title)}", f"{approvals} ({counted})"
+    return words, f"{shown(postmortem.id)}: {shown(postmortem.title)}", f"{approvals} ({counted})"
 
 
 def render_terminal(checklist: Checklist, *, cwd: Path) -> str:
     """The checklist as plain lines: a mark, the question, the pre-answer and its reasons."""
-    words, title, approvals = _header(checklist)
+    words, title, approvals = _header(checklist, visible)
     lines = [
         f"{words['title']} — {title}",
         f"{words['status']}: {checklist.postmortem.status}   {words['approvals']}: {approvals}",
@@ -75,7 +79,7 @@ def render_terminal(checklist: Checklist, *, cwd: Path) -> str:
 
 def render_markdown(checklist: Checklist, *, cwd: Path) -> str:
     """The checklist as GitHub-flavoured Markdown task lists, one section per group."""
-    words, title, approvals = _header(checklist)
+    words, title, approvals = _header(checklist, inline)
     language = checklist.postmortem.language
     lines = [
         f"## {words['title']}: {title}",

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pmctl.domain.durations import duration, percent
+from pmctl.domain.markdown_text import inline
 from pmctl.domain.metrics import Distribution, ProcessRow, Stats
 from pmctl.domain.visible_text import visible
 from pmctl.ui.json_pieces import dumps
@@ -156,9 +157,9 @@ def to_markdown(stats: Stats) -> str:
         lines += [f"## {title}", ""]
         lines.append("| " + " | ".join(headers) + " |")
         lines.append("|---|" + "---:|" * (len(headers) - 1))
-        lines += [
-            "| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows
-        ]
+        # A row's label (a service, a severity, a team) is the documents' text; the other
+        # cells are pmctl's numbers.
+        lines += ["| " + " | ".join((inline(row[0]), *row[1:])) + " |" for row in rows]
         lines.append("")
     return "\n".join(lines)
 

@@ -103,6 +103,9 @@ class Proposal:
     """Reviewed or closed postmortems that could be proposed."""
     resting: int
     """Of the reviewed and closed ones, those discussed too recently."""
+    language: Language = Language.EN
+    """The language of its words (`default_language`); each pick's questions are in the
+    language of its postmortem."""
 
 
 def lessons_of(body: Body) -> Lessons:
@@ -214,16 +217,45 @@ def _discounted(
     return item[1] * 0.5**shared * (0.7 if item[0].id[:4] in years else 1.0)
 
 
+_REASONS = {
+    Language.EN: {
+        "minutes": ", {minutes} user-visible minutes",
+        "counts": "{lessons} lessons, {actions} action items",
+        "from": "from {year}",
+        "ago": " ({years} years ago)",
+        "never": "never discussed",
+        "last": "last discussed {date}",
+    },
+    Language.JA: {
+        "minutes": "、ユーザー影響 {minutes} 分",
+        "counts": "教訓 {lessons} 件、アクションアイテム {actions} 件",
+        "from": "{year} 年",
+        "ago": "({years} 年前)",
+        "never": "未討議",
+        "last": "前回の討議 {date}",
+    },
+}
+
+
 def reasons(
-    postmortem: Postmortem, lessons: Lessons, last: dt.date | None, *, today: dt.date
+    postmortem: Postmortem,
+    lessons: Lessons,
+    last: dt.date | None,
+    *,
+    today: dt.date,
+    language: Language = Language.EN,
 ) -> tuple[str, ...]:
-    """Why it is proposed, in English (the terminal's words), shortest first."""
+    """Why it is proposed, in `language` (the club's, `default_language`), shortest first."""
+    words = _REASONS[language]
     minutes = postmortem.impact.user_visible_minutes
-    said = [postmortem.severity + (f", {minutes} user-visible minutes" if minutes else "")]
-    said.append(f"{lessons.bullets} lessons, {len(postmortem.action_items)} action items")
+    said = [postmortem.severity + (words["minutes"].format(minutes=minutes) if minutes else "")]
+    said.append(
+        words["counts"].format(lessons=lessons.bullets, actions=len(postmortem.action_items))
+    )
     years = whole_years(dt.date.fromisoformat(postmortem.id[:10]), today)
-    said.append(f"from {postmortem.id[:4]}" + (f" ({years} years ago)" if years > 1 else ""))
-    said.append("never discussed" if last is None else f"last discussed {last.isoformat()}")
+    ago = words["ago"].format(years=years) if years > 1 else ""
+    said.append(words["from"].format(year=postmortem.id[:4]) + ago)
+    said.append(words["never"] if last is None else words["last"].format(date=last.isoformat()))
     return tuple(said)
 
 

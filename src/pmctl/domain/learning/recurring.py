@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from pmctl.domain.learning.query import make_term
 from pmctl.domain.learning.text import words
+from pmctl.domain.model import Language
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,8 @@ class Trends:
     until: dt.date
     minimum: int
     clusters: tuple[Cluster, ...]
+    language: Language = Language.EN
+    """The language of its words (`default_language`)."""
 
 
 def causes_of(cases: Iterable[Case]) -> list[str]:
@@ -72,7 +75,14 @@ def causes_of(cases: Iterable[Case]) -> list[str]:
     return sorted({tag.lower() for case in cases for tag in case.tags})
 
 
-def recurring(cases: Sequence[Case], *, since: dt.date, until: dt.date, minimum: int = 2) -> Trends:
+def recurring(
+    cases: Sequence[Case],
+    *,
+    since: dt.date,
+    until: dt.date,
+    minimum: int = 2,
+    language: Language = Language.EN,
+) -> Trends:
     """The clusters with at least `minimum` postmortems between `since` and `until`, most
     recent postmortems first, then most postmortems in all."""
     by_key: dict[tuple[str, str | None], list[tuple[Case, bool]]] = {}
@@ -99,7 +109,7 @@ def recurring(cases: Sequence[Case], *, since: dt.date, until: dt.date, minimum:
             Cluster(cause, service, tuple(services), tuple(members), recent, _per_year(members))
         )
     clusters.sort(key=lambda c: (-c.recent, -len(c.members), c.cause, c.service or ""))
-    return Trends(since, until, minimum, tuple(clusters))
+    return Trends(since, until, minimum, tuple(clusters), language)
 
 
 def _per_year(members: Iterable[Member]) -> dict[int, int]:
@@ -116,13 +126,23 @@ def ordinal(number: int) -> str:
     return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th') }"
 
 
-def headline(cluster: Cluster, *, since: dt.date, until: dt.date) -> str:
-    """`the 3rd cascading-failure of search between 2025-11-23 and 2026-11-23`."""
+def headline(
+    cluster: Cluster, *, since: dt.date, until: dt.date, language: Language = Language.EN
+) -> str:
+    """`2 cascading-failure postmortems of search from 2025-11-23 to 2026-11-23: the
+    latest, 2026-10-01-x, is the 2nd`, in English or Japanese."""
+    latest = cluster.latest(until=until).id
+    if language is Language.JA:
+        where = cluster.service or f"{len(cluster.services)} サービス"
+        return (
+            f"{since.isoformat()} から {until.isoformat()} までの {where} の {cluster.cause} は "
+            f"{cluster.recent} 件。最新の {latest} は {cluster.recent} 件目"
+        )
     where = cluster.service or f"{len(cluster.services)} services"
     return (
         f"{cluster.recent} {cluster.cause} postmortem{'s' if cluster.recent != 1 else ''} "
         f"of {where} from {since.isoformat()} to {until.isoformat()}: the latest, "
-        f"{cluster.latest(until=until).id}, is the {ordinal(cluster.recent)}"
+        f"{latest}, is the {ordinal(cluster.recent)}"
     )
 
 

@@ -21,6 +21,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pmctl.domain.learning.text import fold, is_cjk
+from pmctl.domain.model import Language
 
 SERVICES_WEIGHT = 0.2
 TAGS_WEIGHT = 0.3
@@ -64,6 +65,8 @@ class Related:
 class RelatedResult:
     target: Profile
     related: tuple[Related, ...]
+    language: Language = Language.EN
+    """The language of its words (`default_language`)."""
 
 
 def label_weights(profiles: Iterable[Profile]) -> dict[str, float]:
@@ -176,13 +179,20 @@ def text_query(terms: Sequence[str], columns: Sequence[str]) -> str:
 
 
 _REASON_LABELS = {
-    "services": "services in common",
-    "tags": "tags in common",
-    "text": "summary and cause read alike",
+    Language.EN: {
+        "services": "services in common",
+        "tags": "tags in common",
+        "text": "summary and cause read alike",
+    },
+    Language.JA: {
+        "services": "共通のサービス",
+        "tags": "共通のタグ",
+        "text": "概要と原因の記述が似ている",
+    },
 }
 
 
-def reason_text(reason: Reason) -> str:
-    """`tags in common: cascading-failure, resource-leak`."""
-    label = _REASON_LABELS.get(reason.kind, reason.kind)
+def reason_text(reason: Reason, language: Language = Language.EN) -> str:
+    """`tags in common: cascading-failure, resource-leak` (`共通のタグ: ...` in Japanese)."""
+    label = _REASON_LABELS[language].get(reason.kind, reason.kind)
     return f"{label}: {', '.join(reason.shared)}" if reason.shared else label
