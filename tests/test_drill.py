@@ -125,6 +125,9 @@ def test_a_timeline_table_and_a_missing_timeline(repo: Project) -> None:
     text = drill_output.to_markdown(found)
     assert "> A customer called support." in text
     assert "(not written)" in text
+    write(repo, "2026-01-02-nowhere", services=(), sections={"detection": "By chance."})
+    head = drill_output.to_markdown(drill(repo, "2026-01-02-nowhere")).splitlines()[2]
+    assert head == "A drill from postmortem `2026-01-02-nowhere`, SEV2."  # (was "SEV2, -.")
 
 
 @pytest.mark.parametrize(

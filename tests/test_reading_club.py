@@ -121,6 +121,20 @@ def test_a_long_lesson_is_quoted_as_an_excerpt(repo: Project) -> None:
     assert max(len(line) for line in table.stdout.splitlines()) < 400
 
 
+def test_lessons_written_as_prose_count_and_counts_are_worded_right(repo: Project) -> None:
+    """Lessons written as paragraphs, not bullets, counted none ("0 lessons" beside three
+    filled-in sections), and one action item was "1 action items"."""
+    write(repo, "2026-10-01-cold-cache", sections={
+        "trigger": "A config push.",
+        "went-well": "The alert fired quickly.\n\nThe rollback was clean.",
+        "went-wrong": "The runbook was out of date. <!-- guidance is no lesson -->",
+        "got-lucky": "<!-- pmctl:guide nothing here yet -->",
+    }, front="action_items:\n  - {id: AI-1, title: Fix the runbook, status: done}")  # fmt: skip
+    (pick,) = propose(repo, today=TODAY).proposal.picks
+    assert "3 lessons, 1 action item" in pick.reasons
+    assert pick.questions[0].startswith("“The runbook was out of date.”")
+
+
 def test_record_appends_a_session_in_one_commit_and_rests_the_postmortems(club: Project) -> None:
     done = record(club, [SHAKESPEARE, "2026-10-01-checkout-big", SHAKESPEARE], today=TODAY)
     assert done.ids == (SHAKESPEARE, "2026-10-01-checkout-big")

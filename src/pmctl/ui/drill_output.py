@@ -20,7 +20,8 @@ from pmctl.domain.visible_text import visible, visible_lines
 _LABELS = {
     Language.EN: {
         "title": "Wheel of Misfortune",
-        "from": "A drill from postmortem {id}{incident}, {severity}, {services}.",
+        "from": "A drill from postmortem {id}{incident}, {severity}{services}.",
+        "services": ", {services}",
         "incident": " (incident {incident})",
         "roles": "Roles",
         "how": "How to play",
@@ -55,7 +56,8 @@ _LABELS = {
     },
     Language.JA: {
         "title": "Wheel of Misfortune(障害対応ロールプレイ)",
-        "from": "ポストモーテム {id}{incident}({severity}、{services})から作った演習。",
+        "from": "ポストモーテム {id}{incident}({severity}{services})から作った演習。",
+        "services": "、{services}",
         "incident": "(インシデント番号{incident})",
         "roles": "役割",
         "how": "進め方",
@@ -110,7 +112,9 @@ def head(drill: Drill) -> str:
             id=code_span(visible(drill.postmortem_id)),
             incident=incident,
             severity=inline(drill.severity),
-            services=inline(", ".join(drill.services)) or "-",
+            services=_label(drill, "services", services=inline(", ".join(drill.services)))
+            if drill.services
+            else "",  # ("SEV3, -." without any)
         ),
         "",
         f"## {_label(drill, 'roles')}",

@@ -20,6 +20,7 @@ from pmctl.domain.digest import excerpt
 from pmctl.domain.learning.snippet import flatten
 from pmctl.domain.lint.body import Body
 from pmctl.domain.model import Language, Postmortem, PostmortemId, Status
+from pmctl.domain.wording import plural
 from pmctl.domain.years import whole_years, year_before
 
 SHORTLIST = 40
@@ -78,7 +79,8 @@ def session_toml(date: dt.date, ids: Sequence[str]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Lessons:
-    """What the body teaches: lesson bullets, and the first of each kind, for questions."""
+    """What the body teaches: how many lessons (bullets, or paragraphs where a kind has no
+    bullets), and the first of each kind, for questions."""
 
     bullets: int
     went_wrong: str | None
@@ -114,12 +116,23 @@ def lessons_of(body: Body) -> Lessons:
     first: dict[str, str | None] = {}
     for key in ("went-well", "went-wrong", "got-lucky"):
         found = body.section(key)
-        items = _bullets(body, found[1], found[2]) if found is not None else []
+        items = _lessons(body, found[1], found[2]) if found is not None else []
         bullets += len(items)
         first[key] = items[0] if items else None
     trigger = body.section("trigger")
     trigger_text = flatten(body.text(trigger[1], trigger[2])) if trigger is not None else ""
     return Lessons(bullets, first["went-wrong"], first["got-lucky"], trigger_text or None)
+
+
+def _lessons(body: Body, start: int, end: int) -> list[str]:
+    """The lessons of lines [start, end): its bullet items, or, written as prose, its
+    paragraphs (without comments: a draft's guidance is no lesson). Prose lessons counted
+    none: "0 lessons" beside three filled-in sections of them."""
+    items = _bullets(body, start, end)
+    if items:
+        return items
+    prose = body.text(start, end, prose=True)
+    return [flatten(part) for part in prose.split("\n\n") if part.strip()]
 
 
 def _bullets(body: Body, start: int, end: int) -> list[str]:
@@ -220,7 +233,6 @@ def _discounted(
 _REASONS = {
     Language.EN: {
         "minutes": ", {minutes} user-visible minutes",
-        "counts": "{lessons} lessons, {actions} action items",
         "from": "from {year}",
         "ago": " ({years} years ago)",
         "never": "never discussed",
@@ -249,8 +261,11 @@ def reasons(
     words = _REASONS[language]
     minutes = postmortem.impact.user_visible_minutes
     said = [postmortem.severity + (words["minutes"].format(minutes=minutes) if minutes else "")]
+    lessons_count, actions = lessons.bullets, len(postmortem.action_items)
     said.append(
-        words["counts"].format(lessons=lessons.bullets, actions=len(postmortem.action_items))
+        f"{plural(lessons_count, 'lesson')}, {plural(actions, 'action item')}"
+        if language is Language.EN  # ("1 action items")
+        else words["counts"].format(lessons=lessons_count, actions=actions)
     )
     years = whole_years(dt.date.fromisoformat(postmortem.id[:10]), today)
     ago = words["ago"].format(years=years) if years > 1 else ""
