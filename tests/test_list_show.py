@@ -183,6 +183,20 @@ def test_the_incident_date_is_the_day_it_started_not_the_day_it_was_written(
     assert [hit["id"] for hit in json.loads(found.stdout)["hits"]] == ["2026-11-23-queue-backlog"]
 
 
+def test_a_file_whose_name_is_not_utf8_is_named_not_left_out_silently(library: Project) -> None:
+    """`list`, `report`, `export` and `stats` left it out without a word (only lint said)."""
+    import os
+
+    source = next(library.postmortem_dir.rglob("*.md"))
+    os.link(source, os.fsencode(source.parent) + b"/caf\xe9.md")
+    for command in ("list", "report", "export", "stats"):
+        result = run_cli(library.root, command)
+        assert result.returncode == 0, result.stderr
+        said = result.stderr + result.stdout
+        assert "caf\\xe9.md: " in said, command
+        assert "not read: its name is not valid UTF-8" in said, command
+
+
 def test_show_says_everything_about_one_postmortem(library: Project) -> None:
     shown = run_cli(library.root, "show", "2015-10-21-shakespeare-sonnet")
     assert shown.returncode == 0, shown.stderr

@@ -39,6 +39,7 @@ from pmctl.adapters.parallel import collector_paused, ordered, processes, split
 from pmctl.domain import record
 from pmctl.domain.document import Invalid
 from pmctl.domain.record import PostmortemRecord
+from pmctl.domain.visible_text import bytes_shown
 from pmctl.errors import DocumentError
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ def _valid(
     directory: Path, root: Path | None, kind: _Kind[T], invalid: list[Invalid]
 ) -> Iterator[tuple[Path, T]]:
     """`records` or `models`: nothing is read before the first one is taken."""
-    paths = discovery.discover(directory)
+    paths = _postmortem_paths(directory, invalid)
     with collector_paused():
         outcomes = _outcomes(paths, root, kind)
         for path, outcome in zip(paths, outcomes, strict=True):
@@ -124,9 +125,27 @@ def load_all(directory: Path, *, root: Path | None = None) -> Corpus:
     With `root` (the project root), parsed front matter is cached between runs: an
     unchanged file is not read or parsed again.
     """
-    paths = discovery.discover(directory)
+    unnamed: list[Invalid] = []
+    paths = _postmortem_paths(directory, unnamed)
     with collector_paused():
-        return load_paths(paths, root=root)
+        corpus = load_paths(paths, root=root)
+    return Corpus(corpus.postmortems, (*unnamed, *corpus.invalid)) if unnamed else corpus
+
+
+def _postmortem_paths(directory: Path, invalid: list[Invalid]) -> list[Path]:
+    """The postmortem files under `directory` (`discovery.discover`); each `*.md` file left
+    out for a name that is not UTF-8 is appended to `invalid`, so that `list`, `report` and
+    `export` say so as for any file they cannot read (they left it out without a word; only
+    lint named it)."""
+    found = discovery.survey(directory)
+    invalid.extend(
+        Invalid(
+            bytes_shown(str(path)),
+            "not read: its name is not valid UTF-8, so it cannot be `<id>.md`",
+        )
+        for path in found.not_utf8
+    )
+    return found.postmortems
 
 
 def load_paths(paths: Sequence[Path], *, root: Path | None = None) -> Corpus:
