@@ -260,6 +260,21 @@ def test_a_template_that_includes_a_missing_one_is_a_template_error_at_its_line(
     )
 
 
+def test_a_template_rendering_an_invalid_postmortem_is_named_by_its_file(repo: Project) -> None:
+    """It was named as `en/postmortem.md.j2:2` — the built-in template's name, with a line of
+    what it rendered — in "en/postmortem.md.j2: template en/postmortem.md.j2 rendered an
+    invalid postmortem: en/postmortem.md.j2:2: schema: Field required"."""
+    override = repo.root / ".pmctl" / "templates" / "en" / "postmortem.md.j2"
+    override.parent.mkdir(parents=True)
+    override.write_text("---\nid: {{ id }}\n---\n# {{ title }}\n", encoding="utf-8")
+    result = run_cli(repo.root, "new", *NEW_DISK_FULL)
+    assert result.returncode == ExitCode.TEMPLATE, result.stderr
+    assert result.stderr.startswith(
+        "error: .pmctl/templates/en/postmortem.md.j2: rendered an invalid postmortem "
+        "(line 2 of what it rendered): schema: Field required\n"
+    )
+
+
 @pytest.mark.parametrize(
     "template", ["line one\n{{ title.__class__ }}", "line one\n{{ no_such_variable }}"]
 )

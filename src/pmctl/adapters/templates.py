@@ -65,15 +65,16 @@ def render(name: str, context: dict[str, Any], *, root: Path | None) -> str:
         raise TemplateError(
             f"template did not finish rendering within {WALL_SECONDS:g} s",
             hint=_BUDGET_HINT,
-            location=_origin(name, root),
+            location=origin(name, root),
         ) from None
     except deadline.ChildFailed as error:  # a bug of pmctl's: the template's are answered
         raise RuntimeError(f"rendering {name} failed: {error}") from None
-    return _answered(answer, location=_origin(name, root))
+    return _answered(answer, location=origin(name, root))
 
 
-def _origin(name: str, root: Path) -> str:
-    """The file template `name` is read from: the repository's override, if there is one."""
+def origin(name: str, root: Path) -> str:
+    """The file template `name` is read from: the repository's override, if there is one
+    (else its built-in name)."""
     override = root / OVERRIDE_DIR / name
     return str(override) if override.is_file() else name
 

@@ -237,9 +237,12 @@ def render(
     try:
         documents.load_text(Path(name), text)
     except DocumentError as error:
+        # Where the error is in what the template rendered, not in the template's file.
+        line = (error.location or "").rpartition(":")[2]
+        where = f" (line {line} of what it rendered)" if line.isdigit() else ""
         raise TemplateError(
-            f"template {name} rendered an invalid postmortem: {error}",
+            f"rendered an invalid postmortem{where}: {error.message}",
             hint="fix the template's front matter, or `pmctl template export` a fresh copy",
-            location=name,
+            location=templates.origin(name, project.root),
         ) from None
     return text
