@@ -209,7 +209,12 @@ def _front_matter_data(parts: frontmatter.Split, problems: list[Problem]) -> dic
             Problem(
                 "yaml",
                 f"invalid YAML: {problem.message}",
-                frontmatter.yaml_hint(parts.front_matter, problem.line, problem.message),
+                frontmatter.yaml_hint(
+                    parts.front_matter,
+                    problem.line,
+                    problem.message,
+                    first_line=parts.front_matter_line,
+                ),
                 parts.front_matter_line + problem.line - 1,
                 problem.column,
             )
