@@ -351,7 +351,8 @@ def _plan_text(
             return Refused(
                 f"{shown}:{error.line}",
                 error.message,
-                "fix the front matter, or pass --shape headings to read the file as Markdown",
+                error.hint
+                or "fix the front matter, or pass --shape headings to read the file as Markdown",
             )
         if foreign is None and request.shape is ImportShape.FRONT_MATTER:
             return Refused(shown, "no front matter", "pass --shape auto or --shape headings")
