@@ -51,3 +51,79 @@ def test_a_yaml_merge_key_overridden_is_no_repetition(repo: Project, tmp_path: P
     front = "---\nbase: &b {owner: alice}\nmeta:\n  <<: *b\n  owner: bob\n---\n"
     (plan,) = dry_run(repo, legacy(tmp_path, "2024-03-01-db.md", front + BODY)).planned
     assert plan.id.startswith("2024-03-01")
+
+
+@pytest.mark.parametrize(
+    ("title", "date", "slug"),
+    [
+        ("DB outage 2024-03-01", "2024-03-01", "db-outage"),
+        ("2024/03/01 Queue stall", "2024-03-01", "queue-stall"),
+        ("2024年3月1日 Queue stall", "2024-03-01", "queue-stall"),
+        ("DB outage 2024-02-30, again 2024-03-02", "2024-03-02", "db-outage-again"),
+    ],
+)
+def test_a_date_in_the_title_is_the_incident_date_when_nothing_else_gives_one(
+    repo: Project, tmp_path: Path, title: str, date: str, slug: str
+) -> None:
+    """Only the file name, a mapped key or the timeline gave the date: a team that dated
+    its titles (`# DB outage 2024-03-01`) had every postmortem refused for no date."""
+    text = f"# {title}\n\n## Summary\n\nDown.\n\n## Timeline\n\n- 10:00 alert\n"
+    (plan,) = dry_run(repo, legacy(tmp_path, "db.md", text)).planned
+    assert plan.id == f"{date}-{slug}"
+    assert "incident date from the title" in plan.notes
+
+
+def test_empty_keys_of_foreign_front_matter_are_said_to_be_empty_not_unmapped(
+    repo: Project, tmp_path: Path
+) -> None:
+    front = '---\ntitle:\nowner: ""\ndate: 2024-03-05\nteam: payments\n---\n'
+    (plan,) = dry_run(repo, legacy(tmp_path, "db.md", front + BODY)).planned
+    assert plan.unmapped == ("team",)
+    assert "empty in the front matter, nothing taken: title, owner" in plan.notes
+
+
+def test_an_mdx_file_is_imported(repo: Project, tmp_path: Path) -> None:
+    """Docusaurus writes `.mdx`: it was skipped as 'not a Markdown or text file'."""
+    text = '---\ndate: 2024-03-06\n---\nimport Chart from "./chart"\n\n' + BODY
+    (plan,) = dry_run(repo, legacy(tmp_path, "db-outage.mdx", text)).planned
+    assert plan.id == "2024-03-06-search-outage"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf_16_without_a_byte_order_mark_is_read_by_its_nul_bytes(
+    repo: Project, tmp_path: Path, encoding: str
+) -> None:
+    """It was skipped as 'not text (it holds NUL bytes)'."""
+    text = "# 障害 2024-03-07\n\n## Summary\n\n検索が止まった。\n\n## Timeline\n\n- 10:00 alert\n"
+    (plan,) = dry_run(repo, legacy(tmp_path, "db.md", text.encode(encoding))).planned
+    assert plan.id.startswith("2024-03-07")
+    assert "検索が止まった。" in plan.text
+
+
+def test_binary_with_nul_bytes_is_still_no_text(repo: Project, tmp_path: Path) -> None:
+    result = dry_run(repo, legacy(tmp_path, "db.md", bytes(range(256)) * 20))
+    assert [skipped.reason for skipped in result.skipped] == ["not text (it holds NUL bytes)"]
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "named"),
+    [
+        ("# Café outage\n\n## Summary\n\nCrème brûlée.\n", "latin-1", "CP1252 (Latin-1)"),
+        ("# 障害\n\n## 概要\n\n検索が止まった。\n", "shift_jis", "Shift_JIS"),
+        ("# 障害\n\n## 概要\n\n検索が止まった。\n", "euc-jp", "EUC-JP"),
+    ],
+)
+def test_a_file_not_in_utf_8_is_refused_naming_the_encoding_it_reads_as(
+    repo: Project, tmp_path: Path, text: str, encoding: str, named: str
+) -> None:
+    """A Latin-1 file was told to convert from Shift_JIS."""
+    (refused,) = dry_run(repo, legacy(tmp_path, "db.md", text.encode(encoding))).refused
+    assert refused.hint.startswith(f"it reads as {named}: convert it to UTF-8 first")
+
+
+def test_the_alias_hint_for_a_numbered_heading_leaves_the_number_out(
+    repo: Project, tmp_path: Path
+) -> None:
+    text = "# Outage 2024-03-09\n\n## 1. Summary\n\nx\n\n## 2. Timeline\n\n- 10:00 a\n\n## 3. **Root cause:**\n"
+    (plan,) = dry_run(repo, legacy(tmp_path, "db.md", text)).planned
+    assert plan.alias_hints == (("Root cause", "root-causes"),)

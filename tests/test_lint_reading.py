@@ -223,3 +223,10 @@ def test_a_valid_postmortem_with_any_span_replaced_never_raises(
 ) -> None:
     start, end = sorted((first, second))
     _check_never_raises((GOOD[:start] + text + GOOD[end:]).encode("utf-8", errors="surrogatepass"))
+
+
+def test_a_latin_1_file_is_told_to_convert_from_cp1252_not_shift_jis() -> None:
+    (finding,) = findings("", raw="---\ntitle: Café\n---\n".encode("latin-1"))
+    assert finding.rule == "PM003"
+    assert "CP1252 (Latin-1)" in finding.hint
+    assert "SHIFT_JIS" not in finding.hint

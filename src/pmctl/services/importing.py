@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from pmctl.adapters import discovery, documents
 from pmctl.adapters.transliterate import romanize
-from pmctl.domain import commits, ids
+from pmctl.domain import commits, encodings, ids
 from pmctl.domain.commits import Commit
 from pmctl.domain.enums import ImportShape
 from pmctl.domain.importing import ImportResult, Planned, Refused, Skipped
@@ -38,7 +38,9 @@ if TYPE_CHECKING:
     from pmctl.domain.config import FieldMap, Settings
     from pmctl.domain.project import Project
 
-TEXT_SUFFIXES = frozenset({"", ".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".txt", ".text"})
+TEXT_SUFFIXES = frozenset(
+    {"", ".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdx", ".txt", ".text"}
+)
 """Files read as possible postmortems; anything else (images, HTML, code) is skipped."""
 NOT_POSTMORTEMS = frozenset(
     {
@@ -303,7 +305,7 @@ def _plan(
         return Refused(
             f"{shown}:{line}",
             f"byte 0x{content[error.start]:02x} is not valid {encoding.upper()}",
-            "convert the file to UTF-8 first (e.g. `iconv -f SHIFT_JIS -t UTF-8`)",
+            encodings.conversion_hint(content),
         )
     if "\0" in text:
         return Skipped(shown, "not text (it holds NUL characters)")
@@ -322,11 +324,31 @@ _BYTE_ORDER_MARKS = (
 def _encoding(raw: bytes) -> tuple[bytes, str]:
     """(byte-order mark, encoding) of a source file: UTF-8, unless a mark says UTF-16 or
     UTF-32 (Windows tools and wiki exports write them), which was skipped as no text for
-    the NUL bytes every ASCII character has in them."""
-    return next(
-        ((mark, name) for mark, name in _BYTE_ORDER_MARKS if raw.startswith(mark)),
-        (b"", "utf-8"),
-    )
+    the NUL bytes every ASCII character has in them; or UTF-16 without a mark, by where
+    those NUL bytes are."""
+    marked = next(((mark, name) for mark, name in _BYTE_ORDER_MARKS if raw.startswith(mark)), None)
+    if marked is not None:
+        return marked
+    return b"", (_utf16_by_its_nul_bytes(raw) if b"\0" in raw else None) or "utf-8"
+
+
+_SNIFFED = 4096
+"""How many bytes of a file with NUL bytes are looked at to tell UTF-16 from binary."""
+
+
+def _utf16_by_its_nul_bytes(raw: bytes) -> str | None:
+    """`utf-16-le` or `utf-16-be` for text in UTF-16 without a byte-order mark (PowerShell's
+    `Out-File`, some wiki exports), else None. Each ASCII character of such a text (every
+    `#`, space and line break of Markdown) has a NUL byte at odd offsets (LE) or even ones
+    (BE), and next to none at the others; a binary file has them anywhere."""
+    sample = raw[:_SNIFFED]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    pairs = len(sample) // 2
+    if odd >= pairs / 10 and even <= odd / 20:
+        return "utf-16-le"
+    if even >= pairs / 10 and odd <= even / 20:
+        return "utf-16-be"
+    return None
 
 
 def _with_lf(text: str) -> str:

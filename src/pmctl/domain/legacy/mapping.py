@@ -181,11 +181,25 @@ def apply(
             continue
         values[field] = converted
         taken.append(MappedField(source, field, _show(converted)))
+    empty = [
+        key for key, value in (front_matter or {}).items() if isinstance(key, str) and _empty(value)
+    ]
+    if empty:
+        notes.append(f"empty in the front matter, nothing taken: {', '.join(empty)}")
     unmapped = tuple(
-        key for key in (front_matter or {}) if key not in used_keys and isinstance(key, str)
+        key
+        for key in (front_matter or {})
+        if key not in used_keys and isinstance(key, str) and key not in empty
     )
     unconverted = {field: why for field, why in unconverted.items() if field not in values}
     return Mapped(values, tuple(taken), unmapped, tuple(notes), tuple(days), unconverted)
+
+
+def _empty(value: Any) -> bool:
+    """Whether a front-matter value says nothing (`title:`, `owner: ""`, `tags: []`)."""
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (isinstance(value, list | dict) and not value)
 
 
 def _normal(key: str) -> str:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pmctl.domain.cjk import KANA
 from pmctl.domain.legacy import actions, durations, mapping, timeline
 from pmctl.domain.lint.body import Body, parse_body
-from pmctl.domain.sections import SECTIONS, SectionNames, heading_name
+from pmctl.domain.sections import SECTIONS, SectionNames, alias_form, heading_name
 
 _KANA = re.compile(f"[{KANA}]")
 _TEMPLATE = re.compile(r"template|テンプレート|ひな形|雛形", re.IGNORECASE)
@@ -46,12 +46,13 @@ class Reading:
         return bool(self.title and _TEMPLATE.search(self.title))
 
     def suggestions(self) -> dict[str, str]:
-        """Unknown heading -> the section key it is closest to (for an alias hint)."""
+        """Unknown heading (as an alias would name it) -> the section key it is closest to
+        (for an alias hint)."""
         found: dict[str, str] = {}
         for heading in self.other_headings:
             key = _closest_section(heading_name(heading))
             if key is not None:
-                found[heading] = key
+                found[alias_form(heading)] = key
         return found
 
 
