@@ -127,3 +127,39 @@ def test_the_alias_hint_for_a_numbered_heading_leaves_the_number_out(
     text = "# Outage 2024-03-09\n\n## 1. Summary\n\nx\n\n## 2. Timeline\n\n- 10:00 a\n\n## 3. **Root cause:**\n"
     (plan,) = dry_run(repo, legacy(tmp_path, "db.md", text)).planned
     assert plan.alias_hints == (("Root cause", "root-causes"),)
+
+
+PANDOC = """\
+DB outage
+=========
+
+**Date:** 2024-03-01
+
+Summary
+-------
+
+The primary database failed over.
+
+Timeline
+--------
+
+- 10:00 alert
+- 10:05 failover
+
+Action Items
+------------
+
+- [ ] Alert on replication lag
+"""
+
+
+def test_a_pandoc_export_with_underlined_headings_is_read_by_its_sections(
+    repo: Project, tmp_path: Path
+) -> None:
+    """Setext headings (pandoc, Confluence exports) were no headings to pmctl: the file was
+    skipped as 'not a postmortem: 0 postmortem sections'."""
+    (plan,) = dry_run(repo, legacy(tmp_path, "db.md", PANDOC)).planned
+    assert plan.id == "2024-03-01-db-outage"
+    assert plan.sections == ("summary", "timeline", "action-items")
+    assert (plan.timeline.entries if plan.timeline else 0, plan.actions) == (2, 1)
+    assert plan.findings == ()

@@ -43,10 +43,10 @@ from pmctl.adapters.cache import Stat, cache_path
 from pmctl.adapters.processes import running
 from pmctl.domain.learning.query import Filters
 
-FORMAT = "5"
+FORMAT = "6"
 """Bumped when what is indexed changes, so that an index of the old kind is rebuilt (4: no
 template guidance in the summary and cause columns; 5: numbered and emphasised headings
-open their sections)."""
+open their sections; 6: so do setext headings)."""
 NAME = "search-index"
 RACY_SECONDS = 2.0
 UNKNOWN: Stat = (-1, -1, -1, -1)

@@ -44,7 +44,7 @@ def rest_text(body: Body) -> str:
     # 10,000 postmortems, this 0.2 s.
     offsets = body.row_offsets
     cuts = sorted(
-        (offsets[found[1] - 1], offsets[found[2]])
+        (offsets[found[1] - found[0].rows], offsets[found[2]])
         for key in SUMMARY + CAUSE
         if (found := body.section(key)) is not None
     )
