@@ -578,3 +578,20 @@ def test_underlined_headings_are_sections_and_no_rules_in_a_snippet(repo: Projec
     (hit, _) = search(repo, "leak").results.hits
     assert hit.id == "2026-01-01-pandoc"
     assert hit.snippet.text.startswith("Summary: A leak in the cache. Timeline: 10:00 paged")
+
+
+def test_character_references_and_escapes_are_searched_as_what_they_render(
+    repo: Project,
+) -> None:
+    """Confluence and pandoc exports write `disk&nbsp;space` and `search\\_cluster`: the
+    phrase "disk space" found nothing, `nbsp` found the file, and the snippet showed both."""
+    write(
+        repo,
+        "2026-01-01-export",
+        title="Export",
+        sections={"summary": "The search\\_cluster ran out of disk&nbsp;space &amp; memory."},
+    )
+    assert ids(repo, '"disk space"') == ["2026-01-01-export"]
+    assert ids(repo, "nbsp") == []
+    (hit,) = search(repo, '"search_cluster"').results.hits
+    assert "The search_cluster ran out of disk space & memory." in hit.snippet.text
