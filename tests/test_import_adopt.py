@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from pmctl.domain.project import Project
-from tests.test_import_inputs import BODY, dry_run, legacy
+from pmctl.services.importing import ImportRequest, import_postmortems
+from tests.test_import_inputs import BODY, TODAY, dry_run, legacy
 
 
 @pytest.mark.parametrize(
@@ -163,3 +164,42 @@ def test_a_pandoc_export_with_underlined_headings_is_read_by_its_sections(
     assert plan.sections == ("summary", "timeline", "action-items")
     assert (plan.timeline.entries if plan.timeline else 0, plan.actions) == (2, 1)
     assert plan.findings == ()
+
+
+def test_unix_times_of_a_morgue_export_are_read_as_utc(repo: Project, tmp_path: Path) -> None:
+    """morgue (etsy) keeps its times in seconds since 1970: mapped to a timestamp or the
+    date, `1709287200 is not a date-time; left empty`."""
+    (tmp_path / "map.toml").write_text(
+        'starttime = "timestamps.started"\nendtime = "timestamps.resolved"\ndetecttime = "date"\n',
+        encoding="utf-8",
+    )
+    front = '{"title": "Checkout", "starttime": 1709287200, "endtime": 1709290800000,\n'
+    front += ' "detecttime": 1709287500}\n'
+    source = legacy(tmp_path, "checkout.md", front + BODY)
+    request = ImportRequest(
+        sources=(source,),
+        map_file=tmp_path / "map.toml",
+        owner="sre",
+        severity="SEV3",
+        dry_run=True,
+    )
+    (plan,) = import_postmortems(repo, request, today=TODAY).planned
+    fields = {field.field: field.value for field in plan.fields}
+    assert fields["timestamps.started"] == "2024-03-01T10:00:00+00:00"
+    assert fields["timestamps.resolved"] == "2024-03-01T11:00:00+00:00"
+    assert fields["date"] == "2024-03-01"
+    assert "front matter `starttime`: 1709287200 read as Unix time (UTC)" in plan.notes
+
+
+def test_a_small_number_is_no_unix_time(repo: Project, tmp_path: Path) -> None:
+    (tmp_path / "map.toml").write_text('ticket = "timestamps.started"\n', encoding="utf-8")
+    source = legacy(tmp_path, "2024-03-01-x.md", '{"ticket": 4711}\n' + BODY)
+    request = ImportRequest(
+        sources=(source,),
+        map_file=tmp_path / "map.toml",
+        owner="sre",
+        severity="SEV3",
+        dry_run=True,
+    )
+    (plan,) = import_postmortems(repo, request, today=TODAY).planned
+    assert "front matter `ticket`: 4711 is not a date-time; left empty" in plan.notes

@@ -294,6 +294,9 @@ def _date(raw: Any) -> dt.date | None:
         return raw.date()
     if isinstance(raw, dt.date):
         return raw
+    unix = unix_time(raw)
+    if unix is not None:
+        return unix.date()
     if not isinstance(raw, str):
         return None
     text = raw.strip()
@@ -317,13 +320,34 @@ def _day(raw: Any) -> tuple[dt.date | None, str, None]:
         if raw.time() == dt.time(0, 0):
             return date, f"{raw.isoformat()} is at midnight: taken as a date only", None
         return date, f"{raw.isoformat()}: only its day is taken", None
+    unix = unix_time(raw)
+    if unix is not None:
+        return date, f"{raw} read as Unix time {unix.isoformat()}: only its day is taken", None
     return date, "", None
+
+
+_UNIX_SECONDS = (1e8, 1e10)
+"""What a number read as a date-time may be, in seconds since 1970 (from 1973 to 2286):
+morgue (etsy) and other tools' exports store times so."""
+
+
+def unix_time(raw: Any) -> dt.datetime | None:
+    """`raw` as a Unix time in seconds (or milliseconds), in UTC; None for anything else."""
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        return None
+    seconds = raw / 1000 if _UNIX_SECONDS[1] * 10 <= raw < _UNIX_SECONDS[1] * 1000 else raw
+    if not _UNIX_SECONDS[0] <= seconds < _UNIX_SECONDS[1]:
+        return None
+    return dt.datetime.fromtimestamp(seconds, dt.UTC)
 
 
 def _datetime(raw: Any, zone: Zone | None) -> tuple[Any, str, dt.date | None]:
     moment: dt.datetime | None = None
+    unix = unix_time(raw)
     if isinstance(raw, dt.datetime):
         moment = raw
+    elif unix is not None:
+        moment = unix
     elif isinstance(raw, dt.date):
         return None, f"{raw.isoformat()} is a date without a time; left empty", raw
     elif isinstance(raw, str):
@@ -338,6 +362,8 @@ def _datetime(raw: Any, zone: Zone | None) -> tuple[Any, str, dt.date | None]:
         return None, f"{_short(raw)} is not a date-time; left empty", None
     if moment.time() == dt.time(0, 0):
         return None, f"{moment.isoformat()} is at midnight: taken as a date only", moment.date()
+    if unix is not None:
+        return moment, f"{raw} read as Unix time (UTC)", None
     if moment.tzinfo is None:
         tz = zone.tzinfo if zone is not None else None
         if tz is None:
