@@ -203,3 +203,22 @@ def test_a_small_number_is_no_unix_time(repo: Project, tmp_path: Path) -> None:
     )
     (plan,) = import_postmortems(repo, request, today=TODAY).planned
     assert "front matter `ticket`: 4711 is not a date-time; left empty" in plan.notes
+
+
+def test_japanese_utf_16_without_a_mark_is_read_though_few_characters_are_ascii(
+    repo: Project, tmp_path: Path
+) -> None:
+    """Most of its characters have no NUL byte: it was skipped as not text."""
+    prose = "検索クラスタのディスクが一杯になり、検索が四十五分間止まった。一部の利用者に影響。" * 8
+    text = f"# 障害 2024-03-07\n\n## 概要\n\n{prose}\n\n## タイムライン\n\n- 10:00 一報\n"
+    (plan,) = dry_run(repo, legacy(tmp_path, "db.md", text.encode("utf-16-le"))).planned
+    assert prose in plan.text
+
+
+def test_a_file_utf_8_but_for_a_few_bytes_is_told_so(repo: Project, tmp_path: Path) -> None:
+    """A UTF-8 file with a few Latin-1 bytes pasted in was told to convert the whole file
+    (from Shift_JIS), which would have garbled the rest of it."""
+    text = "# 障害 2024-03-07\n\n## 概要\n\nCafé\n".encode().replace("é".encode(), b"\xe9")
+    (refused,) = dry_run(repo, legacy(tmp_path, "db.md", text)).refused
+    assert refused.source.endswith("db.md:5")
+    assert refused.hint.startswith("the rest of it is UTF-8 (1 bad byte, the first here)")

@@ -33,8 +33,17 @@ def likely(raw: bytes) -> tuple[str, ...]:
 
 
 def conversion_hint(raw: bytes) -> str:
-    """How to convert `raw` to UTF-8, naming the encodings it likely is in."""
+    """How to convert `raw` to UTF-8, naming the encodings it likely is in; or, for a file
+    in none of them that is UTF-8 but for a few bytes (an edit in another editor, a paste),
+    that."""
     found = likely(raw)
+    text = raw.decode("utf-8", "replace") if not found else ""
+    if any(not char.isascii() and char != "\ufffd" for char in text):
+        bad = text.count("\ufffd")
+        return (
+            f"the rest of it is UTF-8 ({bad} bad {'byte' if bad == 1 else 'bytes'}, "
+            "the first here): retype those characters in a UTF-8 editor"
+        )
     if not found:
         return "convert the file to UTF-8 first (`iconv -f ENCODING -t UTF-8`)"
     names = " or ".join(_SHOWN[name] for name in found)
@@ -66,3 +75,34 @@ def _japanese(char: str) -> bool:
     accented capitals read as in Shift_JIS)."""
     code = ord(char)
     return 0x3000 <= code <= 0x30FF or 0x4E00 <= code <= 0x9FFF or 0xFF01 <= code <= 0xFF5E
+
+
+_SNIFFED = 4096
+"""How many bytes of a file with NUL bytes are read to tell UTF-16 from binary."""
+
+
+def utf16_without_mark(raw: bytes) -> str | None:
+    """`utf-16-le` or `utf-16-be` for `raw` in UTF-16 without a byte-order mark (`iconv -t
+    UTF-16LE`, some wiki exports), else None: the one of the two that reads its first bytes
+    as lines of text (ASCII, Latin, kana, kanji, punctuation). A binary file reads as
+    characters from all over Unicode in both. (By the NUL bytes' places alone, Japanese
+    text was binary: few characters are ASCII, and `一` is 00 4E.)"""
+    sample = raw[: min(len(raw), _SNIFFED) // 2 * 2]
+    for name in ("utf-16-le", "utf-16-be"):
+        text = sample.decode(name, "replace")
+        if "\n" in text and sum(map(_textual, text)) >= _PLAUSIBLE * len(text):
+            return name
+    return None
+
+
+def _textual(char: str) -> bool:
+    code = ord(char)
+    return (
+        0x20 <= code < 0x7F
+        or char in "\t\n\r"
+        or 0xA0 <= code <= 0x24F
+        or 0x2000 <= code <= 0x206F
+        or 0x3000 <= code <= 0x30FF
+        or 0x4E00 <= code <= 0x9FFF
+        or 0xFF00 <= code <= 0xFFEF
+    )

@@ -301,6 +301,8 @@ def _plan(
     try:
         text = content.decode(encoding)
     except UnicodeDecodeError as error:
+        if not mark and encoding != "utf-8":  # UTF-16 by its NUL bytes, wrongly
+            return Skipped(shown, "not text (it holds NUL bytes)")
         line = _with_lf(content[: error.start].decode(encoding, "replace")).count("\n") + 1
         return Refused(
             f"{shown}:{line}",
@@ -324,31 +326,12 @@ _BYTE_ORDER_MARKS = (
 def _encoding(raw: bytes) -> tuple[bytes, str]:
     """(byte-order mark, encoding) of a source file: UTF-8, unless a mark says UTF-16 or
     UTF-32 (Windows tools and wiki exports write them), which was skipped as no text for
-    the NUL bytes every ASCII character has in them; or UTF-16 without a mark, by where
-    those NUL bytes are."""
+    the NUL bytes every ASCII character has in them; or UTF-16 without a mark, by what
+    it reads as."""
     marked = next(((mark, name) for mark, name in _BYTE_ORDER_MARKS if raw.startswith(mark)), None)
     if marked is not None:
         return marked
-    return b"", (_utf16_by_its_nul_bytes(raw) if b"\0" in raw else None) or "utf-8"
-
-
-_SNIFFED = 4096
-"""How many bytes of a file with NUL bytes are looked at to tell UTF-16 from binary."""
-
-
-def _utf16_by_its_nul_bytes(raw: bytes) -> str | None:
-    """`utf-16-le` or `utf-16-be` for text in UTF-16 without a byte-order mark (PowerShell's
-    `Out-File`, some wiki exports), else None. Each ASCII character of such a text (every
-    `#`, space and line break of Markdown) has a NUL byte at odd offsets (LE) or even ones
-    (BE), and next to none at the others; a binary file has them anywhere."""
-    sample = raw[:_SNIFFED]
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    pairs = len(sample) // 2
-    if odd >= pairs / 10 and even <= odd / 20:
-        return "utf-16-le"
-    if even >= pairs / 10 and odd <= even / 20:
-        return "utf-16-be"
-    return None
+    return b"", (encodings.utf16_without_mark(raw) if b"\0" in raw else None) or "utf-8"
 
 
 def _with_lf(text: str) -> str:
