@@ -222,3 +222,15 @@ def test_a_file_utf_8_but_for_a_few_bytes_is_told_so(repo: Project, tmp_path: Pa
     (refused,) = dry_run(repo, legacy(tmp_path, "db.md", text)).refused
     assert refused.source.endswith("db.md:5")
     assert refused.hint.startswith("the rest of it is UTF-8 (1 bad byte, the first here)")
+
+
+def test_other_teams_names_of_the_sections_get_an_alias_hint(repo: Project, tmp_path: Path) -> None:
+    """morgue's *Remediations*, the *Contributing Factors* of many templates: no hint was
+    given (they are not spelled like pmctl's headings), and no action item was read."""
+    text = BODY + "\n## Contributing Factors\n\nx\n\n## Remediations\n\n- [ ] Alert\n\n## 経緯\n"
+    (plan,) = dry_run(repo, legacy(tmp_path, "2024-03-01-db.md", text)).planned
+    assert dict(plan.alias_hints) == {
+        "Contributing Factors": "root-causes",
+        "Remediations": "action-items",
+        "経緯": "timeline",
+    }

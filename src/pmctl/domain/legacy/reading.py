@@ -61,8 +61,39 @@ _NAMES = {heading_name(s.en): s.key for s in SECTIONS} | {
 }
 
 
+_OTHER_NAMES = {
+    "summary": (
+        "overview", "executive summary", "incident summary", "tl;dr", "tldr", "what happened",
+        "事象", "事象概要", "発生事象",
+    ),
+    "impact": ("customer impact", "user impact", "business impact", "影響範囲", "影響度"),
+    "root-causes": (
+        "root cause", "root cause analysis", "rca", "contributing factors", "causes", "cause",
+        "five whys", "5 whys", "原因", "原因分析",
+    ),
+    "trigger": ("triggers", "what triggered it", "きっかけ", "発生契機"),
+    "resolution": ("mitigation", "recovery", "resolution and recovery", "復旧", "復旧対応"),
+    "lessons": ("lessons", "learnings", "takeaways", "振り返り", "学び"),
+    "went-wrong": ("what didn't go well", "what could have gone better", "悪かった点"),
+    "went-well": ("what went right", "良かった点"),
+    "timeline": ("chronology", "sequence of events", "incident timeline", "時系列", "経緯"),
+    "action-items": (
+        "actions", "action plan", "follow-ups", "follow ups", "followups", "next steps",
+        "remediations", "remediation items", "corrective actions", "preventive actions",
+        "対策", "再発防止策", "恒久対策", "今後の対応",
+    ),
+    "supporting-information": ("references", "links", "appendix", "参考", "参考資料"),
+}  # fmt: skip
+"""Other teams' names of pmctl's sections (morgue's *Remediations*, the *Contributing
+Factors* of many templates): too far from pmctl's headings to be found alike."""
+_KNOWN = {heading_name(name): key for key, names in _OTHER_NAMES.items() for name in names}
+
+
 @lru_cache(maxsize=1024)  # the same few headings recur in every document of a repository
 def _closest_section(name: str) -> str | None:
+    known = _KNOWN.get(name)
+    if known is not None:
+        return known
     close = difflib.get_close_matches(name, _NAMES, n=1, cutoff=0.8)
     return _NAMES[close[0]] if close else None
 
