@@ -234,3 +234,14 @@ def test_other_teams_names_of_the_sections_get_an_alias_hint(repo: Project, tmp_
         "Remediations": "action-items",
         "経緯": "timeline",
     }
+
+
+def test_a_time_in_italics_is_a_timeline_entry(repo: Project, tmp_path: Path) -> None:
+    """Google Docs exports write `*10:07* ack` as they write `**10:07** ack`: the bold one
+    was read, the italic one was neither read nor listed as kept as written."""
+    text = (
+        "# Outage\n\n## Summary\n\nx\n\n## Timeline\n\n**10:00** alert\n*10:07* ack\n_10:09_ fix\n"
+    )
+    (plan,) = dry_run(repo, legacy(tmp_path, "2024-03-01-db.md", text)).planned
+    assert plan.timeline is not None
+    assert plan.timeline.entries == 3
