@@ -245,3 +245,9 @@ def test_a_time_in_italics_is_a_timeline_entry(repo: Project, tmp_path: Path) ->
     (plan,) = dry_run(repo, legacy(tmp_path, "2024-03-01-db.md", text)).planned
     assert plan.timeline is not None
     assert plan.timeline.entries == 3
+
+
+@pytest.mark.parametrize("content", [b"", b"\n \r\n\t\n", b"\xef\xbb\xbf"])
+def test_an_empty_file_is_skipped_as_empty(repo: Project, tmp_path: Path, content: bytes) -> None:
+    (skipped,) = dry_run(repo, legacy(tmp_path, "2024-03-01-db.md", content)).skipped
+    assert skipped.reason == "empty"

@@ -311,6 +311,8 @@ def _plan(
         )
     if "\0" in text:
         return Skipped(shown, "not text (it holds NUL characters)")
+    if not text or text.isspace():  # (it was 'not a postmortem: 0 postmortem sections')
+        return Skipped(shown, "empty")
     return _plan_text(context, source, path, _with_lf(text))
 
 
