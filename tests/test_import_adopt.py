@@ -251,3 +251,17 @@ def test_a_time_in_italics_is_a_timeline_entry(repo: Project, tmp_path: Path) ->
 def test_an_empty_file_is_skipped_as_empty(repo: Project, tmp_path: Path, content: bytes) -> None:
     (skipped,) = dry_run(repo, legacy(tmp_path, "2024-03-01-db.md", content)).skipped
     assert skipped.reason == "empty"
+
+
+def test_a_heading_within_a_section_is_not_listed_as_not_mapped(
+    repo: Project, tmp_path: Path
+) -> None:
+    """A timeline's dated sub-heading sets the day of the entries under it: it was listed as
+    a heading no section took, as `## Attendees` is."""
+    text = (
+        "# Outage\n\n## Summary\n\nx\n\n### Details\n\ny\n\n## Timeline\n\n### 2024-05-05\n\n"
+        "- 10:00 a\n\n## Attendees\n\n### Guests\n"
+    )
+    (plan,) = dry_run(repo, legacy(tmp_path, "db.md", text)).planned
+    assert plan.id.startswith("2024-05-05")
+    assert plan.other_headings == ("Attendees", "Guests")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -98,6 +99,19 @@ def _closest_section(name: str) -> str | None:
     return _NAMES[close[0]] if close else None
 
 
+def _rows_inside_sections(body: Body) -> Callable[[int], bool]:
+    """Whether a row is within a known section, past its heading: a deeper heading there
+    (a timeline's `### 2023-02-14`, a `### Database` under the root causes) is part of the
+    section, not a heading that no section took."""
+    spans = [
+        (start, end)
+        for key in body.sections
+        if (found := body.extent(key)) is not None
+        for _, start, end in [found]
+    ]
+    return lambda row: any(start <= row < end for start, end in spans)
+
+
 def read(text: str, names: SectionNames) -> Reading:
     """Read `text`, a legacy document's body (newlines `\\n`, no front matter)."""
     body = parse_body(text, 1, names)
@@ -106,6 +120,7 @@ def read(text: str, names: SectionNames) -> Reading:
     first_section: int | None = None
     sections: list[tuple[str, str]] = []
     others: list[str] = []
+    inside = _rows_inside_sections(body)
     for row, heading in body.headings:
         if heading.key is not None:
             first_section = row if first_section is None else first_section
@@ -113,7 +128,7 @@ def read(text: str, names: SectionNames) -> Reading:
                 sections.append((heading.key, heading.text))
         elif heading.level == 1 and title is None and first_section is None:
             title, title_row = heading.text, row
-        else:
+        elif not inside(row):
             others.append(heading.text)
     header_end = next((row for row, _ in body.headings if row != title_row), len(body.lines))
     found_timeline = body.extent("timeline")
