@@ -265,3 +265,15 @@ def test_a_heading_within_a_section_is_not_listed_as_not_mapped(
     (plan,) = dry_run(repo, legacy(tmp_path, "db.md", text)).planned
     assert plan.id.startswith("2024-05-05")
     assert plan.other_headings == ("Attendees", "Guests")
+
+
+@pytest.mark.parametrize("header", ["**Date:** 2024-03-01\n**Owner:** alice", "Date: 2024-03-01"])
+def test_header_lines_with_a_rule_under_them_are_still_header_lines(
+    repo: Project, tmp_path: Path, header: str
+) -> None:
+    """Markdown reads `Date: ...` lines with `---` right under them as a heading: since
+    underlined headings are read, their date and owner were lost and the file refused."""
+    text = f"# DB outage\n{header}\n---\n## Summary\n\nx\n\n## Timeline\n\n- 10:00 a\n"
+    (plan,) = dry_run(repo, legacy(tmp_path, "db.md", text)).planned
+    assert plan.id == "2024-03-01-db-outage"
+    assert plan.other_headings == ()

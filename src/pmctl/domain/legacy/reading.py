@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from pmctl.domain.cjk import KANA
 from pmctl.domain.legacy import actions, durations, mapping, timeline
-from pmctl.domain.lint.body import Body, parse_body
+from pmctl.domain.lint.body import Body, Heading, parse_body
 from pmctl.domain.sections import SECTIONS, SectionNames, alias_form, heading_name
 
 _KANA = re.compile(f"[{KANA}]")
@@ -99,6 +99,18 @@ def _closest_section(name: str) -> str | None:
     return _NAMES[close[0]] if close else None
 
 
+def _lines_over_a_rule(heading: Heading) -> bool:
+    """Whether `heading` is `Key: value` lines underlined with `---` that open no section:
+    a header block (`**Date:** ...`, `**Owner:** ...`) with a rule under it, which
+    Markdown reads as a heading, but its writer did not mean as one."""
+    return (
+        heading.rows > 1
+        and heading.level == 2
+        and heading.key is None
+        and bool(mapping.header_fields([heading.text]))
+    )
+
+
 def _rows_inside_sections(body: Body) -> Callable[[int], bool]:
     """Whether a row is within a known section, past its heading: a deeper heading there
     (a timeline's `### 2023-02-14`, a `### Database` under the root causes) is part of the
@@ -128,9 +140,16 @@ def read(text: str, names: SectionNames) -> Reading:
                 sections.append((heading.key, heading.text))
         elif heading.level == 1 and title is None and first_section is None:
             title, title_row = heading.text, row
-        elif not inside(row):
+        elif not inside(row) and not _lines_over_a_rule(heading):
             others.append(heading.text)
-    header_end = next((row for row, _ in body.headings if row != title_row), len(body.lines))
+    header_end = next(
+        (
+            row
+            for row, heading in body.headings
+            if row != title_row and not _lines_over_a_rule(heading)
+        ),
+        len(body.lines),
+    )
     found_timeline = body.extent("timeline")
     parsed_timeline = None
     timeline_start = 0
