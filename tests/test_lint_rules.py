@@ -179,6 +179,8 @@ def test_a_paragraph_underlined_ends_the_section_above_as_a_heading() -> None:
     )
     (finding,) = findings(text)
     assert (finding.rule, finding.line) == ("PM102", line_of(text, "## Impact"))
+    assert finding.hint.startswith("'One in ten checkouts timed out for 60 minutes.' has a `---`")
+    assert "put a blank line before that line" in finding.hint
 
 
 def test_japanese_headings_count_as_the_sections() -> None:

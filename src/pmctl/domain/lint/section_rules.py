@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from pmctl.domain.action_table import render_table
-from pmctl.domain.lint.body import Heading
+from pmctl.domain.lint.body import Body, Heading
 from pmctl.domain.lint.context import Context, Hit
 from pmctl.domain.lint.registry import (
     ACTION_TABLE_DRIFT,
@@ -66,7 +66,8 @@ def check(ctx: Context) -> list[Hit]:
                     SECTION_UNFILLED,
                     body.file_line(start - heading.rows),
                     f"section {_label(heading, section, language)} is not filled in",
-                    "replace the `<!-- pmctl:guide ... -->` comment with the section's text",
+                    _underlined_text_hint(body, end)
+                    or "replace the `<!-- pmctl:guide ... -->` comment with the section's text",
                 )
             )
         elif filled and rank > 0 and GUIDE_OPEN in content:
@@ -93,6 +94,19 @@ def _missing(ctx: Context, section: Section, language: Language) -> Hit:
         _insertion_line(ctx, section.key),
         message,
         _missing_hint(ctx, section, language),
+    )
+
+
+def _underlined_text_hint(body: Body, row: int) -> str | None:
+    """For a section that looks empty because its text is underlined with `---` (a rule
+    with no blank line before it), which Markdown makes a heading: how to keep it text."""
+    found = next((heading for at, heading in body.headings if at == row), None)
+    if found is None or found.rows < 2 or found.key is not None:
+        return None
+    text = found.text if len(found.text) <= 50 else found.text[:47] + "..."
+    return (
+        f"'{text}' has a `---` or `===` line right under it, which makes it a "
+        "heading: put a blank line before that line to keep the text in the section"
     )
 
 
