@@ -14,7 +14,7 @@ import re
 import reprlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pmctl.domain.config import FieldMap, Transform
 from pmctl.domain.ids import slugify
@@ -125,20 +125,34 @@ def rules(*maps: Mapping[str, str | FieldMap]) -> dict[str, FieldMap]:
     return merged
 
 
-def header_fields(lines: Sequence[str]) -> dict[str, tuple[int, str]]:
-    """`Key: value` lines (in a list, in bold or not) -> (row, value), by normalised key;
-    the first of a repeated key."""
-    found: dict[str, tuple[int, str]] = {}
+class HeaderField(NamedTuple):
+    """A `Key: value` line of a document's header: the first of its key."""
+
+    row: int
+    value: str
+    others: tuple[tuple[int, str], ...] = ()
+    """(row, value) of each later line of the same key with another value."""
+
+
+def header_fields(lines: Sequence[str]) -> dict[str, HeaderField]:
+    """`Key: value` lines (in a list, in bold or not) by normalised key: the first of a
+    repeated key, with the other values it is given."""
+    found: dict[str, HeaderField] = {}
     for row, line in enumerate(lines):
         match = _HEADER_FIELD.match(line)
         if match:
-            found.setdefault(_normal(match["key"]), (row, match["value"].strip("*_ ").strip()))
+            key, value = _normal(match["key"]), match["value"].strip("*_ ").strip()
+            first = found.get(key)
+            if first is None:
+                found[key] = HeaderField(row, value)
+            elif value != first.value:
+                found[key] = first._replace(others=(*first.others, (row, value)))
     return found
 
 
 def apply(
     front_matter: Mapping[str, Any] | None,
-    header: Mapping[str, tuple[int, str]],
+    header: Mapping[str, HeaderField],
     mapping: Mapping[str, FieldMap],
     *,
     zone: Zone | None = None,
@@ -165,7 +179,12 @@ def apply(
     for key, rule in mapping.items():
         line = header.get(_normal(key))
         if line is not None:
-            candidates.append((f"line {header_line + line[0]}: `{key}`", line[1], rule))
+            candidates.append((f"line {header_line + line.row}: `{key}`", line.value, rule))
+            notes.extend(
+                f"line {header_line + row}: `{key}` is given again ({_short(value)}); "
+                f"line {header_line + line.row}'s is taken"
+                for row, value in line.others
+            )
     for source, raw, rule in candidates:
         field = rule.field
         if field in values:

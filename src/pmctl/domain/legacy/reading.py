@@ -31,7 +31,7 @@ class Reading:
     """(section key, heading as written) of each known section, in order."""
     other_headings: tuple[str, ...]
     """Headings below the title that open no known section, as written."""
-    header: dict[str, tuple[int, str]]
+    header: dict[str, mapping.HeaderField]
     """The `Key: value` lines above the first section (see `mapping.header_fields`)."""
     timeline: timeline.Timeline | None
     timeline_start: int
