@@ -74,6 +74,15 @@ def test_a_repeated_key_is_reported_at_the_second_naming_the_first(
     assert f"the first is at line {first}" in finding.hint
 
 
+@pytest.mark.parametrize("engine", ["yaml-rs", "pyyaml"])
+def test_a_key_repeated_in_a_flow_mapping_is_reported_at_its_line(engine: str) -> None:
+    """yaml-rs names the key only: found at no line start, it was reported at line 2."""
+    raw = b"---\nschema: 2\ntitle: X\nimpact: {data_loss: true, data_loss: false}\n---\n"
+    with yaml_engine.fallback() if engine == "pyyaml" else contextlib.nullcontext():
+        (finding,) = findings("", raw=raw)
+    assert (finding.rule, finding.line, finding.column) == ("PM009", 4, 27)
+
+
 @pytest.mark.parametrize("quote", ['"', "'"])
 @pytest.mark.parametrize("engine", ["yaml-rs", "pyyaml"])
 def test_a_quote_never_closed_is_reported_where_it_opens(quote: str, engine: str) -> None:

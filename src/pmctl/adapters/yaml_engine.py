@@ -237,4 +237,11 @@ def _second_occurrence(text: str, key: str) -> tuple[int, int]:
         if (match := pattern.match(line))
     ]
     repeated = next((hit for hit in hits if earlier_key(lines, hit[0] - 1) is not None), None)
+    if repeated is None and len(hits) < 2:  # in a flow mapping: `{a: 1, a: 2}`
+        inline = re.compile(rf"(?<=[{{,\s])['\"]?{re.escape(key)}['\"]?\s*:")
+        hits = [
+            (number, match.start() + 1)
+            for number, line in enumerate(lines, start=1)
+            for match in inline.finditer(line)
+        ]
     return repeated or (hits[1] if len(hits) > 1 else (hits[0] if hits else (1, 1)))
