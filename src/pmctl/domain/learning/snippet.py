@@ -22,7 +22,7 @@ text. Each is a branch the regex tries at every character: 32 took 2.7 s over a 
 postmortem and 256 a minute, where 16 take 1.4 s (and a query of 1,000 words OR-ed, or
 one word typed 5,000 times, hung the search)."""
 
-_TITLE = re.compile(r"\A\s*(?:# [^\n]*|[^\n]*\S[^\n]*\n {0,3}=+[ \t]*)\n")
+_TITLE = re.compile(r"\A\s*(?:# [^\n]*|[^\n]*\S[ \t]*\n {0,3}=+[ \t]*)\n")
 """The title: `# Title`, or `Title` underlined with `===` (setext, as pandoc writes it)."""
 _UNDERLINED = re.compile(r"(?m)^([^\n]*\S)[ \t]*\n {0,3}(?:=+|-+)[ \t]*$")
 """A heading underlined (setext): its text, then the underline."""
