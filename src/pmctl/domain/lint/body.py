@@ -180,6 +180,7 @@ def _setext_headings(text: str, names: SectionNames) -> list[tuple[int, Heading,
     quote, a table row, a blank line) is a thematic break, as CommonMark reads it; so is
     one whose paragraph is part of a list or a quote above it."""
     found: list[tuple[int, Heading, int, int]] = []
+    row, counted = 0, 0  # (rows counted once, from where the last count stopped)
     for underline in _UNDERLINES.finditer(text):
         first = _paragraph_above(text, underline.start())
         if first is None:
@@ -189,7 +190,9 @@ def _setext_headings(text: str, names: SectionNames) -> list[tuple[int, Heading,
         level = 1 if "=" in underline[0] else 2
         rows = text.count("\n", first, underline.start()) + 2  # the text lines, the underline
         heading = Heading(level, name, names.key_of(name) if rows == 2 else None, rows)
-        found.append((text.count("\n", 0, first), heading, first, underline.end()))
+        row += text.count("\n", counted, first)
+        counted = first
+        found.append((row, heading, first, underline.end()))
     return found
 
 
