@@ -277,3 +277,16 @@ def test_header_lines_with_a_rule_under_them_are_still_header_lines(
     (plan,) = dry_run(repo, legacy(tmp_path, "db.md", text)).planned
     assert plan.id == "2024-03-01-db-outage"
     assert plan.other_headings == ()
+
+
+def test_a_time_in_inline_code_is_a_timeline_entry(repo: Project, tmp_path: Path) -> None:
+    """A timeline pasted from chat writes `- \\`10:07\\` paged`: the time was blanked with
+    the code (as lint blanks code) and the row kept as written; a fenced log is still no
+    timeline."""
+    text = (
+        "# Outage\n\n## Summary\n\nx\n\n## Timeline\n\n- `10:00` alert\n- `10:07` paged\n\n"
+        "```\n10:01:02 ERROR pool exhausted\n```\n"
+    )
+    (plan,) = dry_run(repo, legacy(tmp_path, "2024-03-01-db.md", text)).planned
+    assert plan.timeline is not None
+    assert (plan.timeline.entries, plan.timeline.unread) == (2, ())

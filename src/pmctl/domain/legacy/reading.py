@@ -99,6 +99,17 @@ def _closest_section(name: str) -> str | None:
     return _NAMES[close[0]] if close else None
 
 
+def _with_inline_code(body: Body, start: int, end: int) -> list[str]:
+    r"""Rows [start, end) of `body` as prose (fenced code and comments blanked), but with
+    the text of inline code kept: a timeline pasted from chat writes its times so
+    (`- \`10:07\` paged`), and blanked, the time was lost."""
+    rows = body.prose[start:end]
+    return [
+        raw.replace("`", " ") if "`" in raw and prose.strip() else prose
+        for raw, prose in zip(body.lines[start:end], rows, strict=True)
+    ]
+
+
 def _lines_over_a_rule(heading: Heading) -> bool:
     """Whether `heading` is `Key: value` lines underlined with `---` that open no section:
     a header block (`**Date:** ...`, `**Owner:** ...`) with a rule under it, which
@@ -155,7 +166,9 @@ def read(text: str, names: SectionNames) -> Reading:
     timeline_start = 0
     if found_timeline is not None:
         heading, timeline_start, end = found_timeline
-        parsed_timeline = timeline.parse(body.prose[timeline_start:end], notes=[heading.text])
+        parsed_timeline = timeline.parse(
+            _with_inline_code(body, timeline_start, end), notes=[heading.text]
+        )
     found_actions = body.extent("action-items")
     items: list[actions.LegacyAction] = []
     actions_start = 0
