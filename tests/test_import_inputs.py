@@ -169,7 +169,7 @@ def test_a_refusal_for_a_missing_field_says_why_the_value_mapped_to_it_was_not_t
     (refused,) = import_postmortems(repo, request, today=TODAY).refused
     assert refused.reason == (
         "no incident date: front matter `date`: 20230214 is not a date, none in the file "
-        "name, no dated timeline entry"
+        "name, no dated timeline entry, none in the title"
     )
     (source / "2023-02-14-outage.md").write_text(front_matter + BODY, encoding="utf-8")
     (source / "outage.md").unlink()
@@ -433,5 +433,5 @@ def test_an_impossible_date_in_the_file_name_is_named_in_the_refusal(
     (refused,) = dry_run(repo, source).refused
     assert refused.reason == (
         "no incident date: none mapped, 2023-02-30 in the file name is no date, "
-        "no dated timeline entry"
+        "no dated timeline entry, none in the title"
     )

@@ -299,11 +299,26 @@ def test_a_midnight_start_is_a_date_only_and_a_naive_time_takes_the_notes_zone()
 
 def test_header_lines_are_mapped_and_the_front_matter_wins() -> None:
     header = mapping.header_fields(["# Title", "**Date:** 2019-03-04", "- Owner: maria", "日付: x"])
-    assert header == {"date": (1, "2019-03-04"), "owner": (2, "maria"), "日付": (3, "x")}
+    assert header == {
+        "date": mapping.HeaderField(1, "2019-03-04"),
+        "owner": mapping.HeaderField(2, "maria"),
+        "日付": mapping.HeaderField(3, "x"),
+    }
     rules = mapping.rules(mapping.DEFAULT_MAP)
     mapped = mapping.apply({"owner": "ines"}, header, rules, header_line=10)
     assert mapped.values == {"owner": "ines", "date": dt.date(2019, 3, 4)}
     assert [field.source for field in mapped.fields] == ["front matter `owner`", "line 11: `date`"]
+
+
+def test_a_header_line_given_again_with_another_value_is_noted() -> None:
+    """`Owner: alice` ... `Owner: bob` (a merge that kept both): the first was taken
+    without a word about the second."""
+    header = mapping.header_fields(
+        ["Owner: alice", "Date: 2024-03-01", "Owner: bob", "Owner: alice"]
+    )
+    mapped = mapping.apply(None, header, mapping.rules(mapping.DEFAULT_MAP), header_line=3)
+    assert mapped.values["owner"] == "alice"
+    assert mapped.notes == ("line 5: `owner` is given again ('bob'); line 3's is taken",)
 
 
 def test_values_that_do_not_convert_are_left_empty_and_said_so() -> None:

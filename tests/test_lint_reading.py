@@ -47,6 +47,42 @@ def test_each_broken_file_gets_its_own_finding(raw: bytes, rule: str, line: int)
     assert finding.hint
 
 
+@pytest.mark.parametrize("engine", ["yaml-rs", "pyyaml"])
+@pytest.mark.parametrize(
+    ("front", "second", "first"),
+    [
+        # A merge that kept both sides: the top-level owner after an action item's owner
+        # was reported at the action item's (yaml-rs names the key only, not where).
+        (
+            "schema: 2\nowner: alice\naction_items:\n  - id: AI-1\n    owner: bob\n"
+            "shared_with: []\nowner: dave\n",
+            8,
+            3,
+        ),
+        ("schema: 2\nstatus: draft\ntitle: X\n'status': closed\n", 5, 3),
+        ("schema: 2\naction_items:\n  - id: AI-1\n    owner: bob\n    owner: carol\n", 6, 5),
+    ],
+)
+def test_a_repeated_key_is_reported_at_the_second_naming_the_first(
+    engine: str, front: str, second: int, first: int
+) -> None:
+    """A hand edit or a merge that kept both `status:` lines: lint points at the second and
+    its hint at the first, so that the user sees both values."""
+    with yaml_engine.fallback() if engine == "pyyaml" else contextlib.nullcontext():
+        (finding,) = findings("", raw=f"---\n{front}---\n# X\n".encode())
+    assert (finding.rule, finding.line) == ("PM009", second)
+    assert f"the first is at line {first}" in finding.hint
+
+
+@pytest.mark.parametrize("engine", ["yaml-rs", "pyyaml"])
+def test_a_key_repeated_in_a_flow_mapping_is_reported_at_its_line(engine: str) -> None:
+    """yaml-rs names the key only: found at no line start, it was reported at line 2."""
+    raw = b"---\nschema: 2\ntitle: X\nimpact: {data_loss: true, data_loss: false}\n---\n"
+    with yaml_engine.fallback() if engine == "pyyaml" else contextlib.nullcontext():
+        (finding,) = findings("", raw=raw)
+    assert (finding.rule, finding.line, finding.column) == ("PM009", 4, 27)
+
+
 @pytest.mark.parametrize("quote", ['"', "'"])
 @pytest.mark.parametrize("engine", ["yaml-rs", "pyyaml"])
 def test_a_quote_never_closed_is_reported_where_it_opens(quote: str, engine: str) -> None:
@@ -196,3 +232,10 @@ def test_a_valid_postmortem_with_any_span_replaced_never_raises(
 ) -> None:
     start, end = sorted((first, second))
     _check_never_raises((GOOD[:start] + text + GOOD[end:]).encode("utf-8", errors="surrogatepass"))
+
+
+def test_a_latin_1_file_is_told_to_convert_from_cp1252_not_shift_jis() -> None:
+    (finding,) = findings("", raw="---\ntitle: Café\n---\n".encode("latin-1"))
+    assert finding.rule == "PM003"
+    assert "CP1252 (Latin-1)" in finding.hint
+    assert "SHIFT_JIS" not in finding.hint

@@ -193,12 +193,33 @@ def test_required_sections_depend_on_the_status() -> None:
 
 
 @pytest.mark.parametrize("underline", ["=======", "---", "   ---  "])
-def test_an_underlined_heading_is_named_where_it_is_with_how_to_write_it(underline: str) -> None:
+def test_an_underlined_heading_opens_its_section(underline: str) -> None:
+    """pandoc and wiki exports write setext headings, which every Markdown renderer shows
+    as headings: lint reported the section missing (PM101) and told the user to rewrite it."""
     text = GOOD.replace("## Impact\n", f"Impact:\n{underline}\n")
+    assert findings(text) == []
+
+
+@pytest.mark.parametrize(
+    "above",
+    ["- One in ten checkouts timed out.", "> One in ten checkouts timed out.", "| a | b |", ""],
+)
+def test_a_dash_line_under_anything_but_a_paragraph_is_a_thematic_break(above: str) -> None:
+    """As CommonMark reads it: the section it is in goes on, and a missing one stays missing."""
+    text = GOOD.replace("## Impact\n", f"{above}\nImpact\n\n---\n")
+    assert [(f.rule, f.line) for f in findings(text)] == [("PM101", line_of(text, "## Root"))]
+
+
+def test_a_paragraph_underlined_ends_the_section_above_as_a_heading() -> None:
+    """`text\n---` is a heading to every renderer: what the section holds ends there."""
+    text = GOOD.replace(
+        "## Impact\n\nOne in ten checkouts timed out for 60 minutes.\n",
+        "## Impact\n\nOne in ten checkouts timed out\nfor 60 minutes.\n---\n",
+    )
     (finding,) = findings(text)
-    assert (finding.rule, finding.line) == ("PM101", line_of(text, "Impact:"))
-    assert "'Impact:' is underlined" in finding.hint
-    assert "`## Impact:`" in finding.hint
+    assert (finding.rule, finding.line) == ("PM102", line_of(text, "## Impact"))
+    assert finding.hint.startswith("'One in ten checkouts timed out for 60 minutes.' has a `---`")
+    assert "put a blank line before that line" in finding.hint
 
 
 def test_japanese_headings_count_as_the_sections() -> None:

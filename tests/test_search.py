@@ -562,3 +562,36 @@ def test_a_snippet_of_a_large_postmortem_with_the_word_everywhere_is_made_at_onc
         signal.signal(signal.SIGALRM, previous)
     assert found.text.startswith("Summary: The error at the host")
     assert len(found.highlights) > 10
+
+
+def test_underlined_headings_are_sections_and_no_rules_in_a_snippet(repo: Project) -> None:
+    """A pandoc or wiki export's setext headings: the summary is searched as the summary,
+    and the snippet reads `Summary: ...`, not `Summary ------- ...`."""
+    path = write(repo, "2026-01-01-pandoc", title="Cache")
+    text = path.read_text(encoding="utf-8").replace("# Cache\n", "Cache\n=====\n")
+    path.write_text(
+        text
+        + "\nSummary\n-------\n\nA leak in the cache.\n\nTimeline\n--------\n\n- 10:00 paged\n",
+        encoding="utf-8",
+    )
+    write(repo, "2026-01-02-other", title="Other", sections={"timeline": "- 10:00 a leak"})
+    (hit, _) = search(repo, "leak").results.hits
+    assert hit.id == "2026-01-01-pandoc"
+    assert hit.snippet.text.startswith("Summary: A leak in the cache. Timeline: 10:00 paged")
+
+
+def test_character_references_and_escapes_are_searched_as_what_they_render(
+    repo: Project,
+) -> None:
+    """Confluence and pandoc exports write `disk&nbsp;space` and `search\\_cluster`: the
+    phrase "disk space" found nothing, `nbsp` found the file, and the snippet showed both."""
+    write(
+        repo,
+        "2026-01-01-export",
+        title="Export",
+        sections={"summary": "The search\\_cluster ran out of disk&nbsp;space &amp; memory."},
+    )
+    assert ids(repo, '"disk space"') == ["2026-01-01-export"]
+    assert ids(repo, "nbsp") == []
+    (hit,) = search(repo, '"search_cluster"').results.hits
+    assert "The search_cluster ran out of disk space & memory." in hit.snippet.text

@@ -127,13 +127,15 @@ def parse_bytes(path: Path, raw: bytes) -> ParsedDocument:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
+        from pmctl.domain.encodings import conversion_hint
+
         line = raw[: error.start].count(b"\n") + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         problems.append(
             Problem(
                 "encoding",
                 f"byte 0x{raw[error.start]:02x} is not valid UTF-8",
-                "save the file as UTF-8 (e.g. `iconv -f SHIFT_JIS -t UTF-8`)",
+                conversion_hint(raw),
                 line,
                 column,
             )
@@ -209,7 +211,12 @@ def _front_matter_data(parts: frontmatter.Split, problems: list[Problem]) -> dic
             Problem(
                 "yaml",
                 f"invalid YAML: {problem.message}",
-                frontmatter.yaml_hint(parts.front_matter, problem.line, problem.message),
+                frontmatter.yaml_hint(
+                    parts.front_matter,
+                    problem.line,
+                    problem.message,
+                    first_line=parts.front_matter_line,
+                ),
                 parts.front_matter_line + problem.line - 1,
                 problem.column,
             )

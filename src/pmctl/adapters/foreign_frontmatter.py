@@ -21,7 +21,9 @@ from pmctl.domain.legacy.front import (
     Block,
     Fence,
     FrontMatterError,
+    RepeatedKey,
     json_message,
+    repeated_key_error,
     split,
     too_long_number,
 )
@@ -48,6 +50,8 @@ def read(text: str) -> ForeignFrontMatter | None:
         return None
     try:
         data = _handlers()[block.fence].load(block.content)
+    except RepeatedKey as error:
+        raise repeated_key_error(error, block) from None
     except Exception as error:  # each parser (PyYAML, tomllib, json) raises its own type
         if block.fence is Fence.YAML and not _looks_like_yaml(block.content):
             return None
@@ -90,6 +94,8 @@ def _position(error: Exception, content: str) -> tuple[int, str]:
         return error.lineno, json_message(error)
     match = re.search(r"\(at line (\d+), column \d+\)", str(error))  # tomllib
     message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+    if message == "Cannot overwrite a value":  # tomllib's words for a key given twice
+        message = "a key given twice (or a value overwritten by a table)"
     if match:
         return int(match[1]), message
     at_end = message.endswith(" (at end of document)")
@@ -128,6 +134,39 @@ def _handlers() -> dict[Fence, BaseHandler]:
     import tomllib
 
     from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
+    from yaml import MappingNode, SafeLoader
+
+    class UniqueKeys(SafeLoader):
+        """PyYAML's safe loader, refusing a key given twice in one mapping (it keeps the
+        last, so a merge that kept both sides took one of them without a word)."""
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            if isinstance(node, MappingNode):
+                seen: dict[tuple[str, str], int] = {}
+                for key, _ in node.value:
+                    if key.tag == "tag:yaml.org,2002:merge" or not isinstance(key.value, str):
+                        continue  # (`<<` merges, which its own keys may override)
+                    first = seen.get((key.tag, key.value))
+                    if first is not None:
+                        raise RepeatedKey(key.value, (first, key.start_mark.line))
+                    seen[key.tag, key.value] = key.start_mark.line
+            return super().construct_mapping(node, deep=deep)
+
+    class UniqueYamlHandler(YAMLHandler):
+        def load(self, fm: str, **kwargs: object) -> Any:
+            return super().load(fm, Loader=UniqueKeys)
+
+    def unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in data:
+                raise RepeatedKey(key)
+            data[key] = value
+        return data
+
+    class UniqueJsonHandler(JSONHandler):
+        def load(self, fm: str, **kwargs: object) -> Any:
+            return json.loads(fm, object_pairs_hook=unique_pairs)
 
     class TomlHandler(BaseHandler):
         """TOML front matter between `+++` lines, parsed by the standard library."""
@@ -138,4 +177,8 @@ def _handlers() -> dict[Fence, BaseHandler]:
         def load(self, fm: str, **kwargs: object) -> Any:
             return tomllib.loads(fm)
 
-    return {Fence.YAML: YAMLHandler(), Fence.TOML: TomlHandler(), Fence.JSON: JSONHandler()}
+    return {
+        Fence.YAML: UniqueYamlHandler(),
+        Fence.TOML: TomlHandler(),
+        Fence.JSON: UniqueJsonHandler(),
+    }

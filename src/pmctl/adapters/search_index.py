@@ -46,7 +46,8 @@ from pmctl.domain.learning.query import Filters
 FORMAT = "6"
 """Bumped when what is indexed changes, so that an index of the old kind is rebuilt (4: no
 template guidance in the summary and cause columns; 5: numbered and emphasised headings
-open their sections; 6: a number is no date or moment)."""
+open their sections; 6: so do setext headings, character references and escapes are
+decoded, and a number is no date or moment)."""
 NAME = "search-index"
 RACY_SECONDS = 2.0
 UNKNOWN: Stat = (-1, -1, -1, -1)

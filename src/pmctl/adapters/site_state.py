@@ -30,8 +30,8 @@ from pmctl.adapters.processes import running
 
 FORMAT = 5
 """Bumped when what a build keeps changes, so that an old state is not reused (3: search
-tokens without HTML comments; 4: numbered and emphasised headings open their sections; 5: a
-number is no date or moment)."""
+tokens without HTML comments; 4: numbered and emphasised headings open their sections; 5: so
+do setext headings, and a number is no date or moment)."""
 BUILDING = "building."
 
 

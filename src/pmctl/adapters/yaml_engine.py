@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from pmctl.domain.frontmatter import earlier_key
 from pmctl.errors import ConfigError
 
 MAX_ALIAS_EVENTS = 10_000
@@ -225,10 +226,22 @@ def _problem(text: str, raw: str) -> YamlProblem:
 
 
 def _second_occurrence(text: str, key: str) -> tuple[int, int]:
-    pattern = re.compile(rf"^(\s*(?:-\s+)?){re.escape(key)}\s*:")
+    """(line, column) of the key `key` that repeats an earlier one of its mapping (yaml-rs
+    names the key only); the same name in another mapping (an action item's `owner` and
+    the postmortem's) is no repetition."""
+    pattern = re.compile(rf"^(\s*(?:-\s+)?)['\"]?{re.escape(key)}['\"]?\s*:")
+    lines = text.split("\n")
     hits = [
         (number, len(match[1]) + 1)
-        for number, line in enumerate(text.split("\n"), start=1)
+        for number, line in enumerate(lines, start=1)
         if (match := pattern.match(line))
     ]
-    return hits[1] if len(hits) > 1 else (hits[0] if hits else (1, 1))
+    repeated = next((hit for hit in hits if earlier_key(lines, hit[0] - 1) is not None), None)
+    if repeated is None and len(hits) < 2:  # in a flow mapping: `{a: 1, a: 2}`
+        inline = re.compile(rf"(?<=[{{,\s])['\"]?{re.escape(key)}['\"]?\s*:")
+        hits = [
+            (number, match.start() + 1)
+            for number, line in enumerate(lines, start=1)
+            for match in inline.finditer(line)
+        ]
+    return repeated or (hits[1] if len(hits) > 1 else (hits[0] if hits else (1, 1)))

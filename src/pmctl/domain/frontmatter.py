@@ -163,6 +163,33 @@ class Outline:
         return found
 
 
+def earlier_key(lines: list[str], row: int) -> int | None:
+    """The row of the key that the key on `lines[row]` repeats in the same block mapping,
+    or None (no key there, or none before it in its mapping). Rows are 0-based.
+
+    Walks up from `row` over deeper lines (nested values, block scalars) to the first line
+    less indented than the key, which ends its mapping; a sequence item's `- key:` line is
+    the mapping's first key.
+    """
+    match = _KEY.match(lines[row]) if 0 <= row < len(lines) else None
+    if match is None or match["dash"]:
+        return None
+    column, name = len(match["indent"]), match["key"].strip("'\"")
+    for number in range(row - 1, -1, -1):
+        line = lines[number]
+        stripped = line.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        other = _KEY.match(line)
+        if other is not None:
+            other_column = len(other["indent"]) + len(other["dash"] or "")
+            if other_column == column and other["key"].strip("'\"") == name:
+                return number
+        if len(line) - len(stripped) < column:
+            return None
+    return None
+
+
 def find_key(
     lines: list[str], start: int, end: int, parent_indent: int, key: str
 ) -> tuple[int, int] | None:
@@ -201,13 +228,19 @@ _INDICATORS = tuple("[]{}@`*&!|>%,")
 """What a plain YAML value may not start with (then it is a list, an alias, a tag, ...)."""
 
 
-def yaml_hint(front_matter: str, line: int, message: str) -> str:
-    """How to mend the YAML error `message` at `line` (1-based) of `front_matter`: where
+DUPLICATE_HINT = "keep one of the two keys; YAML would silently drop the other"
+
+
+def yaml_hint(front_matter: str, line: int, message: str, *, first_line: int = 1) -> str:
+    """How to mend the YAML error `message` at `line` (1-based) of `front_matter`, whose
+    first line is file line `first_line`: for a repeated key, where the first one is; where
     the line is `key: value` and the value is what YAML cannot read unquoted (`Outage: db
     down`, `[P1] db down`, `@channel`), the line as it should be written."""
     if "tab" in message:
         return "indent with spaces: YAML does not allow tabs there"
     lines = front_matter.split("\n")
+    if message.startswith("duplicate key"):
+        return _duplicate_hint(lines, line - 1, first_line)
     match = _PLAIN_VALUE.match(lines[line - 1]) if 0 < line <= len(lines) else None
     if match is None:
         return YAML_HINT
@@ -220,3 +253,13 @@ def yaml_hint(front_matter: str, line: int, message: str) -> str:
         return YAML_HINT
     quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return f"quote the value: {match['head'].strip()} {quoted}{comment}"
+
+
+def _duplicate_hint(lines: list[str], row: int, first_line: int) -> str:
+    earlier = earlier_key(lines, row)
+    if earlier is None:
+        return DUPLICATE_HINT
+    return (
+        f"the first is at line {first_line + earlier}: keep one of the two "
+        "(a merge or a hand edit that kept both sides); YAML would silently drop one"
+    )

@@ -39,7 +39,8 @@ class Planned:
     sections: tuple[str, ...]
     other_headings: tuple[str, ...]
     alias_hints: tuple[tuple[str, str], ...]
-    """(heading as written, section key it resembles): candidates for `[lint.section_aliases]`."""
+    """(heading as an alias names it, section key it resembles): candidates for
+    `[lint.section_aliases]`."""
     timeline: TimelineReport | None
     actions: int
     actions_done: int

@@ -73,6 +73,16 @@ def heading_name(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def alias_form(text: str) -> str:
+    """A heading as an alias of `[lint.section_aliases]` would name it: as written, but
+    without its section number and the emphasis or colon around it (`1. Root cause` ->
+    `Root cause`): the number is the document's order, not the section's name."""
+    text = _without_emphasis(text.strip().rstrip(":："))
+    if text[:1].isdigit():
+        text = _without_emphasis(_without_number(text))
+    return text.rstrip(":：").strip()
+
+
 _EMPHASIS = ("**", "__", "*", "_")
 
 

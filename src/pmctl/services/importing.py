@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from pmctl.adapters import discovery, documents
 from pmctl.adapters.transliterate import romanize
-from pmctl.domain import commits, ids
+from pmctl.domain import commits, encodings, ids
 from pmctl.domain.commits import Commit
 from pmctl.domain.enums import ImportShape
 from pmctl.domain.importing import ImportResult, Planned, Refused, Skipped
@@ -38,7 +38,9 @@ if TYPE_CHECKING:
     from pmctl.domain.config import FieldMap, Settings
     from pmctl.domain.project import Project
 
-TEXT_SUFFIXES = frozenset({"", ".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".txt", ".text"})
+TEXT_SUFFIXES = frozenset(
+    {"", ".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdx", ".txt", ".text"}
+)
 """Files read as possible postmortems; anything else (images, HTML, code) is skipped."""
 NOT_POSTMORTEMS = frozenset(
     {
@@ -303,14 +305,18 @@ def _plan(
     try:
         text = content.decode(encoding)
     except UnicodeDecodeError as error:
+        if not mark and encoding != "utf-8":  # UTF-16 by its NUL bytes, wrongly
+            return Skipped(shown, "not text (it holds NUL bytes)")
         line = _with_lf(content[: error.start].decode(encoding, "replace")).count("\n") + 1
         return Refused(
             f"{shown}:{line}",
             f"byte 0x{content[error.start]:02x} is not valid {encoding.upper()}",
-            "convert the file to UTF-8 first (e.g. `iconv -f SHIFT_JIS -t UTF-8`)",
+            encodings.conversion_hint(content),
         )
     if "\0" in text:
         return Skipped(shown, "not text (it holds NUL characters)")
+    if not text or text.isspace():  # (it was 'not a postmortem: 0 postmortem sections')
+        return Skipped(shown, "empty")
     return _plan_text(context, source, path, _with_lf(text))
 
 
@@ -326,11 +332,12 @@ _BYTE_ORDER_MARKS = (
 def _encoding(raw: bytes) -> tuple[bytes, str]:
     """(byte-order mark, encoding) of a source file: UTF-8, unless a mark says UTF-16 or
     UTF-32 (Windows tools and wiki exports write them), which was skipped as no text for
-    the NUL bytes every ASCII character has in them."""
-    return next(
-        ((mark, name) for mark, name in _BYTE_ORDER_MARKS if raw.startswith(mark)),
-        (b"", "utf-8"),
-    )
+    the NUL bytes every ASCII character has in them; or UTF-16 without a mark, by what
+    it reads as."""
+    marked = next(((mark, name) for mark, name in _BYTE_ORDER_MARKS if raw.startswith(mark)), None)
+    if marked is not None:
+        return marked
+    return b"", (encodings.utf16_without_mark(raw) if b"\0" in raw else None) or "utf-8"
 
 
 def _with_lf(text: str) -> str:
@@ -355,7 +362,8 @@ def _plan_text(
             return Refused(
                 f"{shown}:{error.line}",
                 error.message,
-                "fix the front matter, or pass --shape headings to read the file as Markdown",
+                error.hint
+                or "fix the front matter, or pass --shape headings to read the file as Markdown",
             )
         if foreign is None and request.shape is ImportShape.FRONT_MATTER:
             return Refused(shown, "no front matter", "pass --shape auto or --shape headings")

@@ -9,6 +9,7 @@ review notes). Sections are found as lint finds them (`domain.lint.body`).
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from pmctl.domain.comments import without_comments
@@ -44,7 +45,7 @@ def rest_text(body: Body) -> str:
     # 10,000 postmortems, this 0.2 s.
     offsets = body.row_offsets
     cuts = sorted(
-        (offsets[found[1] - 1], offsets[found[2]])
+        (offsets[found[1] - found[0].rows], offsets[found[2]])
         for key in SUMMARY + CAUSE
         if (found := body.section(key)) is not None
     )
@@ -59,12 +60,26 @@ def rest_text(body: Body) -> str:
 
 
 def readable(text: str) -> str:
-    """Markdown without the generated action-item table and without HTML comments."""
+    """Markdown without the generated action-item table and without HTML comments, with
+    its character references (`&nbsp;`, `&amp;`) and backslash escapes (`search\\_cluster`)
+    as the characters they stand for: as a reader sees it rendered. (Confluence and pandoc
+    exports are full of both: `"disk space"` did not find `disk&nbsp;space`.)"""
     start = text.find(ACTION_TABLE_START)
     end = text.find(ACTION_TABLE_END, start)
     if start >= 0 and end > start:
         text = text[:start] + text[end + len(ACTION_TABLE_END) :]
-    return without_comments(text, " ") if "<!--" in text else text
+    text = without_comments(text, " ") if "<!--" in text else text
+    if "\\" in text:
+        text = _ESCAPED.sub(r"\1", text)
+    if "&" in text:
+        from html import unescape
+
+        text = unescape(text)
+    return text
+
+
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+"""A Markdown backslash escape: the ASCII punctuation character after the backslash."""
 
 
 def body_columns(body: str, first_line: int, names: SectionNames) -> tuple[str, str, str]:

@@ -22,7 +22,10 @@ text. Each is a branch the regex tries at every character: 32 took 2.7 s over a 
 postmortem and 256 a minute, where 16 take 1.4 s (and a query of 1,000 words OR-ed, or
 one word typed 5,000 times, hung the search)."""
 
-_TITLE = re.compile(r"\A\s*# [^\n]*\n")
+_TITLE = re.compile(r"\A\s*(?:# [^\n]*|[^\n]*\S[ \t]*\n {0,3}=+[ \t]*)\n")
+"""The title: `# Title`, or `Title` underlined with `===` (setext, as pandoc writes it)."""
+_UNDERLINED = re.compile(r"(?m)^([^\n]*\S)[ \t]*\n {0,3}(?:=+|-+)[ \t]*$")
+"""A heading underlined (setext): its text, then the underline."""
 _HEADING = re.compile(r"(?m)^ {0,3}#{1,6}[ \t]+(.*)$")
 _MARKUP = re.compile(r"(?m)^[ \t]*(?:[-*+]|\d+[.)])[ \t]+|\*\*|__|`")
 # (Each reads a run of spaces or line breaks once: `(.*?)[ \t#]*$` and `^\s*` went over it
@@ -48,12 +51,14 @@ class Snippet:
 
 
 def flatten(markdown: str) -> str:
-    """Markdown as one line of plain text: without a first `# title` line (shown apart);
-    headings end with a colon; no bullets, emphasis or comments; a link (or image) is its
+    """Markdown as one line of plain text: without a first `# title` line (or an underlined
+    one; shown apart); headings, underlined ones too, end with a colon; no bullets, emphasis or comments; a link (or image) is its
     text; a Japanese sentence broken over lines is joined without a space."""
     text = _TITLE.sub("", markdown, count=1)
     text = without_comments(text, " ") if "<!--" in text else text
     text = _HEADING.sub(lambda match: match[1].rstrip(" \t#") + ":", text)
+    if "\n=" in text or "-\n" in text or text.endswith("-"):
+        text = _UNDERLINED.sub(r"\1:", text)
     text = _LINK.sub(r"\1", text) if "](" in text else text
     text = _MARKUP.sub(" ", text)
     text = text if text.isascii() else _join_wide_lines(text)

@@ -26,6 +26,10 @@ from pmctl.domain.wording import plural
 
 NAME_DATE = re.compile(r"(?<!\d)(\d{4})-?(\d{2})-?(\d{2})(?!\d)")
 """A date in a file name or title: `2023-02-14-db.md`, `20230214-db.md`."""
+TITLE_DATE = re.compile(
+    r"(?<![\d/.-])(\d{4})(?:([-/.])(\d{1,2})\2(\d{1,2})|年(\d{1,2})月(\d{1,2})日)(?![\d/.-])"
+)
+"""A date in a title: `DB outage 2024-03-01`, `2024/03/01 障害報告`, `2024.3.1`, `2024年3月1日`."""
 _TEMPLATE = re.compile(r"template", re.IGNORECASE)
 
 
@@ -103,14 +107,15 @@ def draft(
     if not title:
         title = " ".join(NAME_DATE.sub(" ", file.stem).replace("_", " ").replace("-", " ").split())
         notes.append("title from the file name")
-    date = _incident_date(values, mapped, read, file.stem, notes)
+    date = _incident_date(values, mapped, read, file.stem, title, notes)
     if date is None:
         unread = mapped.unconverted.get("date")
         in_name = NAME_DATE.search(file.stem)  # (a real date there would have been taken)
         name = f"{in_name[0]} in the file name is no date" if in_name else "none in the file name"
         return Refused(
             file.shown,
-            f"no incident date: {unread or 'none mapped'}, {name}, no dated timeline entry",
+            f"no incident date: {unread or 'none mapped'}, {name}, no dated timeline entry, "
+            "none in the title",
             ("write it as YYYY-MM-DD there" if unread else "map the key that holds it to `date`")
             + " (see docs/adopting.md), or put the date (YYYY-MM-DD) in the file name",
         )
@@ -177,7 +182,8 @@ def draft(
         text="",
     )
     # A title pmctl cannot read (kanji, without the romaji extra) gives no slug: the file's name does.
-    slug = values.get("slug") or ids.slugify(romanize(NAME_DATE.sub(" ", title)) or "")
+    undated = TITLE_DATE.sub(" ", NAME_DATE.sub(" ", title))
+    slug = values.get("slug") or ids.slugify(romanize(undated) or "")
     slug = slug or ids.slugify(NAME_DATE.sub("", file.stem)) or "incident"
     return Draft(file.shown, date, slug, fields, report, block, body_lines, read.table_row, items)
 
@@ -251,10 +257,12 @@ def _incident_date(
     mapped: mapping.Mapped,
     read: reading.Reading,
     stem: str,
+    title: str,
     notes: list[str],
 ) -> dt.date | None:
     """The incident's date: mapped, else the day of a mapped start or of a date-only
-    date-time, else the file name's, else the first dated timeline entry's."""
+    date-time, else the file name's, else the first dated timeline entry's, else the
+    title's (`# DB outage 2024-03-01`)."""
     if values.get("date"):
         date: dt.date = values["date"]
         return date
@@ -276,7 +284,22 @@ def _incident_date(
     first = next((entry.day for entry in entries if entry.day is not None), None)
     if first is not None:
         notes.append("incident date from the first dated timeline entry")
-    return first
+        return first
+    in_title = _title_date(title)
+    if in_title is not None:
+        notes.append("incident date from the title")
+    return in_title
+
+
+def _title_date(title: str) -> dt.date | None:
+    """The first date in `title` that exists (`2024-03-01`, `2024/3/1`, `2024年3月1日`)."""
+    for match in TITLE_DATE.finditer(title):
+        month, day = (match[3], match[4]) if match[2] else (match[5], match[6])
+        try:
+            return dt.date(int(match[1]), int(month), int(day))
+        except ValueError:
+            continue
+    return None
 
 
 def _language(value: Any, read: reading.Reading) -> Language:

@@ -38,12 +38,45 @@ class Block:
 
 
 class FrontMatterError(ValueError):
-    """Front matter that starts but cannot be read; `line` is 1-based in the file."""
+    """Front matter that starts but cannot be read; `line` is 1-based in the file; `hint`
+    how to mend it, when there is a better one than fixing the syntax."""
 
-    def __init__(self, message: str, line: int) -> None:
+    def __init__(self, message: str, line: int, hint: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
+        self.hint = hint
+
+
+class RepeatedKey(ValueError):
+    """A key given twice in one mapping of the front matter; `lines` (0-based in the
+    block's content) of the first and the second, when the parser knows them."""
+
+    def __init__(self, key: str, lines: tuple[int, int] | None = None) -> None:
+        super().__init__(key)
+        self.key = key
+        self.lines = lines
+
+
+def repeated_key_error(error: RepeatedKey, block: Block) -> FrontMatterError:
+    """`error` as a refusal at the file line of the second key, naming the first."""
+    lines = error.lines or _json_key_lines(block.content, error.key)
+    first, second = (block.content_line + line for line in lines)
+    return FrontMatterError(
+        f"key {error.key!r} is given twice in the {block.fence.upper()} front matter "
+        f"(lines {first} and {second}): which one holds is not known",
+        second,
+        f"keep one of the two (the first is at line {first}), then import again",
+    )
+
+
+def _json_key_lines(content: str, key: str) -> tuple[int, int]:
+    """The lines of the first two `"key":` of a JSON text (its parser gives no positions)."""
+    found = [
+        _line(content, match.start()) - 1
+        for match in re.finditer(re.escape(json.dumps(key)) + r"\s*:", content)
+    ]
+    return (found[0], found[1]) if len(found) > 1 else (0, 0)
 
 
 def split(text: str) -> Block | None:

@@ -14,7 +14,7 @@ import re
 import reprlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pmctl.domain.config import FieldMap, Transform
 from pmctl.domain.ids import slugify
@@ -125,20 +125,34 @@ def rules(*maps: Mapping[str, str | FieldMap]) -> dict[str, FieldMap]:
     return merged
 
 
-def header_fields(lines: Sequence[str]) -> dict[str, tuple[int, str]]:
-    """`Key: value` lines (in a list, in bold or not) -> (row, value), by normalised key;
-    the first of a repeated key."""
-    found: dict[str, tuple[int, str]] = {}
+class HeaderField(NamedTuple):
+    """A `Key: value` line of a document's header: the first of its key."""
+
+    row: int
+    value: str
+    others: tuple[tuple[int, str], ...] = ()
+    """(row, value) of each later line of the same key with another value."""
+
+
+def header_fields(lines: Sequence[str]) -> dict[str, HeaderField]:
+    """`Key: value` lines (in a list, in bold or not) by normalised key: the first of a
+    repeated key, with the other values it is given."""
+    found: dict[str, HeaderField] = {}
     for row, line in enumerate(lines):
         match = _HEADER_FIELD.match(line)
         if match:
-            found.setdefault(_normal(match["key"]), (row, match["value"].strip("*_ ").strip()))
+            key, value = _normal(match["key"]), match["value"].strip("*_ ").strip()
+            first = found.get(key)
+            if first is None:
+                found[key] = HeaderField(row, value)
+            elif value != first.value:
+                found[key] = first._replace(others=(*first.others, (row, value)))
     return found
 
 
 def apply(
     front_matter: Mapping[str, Any] | None,
-    header: Mapping[str, tuple[int, str]],
+    header: Mapping[str, HeaderField],
     mapping: Mapping[str, FieldMap],
     *,
     zone: Zone | None = None,
@@ -165,7 +179,12 @@ def apply(
     for key, rule in mapping.items():
         line = header.get(_normal(key))
         if line is not None:
-            candidates.append((f"line {header_line + line[0]}: `{key}`", line[1], rule))
+            candidates.append((f"line {header_line + line.row}: `{key}`", line.value, rule))
+            notes.extend(
+                f"line {header_line + row}: `{key}` is given again ({_short(value)}); "
+                f"line {header_line + line.row}'s is taken"
+                for row, value in line.others
+            )
     for source, raw, rule in candidates:
         field = rule.field
         if field in values:
@@ -181,11 +200,25 @@ def apply(
             continue
         values[field] = converted
         taken.append(MappedField(source, field, _show(converted)))
+    empty = [
+        key for key, value in (front_matter or {}).items() if isinstance(key, str) and _empty(value)
+    ]
+    if empty:
+        notes.append(f"empty in the front matter, nothing taken: {', '.join(empty)}")
     unmapped = tuple(
-        key for key in (front_matter or {}) if key not in used_keys and isinstance(key, str)
+        key
+        for key in (front_matter or {})
+        if key not in used_keys and isinstance(key, str) and key not in empty
     )
     unconverted = {field: why for field, why in unconverted.items() if field not in values}
     return Mapped(values, tuple(taken), unmapped, tuple(notes), tuple(days), unconverted)
+
+
+def _empty(value: Any) -> bool:
+    """Whether a front-matter value says nothing (`title:`, `owner: ""`, `tags: []`)."""
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (isinstance(value, list | dict) and not value)
 
 
 def _normal(key: str) -> str:
@@ -280,6 +313,9 @@ def _date(raw: Any) -> dt.date | None:
         return raw.date()
     if isinstance(raw, dt.date):
         return raw
+    unix = unix_time(raw)
+    if unix is not None:
+        return unix.date()
     if not isinstance(raw, str):
         return None
     text = raw.strip()
@@ -303,13 +339,34 @@ def _day(raw: Any) -> tuple[dt.date | None, str, None]:
         if raw.time() == dt.time(0, 0):
             return date, f"{raw.isoformat()} is at midnight: taken as a date only", None
         return date, f"{raw.isoformat()}: only its day is taken", None
+    unix = unix_time(raw)
+    if unix is not None:
+        return date, f"{raw} read as Unix time {unix.isoformat()}: only its day is taken", None
     return date, "", None
+
+
+_UNIX_SECONDS = (1e8, 1e10)
+"""What a number read as a date-time may be, in seconds since 1970 (from 1973 to 2286):
+morgue (etsy) and other tools' exports store times so."""
+
+
+def unix_time(raw: Any) -> dt.datetime | None:
+    """`raw` as a Unix time in seconds (or milliseconds), in UTC; None for anything else."""
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        return None
+    seconds = raw / 1000 if _UNIX_SECONDS[1] * 10 <= raw < _UNIX_SECONDS[1] * 1000 else raw
+    if not _UNIX_SECONDS[0] <= seconds < _UNIX_SECONDS[1]:
+        return None
+    return dt.datetime.fromtimestamp(seconds, dt.UTC)
 
 
 def _datetime(raw: Any, zone: Zone | None) -> tuple[Any, str, dt.date | None]:
     moment: dt.datetime | None = None
+    unix = unix_time(raw)
     if isinstance(raw, dt.datetime):
         moment = raw
+    elif unix is not None:
+        moment = unix
     elif isinstance(raw, dt.date):
         return None, f"{raw.isoformat()} is a date without a time; left empty", raw
     elif isinstance(raw, str):
@@ -324,6 +381,8 @@ def _datetime(raw: Any, zone: Zone | None) -> tuple[Any, str, dt.date | None]:
         return None, f"{_short(raw)} is not a date-time; left empty", None
     if moment.time() == dt.time(0, 0):
         return None, f"{moment.isoformat()} is at midnight: taken as a date only", moment.date()
+    if unix is not None:
+        return moment, f"{raw} read as Unix time (UTC)", None
     if moment.tzinfo is None:
         tz = zone.tzinfo if zone is not None else None
         if tz is None:

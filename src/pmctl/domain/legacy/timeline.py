@@ -23,7 +23,7 @@ from pmctl.domain.legacy.zones import ZONE_WORD, Zone, zone, zone_of_note
 
 _BULLET = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d{1,3}[.)])\s+(?P<rest>.*)$")
 _TIME = re.compile(
-    r"^(?:\*\*|__)?\s*(?P<about>~|≈|ca\.\s*|approx\.\s*|about\s+|約)?\s*"
+    r"^(?:\*\*|__|\*|_)?\s*(?P<about>~|≈|ca\.\s*|approx\.\s*|about\s+|約)?\s*"
     r"(?:(?P<date>\d{4}[-/]\d{1,2}[-/]\d{1,2})(?:[ \t]+|T|,[ \t]*))?"
     r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?(?!\d)"
     r"(?:[ \t]*(?P<meridiem>[AaPp]\.?[Mm]\.?)(?![a-zA-Z]))?"
@@ -216,8 +216,9 @@ def _entry(row: int, text: str, day: dt.date | None) -> Entry | None:
     )
 
 
-_AFTER_TIME = re.compile(r"^(?:\*\*|__)?[ \t]*(?:[-–—:|][ \t]*)?")
-"""What separates a time from the text after it: the bold's end, a dash or a colon."""
+_AFTER_TIME = re.compile(r"^(?:\*\*|__|\*|_)?[ \t]*(?:[-–—:|][ \t]*)?")
+"""What separates a time from the text after it: the bold's or italics' end, a dash or a
+colon."""
 
 
 def _date_line(text: str) -> dt.date | None:

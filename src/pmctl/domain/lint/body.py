@@ -1,6 +1,6 @@
 """The Markdown body cut into headings and sections, with file line numbers.
 
-Only what the rules need: ATX headings outside fenced code, the known sections by their
+Only what the rules need: ATX and setext headings outside fenced code, the known sections by their
 English or Japanese heading or a configured alias (`SectionNames`), and a "prose" view in which fenced code, HTML comments and
 inline code are blanked out (so the blameless rules do not flag quoted logs or guidance).
 Work is done with whole-text searches rather than a Python loop per line, and the body is
@@ -21,8 +21,14 @@ from pmctl.domain.sections import SectionNames
 _FENCE = re.compile(r"^ {0,3}(```+|~~~+)", re.MULTILINE)
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 SETEXT_UNDERLINE = re.compile(r" {0,3}(?:=+|-+)[ \t]*")
-"""A line (to `fullmatch`) that underlines the text above it as a heading of level 1 (`===`)
-or 2 (`---`): a setext heading, which pmctl does not read as a section."""
+"""A line (to `fullmatch`) that underlines the paragraph above it as a heading of level 1
+(`===`) or 2 (`---`): a setext heading, as pandoc and wiki exports write them."""
+_UNDERLINES = re.compile(r"\n {0,3}(?:=+|-+)[ \t]*(?=\n|\Z)")
+"""Each underline line with the line break before it (a search that starts at a line
+break, which the regex engine skips to, rather than at every position)."""
+_NOT_PARAGRAPH = re.compile(r" {0,3}(?:[#>|<]|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$))")
+"""A line that starts a block other than a paragraph (heading, quote, table, HTML, list
+item): what it is above an underline, the underline is a thematic break, not a heading's."""
 
 
 class Heading(NamedTuple):
@@ -33,6 +39,8 @@ class Heading(NamedTuple):
     text: str
     key: str | None
     """The known section this heading opens, if any."""
+    rows: int = 1
+    """How many rows it takes: a setext heading's text and its underline take two or more."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +55,7 @@ class Body:
     """The body with fenced code, HTML comments and inline code blanked (positions kept)."""
     sections: dict[str, tuple[Heading, int, int]]
     """First heading of each known section and its content as a [start, end) line range
-    (the heading itself is on row `start - 1`); the content runs to the next heading of any
+    (the heading itself starts on row `start - heading.rows`); the content runs to the next heading of any
     level (sub-sections are sections too)."""
     row_offsets: dict[int, int]
     """Where some rows start in `source`: the rows of headings and those after them."""
@@ -128,11 +136,19 @@ def parse_body(body: str, first_line: int, names: SectionNames) -> Body:
             headings.append((row, heading))
             row_offsets[row] = start
             row_offsets[row + 1] = end + 1
+    if "\n=" in prose_text or "\n-" in prose_text or "\n " in prose_text:
+        underlined = _setext_headings(prose_text, names)
+        if underlined:
+            for row, heading, start, end in underlined:
+                headings.append((row, heading))
+                row_offsets[row] = start
+                row_offsets[row + heading.rows] = end + 1
+            headings.sort(key=lambda found: found[0])
     sections: dict[str, tuple[Heading, int, int]] = {}
     for number, (row, heading) in enumerate(headings):
         if heading.key is not None and heading.key not in sections:
             end = headings[number + 1][0] if number + 1 < len(headings) else rows
-            sections[heading.key] = (heading, row + 1, end)
+            sections[heading.key] = (heading, row + heading.rows, end)
     return Body(body, first_line, tuple(headings), prose_text, sections, row_offsets, rows)
 
 
@@ -155,6 +171,48 @@ def _heading_lines(text: str) -> list[tuple[int, int, int]]:
         found.append((row, start, end))
         index = text.find("#", end)
     return found
+
+
+def _setext_headings(text: str, names: SectionNames) -> list[tuple[int, Heading, int, int]]:
+    """(row, heading, start, end) of each setext heading of `text`: a paragraph underlined
+    with `===` (level 1) or `---` (level 2), from the paragraph's first character to the
+    underline's last. An underline under anything but a paragraph line (a list item, a
+    quote, a table row, a blank line) is a thematic break, as CommonMark reads it; so is
+    one whose paragraph is part of a list or a quote above it."""
+    found: list[tuple[int, Heading, int, int]] = []
+    row, counted = 0, 0  # (rows counted once, from where the last count stopped)
+    for underline in _UNDERLINES.finditer(text):
+        first = _paragraph_above(text, underline.start())
+        if first is None:
+            continue
+        words = " ".join(text[first : underline.start()].split())
+        name = words.rstrip("#").strip().rstrip(":：").strip()
+        level = 1 if "=" in underline[0] else 2
+        rows = text.count("\n", first, underline.start()) + 2  # the text lines, the underline
+        heading = Heading(level, name, names.key_of(name) if rows == 2 else None, rows)
+        row += text.count("\n", counted, first)
+        counted = first
+        found.append((row, heading, first, underline.end()))
+    return found
+
+
+def _paragraph_above(text: str, end: int) -> int | None:
+    """Where the paragraph that ends at `end` (a line break) starts: after a blank line, a
+    heading, a thematic break or the start of `text`; None when the line above `end` is no
+    paragraph line, or the paragraph is the lazy continuation of a list item or a quote."""
+    start = text.rfind("\n", 0, end) + 1
+    line = text[start:end]
+    if not line.strip() or _NOT_PARAGRAPH.match(line) or SETEXT_UNDERLINE.fullmatch(line):
+        return None
+    while start > 0:
+        above = text.rfind("\n", 0, start - 1) + 1
+        line = text[above : start - 1]
+        if not line.strip() or SETEXT_UNDERLINE.fullmatch(line) or line.lstrip(" ").startswith("#"):
+            return start
+        if _NOT_PARAGRAPH.match(line):
+            return None
+        start = above
+    return start
 
 
 @lru_cache(maxsize=1024)

@@ -46,9 +46,7 @@ def check(document: ParsedDocument) -> list[Hit]:
 def _hit(problem: Problem) -> Hit:
     rule = _BY_CODE.get(problem.code) or _yaml_rule(problem)
     hint = problem.hint
-    if rule is YAML_DUPLICATE_KEY:
-        hint = "keep one of the two keys; YAML would silently drop the other"
-    elif rule is YAML_TAG:
+    if rule is YAML_TAG:
         hint = "remove the tag; front matter holds plain strings, numbers, dates and lists"
     elif rule is YAML_ALIAS_BOMB:
         hint = "write the values out instead of nesting aliases (`*name`)"

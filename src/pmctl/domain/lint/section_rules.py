@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from pmctl.domain.action_table import render_table
-from pmctl.domain.lint.body import SETEXT_UNDERLINE, Heading
+from pmctl.domain.lint.body import Body, Heading
 from pmctl.domain.lint.context import Context, Hit
 from pmctl.domain.lint.registry import (
     ACTION_TABLE_DRIFT,
@@ -64,9 +64,10 @@ def check(ctx: Context) -> list[Hit]:
             hits.append(
                 Hit(
                     SECTION_UNFILLED,
-                    body.file_line(start - 1),
+                    body.file_line(start - heading.rows),
                     f"section {_label(heading, section, language)} is not filled in",
-                    "replace the `<!-- pmctl:guide ... -->` comment with the section's text",
+                    _underlined_text_hint(body, end)
+                    or "replace the `<!-- pmctl:guide ... -->` comment with the section's text",
                 )
             )
         elif filled and rank > 0 and GUIDE_OPEN in content:
@@ -88,16 +89,6 @@ def _missing(ctx: Context, section: Section, language: Language) -> Hit:
     message = (
         f"section '{section.heading(language)}' is missing (required from {section.required_from})"
     )
-    underlined = _underlined_heading(ctx, section.key)
-    if underlined is not None:
-        row, text = underlined
-        return Hit(
-            SECTION_MISSING,
-            ctx.body.file_line(row),
-            message,
-            f"'{text}' is underlined (a setext heading), which pmctl does not read as a "
-            f"section: write it as `{'#' * section.level} {text}` and delete the line under it",
-        )
     return Hit(
         SECTION_MISSING,
         _insertion_line(ctx, section.key),
@@ -106,16 +97,17 @@ def _missing(ctx: Context, section: Section, language: Language) -> Hit:
     )
 
 
-def _underlined_heading(ctx: Context, key: str) -> tuple[int, str] | None:
-    """The row and text of a setext heading (a line underlined with `===` or `---`) that
-    would open section `key`, which a writer may take for a heading pmctl reads."""
-    names = section_names(ctx.settings.lint.section_aliases)
-    prose = ctx.body.prose
-    for row in range(1, len(prose)):
-        text = prose[row - 1].strip()
-        if text and SETEXT_UNDERLINE.fullmatch(prose[row]) and names.key_of(text) == key:
-            return row - 1, text
-    return None
+def _underlined_text_hint(body: Body, row: int) -> str | None:
+    """For a section that looks empty because its text is underlined with `---` (a rule
+    with no blank line before it), which Markdown makes a heading: how to keep it text."""
+    found = next((heading for at, heading in body.headings if at == row), None)
+    if found is None or found.rows < 2 or found.key is not None:
+        return None
+    text = found.text if len(found.text) <= 50 else found.text[:47] + "..."
+    return (
+        f"'{text}' has a `---` or `===` line right under it, which makes it a "
+        "heading: put a blank line before that line to keep the text in the section"
+    )
 
 
 def _missing_hint(ctx: Context, section: Section, language: Language) -> str:
@@ -140,7 +132,7 @@ def _insertion_line(ctx: Context, key: str) -> int:
     for later in keys[keys.index(key) + 1 :]:
         found = ctx.body.section(later)
         if found is not None:
-            return ctx.body.file_line(found[1] - 1)
+            return ctx.body.file_line(found[1] - found[0].rows)
     return ctx.body.file_line(len(ctx.body.lines) - 1) if ctx.body.lines else ctx.body.first_line
 
 
