@@ -157,10 +157,29 @@ def test_a_second_approval_by_the_same_reviewer_is_refused(repo: Project, in_rev
     with pytest.raises(TransitionRefused, match="Carol has already approved") as raised:
         review.record(repo, ID, Verdict.APPROVED, today=TODAY, reviewer="Carol")
     assert "an approval counts once (1 of 1 it needs)" in raised.value.message
+    assert f"it has the approvals it needs: `pmctl status {ID} reviewed`" in raised.value.hint
     assert (snapshot(repo.root), in_review.read_bytes()) == before
     review.record(repo, ID, Verdict.CHANGES_REQUESTED, today=TODAY, reviewer="dave", note="x")
     status.move(repo, ID, Status.IN_REVIEW, today=TODAY)
     review.record(repo, ID, Verdict.APPROVED, today=TODAY, reviewer="carol")  # voided: again
+
+
+def test_a_second_approval_short_of_the_approvals_needed_asks_for_another_reviewer(
+    repo: Project, in_review: Path
+) -> None:
+    config = repo.root / "pmctl.toml"
+    config.write_text(
+        config.read_text().replace("required_approvals = 1", "required_approvals = 2")
+    )
+    git(repo.root, "commit", "-qam", "two approvals")
+    assert run_cli(repo.root, "review", ID, "--approve", "--reviewer", "carol").returncode == 0
+
+    again = run_cli(repo.root, "review", ID, "--approve", "--reviewer", "Carol")
+
+    assert again.returncode == 5
+    assert "(1 of 2 it needs)" in again.stderr
+    assert f"another reviewer approves it (`pmctl review {ID} --approve`)" in again.stderr
+    assert "status" not in again.stderr
 
 
 def test_only_a_postmortem_in_review_is_reviewed(repo: Project) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 
@@ -76,6 +77,21 @@ def test_agenda_formats(meeting: Project) -> None:
     assert as_json["items"][1]["checklist"]["owner"] is True
     mixed = run_cli(meeting.root, "review", JA_ID, "--agenda")
     assert mixed.returncode == 2
+
+
+@pytest.mark.parametrize("form", [(), ("--format", "markdown")], ids=["terminal", "markdown"])
+def test_a_checklist_answer_is_in_the_language_of_its_question(
+    meeting: Project, form: tuple[str, ...]
+) -> None:
+    result = run_cli(meeting.root, "review", "--agenda", *form)
+
+    english, japanese = result.stdout.split(JA_ID)[:2]
+    question = "インパクトの分析は完全か?"
+    answers = [line for line in japanese.split("\n") if f"{question} " in line]
+    assert answers, result.stdout
+    assert all(re.search(r"\((はい|いいえ|要判断)\)", line) for line in answers), answers
+    assert "(to decide)" not in japanese
+    assert "(to decide)" in english
 
 
 def test_minutes_are_appended_surgically_in_one_commit(meeting: Project) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pmctl.adapters import yaml_engine
-from pmctl.domain import frontmatter
+from pmctl.domain import frontmatter, merge_conflicts
 from pmctl.domain.document import ParsedDocument, Problem
 from pmctl.domain.visible_text import visible
 from pmctl.errors import DocumentError
@@ -156,6 +156,7 @@ def parse_bytes(path: Path, raw: bytes) -> ParsedDocument:
         )
         return ParsedDocument(path, text=text, crlf=crlf, bom=bom, problems=tuple(problems))
 
+    problems.extend(_merge_conflicts(text))
     parts = frontmatter.split(text)
     data = _front_matter_data(parts, problems)
     return ParsedDocument(
@@ -170,6 +171,21 @@ def parse_bytes(path: Path, raw: bytes) -> ParsedDocument:
         data=data,
         problems=tuple(problems),
     )
+
+
+def _merge_conflicts(text: str) -> list[Problem]:
+    """A problem for each merge conflict git left in the file (`<<<<<<< HEAD` ...), first
+    among the problems: a conflict in the front matter also makes its YAML invalid, and the
+    conflict is what to fix."""
+    return [
+        Problem(
+            "merge-conflict",
+            "unresolved merge conflict (a `<<<<<<<` / `>>>>>>>` line)",
+            merge_conflicts.HINT,
+            line,
+        )
+        for line in merge_conflicts.conflict_lines(text)
+    ]
 
 
 def _front_matter_data(parts: frontmatter.Split, problems: list[Problem]) -> dict[str, Any] | None:

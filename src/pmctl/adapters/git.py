@@ -282,6 +282,22 @@ class Repository:
         result = _git(self.root, "rev-parse", "--verify", "--quiet", "HEAD")
         return result.stdout.strip() if result.returncode == 0 else None
 
+    def ensure_remote(self, remote: str) -> None:
+        """Refuse to go on (`GitError`) when `remote` is neither one of this repository's
+        remotes nor a URL or path, which `git push` takes as they are: checked before a
+        commit that is to be pushed, so that the commit is not made only to stay local."""
+        if "/" in remote or ":" in remote:
+            return
+        remotes = self._run("remote").split()
+        if remote not in remotes:
+            has = f"its remotes are {', '.join(remotes)}" if remotes else "it has no remote"
+            raise GitError(
+                f"`remote` in pmctl.toml is {remote!r}, which this repository does not have "
+                f"({has}); nothing was changed",
+                hint=f"set `remote` in pmctl.toml to one of `git remote -v`, or add it "
+                f"(`git remote add {remote} URL`); or leave out --push",
+            )
+
     def current_branch(self) -> str | None:
         """The checked-out branch's name; None on a detached HEAD."""
         return _branch(_git(self.root, *_SYMBOLIC_HEAD))
@@ -313,7 +329,9 @@ class Repository:
         branch = self.current_branch()
         if branch is None:
             raise GitError("cannot push from a detached HEAD", hint="check out a branch first")
-        self._run("push", "--quiet", remote, f"HEAD:refs/heads/{branch}")
+        result = _git(self.root, "push", "--quiet", remote, f"HEAD:refs/heads/{branch}")
+        if result.returncode != 0:
+            raise _push_failure(result, remote, branch)
         return branch
 
     def start_log(self, *args: str) -> Callable[[], str]:
@@ -375,6 +393,30 @@ def _last_line(text: str) -> str:
     lines = [line for line in lines if line]
     errors = [line for line in lines if line.lower().startswith(("error", "fatal"))]
     return (errors or lines or [""])[-1]
+
+
+def _push_failure(result: _Result, remote: str, branch: str) -> GitError:
+    """Why `git push remote HEAD:branch` failed, with the commands that finish the job:
+    named in full, since the branch may have no upstream for a bare `git pull` or `git push`
+    to use."""
+    push_again = f"`git push {remote} {branch}`"
+    lowered = result.stderr.lower()
+    if "rejected" in lowered or "non-fast-forward" in lowered or "fetch first" in lowered:
+        return GitError(
+            f"the remote's {branch} has commits that this clone does not have (someone "
+            "pushed first)",
+            hint=f"`git pull --rebase {remote} {branch}`, then "
+            f"{push_again} (your commit is kept locally)",
+        )
+    # git's first line says what is wrong ("'x' does not appear to be a git repository");
+    # its last one is the same for every cause ("Could not read from remote repository.").
+    errors = [line for line in result.stderr.splitlines() if line.startswith(("fatal", "error"))]
+    reason = errors[0] if errors else _last_line(result.stderr) or f"exit code {result.returncode}"
+    return GitError(
+        f"git push failed: {reason}",
+        hint=f"check that {remote!r} can be reached and pushed to (`git remote get-url "
+        f"{remote}`), then {push_again} (your commit is kept locally)",
+    )
 
 
 def failure(command: str, result: _Result) -> GitError:

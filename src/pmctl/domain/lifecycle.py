@@ -197,8 +197,13 @@ def plan_review(
             raise TransitionRefused(
                 f"{reviewer} has already approved {postmortem.id}, and an approval counts once "
                 f"({len(standing)} of {settings.required_approvals} it needs)",
-                hint="another reviewer approves it (`pmctl review "
-                f"{postmortem.id} --approve`); notes of a meeting go in with --minutes",
+                hint=(
+                    f"it has the approvals it needs: `pmctl status {postmortem.id} reviewed` "
+                    "completes the review"
+                    if len(standing) >= settings.required_approvals
+                    else f"another reviewer approves it (`pmctl review {postmortem.id} --approve`)"
+                )
+                + "; notes of a meeting go in with --minutes",
             )
         return Status.IN_REVIEW
     back = plan(postmortem, Status.DRAFT, settings=settings, findings=(), reason=note)

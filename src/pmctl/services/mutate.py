@@ -98,13 +98,16 @@ def commit_edit(
     result does not validate raises `DocumentError`, and one whose result lint rejects at
     its status raises `TransitionRefused`; neither writes anything. BOM and
     CRLF line endings are kept. An edit that changes nothing writes and commits nothing.
-    With `push`, a rejected push keeps the local commit and raises `GitError` saying so.
+    With `push`, a remote that the repository does not have is refused before anything is
+    written; a rejected push keeps the local commit and raises `GitError` saying so.
     `purpose` names the command to another one waiting for the lock.
     """
     if push and not commit:
         raise UsageError("--push needs a commit", hint="drop --no-commit, or drop --push")
     with exclusive(project, purpose=purpose):
         repository = _ready_repository(project, path, with_edits=with_edits) if commit else None
+        if repository is not None and push:
+            repository.ensure_remote(project.settings.remote)
         # `load` refuses a file over the size limit before reading it, as lint does.
         document, before = documents.load(path)
         change = edit(document, before)
@@ -323,6 +326,6 @@ def push_commit(project: Project, repository: Repository, made: Commit) -> Commi
     except GitError as error:
         raise GitError(
             f"committed {made.short} locally, but pushing to {remote!r} failed: {error.message}",
-            hint=error.hint or f"push it later with `git push {remote}`",
+            hint=error.hint,
         ) from None
     return replace(made, pushed_to=f"{remote} ({branch})")

@@ -10,6 +10,7 @@ from typing import Any
 from pmctl.domain.markdown_text import code_span, inline
 from pmctl.domain.model import Language
 from pmctl.domain.report import incident_date
+from pmctl.domain.review import Answer
 from pmctl.domain.review_meeting import Agenda, AgendaItem
 from pmctl.domain.site.labels import LABELS
 from pmctl.domain.visible_text import visible
@@ -74,6 +75,14 @@ def _heading(
     )
 
 
+def _question(answer: Answer, language: Language, *, emphasis: str = "") -> str:
+    """A checklist question and its answer, both in the postmortem's language (the
+    agenda's own words are in `default_language`): `(to decide)` after a Japanese question
+    was English in a Japanese postmortem's part of the agenda."""
+    label = _WORDS[language][answer.answer]
+    return f"{answer.question.text(language)} {emphasis}({label}){emphasis}"
+
+
 def render_terminal(agenda: Agenda, *, cwd: Path) -> str:
     words = _WORDS[agenda.language]
     lines = [f"{words['title']} ({words['as_of'].format(date=agenda.today)})"]
@@ -88,7 +97,7 @@ def render_terminal(agenda: Agenda, *, cwd: Path) -> str:
             place = f"{_shown(finding.path, cwd)}:{finding.line}"
             lines.append(f"   - {place}: {finding.rule} {visible(finding.message)}")
         for answer in item.open_questions:
-            lines.append(f"   ? {answer.question.text(language)} ({words[answer.answer]})")
+            lines.append(f"   ? {_question(answer, language)}")
     return "\n".join(lines)
 
 
@@ -103,7 +112,7 @@ def render_markdown(agenda: Agenda, *, cwd: Path) -> str:
         lines += [f"## {number}. {heading}", "", f"### {words['checklist']}", ""]
         for answer in item.answers:
             mark = "x" if answer.answer is True else " "
-            lines.append(f"- [{mark}] {answer.question.text(language)} _({words[answer.answer]})_")
+            lines.append(f"- [{mark}] {_question(answer, language, emphasis='_')}")
         if item.findings:
             lines += ["", f"### {words['findings']}", ""]
             lines += [

@@ -1,4 +1,4 @@
-"""PM001-PM012, PM014: what went wrong reading the file, from the reader's `Problem`s.
+"""PM001-PM012, PM014, PM016: what went wrong reading the file, from the reader's `Problem`s.
 
 The reader (`adapters/documents.py`) never raises; each of its problem codes becomes its own
 rule here so that every failure mode has a clear id, message and hint. CRLF line endings are
@@ -15,6 +15,7 @@ from pmctl.domain.lint.registry import (
     FILE_UNREADABLE,
     FRONT_MATTER_NOT_MAPPING,
     FRONT_MATTER_UNCLOSED,
+    MERGE_CONFLICT,
     NO_FRONT_MATTER,
     NOT_UTF8,
     UTF8_BOM,
@@ -36,6 +37,7 @@ _BY_CODE = {
     "unclosed-front-matter": FRONT_MATTER_UNCLOSED,
     "front-matter-not-mapping": FRONT_MATTER_NOT_MAPPING,
     "engine-crash": YAML_ENGINE_CRASH,
+    "merge-conflict": MERGE_CONFLICT,
 }
 
 

@@ -89,6 +89,12 @@ LINK_OUTSIDE = Rule(
     "A postmortem file that is a symbolic link leading out of the postmortem directory, "
     "so no command reads it.",
 )
+MERGE_CONFLICT = Rule(
+    "PM016",
+    "merge-conflict",
+    E,
+    "A merge conflict that git left in the file (`<<<<<<<` ... `>>>>>>>` lines) is not resolved.",
+)
 SCHEMA_INVALID = Rule(
     "PM020", "schema-invalid", E, "A front-matter value does not match the schema."
 )
@@ -219,6 +225,7 @@ RULES: tuple[Rule, ...] = (
     NOT_LINTED_FILE,
     YAML_ENGINE_CRASH,
     LINK_OUTSIDE,
+    MERGE_CONFLICT,
     SCHEMA_INVALID,
     SCHEMA_UNKNOWN_KEY,
     SCHEMA_MISSING_KEY,
