@@ -149,6 +149,25 @@ def test_an_owner_written_as_a_handle_or_with_an_address_cannot_approve(
     assert f"Ichiro Suzuki ({matched}) is an author of" in refused.stderr
 
 
+def test_status_of_a_draft_sent_back_says_what_the_reviewer_asked(
+    repo: Project, in_review: Path
+) -> None:
+    """`pmctl status ID` said the draft was ready for in-review again, and nothing of the
+    request; only `pmctl show`'s list of reviews had the note."""
+    sent_back = run_cli(repo.root, "review", ID, "--request-changes", "--reviewer", "carol",
+                        "-m", "The timeline misses 14:53.", "-m", "Name the\x1b[2J runbook.")  # fmt: skip
+    assert sent_back.returncode == 0, sent_back.stderr
+    shown = run_cli(repo.root, "status", ID)
+    assert shown.returncode == 0, shown.stderr
+    assert (
+        f"  changes:   requested by carol on {TODAY.isoformat()}: The timeline misses 14:53. "
+        "Name the\\x1b[2J runbook.\n" in shown.stdout
+    )
+    moved = run_cli(repo.root, "status", ID, "in-review")
+    assert moved.returncode == 0, moved.stderr
+    assert "changes:" not in run_cli(repo.root, "status", ID).stdout
+
+
 def test_a_second_approval_by_the_same_reviewer_is_refused(repo: Project, in_review: Path) -> None:
     """It was recorded and committed again, and counted once: a commit that changed nothing
     of the review, without a word that another reviewer was still needed."""

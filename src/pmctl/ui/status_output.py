@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from pmctl.domain.model import Timestamps
+from pmctl.domain.model import Status, Timestamps, Verdict
 from pmctl.domain.status_report import Moved, StatusReport
 from pmctl.domain.visible_text import visible
 
@@ -21,9 +21,24 @@ def render_report(report: StatusReport, *, cwd: Path) -> str:
         f"{postmortem.id}  {visible(postmortem.title)}",
         f"  file:      {_shown(report.path, cwd)}",
         f"  status:    {postmortem.status}",
+        *_changes_requested(report),
         *_standing(report, cwd),
     ]
     return "\n".join(lines)
+
+
+def _changes_requested(report: StatusReport) -> list[str]:
+    """For a draft sent back by a review, who asked for what: what to work on next (it was
+    only in `pmctl show`'s list of reviews, while `status` said the draft was ready)."""
+    postmortem = report.postmortem
+    last = postmortem.reviews[-1] if postmortem.reviews else None
+    if postmortem.status is not Status.DRAFT or last is None:
+        return []
+    if last.verdict is not Verdict.CHANGES_REQUESTED:
+        return []
+    said = f"  changes:   requested by {visible(last.reviewer)} on {last.date.isoformat()}"
+    note = (last.notes or "").strip()
+    return [said + (f": {visible(' '.join(note.split()))}" if note else "")]
 
 
 def _standing(report: StatusReport, cwd: Path) -> list[str]:
