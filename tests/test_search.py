@@ -263,6 +263,20 @@ def test_a_damaged_index_is_rebuilt(shelf: Project) -> None:
         assert connection.execute("SELECT count(*) FROM docs").fetchone()[0] == 5
 
 
+@pytest.mark.parametrize("command", [("search", "halved"), ("related", SHAKESPEARE), ("trends",)])
+def test_an_index_damaged_inside_its_segments_is_rebuilt(
+    shelf: Project, command: tuple[str, ...]
+) -> None:
+    """SQLite opens such a file and finds the damage only when a search reads it: exit 70."""
+    search(shelf, "failure")
+    with sqlite3.connect(index_path(shelf.root)) as connection:
+        connection.execute("UPDATE fts_data SET block = substr(block, 1, 10) WHERE id > 10")
+    result = run_cli(shelf.root, *command)
+    assert result.returncode == 0, result.stderr
+    assert "internal error" not in result.stderr
+    assert ids(shelf, "halved") == ["2026-05-10-search-latency"]
+
+
 def test_the_templates_guidance_is_not_searched_nor_makes_drafts_alike(repo: Project) -> None:
     """A draft still holds the template's guidance, in comments: a search for its words found
     every draft, and `related` called any two drafts alike ("summary and cause read alike:

@@ -436,6 +436,20 @@ def _where(filters: Filters) -> tuple[str, list[object]]:
     return " AND ".join(clauses), parameters
 
 
+_UNUSABLE = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_READONLY}
+"""What SQLite says of an index that is damaged (a segment or page overwritten, the file
+cut short) or that this process cannot write (a read-only git dir)."""
+
+
+def is_unusable(error: BaseException) -> bool:
+    """Whether `error` says the index file itself cannot be used (not that a statement is
+    wrong): a new index, built elsewhere if need be, can."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return (
+        isinstance(error, sqlite3.DatabaseError) and code is not None and code & 0xFF in _UNUSABLE
+    )
+
+
 def survey_digest(files: Iterable[tuple[str, Stat]]) -> str:
     """One string for every file's key and stat, to compare with the index's (`agrees_with`).
     (`marshal`: 2 ms for 10,000 files where formatting each one took 13-25 ms. Its format 2,
