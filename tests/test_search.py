@@ -6,6 +6,8 @@ import datetime as dt
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,7 +22,7 @@ from pmctl.errors import UsageError
 from pmctl.services import library
 from pmctl.services.corpus import relative_key
 from pmctl.services.search import search
-from tests.conftest import run_cli
+from tests.conftest import run_cli, without_root_powers
 from tests.library import SHAKESPEARE, SHAKESPEARE_JA, copy_shakespeare, write
 
 
@@ -275,6 +277,52 @@ def test_an_index_damaged_inside_its_segments_is_rebuilt(
     assert result.returncode == 0, result.stderr
     assert "internal error" not in result.stderr
     assert ids(shelf, "halved") == ["2026-05-10-search-latency"]
+
+
+def test_a_file_where_the_index_directory_must_be_does_not_stop_a_search(shelf: Project) -> None:
+    """It was exit 70 (FileExistsError); lint, whose cache cannot be kept there either, runs."""
+    index_path(shelf.root).parent.write_text("not a directory", encoding="utf-8")
+    for command in (("search", "halved"), ("related", SHAKESPEARE), ("trends",)):
+        result = run_cli(shelf.root, *command)
+        assert result.returncode == 0, result.stderr
+    assert "2026-05-10-search-latency" in run_cli(shelf.root, "search", "halved").stdout
+    assert index_path(shelf.root).parent.read_text(encoding="utf-8") == "not a directory"
+
+
+def _read_only(directory: Path) -> None:
+    """`directory` and its files as a process without root's powers cannot write them."""
+    for path in (directory, *directory.iterdir()):
+        os.chown(path, 12345, 12345)
+        path.chmod(0o555 if path.is_dir() else 0o444)
+
+
+@pytest.mark.parametrize("built", [False, True])
+def test_a_read_only_git_dir_is_searched_with_its_changes(shelf: Project, built: bool) -> None:
+    """A first search there exited 10 (the new index could not be made), a search after a
+    change 70 (the index could not be updated); the changed file is found by its new words."""
+    prefix = without_root_powers()
+    search(shelf, "failure")
+    directory = index_path(shelf.root).parent
+    if not built:
+        index_path(shelf.root).unlink()
+    write(shelf, "2026-05-10-search-latency", sections={"summary": "The wombat cache."})
+    age(shelf)
+    before = sorted(os.listdir(directory))
+    _read_only(directory)
+    try:
+        result = subprocess.run(
+            [*prefix, sys.executable, "-m", "pmctl", "search", "wombat"],
+            cwd=shelf.root,
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"},
+        )
+    finally:
+        directory.chmod(0o755)
+    assert result.returncode == 0, result.stderr
+    assert "2026-05-10-search-latency" in result.stdout
+    assert sorted(os.listdir(directory)) == before
 
 
 def test_the_templates_guidance_is_not_searched_nor_makes_drafts_alike(repo: Project) -> None:

@@ -473,10 +473,7 @@ def open_index(root: Path, *, version: str, rebuild: bool = False) -> SearchInde
     existing = None if rebuild else _open_existing(path, version)
     if existing is not None:
         return existing
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _remove_abandoned(path.parent)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{NAME}.{os.getpid()}.", dir=path.parent)
-    os.close(descriptor)
+    temporary = _new_file(path.parent)
     connection = sqlite3.connect(temporary, isolation_level=None)
     # A new file that is only renamed into place when complete needs no journal, and no
     # other process reads it meanwhile. 8 KB pages: FTS5 writes its segments in fewer,
@@ -515,6 +512,29 @@ class _NewIndex(SearchIndex):
             self._db.execute("INSERT INTO fts (fts, rank) VALUES ('crisismerge', 16)")
             self._db.execute("INSERT INTO fts (fts, rank) VALUES ('hashsize', 1048576)")
         super().close()
+
+
+def _new_file(directory: Path) -> str:
+    """A new, empty file for a new index in `directory`; where none can be made there (a
+    read-only git dir, a file named like the directory), in the system's temporary
+    directory, and the index serves this command only: `close` cannot move it into place.
+    (Search exited 10 in a read-only checkout, and 70 with a file in the way, where lint,
+    whose cache is not written either, works.)"""
+    try:
+        return _new_file_in(directory)
+    except OSError as error:
+        try:
+            return _new_file_in(Path(tempfile.gettempdir()))
+        except OSError:
+            raise error from None
+
+
+def _new_file_in(directory: Path) -> str:
+    directory.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned(directory)
+    descriptor, name = tempfile.mkstemp(prefix=f".{NAME}.{os.getpid()}.", dir=directory)
+    os.close(descriptor)
+    return name
 
 
 def _remove_abandoned(directory: Path) -> None:
