@@ -410,6 +410,28 @@ def test_an_empty_query_or_a_bad_filter_is_a_usage_error(shelf: Project) -> None
 
 
 @pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("owner: bob", "owner: has no value; write it right after the colon"),
+        ("severity:", "severity: has no value"),
+        ("tag:,, leak", "tag: has no value"),
+        ("date:..", "date: has no value"),
+        ("since:2025-01-01 until:2024-01-01", "from 2025-01-01 until 2024-01-01"),
+        ("date:2015..2014", "from 2015-01-01 until 2014-12-31"),
+        ("since:2026 date:2025", "from 2026-01-01 until 2025-12-31"),
+    ],
+)
+def test_a_filter_without_a_value_or_dates_that_leave_no_day_are_usage_errors(
+    shelf: Project, query: str, message: str
+) -> None:
+    """They searched without the filter (`owner: bob`: every owner's for the word "bob"),
+    or found nothing and said no more than that."""
+    result = run_cli(shelf.root, "search", query)
+    assert result.returncode == 2, result.stdout
+    assert message in result.stderr
+
+
+@pytest.mark.parametrize(
     ("word", "expected"),
     [
         ("cascade", "cascad"),

@@ -131,7 +131,7 @@ def parse(text: str) -> Query:
             continue
         if quoted is None and ":" in plain and plain.split(":", 1)[0].lower() in FIELDS:
             name, value = plain.split(":", 1)
-            values.setdefault(name.lower(), []).append(value)
+            values.setdefault(name.lower(), []).append(_given(name.lower(), value))
             joining = False
             continue
         term = make_term(quoted if quoted is not None else plain, exact=quoted is not None)
@@ -182,6 +182,29 @@ def make_term(written: str, *, exact: bool = False) -> Term | None:
     return Term(written, (stem(word),), prefix=True)
 
 
+def _given(name: str, value: str) -> str:
+    """`value`, which must name something: `owner: alice` searched every owner's for the
+    word `alice`, and `severity:` alone said there was nothing to search for."""
+    if not value.replace(",", "").replace("..", "").strip():
+        raise QueryError(
+            f"{name}: has no value; write it right after the colon, without a space "
+            f"({_EXAMPLES[name]})"
+        )
+    return value
+
+
+_EXAMPLES = {
+    "service": "service:search",
+    "tag": "tag:dns,capacity",
+    "severity": "severity:SEV1",
+    "status": "status:closed",
+    "owner": "owner:alice",
+    "since": "since:2025-01-01",
+    "until": "until:2025-06-30",
+    "date": "date:2025-01..2025-06",
+}
+
+
 def _filters(values: dict[str, list[str]]) -> Filters:
     def listed(name: str) -> frozenset[str]:
         return frozenset(
@@ -212,6 +235,11 @@ def _filters(values: dict[str, list[str]]) -> Filters:
             since = _later(since, _day(low, "date", end=False))
         if high:
             until = _earlier(until, _day(high, "date", end=True))
+    if since is not None and until is not None and since > until:
+        raise QueryError(
+            f"the dates leave no day to search: from {since.isoformat()} until "
+            f"{until.isoformat()}; put the earlier date first"
+        )
     return Filters(
         services=listed("service"),
         tags=listed("tag"),
