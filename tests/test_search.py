@@ -185,6 +185,30 @@ def test_hits_carry_metadata_and_a_snippet_with_the_matches_marked(shelf: Projec
     assert len(english.snippet.text) <= 200
 
 
+@pytest.mark.parametrize(
+    ("query", "written"),
+    [
+        ("データベース", "ﾃﾞｰﾀﾍﾞｰｽ"),
+        ("postgres", "ＰＯＳＴＧＲＥＳ"),
+        ("naive", "naïve"),
+        ("株式会社", "㍿"),
+        ("replica", "replica"),  # (after the others, which changed the text's length)
+    ],
+)
+def test_a_word_found_in_another_form_is_marked_where_it_is_written(
+    repo: Project, query: str, written: str
+) -> None:
+    """The hit was found but nothing was marked, and the snippet was the start of the file."""
+    padding = "Nothing to see here. " * 20
+    write(
+        repo,
+        "2026-09-09-widths",
+        sections={"summary": f"{padding}ﾃﾞｰﾀﾍﾞｰｽ ＰＯＳＴＧＲＥＳ 🐘 ㍿ (naïve) replica lag."},
+    )
+    (hit,) = search(repo, query).results.hits
+    assert [hit.snippet.text[start:end] for start, end in hit.snippet.highlights] == [written]
+
+
 def test_a_snippet_shows_a_link_as_its_text(shelf: Project) -> None:
     # The English postmortem ends with `- Japanese version: [ID-ja](ID-ja.md)`.
     (hit,) = search(shelf, '"Japanese version" service:shakespeare-search').results.hits[:1]
