@@ -42,6 +42,7 @@ from pathlib import Path
 from pmctl.adapters.cache import Stat, cache_path
 from pmctl.adapters.processes import running
 from pmctl.domain.learning.query import Filters
+from pmctl.errors import FileSystemRefused
 
 FORMAT = "6"
 """Bumped when what is indexed changes, so that an index of the old kind is rebuilt (4: no
@@ -436,6 +437,30 @@ def _where(filters: Filters) -> tuple[str, list[object]]:
     return " AND ".join(clauses), parameters
 
 
+_REFUSED = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR}
+"""What SQLite says when the file system refuses a write: full, a quota, the file-size
+limit (`ulimit -f`: an I/O error to SQLite), a failing disk."""
+
+
+def refusal(error: BaseException, root: Path) -> FileSystemRefused | None:
+    """`error` as the file system's refusal to hold the index of the project at `root`, if
+    it is one (it was exit 70); the index is a cache, and a new one is never half put in
+    place."""
+    if not (isinstance(error, sqlite3.Error) and _code(error) in _REFUSED):
+        return None
+    return FileSystemRefused(
+        f"the file system refused the search index in {index_path(root).parent}: {error}",
+        hint="free some space, or raise the quota or the file-size limit (`ulimit -f`), then "
+        "run the command again; nothing else was written",
+    )
+
+
+def _code(error: sqlite3.Error) -> int | None:
+    """SQLite's primary result code for `error` (without its extended part)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
 _UNUSABLE = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_READONLY}
 """What SQLite says of an index that is damaged (a segment or page overwritten, the file
 cut short) or that this process cannot write (a read-only git dir)."""
@@ -444,10 +469,7 @@ cut short) or that this process cannot write (a read-only git dir)."""
 def is_unusable(error: BaseException) -> bool:
     """Whether `error` says the index file itself cannot be used (not that a statement is
     wrong): a new index, built elsewhere if need be, can."""
-    code = getattr(error, "sqlite_errorcode", None)
-    return (
-        isinstance(error, sqlite3.DatabaseError) and code is not None and code & 0xFF in _UNUSABLE
-    )
+    return isinstance(error, sqlite3.DatabaseError) and _code(error) in _UNUSABLE
 
 
 def survey_digest(files: Iterable[tuple[str, Stat]]) -> str:
@@ -475,6 +497,17 @@ def open_index(root: Path, *, version: str, rebuild: bool = False) -> SearchInde
         return existing
     temporary = _new_file(path.parent)
     connection = sqlite3.connect(temporary, isolation_level=None)
+    index = _NewIndex(connection, Path(temporary), path)
+    try:
+        _set_up(connection, version)
+    except BaseException:
+        index.discard()  # (the file cut short by a full disk was left behind)
+        raise
+    return index
+
+
+def _set_up(connection: sqlite3.Connection, version: str) -> None:
+    """The tables of a new index, and FTS5's settings for filling it from nothing."""
     # A new file that is only renamed into place when complete needs no journal, and no
     # other process reads it meanwhile. 8 KB pages: FTS5 writes its segments in fewer,
     # larger pieces (~10% less CPU filling it at 10,000 postmortems; a bigger page cache
@@ -498,7 +531,6 @@ def open_index(root: Path, *, version: str, rebuild: bool = False) -> SearchInde
         f"INSERT INTO fts (fts, rank) VALUES ('crisismerge', {_BUILD_CRISIS_MERGE});"
         f"INSERT INTO fts (fts, rank) VALUES ('hashsize', {_BUILD_HASH_SIZE});"
     )
-    return _NewIndex(connection, Path(temporary), path)
 
 
 class _NewIndex(SearchIndex):

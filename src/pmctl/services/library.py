@@ -33,6 +33,7 @@ from pmctl.adapters.search_index import (
     SearchIndex,
     is_unusable,
     open_index,
+    refusal,
     survey_digest,
 )
 from pmctl.domain.document import Invalid
@@ -80,13 +81,22 @@ def read_library(project: Project, read: Callable[[Library], T]) -> T:
     that cannot be written to take the changed files (a read-only git dir) is a cache like
     any other: a new one is built, and `read` runs again on it (it was exit 70)."""
     try:
-        with open_library(project) as library:
-            return read(library)
+        return _read_once(project, read, rebuild=False)
     except Exception as error:
         if not is_unusable(error):
             raise
-    with open_library(project, rebuild=True) as library:
-        return read(library)
+    return _read_once(project, read, rebuild=True)
+
+
+def _read_once(project: Project, read: Callable[[Library], T], *, rebuild: bool) -> T:
+    try:
+        with open_library(project, rebuild=rebuild) as library:
+            return read(library)
+    except Exception as error:
+        refused = refusal(error, project.root)
+        if refused is None:
+            raise
+        raise refused from None
 
 
 @contextlib.contextmanager
