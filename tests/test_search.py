@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from pmctl.adapters import search_index
 from pmctl.adapters.discovery import discover, postmortem_files
 from pmctl.adapters.search_index import index_path
 from pmctl.domain.learning.query import QueryError, parse
@@ -301,6 +302,24 @@ def test_an_index_damaged_inside_its_segments_is_rebuilt(
     assert result.returncode == 0, result.stderr
     assert "internal error" not in result.stderr
     assert ids(shelf, "halved") == ["2026-05-10-search-latency"]
+
+
+def test_an_index_another_process_keeps_locked_is_built_anew(
+    shelf: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search stopped (Ctrl-Z) while it updated the index made every other one exit 70,
+    "database is locked", after waiting 10 s."""
+    search(shelf, "failure")
+    path = write(shelf, "2026-05-10-search-latency", sections={"summary": "The wombat cache."})
+    os.utime(path, ns=(0, path.stat().st_mtime_ns - 3_600_000_000_000))  # (the others as they were)
+    monkeypatch.setattr(search_index, "BUSY_SECONDS", 0.2, raising=False)
+    holder = sqlite3.connect(index_path(shelf.root), isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        assert ids(shelf, "wombat") == ["2026-05-10-search-latency"]
+    finally:
+        holder.close()
+    assert ids(shelf, "wombat") == ["2026-05-10-search-latency"]
 
 
 def test_a_file_where_the_index_directory_must_be_does_not_stop_a_search(shelf: Project) -> None:

@@ -50,6 +50,9 @@ template guidance in the summary and cause columns; 5: numbered and emphasised h
 open their sections; 6: a number is no date or moment)."""
 NAME = "search-index"
 RACY_SECONDS = 2.0
+BUSY_SECONDS = 10.0
+"""How long a search waits for another one to finish updating the index; past it, it builds
+a new one (a search stopped with Ctrl-Z while it updated made every other exit 70)."""
 UNKNOWN: Stat = (-1, -1, -1, -1)
 """The stat stored for a file to read again next time: no file has it."""
 COLUMNS = ("title", "summary", "cause", "body", "meta")
@@ -461,9 +464,15 @@ def _code(error: sqlite3.Error) -> int | None:
     return None if code is None else code & 0xFF
 
 
-_UNUSABLE = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_READONLY}
+_UNUSABLE = {
+    sqlite3.SQLITE_CORRUPT,
+    sqlite3.SQLITE_NOTADB,
+    sqlite3.SQLITE_READONLY,
+    sqlite3.SQLITE_BUSY,
+}
 """What SQLite says of an index that is damaged (a segment or page overwritten, the file
-cut short) or that this process cannot write (a read-only git dir)."""
+cut short), that this process cannot write (a read-only git dir), or that another process
+has been writing for `BUSY_SECONDS`."""
 
 
 def is_unusable(error: BaseException) -> bool:
@@ -585,7 +594,7 @@ def _open_existing(path: Path, version: str) -> SearchIndex | None:
     if not path.is_file():
         return None
     try:
-        connection = sqlite3.connect(path, timeout=10.0, isolation_level=None)
+        connection = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
     except sqlite3.Error:
         return None
     try:

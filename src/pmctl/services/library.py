@@ -77,9 +77,10 @@ class Library:
 
 def read_library(project: Project, read: Callable[[Library], T]) -> T:
     """What `read` finds in the project's up-to-date library. An index that turns out to be
-    damaged (a segment overwritten, the file cut short: SQLite reads it only as it goes) or
-    that cannot be written to take the changed files (a read-only git dir) is a cache like
-    any other: a new one is built, and `read` runs again on it (it was exit 70)."""
+    damaged (a segment overwritten, the file cut short: SQLite reads it only as it goes),
+    that cannot be written to take the changed files (a read-only git dir) or that another
+    process keeps locked is a cache like any other: a new one is built, and `read` runs
+    again on it (it was exit 70)."""
     try:
         return _read_once(project, read, rebuild=False)
     except Exception as error:
