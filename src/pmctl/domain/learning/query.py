@@ -34,6 +34,12 @@ MAX_TERMS = 1_000
 snippet looks for in each hit (12,000 OR-ed took 17 s; 1,000, 0.4 s)."""
 
 
+MAX_PHRASE = 1_000
+"""Words (or kana and kanji) a phrase may hold: FTS5 follows a phrase word by word from
+each place its first word stands, in each postmortem that holds every word (8,000 kanji
+took 5 s over a postmortem of 100,000; 40,000 kanji, 28 s; 1,000, 0.3 s)."""
+
+
 class QueryError(ValueError):
     """A filter the query cannot use; the message names it and says what would work."""
 
@@ -137,6 +143,11 @@ def parse(text: str) -> Query:
         term = make_term(quoted if quoted is not None else plain, exact=quoted is not None)
         if term is None:
             continue
+        if len(term.tokens) > MAX_PHRASE:
+            raise QueryError(
+                f"a phrase of the query has more than {MAX_PHRASE:,} words or characters; "
+                "search for the few that tell the incident apart"
+            )
         distinct.add((term.tokens, term.prefix))
         if len(distinct) > MAX_TERMS:
             raise QueryError(
