@@ -261,6 +261,18 @@ def run_process(
     )
 
 
+def without_root_powers() -> list[str]:
+    """The command prefix that runs a process unable to read what its permissions forbid:
+    none for a user; `unshare -r` for root (which reads anything), in a user namespace where
+    files of an unmapped owner keep their permissions. Skips the test when there is none."""
+    if os.geteuid() != 0:
+        return []
+    unshare = shutil.which("unshare")
+    if unshare is None or subprocess.run([unshare, "-r", "true"], check=False).returncode:
+        pytest.skip("root, and no user namespace to give up its powers in")
+    return ["unshare", "-r"]
+
+
 def run_python(code: str) -> subprocess.CompletedProcess[str]:
     """`code` run by a fresh Python (what a new process imports is its own business)."""
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import resource
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +17,7 @@ from pmctl.domain.importing import ImportResult
 from pmctl.domain.project import Project
 from pmctl.errors import ExitCode
 from pmctl.services.importing import ImportRequest, import_postmortems
-from tests.conftest import git, run_cli, run_process
+from tests.conftest import git, run_cli, run_process, without_root_powers
 
 TODAY = dt.date(2026, 11, 23)
 BODY = "# Search outage\n\n## Summary\n\nSearch was down.\n\n## Timeline\n\n- 10:00 alert\n"
@@ -306,24 +305,12 @@ def test_a_directory_then_a_part_of_it_imports_nothing_twice(repo: Project, tmp_
         ]
 
 
-def _without_root_powers() -> list[str]:
-    """The command prefix that runs a process unable to read what its permissions forbid:
-    none for a user; `unshare -r` for root (which reads anything), in a user namespace where
-    files of an unmapped owner keep their permissions. Skips the test when there is none."""
-    if os.geteuid() != 0:
-        return []
-    unshare = shutil.which("unshare")
-    if unshare is None or subprocess.run([unshare, "-r", "true"], check=False).returncode:
-        pytest.skip("root, and no user namespace to give up its powers in")
-    return ["unshare", "-r"]
-
-
 def test_a_directory_that_cannot_be_listed_is_refused_not_passed_over(
     repo: Project, tmp_path: Path
 ) -> None:
     """`os.walk` passes over a directory it cannot list without a word: the postmortems in
     it were not imported, and nothing said so."""
-    prefix = _without_root_powers()
+    prefix = without_root_powers()
     source = tmp_path / "legacy"
     (source / "locked").mkdir(parents=True)
     (source / "locked" / "2024-01-01-outage.md").write_text(BODY, encoding="utf-8")

@@ -6,10 +6,13 @@ import datetime as dt
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from pmctl.adapters import search_index
 from pmctl.adapters.discovery import discover, postmortem_files
 from pmctl.adapters.search_index import index_path
 from pmctl.domain.learning.query import QueryError, parse
@@ -20,7 +23,7 @@ from pmctl.errors import UsageError
 from pmctl.services import library
 from pmctl.services.corpus import relative_key
 from pmctl.services.search import search
-from tests.conftest import run_cli
+from tests.conftest import run_cli, without_root_powers
 from tests.library import SHAKESPEARE, SHAKESPEARE_JA, copy_shakespeare, write
 
 
@@ -183,6 +186,30 @@ def test_hits_carry_metadata_and_a_snippet_with_the_matches_marked(shelf: Projec
     assert len(english.snippet.text) <= 200
 
 
+@pytest.mark.parametrize(
+    ("query", "written"),
+    [
+        ("データベース", "ﾃﾞｰﾀﾍﾞｰｽ"),
+        ("postgres", "ＰＯＳＴＧＲＥＳ"),
+        ("naive", "naïve"),
+        ("株式会社", "㍿"),
+        ("replica", "replica"),  # (after the others, which changed the text's length)
+    ],
+)
+def test_a_word_found_in_another_form_is_marked_where_it_is_written(
+    repo: Project, query: str, written: str
+) -> None:
+    """The hit was found but nothing was marked, and the snippet was the start of the file."""
+    padding = "Nothing to see here. " * 20
+    write(
+        repo,
+        "2026-09-09-widths",
+        sections={"summary": f"{padding}ﾃﾞｰﾀﾍﾞｰｽ ＰＯＳＴＧＲＥＳ 🐘 ㍿ (naïve) replica lag."},
+    )
+    (hit,) = search(repo, query).results.hits
+    assert [hit.snippet.text[start:end] for start, end in hit.snippet.highlights] == [written]
+
+
 def test_a_snippet_shows_a_link_as_its_text(shelf: Project) -> None:
     # The English postmortem ends with `- Japanese version: [ID-ja](ID-ja.md)`.
     (hit,) = search(shelf, '"Japanese version" service:shakespeare-search').results.hits[:1]
@@ -261,6 +288,84 @@ def test_a_damaged_index_is_rebuilt(shelf: Project) -> None:
     assert ids(shelf, "halved") == ["2026-05-10-search-latency"]
     with sqlite3.connect(index_path(shelf.root)) as connection:
         assert connection.execute("SELECT count(*) FROM docs").fetchone()[0] == 5
+
+
+@pytest.mark.parametrize("command", [("search", "halved"), ("related", SHAKESPEARE), ("trends",)])
+def test_an_index_damaged_inside_its_segments_is_rebuilt(
+    shelf: Project, command: tuple[str, ...]
+) -> None:
+    """SQLite opens such a file and finds the damage only when a search reads it: exit 70."""
+    search(shelf, "failure")
+    with sqlite3.connect(index_path(shelf.root)) as connection:
+        connection.execute("UPDATE fts_data SET block = substr(block, 1, 10) WHERE id > 10")
+    result = run_cli(shelf.root, *command)
+    assert result.returncode == 0, result.stderr
+    assert "internal error" not in result.stderr
+    assert ids(shelf, "halved") == ["2026-05-10-search-latency"]
+
+
+def test_an_index_another_process_keeps_locked_is_built_anew(
+    shelf: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search stopped (Ctrl-Z) while it updated the index made every other one exit 70,
+    "database is locked", after waiting 10 s."""
+    search(shelf, "failure")
+    path = write(shelf, "2026-05-10-search-latency", sections={"summary": "The wombat cache."})
+    os.utime(path, ns=(0, path.stat().st_mtime_ns - 3_600_000_000_000))  # (the others as they were)
+    monkeypatch.setattr(search_index, "BUSY_SECONDS", 0.2, raising=False)
+    holder = sqlite3.connect(index_path(shelf.root), isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        assert ids(shelf, "wombat") == ["2026-05-10-search-latency"]
+    finally:
+        holder.close()
+    assert ids(shelf, "wombat") == ["2026-05-10-search-latency"]
+
+
+def test_a_file_where_the_index_directory_must_be_does_not_stop_a_search(shelf: Project) -> None:
+    """It was exit 70 (FileExistsError); lint, whose cache cannot be kept there either, runs."""
+    index_path(shelf.root).parent.write_text("not a directory", encoding="utf-8")
+    for command in (("search", "halved"), ("related", SHAKESPEARE), ("trends",)):
+        result = run_cli(shelf.root, *command)
+        assert result.returncode == 0, result.stderr
+    assert "2026-05-10-search-latency" in run_cli(shelf.root, "search", "halved").stdout
+    assert index_path(shelf.root).parent.read_text(encoding="utf-8") == "not a directory"
+
+
+def _read_only(directory: Path) -> None:
+    """`directory` and its files as a process without root's powers cannot write them."""
+    for path in (directory, *directory.iterdir()):
+        os.chown(path, 12345, 12345)
+        path.chmod(0o555 if path.is_dir() else 0o444)
+
+
+@pytest.mark.parametrize("built", [False, True])
+def test_a_read_only_git_dir_is_searched_with_its_changes(shelf: Project, built: bool) -> None:
+    """A first search there exited 10 (the new index could not be made), a search after a
+    change 70 (the index could not be updated); the changed file is found by its new words."""
+    prefix = without_root_powers()
+    search(shelf, "failure")
+    directory = index_path(shelf.root).parent
+    if not built:
+        index_path(shelf.root).unlink()
+    write(shelf, "2026-05-10-search-latency", sections={"summary": "The wombat cache."})
+    age(shelf)
+    before = sorted(os.listdir(directory))
+    _read_only(directory)
+    try:
+        result = subprocess.run(
+            [*prefix, sys.executable, "-m", "pmctl", "search", "wombat"],
+            cwd=shelf.root,
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"},
+        )
+    finally:
+        directory.chmod(0o755)
+    assert result.returncode == 0, result.stderr
+    assert "2026-05-10-search-latency" in result.stdout
+    assert sorted(os.listdir(directory)) == before
 
 
 def test_the_templates_guidance_is_not_searched_nor_makes_drafts_alike(repo: Project) -> None:
@@ -345,6 +450,28 @@ def test_an_empty_query_or_a_bad_filter_is_a_usage_error(shelf: Project) -> None
         search(shelf, "  ")
     with pytest.raises(UsageError, match="date:2025-13 is not a date"):
         search(shelf, "date:2025-13")
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("owner: bob", "owner: has no value; write it right after the colon"),
+        ("severity:", "severity: has no value"),
+        ("tag:,, leak", "tag: has no value"),
+        ("date:..", "date: has no value"),
+        ("since:2025-01-01 until:2024-01-01", "from 2025-01-01 until 2024-01-01"),
+        ("date:2015..2014", "from 2015-01-01 until 2014-12-31"),
+        ("since:2026 date:2025", "from 2026-01-01 until 2025-12-31"),
+    ],
+)
+def test_a_filter_without_a_value_or_dates_that_leave_no_day_are_usage_errors(
+    shelf: Project, query: str, message: str
+) -> None:
+    """They searched without the filter (`owner: bob`: every owner's for the word "bob"),
+    or found nothing and said no more than that."""
+    result = run_cli(shelf.root, "search", query)
+    assert result.returncode == 2, result.stdout
+    assert message in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -516,6 +643,20 @@ def test_a_word_or_phrase_given_twice_is_searched_for_once() -> None:
     assert parse("x OR y OR x z z").match_expression() == '("x" OR "y") AND "z"'
     assert parse("a NOT b NOT b").match_expression() == '("a") NOT ("b")'
     assert [term.text for term in parse("x OR y OR x " * 3000).terms] == ["x", "y"]
+
+
+@pytest.mark.parametrize(
+    "query", ["障害発生" * 251, '"' + "leak " * 1001 + '"', "api-" * 1001, "a NOT " + "障害" * 501]
+)
+def test_a_phrase_of_more_than_a_thousand_words_is_a_usage_error(
+    shelf: Project, query: str
+) -> None:
+    """FTS5 follows a phrase word by word: 40,000 kanji, typed or pasted, took 28 s over a
+    postmortem that held them."""
+    result = run_cli(shelf.root, "search", query)
+    assert result.returncode == 2, result.stdout
+    assert "more than 1,000 words or characters" in result.stderr
+    assert ids(shelf, "障害発生" * 250) == []  # (1,000: searched)
 
 
 def test_a_query_of_too_many_different_words_is_a_usage_error(shelf: Project) -> None:

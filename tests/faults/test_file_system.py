@@ -72,3 +72,21 @@ def test_too_many_open_files_is_the_users_to_lift_not_a_bug(repo: Project) -> No
     assert "ulimit -n" in refused[0].stderr
     assert git(repo.root, "rev-parse", "HEAD") == head
     assert clean(repo.root)
+
+
+def test_a_search_index_past_the_file_size_limit_says_so_and_leaves_no_half_of_it(
+    repo: Project,
+) -> None:
+    """SQLite reports a write past the limit (or onto a full disk) as its own error: the
+    first search exited 70 and left the new index, cut short, in the git dir."""
+    add_examples(repo)
+    directory = repo.root / ".git" / "pmctl"
+
+    result = run_process(repo.root, "search", "sonnet", limits=_file_size_limit(40_000))
+
+    assert result.returncode == ExitCode.FILE_SYSTEM, result.stderr
+    assert "error: the file system refused the search index in" in result.stderr
+    assert "ulimit -f" in result.stderr
+    assert "internal error" not in result.stderr
+    assert [path.name for path in directory.glob("*search-index*")] == []
+    assert run_cli(repo.root, "search", "sonnet").returncode == 0

@@ -42,6 +42,7 @@ from pathlib import Path
 from pmctl.adapters.cache import Stat, cache_path
 from pmctl.adapters.processes import running
 from pmctl.domain.learning.query import Filters
+from pmctl.errors import FileSystemRefused
 
 FORMAT = "6"
 """Bumped when what is indexed changes, so that an index of the old kind is rebuilt (4: no
@@ -50,6 +51,9 @@ open their sections; 6: so do setext headings, character references and escapes 
 decoded, and a number is no date or moment)."""
 NAME = "search-index"
 RACY_SECONDS = 2.0
+BUSY_SECONDS = 10.0
+"""How long a search waits for another one to finish updating the index; past it, it builds
+a new one (a search stopped with Ctrl-Z while it updated made every other exit 70)."""
 UNKNOWN: Stat = (-1, -1, -1, -1)
 """The stat stored for a file to read again next time: no file has it."""
 COLUMNS = ("title", "summary", "cause", "body", "meta")
@@ -437,6 +441,47 @@ def _where(filters: Filters) -> tuple[str, list[object]]:
     return " AND ".join(clauses), parameters
 
 
+_REFUSED = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR}
+"""What SQLite says when the file system refuses a write: full, a quota, the file-size
+limit (`ulimit -f`: an I/O error to SQLite), a failing disk."""
+
+
+def refusal(error: BaseException, root: Path) -> FileSystemRefused | None:
+    """`error` as the file system's refusal to hold the index of the project at `root`, if
+    it is one (it was exit 70); the index is a cache, and a new one is never half put in
+    place."""
+    if not (isinstance(error, sqlite3.Error) and _code(error) in _REFUSED):
+        return None
+    return FileSystemRefused(
+        f"the file system refused the search index in {index_path(root).parent}: {error}",
+        hint="free some space, or raise the quota or the file-size limit (`ulimit -f`), then "
+        "run the command again; nothing else was written",
+    )
+
+
+def _code(error: sqlite3.Error) -> int | None:
+    """SQLite's primary result code for `error` (without its extended part)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
+_UNUSABLE = {
+    sqlite3.SQLITE_CORRUPT,
+    sqlite3.SQLITE_NOTADB,
+    sqlite3.SQLITE_READONLY,
+    sqlite3.SQLITE_BUSY,
+}
+"""What SQLite says of an index that is damaged (a segment or page overwritten, the file
+cut short), that this process cannot write (a read-only git dir), or that another process
+has been writing for `BUSY_SECONDS`."""
+
+
+def is_unusable(error: BaseException) -> bool:
+    """Whether `error` says the index file itself cannot be used (not that a statement is
+    wrong): a new index, built elsewhere if need be, can."""
+    return isinstance(error, sqlite3.DatabaseError) and _code(error) in _UNUSABLE
+
+
 def survey_digest(files: Iterable[tuple[str, Stat]]) -> str:
     """One string for every file's key and stat, to compare with the index's (`agrees_with`).
     (`marshal`: 2 ms for 10,000 files where formatting each one took 13-25 ms. Its format 2,
@@ -460,11 +505,19 @@ def open_index(root: Path, *, version: str, rebuild: bool = False) -> SearchInde
     existing = None if rebuild else _open_existing(path, version)
     if existing is not None:
         return existing
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _remove_abandoned(path.parent)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{NAME}.{os.getpid()}.", dir=path.parent)
-    os.close(descriptor)
+    temporary = _new_file(path.parent)
     connection = sqlite3.connect(temporary, isolation_level=None)
+    index = _NewIndex(connection, Path(temporary), path)
+    try:
+        _set_up(connection, version)
+    except BaseException:
+        index.discard()  # (the file cut short by a full disk was left behind)
+        raise
+    return index
+
+
+def _set_up(connection: sqlite3.Connection, version: str) -> None:
+    """The tables of a new index, and FTS5's settings for filling it from nothing."""
     # A new file that is only renamed into place when complete needs no journal, and no
     # other process reads it meanwhile. 8 KB pages: FTS5 writes its segments in fewer,
     # larger pieces (~10% less CPU filling it at 10,000 postmortems; a bigger page cache
@@ -488,7 +541,6 @@ def open_index(root: Path, *, version: str, rebuild: bool = False) -> SearchInde
         f"INSERT INTO fts (fts, rank) VALUES ('crisismerge', {_BUILD_CRISIS_MERGE});"
         f"INSERT INTO fts (fts, rank) VALUES ('hashsize', {_BUILD_HASH_SIZE});"
     )
-    return _NewIndex(connection, Path(temporary), path)
 
 
 class _NewIndex(SearchIndex):
@@ -502,6 +554,29 @@ class _NewIndex(SearchIndex):
             self._db.execute("INSERT INTO fts (fts, rank) VALUES ('crisismerge', 16)")
             self._db.execute("INSERT INTO fts (fts, rank) VALUES ('hashsize', 1048576)")
         super().close()
+
+
+def _new_file(directory: Path) -> str:
+    """A new, empty file for a new index in `directory`; where none can be made there (a
+    read-only git dir, a file named like the directory), in the system's temporary
+    directory, and the index serves this command only: `close` cannot move it into place.
+    (Search exited 10 in a read-only checkout, and 70 with a file in the way, where lint,
+    whose cache is not written either, works.)"""
+    try:
+        return _new_file_in(directory)
+    except OSError as error:
+        try:
+            return _new_file_in(Path(tempfile.gettempdir()))
+        except OSError:
+            raise error from None
+
+
+def _new_file_in(directory: Path) -> str:
+    directory.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned(directory)
+    descriptor, name = tempfile.mkstemp(prefix=f".{NAME}.{os.getpid()}.", dir=directory)
+    os.close(descriptor)
+    return name
 
 
 def _remove_abandoned(directory: Path) -> None:
@@ -520,7 +595,7 @@ def _open_existing(path: Path, version: str) -> SearchIndex | None:
     if not path.is_file():
         return None
     try:
-        connection = sqlite3.connect(path, timeout=10.0, isolation_level=None)
+        connection = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
     except sqlite3.Error:
         return None
     try:

@@ -1,7 +1,7 @@
 """The search index of a project, brought up to date with the files before it is used.
 
 `search`, `related`, `trends` and lint's related-link rule all read the index through
-`open_library`. Each time, every postmortem file is stat()ed; if the paths and stats are
+`read_library`. Each time, every postmortem file is stat()ed; if the paths and stats are
 those the index last agreed with (one digest of them all), nothing else is done. Otherwise
 each is compared with the stat it was indexed with (as lint's cache does); only new and
 changed files are read again, through the one reader, and validated against the model as
@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pmctl.adapters import discovery, documents
 from pmctl.adapters.cache import Stat, stat_key
@@ -31,7 +31,9 @@ from pmctl.adapters.search_index import (
     Entry,
     Problem,
     SearchIndex,
+    is_unusable,
     open_index,
+    refusal,
     survey_digest,
 )
 from pmctl.domain.document import Invalid
@@ -54,6 +56,8 @@ PARALLEL_FROM = 500
 REBUILD_SHARE = 0.25
 """Rebuild the index once its unreachable rows (of changed files) are this share of it."""
 
+T = TypeVar("T")
+
 Plain = tuple[Any, ...]
 """An `Entry` or a `Problem` as a tuple of its fields after a marker (0: entry, 1: problem),
 to come back from the worker process through `marshal`."""
@@ -71,13 +75,39 @@ class Library:
         return self.root / key
 
 
+def read_library(project: Project, read: Callable[[Library], T]) -> T:
+    """What `read` finds in the project's up-to-date library. An index that turns out to be
+    damaged (a segment overwritten, the file cut short: SQLite reads it only as it goes),
+    that cannot be written to take the changed files (a read-only git dir) or that another
+    process keeps locked is a cache like any other: a new one is built, and `read` runs
+    again on it (it was exit 70)."""
+    try:
+        return _read_once(project, read, rebuild=False)
+    except Exception as error:
+        if not is_unusable(error):
+            raise
+    return _read_once(project, read, rebuild=True)
+
+
+def _read_once(project: Project, read: Callable[[Library], T], *, rebuild: bool) -> T:
+    try:
+        with open_library(project, rebuild=rebuild) as library:
+            return read(library)
+    except Exception as error:
+        refused = refusal(error, project.root)
+        if refused is None:
+            raise
+        raise refused from None
+
+
 @contextlib.contextmanager
-def open_library(project: Project) -> Iterator[Library]:
-    """The project's index, updated to the files as they are now; closed on the way out."""
+def open_library(project: Project, *, rebuild: bool = False) -> Iterator[Library]:
+    """The project's index, updated to the files as they are now (a new one, `rebuild`);
+    closed on the way out. Read it through `read_library`, which survives a damaged one."""
     from pmctl import __version__
 
     files = discovery.postmortem_files(project.postmortem_dir, project.root)
-    index = open_index(project.root, version=__version__)
+    index = open_index(project.root, version=__version__, rebuild=rebuild)
     try:
         if not index.is_new:
             index = _bring_up_to_date(index, project, files)

@@ -15,7 +15,7 @@ from pmctl.domain.learning.indexing import CAUSE, SUMMARY, section_text
 from pmctl.domain.learning.related import Profile, Related, RelatedResult
 from pmctl.domain.learning.text import terms
 from pmctl.errors import DocumentError, NotFoundError
-from pmctl.services.library import Library, open_library
+from pmctl.services.library import Library, read_library
 
 if TYPE_CHECKING:
     from pmctl.adapters.search_index import Row
@@ -49,7 +49,8 @@ class Suggestion:
 
 def related(project: Project, postmortem_id: str, *, limit: int = 5) -> RelatedOutcome:
     """The `limit` postmortems most like `postmortem_id`; `NotFoundError` if there is none."""
-    with open_library(project) as library:
+
+    def read(library: Library) -> RelatedOutcome:
         ranker = _Ranker(library, _names(project))
         row = library.index.row_of(postmortem_id)
         if row is None:
@@ -61,13 +62,16 @@ def related(project: Project, postmortem_id: str, *, limit: int = 5) -> RelatedO
         language = project.settings.default_language
         return RelatedOutcome(RelatedResult(_profile(row), ranked, language), library.invalid)
 
+    return read_library(project, read)
+
 
 def suggestions(
     project: Project, *, min_score: float, only: Collection[str] | None = None
 ) -> list[Suggestion]:
     """For each draft or in-review postmortem (of `only`, when given), the postmortems at
     least `min_score` alike that it does not link and that do not link it."""
-    with open_library(project) as library:
+
+    def read(library: Library) -> list[Suggestion]:
         ranker = _Ranker(library, _names(project))
         found: list[Suggestion] = []
         for row in ranker.rows:
@@ -79,6 +83,8 @@ def suggestions(
                 if candidate.score >= min_score and not candidate.linked:
                     found.append(Suggestion(row.id, candidate))
         return found
+
+    return read_library(project, read)
 
 
 def _names(project: Project) -> SectionNames:

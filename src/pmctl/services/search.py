@@ -12,7 +12,7 @@ from pmctl.domain.learning.hits import Hit, SearchResults
 from pmctl.domain.learning.indexing import readable
 from pmctl.domain.learning.query import Filters, Query, QueryError, parse
 from pmctl.errors import UsageError
-from pmctl.services.library import open_library
+from pmctl.services.library import Library, read_library
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -48,7 +48,8 @@ def parse_query(text: str) -> Query:
 def search(project: Project, text: str, *, limit: int = 10, offset: int = 0) -> SearchOutcome:
     """The `limit` best matches of the query `text` from `offset` (see `learning.query`)."""
     query = parse_query(text)
-    with open_library(project) as library:
+
+    def read(library: Library) -> SearchOutcome:
         total, found = library.index.search(
             query.match_expression(),
             query.filters,
@@ -61,6 +62,8 @@ def search(project: Project, text: str, *, limit: int = 10, offset: int = 0) -> 
             for row, score in found
         )
         return SearchOutcome(SearchResults(query, total, hits), library.invalid)
+
+    return read_library(project, read)
 
 
 def _body(path: Path) -> str:

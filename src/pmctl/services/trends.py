@@ -21,7 +21,7 @@ from pmctl.domain.learning.recurring import (
     recurring,
 )
 from pmctl.domain.years import year_before
-from pmctl.services.library import open_library
+from pmctl.services.library import Library, read_library
 
 if TYPE_CHECKING:
     from pmctl.domain.project import Project
@@ -39,7 +39,8 @@ def trends(
     """Clusters with at least `minimum` postmortems from `since` (default: a year before
     `today`) to `today`."""
     start = since or year_before(today)
-    with open_library(project) as library:
+
+    def read(library: Library) -> TrendsOutcome:
         rows = library.index.rows()
         cases = [
             Case(row.id, row.title, dt.date.fromisoformat(row.date), row.services, row.tags)
@@ -74,3 +75,5 @@ def trends(
             ),
             library.invalid,
         )
+
+    return read_library(project, read)

@@ -34,6 +34,12 @@ MAX_TERMS = 1_000
 snippet looks for in each hit (12,000 OR-ed took 17 s; 1,000, 0.4 s)."""
 
 
+MAX_PHRASE = 1_000
+"""Words (or kana and kanji) a phrase may hold: FTS5 follows a phrase word by word from
+each place its first word stands, in each postmortem that holds every word (8,000 kanji
+took 5 s over a postmortem of 100,000; 40,000 kanji, 28 s; 1,000, 0.3 s)."""
+
+
 class QueryError(ValueError):
     """A filter the query cannot use; the message names it and says what would work."""
 
@@ -131,12 +137,17 @@ def parse(text: str) -> Query:
             continue
         if quoted is None and ":" in plain and plain.split(":", 1)[0].lower() in FIELDS:
             name, value = plain.split(":", 1)
-            values.setdefault(name.lower(), []).append(value)
+            values.setdefault(name.lower(), []).append(_given(name.lower(), value))
             joining = False
             continue
         term = make_term(quoted if quoted is not None else plain, exact=quoted is not None)
         if term is None:
             continue
+        if len(term.tokens) > MAX_PHRASE:
+            raise QueryError(
+                f"a phrase of the query has more than {MAX_PHRASE:,} words or characters; "
+                "search for the few that tell the incident apart"
+            )
         distinct.add((term.tokens, term.prefix))
         if len(distinct) > MAX_TERMS:
             raise QueryError(
@@ -182,6 +193,29 @@ def make_term(written: str, *, exact: bool = False) -> Term | None:
     return Term(written, (stem(word),), prefix=True)
 
 
+def _given(name: str, value: str) -> str:
+    """`value`, which must name something: `owner: alice` searched every owner's for the
+    word `alice`, and `severity:` alone said there was nothing to search for."""
+    if not value.replace(",", "").replace("..", "").strip():
+        raise QueryError(
+            f"{name}: has no value; write it right after the colon, without a space "
+            f"({_EXAMPLES[name]})"
+        )
+    return value
+
+
+_EXAMPLES = {
+    "service": "service:search",
+    "tag": "tag:dns,capacity",
+    "severity": "severity:SEV1",
+    "status": "status:closed",
+    "owner": "owner:alice",
+    "since": "since:2025-01-01",
+    "until": "until:2025-06-30",
+    "date": "date:2025-01..2025-06",
+}
+
+
 def _filters(values: dict[str, list[str]]) -> Filters:
     def listed(name: str) -> frozenset[str]:
         return frozenset(
@@ -212,6 +246,11 @@ def _filters(values: dict[str, list[str]]) -> Filters:
             since = _later(since, _day(low, "date", end=False))
         if high:
             until = _earlier(until, _day(high, "date", end=True))
+    if since is not None and until is not None and since > until:
+        raise QueryError(
+            f"the dates leave no day to search: from {since.isoformat()} until "
+            f"{until.isoformat()}; put the earlier date first"
+        )
     return Filters(
         services=listed("service"),
         tags=listed("tag"),

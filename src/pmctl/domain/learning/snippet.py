@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from pmctl.domain.comments import without_comments
 from pmctl.domain.learning.query import Term
-from pmctl.domain.learning.text import CJK, is_cjk
+from pmctl.domain.learning.text import CJK, Marks, as_indexed, is_cjk, original
 
 WIDE_PUNCTUATION = "\u3000-\u303f\uff01-\uff60"
 """Japanese punctuation and full-width forms: two columns wide, and no space around them."""
@@ -157,7 +157,15 @@ def _last_of_all(spans: Sequence[tuple[int, int, int]], first: int, terms: int) 
 def _matches(text: str, terms: Sequence[Term]) -> list[tuple[int, int, int]]:
     """(start, end, term index) of every match of every term, in order, not overlapping."""
     chosen: dict[str, int] = {}  # pattern -> the index of its first term
-    lowered = text.lower()
+    searched, lowered = text, text.lower()
+    marks: Marks = ([], [])
+    if not text.isascii() and any(term.tokens[0] not in lowered for term in terms):
+        # Matched as the index reads the text, when a term is not found as it is written: a
+        # hit for `データベース` or `naive` in a postmortem that writes `ﾃﾞｰﾀﾍﾞｰｽ` or
+        # `naïve` had no word marked, and its snippet was its start. (Only then: reading
+        # it so costs up to a second for a postmortem of 1 MB.)
+        searched, marks = as_indexed(text)
+        lowered = searched.lower()
     for index, term in enumerate(terms):
         if len(chosen) == MAX_MARKED:
             break
@@ -170,9 +178,10 @@ def _matches(text: str, terms: Sequence[Term]) -> list[tuple[int, int, int]]:
         re.IGNORECASE,
     )
     found: list[tuple[int, int, int]] = []
-    for match in combined.finditer(text):
+    for match in combined.finditer(searched):
         if match.end() > match.start():
-            found.append((match.start(), match.end(), int((match.lastgroup or "t0")[1:])))
+            start, end = original(match.start(), marks), original(match.end(), marks)
+            found.append((start, end, int((match.lastgroup or "t0")[1:])))
     return found
 
 

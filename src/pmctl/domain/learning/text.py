@@ -13,9 +13,11 @@ and `cascading` finds `cascade`.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
+from collections.abc import Iterator
 
 from pmctl.domain.cjk import KANJI
 
@@ -220,6 +222,87 @@ def _without_diacritics(text: str) -> str:
     return "".join(
         char for char in unicodedata.normalize("NFD", text) if not unicodedata.combining(char)
     )
+
+
+Marks = tuple[list[int], list[int]]
+"""Where a text `as_indexed` and the text are apart: positions in the one, and the same
+places in the other."""
+
+
+def as_indexed(text: str) -> tuple[str, Marks]:
+    """`text` with every character outside ASCII that is not a kana or kanji read as the
+    index reads it (`Ａ` as `a`, `ﾃﾞ` as `デ`, `é` as `e`, `㍿` as `株式会社`, a symbol as a
+    space), to find in it what the index matched; and the marks that `original` needs to
+    take a position in it back to `text`: the start of each character of the runs that
+    changed length, and their ends."""
+    if text.isascii():
+        return text, ([], [])
+    whole = fold(normalise(text))
+    if len(whole) == len(text):  # (each character read as one: no marks)
+        return whole, ([], [])
+    pieces: list[str] = []
+    news: list[int] = []
+    olds: list[int] = []
+    done = shift = 0  # `text` before `done` is in `pieces`, `shift` characters longer
+    for match in re.finditer(_FOLDED, text):
+        pieces.append(text[done : match.start()])
+        read, starts = _read_run(match[0])
+        pieces.append(read)
+        if starts:  # (rare: half-width kana with their voicing marks, ligatures, `㍿`)
+            new, old = match.start() + shift, match.start()
+            news.extend(new + inside for inside, _ in starts)
+            olds.extend(old + outside for _, outside in starts)
+            shift += len(read) - len(match[0])
+            news.append(match.end() + shift)
+            olds.append(match.end())
+        done = match.end()
+    pieces.append(text[done:])
+    return "".join(pieces), (news, olds)
+
+
+def original(position: int, marks: Marks) -> int:
+    """The position in a text of `position` in it `as_indexed`, given its `marks`."""
+    news, olds = marks
+    index = bisect.bisect_right(news, position) - 1
+    if index < 0:
+        return position
+    moved = olds[index] + position - news[index]
+    return min(moved, olds[index + 1]) if index + 1 < len(olds) else moved
+
+
+@functools.lru_cache(maxsize=1024)
+def _read_run(run: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """`run` as the index reads it; if that is not as long, where each character (with the
+    marks that combine with it) starts in what is read and in `run`."""
+    read = fold(normalise(run))
+    if len(read) == len(run):
+        return read, ()
+    pieces: list[str] = []
+    starts: list[tuple[int, int]] = []
+    length = 0
+    for start, group in _with_their_marks(run):
+        starts.append((length, start))
+        pieces.append(_read_group(group))
+        length += len(pieces[-1])
+    return "".join(pieces), tuple(starts)
+
+
+@functools.lru_cache(maxsize=1024)
+def _read_group(group: str) -> str:
+    return fold(normalise(group))
+
+
+_VOICING = "\uff9e\uff9f"
+"""The half-width voicing marks, which NFKC joins to the kana before them (`ﾃﾞ`: `デ`)."""
+
+
+def _with_their_marks(run: str) -> Iterator[tuple[int, str]]:
+    """Each character of `run` with the marks that combine with it, and where it starts."""
+    start = 0
+    for index in range(1, len(run) + 1):
+        if index == len(run) or not (unicodedata.combining(run[index]) or run[index] in _VOICING):
+            yield start, run[start:index]
+            start = index
 
 
 def _spaced(text: str) -> str:
