@@ -53,6 +53,13 @@ def drift_findings(project: Project) -> list[str]:
     ]
 
 
+def only_item(repo: Project, postmortem_id: str) -> dict[str, object]:
+    """The one action item of the postmortem, as `pmctl action list --format json` gives it."""
+    listed = run_cli(repo.root, "action", "list", postmortem_id, "--format", "json")
+    (item,) = json.loads(listed.stdout)["items"]
+    return dict(item)
+
+
 def test_add_appends_the_item_and_its_table_row_in_one_commit(repo: Project) -> None:
     postmortem_id = new_postmortem(repo)
     result = add_action(repo, postmortem_id, ALERT, today=TODAY)
@@ -171,8 +178,7 @@ def test_cli_add_set_done_list(repo: Project) -> None:
     assert changed.returncode == 0, changed.stderr
     done = run_cli(repo.root, "action", "done", postmortem_id, "AI-1")
     assert done.returncode == 0, done.stderr
-    listed = run_cli(repo.root, "action", "list", postmortem_id, "--format", "json")
-    (item,) = json.loads(listed.stdout)["items"]
+    item = only_item(repo, postmortem_id)
     assert (item["due"], item["status"]) == ("2027-01-10", "done")
     assert git(repo.root, "log", "--format=%s", "-3").splitlines() == [
         f"docs(postmortem): update action AI-1 of {postmortem_id}",
@@ -214,8 +220,7 @@ def test_choices_are_taken_in_any_case(repo: Project) -> None:
     assert added.returncode == 0, added.stderr
     changed = run_cli(repo.root, "action", "set", postmortem_id, "AI-1", "--status", "In-Progress")
     assert changed.returncode == 0, changed.stderr
-    listed = run_cli(repo.root, "action", "list", postmortem_id, "--format", "json")
-    (item,) = json.loads(listed.stdout)["items"]
+    item = only_item(repo, postmortem_id)
     assert (item["priority"], item["type"], item["status"]) == ("P1", "prevent", "in-progress")
 
 
@@ -269,8 +274,7 @@ def test_text_typed_with_a_newline_or_an_escape_is_one_line_in_the_document(
     assert added.returncode == 0, added.stderr
     changed = run_cli(repo.root, "action", "set", postmortem_id, "AI-1", "--title", "\tNew\ntitle")
     assert changed.returncode == 0, changed.stderr
-    listed = run_cli(repo.root, "action", "list", postmortem_id, "--format", "json")
-    (item,) = json.loads(listed.stdout)["items"]
+    item = only_item(repo, postmortem_id)
     assert (item["title"], item["owner"], item["tracker"]) == ("New title", "bo [2Jb", "OPS-1")
     text = next(repo.postmortem_dir.rglob(f"{postmortem_id}.md")).read_text(encoding="utf-8")
     assert "\\u001b" not in text

@@ -18,6 +18,14 @@ from tests.conftest import git, run_cli, run_process
 NOW = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=9)))
 
 
+def override_template(repo: Project, text: str) -> Path:
+    """Write `text` as the repository's own English template; its path."""
+    override = repo.root / ".pmctl" / "templates" / "en" / "postmortem.md.j2"
+    override.parent.mkdir(parents=True, exist_ok=True)
+    override.write_text(text, encoding="utf-8")
+    return override
+
+
 def request(**changes: object) -> NewPostmortem:
     values: dict[str, object] = {
         "title": "Checkout latency",
@@ -234,9 +242,7 @@ def test_repository_templates_override_the_built_in_ones(repo: Project) -> None:
 def test_hostile_or_broken_repository_templates_are_refused(
     repo: Project, template: str, complaint: str
 ) -> None:
-    override = repo.root / ".pmctl" / "templates" / "en" / "postmortem.md.j2"
-    override.parent.mkdir(parents=True)
-    override.write_text(template, encoding="utf-8")
+    override_template(repo, template)
     before = snapshot(repo.root)
     with pytest.raises((TemplateError, NotFoundError)) as raised:
         create(repo, request(), now=NOW, commit=True)
@@ -249,9 +255,7 @@ def test_a_template_that_includes_a_missing_one_is_a_template_error_at_its_line(
 ) -> None:
     """It was exit 8, "template '/etc/passwd' not found", naming no file: as if pmctl had
     lost a template of its own."""
-    override = repo.root / ".pmctl" / "templates" / "en" / "postmortem.md.j2"
-    override.parent.mkdir(parents=True)
-    override.write_text("---\n{% include '/etc/passwd' %}\n---\n", encoding="utf-8")
+    override_template(repo, "---\n{% include '/etc/passwd' %}\n---\n")
     result = run_cli(repo.root, "new", *NEW_DISK_FULL)
     assert result.returncode == ExitCode.TEMPLATE, result.stderr
     assert result.stderr.startswith(
@@ -264,9 +268,7 @@ def test_a_template_rendering_an_invalid_postmortem_is_named_by_its_file(repo: P
     """It was named as `en/postmortem.md.j2:2` — the built-in template's name, with a line of
     what it rendered — in "en/postmortem.md.j2: template en/postmortem.md.j2 rendered an
     invalid postmortem: en/postmortem.md.j2:2: schema: Field required"."""
-    override = repo.root / ".pmctl" / "templates" / "en" / "postmortem.md.j2"
-    override.parent.mkdir(parents=True)
-    override.write_text("---\nid: {{ id }}\n---\n# {{ title }}\n", encoding="utf-8")
+    override_template(repo, "---\nid: {{ id }}\n---\n# {{ title }}\n")
     result = run_cli(repo.root, "new", *NEW_DISK_FULL)
     assert result.returncode == ExitCode.TEMPLATE, result.stderr
     assert result.stderr.startswith(
@@ -282,9 +284,7 @@ def test_a_broken_repository_template_is_named_by_its_file_and_line(
     repo: Project, template: str
 ) -> None:
     # A sandbox violation said `en/postmortem.md.j2`, as if the built-in template were broken.
-    override = repo.root / ".pmctl" / "templates" / "en" / "postmortem.md.j2"
-    override.parent.mkdir(parents=True)
-    override.write_text(template, encoding="utf-8")
+    override = override_template(repo, template)
     with pytest.raises(TemplateError) as raised:
         create(repo, request(), now=NOW, commit=True)
     assert raised.value.location == f"{override}:2"
