@@ -42,6 +42,20 @@ def test_a_bad_pin_is_a_usage_error_naming_where_it_came_from(
         clock.pin("2026-13-01")
 
 
+@pytest.mark.parametrize(
+    ("pinned", "why"),
+    [
+        ("2026-02-30", "day is out of range for month"),
+        ("2026-02-28T25:00", "hour must be in 0..23"),
+    ],
+)
+def test_a_date_of_the_right_form_that_does_not_exist_says_why(pinned: str, why: str) -> None:
+    """It was "neither a date nor an ISO 8601 date-time", as for `next tuesday`."""
+    with pytest.raises(UsageError) as raised:
+        clock.pin(pinned)
+    assert raised.value.message == f"--today: {pinned!r} is not a valid date or date-time: {why}"
+
+
 def test_new_dates_the_postmortem_by_the_pinned_day(repo: Project) -> None:
     result = run_cli(
         repo.root,

@@ -82,13 +82,30 @@ def in_range(day: dt.date, *, source: str) -> dt.date:
     return day
 
 
+def _has_date_form(text: str) -> bool:
+    """Whether `text` starts `YYYY-MM-DD` (digits where a date has them)."""
+    return (
+        len(text) >= 10
+        and text[4] + text[7] == "--"
+        and (text[:4] + text[5:7] + text[8:10]).isdigit()
+    )
+
+
 def _parse(value: str, *, source: str) -> dt.date | dt.datetime:
     text = value.strip()
     try:
         moment = dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
-    except ValueError:
+    except ValueError as error:
+        # A date of the right form whose day does not exist says so (`2026-02-30`: "day is
+        # out of range for month"), where it was "neither a date nor a date-time".
+        why = str(error) if _has_date_form(text) else ""
         raise UsageError(
-            f"{source}: {value!r} is neither a date nor an ISO 8601 date-time",
+            f"{source}: {value!r} is "
+            + (
+                f"not a valid date or date-time: {why}"
+                if why
+                else "neither a date nor an ISO 8601 date-time"
+            ),
             hint=f"e.g. {source}{'=' if source == ENVIRONMENT_VARIABLE else ' '}2026-11-23",
         ) from None
     in_range(moment.date() if isinstance(moment, dt.datetime) else moment, source=source)
