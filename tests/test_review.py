@@ -168,6 +168,31 @@ def test_status_of_a_draft_sent_back_says_what_the_reviewer_asked(
     assert "changes:" not in run_cli(repo.root, "status", ID).stdout
 
 
+def test_a_move_back_to_draft_voids_the_approvals(repo: Project, in_review: Path) -> None:
+    """Reopened from reviewed with `--force --reason`, changed and sent to review again, the
+    postmortem went on to reviewed at once on the approval given before: a move back wrote
+    `status:` alone, and only `review --request-changes` voided approvals."""
+    text = in_review.read_text(encoding="utf-8").replace("shared_with: []", "shared_with: [sre]")
+    in_review.write_text(text, encoding="utf-8")
+    git(repo.root, "commit", "-qam", "shared with the SRE team")
+    review.record(repo, ID, Verdict.APPROVED, today=TODAY, reviewer="carol")
+    status.move(repo, ID, Status.REVIEWED, today=TODAY)
+    reopened = run_cli(repo.root, "status", ID, "draft", "--force", "--reason", "new data")
+    assert reopened.returncode == 0, reopened.stderr
+    _, postmortem = documents.load(in_review)
+    last = postmortem.reviews[-1]
+    assert (last.verdict, last.notes) == (
+        Verdict.CHANGES_REQUESTED,
+        "moved back to draft: new data",
+    )
+    assert last.reviewer == "Test Author"  # (who moved it: git's author)
+    assert git(repo.root, "status", "--porcelain") == ""  # (one commit: the move and the entry)
+    assert run_cli(repo.root, "status", ID, "in-review").returncode == 0
+    again = run_cli(repo.root, "status", ID, "reviewed")
+    assert again.returncode == 5, again.stdout
+    assert "0 of 1 approval" in again.stderr
+
+
 def test_a_second_approval_by_the_same_reviewer_is_refused(repo: Project, in_review: Path) -> None:
     """It was recorded and committed again, and counted once: a commit that changed nothing
     of the review, without a word that another reviewer was still needed."""

@@ -65,7 +65,7 @@ def record(
         raise UsageError(
             "a request for changes needs a note", hint="pass --note 'what must change'"
         )
-    git_name, email = (None, "") if reviewer else _git_user(project)
+    git_name, email = (None, "") if reviewer else git_user(project)
     name = folded(reviewer or git_name or "")  # one line, as `new` folds an owner
     also_known_as = (email, email.partition("@")[0]) if email else ()
     if not name:
@@ -134,7 +134,7 @@ def record(
     )
 
 
-def _git_user(project: Project) -> tuple[str | None, str]:
+def git_user(project: Project) -> tuple[str | None, str]:
     """The author name and e-mail address git will record for the review's commit (None and
     "" when git cannot tell)."""
     from pmctl.adapters.git import Repository

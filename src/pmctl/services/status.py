@@ -6,12 +6,12 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from pmctl.adapters import discovery, documents
-from pmctl.domain import commits, edit, lifecycle
+from pmctl.domain import commits, edit, lifecycle, review
 from pmctl.domain.document import ParsedDocument
 from pmctl.domain.enums import EventKind
 from pmctl.domain.events import of_change
 from pmctl.domain.lint import check_as_in_review
-from pmctl.domain.model import Postmortem, Status
+from pmctl.domain.model import Postmortem, Status, Verdict
 from pmctl.domain.project import Project
 from pmctl.domain.status_report import Moved, StatusReport
 from pmctl.services.announce import announce
@@ -46,6 +46,22 @@ def show(project: Project, postmortem_id: str, *, today: dt.date) -> StatusRepor
     )
 
 
+def _void_approvals(project: Project, text: str, *, today: dt.date, reason: str | None) -> str:
+    """`text` with a request for changes appended to `reviews:`, by whoever moves the
+    postmortem back to draft, with the move's reason: approvals before it no longer count,
+    as after `review --request-changes`. (A move back wrote `status:` alone, and the draft,
+    changed and sent to review again, went on to reviewed at once on the old approvals.)"""
+    from pmctl.services.review import git_user
+
+    entry: dict[str, object] = {
+        "reviewer": git_user(project)[0] or "pmctl",
+        "date": today,
+        "verdict": Verdict.CHANGES_REQUESTED,
+        "notes": f"moved back to draft: {(reason or '').strip()}".rstrip(": "),
+    }
+    return edit.append_item(text, "reviews", entry)
+
+
 def move(
     project: Project,
     postmortem_id: str,
@@ -58,7 +74,9 @@ def move(
     commit: bool = True,
     push: bool = False,
 ) -> Moved:
-    """Move a postmortem to `target`: one commit of one changed line, or nothing at all.
+    """Move a postmortem to `target`: one commit of one changed line (and a request for
+    changes appended to `reviews:` for a move back to draft while approvals stand, which
+    voids them), or nothing at all.
 
     A guard that fails raises `TransitionRefused` listing every gap; nothing is written.
     Moving to the current status does nothing. With `with_edits`, the user's uncommitted
@@ -81,8 +99,11 @@ def move(
         )
         if not checked.allowed:
             raise lifecycle.refusal(postmortem, target, checked.gaps)
+        text = edit.set_value(document.text, ("status",), target)
+        if target is Status.DRAFT and review.approvers(postmortem):
+            text = _void_approvals(project, text, today=today, reason=reason)
         return Change(
-            edit.set_value(document.text, ("status",), target),
+            text,
             commits.transition(postmortem.id, postmortem.status, target, reason=reason),
             None,
         )
