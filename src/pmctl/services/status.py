@@ -57,7 +57,8 @@ def _void_approvals(project: Project, text: str, *, today: dt.date, reason: str 
         "reviewer": git_user(project)[0] or "pmctl",
         "date": today,
         "verdict": Verdict.CHANGES_REQUESTED,
-        "notes": f"moved back to draft: {(reason or '').strip()}".rstrip(": "),
+        "notes": "moved back to draft"
+        + (f": {reason.strip()}" if reason and reason.strip() else ""),
     }
     return edit.append_item(text, "reviews", entry)
 
