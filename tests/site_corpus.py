@@ -4,6 +4,7 @@ written by someone hostile."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 from pmctl.domain.project import Project
@@ -53,6 +54,16 @@ def hostile_text() -> str:
     front = front.replace(f"related: [{JA_ID}]", "related: []")
     front = front.replace("2015-10-21T", "2016-02-01T")  # its incident's day, as its id's
     return front + "\n---\n" + HOSTILE_BODY
+
+
+def commit_postmortems(project: Project, texts: Mapping[str, str], message: str) -> None:
+    """Write each postmortem (id -> text) in its year's directory, and commit them."""
+    for postmortem_id, text in texts.items():
+        path = project.postmortem_dir / postmortem_id[:4] / f"{postmortem_id}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    git(project.root, "add", "postmortems")
+    git(project.root, "commit", "-q", "-m", message)
 
 
 def add_hostile(project: Project) -> Path:

@@ -14,8 +14,8 @@ from markdown_it_pyrs import MarkdownIt
 
 from pmctl.domain.markdown_text import inline, link_target
 from pmctl.domain.project import Project
-from tests.conftest import git, run_cli
-from tests.site_corpus import EN_ID, EXAMPLES
+from tests.conftest import run_cli
+from tests.site_corpus import EN_ID, EXAMPLES, commit_postmortems
 
 TITLE = "# *bold* [x](javascript:alert(1)) <img src=x onerror=alert(2)> a|b `code` ~~s~~ &amp; #"
 BROKEN = TITLE + "\n# injected"
@@ -55,12 +55,9 @@ def _hostile(postmortem_id: str) -> str:
 
 @pytest.fixture
 def hostile(repo: Project) -> Project:
-    for postmortem_id in COPIES:
-        path = repo.postmortem_dir / postmortem_id[:4] / f"{postmortem_id}.md"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(_hostile(postmortem_id), encoding="utf-8")
-    git(repo.root, "add", "postmortems")
-    git(repo.root, "commit", "-q", "-m", "add postmortems whose fields hold Markdown")
+    commit_postmortems(
+        repo, {i: _hostile(i) for i in COPIES}, "add postmortems whose fields hold Markdown"
+    )
     return repo
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from pmctl.domain.project import Project
 from tests.conftest import git, run_cli
-from tests.site_corpus import EN_ID, EXAMPLES
+from tests.site_corpus import EN_ID, EXAMPLES, commit_postmortems
 
 ESCAPES = "\x1b]0;PWNED\x07\x1b[2J\x9b31m"
 OSC = "\x1b]0;PWNED\x07"
@@ -42,12 +42,9 @@ def _hostile(postmortem_id: str) -> str:
 
 @pytest.fixture
 def hostile(repo: Project) -> Project:
-    for postmortem_id in COPIES:
-        path = repo.postmortem_dir / postmortem_id[:4] / f"{postmortem_id}.md"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(_hostile(postmortem_id), encoding="utf-8")
-    git(repo.root, "add", "postmortems")
-    git(repo.root, "commit", "-q", "-m", "add postmortems with escape sequences")
+    commit_postmortems(
+        repo, {i: _hostile(i) for i in COPIES}, "add postmortems with escape sequences"
+    )
     return repo
 
 
