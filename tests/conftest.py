@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -18,6 +19,10 @@ from pmctl.adapters.config_file import load_project
 from pmctl.domain.model import Language
 from pmctl.domain.project import Project
 from pmctl.services.init import initialise
+from tests.browser import CHROMIUM, FLAGS
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 FIXED_DATE = "2026-11-23T12:00:00+00:00"
 TODAY = "2026-11-23"
@@ -288,3 +293,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     the wheel and the pipx install overlap the rest of the suite and can never be its last
     25 s, wherever the collection's order would have put them."""
     items.sort(key=lambda item: item.nodeid.partition("::")[0] not in INSTALLS)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, for the site's browser tests (one per module)."""
+    if not CHROMIUM.exists():
+        if os.environ.get("PMCTL_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is missing and PMCTL_REQUIRE_BROWSER=1")
+        pytest.skip(f"{CHROMIUM} is missing: `apt-get install chromium fonts-noto-cjk`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        # (Playwright gives every launch a fresh, temporary profile of its own.)
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(FLAGS))
+        yield launched
+        launched.close()

@@ -5,18 +5,13 @@ to-left letters are kept as they are."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-import pytest
 
 from pmctl.domain.project import Project
 from pmctl.domain.visible_text import bidi_spelled
 from pmctl.services import site
-from tests.browser import CHROMIUM, FLAGS
 from tests.conftest import git
 from tests.site_corpus import EN_ID, EXAMPLES
 
@@ -73,20 +68,6 @@ def test_no_page_and_no_search_data_holds_a_bidi_control(repo: Project) -> None:
             assert not set(text) & set(CONTROLS), path
     data = "".join(path.read_text(encoding="utf-8") for path in out.rglob("*-docs.js"))
     assert "Disk full \\\\u202eafter the deploy\\\\u202c שלום" in data  # a JSON string
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        if os.environ.get("PMCTL_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} is missing and PMCTL_REQUIRE_BROWSER=1")
-        pytest.skip(f"{CHROMIUM} is missing: `apt-get install chromium fonts-noto-cjk`")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(FLAGS))
-        yield launched
-        launched.close()
 
 
 _VISUAL_ORDER = """([selector, word]) => {

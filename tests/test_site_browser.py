@@ -9,7 +9,6 @@ PMCTL_REQUIRE_BROWSER=1 (set by .ci/run), which turns the skip into a failure.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,7 +21,6 @@ from pmctl.adapters.config_file import load_project
 from pmctl.domain import commits
 from pmctl.domain.project import Project
 from pmctl.services import site
-from tests.browser import CHROMIUM, FLAGS
 from tests.conftest import FIXED_DATE, git, initialised_copy, isolate_git
 from tests.site_corpus import EN_ID, EXAMPLES, HOSTILE_ID, JA_ID, add_examples, add_hostile
 
@@ -49,21 +47,6 @@ HISTORIES = {
         ("reviewed", "closed", "2026-06-01T09:00:00+00:00"),
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        if os.environ.get("PMCTL_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} is missing and PMCTL_REQUIRE_BROWSER=1")
-        pytest.skip(f"{CHROMIUM} is missing: `apt-get install chromium fonts-noto-cjk`")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        # (Playwright gives every launch a fresh, temporary profile of its own.)
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(FLAGS))
-        yield launched
-        launched.close()
 
 
 @dataclass
