@@ -10,6 +10,7 @@ Each is pre-answered from lint findings and the front matter where a machine can
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -268,6 +269,30 @@ def _known_as(person: str) -> set[str]:
         address = written[written.rindex("<") + 1 : -1].strip()
         forms |= {address, address.partition("@")[0]}
     return forms - {""}
+
+
+def entry(
+    reviewer: str,
+    day: dt.date,
+    verdict: Verdict,
+    *,
+    notes: str | None = None,
+    checklist: dict[str, bool] | None = None,
+) -> dict[str, object]:
+    """A `reviews:` entry as it is written into the front matter."""
+    written: dict[str, object] = {"reviewer": reviewer, "date": day, "verdict": verdict}
+    if checklist is not None:
+        written["checklist"] = checklist
+    if notes and notes.strip():
+        written["notes"] = notes.strip()
+    return written
+
+
+def voided_by_move(postmortem: Postmortem, target: Status) -> bool:
+    """Whether moving `postmortem` to `target` voids approvals that stand: a move back to
+    draft, after which the document changes and must be approved again (as after a
+    request for changes, which is what such a move records)."""
+    return target is Status.DRAFT and bool(approvers(postmortem))
 
 
 def approvers(postmortem: Postmortem) -> list[str]:

@@ -83,13 +83,12 @@ def record(
         target = lifecycle.plan_review(
             postmortem, verdict, name, settings=settings, note=note, also_known_as=also_known_as
         )
-        entry: dict[str, object] = {"reviewer": name, "date": today, "verdict": verdict}
+        checklist = None
         if verdict is Verdict.APPROVED:
             findings = check_as_in_review(document, settings, today=today)
-            entry["checklist"] = review.recorded_answers(review.answer(postmortem, findings))
-        if note and note.strip():
-            entry["notes"] = note.strip()
-        text = edit.append_item(document.text, "reviews", entry)
+            checklist = review.recorded_answers(review.answer(postmortem, findings))
+        written = review.entry(name, today, verdict, notes=note, checklist=checklist)
+        text = edit.append_item(document.text, "reviews", written)
         moved = None
         if target is not postmortem.status:
             text = edit.set_value(text, ("status",), target)

@@ -53,14 +53,11 @@ def _void_approvals(project: Project, text: str, *, today: dt.date, reason: str 
     changed and sent to review again, went on to reviewed at once on the old approvals.)"""
     from pmctl.services.review import git_user
 
-    entry: dict[str, object] = {
-        "reviewer": git_user(project)[0] or "pmctl",
-        "date": today,
-        "verdict": Verdict.CHANGES_REQUESTED,
-        "notes": "moved back to draft"
-        + (f": {reason.strip()}" if reason and reason.strip() else ""),
-    }
-    return edit.append_item(text, "reviews", entry)
+    note = "moved back to draft" + (f": {reason.strip()}" if reason and reason.strip() else "")
+    written = review.entry(
+        git_user(project)[0] or "pmctl", today, Verdict.CHANGES_REQUESTED, notes=note
+    )
+    return edit.append_item(text, "reviews", written)
 
 
 def move(
@@ -101,7 +98,7 @@ def move(
         if not checked.allowed:
             raise lifecycle.refusal(postmortem, target, checked.gaps)
         text = edit.set_value(document.text, ("status",), target)
-        if target is Status.DRAFT and review.approvers(postmortem):
+        if review.voided_by_move(postmortem, target):
             text = _void_approvals(project, text, today=today, reason=reason)
         return Change(
             text,
