@@ -420,10 +420,23 @@ def test_many_files_are_read_by_worker_processes_with_the_same_result(
             sections={"summary": f"Incident number {number} with marker{number % 5}."},
         )
     monkeypatch.setattr(library, "PARALLEL_FROM", 10)
-    monkeypatch.setattr(library, "BATCH", 15)  # three batches: one worker makes two of them
+    monkeypatch.setattr(library, "BATCH", 15)  # batches of 10, 7, 5...: each worker makes several
+    monkeypatch.setattr(library, "LAST_BATCH", 5)
     found = search(repo, "marker3 service:svc-a", limit=50).results
     assert found.total == 4
     assert sorted(int(hit.id.rsplit("-", 1)[1]) for hit in found.hits) == [3, 13, 23, 33]
+
+
+def test_batches_keep_every_file_in_order_and_shrink_towards_the_end() -> None:
+    keys = [f"k{number}" for number in range(10_000)]
+    batches = library.cut_in_batches(keys, 2)
+    assert [key for batch in batches for key in batch] == keys
+    sizes = [len(batch) for batch in batches]
+    assert sizes[0] == library.BATCH
+    assert sizes == sorted(sizes, reverse=True)
+    # What this process writes once the workers are done: a small batch from each.
+    assert all(size <= library.LAST_BATCH for size in sizes[-2:])
+    assert [len(batch) for batch in library.cut_in_batches(keys[:30], 2)] == [30]
 
 
 def test_query_syntax() -> None:
