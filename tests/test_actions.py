@@ -193,6 +193,26 @@ def test_cli_add_set_done_list(repo: Project) -> None:
     )
 
 
+def test_priorities_are_named_as_written_where_any_case_is_taken(repo: Project) -> None:
+    """`--priority p1` is taken since the last stop, and typer then showed the choices in
+    lower case: `<p0|p1|p2|p3>` in --help, "'P5' is not one of 'p0', ..." and "Choose from:
+    p0" in errors, while every document, example and report writes P0."""
+    postmortem_id = new_postmortem(repo)
+    for command in ("add", "set"):
+        shown = run_cli(repo.root, "action", command, "--help")
+        assert "--priority <P0|P1|P2|P3>" in shown.stdout
+    add = ("action", "add", postmortem_id, "--title", "Alert", "--owner", "bob")
+    wrong = run_cli(repo.root, *add, "--type", "mitigate", "--priority", "P5")
+    assert wrong.returncode == 2
+    assert "'P5' is not one of 'P0', 'P1', 'P2', 'P3'." in wrong.stderr
+    missing = run_cli(repo.root, *add, "--type", "mitigate")
+    assert missing.returncode == 2
+    assert "Missing option '--priority' / '-p'. Choose from:\n\tP0,\n\tP1," in missing.stderr
+    typed = run_cli(repo.root, *add, "--type", "Mitigate", "--priority", "p1")
+    assert typed.returncode == 0, typed.stderr
+    assert only_item(repo, postmortem_id)["priority"] == "P1"
+
+
 def test_done_again_is_nothing_to_do_as_a_move_to_the_status_it_has(repo: Project) -> None:
     """`action done` of an item done already was exit 2, "nothing to change on AI-1", with a
     hint of `action set`'s options; `status ID TO` to the status it has is exit 0."""

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from pmctl.cli.command import Command, command_module
+from pmctl.cli.command import Command, choices_metavar, command_module
 from pmctl.cli.complete import postmortem_ids
 from pmctl.domain.enums import ActionStatus, ActionType, Priority
 from pmctl.ui.formats import TableFormat
@@ -35,7 +35,12 @@ def add_command(
         ..., "--owner", "-o", metavar="NAME", help="Who is accountable for it."
     ),
     priority: Priority = typer.Option(
-        ..., "--priority", "-p", help="How urgent.", case_sensitive=False
+        ...,
+        "--priority",
+        "-p",
+        metavar=choices_metavar(Priority),
+        help="How urgent.",
+        case_sensitive=False,
     ),
     due: str | None = typer.Option(None, "--due", metavar="DATE", help="Due date, YYYY-MM-DD."),
     tracker: str | None = typer.Option(
@@ -92,7 +97,12 @@ def set_command(
         None, "--tracker", metavar="KEY|URL", help="Issue key or URL."
     ),
     priority: Priority | None = typer.Option(
-        None, "--priority", "-p", help="New priority.", case_sensitive=False
+        None,
+        "--priority",
+        "-p",
+        metavar=choices_metavar(Priority),
+        help="New priority.",
+        case_sensitive=False,
     ),
     action_type: ActionType | None = typer.Option(
         None, "--type", help="New type.", case_sensitive=False

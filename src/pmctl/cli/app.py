@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import re
 import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NoReturn, cast
@@ -185,12 +186,31 @@ def _output_closed_is_quiet() -> Iterator[None]:
 def _choice_errors_in_clicks_words() -> Iterator[None]:
     """A value outside an option's choices is refused in Click's words ("Invalid value for
     '--type': 'detect' is not one of 'mitigate', ..."): typer 0.29 converts options through
-    pydantic, whose message for the refusal starts with its own "Value error, "."""
+    pydantic, whose message for the refusal starts with its own "Value error, ". The choices
+    are named as they are written (`'P0'`), which typer lower-cases for an option that takes
+    them in any case (`--priority p1`)."""
     try:
         yield
     except typer.BadParameter as error:
-        error.message = error.message.removeprefix("Value error, ")
+        from typer._click.exceptions import MissingParameter
+
+        param = error.param
+        if isinstance(error, MissingParameter) and param is not None:
+            # (Its list of choices is written only when the error is shown, from `param`.)
+            error.param_type = param.param_type_name
+            error.param_hint = param.get_error_hint()
+            error.message = param.get_missing_message(error.ctx) or ""
+            error.param = None
+        error.message = _choices_as_written(error.message.removeprefix("Value error, "), param)
         raise
+
+
+def _choices_as_written(message: str, param: Any) -> str:
+    descriptor = getattr(param, "type_descriptor", None)
+    for choice in getattr(descriptor, "choices", None) or ():
+        written = str(getattr(choice, "value", choice))
+        message = re.sub(rf"(?<![\w-]){re.escape(written.casefold())}(?![\w-])", written, message)
+    return message
 
 
 def _summary(name: str, built: Any) -> TyperCommand | TyperGroup:

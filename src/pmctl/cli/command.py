@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
+from enum import Enum
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -43,6 +44,12 @@ class Command(TyperCommand):
             if records:
                 with formatter.section(title):
                     formatter.write_dl(records)
+
+
+def choices_metavar(kind: type[Enum]) -> str:
+    """The metavar of an option that takes one of `kind`'s values in any case: its choices
+    as they are written (`<P0|P1|P2|P3>`), which typer would show in lower case."""
+    return "<" + "|".join(str(member.value) for member in kind) + ">"
 
 
 def _argument_name(argument: TyperArgument) -> str:
