@@ -249,6 +249,23 @@ def test_guidance_left_beside_written_text_is_a_warning() -> None:
     assert (finding.rule, finding.severity) == ("PM103", Severity.WARNING)
 
 
+def test_a_trigger_copied_from_the_root_causes_is_a_warning() -> None:
+    copied = "The connection pool limit was lower than\nthe new peak traffic needed."
+    text = GOOD.replace("A configuration push lowered the pool size.", copied)
+    (finding,) = findings(text)
+    assert (finding.rule, finding.severity) == ("PM105", Severity.WARNING)
+    assert finding.line == line_of(text, "## Trigger")
+    assert "'Trigger' repeats section 'Root Causes' word for word" in finding.message
+    assert findings(text.replace("status: in-review", "status: draft")) == []
+    # Told apart, even in the same words: one says more than the other.
+    assert (
+        findings(
+            text.replace("traffic needed.\n\n## Trigger", "traffic needed. Always.\n\n## Trigger")
+        )
+        == []
+    )
+
+
 def test_the_action_table_must_match_the_front_matter() -> None:
     text = GOOD.replace("| OPS-1 | todo |", "| OPS-1 | done |")
     (finding,) = findings(text)

@@ -21,7 +21,7 @@ from pmctl.services import review, status
 from pmctl.services.new import NewPostmortem, create
 from pmctl.ui import review_output
 from tests.conftest import git, run_cli
-from tests.test_status import ID, TODAY, diff_lines, snapshot, write_postmortem
+from tests.test_status import DOCUMENT, ID, TODAY, diff_lines, snapshot, write_postmortem
 
 
 @pytest.fixture
@@ -62,6 +62,25 @@ def test_checklist_names_the_findings_behind_a_no(repo: Project) -> None:
     assert "[ ] Was the outcome shared with the relevant stakeholders?  (no)" in text
     assert "[x] Is one accountable owner named?  (yes)" in text
     assert "PM102 section 'What went well' is not filled in" in text
+
+
+def test_a_trigger_that_copies_the_root_causes_answers_no(repo: Project) -> None:
+    """ "Are the root cause and the trigger told apart?" was left to the reviewer even when the
+    trigger was a copy of the root causes, word for word (PM105 now says so)."""
+    write_postmortem(
+        repo,
+        DOCUMENT.replace(
+            "新しいソネットの発見による急激なトラフィック増加。",
+            "ファイルディスクリプタの枯渇により\nバックエンドが連鎖的に停止した。",
+        ),
+    )
+    answers = {a.question.id: a for a in review.checklist(repo, ID, today=TODAY).answers}
+    assert answers["root-cause-vs-trigger"].answer is False
+    assert [f.rule for f in answers["root-cause-vs-trigger"].findings] == ["PM105"]
+    assert (
+        "section '発生要因' repeats section '根本原因'"
+        in answers["root-cause-vs-trigger"].findings[0].message
+    )
 
 
 def test_markdown_checklist_follows_the_documents_language(repo: Project) -> None:

@@ -30,12 +30,12 @@ from typing import Any, Generic, TypeVar
 
 from pmctl.adapters.git_dir import find_git_dir
 
-FORMAT = 5
+FORMAT = 6
 """Bumped when what is cached would differ for the same file and settings, so that old
 entries are not reused (3: numbered and emphasised headings open their sections, and lint's
 findings changed for blaming words in technical phrases; 4: a number is no date or moment,
 and setext headings open their sections; 5: a merge conflict left in a file makes it
-invalid, PM016)."""
+invalid, PM016; 6: a trigger copied from the root causes is found, PM105)."""
 RACY_SECONDS = 2.0
 
 V = TypeVar("V")

@@ -36,6 +36,7 @@ from pmctl.domain.lint.registry import (
     SECTION_UNFILLED,
     TIMELINE_ORDER,
     TIMESTAMPS_ORDER,
+    TRIGGER_REPEATS_ROOT_CAUSE,
     Rule,
 )
 from pmctl.domain.model import Language, Postmortem, Status, Verdict
@@ -172,6 +173,7 @@ QUESTIONS: tuple[Question, ...] = (
         "process",
         "Are the root cause and the trigger told apart?",
         "根本原因と発生要因は区別されているか?",
+        rules=frozenset({TRIGGER_REPEATS_ROOT_CAUSE}),
         sections=("root-causes", "trigger"),
     ),
     Question(

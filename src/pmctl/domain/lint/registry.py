@@ -126,6 +126,12 @@ GUIDE_LEFT_OVER = Rule("PM103", "guide-left-over", W, "Template guidance left in
 ACTION_TABLE_DRIFT = Rule(
     "PM104", "action-table-drift", W, "The action-item table differs from the front matter."
 )
+TRIGGER_REPEATS_ROOT_CAUSE = Rule(
+    "PM105",
+    "trigger-repeats-root-cause",
+    W,
+    "The trigger says word for word what the root causes say (from in-review on).",
+)
 ACTION_OWNER_MISSING = Rule(
     "PM201", "action-owner-missing", E, "An action item has no owner (from in-review on)."
 )
@@ -236,6 +242,7 @@ RULES: tuple[Rule, ...] = (
     SECTION_UNFILLED,
     GUIDE_LEFT_OVER,
     ACTION_TABLE_DRIFT,
+    TRIGGER_REPEATS_ROOT_CAUSE,
     ACTION_OWNER_MISSING,
     ACTION_TYPE_MISSING,
     ACTION_PRIORITY_MISSING,

@@ -1,4 +1,5 @@
-"""PM101-PM104: required sections per status, unfilled template guidance, the action table.
+"""PM101-PM105: required sections per status, unfilled template guidance, the action table, a
+trigger that repeats the root causes.
 
 Sections are found under their built-in headings or an alias from `[lint.section_aliases]`
 (see `parse_body`); a message about an aliased section also names the built-in heading.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 
 from pmctl.domain.action_table import render_table
+from pmctl.domain.comments import without_comments
 from pmctl.domain.lint.body import Body, Heading
 from pmctl.domain.lint.context import Context, Hit
 from pmctl.domain.lint.registry import (
@@ -16,6 +18,7 @@ from pmctl.domain.lint.registry import (
     GUIDE_LEFT_OVER,
     SECTION_MISSING,
     SECTION_UNFILLED,
+    TRIGGER_REPEATS_ROOT_CAUSE,
 )
 from pmctl.domain.model import Language, Status
 from pmctl.domain.sections import (
@@ -23,6 +26,7 @@ from pmctl.domain.sections import (
     ACTION_TABLE_START,
     GUIDE_OPEN,
     SECTIONS,
+    SECTIONS_BY_KEY,
     Section,
     heading_name,
     section_names,
@@ -80,9 +84,39 @@ def check(ctx: Context) -> list[Hit]:
                     "delete the `<!-- pmctl:guide ... -->` comment now that the section is written",
                 )
             )
+    if rank >= Status.IN_REVIEW.rank:
+        hits.extend(_trigger_repeats_root_cause(body, language))
     if ctx.postmortem is not None:
         hits.extend(_table_drift(ctx, language))
     return hits
+
+
+def _trigger_repeats_root_cause(body: Body, language: Language) -> list[Hit]:
+    """The Trigger section when its text is the Root Causes' (a copy, blanks and case
+    aside): the review asks whether the two are told apart, and a copy says they are not."""
+    cause, trigger = body.section("root-causes"), body.section("trigger")
+    if cause is None or trigger is None:
+        return []
+    words = _words(body.text(cause[1], cause[2]))
+    if not words or words != _words(body.text(trigger[1], trigger[2])):
+        return []
+    heading, start, _ = trigger
+    root = SECTIONS_BY_KEY["root-causes"].heading(language)
+    return [
+        Hit(
+            TRIGGER_REPEATS_ROOT_CAUSE,
+            body.file_line(start - heading.rows),
+            f"section '{heading.text}' repeats section '{root}' word for word",
+            "say what set the incident off (a deploy, a traffic spike) under the trigger, and "
+            "why the system could fail that way under the root causes",
+        )
+    ]
+
+
+def _words(markdown: str) -> str:
+    """The text of `markdown` without comments, blanks and line breaks (Japanese breaks a
+    line within a sentence, where there is no blank), and with case folded."""
+    return "".join(without_comments(markdown).split()).casefold()
 
 
 def _missing(ctx: Context, section: Section, language: Language) -> Hit:
