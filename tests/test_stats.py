@@ -178,6 +178,41 @@ def test_a_service_written_in_another_case_is_the_same_service(repo: Project) ->
     assert [row.postmortems for row in stats.process.by_service] == [2, 1]
 
 
+def test_a_review_is_on_time_by_the_incidents_calendar(
+    repo: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The deadline is a day on the incident's calendar, but the review was dated by the
+    reviewer's: a Berlin incident reviewed from Tokyo at 01:00 on the day after its
+    deadline (18:00 on the deadline in Berlin) was counted late, and one reviewed from Los
+    Angeles at 20:00 on its deadline (05:00 the day after in Berlin) on time."""
+    # SEV2, 5 business days: from Tue 2026-03-31 to Tue 2026-04-07, from Wed 2026-04-01
+    # to Wed 2026-04-08.
+    for postmortem_id, reviewed_at in (
+        ("2026-03-31-from-tokyo", "2026-04-08T01:00:00+09:00"),
+        ("2026-04-01-from-los-angeles", "2026-04-08T20:00:00-07:00"),
+    ):
+        path = write_postmortem(
+            repo,
+            postmortem_id,
+            status="reviewed",
+            extra=f"timestamps:\n  started: {postmortem_id[:10]}T23:30:00+02:00",
+        )
+        commit_at(
+            repo,
+            monkeypatch,
+            path,
+            reviewed_at,
+            commits.review(postmortem_id, "bob", "approved", moved=("in-review", "reviewed")),
+        )
+    from_los_angeles = build_stats(repo, today=TODAY, since=dt.date(2026, 4, 1))
+    assert (
+        from_los_angeles.stats.review_deadline.on_time,
+        from_los_angeles.stats.review_deadline.late,
+    ) == (0, 1)
+    both = build_stats(repo, today=TODAY).stats.review_deadline
+    assert (both.on_time, both.late) == (1, 1)
+
+
 def test_since_limits_the_postmortems(history: Project) -> None:
     stats = build_stats(history, today=TODAY, since=dt.date(2026, 10, 1)).stats
     assert stats.postmortems == 2
