@@ -12,6 +12,7 @@ from pmctl.adapters import documents
 from pmctl.domain.document import Invalid
 from pmctl.domain.learning import related as ranking
 from pmctl.domain.learning.indexing import CAUSE, SUMMARY, section_text
+from pmctl.domain.learning.labels import label_key
 from pmctl.domain.learning.related import Profile, Related, RelatedResult
 from pmctl.domain.learning.text import terms
 from pmctl.errors import DocumentError, NotFoundError
@@ -208,6 +209,6 @@ class _Read:
 
 
 def _labels(row: Row) -> set[str]:
-    return {f"service:{value.lower()}" for value in row.services} | {
-        f"tag:{value.lower()}" for value in row.tags
+    return {f"service:{label_key(value)}" for value in row.services} | {
+        f"tag:{label_key(value)}" for value in row.tags
     }
