@@ -221,14 +221,77 @@ def test_since_limits_the_postmortems(history: Project) -> None:
 
 def test_parse_log_skips_commits_it_cannot_attribute() -> None:
     output = (
-        "a\x1f2026-01-01T00:00:00+00:00\x1fPmctl-Id: x\x1ePmctl-Transition: draft->in-review\x1d\n"
-        "b\x1f2026-01-02T00:00:00+00:00\x1fPmctl-Transition: draft->in-review\x1d\n"
-        "c\x1f2026-01-03T00:00:00+00:00\x1fPmctl-Id: x\x1ePmctl-Id: y\x1e"
-        "Pmctl-Transition: draft->in-review\x1d\n"
-        "d\x1f2026-01-04T00:00:00+00:00\x1fPmctl-Id: x\x1ePmctl-Transition: sideways\x1d"
+        "a\x1f2026-01-01T00:00:00+00:00\x1fmove\n\nPmctl-Id: x\nPmctl-Transition: draft->in-review\n\x1d\n"
+        "b\x1f2026-01-02T00:00:00+00:00\x1fmove\n\nPmctl-Transition: draft->in-review\n\x1d\n"
+        "c\x1f2026-01-03T00:00:00+00:00\x1fmove\n\nPmctl-Id: x\nPmctl-Id: y\n"
+        "Pmctl-Transition: draft->in-review\n\x1d\n"
+        "d\x1f2026-01-04T00:00:00+00:00\x1fmove\n\nPmctl-Id: x\nPmctl-Transition: sideways\x1d\n"
+        "e\x1f2026-01-05T00:00:00+00:00\x1fmove\n\nPmctl-Id: x\n\nPmctl-Transition: a->b\x1d"
     )
     (only,) = parse_log(output)
     assert (only.postmortem_id, only.source, only.target) == ("x", "draft", "in-review")
+
+
+def _squashed_branch(repo: Project, monkeypatch: pytest.MonkeyPatch, postmortem_id: str) -> None:
+    """On a branch `work`: `pmctl new`'s commit on 2026-02-02 and the move to in-review on
+    2026-02-03 (10:00 UTC), of an incident that started on 2026-02-01 at 10:00 UTC."""
+    git(repo.root, "checkout", "-q", "-b", "work")
+    path = write_postmortem(
+        repo,
+        postmortem_id,
+        status="draft",
+        extra="timestamps:\n  started: 2026-02-01T10:00:00Z",
+    )
+    commit_at(
+        repo,
+        monkeypatch,
+        path,
+        "2026-02-02T10:00:00+00:00",
+        commits.new_postmortem(postmortem_id, "Squashed"),
+    )
+    path.write_text(path.read_text().replace("status: draft", "status: in-review"))
+    commit_at(
+        repo,
+        monkeypatch,
+        path,
+        "2026-02-03T10:00:00+00:00",
+        commits.transition(postmortem_id, "draft", "in-review"),
+    )
+    git(repo.root, "checkout", "-q", "-")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-02-05T10:00:00+00:00")
+    monkeypatch.setenv("GIT_AUTHOR_DATE", "2026-02-05T10:00:00+00:00")
+
+
+def test_transitions_of_a_squash_merge_are_read(
+    repo: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A branch merged with `git merge --squash` keeps its commits' messages, indented and
+    each with its date, in one commit: git's trailers are not at its end, and stats and
+    export lost every transition (a postmortem in review had no time in any status)."""
+    _squashed_branch(repo, monkeypatch, "2026-02-01-squashed")
+    git(repo.root, "merge", "-q", "--squash", "work")
+    git(repo.root, "commit", "-q", "--no-edit")
+    (record,) = map(
+        json.loads, run_cli(repo.root, "--today", "2026-02-10", "export").stdout.splitlines()
+    )
+    assert record["seconds_in_draft"] == 24 * HOUR
+    assert record["incident_to_in_review_seconds"] == 48 * HOUR
+
+
+def test_transitions_of_a_forge_squash_merge_are_read(
+    repo: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A forge's squash merge (GitHub's) lists each commit's message in one: only the
+    trailers of the last were read. Each transition in it counts from the merge."""
+    _squashed_branch(repo, monkeypatch, "2026-02-01-squashed")
+    messages = git(repo.root, "log", "--reverse", "--format=* %B", "HEAD..work")
+    git(repo.root, "merge", "-q", "--squash", "work")
+    git(repo.root, "commit", "-q", "-m", f"Postmortem of the outage (#12)\n\n{messages}")
+    moves = [(t.source, t.target, t.at.isoformat()) for t in start_reading_transitions(repo)()]
+    assert moves == [
+        ("none", "draft", "2026-02-05T10:00:00+00:00"),
+        ("draft", "in-review", "2026-02-05T10:00:00+00:00"),
+    ]
 
 
 def test_percentile_interpolates() -> None:

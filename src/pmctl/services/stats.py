@@ -14,13 +14,12 @@ from pmctl.domain.report import incident_date
 from pmctl.services.corpus import records
 
 _FIELD = "\x1f"
-_TRAILER = "\x1e"
 _RECORD = "\x1d"
 LOG_ARGS = (
-    # One `git log` over the whole history; only commits whose message has the trailer.
-    f"--grep=^{commits.TRAILER_TRANSITION}:",
-    f"--format=%H%x1f%cI%x1f%(trailers:key={commits.TRAILER_ID},"
-    f"key={commits.TRAILER_TRANSITION},separator=%x1e)%x1d",
+    # One `git log` over the whole history; only commits whose message has the trailer, at
+    # the start of a line or indented (the commits a `git merge --squash` quotes).
+    f"--grep=^[[:space:]]*{commits.TRAILER_TRANSITION}:",
+    "--format=%H%x1f%cI%x1f%B%x1d",
 )
 
 
@@ -75,27 +74,56 @@ def history_is_shallow(project: Project) -> bool:
 
 
 def parse_log(output: str) -> list[Transition]:
-    """Transitions from `git log` output in the `LOG_ARGS` format.
+    """Transitions from `git log` output in the `LOG_ARGS` format, in each commit in the
+    order its message gives them.
 
-    A commit is used when its trailers name one postmortem id and one `from->to` transition;
-    commits with anything else (a hand-written look-alike, several ids) are skipped.
+    A transition is a paragraph of the message with one `Pmctl-Id` and one `from->to`
+    `Pmctl-Transition` (paragraphs with anything else, a hand-written look-alike or several
+    ids, are skipped), dated by the commit. A squash merge holds several: a forge's (GitHub)
+    lists each commit's message, all dated by the merge; `git merge --squash` quotes each
+    indented under its own `Date:`, which dates it.
     """
     transitions: list[Transition] = []
     for record in output.split(_RECORD):
         fields = record.strip().split(_FIELD)
         if len(fields) != 3:
             continue
-        _, date, trailers = fields
+        _, date, message = fields
+        transitions.extend(_message_transitions(message, dt.datetime.fromisoformat(date)))
+    return transitions
+
+
+_SQUASHED = "Squashed commit of the following:"
+_ID = commits.TRAILER_ID.lower()
+_MOVE = commits.TRAILER_TRANSITION.lower()
+
+
+def _message_transitions(message: str, committed: dt.datetime) -> Iterator[Transition]:
+    squashed = message.startswith(_SQUASHED)
+    moment = committed
+    for paragraph in message.split("\n\n"):
         ids: list[str] = []
         moves: list[str] = []
-        for trailer in trailers.split(_TRAILER):
-            key, _, value = trailer.partition(":")
-            target = ids if key.strip() == commits.TRAILER_ID else moves
-            target.append(value.strip())
-        if len(ids) != 1 or len(moves) != 1 or "->" not in moves[0]:
-            continue
-        source, _, destination = moves[0].partition("->")
-        transitions.append(
-            Transition(ids[0], source.strip(), destination.strip(), dt.datetime.fromisoformat(date))
-        )
-    return transitions
+        for line in paragraph.splitlines():
+            key, colon, value = line.strip().partition(":")
+            key = key.lower()  # (as git reads trailers)
+            if not colon:
+                continue
+            if squashed and key == "date":
+                moment = _git_date(value.strip()) or committed
+            elif key == _ID:
+                ids.append(value.strip())
+            elif key == _MOVE:
+                moves.append(value.strip())
+        if len(ids) == 1 and len(moves) == 1 and "->" in moves[0]:
+            source, _, target = moves[0].partition("->")
+            yield Transition(ids[0], source.strip(), target.strip(), moment)
+
+
+def _git_date(text: str) -> dt.datetime | None:
+    """A date as `git merge --squash` writes it (git's default format,
+    `Tue Feb 3 10:00:00 2026 +0000`); None if it is not one."""
+    try:
+        return dt.datetime.strptime(text, "%a %b %d %H:%M:%S %Y %z")
+    except ValueError:
+        return None
