@@ -294,6 +294,27 @@ def test_transitions_of_a_forge_squash_merge_are_read(
     ]
 
 
+def test_a_reverted_transition_is_not_counted(
+    repo: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A move to in-review taken back with `git revert` still counted: the draft had been
+    in review for a week (and in draft a day), with a review round, by export and stats."""
+    _squashed_branch(repo, monkeypatch, "2026-02-01-reverted")  # (draft, then in-review)
+    git(repo.root, "merge", "-q", "work")
+    git(repo.root, "revert", "--no-edit", "HEAD")  # on 2026-02-05 at 10:00
+    export = run_cli(repo.root, "--today", "2026-02-10T10:00:00+00:00", "export")
+    (record,) = map(json.loads, export.stdout.splitlines())
+    assert record["status"] == "draft"
+    assert (record["seconds_in_draft"], record["seconds_in_in_review"]) == (8 * 24 * HOUR, None)
+    assert (record["review_rounds"], record["incident_to_in_review_seconds"]) == (None, None)
+    git(repo.root, "revert", "--no-edit", "HEAD")  # on 2026-02-05 at 10:00: in review again
+    moves = [(t.target, t.at.isoformat()) for t in start_reading_transitions(repo)()]
+    assert sorted(moves) == [
+        ("draft", "2026-02-02T10:00:00+00:00"),
+        ("in-review", "2026-02-05T10:00:00+00:00"),
+    ]
+
+
 def test_percentile_interpolates() -> None:
     assert percentile([], 0.5) is None
     assert percentile([7.0], 0.9) == 7.0

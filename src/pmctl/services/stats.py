@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pmctl.domain import commits
 from pmctl.domain.document import Invalid
@@ -15,10 +15,13 @@ from pmctl.services.corpus import records
 
 _FIELD = "\x1f"
 _RECORD = "\x1d"
+_REVERTS = "This reverts commit "
 LOG_ARGS = (
     # One `git log` over the whole history; only commits whose message has the trailer, at
-    # the start of a line or indented (the commits a `git merge --squash` quotes).
+    # the start of a line or indented (the commits a `git merge --squash` quotes), and the
+    # reverts, which take a transition back.
     f"--grep=^[[:space:]]*{commits.TRAILER_TRANSITION}:",
+    f"--grep=^{_REVERTS}",
     "--format=%H%x1f%cI%x1f%B%x1d",
 )
 
@@ -74,23 +77,45 @@ def history_is_shallow(project: Project) -> bool:
 
 
 def parse_log(output: str) -> list[Transition]:
-    """Transitions from `git log` output in the `LOG_ARGS` format, in each commit in the
-    order its message gives them.
+    """Transitions from `git log` output in the `LOG_ARGS` format, oldest commit first and
+    in each commit in the order its message gives them.
 
     A transition is a paragraph of the message with one `Pmctl-Id` and one `from->to`
     `Pmctl-Transition` (paragraphs with anything else, a hand-written look-alike or several
     ids, are skipped), dated by the commit. A squash merge holds several: a forge's (GitHub)
     lists each commit's message, all dated by the merge; `git merge --squash` quotes each
-    indented under its own `Date:`, which dates it.
+    indented under its own `Date:`, which dates it. A commit's transitions that `git revert`
+    took back did not happen; reverting that revert makes them again, at its own time.
     """
-    transitions: list[Transition] = []
-    for record in output.split(_RECORD):
+    made: dict[str, list[Transition]] = {}
+    standing: dict[str, list[Transition]] = {}
+    undoes: dict[str, str] = {}
+    for record in reversed(output.split(_RECORD)):
         fields = record.strip().split(_FIELD)
         if len(fields) != 3:
             continue
-        _, date, message = fields
-        transitions.extend(_message_transitions(message, dt.datetime.fromisoformat(date)))
-    return transitions
+        sha, date, message = fields
+        committed = dt.datetime.fromisoformat(date)
+        made[sha] = standing[sha] = list(_message_transitions(message, committed))
+        reverted = _reverted(message)
+        if reverted is None:
+            continue
+        undoes[sha] = reverted
+        if standing.get(reverted):
+            standing[reverted] = []
+        elif reverted in undoes:  # a revert reverted: what it took back is done again
+            again = made.get(undoes[reverted], [])
+            standing[sha] = [replace(move, at=committed) for move in again]
+    return [move for moves in standing.values() for move in moves]
+
+
+def _reverted(message: str) -> str | None:
+    """The commit that a `git revert` message says it reverts; None if it is not one."""
+    for line in message.splitlines():
+        if line.startswith(_REVERTS):
+            sha = line[len(_REVERTS) :].rstrip(".").strip()
+            return sha if len(sha) == 40 else None
+    return None
 
 
 _SQUASHED = "Squashed commit of the following:"
