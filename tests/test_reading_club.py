@@ -196,6 +196,23 @@ def test_recording_the_same_session_again_records_only_what_is_new(club: Project
     assert git(club.root, "status", "--porcelain") == ""
 
 
+def test_a_postmortem_named_by_its_file_is_recorded_by_its_id(club: Project) -> None:
+    """`--record postmortems/2015/<id>.md` (as a shell completes it) was taken for the
+    postmortem, then written into the sessions file as the path: refused with an error
+    about line 14 of a file of 10 lines, "String should match pattern". `--record ' <id>'`
+    (pasted with a blank) the same."""
+    result = run_cli(
+        club.root,
+        "reading-club",
+        "--record",
+        f"postmortems/2015/{SHAKESPEARE}.md",
+        f" {SHAKESPEARE_JA} ",
+    )
+    assert result.returncode == 0, result.stderr
+    sessions = tomllib.loads(log_path(club).read_text(encoding="utf-8"))["session"]
+    assert [session["discussed"] for session in sessions] == [[SHAKESPEARE, SHAKESPEARE_JA]]
+
+
 def test_repeat_interval_is_configurable(club: Project) -> None:
     record(club, [SHAKESPEARE], today=TODAY - dt.timedelta(days=40))
     config = club.root / "pmctl.toml"

@@ -109,11 +109,15 @@ def record(
     from pmctl.adapters.files import write_atomic
     from pmctl.domain import commits
 
-    unique = tuple(dict.fromkeys(ids))
-    if not unique:
+    if not ids:
         raise NotFoundError("no postmortem to record", hint="pmctl reading-club --record ID...")
-    for postmortem_id in unique:
-        documents.load(discovery.find_by_id(project.postmortem_dir, postmortem_id))
+    # Each by the id of its file: an id may be given as the file's path, or with blanks.
+    unique = tuple(
+        dict.fromkeys(
+            documents.load(discovery.find_by_id(project.postmortem_dir, given))[1].id
+            for given in ids
+        )
+    )
     path = log_path(project)
     with exclusive(project, purpose="pmctl reading-club --record"):
         repository = _ready(project, path) if commit else None
