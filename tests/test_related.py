@@ -300,3 +300,12 @@ def test_a_tag_or_service_written_another_way_is_the_same_one(repo: Project) -> 
     reasons = {reason.kind: reason.shared for reason in first["2026-03-10-search-third"].reasons}
     assert reasons["services"] == ("search",)
     assert reasons["tags"] == ("cascading-failure",)
+
+
+def test_a_postmortem_may_be_named_by_its_file(pools: Project) -> None:
+    """`pmctl related postmortems/2026/<id>.md` (as a shell completes it), or an id pasted
+    with a blank, was "no valid postmortem", where `show`, `status` and `drill` take them."""
+    by_id = run_cli(pools.root, "related", "2026-11-20-checkout-pool")
+    for given in ("postmortems/2026/2026-11-20-checkout-pool.md", " 2026-11-20-checkout-pool "):
+        result = run_cli(pools.root, "related", given)
+        assert (result.returncode, result.stdout) == (0, by_id.stdout), result.stderr
