@@ -250,3 +250,24 @@ def test_an_out_that_would_overwrite_the_repository_is_refused(
     assert (target.read_bytes() if target.exists() else None) == before
     elsewhere = run_cli(history.root, "export", "--out", "postmortems.csv")
     assert elsewhere.returncode == 0, elsewhere.stderr
+
+
+def test_durations_stated_without_timestamps_are_exported_as_stats_counts_them(
+    repo: Project,
+) -> None:
+    """An imported postmortem that only says "time to detection: 1 hour 20 minutes"
+    (`durations.detect_minutes`, no timestamps) counted in `stats`' time to detect, but
+    exported an empty `time_to_detect_seconds`: the median from the export was not stats'."""
+    from tests.test_report import write_postmortem
+
+    path = write_postmortem(
+        repo,
+        "2026-10-05-imported",
+        extra="durations:\n  detect_minutes: 80\n  resolve_minutes: 125",
+    )
+    path.write_text(path.read_text().replace("schema: 1", "schema: 2"))
+    (record,) = export(repo, ExportTable.POSTMORTEMS, now=NOW).records
+    times = [record[f"time_to_{what}_seconds"] for what in ("detect", "mitigate", "resolve")]
+    assert times == [80 * 60, None, 125 * 60]
+    stats = build_stats(repo, today=NOW.date()).stats
+    assert (stats.time_to_detect.median, stats.time_to_resolve.median) == (80 * 60, 125 * 60)

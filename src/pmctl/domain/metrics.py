@@ -158,6 +158,17 @@ def since_start(started: dt.datetime | None, moment: dt.datetime | None) -> floa
     return (moment - started).total_seconds()
 
 
+def time_to(
+    started: dt.datetime | None, moment: dt.datetime | None, minutes: float | None
+) -> float | None:
+    """Seconds from the incident's start to `moment` (`since_start`); when either is
+    unknown, the `minutes` the postmortem states instead (`durations.*_minutes`: an imported
+    one that only said how long). Stats and export count them alike."""
+    if started is not None and moment is not None:
+        return since_start(started, moment)
+    return None if minutes is None else minutes * 60.0
+
+
 def incident_start(postmortem: PostmortemLike) -> dt.datetime:
     """`timestamps.started`, else midnight UTC of the incident date."""
     started = postmortem.timestamps.started
@@ -218,12 +229,9 @@ def compute(
             (times.mitigated, durations.mitigate_minutes, mitigate),
             (times.resolved, durations.resolve_minutes, resolve),
         ):
-            if times.started is not None and moment is not None:
-                seconds = since_start(times.started, moment)
-                if seconds is not None:
-                    bucket.append(seconds)
-            elif minutes is not None:  # an imported postmortem that only knew how long
-                bucket.append(minutes * 60)
+            seconds = time_to(times.started, moment, minutes)
+            if seconds is not None:
+                bucket.append(seconds)
         start = incident_start(postmortem)
         starts.append((postmortem.id, start))
         deadline = review_deadline(postmortem, settings)

@@ -20,6 +20,7 @@ from pmctl.domain.metrics import (
     review_rounds,
     since_start,
     time_in_status,
+    time_to,
 )
 from pmctl.domain.model import ActionStatus, Postmortem, Status, Verdict
 from pmctl.domain.report import incident_date, is_overdue
@@ -124,6 +125,7 @@ def _postmortem(
     now: dt.datetime,
 ) -> Record:
     times = postmortem.timestamps
+    stated = postmortem.durations
     impact = postmortem.impact
     start = incident_start(postmortem)
     history = by_id.get(postmortem.id)
@@ -153,9 +155,11 @@ def _postmortem(
         "detected": _iso(times.detected),
         "mitigated": _iso(times.mitigated),
         "resolved": _iso(times.resolved),
-        "time_to_detect_seconds": since_start(times.started, times.detected),
-        "time_to_mitigate_seconds": since_start(times.started, times.mitigated),
-        "time_to_resolve_seconds": since_start(times.started, times.resolved),
+        "time_to_detect_seconds": time_to(times.started, times.detected, stated.detect_minutes),
+        "time_to_mitigate_seconds": time_to(
+            times.started, times.mitigated, stated.mitigate_minutes
+        ),
+        "time_to_resolve_seconds": time_to(times.started, times.resolved, stated.resolve_minutes),
         "user_visible_minutes": impact.user_visible_minutes,
         "data_loss": impact.data_loss,
         "billing": impact.billing,
