@@ -271,3 +271,21 @@ def test_durations_stated_without_timestamps_are_exported_as_stats_counts_them(
     assert times == [80 * 60, None, 125 * 60]
     stats = build_stats(repo, today=NOW.date()).stats
     assert (stats.time_to_detect.median, stats.time_to_resolve.median) == (80 * 60, 125 * 60)
+
+
+def test_a_blank_value_is_unknown(repo: Project) -> None:
+    """An `incident: ""`, a `tracker: ""` or an action item's `owner: " "` came out of
+    the JSON Lines as `""`, where every other unknown value is null (docs/export.md):
+    `df.owner.isna()` missed them."""
+    from tests.test_report import action, write_postmortem
+
+    write_postmortem(
+        repo,
+        "2026-10-05-blank",
+        actions=[action(1, owner='" "', tracker='""')],
+        extra='incident: ""\nimpact:\n  revenue_impact: ""',
+    )
+    (record,) = export(repo, ExportTable.POSTMORTEMS, now=NOW).records
+    assert (record["incident"], record["revenue_impact"]) == (None, None)
+    (item,) = export(repo, ExportTable.ACTION_ITEMS, now=NOW).records
+    assert (item["owner"], item["tracker"]) == (None, None)

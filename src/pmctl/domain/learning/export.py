@@ -186,7 +186,7 @@ def _postmortem(
         "incident_to_closed_seconds": arrival(Status.CLOSED),
         "path": path,
     }
-    return {column: values[column] for column in POSTMORTEM_COLUMNS}
+    return {column: _known(values[column]) for column in POSTMORTEM_COLUMNS}
 
 
 def action_records(postmortems: Iterable[Postmortem], *, today: dt.date) -> Iterator[Record]:
@@ -211,7 +211,13 @@ def action_records(postmortems: Iterable[Postmortem], *, today: dt.date) -> Iter
                 "services": list(postmortem.services),
                 "incident_date": incident_date(postmortem).isoformat(),
             }
-            yield {column: values[column] for column in ACTION_COLUMNS}
+            yield {column: _known(values[column]) for column in ACTION_COLUMNS}
+
+
+def _known(value: Any) -> Any:
+    """`value`, or None for text that says nothing (`incident: ""`, an owner of blanks):
+    unknown, as every other unknown value is."""
+    return None if isinstance(value, str) and not value.strip() else value
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
