@@ -363,3 +363,14 @@ def test_a_shallow_clone_is_warned_about(
     worktree = tmp_path / "linked"
     git(shallow, "worktree", "add", "--quiet", "--detach", str(worktree))
     assert "shallow clone" in run_cli(worktree, *command).stderr
+
+
+def test_a_revert_in_a_sha256_repository_takes_its_transition_back() -> None:
+    """A SHA-256 repository's revert names a 64-character commit: it was not recognised."""
+    moved, revert = "a" * 64, "b" * 64
+    output = (
+        f"{revert}\x1f2026-01-02T00:00:00+00:00\x1fRevert\n\nThis reverts commit {moved}.\n\x1d\n"
+        f"{moved}\x1f2026-01-01T00:00:00+00:00\x1fmove\n\n"
+        "Pmctl-Id: x\nPmctl-Transition: draft->in-review\n\x1d"
+    )
+    assert parse_log(output) == []

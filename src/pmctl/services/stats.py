@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
@@ -16,6 +17,7 @@ from pmctl.services.corpus import records
 _FIELD = "\x1f"
 _RECORD = "\x1d"
 _REVERTS = "This reverts commit "
+_REVERTED = re.compile(f"^{_REVERTS}([0-9a-f]{{64}}|[0-9a-f]{{40}})\\b", re.MULTILINE)
 LOG_ARGS = (
     # One `git log` over the whole history; only commits whose message has the trailer, at
     # the start of a line or indented (the commits a `git merge --squash` quotes), and the
@@ -111,11 +113,8 @@ def parse_log(output: str) -> list[Transition]:
 
 def _reverted(message: str) -> str | None:
     """The commit that a `git revert` message says it reverts; None if it is not one."""
-    for line in message.splitlines():
-        if line.startswith(_REVERTS):
-            sha = line[len(_REVERTS) :].rstrip(".").strip()
-            return sha if len(sha) == 40 else None
-    return None
+    found = _REVERTED.search(message)
+    return found.group(1) if found else None
 
 
 _SQUASHED = "Squashed commit of the following:"
