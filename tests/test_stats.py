@@ -374,3 +374,26 @@ def test_a_revert_in_a_sha256_repository_takes_its_transition_back() -> None:
         "Pmctl-Id: x\nPmctl-Transition: draft->in-review\n\x1d"
     )
     assert parse_log(output) == []
+
+
+def test_paragraphs_apart_by_a_line_of_blanks_are_apart() -> None:
+    """A squashed message whose quoted commits are parted by lines of blanks (as an editor
+    or a forge may leave them) was one paragraph with several ids: none was read."""
+    output = (
+        "a\x1f2026-01-05T00:00:00+00:00\x1fSquashed commit of the following:\n\n"
+        "commit "
+        + "b"
+        * 40
+        + "\nAuthor: A <a@example.com>\nDate:   Tue Feb 3 10:00:00 2026 +0000\n"
+        "    \n    move\n    \n    Pmctl-Id: x\n    Pmctl-Transition: draft->in-review\n    \n"
+        "commit "
+        + "c"
+        * 40
+        + "\nAuthor: A <a@example.com>\nDate:   Mon Feb 2 10:00:00 2026 +0000\n"
+        "    \n    add\n    \n    Pmctl-Id: x\n    Pmctl-Transition: none->draft\n\x1d"
+    )
+    moves = [(t.target, t.at.isoformat()) for t in parse_log(output)]
+    assert moves == [
+        ("in-review", "2026-02-03T10:00:00+00:00"),
+        ("draft", "2026-02-02T10:00:00+00:00"),
+    ]

@@ -118,6 +118,8 @@ def _reverted(message: str) -> str | None:
 
 
 _SQUASHED = "Squashed commit of the following:"
+_PARAGRAPHS = re.compile(r"\n[ \t]*\n")
+"""What parts paragraphs: an empty line, or one of blanks (between quoted commits)."""
 _ID = commits.TRAILER_ID.lower()
 _MOVE = commits.TRAILER_TRANSITION.lower()
 
@@ -125,7 +127,7 @@ _MOVE = commits.TRAILER_TRANSITION.lower()
 def _message_transitions(message: str, committed: dt.datetime) -> Iterator[Transition]:
     squashed = message.startswith(_SQUASHED)
     moment = committed
-    for paragraph in message.split("\n\n"):
+    for paragraph in _PARAGRAPHS.split(message):
         ids: list[str] = []
         moves: list[str] = []
         for line in paragraph.splitlines():
