@@ -292,6 +292,24 @@ def test_an_invalid_session_is_reported_at_its_line(
     assert error.value.location == f"{path}:{line}"
 
 
+def test_a_sessions_file_saved_with_a_bom_is_read_and_appended_to(club: Project) -> None:
+    """Saved by an editor that starts UTF-8 with a byte-order mark (Windows Notepad), the
+    sessions file was "invalid TOML: Invalid statement (at line 1, column 1)": neither a
+    proposal nor a record could be made. (pmctl.toml is read with one.)"""
+    path = log_path(club)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(
+        f'\ufeff[[session]]\r\ndate = 2026-01-01\r\ndiscussed = ["{SHAKESPEARE}"]\r\n'.encode()
+    )
+    git(club.root, "add", "-A")
+    git(club.root, "commit", "-qm", "sessions, from Notepad")
+    assert SHAKESPEARE not in picked(club)
+    record(club, [SHAKESPEARE_JA], today=TODAY)
+    text = path.read_bytes().decode("utf-8-sig")
+    sessions = tomllib.loads(text)["session"]
+    assert [session["discussed"] for session in sessions] == [[SHAKESPEARE], [SHAKESPEARE_JA]]
+
+
 def test_a_broken_sessions_file_is_reported_at_its_line(club: Project) -> None:
     path = log_path(club)
     path.parent.mkdir(parents=True, exist_ok=True)
