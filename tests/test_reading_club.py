@@ -306,6 +306,7 @@ def test_a_sessions_file_saved_with_a_bom_is_read_and_appended_to(club: Project)
     assert SHAKESPEARE not in picked(club)
     record(club, [SHAKESPEARE_JA], today=TODAY)
     text = path.read_bytes().decode("utf-8-sig")
+    assert text.count("\n") == text.count("\r\n")  # its line endings are kept too
     sessions = tomllib.loads(text)["session"]
     assert [session["discussed"] for session in sessions] == [[SHAKESPEARE], [SHAKESPEARE_JA]]
 

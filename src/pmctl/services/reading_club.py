@@ -127,9 +127,10 @@ def record(
         new = tuple(postmortem_id for postmortem_id in unique if postmortem_id not in recorded)
         if not new:
             return Recorded(path, (), None, already)
-        text = (raw.decode("utf-8") if raw is not None else club.LOG_HEADER) + club.session_toml(
-            today, new
-        )
+        session = club.session_toml(today, new)
+        if raw is not None and b"\r\n" in raw:  # (saved on Windows: its line endings are kept)
+            session = session.replace("\n", "\r\n")
+        text = (raw.decode("utf-8") if raw is not None else club.LOG_HEADER) + session
         data = text.encode("utf-8")
         reading_club_log.parse(path, data)  # what is written must read back
         if repository is None:
