@@ -289,3 +289,23 @@ def test_a_blank_value_is_unknown(repo: Project) -> None:
     assert (record["incident"], record["revenue_impact"]) == (None, None)
     (item,) = export(repo, ExportTable.ACTION_ITEMS, now=NOW).records
     assert (item["owner"], item["tracker"]) == (None, None)
+
+
+def test_a_copy_that_kept_its_id_is_counted_once(repo: Project) -> None:
+    """A postmortem copied to start a new one, its id not yet changed (lint's PM701), was
+    counted twice by stats and exported twice, each copy with the id's whole history."""
+    from tests.test_report import write_postmortem
+
+    path = write_postmortem(repo, "2026-10-05-original", actions=[{"id": "AI-1", "title": "x"}])
+    (path.parent / "2026-10-06-new-one.md").write_bytes(path.read_bytes())
+    exported = export(repo, ExportTable.POSTMORTEMS, now=NOW)
+    assert [record["id"] for record in exported.records] == ["2026-10-05-original"]
+    assert [file.location for file in exported.invalid] == [
+        str(path.parent / "2026-10-06-new-one.md")
+    ]
+    assert "2026-10-05-original" in exported.invalid[0].message
+    items = export(repo, ExportTable.ACTION_ITEMS, now=NOW)
+    assert len(list(items.records)) == 1
+    result = build_stats(repo, today=NOW.date())
+    assert (result.stats.postmortems, result.stats.actions.total) == (1, 1)
+    assert len(result.invalid) == 1

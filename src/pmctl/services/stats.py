@@ -12,7 +12,7 @@ from pmctl.domain.document import Invalid
 from pmctl.domain.metrics import Stats, Transition, compute
 from pmctl.domain.project import Project
 from pmctl.domain.report import incident_date
-from pmctl.services.corpus import records
+from pmctl.services.corpus import once_per_id, records
 
 _FIELD = "\x1f"
 _RECORD = "\x1d"
@@ -40,9 +40,10 @@ def build_stats(project: Project, *, today: dt.date, since: dt.date | None = Non
     """Stats over every postmortem whose incident is on or after `since` (all by default)."""
     transitions = start_reading_transitions(project)  # git reads while the documents are read
     invalid: list[Invalid] = []
+    read = records(project.postmortem_dir, root=project.root, invalid=invalid)
     models = (
         model
-        for _, model in records(project.postmortem_dir, root=project.root, invalid=invalid)
+        for _, model in once_per_id(read, invalid)
         if since is None or incident_date(model) >= since
     )
     stats = compute(models, _after(transitions), settings=project.settings, today=today)
