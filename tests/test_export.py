@@ -250,3 +250,62 @@ def test_an_out_that_would_overwrite_the_repository_is_refused(
     assert (target.read_bytes() if target.exists() else None) == before
     elsewhere = run_cli(history.root, "export", "--out", "postmortems.csv")
     assert elsewhere.returncode == 0, elsewhere.stderr
+
+
+def test_durations_stated_without_timestamps_are_exported_as_stats_counts_them(
+    repo: Project,
+) -> None:
+    """An imported postmortem that only says "time to detection: 1 hour 20 minutes"
+    (`durations.detect_minutes`, no timestamps) counted in `stats`' time to detect, but
+    exported an empty `time_to_detect_seconds`: the median from the export was not stats'."""
+    from tests.test_report import write_postmortem
+
+    path = write_postmortem(
+        repo,
+        "2026-10-05-imported",
+        extra="durations:\n  detect_minutes: 80\n  resolve_minutes: 125",
+    )
+    path.write_text(path.read_text().replace("schema: 1", "schema: 2"))
+    (record,) = export(repo, ExportTable.POSTMORTEMS, now=NOW).records
+    times = [record[f"time_to_{what}_seconds"] for what in ("detect", "mitigate", "resolve")]
+    assert times == [80 * 60, None, 125 * 60]
+    stats = build_stats(repo, today=NOW.date()).stats
+    assert (stats.time_to_detect.median, stats.time_to_resolve.median) == (80 * 60, 125 * 60)
+
+
+def test_a_blank_value_is_unknown(repo: Project) -> None:
+    """An `incident: ""`, a `tracker: ""` or an action item's `owner: " "` came out of
+    the JSON Lines as `""`, where every other unknown value is null (docs/export.md):
+    `df.owner.isna()` missed them."""
+    from tests.test_report import action, write_postmortem
+
+    write_postmortem(
+        repo,
+        "2026-10-05-blank",
+        actions=[action(1, owner='" "', tracker='""')],
+        extra='incident: ""\nimpact:\n  revenue_impact: ""',
+    )
+    (record,) = export(repo, ExportTable.POSTMORTEMS, now=NOW).records
+    assert (record["incident"], record["revenue_impact"]) == (None, None)
+    (item,) = export(repo, ExportTable.ACTION_ITEMS, now=NOW).records
+    assert (item["owner"], item["tracker"]) == (None, None)
+
+
+def test_a_copy_that_kept_its_id_is_counted_once(repo: Project) -> None:
+    """A postmortem copied to start a new one, its id not yet changed (lint's PM701), was
+    counted twice by stats and exported twice, each copy with the id's whole history."""
+    from tests.test_report import write_postmortem
+
+    path = write_postmortem(repo, "2026-10-05-original", actions=[{"id": "AI-1", "title": "x"}])
+    (path.parent / "2026-10-06-new-one.md").write_bytes(path.read_bytes())
+    exported = export(repo, ExportTable.POSTMORTEMS, now=NOW)
+    assert [record["id"] for record in exported.records] == ["2026-10-05-original"]
+    assert [file.location for file in exported.invalid] == [
+        str(path.parent / "2026-10-06-new-one.md")
+    ]
+    assert "2026-10-05-original" in exported.invalid[0].message
+    items = export(repo, ExportTable.ACTION_ITEMS, now=NOW)
+    assert len(list(items.records)) == 1
+    result = build_stats(repo, today=NOW.date())
+    assert (result.stats.postmortems, result.stats.actions.total) == (1, 1)
+    assert len(result.invalid) == 1

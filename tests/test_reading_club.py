@@ -196,6 +196,23 @@ def test_recording_the_same_session_again_records_only_what_is_new(club: Project
     assert git(club.root, "status", "--porcelain") == ""
 
 
+def test_a_postmortem_named_by_its_file_is_recorded_by_its_id(club: Project) -> None:
+    """`--record postmortems/2015/<id>.md` (as a shell completes it) was taken for the
+    postmortem, then written into the sessions file as the path: refused with an error
+    about line 14 of a file of 10 lines, "String should match pattern". `--record ' <id>'`
+    (pasted with a blank) the same."""
+    result = run_cli(
+        club.root,
+        "reading-club",
+        "--record",
+        f"postmortems/2015/{SHAKESPEARE}.md",
+        f" {SHAKESPEARE_JA} ",
+    )
+    assert result.returncode == 0, result.stderr
+    sessions = tomllib.loads(log_path(club).read_text(encoding="utf-8"))["session"]
+    assert [session["discussed"] for session in sessions] == [[SHAKESPEARE, SHAKESPEARE_JA]]
+
+
 def test_repeat_interval_is_configurable(club: Project) -> None:
     record(club, [SHAKESPEARE], today=TODAY - dt.timedelta(days=40))
     config = club.root / "pmctl.toml"
@@ -273,6 +290,25 @@ def test_an_invalid_session_is_reported_at_its_line(
         propose(club, today=TODAY)
 
     assert error.value.location == f"{path}:{line}"
+
+
+def test_a_sessions_file_saved_with_a_bom_is_read_and_appended_to(club: Project) -> None:
+    """Saved by an editor that starts UTF-8 with a byte-order mark (Windows Notepad), the
+    sessions file was "invalid TOML: Invalid statement (at line 1, column 1)": neither a
+    proposal nor a record could be made. (pmctl.toml is read with one.)"""
+    path = log_path(club)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(
+        f'\ufeff[[session]]\r\ndate = 2026-01-01\r\ndiscussed = ["{SHAKESPEARE}"]\r\n'.encode()
+    )
+    git(club.root, "add", "-A")
+    git(club.root, "commit", "-qm", "sessions, from Notepad")
+    assert SHAKESPEARE not in picked(club)
+    record(club, [SHAKESPEARE_JA], today=TODAY)
+    text = path.read_bytes().decode("utf-8-sig")
+    assert text.count("\n") == text.count("\r\n")  # its line endings are kept too
+    sessions = tomllib.loads(text)["session"]
+    assert [session["discussed"] for session in sessions] == [[SHAKESPEARE], [SHAKESPEARE_JA]]
 
 
 def test_a_broken_sessions_file_is_reported_at_its_line(club: Project) -> None:

@@ -274,3 +274,38 @@ def test_lint_does_not_load_sqlite_while_pm704_is_off(pools: Project) -> None:
         [sys.executable, "-c", script], cwd=pools.root, capture_output=True, text=True, check=False
     )
     assert result.stdout.strip().splitlines()[-1] == "False False"
+
+
+def test_a_tag_or_service_written_another_way_is_the_same_one(repo: Project) -> None:
+    """`Cascading Failure`, `cascading_failure` and `cascading-failures` were three causes
+    of one postmortem each, so the third cascading failure of search said "No cause recurs";
+    and `related` found no tag or service in common between them."""
+    for postmortem_id, service, tag in (
+        ("2026-01-10-search-first", "search", "cascading-failure"),
+        ("2026-02-10-search-second", "Search", "Cascading Failure"),
+        ("2026-03-10-search-third", "SEARCH", "cascading_failures"),
+    ):
+        write(
+            repo,
+            postmortem_id,
+            services=(service,),
+            tags=(tag,),
+            sections={"summary": "Errors.", "root-causes": "A deploy."},
+        )
+    (cluster,) = trends(repo, today=TODAY).trends.clusters
+    assert (cluster.cause, cluster.service, cluster.recent) == ("cascading-failure", "search", 3)
+    first = {
+        item.profile.id: item for item in related(repo, "2026-01-10-search-first").result.related
+    }
+    reasons = {reason.kind: reason.shared for reason in first["2026-03-10-search-third"].reasons}
+    assert reasons["services"] == ("search",)
+    assert reasons["tags"] == ("cascading-failure",)
+
+
+def test_a_postmortem_may_be_named_by_its_file(pools: Project) -> None:
+    """`pmctl related postmortems/2026/<id>.md` (as a shell completes it), or an id pasted
+    with a blank, was "no valid postmortem", where `show`, `status` and `drill` take them."""
+    by_id = run_cli(pools.root, "related", "2026-11-20-checkout-pool")
+    for given in ("postmortems/2026/2026-11-20-checkout-pool.md", " 2026-11-20-checkout-pool "):
+        result = run_cli(pools.root, "related", given)
+        assert (result.returncode, result.stdout) == (0, by_id.stdout), result.stderr

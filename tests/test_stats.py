@@ -178,6 +178,41 @@ def test_a_service_written_in_another_case_is_the_same_service(repo: Project) ->
     assert [row.postmortems for row in stats.process.by_service] == [2, 1]
 
 
+def test_a_review_is_on_time_by_the_incidents_calendar(
+    repo: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The deadline is a day on the incident's calendar, but the review was dated by the
+    reviewer's: a Berlin incident reviewed from Tokyo at 01:00 on the day after its
+    deadline (18:00 on the deadline in Berlin) was counted late, and one reviewed from Los
+    Angeles at 20:00 on its deadline (05:00 the day after in Berlin) on time."""
+    # SEV2, 5 business days: from Tue 2026-03-31 to Tue 2026-04-07, from Wed 2026-04-01
+    # to Wed 2026-04-08.
+    for postmortem_id, reviewed_at in (
+        ("2026-03-31-from-tokyo", "2026-04-08T01:00:00+09:00"),
+        ("2026-04-01-from-los-angeles", "2026-04-08T20:00:00-07:00"),
+    ):
+        path = write_postmortem(
+            repo,
+            postmortem_id,
+            status="reviewed",
+            extra=f"timestamps:\n  started: {postmortem_id[:10]}T23:30:00+02:00",
+        )
+        commit_at(
+            repo,
+            monkeypatch,
+            path,
+            reviewed_at,
+            commits.review(postmortem_id, "bob", "approved", moved=("in-review", "reviewed")),
+        )
+    from_los_angeles = build_stats(repo, today=TODAY, since=dt.date(2026, 4, 1))
+    assert (
+        from_los_angeles.stats.review_deadline.on_time,
+        from_los_angeles.stats.review_deadline.late,
+    ) == (0, 1)
+    both = build_stats(repo, today=TODAY).stats.review_deadline
+    assert (both.on_time, both.late) == (1, 1)
+
+
 def test_since_limits_the_postmortems(history: Project) -> None:
     stats = build_stats(history, today=TODAY, since=dt.date(2026, 10, 1)).stats
     assert stats.postmortems == 2
@@ -186,14 +221,98 @@ def test_since_limits_the_postmortems(history: Project) -> None:
 
 def test_parse_log_skips_commits_it_cannot_attribute() -> None:
     output = (
-        "a\x1f2026-01-01T00:00:00+00:00\x1fPmctl-Id: x\x1ePmctl-Transition: draft->in-review\x1d\n"
-        "b\x1f2026-01-02T00:00:00+00:00\x1fPmctl-Transition: draft->in-review\x1d\n"
-        "c\x1f2026-01-03T00:00:00+00:00\x1fPmctl-Id: x\x1ePmctl-Id: y\x1e"
-        "Pmctl-Transition: draft->in-review\x1d\n"
-        "d\x1f2026-01-04T00:00:00+00:00\x1fPmctl-Id: x\x1ePmctl-Transition: sideways\x1d"
+        "a\x1f2026-01-01T00:00:00+00:00\x1fmove\n\nPmctl-Id: x\nPmctl-Transition: draft->in-review\n\x1d\n"
+        "b\x1f2026-01-02T00:00:00+00:00\x1fmove\n\nPmctl-Transition: draft->in-review\n\x1d\n"
+        "c\x1f2026-01-03T00:00:00+00:00\x1fmove\n\nPmctl-Id: x\nPmctl-Id: y\n"
+        "Pmctl-Transition: draft->in-review\n\x1d\n"
+        "d\x1f2026-01-04T00:00:00+00:00\x1fmove\n\nPmctl-Id: x\nPmctl-Transition: sideways\x1d\n"
+        "e\x1f2026-01-05T00:00:00+00:00\x1fmove\n\nPmctl-Id: x\n\nPmctl-Transition: a->b\x1d"
     )
     (only,) = parse_log(output)
     assert (only.postmortem_id, only.source, only.target) == ("x", "draft", "in-review")
+
+
+def _squashed_branch(repo: Project, monkeypatch: pytest.MonkeyPatch, postmortem_id: str) -> None:
+    """On a branch `work`: `pmctl new`'s commit on 2026-02-02 and the move to in-review on
+    2026-02-03 (10:00 UTC), of an incident that started on 2026-02-01 at 10:00 UTC."""
+    git(repo.root, "checkout", "-q", "-b", "work")
+    path = write_postmortem(
+        repo,
+        postmortem_id,
+        status="draft",
+        extra="timestamps:\n  started: 2026-02-01T10:00:00Z",
+    )
+    commit_at(
+        repo,
+        monkeypatch,
+        path,
+        "2026-02-02T10:00:00+00:00",
+        commits.new_postmortem(postmortem_id, "Squashed"),
+    )
+    path.write_text(path.read_text().replace("status: draft", "status: in-review"))
+    commit_at(
+        repo,
+        monkeypatch,
+        path,
+        "2026-02-03T10:00:00+00:00",
+        commits.transition(postmortem_id, "draft", "in-review"),
+    )
+    git(repo.root, "checkout", "-q", "-")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-02-05T10:00:00+00:00")
+    monkeypatch.setenv("GIT_AUTHOR_DATE", "2026-02-05T10:00:00+00:00")
+
+
+def test_transitions_of_a_squash_merge_are_read(
+    repo: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A branch merged with `git merge --squash` keeps its commits' messages, indented and
+    each with its date, in one commit: git's trailers are not at its end, and stats and
+    export lost every transition (a postmortem in review had no time in any status)."""
+    _squashed_branch(repo, monkeypatch, "2026-02-01-squashed")
+    git(repo.root, "merge", "-q", "--squash", "work")
+    git(repo.root, "commit", "-q", "--no-edit")
+    (record,) = map(
+        json.loads, run_cli(repo.root, "--today", "2026-02-10", "export").stdout.splitlines()
+    )
+    assert record["seconds_in_draft"] == 24 * HOUR
+    assert record["incident_to_in_review_seconds"] == 48 * HOUR
+
+
+def test_transitions_of_a_forge_squash_merge_are_read(
+    repo: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A forge's squash merge (GitHub's) lists each commit's message in one: only the
+    trailers of the last were read. Each transition in it counts from the merge."""
+    _squashed_branch(repo, monkeypatch, "2026-02-01-squashed")
+    messages = git(repo.root, "log", "--reverse", "--format=* %B", "HEAD..work")
+    git(repo.root, "merge", "-q", "--squash", "work")
+    git(repo.root, "commit", "-q", "-m", f"Postmortem of the outage (#12)\n\n{messages}")
+    moves = [(t.source, t.target, t.at.isoformat()) for t in start_reading_transitions(repo)()]
+    assert moves == [
+        ("none", "draft", "2026-02-05T10:00:00+00:00"),
+        ("draft", "in-review", "2026-02-05T10:00:00+00:00"),
+    ]
+
+
+def test_a_reverted_transition_is_not_counted(
+    repo: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A move to in-review taken back with `git revert` still counted: the draft had been
+    in review for a week (and in draft a day), with a review round, by export and stats."""
+    _squashed_branch(repo, monkeypatch, "2026-02-01-reverted")  # (draft, then in-review)
+    git(repo.root, "merge", "-q", "work")
+    git(repo.root, "revert", "--no-edit", "HEAD")  # on 2026-02-05 at 10:00
+    export = run_cli(repo.root, "--today", "2026-02-10T10:00:00+00:00", "export")
+    (record,) = map(json.loads, export.stdout.splitlines())
+    assert record["status"] == "draft"
+    assert (record["seconds_in_draft"], record["seconds_in_in_review"]) == (8 * 24 * HOUR, None)
+    assert (record["review_rounds"], record["incident_to_in_review_seconds"]) == (None, None)
+    git(repo.root, "revert", "--no-edit", "HEAD")  # on 2026-02-05 at 10:00: in review again
+    moves = [(t.target, t.at.isoformat()) for t in start_reading_transitions(repo)()]
+    assert sorted(moves) == [
+        ("draft", "2026-02-02T10:00:00+00:00"),
+        ("in-review", "2026-02-05T10:00:00+00:00"),
+    ]
 
 
 def test_percentile_interpolates() -> None:
@@ -244,3 +363,37 @@ def test_a_shallow_clone_is_warned_about(
     worktree = tmp_path / "linked"
     git(shallow, "worktree", "add", "--quiet", "--detach", str(worktree))
     assert "shallow clone" in run_cli(worktree, *command).stderr
+
+
+def test_a_revert_in_a_sha256_repository_takes_its_transition_back() -> None:
+    """A SHA-256 repository's revert names a 64-character commit: it was not recognised."""
+    moved, revert = "a" * 64, "b" * 64
+    output = (
+        f"{revert}\x1f2026-01-02T00:00:00+00:00\x1fRevert\n\nThis reverts commit {moved}.\n\x1d\n"
+        f"{moved}\x1f2026-01-01T00:00:00+00:00\x1fmove\n\n"
+        "Pmctl-Id: x\nPmctl-Transition: draft->in-review\n\x1d"
+    )
+    assert parse_log(output) == []
+
+
+def test_paragraphs_apart_by_a_line_of_blanks_are_apart() -> None:
+    """A squashed message whose quoted commits are parted by lines of blanks (as an editor
+    or a forge may leave them) was one paragraph with several ids: none was read."""
+    output = (
+        "a\x1f2026-01-05T00:00:00+00:00\x1fSquashed commit of the following:\n\n"
+        "commit "
+        + "b"
+        * 40
+        + "\nAuthor: A <a@example.com>\nDate:   Tue Feb 3 10:00:00 2026 +0000\n"
+        "    \n    move\n    \n    Pmctl-Id: x\n    Pmctl-Transition: draft->in-review\n    \n"
+        "commit "
+        + "c"
+        * 40
+        + "\nAuthor: A <a@example.com>\nDate:   Mon Feb 2 10:00:00 2026 +0000\n"
+        "    \n    add\n    \n    Pmctl-Id: x\n    Pmctl-Transition: none->draft\n\x1d"
+    )
+    moves = [(t.target, t.at.isoformat()) for t in parse_log(output)]
+    assert moves == [
+        ("in-review", "2026-02-03T10:00:00+00:00"),
+        ("draft", "2026-02-02T10:00:00+00:00"),
+    ]

@@ -180,7 +180,7 @@ def find_by_id(directory: Path, postmortem_id: str) -> Path:
     """
     from pmctl.errors import NotFoundError
 
-    postmortem_id = _id_of_argument(directory, postmortem_id)
+    postmortem_id = id_of_argument(directory, postmortem_id)
     name = f"{postmortem_id}.md"
     matches = paths_named(directory, name)
     if len(matches) > 1:
@@ -221,7 +221,7 @@ def find_by_id(directory: Path, postmortem_id: str) -> Path:
     return found
 
 
-def _id_of_argument(directory: Path, argument: str) -> str:
+def id_of_argument(directory: Path, argument: str) -> str:
     """The id an argument names, as people give one: pasted with blanks around it, or as
     the file's name or path (`postmortems/2026/<id>.md`, which a shell completes), that must
     then be the file of that id under `directory`."""

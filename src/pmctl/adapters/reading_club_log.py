@@ -32,7 +32,8 @@ def parse(path: Path, raw: bytes) -> Log:
     from pydantic import ValidationError
 
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        # (an editor may start UTF-8 with a byte-order mark, which tomllib refuses)
+        data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise DocumentError("not UTF-8 text", hint=_HINT, location=str(path)) from None
     except RecursionError:  # tomllib recurses into each array and inline table: exit 70
@@ -53,7 +54,7 @@ def parse(path: Path, raw: bytes) -> Log:
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        number = _line_of(raw.decode("utf-8"), first["loc"])
+        number = _line_of(raw.decode("utf-8-sig"), first["loc"])
         raise DocumentError(
             f"{where}: {first['msg']}",
             hint=_HINT,

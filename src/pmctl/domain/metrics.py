@@ -18,7 +18,7 @@ from pmctl.domain.enums import ActionStatus, Status, Verdict
 from pmctl.domain.lifecycle import review_deadline
 from pmctl.domain.record import PostmortemLike
 from pmctl.domain.report import incident_date, is_overdue
-from pmctl.domain.zones import missed
+from pmctl.domain.zones import missed, on_incident_calendar
 
 LIFECYCLE_TARGETS = (Status.IN_REVIEW, Status.REVIEWED, Status.CLOSED)
 
@@ -158,6 +158,17 @@ def since_start(started: dt.datetime | None, moment: dt.datetime | None) -> floa
     return (moment - started).total_seconds()
 
 
+def time_to(
+    started: dt.datetime | None, moment: dt.datetime | None, minutes: float | None
+) -> float | None:
+    """Seconds from the incident's start to `moment` (`since_start`); when either is
+    unknown, the `minutes` the postmortem states instead (`durations.*_minutes`: an imported
+    one that only said how long). Stats and export count them alike."""
+    if started is not None and moment is not None:
+        return since_start(started, moment)
+    return None if minutes is None else minutes * 60.0
+
+
 def incident_start(postmortem: PostmortemLike) -> dt.datetime:
     """`timestamps.started`, else midnight UTC of the incident date."""
     started = postmortem.timestamps.started
@@ -201,7 +212,7 @@ def compute(
     mitigate: list[float] = []
     resolve: list[float] = []
     starts: list[tuple[str, dt.datetime]] = []
-    deadlines: list[tuple[str, dt.date, bool]] = []
+    deadlines: list[_Deadline] = []
     actions = _ActionTally(today)
     process = _ProcessTally(settings.teams)
     for postmortem in postmortems:
@@ -218,18 +229,15 @@ def compute(
             (times.mitigated, durations.mitigate_minutes, mitigate),
             (times.resolved, durations.resolve_minutes, resolve),
         ):
-            if times.started is not None and moment is not None:
-                seconds = since_start(times.started, moment)
-                if seconds is not None:
-                    bucket.append(seconds)
-            elif minutes is not None:  # an imported postmortem that only knew how long
-                bucket.append(minutes * 60)
+            seconds = time_to(times.started, moment, minutes)
+            if seconds is not None:
+                bucket.append(seconds)
         start = incident_start(postmortem)
         starts.append((postmortem.id, start))
         deadline = review_deadline(postmortem, settings)
         if deadline is not None:
             reviewed = postmortem.status.rank >= Status.REVIEWED.rank
-            deadlines.append((postmortem.id, deadline, reviewed))
+            deadlines.append(_Deadline(postmortem.id, deadline, reviewed, times.started))
         actions.add(postmortem)
         process.add(postmortem, start, service_names)
 
@@ -266,23 +274,34 @@ def _by_scale(counts: Counter[str], scale: Sequence[str]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda pair: (rank.get(pair[0], len(rank)), pair[0])))
 
 
+@dataclass(frozen=True, slots=True)
+class _Deadline:
+    """What the review-deadline share needs of one postmortem."""
+
+    id: str
+    deadline: dt.date
+    reviewed: bool
+    """Its status is reviewed or later."""
+    started: dt.datetime | None
+    """`timestamps.started`, whose zone is the calendar of the deadline."""
+
+
 def _deadlines(
-    deadlines: Iterable[tuple[str, dt.date, bool]],
+    deadlines: Iterable[_Deadline],
     arrivals: dict[str, dict[str, dt.datetime]],
     today: dt.date,
 ) -> DeadlineShare:
-    """From each postmortem's (id, review deadline, whether its status is reviewed or later)."""
     on_time = late = pending = unknown = 0
-    for postmortem_id, deadline, reviewed in deadlines:
-        reviewed_at = arrivals.get(postmortem_id, {}).get(Status.REVIEWED.value)
+    for entry in deadlines:
+        reviewed_at = arrivals.get(entry.id, {}).get(Status.REVIEWED.value)
         if reviewed_at is not None:
-            if reviewed_at.date() <= deadline:
+            if on_incident_calendar(reviewed_at, entry.started) <= entry.deadline:
                 on_time += 1
             else:
                 late += 1
-        elif reviewed:
+        elif entry.reviewed:
             unknown += 1
-        elif missed(deadline, today):
+        elif missed(entry.deadline, today):
             late += 1
         else:
             pending += 1

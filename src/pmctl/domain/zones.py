@@ -22,3 +22,10 @@ def missed(deadline: dt.date, today: dt.date) -> bool:
     review agenda, `stats`). A deadline of today in Los Angeles was overdue in a CI running
     in UTC from 16:00 there on."""
     return today - deadline > ZONE_GRACE
+
+
+def on_incident_calendar(moment: dt.datetime, started: dt.datetime | None) -> dt.date:
+    """The day `moment` falls on in the zone the incident's start is written in (without a
+    start, in its own): the calendar its review deadline is a day of. A review committed
+    from Tokyo at 01:00 is still the evening before in Berlin."""
+    return (moment.astimezone(started.tzinfo) if started is not None else moment).date()

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import marshal
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from pmctl.domain.model import Postmortem
 
 T = TypeVar("T")
+Identified = TypeVar("Identified", "Postmortem", PostmortemRecord)
 
 PARALLEL_FROM = 1_000
 """Below this many files a child process costs more than it saves."""
@@ -117,6 +118,26 @@ def _valid(
                 invalid.append(outcome)
             else:
                 yield path, outcome
+
+
+def once_per_id(
+    pairs: Iterable[tuple[Path, Identified]], invalid: list[Invalid]
+) -> Iterator[tuple[Path, Identified]]:
+    """`pairs` without the second and later files of one id, each appended to `invalid`: a
+    postmortem copied to start another, its id not yet changed (lint's PM701), was counted
+    twice by `stats` and exported twice, each copy with the whole history of the id."""
+    first: dict[str, Path] = {}
+    for path, postmortem in pairs:
+        if first.setdefault(postmortem.id, path) is not path:
+            invalid.append(
+                Invalid(
+                    str(path),
+                    f"its id {postmortem.id} is also the id of {first[postmortem.id]} "
+                    "(lint's PM701)",
+                )
+            )
+            continue
+        yield path, postmortem
 
 
 def load_all(directory: Path, *, root: Path | None = None) -> Corpus:

@@ -22,7 +22,7 @@ from pmctl.domain.learning.export import (
     postmortem_records,
 )
 from pmctl.errors import UsageError, file_system_refusal
-from pmctl.services.corpus import models, relative_key
+from pmctl.services.corpus import models, once_per_id, relative_key
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -58,7 +58,9 @@ def export(project: Project, table: ExportTable, *, now: dt.datetime) -> Export:
     taken."""
     invalid: list[Invalid] = []
     if table is ExportTable.ACTION_ITEMS:
-        read = models(project.postmortem_dir, root=project.root, invalid=invalid)
+        read = once_per_id(
+            models(project.postmortem_dir, root=project.root, invalid=invalid), invalid
+        )
         return Export(
             ACTION_COLUMNS, action_records((model for _, model in read), today=now.date()), invalid
         )
@@ -74,7 +76,9 @@ def _postmortem_records(
     root = project.root
     pairs = (
         (relative_key(path, root), model)
-        for path, model in models(project.postmortem_dir, root=root, invalid=invalid)
+        for path, model in once_per_id(
+            models(project.postmortem_dir, root=root, invalid=invalid), invalid
+        )
     )
     # The first model is taken before `git log` is waited for: the documents are then being
     # read (in worker processes from 1,000 files) while it runs, as when they were all read

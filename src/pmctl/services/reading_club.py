@@ -109,11 +109,15 @@ def record(
     from pmctl.adapters.files import write_atomic
     from pmctl.domain import commits
 
-    unique = tuple(dict.fromkeys(ids))
-    if not unique:
+    if not ids:
         raise NotFoundError("no postmortem to record", hint="pmctl reading-club --record ID...")
-    for postmortem_id in unique:
-        documents.load(discovery.find_by_id(project.postmortem_dir, postmortem_id))
+    # Each by the id of its file: an id may be given as the file's path, or with blanks.
+    unique = tuple(
+        dict.fromkeys(
+            documents.load(discovery.find_by_id(project.postmortem_dir, given))[1].id
+            for given in ids
+        )
+    )
     path = log_path(project)
     with exclusive(project, purpose="pmctl reading-club --record"):
         repository = _ready(project, path) if commit else None
@@ -123,9 +127,10 @@ def record(
         new = tuple(postmortem_id for postmortem_id in unique if postmortem_id not in recorded)
         if not new:
             return Recorded(path, (), None, already)
-        text = (raw.decode("utf-8") if raw is not None else club.LOG_HEADER) + club.session_toml(
-            today, new
-        )
+        session = club.session_toml(today, new)
+        if raw is not None and b"\r\n" in raw:  # (saved on Windows: its line endings are kept)
+            session = session.replace("\n", "\r\n")
+        text = (raw.decode("utf-8") if raw is not None else club.LOG_HEADER) + session
         data = text.encode("utf-8")
         reading_club_log.parse(path, data)  # what is written must read back
         if repository is None:

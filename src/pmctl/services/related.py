@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from pmctl.adapters import documents
+from pmctl.adapters import discovery, documents
 from pmctl.domain.document import Invalid
 from pmctl.domain.learning import related as ranking
 from pmctl.domain.learning.indexing import CAUSE, SUMMARY, section_text
+from pmctl.domain.learning.labels import label_key
 from pmctl.domain.learning.related import Profile, Related, RelatedResult
 from pmctl.domain.learning.text import terms
 from pmctl.errors import DocumentError, NotFoundError
@@ -48,7 +49,9 @@ class Suggestion:
 
 
 def related(project: Project, postmortem_id: str, *, limit: int = 5) -> RelatedOutcome:
-    """The `limit` postmortems most like `postmortem_id`; `NotFoundError` if there is none."""
+    """The `limit` postmortems most like `postmortem_id` (or the file it names, as
+    `discovery.id_of_argument` reads it); `NotFoundError` if there is none."""
+    postmortem_id = discovery.id_of_argument(project.postmortem_dir, postmortem_id)
 
     def read(library: Library) -> RelatedOutcome:
         ranker = _Ranker(library, _names(project))
@@ -208,6 +211,6 @@ class _Read:
 
 
 def _labels(row: Row) -> set[str]:
-    return {f"service:{value.lower()}" for value in row.services} | {
-        f"tag:{value.lower()}" for value in row.tags
+    return {f"service:{label_key(value)}" for value in row.services} | {
+        f"tag:{label_key(value)}" for value in row.tags
     }

@@ -20,6 +20,7 @@ from pmctl.domain.metrics import (
     review_rounds,
     since_start,
     time_in_status,
+    time_to,
 )
 from pmctl.domain.model import ActionStatus, Postmortem, Status, Verdict
 from pmctl.domain.report import incident_date, is_overdue
@@ -124,6 +125,7 @@ def _postmortem(
     now: dt.datetime,
 ) -> Record:
     times = postmortem.timestamps
+    stated = postmortem.durations
     impact = postmortem.impact
     start = incident_start(postmortem)
     history = by_id.get(postmortem.id)
@@ -153,9 +155,11 @@ def _postmortem(
         "detected": _iso(times.detected),
         "mitigated": _iso(times.mitigated),
         "resolved": _iso(times.resolved),
-        "time_to_detect_seconds": since_start(times.started, times.detected),
-        "time_to_mitigate_seconds": since_start(times.started, times.mitigated),
-        "time_to_resolve_seconds": since_start(times.started, times.resolved),
+        "time_to_detect_seconds": time_to(times.started, times.detected, stated.detect_minutes),
+        "time_to_mitigate_seconds": time_to(
+            times.started, times.mitigated, stated.mitigate_minutes
+        ),
+        "time_to_resolve_seconds": time_to(times.started, times.resolved, stated.resolve_minutes),
         "user_visible_minutes": impact.user_visible_minutes,
         "data_loss": impact.data_loss,
         "billing": impact.billing,
@@ -182,7 +186,7 @@ def _postmortem(
         "incident_to_closed_seconds": arrival(Status.CLOSED),
         "path": path,
     }
-    return {column: values[column] for column in POSTMORTEM_COLUMNS}
+    return {column: _known(values[column]) for column in POSTMORTEM_COLUMNS}
 
 
 def action_records(postmortems: Iterable[Postmortem], *, today: dt.date) -> Iterator[Record]:
@@ -207,7 +211,13 @@ def action_records(postmortems: Iterable[Postmortem], *, today: dt.date) -> Iter
                 "services": list(postmortem.services),
                 "incident_date": incident_date(postmortem).isoformat(),
             }
-            yield {column: values[column] for column in ACTION_COLUMNS}
+            yield {column: _known(values[column]) for column in ACTION_COLUMNS}
+
+
+def _known(value: Any) -> Any:
+    """`value`, or None for text that says nothing (`incident: ""`, an owner of blanks):
+    unknown, as every other unknown value is."""
+    return None if isinstance(value, str) and not value.strip() else value
 
 
 def _iso(moment: dt.datetime | None) -> str | None:

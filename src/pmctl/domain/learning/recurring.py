@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from pmctl.domain.learning.labels import label_key, spellings
 from pmctl.domain.learning.query import make_term
 from pmctl.domain.learning.text import words
 from pmctl.domain.model import Language
@@ -71,8 +72,9 @@ class Trends:
 
 
 def causes_of(cases: Iterable[Case]) -> list[str]:
-    """Every tag of the library, lower case, as the causes to look for."""
-    return sorted({tag.lower() for case in cases for tag in case.tags})
+    """Every tag of the library, lower case, as the causes to look for: one spelling of
+    each (`labels.spellings`)."""
+    return sorted(spellings(tag for case in cases for tag in case.tags).values())
 
 
 def recurring(
@@ -85,13 +87,17 @@ def recurring(
 ) -> Trends:
     """The clusters with at least `minimum` postmortems between `since` and `until`, most
     recent postmortems first, then most postmortems in all."""
+    # Keyed by `label_key`, shown as `spellings` says: `Cascading Failure` and
+    # `cascading-failures` are one cause, `Search` and `search` one service.
+    cause_names = spellings(cause for case in cases for cause in (*case.tags, *case.named))
+    service_names = spellings(service for case in cases for service in case.services)
     by_key: dict[tuple[str, str | None], list[tuple[Case, bool]]] = {}
     for case in cases:
-        tags = {tag.lower() for tag in case.tags}
-        for cause in tags | case.named:
+        tags = {label_key(tag) for tag in case.tags}
+        for cause in tags | {label_key(named) for named in case.named}:
             tagged = cause in tags
             by_key.setdefault((cause, None), []).append((case, tagged))
-            for name in {service.lower() for service in case.services}:
+            for name in {label_key(service) for service in case.services}:
                 by_key.setdefault((cause, name), []).append((case, tagged))
     clusters: list[Cluster] = []
     for (cause, service), found in by_key.items():
@@ -100,13 +106,20 @@ def recurring(
             key=lambda member: (member.date, member.id),
         )
         recent = sum(1 for member in members if since <= member.date <= until)
-        services = sorted({s.lower() for case, _ in found for s in case.services})
+        services = sorted({service_names[label_key(s)] for case, _ in found for s in case.services})
         if recent < minimum:
             continue
         if service is None and len(services) < 2:
             continue  # the same as its one service's cluster
         clusters.append(
-            Cluster(cause, service, tuple(services), tuple(members), recent, _per_year(members))
+            Cluster(
+                cause_names[cause],
+                None if service is None else service_names[service],
+                tuple(services),
+                tuple(members),
+                recent,
+                _per_year(members),
+            )
         )
     clusters.sort(key=lambda c: (-c.recent, -len(c.members), c.cause, c.service or ""))
     return Trends(since, until, minimum, tuple(clusters), language)

@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from pmctl.domain.learning.labels import label_key
 from pmctl.domain.learning.text import fold, is_cjk
 from pmctl.domain.model import Language
 
@@ -75,8 +76,8 @@ def label_weights(profiles: Iterable[Profile]) -> dict[str, float]:
     total = 0
     for profile in profiles:
         total += 1
-        counts.update({f"service:{value.lower()}" for value in profile.services})
-        counts.update({f"tag:{value.lower()}" for value in profile.tags})
+        counts.update({f"service:{label_key(value)}" for value in profile.services})
+        counts.update({f"tag:{label_key(value)}" for value in profile.tags})
     return {label: math.log(1 + total / count) for label, count in counts.items()}
 
 
@@ -84,8 +85,8 @@ def overlap(
     mine: Sequence[str], theirs: Sequence[str], kind: str, weights: Mapping[str, float]
 ) -> tuple[float, tuple[str, ...]]:
     """Weighted Jaccard overlap of two sets of labels (0..1), and the labels in common."""
-    a = {value.lower(): value for value in mine}
-    b = {value.lower() for value in theirs}
+    a = {label_key(value): value for value in mine}
+    b = {label_key(value) for value in theirs}
     union = set(a) | b
     if not union:
         return 0.0, ()
