@@ -19,7 +19,16 @@ from pmctl.domain.project import Project
 from pmctl.errors import ExitCode, TemplateError, UsageError
 from pmctl.services import site, site_pages
 from tests.conftest import git, run_cli, run_process
-from tests.site_corpus import EN_ID, HOSTILE_ID, JA_ID, add_examples, add_hostile
+from tests.site_corpus import (
+    EN_ID,
+    EXAMPLES,
+    HOSTILE_ID,
+    JA_ID,
+    add_examples,
+    add_hostile,
+    commit_postmortems,
+)
+from tests.site_links import broken_links
 from tests.test_notify import free_port
 
 TODAY = dt.date(2026, 11, 23)
@@ -69,7 +78,7 @@ def test_a_postmortem_page_has_its_card_body_actions_reviews_and_related(
     english = (out / "pm" / f"{EN_ID}.html").read_text(encoding="utf-8")
     japanese = (out / "pm" / f"{JA_ID}.html").read_text(encoding="utf-8")
 
-    assert "<h2>Root Causes</h2>" in english
+    assert '<h2 id="root-causes">Root Causes</h2>' in english
     assert "Time to detect" in english
     assert "<dd>1m</dd>" in english
     assert "<dd>1h 06m</dd>" in english
@@ -78,11 +87,54 @@ def test_a_postmortem_page_has_its_card_body_actions_reviews_and_related(
     assert "approved" in english
     assert f'<a href="{JA_ID}.html">' in english  # related, and the body's link to the .md
     assert '<article lang="ja">' in japanese
-    assert "<h2>根本原因</h2>" in japanese
+    assert '<h2 id="根本原因">根本原因</h2>' in japanese
     assert "検出までの時間" in japanese
     assert "参照元" in japanese  # the English one lists it as related
     # A line break inside Japanese prose is no space.
     assert "高まった期間に、シェークスピア検索が" in japanese
+
+
+LINKING_ID = "2016-03-01-links-written-for-github"
+LINKING_BODY = f"""
+# Links written for GitHub
+
+## Summary
+
+Why: [root causes](#root-causes), [the `cache_v2` rollout](#the-cache_v2-rollout),
+[the second timeline](#timeline-1), [the items](#action-items),
+[in Japanese](2015-10-21-shakespeare-sonnet-ja.md#根本原因),
+[encoded](2015-10-21-shakespeare-sonnet-ja.md#%E6%95%99%E8%A8%93),
+[lessons](../2015/{EN_ID}.md#lessons-learned), [what went well]({EN_ID}.md#what-went-well).
+
+## Root causes
+
+## The `cache_v2` rollout!
+
+## Timeline
+
+## Timeline
+
+## Action Items
+"""
+
+
+def test_every_link_of_the_site_leads_to_a_page_and_a_heading_of_it(examples: Project) -> None:
+    english = (EXAMPLES / "2015" / f"{EN_ID}.md").read_text(encoding="utf-8")
+    front = english.split("\n---\n", 1)[0].replace(f"id: {EN_ID}", f"id: {LINKING_ID}")
+    front = front.replace(f"related: [{JA_ID}]", "related: []").replace(
+        "2015-10-21T", "2016-03-01T"
+    )
+    commit_postmortems(examples, {LINKING_ID: front + "\n---\n" + LINKING_BODY}, "links")
+    add_hostile(examples)
+    out = examples.root / "_site"
+    site.build(examples, out=out, today=TODAY)
+
+    assert broken_links(out) == []
+    page = (out / "pm" / f"{LINKING_ID}.html").read_text(encoding="utf-8")
+    assert '<h2 id="the-cache_v2-rollout">The <code>cache_v2</code> rollout!</h2>' in page
+    # The body's own "Action Items" gives way to the page's action items, as `#action-items`.
+    assert '<h2 id="action-items-1">Action Items</h2>' in page
+    assert '<h2 id="action-items">Action items</h2>' in page
 
 
 def test_hostile_markdown_never_becomes_markup(examples: Project) -> None:

@@ -12,7 +12,10 @@ strikethrough. A postmortem is written by many hands and the site is opened by e
 - a line break between two Japanese (CJK) characters is dropped: Japanese has no spaces
   between words, and a soft break rendered as a space shows as a gap mid-sentence;
 - an image that is not part of the site (an absolute URL) becomes a link to it, because the
-  site makes no request outside itself.
+  site makes no request outside itself;
+- on request (`taken`), each heading gets the `id` GitHub gives it (`## Root causes` is
+  `#root-causes`, `## 根本原因` is `#根本原因`), so that the links written for GitHub
+  (`[why](#root-causes)`, `[see](other.md#lessons-learned)`) lead to it on the site too.
 
 Because raw HTML is escaped, every `<a href="...">` and `<img src="...">` in the output was
 written by the renderer, which is what makes checking them with a regular expression sound.
@@ -21,7 +24,7 @@ written by the renderer, which is what makes checking them with a regular expres
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import lru_cache
 from html import escape, unescape
 from typing import Any
@@ -57,6 +60,9 @@ _LINK = re.compile(r'<a href="([^"]*)"( title="[^"]*")?>(.*?)</a>', re.DOTALL)
 _IMAGE = re.compile(r'<img src="([^"]*)" alt="([^"]*)"( title="[^"]*")? ?/?>')
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_HEADING_TAG = re.compile(r"<h([1-6])>(.*?)</h\1>", re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+_NOT_IN_ID = re.compile(r"[^\w\- ]")
 
 LinkRewrite = Callable[[str], str]
 """Takes a safe, relative link target as written; returns the target to use."""
@@ -77,8 +83,11 @@ def is_external(url: str) -> bool:
     return cleaned.startswith("//") or _SCHEME.match(cleaned) is not None
 
 
-def render(text: str, *, rewrite: LinkRewrite | None = None) -> str:
-    """`text` (Markdown) as HTML; unsafe links dropped, relative ones passed to `rewrite`."""
+def render(
+    text: str, *, rewrite: LinkRewrite | None = None, taken: Collection[str] | None = None
+) -> str:
+    """`text` (Markdown) as HTML; unsafe links dropped, relative ones passed to `rewrite`.
+    With `taken` (the ids the rest of the page uses), headings get GitHub's ids."""
     # A line break inside Japanese prose is not a space (CommonMark would render one).
     source = _joined_cjk_lines(_shallow(without_comments(text)))
     html: str = _parser().render(source)
@@ -86,7 +95,34 @@ def render(text: str, *, rewrite: LinkRewrite | None = None) -> str:
         html = _LINK.sub(lambda match: _link(match, rewrite), html)
     if "<img " in html:
         html = _IMAGE.sub(_image, html)
+    if taken is not None and "<h" in html:
+        html = _with_heading_ids(html, taken)
     return html
+
+
+def heading_id(text: str) -> str:
+    """The id GitHub gives a heading of `text` (github-slugger): lower case, without
+    punctuation, each space a hyphen; letters and digits of any script are kept."""
+    return _NOT_IN_ID.sub("", text.lower()).replace(" ", "-")
+
+
+def _with_heading_ids(html: str, taken: Collection[str]) -> str:
+    """`html` with an id on each heading; one seen before (or in `taken`) gets `-1`, `-2`...
+    as on GitHub, so that each id is unique on the page."""
+    used = set(taken)
+
+    def with_id(match: re.Match[str]) -> str:
+        base = heading_id(unescape(_TAG.sub("", match[2])).strip())
+        if not base:
+            return match[0]
+        found, count = base, 0
+        while found in used:
+            count += 1
+            found = f"{base}-{count}"
+        used.add(found)
+        return f'<h{match[1]} id="{escape(found)}">{match[2]}</h{match[1]}>'
+
+    return _HEADING_TAG.sub(with_id, html)
 
 
 MAX_NESTING = 10_000

@@ -50,6 +50,9 @@ build with an error instead of never."""
 """The home page features the best-scored postmortem of this many days before today."""
 _LINK_TARGET = re.compile(r"^(?:.*/)?([^/#?]+)\.md(#.*)?$")
 _TITLE = re.compile(r"\A\s*# [^\n]*\n")
+PAGE_IDS = frozenset({"main", "q", "action-items", "reviews", "related"})
+"""The ids a postmortem's page gives its own parts (`base` and `postmortem.html.j2`): its
+body's headings take others (a link to `#action-items` leads to the page's action items)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +164,7 @@ def render_postmortem(
         "title": model.title,
         "pm": views.postmortem(model, words),
         "doc_words": words,
-        "body": templates.markup(markdown.render(body, rewrite=site.rewrite)),
+        "body": templates.markup(markdown.render(body, rewrite=site.rewrite, taken=PAGE_IDS)),
         "related": [(other, site.titles.get(other)) for other in model.related],
         "referenced_by": [
             (other, site.titles[other]) for other in site.backlinks.get(model.id, ())
