@@ -137,6 +137,42 @@ def test_every_link_of_the_site_leads_to_a_page_and_a_heading_of_it(examples: Pr
     assert '<h2 id="action-items">Action items</h2>' in page
 
 
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+
+
+def test_an_image_beside_a_postmortem_is_in_the_site_until_it_goes(examples: Project) -> None:
+    english = examples.postmortem_dir / "2015" / f"{EN_ID}.md"
+    images = examples.postmortem_dir / "2015" / "img"
+    images.mkdir()
+    (images / "Error rate.PNG").write_bytes(PNG)
+    (images / "diagram.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><script/></svg>')
+    (images / "passwd.png").symlink_to("/etc/passwd")
+    english.write_text(
+        english.read_text(encoding="utf-8")
+        + "\n![errors](img/Error%20rate.PNG) ![from the top](/postmortems/2015/img/Error%20rate.PNG)"
+        + " [the graph](<img/Error rate.PNG>)\n",
+        encoding="utf-8",
+    )
+    git(examples.root, "add", "-A")
+    git(examples.root, "commit", "-q", "-m", "a graph")
+    out = examples.root / "_site"
+    site.build(examples, out=out, today=TODAY)
+
+    assert broken_links(out) == []
+    page = (out / "pm" / f"{EN_ID}.html").read_text(encoding="utf-8")
+    assert page.count('"../files/2015/img/Error%20rate.PNG"') == 3
+    assert (out / "files" / "2015" / "img" / "Error rate.PNG").read_bytes() == PNG
+    assert sorted(tree(out / "files")) == ["2015/img/Error rate.PNG"]  # no SVG, no link out
+
+    assert site.build(examples, out=out, today=TODAY).written == ()
+    (images / "Error rate.PNG").write_bytes(PNG + b"more")
+    assert site.build(examples, out=out, today=TODAY).written == ("files/2015/img/Error rate.PNG",)
+    (images / "Error rate.PNG").unlink()
+    gone = site.build(examples, out=out, today=TODAY)
+    assert gone.removed == ("files/2015/img/Error rate.PNG",)
+    assert not (out / "files" / "2015" / "img" / "Error rate.PNG").exists()
+
+
 def test_hostile_markdown_never_becomes_markup(examples: Project) -> None:
     add_hostile(examples)
     out = examples.root / "_site"

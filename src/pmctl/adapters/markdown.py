@@ -65,7 +65,7 @@ _TAG = re.compile(r"<[^>]*>")
 _NOT_IN_ID = re.compile(r"[^\w\- ]")
 
 LinkRewrite = Callable[[str], str]
-"""Takes a safe, relative link target as written; returns the target to use."""
+"""Takes a safe, relative link or image target as written; returns the target to use."""
 
 
 def is_safe_url(url: str) -> bool:
@@ -94,7 +94,7 @@ def render(
     if "<a " in html:
         html = _LINK.sub(lambda match: _link(match, rewrite), html)
     if "<img " in html:
-        html = _IMAGE.sub(_image, html)
+        html = _IMAGE.sub(lambda match: _image(match, rewrite), html)
     if taken is not None and "<h" in html:
         html = _with_heading_ids(html, taken)
     return html
@@ -188,10 +188,12 @@ def _link(match: re.Match[str], rewrite: LinkRewrite | None) -> str:
     return f'<a href="{href}"{title}>{content}</a>'
 
 
-def _image(match: re.Match[str]) -> str:
+def _image(match: re.Match[str], rewrite: LinkRewrite | None) -> str:
     src, alt = match[1], match[2]
     if not is_safe_url(src):
         return alt
     if is_external(src):
         return f'<a href="{src}">{alt or src}</a>'
+    if rewrite is not None:
+        return f'<img src="{escape(rewrite(unescape(src)))}" alt="{alt}"{match[3] or ""} />'
     return match[0]

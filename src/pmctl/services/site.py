@@ -207,6 +207,7 @@ def _build(
             output.written.update(written)
             output.removed.update(removed)
     site_pages.write_assets(site, output)
+    images = site_pages.write_images(project.postmortem_dir, output, main.get("images", {}))
     stored = {key: tuple(record) for key, record in records.items()}
     result = BuildResult(
         out=output.root,
@@ -216,7 +217,8 @@ def _build(
         removed=tuple(sorted(output.removed)),
         invalid=read.invalid,
     )
-    return result, {"docs": stored, "present": present, "aggregates": aggregates}
+    main = {"docs": stored, "present": present, "aggregates": aggregates, "images": images}
+    return result, main
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,17 +7,21 @@ search segment); `write_aggregates` runs in a child of its own at the same time.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
+import posixpath
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 from pmctl import __version__
-from pmctl.adapters import documents, markdown, templates
+from pmctl.adapters import discovery, documents, markdown, templates
+from pmctl.adapters.cache import stat_key
 from pmctl.adapters.site_output import Output
 from pmctl.domain import digest
 from pmctl.domain.comments import without_comments
@@ -36,6 +40,11 @@ from pmctl.domain.site.statistics import charts, site_statistics
 from pmctl.domain.visible_text import bidi_spelled
 
 ASSETS = ("site.css", "site.js", "search.js")
+IMAGES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif"})
+"""The images beside the postmortems that the site carries (under `files/`), for the
+postmortems that show them. Not SVG: opened by itself, one may run its scripts in the
+site's origin, where no Content Security Policy of a page applies."""
+FILES = "files"
 AGGREGATES = ("index.html", "catalogue.html", "actions.html", "stats.html", "search.html")
 RECENT = 10
 BOARD_ROWS = 50
@@ -60,6 +69,7 @@ class Site:
     """Everything a page needs besides its own postmortem; the same for a whole build."""
 
     root: Path
+    postmortem_dir: Path
     settings: Settings
     language: Language
     today: dt.date
@@ -90,6 +100,7 @@ class Site:
                     backlinks.setdefault(other, set()).add(postmortem_id)
         return cls(
             root=project.root,
+            postmortem_dir=project.postmortem_dir,
             settings=settings,
             language=settings.default_language,
             today=today,
@@ -117,6 +128,28 @@ class Site:
         if match and match[1] in self.titles:
             return f"{match[1]}.html{match[2] or ''}"
         return target
+
+    def rewriter(self, document: Path) -> Callable[[str], str]:
+        """`rewrite` for the links and images of the postmortem in `document`, where an
+        image beside the postmortems (`img/graph.png`, `/postmortems/img/graph.png`) becomes
+        its copy in the site."""
+        folder = os.path.relpath(document.parent, self.postmortem_dir).replace(os.sep, "/")
+        below_root = os.path.relpath(self.postmortem_dir, self.root).replace(os.sep, "/")
+
+        def rewrite(target: str) -> str:
+            path, mark, rest = target.partition("#")
+            if os.path.splitext(path)[1].lower() not in IMAGES:
+                return self.rewrite(target)
+            path = unquote(path)
+            if path.startswith("/"):  # from the top of the repository, as GitHub reads it
+                found = posixpath.relpath(posixpath.normpath(path.lstrip("/")), below_root)
+            else:
+                found = posixpath.normpath(posixpath.join(folder, path))
+            if found == ".." or found.startswith("../"):
+                return target  # (not beside the postmortems: not in the site)
+            return f"../{FILES}/{quote(found)}{mark}{rest}"
+
+        return rewrite
 
 
 def page_path(postmortem_id: str) -> str:
@@ -164,7 +197,9 @@ def render_postmortem(
         "title": model.title,
         "pm": views.postmortem(model, words),
         "doc_words": words,
-        "body": templates.markup(markdown.render(body, rewrite=site.rewrite, taken=PAGE_IDS)),
+        "body": templates.markup(
+            markdown.render(body, rewrite=site.rewriter(path), taken=PAGE_IDS)
+        ),
         "related": [(other, site.titles.get(other)) for other in model.related],
         "referenced_by": [
             (other, site.titles[other]) for other in site.backlinks.get(model.id, ())
@@ -280,6 +315,25 @@ def write_assets(site: Site, output: Output) -> None:
         output.write(
             f"assets/{name}", templates.find(f"site/assets/{name}", site.root).read_bytes()
         )
+
+
+def write_images(
+    postmortem_dir: Path, output: Output, before: Mapping[str, tuple[int, ...]]
+) -> dict[str, tuple[int, ...]]:
+    """Copy the images beside the postmortems (`IMAGES`) into `files/`; those gone since
+    the build that found `before` (path -> stat) are removed. Returns what it found. An
+    image whose stat is that of `before` and whose copy is there is not read again."""
+    found: dict[str, tuple[int, ...]] = {}
+    for key, entry in discovery.files_beside(postmortem_dir, IMAGES):
+        with contextlib.suppress(OSError):
+            stat = stat_key(entry.stat())
+            target = f"{FILES}/{key}"
+            if before.get(key) != stat or not output.exists(target):
+                output.write(target, Path(entry.path).read_bytes())
+            found[key] = stat
+    for gone in sorted(before.keys() - found.keys()):
+        output.remove(f"{FILES}/{gone}")
+    return found
 
 
 def _common(site: Site, root: str, current: str) -> dict[str, Any]:
