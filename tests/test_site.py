@@ -329,6 +329,13 @@ def test_site_labels_follow_the_configured_language(examples: Project) -> None:
     home = (examples.root / "_site" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="ja">' in home
     assert "最近のポストモーテム" in home
+    # The search page's results say each postmortem's status in the same words as the cards.
+    entries = "".join(
+        path.read_text(encoding="utf-8")
+        for path in (examples.root / "_site" / "search").glob("*-docs.js")
+    )
+    assert entries.count('"レビュー済み"') == 2
+    assert '"reviewed"' not in entries
 
 
 def test_a_bare_draft_is_not_featured_for_its_severity_alone(repo: Project) -> None:

@@ -222,7 +222,7 @@ def render_postmortem(
         bidi_spelled(model.title),
         incident_date(model).isoformat(),
         bidi_spelled(model.severity),
-        model.status.value,
+        views.label(site.words, model.status.value),  # (in the site's words, as its cards)
         model.language.value,
         bidi_spelled(excerpt),
     ]
