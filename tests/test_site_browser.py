@@ -22,7 +22,15 @@ from pmctl.domain import commits
 from pmctl.domain.project import Project
 from pmctl.services import site
 from tests.conftest import FIXED_DATE, git, initialised_copy, isolate_git
-from tests.site_corpus import EN_ID, EXAMPLES, HOSTILE_ID, JA_ID, add_examples, add_hostile
+from tests.site_corpus import (
+    EN_ID,
+    EXAMPLES,
+    HOSTILE_ID,
+    JA_ID,
+    add_examples,
+    add_hostile,
+    png,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -82,7 +90,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def _build(repo: Project, monkeypatch: pytest.MonkeyPatch) -> Path:
-    add_examples(repo)
+    add_examples(repo, commit=False)
+    # A graph far wider than a phone, beside the English postmortem.
+    (repo.postmortem_dir / "2015" / "img").mkdir()
+    (repo.postmortem_dir / "2015" / "img" / "graph.png").write_bytes(png(2000, 40))
+    with (repo.postmortem_dir / "2015" / f"{EN_ID}.md").open("a", encoding="utf-8") as file:
+        file.write("\n![error rate](img/graph.png)\n")
+    git(repo.root, "add", "postmortems")
+    git(repo.root, "commit", "-q", "-m", "add the examples")
     english = (EXAMPLES / "2015" / f"{EN_ID}.md").read_text(encoding="utf-8")
     paths = {}
     for postmortem_id, severity, status, service in VARIANTS:
@@ -278,4 +293,17 @@ def test_an_injected_script_does_not_run(watched: Watched) -> None:
     assert page.evaluate("window.__pwned") is None
     assert "<script>window.__pwned = 11</script>" in page.inner_text("h1")
     assert page.locator(".body img").count() == 0
+    watched.assert_clean()
+
+
+def test_a_wide_image_shows_and_fits_a_phone(watched: Watched) -> None:
+    page = watched.page
+    page.set_viewport_size({"width": 375, "height": 800})
+    try:
+        page = watched.open(f"pm/{EN_ID}.html")
+        page.wait_for_load_state("load")
+        assert page.eval_on_selector(".body img", "image => image.naturalWidth") == 2000
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 720})
     watched.assert_clean()
