@@ -90,6 +90,10 @@ def test_a_postmortem_page_has_its_card_body_actions_reviews_and_related(
     assert '<h2 id="根本原因">根本原因</h2>' in japanese
     assert "検出までの時間" in japanese
     assert "参照元" in japanese  # the English one lists it as related
+    # Its action items in its own words, in the page's list as in the table of its body.
+    assert japanese.count("<td>回避</td>") == 12
+    assert "<td>prevent</td>" not in japanese
+    assert english.count("<td>prevent</td>") == 12
     # A line break inside Japanese prose is no space.
     assert "高まった期間に、シェークスピア検索が" in japanese
 
