@@ -39,9 +39,11 @@ TODAY = dt.date(2026, 11, 23)
 VARIANTS = (
     # id, severity, status, service
     ("2026-03-02-checkout-latency", "SEV2", "draft", "checkout"),
-    ("2026-05-17-payments-outage", "SEV3", "closed", "payments"),
+    ("2026-05-17-payments-outage", "SEV3", "closed", "payments-gateway-eu-west-1-primary-cluster"),
     ("2025-12-24-search-errors", "SEV2", "reviewed", "search"),
 )
+LONG_TITLE = "Payments_gateway_connection_pool_exhausted_in_eu-west-1_during_the_batch_run"
+"""A title of one word, wider than a phone's screen (an identifier, a URL)."""
 HISTORIES = {
     # id: the transition commits that took it from draft to its status, as `pmctl status`
     # writes them, each at a pinned date (the incident started at 14:54 UTC on its id's day).
@@ -110,6 +112,10 @@ def _build(repo: Project, monkeypatch: pytest.MonkeyPatch) -> Path:
             .replace("services: [shakespeare-search]", f"services: [{service}]")
             .replace(f"related: [{JA_ID}]", "related: []")
         )
+        if postmortem_id == "2026-05-17-payments-outage":
+            text = text.replace(
+                "title: Shakespeare Sonnet++ postmortem (incident 465)", f"title: {LONG_TITLE}"
+            )
         path = repo.postmortem_dir / postmortem_id[:4] / f"{postmortem_id}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -296,13 +302,30 @@ def test_an_injected_script_does_not_run(watched: Watched) -> None:
     watched.assert_clean()
 
 
-def test_a_wide_image_shows_and_fits_a_phone(watched: Watched) -> None:
+@pytest.mark.parametrize(
+    "path",
+    [
+        "index.html",
+        "catalogue.html",
+        "actions.html",
+        "stats.html",
+        "search.html?q=payments_gateway",
+        "pm/2026-05-17-payments-outage.html",
+        f"pm/{EN_ID}.html",
+    ],
+)
+def test_every_page_fits_a_phone_with_long_words_and_wide_images(
+    watched: Watched, path: str
+) -> None:
     page = watched.page
     page.set_viewport_size({"width": 375, "height": 800})
     try:
-        page = watched.open(f"pm/{EN_ID}.html")
+        page = watched.open(path)
         page.wait_for_load_state("load")
-        assert page.eval_on_selector(".body img", "image => image.naturalWidth") == 2000
+        if path.startswith("search"):
+            assert _results(page) == ["2026-05-17-payments-outage.html"]
+        if path == f"pm/{EN_ID}.html":
+            assert page.eval_on_selector(".body img", "image => image.naturalWidth") == 2000
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
     finally:
         page.set_viewport_size({"width": 1280, "height": 720})
