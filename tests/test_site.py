@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from pmctl.adapters.config_file import load_project
 from pmctl.adapters.markdown import render
 from pmctl.domain.project import Project
 from pmctl.errors import ExitCode, TemplateError, UsageError
@@ -280,6 +281,39 @@ def test_a_rebuild_rewrites_only_what_depends_on_the_change(examples: Project) -
     assert f"pm/{HOSTILE_ID}.html" in removed.removed
     assert not (out / "pm" / f"{HOSTILE_ID}.html").exists()
     assert cold.keys() - tree(out).keys() >= {f"pm/{HOSTILE_ID}.html"}
+
+
+def test_a_build_without_the_last_ones_state_removes_what_it_wrote_of_postmortems_gone(
+    examples: Project,
+) -> None:
+    """The state of the last build is stale once pmctl.toml changes (or pmctl, or the clone
+    is new): the page and search entry of a postmortem deleted then stayed published."""
+    hostile = add_hostile(examples)
+    out = examples.root / "_site"
+    site.build(examples, out=out, today=TODAY)
+    (out / "CNAME").write_text("postmortems.example.com\n", encoding="utf-8")
+    (out / "mine").mkdir()
+    (out / "mine" / "notes.html").write_text("kept", encoding="utf-8")
+    hostile.unlink()
+    config = examples.root / "pmctl.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "required_approvals = 1", "required_approvals = 2"
+        ),
+        encoding="utf-8",
+    )
+    changed = load_project(examples.root)
+    assert changed.settings != examples.settings
+
+    result = site.build(changed, out=out, today=TODAY)
+    assert result.rendered == 2  # (a cold build)
+    assert f"pm/{HOSTILE_ID}.html" in result.removed
+    files = tree(out)
+    assert f"pm/{HOSTILE_ID}.html" not in files
+    assert not [name for name, data in files.items() if HOSTILE_ID.encode() in data]
+    assert files["CNAME"] == b"postmortems.example.com\n"
+    assert files["mine/notes.html"] == b"kept"
+    assert broken_links(out) == []
 
 
 def test_a_lost_output_file_is_written_again(examples: Project) -> None:
