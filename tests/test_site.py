@@ -155,7 +155,7 @@ def test_an_image_beside_a_postmortem_is_in_the_site_until_it_goes(examples: Pro
     english.write_text(
         english.read_text(encoding="utf-8")
         + "\n![errors](img/Error%20rate.PNG) ![from the top](/postmortems/2015/img/Error%20rate.PNG)"
-        + " [the graph](<img/Error rate.PNG>)\n",
+        + " [the graph](<img/Error rate.PNG>) ![as GitHub shows it](img/Error%20rate.PNG?raw=true)\n",
         encoding="utf-8",
     )
     git(examples.root, "add", "-A")
@@ -166,6 +166,7 @@ def test_an_image_beside_a_postmortem_is_in_the_site_until_it_goes(examples: Pro
     assert broken_links(out) == []
     page = (out / "pm" / f"{EN_ID}.html").read_text(encoding="utf-8")
     assert page.count('"../files/2015/img/Error%20rate.PNG"') == 3
+    assert '"../files/2015/img/Error%20rate.PNG?raw=true"' in page
     assert (out / "files" / "2015" / "img" / "Error rate.PNG").read_bytes() == PNG
     assert sorted(tree(out / "files")) == ["2015/img/Error rate.PNG"]  # no SVG, no link out
 

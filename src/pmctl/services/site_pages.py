@@ -59,6 +59,7 @@ build with an error instead of never."""
 """The home page features the best-scored postmortem of this many days before today."""
 _LINK_TARGET = re.compile(r"^(?:.*/)?([^/#?]+)\.md(#.*)?$")
 _TITLE = re.compile(r"\A\s*# [^\n]*\n")
+_QUERY_OR_FRAGMENT = re.compile(r"[?#]")
 PAGE_IDS = frozenset({"main", "q", "action-items", "reviews", "related"})
 """The ids a postmortem's page gives its own parts (`base` and `postmortem.html.j2`): its
 body's headings take others (a link to `#action-items` leads to the page's action items)."""
@@ -137,9 +138,10 @@ class Site:
         below_root = os.path.relpath(self.postmortem_dir, self.root).replace(os.sep, "/")
 
         def rewrite(target: str) -> str:
-            path, mark, rest = target.partition("#")
+            path = _QUERY_OR_FRAGMENT.split(target, maxsplit=1)[0]  # (`a.png?raw=true`)
             if os.path.splitext(path)[1].lower() not in IMAGES:
                 return self.rewrite(target)
+            after = target[len(path) :]
             path = unquote(path)
             if path.startswith("/"):  # from the top of the repository, as GitHub reads it
                 found = posixpath.relpath(posixpath.normpath(path.lstrip("/")), below_root)
@@ -147,7 +149,7 @@ class Site:
                 found = posixpath.normpath(posixpath.join(folder, path))
             if found == ".." or found.startswith("../"):
                 return target  # (not beside the postmortems: not in the site)
-            return f"../{FILES}/{quote(found)}{mark}{rest}"
+            return f"../{FILES}/{quote(found)}{after}"
 
         return rewrite
 
