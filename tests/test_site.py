@@ -179,6 +179,25 @@ def test_an_image_beside_a_postmortem_is_in_the_site_until_it_goes(examples: Pro
     assert not (out / "files" / "2015" / "img" / "Error rate.PNG").exists()
 
 
+def test_a_search_excerpt_says_what_the_summary_says(examples: Project) -> None:
+    """The excerpt dropped every `*`, `_`, `#`, `>` and `|`: "usersessions", "C code"."""
+    english = (EXAMPLES / "2015" / f"{EN_ID}.md").read_text(encoding="utf-8")
+    front = english.split("\n---\n", 1)[0].replace(f"id: {EN_ID}", f"id: {LINKING_ID}")
+    front = front.replace(f"related: [{JA_ID}]", "related: []").replace(
+        "2015-10-21T", "2016-03-01T"
+    )
+    summary = "The `user_sessions` table of the C# service: *p99* > 2 * p50 [see](#impact).\n"
+    body = f"\n## Summary\n\n{summary}\n## Impact\n\nNone.\n"
+    commit_postmortems(examples, {LINKING_ID: front + "\n---\n" + body}, "marks")
+    out = examples.root / "_site"
+    site.build(examples, out=out, today=TODAY)
+
+    entries = "".join(
+        path.read_text(encoding="utf-8") for path in (out / "search").glob("*-docs.js")
+    )
+    assert '"The user_sessions table of the C# service: p99 > 2 * p50 see."' in entries
+
+
 def test_hostile_markdown_never_becomes_markup(examples: Project) -> None:
     add_hostile(examples)
     out = examples.root / "_site"

@@ -100,6 +100,20 @@ def render(
     return html
 
 
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|li|ul|ol|h[1-6]|blockquote|pre|table|thead|tbody|tr|td|th|hr|br)\b[^>]*>"
+)
+_IMAGE_ALT = re.compile(r'<img src="[^"]*" alt="([^"]*)"[^>]*>')
+
+
+def plain(text: str) -> str:
+    """`text` (Markdown) as the words a reader sees of it rendered: its marks, link targets
+    and image addresses gone (an image is its alt text), a space between blocks. Marks as
+    text stay: `user_sessions`, `C#`, `a > b`, `2 * 3` (a search excerpt lost them)."""
+    html = _IMAGE_ALT.sub(r" \1 ", render(text))
+    return unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", html)))
+
+
 def heading_id(text: str) -> str:
     """The id GitHub gives a heading of `text` (github-slugger): lower case, without
     punctuation, each space a hyphen; letters and digits of any script are kept."""

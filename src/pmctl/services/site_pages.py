@@ -217,7 +217,8 @@ def render_postmortem(
     summary = parse_body(shown, 1, site.names).section("summary")
     excerpt = ""
     if summary is not None:
-        excerpt = digest.excerpt(_plain("\n".join(shown.split("\n")[summary[1] : summary[2]])), 160)
+        section = "\n".join(shown.split("\n")[summary[1] : summary[2]])
+        excerpt = digest.excerpt(markdown.plain(section), 160)
     # Shown by the search page as text: spelled out as the pages spell it (`bidi_spelled`).
     entry = [
         model.id,
@@ -419,12 +420,6 @@ def _filters(
 def _severity_rank(settings: Settings, severity: str) -> int:
     scale = settings.severities
     return scale.index(severity) if severity in scale else len(scale)
-
-
-def _plain(markdown_text: str) -> str:
-    """Markdown as plain text for an excerpt: marks and link targets dropped."""
-    text = re.sub(r"!?\[([^\[\]]*)\]\([^()]*\)", r"\1", markdown_text)  # (as snippet's `_LINK`)
-    return re.sub(r"[*_`#>|]+", "", text)
 
 
 def _digest(text: str) -> str:
