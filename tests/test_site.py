@@ -155,7 +155,9 @@ def test_an_image_beside_a_postmortem_is_in_the_site_until_it_goes(examples: Pro
     english.write_text(
         english.read_text(encoding="utf-8")
         + "\n![errors](img/Error%20rate.PNG) ![from the top](/postmortems/2015/img/Error%20rate.PNG)"
-        + " [the graph](<img/Error rate.PNG>) ![as GitHub shows it](img/Error%20rate.PNG?raw=true)\n",
+        + " [the graph](<img/Error rate.PNG>) ![as GitHub shows it](img/Error%20rate.PNG?raw=true)"
+        + " ![the diagram](img/diagram.svg) ![out](../../docs/out.png) ![top](/)"
+        + " ![sneaky](img/%2e%2e/%2e%2e/%2e%2e/x.png) ![gone](/postmortems/../x.png)\n",
         encoding="utf-8",
     )
     git(examples.root, "add", "-A")
@@ -167,6 +169,9 @@ def test_an_image_beside_a_postmortem_is_in_the_site_until_it_goes(examples: Pro
     page = (out / "pm" / f"{EN_ID}.html").read_text(encoding="utf-8")
     assert page.count('"../files/2015/img/Error%20rate.PNG"') == 3
     assert '"../files/2015/img/Error%20rate.PNG?raw=true"' in page
+    # An image the site has no copy of is its text: no broken image, no request elsewhere.
+    assert page.count("<img ") == 3
+    assert " the diagram out top sneaky gone" in page
     assert (out / "files" / "2015" / "img" / "Error rate.PNG").read_bytes() == PNG
     assert sorted(tree(out / "files")) == ["2015/img/Error rate.PNG"]  # no SVG, no link out
 

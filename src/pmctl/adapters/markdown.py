@@ -65,7 +65,10 @@ _TAG = re.compile(r"<[^>]*>")
 _NOT_IN_ID = re.compile(r"[^\w\- ]")
 
 LinkRewrite = Callable[[str], str]
-"""Takes a safe, relative link or image target as written; returns the target to use."""
+"""Takes a safe, relative link target as written; returns the target to use."""
+ImageSource = Callable[[str], "str | None"]
+"""Takes a safe, relative image source as written; returns the source to use, or None
+when there is no such image to show."""
 
 
 def is_safe_url(url: str) -> bool:
@@ -84,17 +87,23 @@ def is_external(url: str) -> bool:
 
 
 def render(
-    text: str, *, rewrite: LinkRewrite | None = None, taken: Collection[str] | None = None
+    text: str,
+    *,
+    rewrite: LinkRewrite | None = None,
+    image: ImageSource | None = None,
+    taken: Collection[str] | None = None,
 ) -> str:
     """`text` (Markdown) as HTML; unsafe links dropped, relative ones passed to `rewrite`.
-    With `taken` (the ids the rest of the page uses), headings get GitHub's ids."""
+    With `image`, a relative image is shown from where it says, or as its text when it has
+    nothing (no broken image, no request out of the site). With `taken` (the ids the rest
+    of the page uses), headings get GitHub's ids."""
     # A line break inside Japanese prose is not a space (CommonMark would render one).
     source = _joined_cjk_lines(_shallow(without_comments(text)))
     html: str = _parser().render(source)
     if "<a " in html:
         html = _LINK.sub(lambda match: _link(match, rewrite), html)
     if "<img " in html:
-        html = _IMAGE.sub(lambda match: _image(match, rewrite), html)
+        html = _IMAGE.sub(lambda match: _image(match, image), html)
     if taken is not None and "<h" in html:
         html = _with_heading_ids(html, taken)
     return html
@@ -202,12 +211,15 @@ def _link(match: re.Match[str], rewrite: LinkRewrite | None) -> str:
     return f'<a href="{href}"{title}>{content}</a>'
 
 
-def _image(match: re.Match[str], rewrite: LinkRewrite | None) -> str:
+def _image(match: re.Match[str], image: ImageSource | None) -> str:
     src, alt = match[1], match[2]
     if not is_safe_url(src):
         return alt
     if is_external(src):
         return f'<a href="{src}">{alt or src}</a>'
-    if rewrite is not None:
-        return f'<img src="{escape(rewrite(unescape(src)))}" alt="{alt}"{match[3] or ""} />'
+    if image is not None:
+        found = image(unescape(src))
+        if found is None:
+            return alt
+        return f'<img src="{escape(found)}" alt="{alt}"{match[3] or ""} />'
     return match[0]

@@ -130,28 +130,28 @@ class Site:
             return f"{match[1]}.html{match[2] or ''}"
         return target
 
-    def rewriter(self, document: Path) -> Callable[[str], str]:
-        """`rewrite` for the links and images of the postmortem in `document`, where an
-        image beside the postmortems (`img/graph.png`, `/postmortems/img/graph.png`) becomes
-        its copy in the site."""
+    def copies(self, document: Path) -> Callable[[str], str | None]:
+        """For the postmortem in `document`: where the site has its copy of an image it
+        names (`img/graph.png`, `/postmortems/img/graph.png` from the top of the repository
+        as GitHub reads it), or None: not beside the postmortems, or not an image copied."""
         folder = os.path.relpath(document.parent, self.postmortem_dir).replace(os.sep, "/")
         below_root = os.path.relpath(self.postmortem_dir, self.root).replace(os.sep, "/")
 
-        def rewrite(target: str) -> str:
+        def copy(target: str) -> str | None:
             path = _QUERY_OR_FRAGMENT.split(target, maxsplit=1)[0]  # (`a.png?raw=true`)
             if os.path.splitext(path)[1].lower() not in IMAGES:
-                return self.rewrite(target)
+                return None
             after = target[len(path) :]
             path = unquote(path)
-            if path.startswith("/"):  # from the top of the repository, as GitHub reads it
+            if path.startswith("/"):
                 found = posixpath.relpath(posixpath.normpath(path.lstrip("/")), below_root)
             else:
                 found = posixpath.normpath(posixpath.join(folder, path))
             if found == ".." or found.startswith("../"):
-                return target  # (not beside the postmortems: not in the site)
+                return None
             return f"../{FILES}/{quote(found)}{after}"
 
-        return rewrite
+        return copy
 
 
 def page_path(postmortem_id: str) -> str:
@@ -194,13 +194,19 @@ def render_postmortem(
     text, body = documents.read_text_and_body(path)
     body = _TITLE.sub("", body, count=1)
     words = LABELS[model.language]
+    copy = site.copies(path)
     context = {
         **_common(site, "../", "catalogue"),
         "title": model.title,
         "pm": views.postmortem(model, words),
         "doc_words": words,
         "body": templates.markup(
-            markdown.render(body, rewrite=site.rewriter(path), taken=PAGE_IDS)
+            markdown.render(
+                body,
+                rewrite=lambda target: copy(target) or site.rewrite(target),
+                image=copy,
+                taken=PAGE_IDS,
+            )
         ),
         "related": [(other, site.titles.get(other)) for other in model.related],
         "referenced_by": [
