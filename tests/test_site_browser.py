@@ -31,6 +31,7 @@ from tests.site_corpus import (
     add_hostile,
     png,
 )
+from tests.site_links import broken_links
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -111,6 +112,7 @@ def _build(repo: Project, monkeypatch: pytest.MonkeyPatch) -> Path:
             .replace("status: reviewed", f"status: {first}")
             .replace("services: [shakespeare-search]", f"services: [{service}]")
             .replace(f"related: [{JA_ID}]", "related: []")
+            .replace(f"{postmortem_id[:10]}-shakespeare-sonnet-ja.md", f"{JA_ID}.md")  # (its link)
         )
         if postmortem_id == "2026-05-17-payments-outage":
             text = text.replace(
@@ -330,3 +332,7 @@ def test_every_page_fits_a_phone_with_long_words_and_wide_images(
     finally:
         page.set_viewport_size({"width": 1280, "height": 720})
     watched.assert_clean()
+
+
+def test_every_link_of_the_browsed_site_leads_to_a_file_and_an_anchor_of_it(built: Path) -> None:
+    assert broken_links(built) == []
