@@ -4,6 +4,8 @@ written by someone hostile."""
 from __future__ import annotations
 
 import shutil
+import struct
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -73,3 +75,21 @@ def add_hostile(project: Project) -> Path:
     git(project.root, "add", "postmortems")
     git(project.root, "commit", "-q", "-m", "add a hostile postmortem")
     return path
+
+
+def png(width: int, height: int) -> bytes:
+    """A red PNG image of `width` x `height` pixels."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    rows = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )

@@ -17,7 +17,15 @@ from pmctl.domain.project import Project
 from pmctl.errors import ExitCode, NotFoundError, UsageError
 from pmctl.services import digest as digest_service
 from tests.conftest import git, run_cli
-from tests.site_corpus import EN_ID, HOSTILE_ID, JA_ID, add_examples, add_hostile
+from tests.site_corpus import (
+    EN_ID,
+    EXAMPLES,
+    HOSTILE_ID,
+    JA_ID,
+    add_examples,
+    add_hostile,
+    commit_postmortems,
+)
 from tests.test_notify import Hook, Mailbox, run_hook, run_smtp
 
 TODAY = dt.date(2026, 11, 23)
@@ -49,6 +57,8 @@ def test_the_featured_postmortem_is_suggested_with_its_reasons(examples: Project
     assert result.featured.postmortem.id == EN_ID  # same score: the first by id wins
     assert [r.key for r in result.featured.reasons] == ["complete", "reviewed", "lessons", "impact"]
     assert set(result.featured.lessons) == {"went-well", "went-wrong", "got-lucky"}
+    # The Japanese one says the same in fewer characters: its lessons are as rich.
+    assert [r.key for r in result.new[1].reasons] == ["complete", "reviewed", "lessons", "impact"]
     assert result.numbers.postmortems == 2
     assert len(result.open_items) == 18  # six open items in each of the three, any month
 
@@ -162,6 +172,39 @@ def test_a_month_of_one_or_no_postmortem_is_counted_in_words(examples: Project) 
     text = digest_service.render(one, DigestFormat.TEXT)
     assert "\n1 new postmortem this month. Read it: lessons" in text
     assert "\n- 1 postmortem\n" in text
+
+
+def test_a_busy_month_quotes_the_lessons_of_the_ten_best_and_counts_the_rest(
+    examples: Project,
+) -> None:
+    """A month of 500 postmortems quoted the lessons of all 500: an e-mail of 400 KB."""
+    english = (EXAMPLES / "2015" / f"{EN_ID}.md").read_text(encoding="utf-8")
+    drafts = {}
+    for day in range(1, 12):  # before the examples (21st), and not reviewed: a lower score
+        postmortem_id = f"2015-10-{day:02d}-draft-{day}"
+        drafts[postmortem_id] = (
+            english.replace(f"id: {EN_ID}", f"id: {postmortem_id}")
+            .replace("2015-10-21", postmortem_id[:10])
+            .replace("status: reviewed", "status: draft")
+            .replace(f"related: [{JA_ID}]", "related: []")
+            .replace("Shakespeare Sonnet++ postmortem (incident 465)", f"Draft {day}")
+        )
+    commit_postmortems(examples, drafts, "a busy month")
+    result = digest_service.build_digest(examples, today=TODAY, month="2015-10").digest
+    text = digest_service.render(result, DigestFormat.MARKDOWN)
+    learned = text.split("## What we learned", 1)[1].split("## Action items completed", 1)[0]
+
+    headings = [line[4:] for line in learned.splitlines() if line.startswith("### ")]
+    # The examples score best, but are the last of the month.
+    assert headings == [
+        *(f"Draft {day}" for day in range(1, 9)),
+        "Shakespeare Sonnet++ postmortem (incident 465)",
+        "Shakespeare Sonnet++ ポストモーテム(インシデント番号465)",
+    ]
+    assert learned.endswith("\nand 3 more\n\n")
+    assert "13 new postmortems this month" in text
+    new = text.split("## New postmortems", 1)[1].split("## What we learned", 1)[0]
+    assert new.count("\n- 2015-10-") == 13  # every new postmortem is still listed
 
 
 def test_action_items_completed_in_the_month_come_from_the_commits(examples: Project) -> None:

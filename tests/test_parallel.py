@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -141,3 +145,51 @@ def test_a_pipeline_stopped_early_leaves_no_child_behind() -> None:
     assert next(results)[0][0] == 1
     results.close()
     assert children() <= before
+
+
+ORPHANED = """
+import os, signal, sys, time
+from pathlib import Path
+from pmctl.adapters.parallel import ordered
+
+marks = Path(sys.argv[1])
+parent = os.getpid()
+
+
+def work(chunk):
+    for item in chunk:
+        if item == "kill":
+            (marks / "child").write_text(str(os.getpid()))
+            os.kill(parent, signal.SIGKILL)
+            while os.getppid() == parent:  # until this process is an orphan
+                time.sleep(0.01)
+        else:
+            (marks / item).write_text("done")
+        yield item
+
+
+list(ordered(work, [["kill", "after"]], isolate=True))
+"""
+
+
+def _running(pid: int) -> bool:
+    """Whether `pid` runs (an ended process not yet reaped by its new parent has ended)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_a_child_whose_parent_is_killed_stops_before_its_next_item(tmp_path: Path) -> None:
+    """A site build killed with `kill -9` left its workers writing pages; those appeared
+    after the next build had removed what the killed one staged, and stayed for ever."""
+    killed = subprocess.run([sys.executable, "-c", ORPHANED, str(tmp_path)], check=False)
+    assert killed.returncode == -signal.SIGKILL
+    child = int((tmp_path / "child").read_text(encoding="utf-8"))
+    for _ in range(3000):  # (it ends at once; waiting is bounded all the same, to 30 s)
+        if not _running(child):
+            break
+        time.sleep(0.01)
+    assert not _running(child)
+    assert not (tmp_path / "after").exists()

@@ -14,12 +14,22 @@ from pathlib import Path
 
 import pytest
 
+from pmctl.adapters.config_file import load_project
 from pmctl.adapters.markdown import render
 from pmctl.domain.project import Project
 from pmctl.errors import ExitCode, TemplateError, UsageError
 from pmctl.services import site, site_pages
 from tests.conftest import git, run_cli, run_process
-from tests.site_corpus import EN_ID, HOSTILE_ID, JA_ID, add_examples, add_hostile
+from tests.site_corpus import (
+    EN_ID,
+    EXAMPLES,
+    HOSTILE_ID,
+    JA_ID,
+    add_examples,
+    add_hostile,
+    commit_postmortems,
+)
+from tests.site_links import broken_links
 from tests.test_notify import free_port
 
 TODAY = dt.date(2026, 11, 23)
@@ -69,7 +79,7 @@ def test_a_postmortem_page_has_its_card_body_actions_reviews_and_related(
     english = (out / "pm" / f"{EN_ID}.html").read_text(encoding="utf-8")
     japanese = (out / "pm" / f"{JA_ID}.html").read_text(encoding="utf-8")
 
-    assert "<h2>Root Causes</h2>" in english
+    assert '<h2 id="root-causes">Root Causes</h2>' in english
     assert "Time to detect" in english
     assert "<dd>1m</dd>" in english
     assert "<dd>1h 06m</dd>" in english
@@ -78,11 +88,119 @@ def test_a_postmortem_page_has_its_card_body_actions_reviews_and_related(
     assert "approved" in english
     assert f'<a href="{JA_ID}.html">' in english  # related, and the body's link to the .md
     assert '<article lang="ja">' in japanese
-    assert "<h2>根本原因</h2>" in japanese
+    assert '<h2 id="根本原因">根本原因</h2>' in japanese
     assert "検出までの時間" in japanese
     assert "参照元" in japanese  # the English one lists it as related
+    # Its action items in its own words, in the page's list as in the table of its body.
+    assert japanese.count("<td>回避</td>") == 12
+    assert "<td>prevent</td>" not in japanese
+    assert english.count("<td>prevent</td>") == 12
     # A line break inside Japanese prose is no space.
     assert "高まった期間に、シェークスピア検索が" in japanese
+
+
+LINKING_ID = "2016-03-01-links-written-for-github"
+LINKING_BODY = f"""
+# Links written for GitHub
+
+## Summary
+
+Why: [root causes](#root-causes), [the `cache_v2` rollout](#the-cache_v2-rollout),
+[the second timeline](#timeline-1), [the items](#action-items),
+[in Japanese](2015-10-21-shakespeare-sonnet-ja.md#根本原因),
+[encoded](2015-10-21-shakespeare-sonnet-ja.md#%E6%95%99%E8%A8%93),
+[lessons](../2015/{EN_ID}.md#lessons-learned), [what went well]({EN_ID}.md#what-went-well).
+
+## Root causes
+
+## The `cache_v2` rollout!
+
+## Timeline
+
+## Timeline
+
+## Action Items
+"""
+
+
+def test_every_link_of_the_site_leads_to_a_page_and_a_heading_of_it(examples: Project) -> None:
+    english = (EXAMPLES / "2015" / f"{EN_ID}.md").read_text(encoding="utf-8")
+    front = english.split("\n---\n", 1)[0].replace(f"id: {EN_ID}", f"id: {LINKING_ID}")
+    front = front.replace(f"related: [{JA_ID}]", "related: []").replace(
+        "2015-10-21T", "2016-03-01T"
+    )
+    commit_postmortems(examples, {LINKING_ID: front + "\n---\n" + LINKING_BODY}, "links")
+    add_hostile(examples)
+    out = examples.root / "_site"
+    site.build(examples, out=out, today=TODAY)
+
+    assert broken_links(out) == []
+    page = (out / "pm" / f"{LINKING_ID}.html").read_text(encoding="utf-8")
+    assert '<h2 id="the-cache_v2-rollout">The <code>cache_v2</code> rollout!</h2>' in page
+    # The body's own "Action Items" gives way to the page's action items, as `#action-items`.
+    assert '<h2 id="action-items-1">Action Items</h2>' in page
+    assert '<h2 id="action-items">Action items</h2>' in page
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+
+
+def test_an_image_beside_a_postmortem_is_in_the_site_until_it_goes(examples: Project) -> None:
+    english = examples.postmortem_dir / "2015" / f"{EN_ID}.md"
+    images = examples.postmortem_dir / "2015" / "img"
+    images.mkdir()
+    (images / "Error rate.PNG").write_bytes(PNG)
+    (images / "diagram.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><script/></svg>')
+    (images / "passwd.png").symlink_to("/etc/passwd")
+    english.write_text(
+        english.read_text(encoding="utf-8")
+        + "\n![errors](img/Error%20rate.PNG) ![from the top](/postmortems/2015/img/Error%20rate.PNG)"
+        + " [the graph](<img/Error rate.PNG>) ![as GitHub shows it](img/Error%20rate.PNG?raw=true)"
+        + " ![the diagram](img/diagram.svg) ![out](../../docs/out.png) ![top](/)"
+        + " ![sneaky](img/%2e%2e/%2e%2e/%2e%2e/x.png) ![gone](/postmortems/../x.png)\n",
+        encoding="utf-8",
+    )
+    git(examples.root, "add", "-A")
+    git(examples.root, "commit", "-q", "-m", "a graph")
+    out = examples.root / "_site"
+    site.build(examples, out=out, today=TODAY)
+
+    assert broken_links(out) == []
+    page = (out / "pm" / f"{EN_ID}.html").read_text(encoding="utf-8")
+    assert page.count('"../files/2015/img/Error%20rate.PNG"') == 3
+    assert '"../files/2015/img/Error%20rate.PNG?raw=true"' in page
+    # An image the site has no copy of is its text: no broken image, no request elsewhere.
+    assert page.count("<img ") == 3
+    assert " the diagram out top sneaky gone" in page
+    assert (out / "files" / "2015" / "img" / "Error rate.PNG").read_bytes() == PNG
+    assert sorted(tree(out / "files")) == ["2015/img/Error rate.PNG"]  # no SVG, no link out
+
+    assert site.build(examples, out=out, today=TODAY).written == ()
+    (images / "Error rate.PNG").write_bytes(PNG + b"more")
+    assert site.build(examples, out=out, today=TODAY).written == ("files/2015/img/Error rate.PNG",)
+    (images / "Error rate.PNG").unlink()
+    gone = site.build(examples, out=out, today=TODAY)
+    assert gone.removed == ("files/2015/img/Error rate.PNG",)
+    assert not (out / "files" / "2015" / "img" / "Error rate.PNG").exists()
+
+
+def test_a_search_excerpt_says_what_the_summary_says(examples: Project) -> None:
+    """The excerpt dropped every `*`, `_`, `#`, `>` and `|`: "usersessions", "C code"."""
+    english = (EXAMPLES / "2015" / f"{EN_ID}.md").read_text(encoding="utf-8")
+    front = english.split("\n---\n", 1)[0].replace(f"id: {EN_ID}", f"id: {LINKING_ID}")
+    front = front.replace(f"related: [{JA_ID}]", "related: []").replace(
+        "2015-10-21T", "2016-03-01T"
+    )
+    summary = "The `user_sessions` table of the C# service: *p99* > 2 * p50 [see](#impact).\n"
+    body = f"\n## Summary\n\n{summary}\n## Impact\n\nNone.\n"
+    commit_postmortems(examples, {LINKING_ID: front + "\n---\n" + body}, "marks")
+    out = examples.root / "_site"
+    site.build(examples, out=out, today=TODAY)
+
+    entries = "".join(
+        path.read_text(encoding="utf-8") for path in (out / "search").glob("*-docs.js")
+    )
+    assert '"The user_sessions table of the C# service: p99 > 2 * p50 see."' in entries
 
 
 def test_hostile_markdown_never_becomes_markup(examples: Project) -> None:
@@ -190,6 +308,39 @@ def test_a_rebuild_rewrites_only_what_depends_on_the_change(examples: Project) -
     assert cold.keys() - tree(out).keys() >= {f"pm/{HOSTILE_ID}.html"}
 
 
+def test_a_build_without_the_last_ones_state_removes_what_it_wrote_of_postmortems_gone(
+    examples: Project,
+) -> None:
+    """The state of the last build is stale once pmctl.toml changes (or pmctl, or the clone
+    is new): the page and search entry of a postmortem deleted then stayed published."""
+    hostile = add_hostile(examples)
+    out = examples.root / "_site"
+    site.build(examples, out=out, today=TODAY)
+    (out / "CNAME").write_text("postmortems.example.com\n", encoding="utf-8")
+    (out / "mine").mkdir()
+    (out / "mine" / "notes.html").write_text("kept", encoding="utf-8")
+    hostile.unlink()
+    config = examples.root / "pmctl.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "required_approvals = 1", "required_approvals = 2"
+        ),
+        encoding="utf-8",
+    )
+    changed = load_project(examples.root)
+    assert changed.settings != examples.settings
+
+    result = site.build(changed, out=out, today=TODAY)
+    assert result.rendered == 2  # (a cold build)
+    assert f"pm/{HOSTILE_ID}.html" in result.removed
+    files = tree(out)
+    assert f"pm/{HOSTILE_ID}.html" not in files
+    assert not [name for name, data in files.items() if HOSTILE_ID.encode() in data]
+    assert files["CNAME"] == b"postmortems.example.com\n"
+    assert files["mine/notes.html"] == b"kept"
+    assert broken_links(out) == []
+
+
 def test_a_lost_output_file_is_written_again(examples: Project) -> None:
     out = examples.root / "_site"
     site.build(examples, out=out, today=TODAY)
@@ -241,6 +392,13 @@ def test_site_labels_follow_the_configured_language(examples: Project) -> None:
     home = (examples.root / "_site" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="ja">' in home
     assert "最近のポストモーテム" in home
+    # The search page's results say each postmortem's status in the same words as the cards.
+    entries = "".join(
+        path.read_text(encoding="utf-8")
+        for path in (examples.root / "_site" / "search").glob("*-docs.js")
+    )
+    assert entries.count('"レビュー済み"') == 2
+    assert '"reviewed"' not in entries
 
 
 def test_a_bare_draft_is_not_featured_for_its_severity_alone(repo: Project) -> None:

@@ -22,7 +22,16 @@ from pmctl.domain import commits
 from pmctl.domain.project import Project
 from pmctl.services import site
 from tests.conftest import FIXED_DATE, git, initialised_copy, isolate_git
-from tests.site_corpus import EN_ID, EXAMPLES, HOSTILE_ID, JA_ID, add_examples, add_hostile
+from tests.site_corpus import (
+    EN_ID,
+    EXAMPLES,
+    HOSTILE_ID,
+    JA_ID,
+    add_examples,
+    add_hostile,
+    png,
+)
+from tests.site_links import broken_links
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -31,9 +40,11 @@ TODAY = dt.date(2026, 11, 23)
 VARIANTS = (
     # id, severity, status, service
     ("2026-03-02-checkout-latency", "SEV2", "draft", "checkout"),
-    ("2026-05-17-payments-outage", "SEV3", "closed", "payments"),
+    ("2026-05-17-payments-outage", "SEV3", "closed", "payments-gateway-eu-west-1-primary-cluster"),
     ("2025-12-24-search-errors", "SEV2", "reviewed", "search"),
 )
+LONG_TITLE = "Payments_gateway_connection_pool_exhausted_in_eu-west-1_during_the_batch_run"
+"""A title of one word, wider than a phone's screen (an identifier, a URL)."""
 HISTORIES = {
     # id: the transition commits that took it from draft to its status, as `pmctl status`
     # writes them, each at a pinned date (the incident started at 14:54 UTC on its id's day).
@@ -82,7 +93,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def _build(repo: Project, monkeypatch: pytest.MonkeyPatch) -> Path:
-    add_examples(repo)
+    add_examples(repo, commit=False)
+    # A graph far wider than a phone, beside the English postmortem.
+    (repo.postmortem_dir / "2015" / "img").mkdir()
+    (repo.postmortem_dir / "2015" / "img" / "graph.png").write_bytes(png(2000, 40))
+    with (repo.postmortem_dir / "2015" / f"{EN_ID}.md").open("a", encoding="utf-8") as file:
+        file.write("\n![error rate](img/graph.png)\n")
+    git(repo.root, "add", "postmortems")
+    git(repo.root, "commit", "-q", "-m", "add the examples")
     english = (EXAMPLES / "2015" / f"{EN_ID}.md").read_text(encoding="utf-8")
     paths = {}
     for postmortem_id, severity, status, service in VARIANTS:
@@ -94,7 +112,12 @@ def _build(repo: Project, monkeypatch: pytest.MonkeyPatch) -> Path:
             .replace("status: reviewed", f"status: {first}")
             .replace("services: [shakespeare-search]", f"services: [{service}]")
             .replace(f"related: [{JA_ID}]", "related: []")
+            .replace(f"{postmortem_id[:10]}-shakespeare-sonnet-ja.md", f"{JA_ID}.md")  # (its link)
         )
+        if postmortem_id == "2026-05-17-payments-outage":
+            text = text.replace(
+                "title: Shakespeare Sonnet++ postmortem (incident 465)", f"title: {LONG_TITLE}"
+            )
         path = repo.postmortem_dir / postmortem_id[:4] / f"{postmortem_id}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -279,3 +302,37 @@ def test_an_injected_script_does_not_run(watched: Watched) -> None:
     assert "<script>window.__pwned = 11</script>" in page.inner_text("h1")
     assert page.locator(".body img").count() == 0
     watched.assert_clean()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "index.html",
+        "catalogue.html",
+        "actions.html",
+        "stats.html",
+        "search.html?q=payments_gateway",
+        "pm/2026-05-17-payments-outage.html",
+        f"pm/{EN_ID}.html",
+    ],
+)
+def test_every_page_fits_a_phone_with_long_words_and_wide_images(
+    watched: Watched, path: str
+) -> None:
+    page = watched.page
+    page.set_viewport_size({"width": 375, "height": 800})
+    try:
+        page = watched.open(path)
+        page.wait_for_load_state("load")
+        if path.startswith("search"):
+            assert _results(page) == ["2026-05-17-payments-outage.html"]
+        if path == f"pm/{EN_ID}.html":
+            assert page.eval_on_selector(".body img", "image => image.naturalWidth") == 2000
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 720})
+    watched.assert_clean()
+
+
+def test_every_link_of_the_browsed_site_leads_to_a_file_and_an_anchor_of_it(built: Path) -> None:
+    assert broken_links(built) == []

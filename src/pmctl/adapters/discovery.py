@@ -133,6 +133,24 @@ def postmortem_files(directory: Path, root: Path) -> list[tuple[str, os.DirEntry
     return found
 
 
+def files_beside(directory: Path, suffixes: frozenset[str]) -> list[tuple[str, os.DirEntry[str]]]:
+    """The regular files under `directory` whose suffix (in lower case) is one of
+    `suffixes`, each as its key (its path from `directory`, with `/`) and its directory
+    entry, sorted by key; hidden entries and symbolic links left out (a site publishing
+    them would publish the file a link leads to, from anywhere on the machine)."""
+    found: list[tuple[str, os.DirEntry[str]]] = []
+    for base, entries in _listings(str(directory)):
+        prefix = os.path.relpath(base, directory).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        for entry in entries:
+            if os.path.splitext(entry.name)[1].lower() not in suffixes:
+                continue
+            if is_utf8(prefix + entry.name) and not entry.is_symlink() and entry.is_file():
+                found.append((prefix + entry.name, entry))
+    found.sort()
+    return found
+
+
 def _listings(directory: str) -> Iterator[tuple[str, list[os.DirEntry[str]]]]:
     """Each directory under `directory` (itself included) with its entries that are not
     directories; hidden entries skipped, linked directories not walked into."""

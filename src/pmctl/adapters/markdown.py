@@ -12,7 +12,10 @@ strikethrough. A postmortem is written by many hands and the site is opened by e
 - a line break between two Japanese (CJK) characters is dropped: Japanese has no spaces
   between words, and a soft break rendered as a space shows as a gap mid-sentence;
 - an image that is not part of the site (an absolute URL) becomes a link to it, because the
-  site makes no request outside itself.
+  site makes no request outside itself;
+- on request (`taken`), each heading gets the `id` GitHub gives it (`## Root causes` is
+  `#root-causes`, `## 根本原因` is `#根本原因`), so that the links written for GitHub
+  (`[why](#root-causes)`, `[see](other.md#lessons-learned)`) lead to it on the site too.
 
 Because raw HTML is escaped, every `<a href="...">` and `<img src="...">` in the output was
 written by the renderer, which is what makes checking them with a regular expression sound.
@@ -21,7 +24,7 @@ written by the renderer, which is what makes checking them with a regular expres
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import lru_cache
 from html import escape, unescape
 from typing import Any
@@ -57,9 +60,15 @@ _LINK = re.compile(r'<a href="([^"]*)"( title="[^"]*")?>(.*?)</a>', re.DOTALL)
 _IMAGE = re.compile(r'<img src="([^"]*)" alt="([^"]*)"( title="[^"]*")? ?/?>')
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_HEADING_TAG = re.compile(r"<h([1-6])>(.*?)</h\1>", re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+_NOT_IN_ID = re.compile(r"[^\w\- ]")
 
 LinkRewrite = Callable[[str], str]
 """Takes a safe, relative link target as written; returns the target to use."""
+ImageSource = Callable[[str], "str | None"]
+"""Takes a safe, relative image source as written; returns the source to use, or None
+when there is no such image to show."""
 
 
 def is_safe_url(url: str) -> bool:
@@ -77,16 +86,66 @@ def is_external(url: str) -> bool:
     return cleaned.startswith("//") or _SCHEME.match(cleaned) is not None
 
 
-def render(text: str, *, rewrite: LinkRewrite | None = None) -> str:
-    """`text` (Markdown) as HTML; unsafe links dropped, relative ones passed to `rewrite`."""
+def render(
+    text: str,
+    *,
+    rewrite: LinkRewrite | None = None,
+    image: ImageSource | None = None,
+    taken: Collection[str] | None = None,
+) -> str:
+    """`text` (Markdown) as HTML; unsafe links dropped, relative ones passed to `rewrite`.
+    With `image`, a relative image is shown from where it says, or as its text when it has
+    nothing (no broken image, no request out of the site). With `taken` (the ids the rest
+    of the page uses), headings get GitHub's ids."""
     # A line break inside Japanese prose is not a space (CommonMark would render one).
     source = _joined_cjk_lines(_shallow(without_comments(text)))
     html: str = _parser().render(source)
     if "<a " in html:
         html = _LINK.sub(lambda match: _link(match, rewrite), html)
     if "<img " in html:
-        html = _IMAGE.sub(_image, html)
+        html = _IMAGE.sub(lambda match: _image(match, image), html)
+    if taken is not None and "<h" in html:
+        html = _with_heading_ids(html, taken)
     return html
+
+
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|li|ul|ol|h[1-6]|blockquote|pre|table|thead|tbody|tr|td|th|hr|br)\b[^>]*>"
+)
+_IMAGE_ALT = re.compile(r'<img src="[^"]*" alt="([^"]*)"[^>]*>')
+
+
+def plain(text: str) -> str:
+    """`text` (Markdown) as the words a reader sees of it rendered: its marks, link targets
+    and image addresses gone (an image is its alt text), a space between blocks. Marks as
+    text stay: `user_sessions`, `C#`, `a > b`, `2 * 3` (a search excerpt lost them)."""
+    html = _IMAGE_ALT.sub(r" \1 ", render(text))
+    return unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", html)))
+
+
+def heading_id(text: str) -> str:
+    """The id GitHub gives a heading of `text` (github-slugger): lower case, without
+    punctuation, each space a hyphen; letters and digits of any script are kept."""
+    return _NOT_IN_ID.sub("", text.lower()).replace(" ", "-")
+
+
+def _with_heading_ids(html: str, taken: Collection[str]) -> str:
+    """`html` with an id on each heading; one seen before (or in `taken`) gets `-1`, `-2`...
+    as on GitHub, so that each id is unique on the page."""
+    used = set(taken)
+
+    def with_id(match: re.Match[str]) -> str:
+        base = heading_id(unescape(_TAG.sub("", match[2])).strip())
+        if not base:
+            return match[0]
+        found, count = base, 0
+        while found in used:
+            count += 1
+            found = f"{base}-{count}"
+        used.add(found)
+        return f'<h{match[1]} id="{escape(found)}">{match[2]}</h{match[1]}>'
+
+    return _HEADING_TAG.sub(with_id, html)
 
 
 MAX_NESTING = 10_000
@@ -152,10 +211,15 @@ def _link(match: re.Match[str], rewrite: LinkRewrite | None) -> str:
     return f'<a href="{href}"{title}>{content}</a>'
 
 
-def _image(match: re.Match[str]) -> str:
+def _image(match: re.Match[str], image: ImageSource | None) -> str:
     src, alt = match[1], match[2]
     if not is_safe_url(src):
         return alt
     if is_external(src):
         return f'<a href="{src}">{alt or src}</a>'
+    if image is not None:
+        found = image(unescape(src))
+        if found is None:
+            return alt
+        return f'<img src="{escape(found)}" alt="{alt}"{match[3] or ""} />'
     return match[0]

@@ -274,9 +274,10 @@ def _fork(
     pipe, and the shared memory where it marks the item it is on."""
     progress = mmap.mmap(-1, _PROGRESS.size)
     read_end, write_end = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:
-        _child(work, chunk, read_end, write_end, progress)
+        _child(work, chunk, read_end, write_end, progress, parent)
     os.close(write_end)
     return pid, read_end, progress
 
@@ -287,7 +288,12 @@ def _child(
     read_end: int,
     write_end: int,
     progress: mmap.mmap,
+    parent: int,
 ) -> NoReturn:
+    """Do `work` on each item of `chunk` and send the results; stop at once, before the next
+    item, when `parent` is gone (killed: `kill -9`, the OOM killer). Nobody would take the
+    results, and the work may write files: the pages of a site build went on appearing
+    after the next build had removed what the killed one left, and stayed for ever."""
     import faulthandler
     import resource
 
@@ -300,8 +306,12 @@ def _child(
         faulthandler.disable()
         results: list[bytes] = []
         for index in range(len(chunk)):
+            if os.getppid() != parent:
+                os._exit(1)
             _PROGRESS.pack_into(progress, 0, index)
             results.extend(marshal.dumps(result) for result in work(chunk[index : index + 1]))
+        if os.getppid() != parent:
+            os._exit(1)
         _PROGRESS.pack_into(progress, 0, len(chunk))  # past the items: a crash now is no item's
         payload = marshal.dumps(results)
         with os.fdopen(write_end, "wb") as stream:

@@ -52,6 +52,16 @@ class Output:
         if self.exists(path):
             self.removed.add(path)
 
+    def listed(self, directory: str) -> list[str]:
+        """The files under `directory` (`/`-separated, from the root), but hidden ones (the
+        staged files among them)."""
+        found = []
+        for folder, _, names in os.walk(self.root / directory):
+            # (strings, not Path objects: a cold build lists 10,000 pages here)
+            prefix = os.path.relpath(folder, self.root).replace(os.sep, "/")
+            found += [f"{prefix}/{name}" for name in names if not name.startswith(".")]
+        return found
+
     def publish(self, written: Iterable[str], removed: Iterable[str]) -> None:
         """Move the staged files of `written` into place; delete those of `removed`."""
         root = f"{self.root}{os.sep}"

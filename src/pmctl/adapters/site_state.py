@@ -28,10 +28,11 @@ from pmctl.adapters.cache import cache_path
 from pmctl.adapters.files import write_atomic
 from pmctl.adapters.processes import running
 
-FORMAT = 5
+FORMAT = 6
 """Bumped when what a build keeps changes, so that an old state is not reused (3: search
 tokens without HTML comments; 4: numbered and emphasised headings open their sections; 5: so
-do setext headings, and a number is no date or moment)."""
+do setext headings, and a number is no date or moment; 6: headings have ids, images are
+copied, a search entry's status is in the site's words)."""
 BUILDING = "building."
 
 

@@ -87,6 +87,10 @@ _WORDS: Final = MappingProxyType(
 )
 OPEN_SHOWN = 15
 """The digest lists the first open items (overdue first) and counts the rest."""
+LEARNED_SHOWN = 10
+"""The digest quotes the lessons of this many new postmortems (the best scored) and counts
+the rest: those of a month of 500 made an e-mail of 400 KB, which mail readers cut short
+(Gmail shows the first 102 KB)."""
 
 
 def subject(digest: Digest) -> str:
@@ -185,16 +189,20 @@ def _render(digest: Digest, links: Mapping[str, str], style: _Style) -> str:
 
 
 def _learned_lines(digest: Digest, words: Mapping[str, str], style: _Style) -> list[str]:
-    """An excerpt of each kind of lesson of each new postmortem."""
+    """An excerpt of each kind of lesson of the new postmortems, of the `LEARNED_SHOWN` that
+    score best (the older first on a tie), in the order of the month."""
     learned = [c for c in digest.new if c.lessons]
+    best = sorted(range(len(learned)), key=lambda index: -learned[index].score)
     lines = [] if learned else [words["none"], ""]
-    for candidate in learned:
+    for candidate in [learned[index] for index in sorted(best[:LEARNED_SHOWN])]:
         lines += [style.heading(3, style.shown(candidate.postmortem.title)), ""]
         for key in LESSON_KEYS:
             if key in candidate.lessons:
                 said = style.shown(excerpt(_flat(candidate.lessons[key]), 200))
                 lines.append(f"- {style.strong(words[key])}: {said}")
         lines.append("")
+    if len(learned) > LEARNED_SHOWN:
+        lines += [words["more"].format(n=len(learned) - LEARNED_SHOWN), ""]
     return lines
 
 

@@ -32,7 +32,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -207,6 +207,10 @@ def _build(
             output.written.update(written)
             output.removed.update(removed)
     site_pages.write_assets(site, output)
+    images = site_pages.write_images(project.postmortem_dir, output, main.get("images", {}))
+    if not main:  # no state of the last build: what it wrote of postmortems gone is not known
+        made = {record.page for record in records.values()}
+        _sweep(output, made | site_search.index_files(present, members), images)
     stored = {key: tuple(record) for key, record in records.items()}
     result = BuildResult(
         out=output.root,
@@ -216,7 +220,29 @@ def _build(
         removed=tuple(sorted(output.removed)),
         invalid=read.invalid,
     )
-    return result, {"docs": stored, "present": present, "aggregates": aggregates}
+    main = {"docs": stored, "present": present, "aggregates": aggregates, "images": images}
+    return result, main
+
+
+SWEPT = {
+    "pm": (".html",),
+    site_search.DIRECTORY: (".js",),
+    site_pages.FILES: tuple(site_pages.IMAGES),
+}
+"""The site's own directories, and the suffixes of the files pmctl writes there."""
+
+
+def _sweep(output: Output, made: set[str], images: Iterable[str]) -> None:
+    """Remove what an earlier build wrote in the site's own directories (`SWEPT`) that this
+    one did not make: the pages, search entries and images of postmortems gone while the
+    state of builds was lost or stale (a changed pmctl.toml, a new pmctl, a new clone). Only
+    on such a build: otherwise the state says which files to remove. `made` are the pages
+    and search files this build made, `images` the images it copied."""
+    made = made | {f"{site_pages.FILES}/{key}" for key in images}
+    for directory, suffixes in SWEPT.items():
+        for path in output.listed(directory):
+            if path not in made and path.lower().endswith(suffixes):
+                output.remove(path)
 
 
 @dataclass(frozen=True, slots=True)

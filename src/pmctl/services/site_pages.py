@@ -7,17 +7,21 @@ search segment); `write_aggregates` runs in a child of its own at the same time.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
+import posixpath
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 from pmctl import __version__
-from pmctl.adapters import documents, markdown, templates
+from pmctl.adapters import discovery, documents, markdown, templates
+from pmctl.adapters.cache import stat_key
 from pmctl.adapters.site_output import Output
 from pmctl.domain import digest
 from pmctl.domain.comments import without_comments
@@ -36,6 +40,11 @@ from pmctl.domain.site.statistics import charts, site_statistics
 from pmctl.domain.visible_text import bidi_spelled
 
 ASSETS = ("site.css", "site.js", "search.js")
+IMAGES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif"})
+"""The images beside the postmortems that the site carries (under `files/`), for the
+postmortems that show them. Not SVG: opened by itself, one may run its scripts in the
+site's origin, where no Content Security Policy of a page applies."""
+FILES = "files"
 AGGREGATES = ("index.html", "catalogue.html", "actions.html", "stats.html", "search.html")
 RECENT = 10
 BOARD_ROWS = 50
@@ -50,6 +59,10 @@ build with an error instead of never."""
 """The home page features the best-scored postmortem of this many days before today."""
 _LINK_TARGET = re.compile(r"^(?:.*/)?([^/#?]+)\.md(#.*)?$")
 _TITLE = re.compile(r"\A\s*# [^\n]*\n")
+_QUERY_OR_FRAGMENT = re.compile(r"[?#]")
+PAGE_IDS = frozenset({"main", "q", "action-items", "reviews", "related"})
+"""The ids a postmortem's page gives its own parts (`base` and `postmortem.html.j2`): its
+body's headings take others (a link to `#action-items` leads to the page's action items)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +70,7 @@ class Site:
     """Everything a page needs besides its own postmortem; the same for a whole build."""
 
     root: Path
+    postmortem_dir: Path
     settings: Settings
     language: Language
     today: dt.date
@@ -87,6 +101,7 @@ class Site:
                     backlinks.setdefault(other, set()).add(postmortem_id)
         return cls(
             root=project.root,
+            postmortem_dir=project.postmortem_dir,
             settings=settings,
             language=settings.default_language,
             today=today,
@@ -114,6 +129,29 @@ class Site:
         if match and match[1] in self.titles:
             return f"{match[1]}.html{match[2] or ''}"
         return target
+
+    def copies(self, document: Path) -> Callable[[str], str | None]:
+        """For the postmortem in `document`: where the site has its copy of an image it
+        names (`img/graph.png`, `/postmortems/img/graph.png` from the top of the repository
+        as GitHub reads it), or None: not beside the postmortems, or not an image copied."""
+        folder = os.path.relpath(document.parent, self.postmortem_dir).replace(os.sep, "/")
+        below_root = os.path.relpath(self.postmortem_dir, self.root).replace(os.sep, "/")
+
+        def copy(target: str) -> str | None:
+            path = _QUERY_OR_FRAGMENT.split(target, maxsplit=1)[0]  # (`a.png?raw=true`)
+            if os.path.splitext(path)[1].lower() not in IMAGES:
+                return None
+            after = target[len(path) :]
+            path = unquote(path)
+            if path.startswith("/"):
+                found = posixpath.relpath(posixpath.normpath(path.lstrip("/")), below_root)
+            else:
+                found = posixpath.normpath(posixpath.join(folder, path))
+            if found == ".." or found.startswith("../"):
+                return None
+            return f"../{FILES}/{quote(found)}{after}"
+
+        return copy
 
 
 def page_path(postmortem_id: str) -> str:
@@ -156,12 +194,20 @@ def render_postmortem(
     text, body = documents.read_text_and_body(path)
     body = _TITLE.sub("", body, count=1)
     words = LABELS[model.language]
+    copy = site.copies(path)
     context = {
         **_common(site, "../", "catalogue"),
         "title": model.title,
         "pm": views.postmortem(model, words),
         "doc_words": words,
-        "body": templates.markup(markdown.render(body, rewrite=site.rewrite)),
+        "body": templates.markup(
+            markdown.render(
+                body,
+                rewrite=lambda target: copy(target) or site.rewrite(target),
+                image=copy,
+                taken=PAGE_IDS,
+            )
+        ),
         "related": [(other, site.titles.get(other)) for other in model.related],
         "referenced_by": [
             (other, site.titles[other]) for other in site.backlinks.get(model.id, ())
@@ -177,14 +223,15 @@ def render_postmortem(
     summary = parse_body(shown, 1, site.names).section("summary")
     excerpt = ""
     if summary is not None:
-        excerpt = digest.excerpt(_plain("\n".join(shown.split("\n")[summary[1] : summary[2]])), 160)
+        section = "\n".join(shown.split("\n")[summary[1] : summary[2]])
+        excerpt = digest.excerpt(markdown.plain(section), 160)
     # Shown by the search page as text: spelled out as the pages spell it (`bidi_spelled`).
     entry = [
         model.id,
         bidi_spelled(model.title),
         incident_date(model).isoformat(),
         bidi_spelled(model.severity),
-        model.status.value,
+        views.label(site.words, model.status.value),  # (in the site's words, as its cards)
         model.language.value,
         bidi_spelled(excerpt),
     ]
@@ -279,6 +326,25 @@ def write_assets(site: Site, output: Output) -> None:
         )
 
 
+def write_images(
+    postmortem_dir: Path, output: Output, before: Mapping[str, tuple[int, ...]]
+) -> dict[str, tuple[int, ...]]:
+    """Copy the images beside the postmortems (`IMAGES`) into `files/`; those gone since
+    the build that found `before` (path -> stat) are removed. Returns what it found. An
+    image whose stat is that of `before` and whose copy is there is not read again."""
+    found: dict[str, tuple[int, ...]] = {}
+    for key, entry in discovery.files_beside(postmortem_dir, IMAGES):
+        with contextlib.suppress(OSError):
+            stat = stat_key(entry.stat())
+            target = f"{FILES}/{key}"
+            if before.get(key) != stat or not output.exists(target):
+                output.write(target, Path(entry.path).read_bytes())
+            found[key] = stat
+    for gone in sorted(before.keys() - found.keys()):
+        output.remove(f"{FILES}/{gone}")
+    return found
+
+
 def _common(site: Site, root: str, current: str) -> dict[str, Any]:
     words = site.words
     return {
@@ -360,12 +426,6 @@ def _filters(
 def _severity_rank(settings: Settings, severity: str) -> int:
     scale = settings.severities
     return scale.index(severity) if severity in scale else len(scale)
-
-
-def _plain(markdown_text: str) -> str:
-    """Markdown as plain text for an excerpt: marks and link targets dropped."""
-    text = re.sub(r"!?\[([^\[\]]*)\]\([^()]*\)", r"\1", markdown_text)  # (as snippet's `_LINK`)
-    return re.sub(r"[*_`#>|]+", "", text)
 
 
 def _digest(text: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pmctl.adapters.site_output import Output
@@ -26,6 +26,21 @@ MANIFEST = f"{DIRECTORY}/manifest.js"
 def segment_docs(segment: int) -> str:
     """The file of segment `segment`'s documents (written whenever the segment has any)."""
     return f"{DIRECTORY}/{segment}-docs.js"
+
+
+def segment_shard(segment: int, shard: int) -> str:
+    """The file of one shard of segment `segment`'s tokens (written when it holds any)."""
+    return f"{DIRECTORY}/{segment}-{shard}.js"
+
+
+def index_files(present: Mapping[str, Sequence[int]], segments: Iterable[int]) -> set[str]:
+    """Every file of the index: of the shards `present` (segment -> shards) and the documents
+    of `segments` (those that have any), and the manifest."""
+    files = {MANIFEST, *map(segment_docs, segments)}
+    files.update(
+        segment_shard(int(key), shard) for key, shards in present.items() for shard in shards
+    )
+    return files
 
 
 def write_segment(
@@ -45,7 +60,7 @@ def write_segment(
         shards[search_tokens.shard_of(token)][token] = numbers
     present = []
     for shard, postings in enumerate(shards):
-        path = f"{DIRECTORY}/{segment}-{shard}.js"
+        path = segment_shard(segment, shard)
         if postings:
             output.write_text(path, _call("shard", segment, shard, postings))
             present.append(shard)

@@ -16,6 +16,7 @@ from pmctl.adapters.templates import OVERRIDE_DIR
 from pmctl.domain.project import Project
 from pmctl.errors import PmctlError
 from pmctl.services.site import BuildResult, build
+from pmctl.services.site_pages import IMAGES
 
 Signature = tuple[tuple[str, int, int], ...]
 
@@ -65,6 +66,9 @@ def serve(
 def signature(project: Project) -> Signature:
     """Path, size and modification time of every input of the site."""
     paths = [project.config_path, *discovery.discover(project.postmortem_dir)]
+    paths += [
+        Path(entry.path) for _, entry in discovery.files_beside(project.postmortem_dir, IMAGES)
+    ]
     overrides = project.root / OVERRIDE_DIR / "site"
     if overrides.is_dir():
         paths.extend(sorted(path for path in overrides.rglob("*") if path.is_file()))

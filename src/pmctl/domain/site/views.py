@@ -15,6 +15,7 @@ from pmctl.domain.durations import duration
 from pmctl.domain.metrics import since_start
 from pmctl.domain.model import Postmortem
 from pmctl.domain.report import Row, incident_date
+from pmctl.domain.sections import ACTION_TYPE_LABELS
 
 
 def label(words: Mapping[str, str], value: str) -> str:
@@ -59,7 +60,7 @@ def postmortem(model: Postmortem, words: Mapping[str, str]) -> dict[str, Any]:
             (
                 item.id,
                 item.title,
-                item.type.value if item.type else "-",
+                ACTION_TYPE_LABELS[model.language][item.type.value] if item.type else "-",
                 item.owner or "-",
                 item.priority.value if item.priority else "-",
                 item.due.isoformat() if item.due else "-",
