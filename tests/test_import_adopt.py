@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from pmctl.adapters import documents
 from pmctl.domain.project import Project
 from pmctl.services.importing import ImportRequest, import_postmortems
 from tests.test_import_inputs import BODY, TODAY, dry_run, legacy
@@ -290,3 +291,26 @@ def test_a_time_in_inline_code_is_a_timeline_entry(repo: Project, tmp_path: Path
     (plan,) = dry_run(repo, legacy(tmp_path, "2024-03-01-db.md", text)).planned
     assert plan.timeline is not None
     assert (plan.timeline.entries, plan.timeline.unread) == (2, ())
+
+
+def test_action_items_keep_their_inline_code_and_lose_their_markdown_escapes(
+    repo: Project, tmp_path: Path
+) -> None:
+    """An action item's inline code was dropped (`Add a \\`df\\` check` became "Add a
+    check"), and its escapes and character references, as Confluence and pandoc write
+    them, were kept as Markdown source in the front matter's plain text ("search\\_cluster
+    disk &amp; inodes")."""
+    text = (
+        "# DB outage 2024-03-01\n\n## Summary\n\nDown.\n\n## Action Items\n\n"
+        "| Action | Owner |\n|---|---|\n"
+        "| Alert on search\\_cluster disk &amp; inodes | ana |\n"
+        "| Add a `df` check | ken |\n\n"
+        "- [ ] Rotate the `api\\_key`&nbsp;weekly\n"
+    )
+    (plan,) = dry_run(repo, legacy(tmp_path, "db.md", text)).planned
+    postmortem = documents.load_text(Path(plan.target), plan.text)[1]
+    assert [item.title for item in postmortem.action_items] == [
+        "Alert on search_cluster disk & inodes",
+        "Add a `df` check",
+        "Rotate the `api_key`\xa0weekly",
+    ]

@@ -32,6 +32,23 @@ def inline(text: str) -> str:
     return _LINE_START.sub(_escaped_start, shown, count=1)
 
 
+def as_text(markdown: str) -> str:
+    """What a reader sees of `markdown`'s escapes: its backslash escapes (`search\\_cluster`)
+    and character references (`&nbsp;`, `&amp;`) as the characters they stand for, as
+    Confluence and pandoc exports are full of them (the other way round from `inline`)."""
+    if "\\" in markdown:
+        markdown = _ESCAPED.sub(r"\1", markdown)
+    if "&" in markdown:
+        from html import unescape
+
+        markdown = unescape(markdown)
+    return markdown
+
+
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+"""A Markdown backslash escape: the ASCII punctuation character after the backslash."""
+
+
 def _escaped_start(match: re.Match[str]) -> str:
     start = match[0]
     # `1.` starts an ordered list: the dot (or parenthesis) after the digits is escaped.

@@ -9,11 +9,11 @@ review notes). Sections are found as lint finds them (`domain.lint.body`).
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from pmctl.domain.comments import without_comments
 from pmctl.domain.learning.text import index_text
+from pmctl.domain.markdown_text import as_text
 from pmctl.domain.sections import ACTION_TABLE_END, ACTION_TABLE_START, SectionNames
 
 if TYPE_CHECKING:  # `readable` alone, for a search's snippets, needs neither lint nor the model
@@ -69,17 +69,7 @@ def readable(text: str) -> str:
     if start >= 0 and end > start:
         text = text[:start] + text[end + len(ACTION_TABLE_END) :]
     text = without_comments(text, " ") if "<!--" in text else text
-    if "\\" in text:
-        text = _ESCAPED.sub(r"\1", text)
-    if "&" in text:
-        from html import unescape
-
-        text = unescape(text)
-    return text
-
-
-_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
-"""A Markdown backslash escape: the ASCII punctuation character after the backslash."""
+    return as_text(text)
 
 
 def body_columns(body: str, first_line: int, names: SectionNames) -> tuple[str, str, str]:

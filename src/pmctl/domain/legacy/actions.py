@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pmctl.domain.legacy import tables
+from pmctl.domain.markdown_text import as_text
 from pmctl.domain.model import ActionStatus, ActionType, Priority
 
 _BULLET = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,3}[.)])[ \t]+(?P<text>.*)$")
@@ -138,7 +139,7 @@ def _status_and_title(text: str) -> tuple[ActionStatus, str]:
         if match:
             text = text[match.end() :]
             break
-    return status, " ".join(text.split())
+    return status, as_text(" ".join(text.split()))
 
 
 def _columns(header: list[str]) -> dict[str, int]:

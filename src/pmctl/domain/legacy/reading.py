@@ -99,13 +99,14 @@ def _closest_section(name: str) -> str | None:
     return _NAMES[close[0]] if close else None
 
 
-def _with_inline_code(body: Body, start: int, end: int) -> list[str]:
+def _with_inline_code(body: Body, start: int, end: int, *, backticks: bool = False) -> list[str]:
     r"""Rows [start, end) of `body` as prose (fenced code and comments blanked), but with
-    the text of inline code kept: a timeline pasted from chat writes its times so
-    (`- \`10:07\` paged`), and blanked, the time was lost."""
+    the text of inline code kept (with its backticks, if asked): a timeline pasted from
+    chat writes its times so (`- \`10:07\` paged`), an action item its commands (`Add a
+    \`df\` check`), and blanked, the time or the command was lost."""
     rows = body.prose[start:end]
     return [
-        raw.replace("`", " ") if "`" in raw and prose.strip() else prose
+        (raw if backticks else raw.replace("`", " ")) if "`" in raw and prose.strip() else prose
         for raw, prose in zip(body.lines[start:end], rows, strict=True)
     ]
 
@@ -175,7 +176,7 @@ def read(text: str, names: SectionNames) -> Reading:
     table_row = None
     if found_actions is not None:
         _, actions_start, end = found_actions
-        items = actions.parse(body.prose[actions_start:end])
+        items = actions.parse(_with_inline_code(body, actions_start, end, backticks=True))
         filled = [row for row in range(actions_start, end) if body.lines[row].strip()]
         table_row = filled[-1] + 1 if filled else actions_start
     return Reading(
