@@ -278,6 +278,50 @@ def test_a_template_rendering_an_invalid_postmortem_is_named_by_its_file(repo: P
 
 
 @pytest.mark.parametrize(
+    ("written", "rendered", "hint"),
+    [
+        ("id: {{ id }}", "`id: 2020-01-01-other` (line 3 of what it rendered), not the "
+         "new postmortem's id, 2026-11-23-disk-full", "`id: {{ id }}`"),
+        ("language: en", "`language: ja` (line 7 of what it rendered), not the new "
+         "postmortem's language, en", "`language: {{ language }}`"),
+        ("severity: {{ severity | yaml }}", "`severity: SEV1` (line 6 of what it rendered), "
+         "not the new postmortem's severity, SEV3", "`severity: {{ severity | yaml }}`"),
+        ("status: draft", "`status: reviewed` (line 5 of what it rendered), not the new "
+         "postmortem's status, draft", "`status: draft`"),
+        ("reviews: []", "1 review (line 35 of what it rendered): a new postmortem has none "
+         "yet", "`reviews: []`"),
+    ],
+)  # fmt: skip
+def test_a_template_must_render_the_id_language_and_severity_asked_for_as_a_draft(
+    repo: Project, written: str, rendered: str, hint: str
+) -> None:
+    """A template writing its own values was committed under the id pmctl chose: a fixed
+    `id:` gave a new file that lint failed on (PM702, and every next one the same id), a
+    fixed `language:` an English postmortem read as Japanese, a fixed `status: reviewed` a
+    postmortem born reviewed, with an approval no one gave."""
+    builtin = (Path(__file__).parents[1] / "templates" / "en" / "postmortem.md.j2").read_text(
+        encoding="utf-8"
+    )
+    own = {
+        "id: {{ id }}": "id: 2020-01-01-other",
+        "language: en": "language: ja",
+        "severity: {{ severity | yaml }}": "severity: SEV1",
+        "status: draft": "status: reviewed",
+        "reviews: []": "reviews:\n  - {reviewer: bob, date: 2026-11-23, verdict: approved}",
+    }[written]
+    assert written in builtin
+    override_template(repo, builtin.replace(written, own))
+    before = snapshot(repo.root)
+    result = run_cli(repo.root, "new", *NEW_DISK_FULL)
+    assert result.returncode == ExitCode.TEMPLATE, result.stderr
+    assert result.stderr == (
+        f"error: .pmctl/templates/en/postmortem.md.j2: rendered {rendered}\n"
+        f"  hint: write {hint} in the template's front matter\n"
+    )
+    assert snapshot(repo.root) == before
+
+
+@pytest.mark.parametrize(
     "template", ["line one\n{{ title.__class__ }}", "line one\n{{ no_such_variable }}"]
 )
 def test_a_broken_repository_template_is_named_by_its_file_and_line(
