@@ -203,3 +203,34 @@ def test_a_bad_value_in_an_inline_table_points_at_its_line(tmp_path: Path) -> No
     with pytest.raises(ConfigError) as raised:
         read_settings(path)
     assert raised.value.location == f"{path}:3"
+
+
+@pytest.mark.parametrize(
+    ("rules", "message"),
+    [
+        ('PM999 = "off"', "unknown rule 'PM999'; did you mean 'PM009'?"),
+        ('"section-unfiled" = "off"', "unknown rule 'section-unfiled'; did you mean "
+         "'section-unfilled'?"),
+        ('PM1O2 = "warning"', "unknown rule 'PM1O2'; did you mean 'PM102'?"),
+        ('blame = "off"', "unknown rule 'blame'; the rules are in docs/rules/"),
+    ],
+)  # fmt: skip
+def test_a_lint_rule_that_does_not_exist_is_an_error_at_its_line(
+    tmp_path: Path, rules: str, message: str
+) -> None:
+    """Its level was silently ignored: a typo in the rule meant to be turned off left the
+    rule on, and lint went on failing with no word about the setting."""
+    path = write(
+        tmp_path / "pmctl.toml", f'remote = "origin"\n[lint.rules]\nPM101 = "off"\n{rules}\n'
+    )
+    with pytest.raises(ConfigError) as raised:
+        read_settings(path)
+    assert raised.value.location == f"{path}:4"
+    assert raised.value.message.endswith(message)
+
+
+def test_rules_are_named_by_id_or_name_in_any_case(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "pmctl.toml", '[lint]\nrules = { pm101 = "off", SECTION-UNFILLED = "warning" }\n'
+    )
+    assert len(read_settings(path).lint.rules) == 2

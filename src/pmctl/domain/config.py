@@ -79,11 +79,33 @@ SectionKey = Annotated[str, AfterValidator(_known_section)]
 """A section's key (`root-causes`), checked on its own so that an error points at its line."""
 
 
+def _known_rule(key: str) -> str:
+    """A rule's id (`PM101`, any case) or name (`section-missing`); another was a level that
+    silently changed nothing (`PM999`, `section-unfiled`), the rule staying as it was."""
+    # (Imported only when `[lint.rules]` names a rule; nearly every command imports it anyway.)
+    from pmctl.domain.lint.registry import RULES, resolve
+
+    if resolve(key) is None:
+        import difflib
+
+        by_id = key[:2].upper() == "PM"
+        known = [rule.id if by_id else rule.name for rule in RULES]
+        close = difflib.get_close_matches(key.upper() if by_id else key.lower(), known, n=1)
+        help_ = f"did you mean '{close[0]}'?" if close else "the rules are in docs/rules/"
+        msg = f"unknown rule '{key}'; {help_}"
+        raise ValueError(msg)
+    return key
+
+
+RuleKey = Annotated[str, AfterValidator(_known_rule)]
+"""A lint rule's id or name, checked on its own so that an error points at its line."""
+
+
 class LintSettings(_Section):
     """`[lint]`: rule levels, the blameless-language lexicon, section-heading aliases and
     the downtime threshold of the required-postmortem criteria."""
 
-    rules: dict[str, RuleLevel] = Field(
+    rules: dict[RuleKey, RuleLevel] = Field(
         default_factory=dict, description="Rule id (PM001..) or name -> error | warning | off."
     )
     blameless_extra: list[str] = Field(
