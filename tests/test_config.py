@@ -234,3 +234,16 @@ def test_rules_are_named_by_id_or_name_in_any_case(tmp_path: Path) -> None:
         tmp_path / "pmctl.toml", '[lint]\nrules = { pm101 = "off", SECTION-UNFILLED = "warning" }\n'
     )
     assert len(read_settings(path).lint.rules) == 2
+
+
+@pytest.mark.parametrize("deadline", ["3D", "3 days", "5 bd", "３d"])
+def test_a_deadline_that_is_not_days_says_how_to_write_one(tmp_path: Path, deadline: str) -> None:
+    """The error was pydantic's "String should match pattern '^(?P<n>[0-9]+)(?P<unit>d|bd)$'"."""
+    path = write(tmp_path / "pmctl.toml", f'[review_deadlines]\nSEV1 = "3d"\nSEV2 = "{deadline}"\n')
+    with pytest.raises(ConfigError) as raised:
+        read_settings(path)
+    assert raised.value.location == f"{path}:3"
+    assert raised.value.message == (
+        f"'review_deadlines.SEV2': '{deadline}' is not a deadline: write \"<n>d\" for calendar "
+        'days or "<n>bd" for business days, e.g. "3d" or "5bd"'
+    )

@@ -54,7 +54,20 @@ MAX_APPROVALS = 20
 """More approvals than this is a typo (`required_approvals = 200`), not a review board: no
 postmortem could ever be reviewed."""
 
-Deadline = Annotated[str, StringConstraints(pattern=_DEADLINE.pattern)]
+
+def _deadline(spec: str) -> str:
+    """A review deadline, `"<n>d"` or `"<n>bd"`; the error said only that the value "should
+    match pattern '^(?P<n>[0-9]+)(?P<unit>d|bd)$'"."""
+    if not _DEADLINE.fullmatch(spec):
+        msg = (
+            f'{visible(spec)!r} is not a deadline: write "<n>d" for calendar days or '
+            '"<n>bd" for business days, e.g. "3d" or "5bd"'
+        )
+        raise ValueError(msg)
+    return spec
+
+
+Deadline = Annotated[str, AfterValidator(_deadline)]
 
 
 class _Section(BaseModel):
