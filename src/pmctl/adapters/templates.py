@@ -412,9 +412,26 @@ def builtin_names() -> list[str]:
     return sorted(path.relative_to(base).as_posix() for path in found if path.is_file())
 
 
+INIT_ONLY = "init/"
+"""The folder of `pmctl init`'s templates: rendered before the repository, and so any
+override of it, exists; always the built-in ones."""
+
+
 def export(name: str, root: Path, *, force: bool) -> Path:
-    """Copy a built-in template to the repository's override directory; return the new path."""
+    """Copy a built-in template to the repository's override directory; return the new path.
+
+    `UsageError` for one of `pmctl init`'s, which no override changes: exporting one wrote a
+    file that was never read, as if it had an effect."""
     name = _builtin_named(name)
+    if name.startswith(INIT_ONLY):
+        written = (
+            name.removeprefix(INIT_ONLY).removesuffix(".j2").replace("pre-commit", ".pre-commit")
+        )
+        raise UsageError(
+            f"{name} is only used by `pmctl init`, before the repository exists: an override "
+            "of it would never be read",
+            hint=f"edit the {written} that `pmctl init` wrote instead",
+        )
     target = root / OVERRIDE_DIR / name
     if target.exists() and not force:
         raise UsageError(f"{target} already exists", hint="pass --force to overwrite it")
