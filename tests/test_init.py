@@ -206,6 +206,18 @@ def test_a_gitignore_that_is_not_utf_8_is_appended_to_as_it_is(tmp_path: Path) -
     assert content.splitlines()[-1] == b"/_site/"
 
 
+def test_a_gitignore_with_windows_line_endings_keeps_them(tmp_path: Path) -> None:
+    """The lines added ended in "\\n" alone, in a file of "\\r\\n": mixed line endings."""
+    git(tmp_path, "init", "-q")
+    mine = b"\xef\xbb\xbf# mine\r\n.env"  # with a byte-order mark, no final line ending
+    (tmp_path / ".gitignore").write_bytes(mine)
+    initialise(tmp_path, language=Language.EN, force=False, commit=True)
+    content = (tmp_path / ".gitignore").read_bytes()
+    assert content.startswith(mine + b"\r\n")
+    assert content.endswith(b"\r\n/_site/\r\n")
+    assert content.count(b"\n") == content.count(b"\r\n") == 4
+
+
 def test_a_gitignore_that_cannot_be_read_is_named_and_left_alone(tmp_path: Path) -> None:
     git(tmp_path, "init", "-q")
     (tmp_path / ".gitignore").mkdir()

@@ -181,9 +181,10 @@ def _ignoring_site(gitignore: Path) -> bytes | None:
         content = b""
     if any(line.strip() in _SITE_PATTERNS for line in content.splitlines()):
         return None
+    # The file's own line ending: lines added with "\n" to a file of "\r\n" (a Windows
+    # team's) left it with mixed endings, which editors and `git diff` then show.
+    newline = b"\r\n" if b"\r\n" in content else b"\n"
     if content and not content.endswith(b"\n"):
-        content += b"\n"
-    return (
-        content
-        + f"# the site `pmctl site build` makes from this repository\n{SITE_PATTERN}\n".encode()
-    )
+        content += newline
+    added = f"# the site `pmctl site build` makes from this repository\n{SITE_PATTERN}\n"
+    return content + added.encode().replace(b"\n", newline)
