@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pmctl.adapters.config_file import read_settings
-from pmctl.domain.config import FieldMap
+from pmctl.domain.config import DEFAULT_CRITERIA, FieldMap
 from pmctl.domain.model import Language
 from pmctl.errors import ConfigError, GitError
 from pmctl.services.init import initialise
@@ -31,6 +31,16 @@ def test_init_in_an_empty_directory_runs_git_init_and_commits_its_files(tmp_path
     assert settings.default_language is Language.JA
     assert "pmctl lint" in (tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8")
     assert git(tmp_path, "status", "--porcelain") == ""
+
+
+def test_init_in_japanese_describes_the_criteria_in_japanese(tmp_path: Path) -> None:
+    """They were written in English, and every new Japanese postmortem listed them so above
+    `criteria:`."""
+    initialise(tmp_path, language=Language.JA, force=False, commit=True)
+    settings = read_settings(tmp_path / "pmctl.toml")
+    assert list(settings.criteria) == list(DEFAULT_CRITERIA)
+    assert settings.criteria["data-loss"] == "種類を問わないデータの損失"
+    assert all(not description.isascii() for description in settings.criteria.values())
 
 
 def test_init_in_an_existing_repository_commits_only_its_own_files(tmp_path: Path) -> None:

@@ -49,6 +49,24 @@ DEFAULT_CRITERIA: dict[str, str] = {
     "stakeholder-request": "A stakeholder asked for a postmortem",
 }
 
+DEFAULT_CRITERIA_JA: dict[str, str] = {
+    "user-visible-downtime": "しきい値を超える、ユーザーから見えるダウンタイムや品質の低下",
+    "data-loss": "種類を問わないデータの損失",
+    "on-call-intervention": "オンコール担当者の介入(ロールバック、トラフィックの切り替えなど)",
+    "time-to-resolve": "しきい値を超える解決までの時間",
+    "monitoring-failure": "監視の不備(インシデントを人手で発見した)",
+    "billing": "金銭、決済または請求への影響",
+    "stakeholder-request": "関係者からポストモーテムを求められた",
+}
+"""The same criteria (the same ids) described in Japanese: what `pmctl init --language ja`
+writes, as every new Japanese postmortem lists them above `criteria:`."""
+
+
+def default_criteria(language: Language) -> dict[str, str]:
+    """The default criteria described in `language`."""
+    return dict(DEFAULT_CRITERIA_JA if language is Language.JA else DEFAULT_CRITERIA)
+
+
 DEFAULT_DEADLINES: dict[str, str] = {"SEV1": "3d", "SEV2": "5bd", "SEV3": "10bd", "SEV4": "20bd"}
 MAX_APPROVALS = 20
 """More approvals than this is a typo (`required_approvals = 200`), not a review board: no

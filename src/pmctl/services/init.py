@@ -13,7 +13,7 @@ from pmctl.adapters.files import outermost_missing
 from pmctl.adapters.git import Repository
 from pmctl.domain import commits
 from pmctl.domain.commits import Commit
-from pmctl.domain.config import CONFIG_FILE, DEFAULT_CRITERIA
+from pmctl.domain.config import CONFIG_FILE, default_criteria
 from pmctl.domain.model import Language
 from pmctl.errors import ConfigError, GitError, UsageError, file_system_refusal
 from pmctl.services.mutate import write_and_commit
@@ -107,7 +107,7 @@ def _write_and_commit(
     files = {
         directory / CONFIG_FILE: templates.render(
             "init/pmctl.toml.j2",
-            {"language": language.value, "criteria": DEFAULT_CRITERIA},
+            {"language": language.value, "criteria": default_criteria(language)},
             root=None,
         ),
         keep: "",
