@@ -61,11 +61,8 @@ def update_index(
         stale = current != data
         if check or not stale:
             return IndexResult(path, stale, False, None, count, invalid)
-        if current and not force and not generated(current.decode("utf-8", "replace")):
-            raise UsageError(
-                f"{INDEX_FILE} exists and was not written by `pmctl index`: it would be replaced",
-                hint=f"move your {INDEX_FILE} elsewhere, or pass --force to replace it",
-            )
+        if not force:
+            _refuse_replacing_the_team_s_own(path)
         if not commit:
             write_atomic(path, data)
             return IndexResult(path, stale, True, None, count, invalid)
@@ -75,3 +72,14 @@ def update_index(
         repository.ensure_ready_to_commit()
         made = write_and_commit(repository, {path: data}, commits.index_updated())
     return IndexResult(path, stale, True, made, count, invalid)
+
+
+def _refuse_replacing_the_team_s_own(path: Path) -> None:
+    """`UsageError` if the file at `path` is not an INDEX.md that `pmctl index` wrote (nor
+    empty): a repository's own INDEX.md was replaced by the catalogue, and committed."""
+    current = path.read_bytes() if path.exists() else b""
+    if current.strip() and not generated(current.decode("utf-8", "replace")):
+        raise UsageError(
+            f"{INDEX_FILE} exists and was not written by `pmctl index`: it would be replaced",
+            hint=f"move your {INDEX_FILE} elsewhere, or pass --force to replace it",
+        )
