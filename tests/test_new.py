@@ -264,6 +264,31 @@ def test_a_template_that_includes_a_missing_one_is_a_template_error_at_its_line(
     )
 
 
+@pytest.mark.parametrize(
+    ("template", "line"),
+    [
+        ("---\n{% extends 'en/postmortem.md.j2' %}\n", 2),
+        ("---\n{% include 'en/postmortem.md.j2' %}\n", 2),
+        ("{% macro again() %}{{ again() }}{% endmacro %}\n{{ again() }}\n", 1),
+    ],
+)
+def test_a_template_that_uses_itself_without_end_says_so(
+    repo: Project, template: str, line: int
+) -> None:
+    """Extending the built-in template by its name (the override's own) said "template
+    failed while rendering: RecursionError: maximum recursion depth exceeded in comparison"."""
+    override_template(repo, template)
+    result = run_cli(repo.root, "new", *NEW_DISK_FULL)
+    assert result.returncode == ExitCode.TEMPLATE, result.stderr
+    assert result.stderr == (
+        f"error: .pmctl/templates/en/postmortem.md.j2:{line}: template uses itself without "
+        "end: it includes, imports or extends its own name (directly or through another), or "
+        "a macro calls itself\n"
+        "  hint: an override replaces the built-in template of its name and cannot include or "
+        "extend it: start from a copy (`pmctl template export`) instead\n"
+    )
+
+
 def test_a_template_rendering_an_invalid_postmortem_is_named_by_its_file(repo: Project) -> None:
     """It was named as `en/postmortem.md.j2:2` — the built-in template's name, with a line of
     what it rendered — in "en/postmortem.md.j2: template en/postmortem.md.j2 rendered an

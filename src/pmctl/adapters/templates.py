@@ -315,7 +315,18 @@ def _template_errors(name: str) -> Iterator[None]:
             hint="see docs/templates.md for the variables a template receives",
             location=_innermost_template(error.__traceback__, name, line=True),
         ) from None
-    except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError) as error:
+    except RecursionError as error:
+        # Mostly an override that includes or extends its own name, meant as the built-in
+        # one: it found itself, again and again. (It said "RecursionError: maximum
+        # recursion depth exceeded in comparison".)
+        raise TemplateError(
+            "template uses itself without end: it includes, imports or extends its own name "
+            "(directly or through another), or a macro calls itself",
+            hint="an override replaces the built-in template of its name and cannot include "
+            "or extend it: start from a copy (`pmctl template export`) instead",
+            location=_innermost_template(error.__traceback__, name, line=True),
+        ) from None
+    except (ArithmeticError, LookupError, TypeError, ValueError) as error:
         raise TemplateError(
             f"template failed while rendering: {type(error).__name__}: {error}",
             hint="fix the template, or delete the override to use the built-in one",
