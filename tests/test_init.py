@@ -43,6 +43,26 @@ def test_init_in_japanese_describes_the_criteria_in_japanese(tmp_path: Path) -> 
     assert all(not description.isascii() for description in settings.criteria.values())
 
 
+def test_init_names_markdown_in_postmortems_that_lint_would_fail_on(tmp_path: Path) -> None:
+    """A postmortems/ of the team's own Markdown (a README, postmortems from before pmctl)
+    was set up without a word; the first `pmctl lint` then failed on every file (PM006)."""
+    postmortems = tmp_path / "postmortems"
+    (postmortems / "2019").mkdir(parents=True)
+    (postmortems / "README.md").write_text("# Our postmortems\n", encoding="utf-8")
+    (postmortems / "2019" / "db.md").write_text("Title: DB failover\n", encoding="utf-8")
+    (postmortems / "2019" / "ok.md").write_bytes(b"\xef\xbb\xbf---\nid: x\n---\n")
+    result = run_cli(tmp_path, "init")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "warning: postmortems/ already holds 2 Markdown files without front matter: "
+        "postmortems/2019/db.md, postmortems/README.md; lint reads them as postmortems, and "
+        "fails\nconvert postmortems written before pmctl with `pmctl import`; move other files "
+        "out of postmortems/\n"
+    ) in result.stderr
+    fresh = run_cli(tmp_path, "init", "fresh")
+    assert "without front matter" not in fresh.stderr
+
+
 def test_init_in_an_existing_repository_commits_only_its_own_files(tmp_path: Path) -> None:
     git(tmp_path, "init", "-q")
     (tmp_path / "notes.txt").write_text("mine\n", encoding="utf-8")

@@ -38,6 +38,9 @@ class Initialised:
     """Why `.gitignore` was left alone although it does not ignore the site (changes of the
     user's not yet committed, or it cannot be read); None if it was not."""
     commit: Commit | None
+    not_postmortems: tuple[Path, ...] = ()
+    """Markdown files already in `postmortems/` without front matter (a README, notes, the
+    team's postmortems from before pmctl), which lint will read as postmortems and fail."""
 
 
 def initialise(directory: Path, *, language: Language, force: bool, commit: bool) -> Initialised:
@@ -134,6 +137,7 @@ def _write_and_commit(
     for path in data:  # a `postmortems` or `pmctl.toml` that links elsewhere is refused
         discovery.inside(repository.root, path)
     made_dir = not postmortems.exists()
+    not_postmortems = () if made_dir else _without_front_matter(postmortems)
     if commit:  # `init --force` again: files committed as they would be written are left out
         identical = [path for path, content in data.items() if _holds(path, content)]
         for path in repository.committed_as_is(identical):
@@ -152,7 +156,23 @@ def _write_and_commit(
         if made_dir:
             shutil.rmtree(postmortems, ignore_errors=True)
         raise
-    return Initialised(directory, tuple(data), created_git, pre_commit_hook, gitignore_left, made)
+    return Initialised(
+        directory, tuple(data), created_git, pre_commit_hook, gitignore_left, made, not_postmortems
+    )
+
+
+def _without_front_matter(postmortems: Path) -> tuple[Path, ...]:
+    """The Markdown files under `postmortems` that do not open with a front matter line."""
+    found = []
+    for path in discovery.discover(postmortems):
+        try:
+            with path.open("rb") as file:
+                start = file.read(8)
+        except OSError:
+            continue  # (lint names it)
+        if not start.removeprefix(b"\xef\xbb\xbf").startswith(b"---"):
+            found.append(path)
+    return tuple(found)
 
 
 def _runs_pmctl(pre_commit: Path) -> bool:
