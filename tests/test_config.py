@@ -135,6 +135,25 @@ def test_a_blank_or_repeated_severity_is_refused_at_its_line(
 
 
 @pytest.mark.parametrize(
+    ("severity", "meant"), [(" SEV1", "SEV1"), ("SEV1 ", "SEV1"), ("Sev  1", "Sev 1")]
+)
+def test_a_severity_with_spaces_no_postmortem_could_be_given_is_refused(
+    tmp_path: Path, severity: str, meant: str
+) -> None:
+    """`new --severity` takes what is typed as one line (`folded`): no input matched such a
+    severity, and the error listed it as if it were there ("unknown severity 'SEV1'; one
+    of:  SEV1, SEV2")."""
+    path = write(tmp_path / "pmctl.toml", f'severities = ["{severity}", "SEV2"]\n')
+    with pytest.raises(ConfigError) as raised:
+        read_settings(path)
+    assert raised.value.location == f"{path}:1"
+    assert raised.value.message == (
+        f"'severities': {severity!r} has spaces at its ends or two in a row, so no postmortem "
+        f"could be given it; write {meant!r}"
+    )
+
+
+@pytest.mark.parametrize(
     ("line", "message", "at"),
     [
         # Numbers and booleans are strict: `required_approvals = "3"` was taken as 3, `true` as 1.

@@ -26,7 +26,7 @@ from pydantic import (
 # is up to date) then do not build the postmortem's pydantic models (~50 ms).
 from pmctl.domain.enums import EventKind, Language
 from pmctl.domain.sections import SECTIONS_BY_KEY, section_names
-from pmctl.domain.visible_text import visible
+from pmctl.domain.visible_text import folded, visible
 
 CONFIG_FILE = "pmctl.toml"
 
@@ -513,6 +513,12 @@ class Settings(_Section):
                 msg = f"{severity!r} is blank; a severity needs a name"
                 raise ValueError(msg)
             _one_line(severity, "a severity")
+            if folded(severity) != severity:  # as `new --severity` and the prompt take it
+                msg = (
+                    f"{severity!r} has spaces at its ends or two in a row, so no postmortem "
+                    f"could be given it; write {folded(severity)!r}"
+                )
+                raise ValueError(msg)
         repeated = sorted({s for s in severities if severities.count(s) > 1})
         if repeated:
             msg = f"{', '.join(map(repr, repeated))} listed twice; list each severity once"
