@@ -173,6 +173,8 @@ def test_a_severity_with_spaces_no_postmortem_could_be_given_is_refused(
         ('severities = ["SEV1\\u202e"]', "'severities': 'SEV1\\u202e': a severity may not", 1),
         ('[criteria]\n"" = "blank"', "'criteria': '' is blank; a criterion needs an id", 1),
         ('[criteria]\nx = "a\\nb"', "'criteria': 'a\\nb': a criterion's description may not", 1),
+        # Never matched: YAML takes `criteria: [ data-loss]` as `data-loss`.
+        ('[criteria]\n" data-loss" = "x"', "'criteria': ' data-loss' has spaces at its ends", 1),
     ],
 )
 def test_a_value_of_the_wrong_type_or_shape_is_refused_at_its_line(

@@ -464,6 +464,15 @@ def _one_line(value: str, what: str) -> None:
         raise ValueError(msg)
 
 
+def _as_typed(name: str, so: str) -> None:
+    """`ValueError` unless `name` is as people type it in one line (`folded`): pmctl takes
+    `--severity " SEV1"` as `SEV1`, YAML `criteria: [ data-loss]` as `data-loss`, so a
+    name with spaces at its ends or two in a row could never be matched."""
+    if folded(name) != name:
+        msg = f"{name!r} has spaces at its ends or two in a row, so {so}; write {folded(name)!r}"
+        raise ValueError(msg)
+
+
 class Settings(_Section):
     """Everything `pmctl.toml` can set. Every key has a default except where noted."""
 
@@ -513,12 +522,7 @@ class Settings(_Section):
                 msg = f"{severity!r} is blank; a severity needs a name"
                 raise ValueError(msg)
             _one_line(severity, "a severity")
-            if folded(severity) != severity:  # as `new --severity` and the prompt take it
-                msg = (
-                    f"{severity!r} has spaces at its ends or two in a row, so no postmortem "
-                    f"could be given it; write {folded(severity)!r}"
-                )
-                raise ValueError(msg)
+            _as_typed(severity, "no postmortem could be given it")
         repeated = sorted({s for s in severities if severities.count(s) > 1})
         if repeated:
             msg = f"{', '.join(map(repr, repeated))} listed twice; list each severity once"
@@ -535,6 +539,7 @@ class Settings(_Section):
                 msg = f"{criterion!r} is blank; a criterion needs an id"
                 raise ValueError(msg)
             _one_line(criterion, "a criterion's id")
+            _as_typed(criterion, "no postmortem could list it")
             _one_line(description, "a criterion's description")
         return criteria
 
