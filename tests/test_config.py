@@ -173,6 +173,10 @@ def test_a_severity_with_spaces_no_postmortem_could_be_given_is_refused(
         ('severities = ["SEV1\\u202e"]', "'severities': 'SEV1\\u202e': a severity may not", 1),
         ('[criteria]\n"" = "blank"', "'criteria': '' is blank; a criterion needs an id", 1),
         ('[criteria]\nx = "a\\nb"', "'criteria': 'a\\nb': a criterion's description may not", 1),
+        # A person never matched (owners are one folded line): no team table, no word.
+        ('[teams]\nsre = [" alice"]', "'teams': ' alice' has spaces at its ends", 1),
+        ('[teams]\nsre = [""]', "'teams': '' is blank; a person needs a name", 1),
+        ('[teams]\n"" = ["alice"]', "'teams': '' is blank; a team needs a name", 1),
         # Never matched: YAML takes `criteria: [ data-loss]` as `data-loss`.
         ('[criteria]\n" data-loss" = "x"', "'criteria': ' data-loss' has spaces at its ends", 1),
     ],

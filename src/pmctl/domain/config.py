@@ -464,6 +464,14 @@ def _one_line(value: str, what: str) -> None:
         raise ValueError(msg)
 
 
+def _named(name: str, what: str) -> None:
+    """`ValueError` for a blank `name` of `what`, or one with a control character."""
+    if not name.strip():
+        msg = f"{name!r} is blank; {what} needs a name"
+        raise ValueError(msg)
+    _one_line(name, what)
+
+
 def _as_typed(name: str, so: str) -> None:
     """`ValueError` unless `name` is as people type it in one line (`folded`): pmctl takes
     `--severity " SEV1"` as `SEV1`, YAML `criteria: [ data-loss]` as `data-loss`, so a
@@ -559,7 +567,10 @@ class Settings(_Section):
     def _one_team_each(cls, teams: dict[str, list[str]]) -> dict[str, list[str]]:
         seen: dict[str, str] = {}
         for team, people in teams.items():
+            _named(team, "a team")
             for person in people:
+                _named(person, "a person")
+                _as_typed(person, "no postmortem's owner could be them")
                 other = seen.setdefault(person.lower(), team)
                 if other != team:
                     msg = f"{person!r} is in two teams, {other!r} and {team!r}; keep one"
