@@ -8,7 +8,9 @@ import pytest
 
 from pmctl.adapters.config_file import find_root, load_project, read_settings
 from pmctl.domain.config import Settings
+from pmctl.domain.project import Project
 from pmctl.errors import ConfigError, ExitCode
+from tests.conftest import run_cli
 
 
 def write(path: Path, text: str) -> Path:
@@ -290,3 +292,20 @@ def test_a_blank_phrase_of_a_lexicon_is_an_error_at_its_line(
     assert raised.value.message == (
         f"'lint.{key}.1': '{phrase}' is blank; a phrase needs a word, or remove it from the list"
     )
+
+
+@pytest.mark.parametrize("wait", ["-1", "nan", "inf", "1e309", "soon"])
+def test_a_lock_timeout_that_is_not_seconds_is_refused_before_anything_is_done(
+    repo: Project, wait: str
+) -> None:
+    """`-1` and `nan` were taken as no wait at all, `inf` as a wait without end, silently."""
+    result = run_cli(
+        repo.root, "new", "--title", "Disk full", "--severity", "SEV3", "--owner", "ann",
+        "--no-input", env={"PMCTL_LOCK_TIMEOUT": wait},
+    )  # fmt: skip
+    assert result.returncode == ExitCode.USAGE, result.stderr
+    assert result.stderr == (
+        f"error: PMCTL_LOCK_TIMEOUT={wait!r} is not a number of seconds (0 or more)\n"
+        "  hint: e.g. PMCTL_LOCK_TIMEOUT=60\n"
+    )
+    assert not (repo.postmortem_dir / "2026").exists()
