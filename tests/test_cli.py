@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from pmctl.domain.project import Project
 from pmctl.errors import ExitCode
 from tests.conftest import git, run_cli, run_process
@@ -128,6 +130,25 @@ def test_template_export_takes_a_short_name_that_names_one_template(repo: Projec
     assert several.returncode == ExitCode.NOT_FOUND
     assert "'notify/en' names 3 built-in templates" in several.stderr
     assert "hint: choose one of: notify/en/chat.txt.j2, notify/en/email.txt.j2," in several.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "written"),
+    [
+        ("init/pmctl.toml.j2", "pmctl.toml"),
+        ("init/pre-commit-config.yaml", ".pre-commit-config.yaml"),
+    ],
+)
+def test_template_export_refuses_init_s_templates_which_no_override_changes(
+    repo: Project, name: str, written: str
+) -> None:
+    """It wrote .pmctl/templates/init/..., which `pmctl init` (run before any repository,
+    with the built-in templates only) never reads: an edit to it silently did nothing."""
+    result = run_cli(repo.root, "template", "export", name)
+    assert result.returncode == ExitCode.USAGE, result.stderr
+    assert "is only used by `pmctl init`, before the repository exists" in result.stderr
+    assert f"hint: edit the {written} that `pmctl init` wrote instead" in result.stderr
+    assert not (repo.root / ".pmctl").exists()
 
 
 def test_schema_command_prints_the_committed_schema_of_each_version(tmp_path: Path) -> None:

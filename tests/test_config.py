@@ -8,7 +8,9 @@ import pytest
 
 from pmctl.adapters.config_file import find_root, load_project, read_settings
 from pmctl.domain.config import Settings
+from pmctl.domain.project import Project
 from pmctl.errors import ConfigError, ExitCode
+from tests.conftest import run_cli
 
 
 def write(path: Path, text: str) -> Path:
@@ -135,6 +137,25 @@ def test_a_blank_or_repeated_severity_is_refused_at_its_line(
 
 
 @pytest.mark.parametrize(
+    ("severity", "meant"), [(" SEV1", "SEV1"), ("SEV1 ", "SEV1"), ("Sev  1", "Sev 1")]
+)
+def test_a_severity_with_spaces_no_postmortem_could_be_given_is_refused(
+    tmp_path: Path, severity: str, meant: str
+) -> None:
+    """`new --severity` takes what is typed as one line (`folded`): no input matched such a
+    severity, and the error listed it as if it were there ("unknown severity 'SEV1'; one
+    of:  SEV1, SEV2")."""
+    path = write(tmp_path / "pmctl.toml", f'severities = ["{severity}", "SEV2"]\n')
+    with pytest.raises(ConfigError) as raised:
+        read_settings(path)
+    assert raised.value.location == f"{path}:1"
+    assert raised.value.message == (
+        f"'severities': {severity!r} has spaces at its ends or two in a row, so no postmortem "
+        f"could be given it; write {meant!r}"
+    )
+
+
+@pytest.mark.parametrize(
     ("line", "message", "at"),
     [
         # Numbers and booleans are strict: `required_approvals = "3"` was taken as 3, `true` as 1.
@@ -154,6 +175,12 @@ def test_a_blank_or_repeated_severity_is_refused_at_its_line(
         ('severities = ["SEV1\\u202e"]', "'severities': 'SEV1\\u202e': a severity may not", 1),
         ('[criteria]\n"" = "blank"', "'criteria': '' is blank; a criterion needs an id", 1),
         ('[criteria]\nx = "a\\nb"', "'criteria': 'a\\nb': a criterion's description may not", 1),
+        # A person never matched (owners are one folded line): no team table, no word.
+        ('[teams]\nsre = [" alice"]', "'teams': ' alice' has spaces at its ends", 1),
+        ('[teams]\nsre = [""]', "'teams': '' is blank; a person needs a name", 1),
+        ('[teams]\n"" = ["alice"]', "'teams': '' is blank; a team needs a name", 1),
+        # Never matched: YAML takes `criteria: [ data-loss]` as `data-loss`.
+        ('[criteria]\n" data-loss" = "x"', "'criteria': ' data-loss' has spaces at its ends", 1),
     ],
 )
 def test_a_value_of_the_wrong_type_or_shape_is_refused_at_its_line(
@@ -203,3 +230,82 @@ def test_a_bad_value_in_an_inline_table_points_at_its_line(tmp_path: Path) -> No
     with pytest.raises(ConfigError) as raised:
         read_settings(path)
     assert raised.value.location == f"{path}:3"
+
+
+@pytest.mark.parametrize(
+    ("rules", "message"),
+    [
+        ('PM999 = "off"', "unknown rule 'PM999'; did you mean 'PM009'?"),
+        ('"section-unfiled" = "off"', "unknown rule 'section-unfiled'; did you mean "
+         "'section-unfilled'?"),
+        ('PM1O2 = "warning"', "unknown rule 'PM1O2'; did you mean 'PM102'?"),
+        ('blame = "off"', "unknown rule 'blame'; the rules are in docs/rules/"),
+    ],
+)  # fmt: skip
+def test_a_lint_rule_that_does_not_exist_is_an_error_at_its_line(
+    tmp_path: Path, rules: str, message: str
+) -> None:
+    """Its level was silently ignored: a typo in the rule meant to be turned off left the
+    rule on, and lint went on failing with no word about the setting."""
+    path = write(
+        tmp_path / "pmctl.toml", f'remote = "origin"\n[lint.rules]\nPM101 = "off"\n{rules}\n'
+    )
+    with pytest.raises(ConfigError) as raised:
+        read_settings(path)
+    assert raised.value.location == f"{path}:4"
+    assert raised.value.message.endswith(message)
+
+
+def test_rules_are_named_by_id_or_name_in_any_case(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "pmctl.toml", '[lint]\nrules = { pm101 = "off", SECTION-UNFILLED = "warning" }\n'
+    )
+    assert len(read_settings(path).lint.rules) == 2
+
+
+@pytest.mark.parametrize("deadline", ["3D", "3 days", "5 bd", "３d"])
+def test_a_deadline_that_is_not_days_says_how_to_write_one(tmp_path: Path, deadline: str) -> None:
+    """The error was pydantic's "String should match pattern '^(?P<n>[0-9]+)(?P<unit>d|bd)$'"."""
+    path = write(tmp_path / "pmctl.toml", f'[review_deadlines]\nSEV1 = "3d"\nSEV2 = "{deadline}"\n')
+    with pytest.raises(ConfigError) as raised:
+        read_settings(path)
+    assert raised.value.location == f"{path}:3"
+    assert raised.value.message == (
+        f"'review_deadlines.SEV2': '{deadline}' is not a deadline: write \"<n>d\" for calendar "
+        'days or "<n>bd" for business days, e.g. "3d" or "5bd"'
+    )
+
+
+@pytest.mark.parametrize("key", ["blameless_extra", "blameless_allow", "vague_extra"])
+@pytest.mark.parametrize("phrase", ["", "  "])
+def test_a_blank_phrase_of_a_lexicon_is_an_error_at_its_line(
+    tmp_path: Path, key: str, phrase: str
+) -> None:
+    """It was found everywhere: `blameless_extra = [""]` made 4,032 warnings of the two
+    example postmortems, `vague_extra = [""]` every action item vague."""
+    path = write(
+        tmp_path / "pmctl.toml", f'remote = "origin"\n\n[lint]\n{key} = ["x", "{phrase}"]\n'
+    )
+    with pytest.raises(ConfigError) as raised:
+        read_settings(path)
+    assert raised.value.location == f"{path}:4"
+    assert raised.value.message == (
+        f"'lint.{key}.1': '{phrase}' is blank; a phrase needs a word, or remove it from the list"
+    )
+
+
+@pytest.mark.parametrize("wait", ["-1", "nan", "inf", "1e309", "soon"])
+def test_a_lock_timeout_that_is_not_seconds_is_refused_before_anything_is_done(
+    repo: Project, wait: str
+) -> None:
+    """`-1` and `nan` were taken as no wait at all, `inf` as a wait without end, silently."""
+    result = run_cli(
+        repo.root, "new", "--title", "Disk full", "--severity", "SEV3", "--owner", "ann",
+        "--no-input", env={"PMCTL_LOCK_TIMEOUT": wait},
+    )  # fmt: skip
+    assert result.returncode == ExitCode.USAGE, result.stderr
+    assert result.stderr == (
+        f"error: PMCTL_LOCK_TIMEOUT={wait!r} is not a number of seconds (0 or more)\n"
+        "  hint: e.g. PMCTL_LOCK_TIMEOUT=60\n"
+    )
+    assert not (repo.postmortem_dir / "2026").exists()

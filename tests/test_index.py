@@ -100,3 +100,40 @@ def test_cli_check_exits_1_when_stale(repo: Project) -> None:
     assert run_cli(repo.root, "index").returncode == 0
     fresh = run_cli(repo.root, "index", "--check")
     assert fresh.returncode == 0, fresh.stderr
+
+
+def test_an_index_of_the_team_s_own_is_not_replaced_without_force(repo: Project) -> None:
+    """A repository's own INDEX.md (a hand-kept list, a docs landing page) was replaced by
+    the generated catalogue and committed, without a word."""
+    populate(repo)
+    own = "# Our incident reviews\n\nSee the wiki for 2019-2024.\n"
+    (repo.root / "INDEX.md").write_text(own, encoding="utf-8")
+    git(repo.root, "add", "INDEX.md")
+    git(repo.root, "commit", "-q", "-m", "our index")
+    head = git(repo.root, "rev-parse", "HEAD")
+    for arguments in (["index"], ["index", "--no-commit"]):
+        refused = run_cli(repo.root, *arguments)
+        assert refused.returncode == 2, refused.stderr
+        assert refused.stderr.endswith(
+            "error: INDEX.md exists and was not written by `pmctl index`: it would be replaced\n"
+            "  hint: move your INDEX.md elsewhere, or pass --force to replace it\n"
+        )
+        assert (repo.root / "INDEX.md").read_text(encoding="utf-8") == own
+        assert git(repo.root, "rev-parse", "HEAD") == head
+    forced = run_cli(repo.root, "index", "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert (repo.root / "INDEX.md").read_text(encoding="utf-8") == EXPECTED
+
+
+def test_an_index_pmctl_wrote_in_the_other_language_is_regenerated(repo: Project) -> None:
+    populate(repo)
+    update_index(repo)
+    config = repo.root / "pmctl.toml"
+    config.write_text('default_language = "ja"\n', encoding="utf-8")
+    from pmctl.adapters.config_file import load_project
+
+    result = update_index(load_project(repo.root))
+    assert result.commit is not None
+    assert "`pmctl index` が生成したファイルです" in (repo.root / "INDEX.md").read_text(
+        encoding="utf-8"
+    )

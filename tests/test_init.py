@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pmctl.adapters.config_file import read_settings
-from pmctl.domain.config import FieldMap
+from pmctl.domain.config import DEFAULT_CRITERIA, FieldMap
 from pmctl.domain.model import Language
 from pmctl.errors import ConfigError, GitError
 from pmctl.services.init import initialise
@@ -31,6 +31,36 @@ def test_init_in_an_empty_directory_runs_git_init_and_commits_its_files(tmp_path
     assert settings.default_language is Language.JA
     assert "pmctl lint" in (tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8")
     assert git(tmp_path, "status", "--porcelain") == ""
+
+
+def test_init_in_japanese_describes_the_criteria_in_japanese(tmp_path: Path) -> None:
+    """They were written in English, and every new Japanese postmortem listed them so above
+    `criteria:`."""
+    initialise(tmp_path, language=Language.JA, force=False, commit=True)
+    settings = read_settings(tmp_path / "pmctl.toml")
+    assert list(settings.criteria) == list(DEFAULT_CRITERIA)
+    assert settings.criteria["data-loss"] == "種類を問わないデータの損失"
+    assert all(not description.isascii() for description in settings.criteria.values())
+
+
+def test_init_names_markdown_in_postmortems_that_lint_would_fail_on(tmp_path: Path) -> None:
+    """A postmortems/ of the team's own Markdown (a README, postmortems from before pmctl)
+    was set up without a word; the first `pmctl lint` then failed on every file (PM006)."""
+    postmortems = tmp_path / "postmortems"
+    (postmortems / "2019").mkdir(parents=True)
+    (postmortems / "README.md").write_text("# Our postmortems\n", encoding="utf-8")
+    (postmortems / "2019" / "db.md").write_text("Title: DB failover\n", encoding="utf-8")
+    (postmortems / "2019" / "ok.md").write_bytes(b"\xef\xbb\xbf---\nid: x\n---\n")
+    result = run_cli(tmp_path, "init")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "warning: postmortems/ already holds 2 Markdown files without front matter: "
+        "postmortems/2019/db.md, postmortems/README.md; lint reads them as postmortems, and "
+        "fails\nconvert postmortems written before pmctl with `pmctl import`; move other files "
+        "out of postmortems/\n"
+    ) in result.stderr
+    fresh = run_cli(tmp_path, "init", "fresh")
+    assert "without front matter" not in fresh.stderr
 
 
 def test_init_in_an_existing_repository_commits_only_its_own_files(tmp_path: Path) -> None:
@@ -204,6 +234,18 @@ def test_a_gitignore_that_is_not_utf_8_is_appended_to_as_it_is(tmp_path: Path) -
     content = (tmp_path / ".gitignore").read_bytes()
     assert content.startswith(mine + b"\n")
     assert content.splitlines()[-1] == b"/_site/"
+
+
+def test_a_gitignore_with_windows_line_endings_keeps_them(tmp_path: Path) -> None:
+    """The lines added ended in "\\n" alone, in a file of "\\r\\n": mixed line endings."""
+    git(tmp_path, "init", "-q")
+    mine = b"\xef\xbb\xbf# mine\r\n.env"  # with a byte-order mark, no final line ending
+    (tmp_path / ".gitignore").write_bytes(mine)
+    initialise(tmp_path, language=Language.EN, force=False, commit=True)
+    content = (tmp_path / ".gitignore").read_bytes()
+    assert content.startswith(mine + b"\r\n")
+    assert content.endswith(b"\r\n/_site/\r\n")
+    assert content.count(b"\n") == content.count(b"\r\n") == 4
 
 
 def test_a_gitignore_that_cannot_be_read_is_named_and_left_alone(tmp_path: Path) -> None:

@@ -113,6 +113,21 @@ def test_a_document_of_a_newer_schema_says_to_upgrade_pmctl(v1_repo: Project) ->
     assert "  hint: a newer pmctl wrote it (schema 3; this one reads up to 2)" in result.stderr
 
 
+@pytest.mark.parametrize("written", ['"1"', "'2'", '" 1"'])
+def test_a_quoted_schema_version_says_to_write_the_number(v1_repo: Project, written: str) -> None:
+    """It said "schema: Input should be 1 or 2" of a line that reads `schema: "1"`, with the
+    hint to run lint, which said the same."""
+    write(v1_repo, "2026-11-23-quoted", V1.replace("schema: 1", f"schema: {written}", 1))
+    git(v1_repo.root, "add", "--all")
+    git(v1_repo.root, "commit", "--quiet", "-m", "quoted")
+    number = written.strip("'\" ")
+    result = run_cli(v1_repo.root, "migrate", "--dry-run")
+    assert "  hint: write the number without quotes: `schema: " + number + "`" in result.stderr
+    lint = run_cli(v1_repo.root, "lint", "postmortems/2026/2026-11-23-quoted.md")
+    assert "PM020 `schema`: Input should be 1 or 2" in lint.stdout
+    assert "hint: write the number without quotes: `schema: " + number + "`" in lint.stdout
+
+
 def test_uncommitted_edits_of_a_document_refuse_the_migration(v1_repo: Project) -> None:
     path = v1_repo.postmortem_dir / "2026" / "2026-11-21-search.md"
     path.write_bytes(path.read_bytes() + b"\r\nMy own notes.\r\n")

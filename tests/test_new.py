@@ -264,6 +264,31 @@ def test_a_template_that_includes_a_missing_one_is_a_template_error_at_its_line(
     )
 
 
+@pytest.mark.parametrize(
+    ("template", "line"),
+    [
+        ("---\n{% extends 'en/postmortem.md.j2' %}\n", 2),
+        ("---\n{% include 'en/postmortem.md.j2' %}\n", 2),
+        ("{% macro again() %}{{ again() }}{% endmacro %}\n{{ again() }}\n", 1),
+    ],
+)
+def test_a_template_that_uses_itself_without_end_says_so(
+    repo: Project, template: str, line: int
+) -> None:
+    """Extending the built-in template by its name (the override's own) said "template
+    failed while rendering: RecursionError: maximum recursion depth exceeded in comparison"."""
+    override_template(repo, template)
+    result = run_cli(repo.root, "new", *NEW_DISK_FULL)
+    assert result.returncode == ExitCode.TEMPLATE, result.stderr
+    assert result.stderr == (
+        f"error: .pmctl/templates/en/postmortem.md.j2:{line}: template uses itself without "
+        "end: it includes, imports or extends its own name (directly or through another), or "
+        "a macro calls itself\n"
+        "  hint: an override replaces the built-in template of its name and cannot include or "
+        "extend it: start from a copy (`pmctl template export`) instead\n"
+    )
+
+
 def test_a_template_rendering_an_invalid_postmortem_is_named_by_its_file(repo: Project) -> None:
     """It was named as `en/postmortem.md.j2:2` — the built-in template's name, with a line of
     what it rendered — in "en/postmortem.md.j2: template en/postmortem.md.j2 rendered an
@@ -275,6 +300,50 @@ def test_a_template_rendering_an_invalid_postmortem_is_named_by_its_file(repo: P
         "error: .pmctl/templates/en/postmortem.md.j2: rendered an invalid postmortem "
         "(line 2 of what it rendered): schema: Field required\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "rendered", "hint"),
+    [
+        ("id: {{ id }}", "`id: 2020-01-01-other` (line 3 of what it rendered), not the "
+         "new postmortem's id, 2026-11-23-disk-full", "`id: {{ id }}`"),
+        ("language: en", "`language: ja` (line 7 of what it rendered), not the new "
+         "postmortem's language, en", "`language: {{ language }}`"),
+        ("severity: {{ severity | yaml }}", "`severity: SEV1` (line 6 of what it rendered), "
+         "not the new postmortem's severity, SEV3", "`severity: {{ severity | yaml }}`"),
+        ("status: draft", "`status: reviewed` (line 5 of what it rendered), not the new "
+         "postmortem's status, draft", "`status: draft`"),
+        ("reviews: []", "1 review (line 35 of what it rendered): a new postmortem has none "
+         "yet", "`reviews: []`"),
+    ],
+)  # fmt: skip
+def test_a_template_must_render_the_id_language_and_severity_asked_for_as_a_draft(
+    repo: Project, written: str, rendered: str, hint: str
+) -> None:
+    """A template writing its own values was committed under the id pmctl chose: a fixed
+    `id:` gave a new file that lint failed on (PM702, and every next one the same id), a
+    fixed `language:` an English postmortem read as Japanese, a fixed `status: reviewed` a
+    postmortem born reviewed, with an approval no one gave."""
+    builtin = (Path(__file__).parents[1] / "templates" / "en" / "postmortem.md.j2").read_text(
+        encoding="utf-8"
+    )
+    own = {
+        "id: {{ id }}": "id: 2020-01-01-other",
+        "language: en": "language: ja",
+        "severity: {{ severity | yaml }}": "severity: SEV1",
+        "status: draft": "status: reviewed",
+        "reviews: []": "reviews:\n  - {reviewer: bob, date: 2026-11-23, verdict: approved}",
+    }[written]
+    assert written in builtin
+    override_template(repo, builtin.replace(written, own))
+    before = snapshot(repo.root)
+    result = run_cli(repo.root, "new", *NEW_DISK_FULL)
+    assert result.returncode == ExitCode.TEMPLATE, result.stderr
+    assert result.stderr == (
+        f"error: .pmctl/templates/en/postmortem.md.j2: rendered {rendered}\n"
+        f"  hint: write {hint} in the template's front matter\n"
+    )
+    assert snapshot(repo.root) == before
 
 
 @pytest.mark.parametrize(

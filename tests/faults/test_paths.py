@@ -79,6 +79,31 @@ def test_a_postmortem_dir_that_is_a_file_is_a_config_error_at_its_line(
     assert "pmctl.toml is a file" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ('"~/postmortems"', "starts with ~, which is not expanded: '~' would be a directory in "
+         "the repository"),
+        ('"$HOME/postmortems"', "holds $HOME, which is not expanded"),
+        ('"${POSTMORTEMS}"', "holds ${POSTMORTEMS}, which is not expanded"),
+        ("'docs\\postmortems'", "holds a backslash, which is no separator: write "
+         "'docs/postmortems'"),
+    ],
+)  # fmt: skip
+def test_a_postmortem_dir_written_as_for_a_shell_is_a_config_error_at_its_line(
+    repo: Project, value: str, reason: str
+) -> None:
+    """`"~/postmortems"` made a directory named `~` in the repository (`rm -rf ~` would then
+    empty the home directory), `"docs\\postmortems"` one named with the backslash in it."""
+    line = set_postmortem_dir(repo.root, value)
+    result = run_cli(repo.root, *NEW)
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert f"pmctl.toml:{line}: postmortem_dir {value[1:-1]!r} {reason}" in result.stderr
+    assert sorted(path.name for path in repo.root.iterdir()) == sorted(
+        [".git", ".gitignore", ".pre-commit-config.yaml", "pmctl.toml", "postmortems"]
+    )
+
+
 def test_new_with_an_absolute_postmortem_dir_elsewhere_writes_nothing_there(
     repo: Project, tmp_path: Path
 ) -> None:

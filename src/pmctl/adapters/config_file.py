@@ -105,6 +105,8 @@ def _check_postmortem_dir(root: Path, config: Path, value: str) -> None:
         unusable = _unusable(resolved)
         if not value.strip():
             reason = "is blank"
+        elif (taken_literally := _taken_literally(value)) is not None:
+            reason = taken_literally
         elif unusable is not None:
             reason = f"cannot be a directory: {unusable}"
         elif resolved == root:
@@ -125,6 +127,21 @@ def _check_postmortem_dir(root: Path, config: Path, value: str) -> None:
         hint='postmortems live in the repository: use a directory next to pmctl.toml, e.g. "postmortems"',
         location=f"{config}:{line}" if line else str(config),
     )
+
+
+def _taken_literally(value: str) -> str | None:
+    """Why `value` would not name the place it is meant to: pmctl, like git, does not
+    expand `~` or `$VARIABLE`, and `\\` is no separator. `postmortem_dir = "~/postmortems"`
+    made a directory named `~` in the repository (which `rm -rf ~` then removes in full
+    from home), `"docs\\postmortems"` one named so, backslash and all."""
+    if value.startswith("~"):
+        return "starts with ~, which is not expanded: '~' would be a directory in the repository"
+    variable = re.search(r"\$(?:\{\w*\}?|[A-Za-z_]\w*)", value)
+    if variable:
+        return f"holds {variable[0]}, which is not expanded: it would be part of a name as it is"
+    if "\\" in value:
+        return f"holds a backslash, which is no separator: write {value.replace(chr(92), '/')!r}"
+    return None
 
 
 def in_git_dir(root: Path, path: Path) -> bool:
@@ -151,6 +168,9 @@ def _not_a_file_of_its_own(root: Path, value: str, postmortems: Path) -> str | N
         return "holds a NUL character, which no file name can"
     if not value.strip():
         return "is blank"
+    taken_literally = _taken_literally(value)
+    if taken_literally is not None:
+        return taken_literally
     resolved = Path(os.path.realpath(root / value))  # (a link is judged by where it leads)
     if not resolved.is_relative_to(root):
         return f"leads to {resolved}, outside {root}"

@@ -73,12 +73,20 @@ def _holder(path: Path) -> str:
 
 
 def _wait_seconds() -> float:
+    """The wait of `PMCTL_LOCK_TIMEOUT`: a number of seconds, 0 or more. A negative one, `nan`
+    or `inf` was taken without a word (as no wait, or as a wait without end)."""
     value = os.environ.get(WAIT_VARIABLE, "").strip()
+    if not value:
+        return DEFAULT_WAIT_SECONDS
     try:
-        return max(0.0, float(value)) if value else DEFAULT_WAIT_SECONDS
+        seconds = float(value)
     except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):  # (False for nan)
         from pmctl.errors import UsageError
 
         raise UsageError(
-            f"{WAIT_VARIABLE}={value!r} is not a number of seconds", hint=f"e.g. {WAIT_VARIABLE}=60"
-        ) from None
+            f"{WAIT_VARIABLE}={value!r} is not a number of seconds (0 or more)",
+            hint=f"e.g. {WAIT_VARIABLE}=60",
+        )
+    return seconds

@@ -315,7 +315,18 @@ def _template_errors(name: str) -> Iterator[None]:
             hint="see docs/templates.md for the variables a template receives",
             location=_innermost_template(error.__traceback__, name, line=True),
         ) from None
-    except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError) as error:
+    except RecursionError as error:
+        # Mostly an override that includes or extends its own name, meant as the built-in
+        # one: it found itself, again and again. (It said "RecursionError: maximum
+        # recursion depth exceeded in comparison".)
+        raise TemplateError(
+            "template uses itself without end: it includes, imports or extends its own name "
+            "(directly or through another), or a macro calls itself",
+            hint="an override replaces the built-in template of its name and cannot include "
+            "or extend it: start from a copy (`pmctl template export`) instead",
+            location=_innermost_template(error.__traceback__, name, line=True),
+        ) from None
+    except (ArithmeticError, LookupError, TypeError, ValueError) as error:
         raise TemplateError(
             f"template failed while rendering: {type(error).__name__}: {error}",
             hint="fix the template, or delete the override to use the built-in one",
@@ -412,9 +423,26 @@ def builtin_names() -> list[str]:
     return sorted(path.relative_to(base).as_posix() for path in found if path.is_file())
 
 
+INIT_ONLY = "init/"
+"""The folder of `pmctl init`'s templates: rendered before the repository, and so any
+override of it, exists; always the built-in ones."""
+
+
 def export(name: str, root: Path, *, force: bool) -> Path:
-    """Copy a built-in template to the repository's override directory; return the new path."""
+    """Copy a built-in template to the repository's override directory; return the new path.
+
+    `UsageError` for one of `pmctl init`'s, which no override changes: exporting one wrote a
+    file that was never read, as if it had an effect."""
     name = _builtin_named(name)
+    if name.startswith(INIT_ONLY):
+        written = (
+            name.removeprefix(INIT_ONLY).removesuffix(".j2").replace("pre-commit", ".pre-commit")
+        )
+        raise UsageError(
+            f"{name} is only used by `pmctl init`, before the repository exists: an override "
+            "of it would never be read",
+            hint=f"edit the {written} that `pmctl init` wrote instead",
+        )
     target = root / OVERRIDE_DIR / name
     if target.exists() and not force:
         raise UsageError(f"{target} already exists", hint="pass --force to overwrite it")

@@ -15,6 +15,9 @@ def index_command(
         False, "--check", help="Write nothing; exit 1 if INDEX.md is not up to date (for CI)."
     ),
     no_commit: bool = typer.Option(False, "--no-commit", help="Write the file, do not commit it."),
+    force: bool = typer.Option(
+        False, "--force", help="Replace an INDEX.md that `pmctl index` did not write."
+    ),
 ) -> None:
     """Regenerate INDEX.md, the catalogue of every postmortem, and commit it if it changed.
 
@@ -32,7 +35,7 @@ def index_command(
     from pmctl.services.project import open_project
     from pmctl.ui import console
 
-    result = update_index(open_project(Path.cwd()), check=check, commit=not no_commit)
+    result = update_index(open_project(Path.cwd()), check=check, commit=not no_commit, force=force)
     console.warn_invalid(result.invalid, outcome="not listed")
     name = result.path.name
     if check:

@@ -27,6 +27,7 @@ def init_command(
     Example: `pmctl init` in an empty directory runs `git init` too.
     """
     from pmctl.cli.parse import parse_language
+    from pmctl.domain.wording import plural
     from pmctl.services.init import initialise
     from pmctl.ui import console
 
@@ -46,6 +47,19 @@ def init_command(
         )
         for line in result.pre_commit_hook.splitlines():
             console.note(line)
+    if result.not_postmortems:
+        shown = ", ".join(
+            path.relative_to(result.root).as_posix() for path in result.not_postmortems[:3]
+        )
+        more = ", ..." if len(result.not_postmortems) > 3 else ""
+        console.warn(
+            f"postmortems/ already holds {plural(len(result.not_postmortems), 'Markdown file')} "
+            f"without front matter: {shown}{more}; lint reads them as postmortems, and fails"
+        )
+        console.note(
+            "convert postmortems written before pmctl with `pmctl import`; move other files "
+            "out of postmortems/"
+        )
     if result.gitignore_left:
         console.note(f".gitignore {result.gitignore_left} and was left alone; add /_site/ to it")
     if result.commit:

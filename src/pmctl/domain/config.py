@@ -26,7 +26,7 @@ from pydantic import (
 # is up to date) then do not build the postmortem's pydantic models (~50 ms).
 from pmctl.domain.enums import EventKind, Language
 from pmctl.domain.sections import SECTIONS_BY_KEY, section_names
-from pmctl.domain.visible_text import visible
+from pmctl.domain.visible_text import folded, visible
 
 CONFIG_FILE = "pmctl.toml"
 
@@ -49,12 +49,43 @@ DEFAULT_CRITERIA: dict[str, str] = {
     "stakeholder-request": "A stakeholder asked for a postmortem",
 }
 
+DEFAULT_CRITERIA_JA: dict[str, str] = {
+    "user-visible-downtime": "しきい値を超える、ユーザーから見えるダウンタイムや品質の低下",
+    "data-loss": "種類を問わないデータの損失",
+    "on-call-intervention": "オンコール担当者の介入(ロールバック、トラフィックの切り替えなど)",
+    "time-to-resolve": "しきい値を超える解決までの時間",
+    "monitoring-failure": "監視の不備(インシデントを人手で発見した)",
+    "billing": "金銭、決済または請求への影響",
+    "stakeholder-request": "関係者からポストモーテムを求められた",
+}
+"""The same criteria (the same ids) described in Japanese: what `pmctl init --language ja`
+writes, as every new Japanese postmortem lists them above `criteria:`."""
+
+
+def default_criteria(language: Language) -> dict[str, str]:
+    """The default criteria described in `language`."""
+    return dict(DEFAULT_CRITERIA_JA if language is Language.JA else DEFAULT_CRITERIA)
+
+
 DEFAULT_DEADLINES: dict[str, str] = {"SEV1": "3d", "SEV2": "5bd", "SEV3": "10bd", "SEV4": "20bd"}
 MAX_APPROVALS = 20
 """More approvals than this is a typo (`required_approvals = 200`), not a review board: no
 postmortem could ever be reviewed."""
 
-Deadline = Annotated[str, StringConstraints(pattern=_DEADLINE.pattern)]
+
+def _deadline(spec: str) -> str:
+    """A review deadline, `"<n>d"` or `"<n>bd"`; the error said only that the value "should
+    match pattern '^(?P<n>[0-9]+)(?P<unit>d|bd)$'"."""
+    if not _DEADLINE.fullmatch(spec):
+        msg = (
+            f'{visible(spec)!r} is not a deadline: write "<n>d" for calendar days or '
+            '"<n>bd" for business days, e.g. "3d" or "5bd"'
+        )
+        raise ValueError(msg)
+    return spec
+
+
+Deadline = Annotated[str, AfterValidator(_deadline)]
 
 
 class _Section(BaseModel):
@@ -79,20 +110,56 @@ SectionKey = Annotated[str, AfterValidator(_known_section)]
 """A section's key (`root-causes`), checked on its own so that an error points at its line."""
 
 
+def _known_rule(key: str) -> str:
+    """A rule's id (`PM101`, any case) or name (`section-missing`); another was a level that
+    silently changed nothing (`PM999`, `section-unfiled`), the rule staying as it was."""
+    # (Imported only when `[lint.rules]` names a rule; nearly every command imports it anyway.)
+    from pmctl.domain.lint.registry import RULES, resolve
+
+    if resolve(key) is None:
+        import difflib
+
+        by_id = key[:2].upper() == "PM"
+        known = [rule.id if by_id else rule.name for rule in RULES]
+        close = difflib.get_close_matches(key.upper() if by_id else key.lower(), known, n=1)
+        help_ = f"did you mean '{close[0]}'?" if close else "the rules are in docs/rules/"
+        msg = f"unknown rule '{key}'; {help_}"
+        raise ValueError(msg)
+    return key
+
+
+RuleKey = Annotated[str, AfterValidator(_known_rule)]
+"""A lint rule's id or name, checked on its own so that an error points at its line."""
+
+
+def _phrase(phrase: str) -> str:
+    """A word or phrase of a lexicon: a blank one was found everywhere (`blameless_extra =
+    [""]` made 4,000 warnings of two postmortems, `vague_extra = [""]` every action item
+    vague)."""
+    if not phrase.strip():
+        msg = f"{phrase!r} is blank; a phrase needs a word, or remove it from the list"
+        raise ValueError(msg)
+    return phrase
+
+
+Phrase = Annotated[str, AfterValidator(_phrase)]
+"""A word or phrase of `[lint]`'s lexicons, checked on its own so that an error points at its line."""
+
+
 class LintSettings(_Section):
     """`[lint]`: rule levels, the blameless-language lexicon, section-heading aliases and
     the downtime threshold of the required-postmortem criteria."""
 
-    rules: dict[str, RuleLevel] = Field(
+    rules: dict[RuleKey, RuleLevel] = Field(
         default_factory=dict, description="Rule id (PM001..) or name -> error | warning | off."
     )
-    blameless_extra: list[str] = Field(
+    blameless_extra: list[Phrase] = Field(
         default=[], description="More words or phrases to flag as blaming."
     )
-    blameless_allow: list[str] = Field(
+    blameless_allow: list[Phrase] = Field(
         default=[], description="Words of the built-in lexicon not to flag."
     )
-    vague_extra: list[str] = Field(
+    vague_extra: list[Phrase] = Field(
         default=[], description="More phrases that make an action item vague."
     )
     section_aliases: dict[SectionKey, list[str]] = Field(
@@ -397,6 +464,23 @@ def _one_line(value: str, what: str) -> None:
         raise ValueError(msg)
 
 
+def _named(name: str, what: str) -> None:
+    """`ValueError` for a blank `name` of `what`, or one with a control character."""
+    if not name.strip():
+        msg = f"{name!r} is blank; {what} needs a name"
+        raise ValueError(msg)
+    _one_line(name, what)
+
+
+def _as_typed(name: str, so: str) -> None:
+    """`ValueError` unless `name` is as people type it in one line (`folded`): pmctl takes
+    `--severity " SEV1"` as `SEV1`, YAML `criteria: [ data-loss]` as `data-loss`, so a
+    name with spaces at its ends or two in a row could never be matched."""
+    if folded(name) != name:
+        msg = f"{name!r} has spaces at its ends or two in a row, so {so}; write {folded(name)!r}"
+        raise ValueError(msg)
+
+
 class Settings(_Section):
     """Everything `pmctl.toml` can set. Every key has a default except where noted."""
 
@@ -446,6 +530,7 @@ class Settings(_Section):
                 msg = f"{severity!r} is blank; a severity needs a name"
                 raise ValueError(msg)
             _one_line(severity, "a severity")
+            _as_typed(severity, "no postmortem could be given it")
         repeated = sorted({s for s in severities if severities.count(s) > 1})
         if repeated:
             msg = f"{', '.join(map(repr, repeated))} listed twice; list each severity once"
@@ -462,6 +547,7 @@ class Settings(_Section):
                 msg = f"{criterion!r} is blank; a criterion needs an id"
                 raise ValueError(msg)
             _one_line(criterion, "a criterion's id")
+            _as_typed(criterion, "no postmortem could list it")
             _one_line(description, "a criterion's description")
         return criteria
 
@@ -481,7 +567,10 @@ class Settings(_Section):
     def _one_team_each(cls, teams: dict[str, list[str]]) -> dict[str, list[str]]:
         seen: dict[str, str] = {}
         for team, people in teams.items():
+            _named(team, "a team")
             for person in people:
+                _named(person, "a person")
+                _as_typed(person, "no postmortem's owner could be them")
                 other = seen.setdefault(person.lower(), team)
                 if other != team:
                     msg = f"{person!r} is in two teams, {other!r} and {team!r}; keep one"

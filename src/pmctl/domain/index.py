@@ -36,6 +36,12 @@ _TEXT = {
 }
 
 
+def generated(text: str) -> bool:
+    """Whether `text`, an `INDEX.md` found on disk, is one `pmctl index` wrote (in either
+    language): else it is a file of the team's own, which must not be written over."""
+    return any(str(words["intro"]) in text for words in _TEXT.values())
+
+
 IndexRow = tuple[dt.date, str, tuple[str, ...]]
 """A postmortem's line of the index: its incident date, its id and the cells."""
 

@@ -9,8 +9,9 @@ from pmctl.adapters.files import write_atomic
 from pmctl.domain import commits
 from pmctl.domain.commits import Commit
 from pmctl.domain.document import Invalid
-from pmctl.domain.index import INDEX_FILE, index_row, render_rows
+from pmctl.domain.index import INDEX_FILE, generated, index_row, render_rows
 from pmctl.domain.project import Project
+from pmctl.errors import UsageError
 from pmctl.services.corpus import records, relative_key
 from pmctl.services.mutate import exclusive, write_and_commit
 
@@ -40,11 +41,15 @@ def expected_index(project: Project) -> tuple[str, int, tuple[Invalid, ...]]:
     return render_rows(rows, project.settings.default_language), len(rows), tuple(invalid)
 
 
-def update_index(project: Project, *, check: bool = False, commit: bool = True) -> IndexResult:
+def update_index(
+    project: Project, *, check: bool = False, commit: bool = True, force: bool = False
+) -> IndexResult:
     """Regenerate `INDEX.md` at the project root; commit only that file when it changed.
 
     With `check`, only compare: nothing is written. An unchanged index writes nothing and
-    makes no commit, so running it twice is the same as once.
+    makes no commit, so running it twice is the same as once. An `INDEX.md` that pmctl did
+    not write is a `UsageError` unless `force`: a team's own catalogue was replaced and
+    committed without a word.
     """
     path = project.root / INDEX_FILE
     with exclusive(project, purpose="pmctl index"):
@@ -56,6 +61,8 @@ def update_index(project: Project, *, check: bool = False, commit: bool = True) 
         stale = current != data
         if check or not stale:
             return IndexResult(path, stale, False, None, count, invalid)
+        if not force:
+            _refuse_replacing_the_team_s_own(path)
         if not commit:
             write_atomic(path, data)
             return IndexResult(path, stale, True, None, count, invalid)
@@ -65,3 +72,14 @@ def update_index(project: Project, *, check: bool = False, commit: bool = True) 
         repository.ensure_ready_to_commit()
         made = write_and_commit(repository, {path: data}, commits.index_updated())
     return IndexResult(path, stale, True, made, count, invalid)
+
+
+def _refuse_replacing_the_team_s_own(path: Path) -> None:
+    """`UsageError` if the file at `path` is not an INDEX.md that `pmctl index` wrote (nor
+    empty): a repository's own INDEX.md was replaced by the catalogue, and committed."""
+    current = path.read_bytes() if path.exists() else b""
+    if current.strip() and not generated(current.decode("utf-8", "replace")):
+        raise UsageError(
+            f"{INDEX_FILE} exists and was not written by `pmctl index`: it would be replaced",
+            hint=f"move your {INDEX_FILE} elsewhere, or pass --force to replace it",
+        )

@@ -13,7 +13,7 @@ from pmctl.adapters.files import outermost_missing
 from pmctl.adapters.git import Repository
 from pmctl.domain import commits
 from pmctl.domain.commits import Commit
-from pmctl.domain.config import CONFIG_FILE, DEFAULT_CRITERIA
+from pmctl.domain.config import CONFIG_FILE, default_criteria
 from pmctl.domain.model import Language
 from pmctl.errors import ConfigError, GitError, UsageError, file_system_refusal
 from pmctl.services.mutate import write_and_commit
@@ -38,6 +38,9 @@ class Initialised:
     """Why `.gitignore` was left alone although it does not ignore the site (changes of the
     user's not yet committed, or it cannot be read); None if it was not."""
     commit: Commit | None
+    not_postmortems: tuple[Path, ...] = ()
+    """Markdown files already in `postmortems/` without front matter (a README, notes, the
+    team's postmortems from before pmctl), which lint will read as postmortems and fail."""
 
 
 def initialise(directory: Path, *, language: Language, force: bool, commit: bool) -> Initialised:
@@ -107,7 +110,7 @@ def _write_and_commit(
     files = {
         directory / CONFIG_FILE: templates.render(
             "init/pmctl.toml.j2",
-            {"language": language.value, "criteria": DEFAULT_CRITERIA},
+            {"language": language.value, "criteria": default_criteria(language)},
             root=None,
         ),
         keep: "",
@@ -134,6 +137,7 @@ def _write_and_commit(
     for path in data:  # a `postmortems` or `pmctl.toml` that links elsewhere is refused
         discovery.inside(repository.root, path)
     made_dir = not postmortems.exists()
+    not_postmortems = () if made_dir else _without_front_matter(postmortems)
     if commit:  # `init --force` again: files committed as they would be written are left out
         identical = [path for path, content in data.items() if _holds(path, content)]
         for path in repository.committed_as_is(identical):
@@ -152,7 +156,23 @@ def _write_and_commit(
         if made_dir:
             shutil.rmtree(postmortems, ignore_errors=True)
         raise
-    return Initialised(directory, tuple(data), created_git, pre_commit_hook, gitignore_left, made)
+    return Initialised(
+        directory, tuple(data), created_git, pre_commit_hook, gitignore_left, made, not_postmortems
+    )
+
+
+def _without_front_matter(postmortems: Path) -> tuple[Path, ...]:
+    """The Markdown files under `postmortems` that do not open with a front matter line."""
+    found = []
+    for path in discovery.discover(postmortems):
+        try:
+            with path.open("rb") as file:
+                start = file.read(8)
+        except OSError:
+            continue  # (lint names it)
+        if not start.removeprefix(b"\xef\xbb\xbf").startswith(b"---"):
+            found.append(path)
+    return tuple(found)
 
 
 def _runs_pmctl(pre_commit: Path) -> bool:
@@ -181,9 +201,10 @@ def _ignoring_site(gitignore: Path) -> bytes | None:
         content = b""
     if any(line.strip() in _SITE_PATTERNS for line in content.splitlines()):
         return None
+    # The file's own line ending: lines added with "\n" to a file of "\r\n" (a Windows
+    # team's) left it with mixed endings, which editors and `git diff` then show.
+    newline = b"\r\n" if b"\r\n" in content else b"\n"
     if content and not content.endswith(b"\n"):
-        content += b"\n"
-    return (
-        content
-        + f"# the site `pmctl site build` makes from this repository\n{SITE_PATTERN}\n".encode()
-    )
+        content += newline
+    added = f"# the site `pmctl site build` makes from this repository\n{SITE_PATTERN}\n"
+    return content + added.encode().replace(b"\n", newline)

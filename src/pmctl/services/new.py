@@ -7,17 +7,23 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pmctl.adapters import discovery, documents, templates
 from pmctl.adapters.transliterate import romanize
 from pmctl.domain import commits, ids, zones
 from pmctl.domain.action_table import render_table
 from pmctl.domain.commits import Commit
-from pmctl.domain.model import Language
+from pmctl.domain.model import Language, Status
 from pmctl.domain.project import Project
 from pmctl.domain.visible_text import folded, visible
+from pmctl.domain.wording import plural
 from pmctl.errors import DocumentError, PmctlError, TemplateError, UsageError
 from pmctl.services.mutate import exclusive, write_and_commit
+
+if TYPE_CHECKING:
+    from pmctl.domain.document import ParsedDocument
+    from pmctl.domain.model import Postmortem
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -235,7 +241,7 @@ def render(
     name = f"{request.language.value}/postmortem.md.j2"
     text = templates.render(name, context, root=project.root)
     try:
-        documents.load_text(Path(name), text)
+        document, postmortem = documents.load_text(Path(name), text)
     except DocumentError as error:
         # Where the error is in what the template rendered, not in the template's file.
         line = (error.location or "").rpartition(":")[2]
@@ -245,4 +251,44 @@ def render(
             hint="fix the template's front matter, or `pmctl template export` a fresh copy",
             location=templates.origin(name, project.root),
         ) from None
+    _refuse_other_than_asked(
+        document, postmortem, request, postmortem_id, origin=templates.origin(name, project.root)
+    )
     return text
+
+
+def _refuse_other_than_asked(
+    document: ParsedDocument,
+    postmortem: Postmortem,
+    request: NewPostmortem,
+    postmortem_id: str,
+    *,
+    origin: str,
+) -> None:
+    """`TemplateError` unless the template rendered a new draft with the id, language and
+    severity asked for. A template writing its own (`id: 2020-01-01-other`, `status:
+    reviewed`, `language: ja` in the English one) was committed under the id pmctl chose:
+    lint then failed on the new file (PM702), a draft was born reviewed without a review,
+    or an English postmortem was read as Japanese."""
+    asked = (  # key, what the template rendered, what was asked, how the template writes it
+        ("id", postmortem.id, postmortem_id, "{{ id }}"),
+        ("language", postmortem.language.value, request.language.value, "{{ language }}"),
+        ("severity", postmortem.severity, request.severity, "{{ severity | yaml }}"),
+        ("status", postmortem.status.value, Status.DRAFT.value, "draft"),
+    )
+    for key, rendered, wanted, written in asked:
+        if rendered != wanted:
+            raise TemplateError(
+                f"rendered `{key}: {visible(rendered)}` (line {document.line_of((key,))} of "
+                f"what it rendered), not the new postmortem's {key}, {visible(wanted)}",
+                hint=f"write `{key}: {written}` in the template's front matter",
+                location=origin,
+            )
+    if postmortem.reviews:
+        raise TemplateError(
+            f"rendered {plural(len(postmortem.reviews), 'review')} (line "
+            f"{document.line_of(('reviews',))} of what it rendered): a new postmortem has "
+            "none yet",
+            hint="write `reviews: []` in the template's front matter",
+            location=origin,
+        )

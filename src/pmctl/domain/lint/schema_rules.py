@@ -159,6 +159,9 @@ def value_hint(detail: ErrorDetails) -> str | None:
         )
     if kind in ("literal_error", "enum") and isinstance(value, str):
         expected = str(detail.get("ctx", {}).get("expected", ""))
+        if value.strip() in re.findall(r"(?<!')\b\d+\b(?!')", expected):
+            # `schema: "1"`: "Input should be 1 or 2" of a value that reads 1
+            return f"write the number without quotes: `{detail['loc'][-1]}: {value.strip()}`"
         choices = {choice.casefold(): choice for choice in re.findall(r"'([^']*)'", expected)}
         close = difflib.get_close_matches(value.strip().casefold(), choices, n=1, cutoff=0.6)
         if close:
