@@ -259,3 +259,33 @@ def test_a_directory_init_made_is_removed_when_it_fails(
     with pytest.raises(GitError):
         initialise(tmp_path / "new" / "repo", language=Language.EN, force=False, commit=True)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_init_with_git_dir_set_initialises_the_directory_given(tmp_path: Path) -> None:
+    # GIT_DIR left in the environment (by a calling hook, or a dotfiles-style alias): pmctl's
+    # other git commands ignore it, but GitPython passed it on to `git init`, which
+    # initialised that repository instead, and init stopped with exit 70.
+    other = tmp_path / "other.git"
+    git(tmp_path, "init", "--quiet", "--bare", str(other))
+    directory = tmp_path / "pm"
+    directory.mkdir()
+    result = run_cli(
+        directory, "init", env={"GIT_DIR": str(other), "GIT_WORK_TREE": str(directory)}
+    )
+    assert result.returncode == 0, result.stderr
+    assert "pmctl.toml" in committed_files(directory)
+    assert git(other, "for-each-ref") == ""
+
+
+def test_init_that_fails_keeps_a_git_directory_that_was_already_there(
+    tmp_path: Path, isolated_git: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An empty `.git` (git cannot open it, so `git init` fills it in) is the user's: a
+    # failure afterwards removed it.
+    (tmp_path / ".git").mkdir()
+    isolated_git.write_text("[init]\n\tdefaultBranch = main\n", encoding="utf-8")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "")
+    monkeypatch.setenv("EMAIL", "")
+    with pytest.raises(GitError):
+        initialise(tmp_path, language=Language.EN, force=False, commit=True)
+    assert (tmp_path / ".git").is_dir()

@@ -210,3 +210,20 @@ def test_a_read_only_object_store_says_so(nobody_repo: Path) -> None:
     assert "git cannot write to the object store" in result.stderr
     assert git(root, "-c", "safe.directory=*", "rev-parse", "HEAD") == head
     assert not any((root / "postmortems").rglob("*.md"))
+
+
+def test_a_checkout_owned_by_another_user_is_named_and_init_keeps_its_history(
+    nobody_repo: Path,
+) -> None:
+    # A CI container running as root in the runner's checkout: git refuses the repository
+    # ("dubious ownership"). pmctl said "not inside a git repository, run `git init`", and
+    # `pmctl init --force` ran `git init` over it, failed, and removed .git with its history.
+    root = nobody_repo
+    head = git(root, "-c", "safe.directory=*", "rev-parse", "HEAD")
+    for args in (("init", "--force"), ("stats",)):
+        result = run_cli(root, *args)
+        assert result.returncode == 4, result.stderr
+        assert "owned by another user (dubious ownership)" in result.stderr
+        assert f"git config --global --add safe.directory {root}" in result.stderr
+    assert git(root, "-c", "safe.directory=*", "rev-parse", "HEAD") == head
+    assert git(root, "-c", "safe.directory=*", "status", "--porcelain") == ""

@@ -2,7 +2,7 @@
 
 Every query and change runs `git` itself (one short process each, from the repository's
 root): importing GitPython alone costs 60-130 ms, more than all the git commands of a status
-transition together. GitPython, imported lazily, only creates new repositories.
+transition together.
 
 Commits go through the `git` binary, so the repository's hooks and commit signing apply,
 and they name their paths (`git commit --only -- <paths>`), so whatever the user had staged
@@ -159,17 +159,39 @@ class Repository:
     @classmethod
     def open(cls, path: Path) -> Repository:
         """The repository whose work tree contains `path` (searching parent directories)."""
-        try:
-            found = _git(path, "rev-parse", "--show-toplevel", "--absolute-git-dir")
-        except (FileNotFoundError, NotADirectoryError):  # `path` is no directory
-            found = None
-        if found is None or found.returncode != 0:
+        repository = cls.find(path)
+        if repository is None:
             raise GitError(
                 f"{path} is not inside a git repository",
                 hint="run `git init` (or `pmctl init`, which does it for you)",
             )
-        root, git_dir = found.stdout.splitlines()
-        return cls(Path(root), Path(git_dir))
+        return repository
+
+    @classmethod
+    def find(cls, path: Path) -> Repository | None:
+        """The repository whose work tree contains `path`; None if there is none, and
+        `GitError` if there is one that git refuses to work in: one owned by another user
+        (a CI container running as root in a checkout of the runner's), which was said to
+        be no repository at all, and `pmctl init` then ran `git init` over it."""
+        try:
+            found = _git(path, "rev-parse", "--show-toplevel", "--absolute-git-dir")
+        except (FileNotFoundError, NotADirectoryError):  # `path` is no directory
+            return None
+        if found.returncode == 0:
+            root, git_dir = found.stdout.splitlines()
+            return cls(Path(root), Path(git_dir))
+        dubious = re.search(r"dubious ownership in repository at '([^']*)'", found.stderr)
+        if dubious:
+            import shlex
+
+            raise GitError(
+                f"git refuses to work in {dubious[1]}: it is owned by another user "
+                "(dubious ownership)",
+                hint="if you trust it, run `git config --global --add safe.directory "
+                f"{shlex.quote(dubious[1])}` (in CI: the checkout's owner is not the job's "
+                "user)",
+            )
+        return None
 
     @classmethod
     def init(cls, path: Path) -> Repository:
@@ -188,10 +210,10 @@ class Repository:
                 f"{path} is inside {git_dir}, git's own directory",
                 hint="run `pmctl init` in the work tree, outside .git",
             )
-        import git
-
-        repo = git.Repo.init(path)
-        return cls(Path(repo.working_tree_dir or path), Path(repo.git_dir))
+        # git itself, without the variables that tie it to another repository: GitPython's
+        # `Repo.init` passed `GIT_DIR` on, and `git init` then initialised that one.
+        _checked(("init",), _git(path, "init", "--quiet"))
+        return cls.open(path)
 
     def _run(self, *args: str) -> str:
         delay = 0.05

@@ -15,7 +15,7 @@ from pmctl.domain import commits
 from pmctl.domain.commits import Commit
 from pmctl.domain.config import CONFIG_FILE, DEFAULT_CRITERIA
 from pmctl.domain.model import Language
-from pmctl.errors import ConfigError, GitError, UsageError, file_system_refusal
+from pmctl.errors import ConfigError, UsageError, file_system_refusal
 from pmctl.services.mutate import write_and_commit
 
 PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
@@ -58,11 +58,13 @@ def initialise(directory: Path, *, language: Language, force: bool, commit: bool
     made = _make_directory(directory)
     created_git = False
     try:
-        try:
-            repository = Repository.open(directory)
-        except GitError:
-            repository = Repository.init(directory)
-            created_git = True
+        found = Repository.find(directory)  # (one git refuses to work in is refused here)
+        if found is None:
+            # A `.git` that git cannot open (an empty one, a worktree's link to nowhere) is
+            # the user's: `git init` may fill it in, but a failure must not remove it.
+            created_git = not os.path.lexists(directory / ".git")
+            found = Repository.init(directory)
+        repository = found
         if commit:
             repository.ensure_ready_to_commit()
         return _write_and_commit(
