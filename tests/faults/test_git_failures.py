@@ -135,6 +135,24 @@ def test_a_path_outside_the_sparse_checkout_says_so(repo: Project) -> None:
     assert not any((repo.root / "postmortems").rglob("*.md"))
 
 
+def test_a_postmortem_directory_git_ignores_says_so(repo: Project) -> None:
+    # git's last line was shown: `git add failed: hint: "git config advice.addIgnoredFile
+    # false"`, which says neither what is wrong nor how to fix it.
+    (repo.root / ".gitignore").write_text("postmortems/2026/\n", encoding="utf-8")
+    git(repo.root, "add", ".gitignore")
+    git(repo.root, "commit", "--quiet", "-m", "ignore")
+    result = run_cli(
+        repo.root,
+        *("new", "--title", "Disk full", "--severity", "SEV3", "--owner", "alice", "--no-input"),
+    )
+    assert result.returncode == 4, result.stderr
+    assert "git ignores postmortems/2026 (a .gitignore rule)" in result.stderr
+    assert "git check-ignore -v postmortems/2026" in result.stderr
+    assert "advice" not in result.stderr
+    assert not any((repo.root / "postmortems").rglob("*.md"))
+    assert clean(repo.root)
+
+
 def test_pmctl_inside_another_repositorys_hook_acts_on_its_own_repository(
     repo: Project, postmortem: Path, tmp_path: Path
 ) -> None:

@@ -412,7 +412,7 @@ def _identity(results: Sequence[_Result]) -> tuple[str, str]:
 def _last_line(text: str) -> str:
     """The line of git's stderr worth showing: its last `error:`/`fatal:` line, else its last."""
     lines = [line.strip().removeprefix("stderr: ").strip("'") for line in text.splitlines()]
-    lines = [line for line in lines if line]
+    lines = [line for line in lines if line and not line.startswith("hint:")]
     errors = [line for line in lines if line.lower().startswith(("error", "fatal"))]
     return (errors or lines or [""])[-1]
 
@@ -462,6 +462,14 @@ def failure(command: str, result: _Result) -> GitError:
         return GitError(
             f"git cannot write to the object store: {reason}",
             hint="the repository's .git/objects is not writable by you; check its permissions",
+        )
+    ignored = re.search(r"ignored by one of your \.gitignore files:\n(.*)", result.stderr)
+    if ignored:
+        return GitError(
+            f"git ignores {ignored[1]} (a .gitignore rule), so pmctl cannot commit its file "
+            "there; nothing was changed",
+            hint=f"`git check-ignore -v {ignored[1]}` names the rule; remove it: "
+            "postmortems are kept in git",
         )
     if "sparse-checkout" in lowered:
         return GitError(f"git {command} failed: {reason}", hint=_SPARSE_HINT)
