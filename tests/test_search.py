@@ -368,6 +368,33 @@ def test_a_read_only_git_dir_is_searched_with_its_changes(shelf: Project, built:
     assert sorted(os.listdir(directory)) == before
 
 
+def test_a_new_postmortem_is_found_with_the_git_dir_on_a_read_only_mount(shelf: Project) -> None:
+    """A CI job that mounts the checkout read-only: the index could not take a file it had
+    never held (no row to remove first, so SQLite had not yet refused), and the probe of the
+    file system's clock in its directory stopped the search with exit 10."""
+    if subprocess.run(["unshare", "-rm", "true"], check=False).returncode:
+        pytest.skip("no user and mount namespace to mount a directory read-only in")
+    age(shelf)  # (else every file is read again, and SQLite refuses its row's removal first)
+    search(shelf, "failure")
+    write(shelf, "2026-05-11-wombat-stampede", sections={"summary": "The wombat cache."})
+    directory = index_path(shelf.root).parent
+    before = sorted(os.listdir(directory))
+    read_only = f"mount --bind {directory} {directory} && mount -o remount,bind,ro {directory}"
+    for command in ("search wombat", "related 2026-05-11-wombat-stampede", "trends"):
+        result = subprocess.run(
+            ["unshare", "-rm", "sh", "-c", f'{read_only} && exec "$0" -m pmctl {command}',
+             sys.executable],
+            cwd=shelf.root,
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"},
+        )  # fmt: skip
+        assert result.returncode == 0, (command, result.stderr)
+        assert command != "search wombat" or "2026-05-11-wombat-stampede" in result.stdout
+    assert sorted(os.listdir(directory)) == before
+
+
 def test_the_templates_guidance_is_not_searched_nor_makes_drafts_alike(repo: Project) -> None:
     """A draft still holds the template's guidance, in comments: a search for its words found
     every draft, and `related` called any two drafts alike ("summary and cause read alike:

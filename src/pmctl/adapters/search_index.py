@@ -611,6 +611,14 @@ def _open_existing(path: Path, version: str) -> SearchIndex | None:
 
 def _file_system_now(directory: Path) -> int:
     """The file system's clock, in ns: the mtime of a file created there just now (as the
-    lint cache does, for the same "racy" reason)."""
-    with tempfile.TemporaryFile(dir=directory) as probe:
-        return os.fstat(probe.fileno()).st_mtime_ns
+    lint cache does, for the same "racy" reason). Where no file can be made (an index in a
+    read-only checkout's git dir), the process's clock: the index cannot take the files
+    either, SQLite says so, and a new one is built elsewhere (this probe's refusal stopped
+    `search` with exit 10 instead)."""
+    try:
+        with tempfile.TemporaryFile(dir=directory) as probe:
+            return os.fstat(probe.fileno()).st_mtime_ns
+    except OSError:
+        import time
+
+        return time.time_ns()
