@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pmctl.adapters.files import write_atomic
@@ -43,25 +43,34 @@ def expected_index(project: Project) -> tuple[str, int, tuple[Invalid, ...]]:
 def update_index(project: Project, *, check: bool = False, commit: bool = True) -> IndexResult:
     """Regenerate `INDEX.md` at the project root; commit only that file when it changed.
 
-    With `check`, only compare: nothing is written. An unchanged index writes nothing and
-    makes no commit, so running it twice is the same as once.
+    With `check`, only compare: nothing is written, and the repository's lock is not taken
+    (CI checks a read-only checkout, where the lock file cannot be made: it was exit 10). An
+    unchanged index writes nothing and makes no commit, so running it twice is the same as
+    once.
     """
     path = project.root / INDEX_FILE
+    if check:
+        return _compared(project, path)[0]
     with exclusive(project, purpose="pmctl index"):
-        text, count, invalid = expected_index(project)
-        data = text.encode("utf-8")
-        # Compared without regard to line endings: a checkout with core.autocrlf (Windows)
-        # has CRLF in the file and LF in git, and `index --check` said it was out of date.
-        current = path.read_bytes().replace(b"\r\n", b"\n") if path.exists() else None
-        stale = current != data
-        if check or not stale:
-            return IndexResult(path, stale, False, None, count, invalid)
+        compared, data = _compared(project, path)
+        if not compared.stale:
+            return compared
         if not commit:
             write_atomic(path, data)
-            return IndexResult(path, stale, True, None, count, invalid)
+            return replace(compared, written=True)
         from pmctl.adapters.git import Repository
 
         repository = Repository.open(project.root)
         repository.ensure_ready_to_commit()
         made = write_and_commit(repository, {path: data}, commits.index_updated())
-    return IndexResult(path, stale, True, made, count, invalid)
+    return replace(compared, written=True, commit=made)
+
+
+def _compared(project: Project, path: Path) -> tuple[IndexResult, bytes]:
+    """Whether INDEX.md at `path` is out of date (nothing written), and what it should hold."""
+    text, count, invalid = expected_index(project)
+    data = text.encode("utf-8")
+    # Compared without regard to line endings: a checkout with core.autocrlf (Windows)
+    # has CRLF in the file and LF in git, and `index --check` said it was out of date.
+    current = path.read_bytes().replace(b"\r\n", b"\n") if path.exists() else None
+    return IndexResult(path, current != data, False, None, count, invalid), data
