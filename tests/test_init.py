@@ -289,3 +289,28 @@ def test_init_that_fails_keeps_a_git_directory_that_was_already_there(
     with pytest.raises(GitError):
         initialise(tmp_path, language=Language.EN, force=False, commit=True)
     assert (tmp_path / ".git").is_dir()
+
+
+def test_init_says_the_hook_runs_only_once_pre_commit_is_installed(tmp_path: Path) -> None:
+    # Init wrote `.pre-commit-config.yaml` and said nothing more: the "pre-commit hook" of
+    # its help never ran until someone read getting-started and ran `pre-commit install`.
+    result = run_cli(tmp_path, "init")
+    assert result.returncode == 0, result.stderr
+    assert "`pre-commit install`" in result.stdout + result.stderr
+    hook = tmp_path / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\nexec pre-commit hook-impl --hook-type=pre-commit\n")
+    again = run_cli(tmp_path, "init", "--force")
+    assert again.returncode == 0, again.stderr
+    assert "pre-commit install" not in again.stdout + again.stderr
+
+
+def test_init_under_core_hooks_path_says_where_git_runs_hooks(tmp_path: Path) -> None:
+    # With core.hooksPath set, `pre-commit install` refuses ("Cowardly refusing"): the hook
+    # must be called from the directory git does run.
+    git(tmp_path, "init", "--quiet")
+    git(tmp_path, "config", "core.hooksPath", ".githooks")
+    result = run_cli(tmp_path, "init")
+    assert result.returncode == 0, result.stderr
+    said = " ".join((result.stdout + result.stderr).split())
+    assert f"git runs its hooks from {tmp_path / '.githooks'} (core.hooksPath)" in said
+    assert f"have {tmp_path / '.githooks' / 'pre-commit'} run `pre-commit run`" in said

@@ -320,6 +320,16 @@ class Repository:
                 f"(`git remote add {remote} URL`); or leave out --push",
             )
 
+    def hook_file(self, name: str) -> tuple[Path, bool]:
+        """The file git runs as its hook `name` (`pre-commit`), and whether `core.hooksPath`
+        chose its directory (where `pre-commit install` refuses to install)."""
+        path, hooks_path = _git_all(
+            self.root,
+            ("rev-parse", "--git-path", f"hooks/{name}"),
+            ("config", "--get", "core.hooksPath"),
+        )
+        return self.root / _checked(("rev-parse",), path), hooks_path.returncode == 0
+
     def current_branch(self) -> str | None:
         """The checked-out branch's name; None on a detached HEAD."""
         return _branch(_git(self.root, *_SYMBOLIC_HEAD))

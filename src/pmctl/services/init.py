@@ -38,6 +38,12 @@ class Initialised:
     """Why `.gitignore` was left alone although it does not ignore the site (changes of the
     user's not yet committed, or it cannot be read); None if it was not."""
     commit: Commit | None
+    hook_inactive: Path | None
+    """The file git runs as its pre-commit hook, when it does not run pre-commit (nothing
+    runs the hook written to `.pre-commit-config.yaml` yet); None when it does."""
+    hooks_path: bool
+    """Whether `core.hooksPath` chose that file's directory (`pre-commit install` then
+    refuses to install)."""
 
 
 def initialise(directory: Path, *, language: Language, force: bool, commit: bool) -> Initialised:
@@ -154,7 +160,26 @@ def _write_and_commit(
         if made_dir:
             shutil.rmtree(postmortems, ignore_errors=True)
         raise
-    return Initialised(directory, tuple(data), created_git, pre_commit_hook, gitignore_left, made)
+    hook, hooks_path = repository.hook_file("pre-commit")
+    return Initialised(
+        directory,
+        tuple(data),
+        created_git,
+        pre_commit_hook,
+        gitignore_left,
+        made,
+        None if _runs_pre_commit(hook) else hook,
+        hooks_path,
+    )
+
+
+def _runs_pre_commit(hook: Path) -> bool:
+    """Whether git's pre-commit hook `hook` runs pre-commit (`pre-commit install` wrote it,
+    or a hook manager calls it)."""
+    try:
+        return b"pre-commit" in hook.read_bytes()
+    except OSError:
+        return False
 
 
 def _runs_pmctl(pre_commit: Path) -> bool:
