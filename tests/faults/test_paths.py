@@ -199,6 +199,24 @@ def test_lint_reports_a_postmortem_that_links_outside_and_reads_the_rest(
         assert "2026-11-25-alias.md" in result.stdout  # (its id is not its name: PM read it)
 
 
+def test_lint_reports_a_year_directory_that_links_outside(
+    repo: Project, postmortem: Path, tmp_path: Path
+) -> None:
+    # `postmortems/2025 -> /mnt/old/2025`: every command left its postmortems out, and lint
+    # said nothing ("✓ 1 file checked, no problems").
+    elsewhere = tmp_path / "old-2025"
+    elsewhere.mkdir()
+    (repo.postmortem_dir / "2025").symlink_to(elsewhere)
+    (repo.postmortem_dir / "2026" / "latest").symlink_to(".")  # (inside: left alone)
+    result = run_cli(repo.root, "lint")
+    assert result.returncode == 1, result.stderr
+    assert (
+        f"PM015 2025 is not read: it is a symbolic link to {elsewhere}, outside the "
+        "postmortem directory"
+    ) in result.stdout
+    assert "latest" not in result.stdout
+
+
 @pytest.mark.parametrize(
     "command",
     [("lint",), ("list",), ("report",), ("search", "x"), ("export",), ("index",)],

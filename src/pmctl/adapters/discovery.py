@@ -42,8 +42,9 @@ class Survey:
     """Files that are neither postmortems (`*.md`) nor attachments: what lint would
     otherwise never read (`x.markdown`, `x.MD`, `notes`)."""
     links_out: list[tuple[Path, Path]]
-    """`*.md` files that are links leading out of `within`, each with where it leads (itself
-    for a loop of links)."""
+    """`*.md` files, and directories, that are links leading out of `within`, each with
+    where it leads (itself for a loop of links). A linked year directory is not walked
+    into: its postmortems were left out of every command without a word."""
     not_utf8: list[Path]
     """`*.md` files whose path below the directory is not valid UTF-8: no id can match such
     a name, and no index, page or report can hold it as it is."""
@@ -62,9 +63,14 @@ def survey(directory: Path, *, within: Path | None = None) -> Survey:
     not_files: list[Path] = []
     boundary: Path | None = None
     top = str(directory)
-    for base, entries in _listings(top):
+    for base, entries, linked in _listings(top):
         folder = Path(base)
         below_utf8 = is_utf8(base[len(top) :])
+        for entry in linked:
+            boundary = boundary or (within or directory).resolve()
+            target = _target(entry.path)
+            if target is None or not target.is_relative_to(boundary):
+                out.append((folder / entry.name, target or folder / entry.name))
         for entry in entries:
             path = folder / entry.name
             if not entry.name.endswith(".md"):
@@ -115,7 +121,7 @@ def postmortem_files(directory: Path, root: Path) -> list[tuple[str, os.DirEntry
     `os.stat`), against 0.05 s this way."""
     found: list[tuple[str, os.DirEntry[str]]] = []
     boundary: Path | None = None
-    for base, entries in _listings(str(directory)):
+    for base, entries, _ in _listings(str(directory)):
         prefix = os.path.relpath(base, root).replace(os.sep, "/")
         prefix = "" if prefix == "." else prefix + "/"
         for entry in entries:
@@ -133,9 +139,12 @@ def postmortem_files(directory: Path, root: Path) -> list[tuple[str, os.DirEntry
     return found
 
 
-def _listings(directory: str) -> Iterator[tuple[str, list[os.DirEntry[str]]]]:
+def _listings(
+    directory: str,
+) -> Iterator[tuple[str, list[os.DirEntry[str]], list[os.DirEntry[str]]]]:
     """Each directory under `directory` (itself included) with its entries that are not
-    directories; hidden entries skipped, linked directories not walked into."""
+    directories, and its links to directories, which are not walked into; hidden entries
+    skipped."""
     pending = [directory]
     while pending:
         base = pending.pop()
@@ -145,12 +154,15 @@ def _listings(directory: str) -> Iterator[tuple[str, list[os.DirEntry[str]]]]:
         except OSError:  # a directory that cannot be listed holds nothing to read
             continue
         files = []
+        linked = []
         for entry in entries:
             if not _is_dir(entry):
                 files.append(entry)
-            elif not entry.is_symlink():
+            elif entry.is_symlink():
+                linked.append(entry)
+            else:
                 pending.append(entry.path)
-        yield base, files
+        yield base, files, linked
 
 
 def _regular(entry: os.DirEntry[str]) -> bool:
