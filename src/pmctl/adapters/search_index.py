@@ -506,7 +506,15 @@ def open_index(root: Path, *, version: str, rebuild: bool = False) -> SearchInde
     if existing is not None:
         return existing
     temporary = _new_file(path.parent)
-    connection = sqlite3.connect(temporary, isolation_level=None)
+    try:
+        connection = sqlite3.connect(temporary, isolation_level=None)
+    except sqlite3.OperationalError:
+        # SQLite opens no file whose path is longer than 512 bytes (a repository deep in a
+        # CI workspace): it was exit 70. Built in the temporary directory, as for a git dir
+        # that cannot be written; one then put in place there is never opened (`_open_existing`).
+        os.unlink(temporary)
+        temporary = _new_file_in(Path(tempfile.gettempdir()))
+        connection = sqlite3.connect(temporary, isolation_level=None)
     index = _NewIndex(connection, Path(temporary), path)
     try:
         _set_up(connection, version)
