@@ -153,6 +153,35 @@ def test_a_postmortem_directory_git_ignores_says_so(repo: Project) -> None:
     assert clean(repo.root)
 
 
+def test_a_postmortem_directory_in_a_submodule_says_so(repo: Project, tmp_path: Path) -> None:
+    # pmctl.toml in the superproject, postmortem_dir in a submodule: "git add failed: fatal:
+    # Pathspec '...' is in submodule 'pm" (its closing quote cut off), with no way forward.
+    source = tmp_path / "source"
+    (source / "postmortems").mkdir(parents=True)
+    (source / "postmortems" / ".gitkeep").write_text("")
+    git(source, "init", "--quiet")
+    git(source, "add", "-A")
+    git(source, "commit", "--quiet", "-m", "postmortems")
+    git(repo.root, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(source), "pm")
+    config = repo.root / "pmctl.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            'postmortem_dir = "postmortems"', 'postmortem_dir = "pm/postmortems"'
+        ),
+        encoding="utf-8",
+    )
+    git(repo.root, "commit", "--quiet", "-am", "postmortems in a submodule")
+    result = run_cli(
+        repo.root,
+        *("new", "--title", "Disk full", "--severity", "SEV3", "--owner", "alice", "--no-input"),
+    )
+    assert result.returncode == 4, result.stderr
+    assert "is in the submodule pm, a repository of its own" in result.stderr
+    assert "pmctl init pm" in result.stderr
+    assert not any((repo.root / "pm" / "postmortems").rglob("*.md"))
+    assert clean(repo.root)
+
+
 def test_pmctl_inside_another_repositorys_hook_acts_on_its_own_repository(
     repo: Project, postmortem: Path, tmp_path: Path
 ) -> None:

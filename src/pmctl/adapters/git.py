@@ -421,7 +421,7 @@ def _identity(results: Sequence[_Result]) -> tuple[str, str]:
 
 def _last_line(text: str) -> str:
     """The line of git's stderr worth showing: its last `error:`/`fatal:` line, else its last."""
-    lines = [line.strip().removeprefix("stderr: ").strip("'") for line in text.splitlines()]
+    lines = [line.strip() for line in text.splitlines()]
     lines = [line for line in lines if line and not line.startswith("hint:")]
     errors = [line for line in lines if line.lower().startswith(("error", "fatal"))]
     return (errors or lines or [""])[-1]
@@ -472,6 +472,14 @@ def failure(command: str, result: _Result) -> GitError:
         return GitError(
             f"git cannot write to the object store: {reason}",
             hint="the repository's .git/objects is not writable by you; check its permissions",
+        )
+    submodule = re.search(r"Pathspec '([^']*)' is in submodule '([^']*)'", result.stderr)
+    if submodule:
+        return GitError(
+            f"{submodule[1]} is in the submodule {submodule[2]}, a repository of its own: "
+            "pmctl commits in the repository that holds pmctl.toml; nothing was changed",
+            hint=f"keep the postmortems and pmctl.toml together: set up pmctl in the "
+            f"submodule (`pmctl init {submodule[2]}`), or set postmortem_dir outside it",
         )
     ignored = re.search(r"ignored by one of your \.gitignore files:\n(.*)", result.stderr)
     if ignored:
