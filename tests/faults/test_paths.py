@@ -499,6 +499,25 @@ def test_a_named_pipe_called_like_a_postmortem_is_not_waited_on(
         assert result.returncode in (0, 1), result.stderr
 
 
+def test_a_directory_called_like_a_postmortem_is_named_a_directory(
+    repo: Project, postmortem: Path
+) -> None:
+    # `show` called it "a named pipe, a socket or a device"; `new` said it "was written but
+    # never committed: commit it (`git add ... && git commit`)", which git cannot do.
+    (postmortem.parent / "2026-11-22-notes.md").mkdir()
+    shown = run_cli(repo.root, "show", "2026-11-22-notes")
+    assert shown.returncode == 6, shown.stderr
+    assert "2026-11-22-notes.md is a directory, not a postmortem file" in shown.stderr
+    made = run_cli(
+        repo.root,
+        *("new", "--title", "Notes", "--severity", "SEV3", "--owner", "alice", "--no-input"),
+        *("--started", "2026-11-22T10:00"),
+    )
+    assert made.returncode == 2, made.stderr
+    assert "postmortems/2026/2026-11-22-notes.md is a directory, not a postmortem" in made.stderr
+    assert "git add" not in made.stderr
+
+
 def test_lint_names_a_named_pipe_it_does_not_read(repo: Project, pipe_named_md: Path) -> None:
     result = run_process(repo.root, "lint", timeout=20)
     assert result.returncode == 1, result.stderr

@@ -226,11 +226,18 @@ def find_by_id(directory: Path, postmortem_id: str) -> Path:
     found = inside(directory, path)
     if os.path.exists(found) and not os.path.isfile(found):  # (opening a pipe would wait)
         raise DocumentError(
-            f"{visible(found.name)} is not a regular file (a named pipe, a socket or a device)",
+            f"{visible(found.name)} is {kind_of(found)}",
             hint="remove it, or put the postmortem file itself in its place",
             location=str(found),
         )
     return found
+
+
+def kind_of(path: Path) -> str:
+    """What `path`, which exists and is no regular file, is: the end of "X is ..."."""
+    if os.path.isdir(path):
+        return "a directory, not a postmortem file"
+    return "not a regular file (a named pipe, a socket or a device)"
 
 
 def _id_of_argument(directory: Path, argument: str) -> str:
