@@ -314,3 +314,16 @@ def test_init_under_core_hooks_path_says_where_git_runs_hooks(tmp_path: Path) ->
     said = " ".join((result.stdout + result.stderr).split())
     assert f"git runs its hooks from {tmp_path / '.githooks'} (core.hooksPath)" in said
     assert f"have {tmp_path / '.githooks' / 'pre-commit'} run `pre-commit run`" in said
+
+
+def test_a_second_project_in_the_repository_is_given_its_own_hook(tmp_path: Path) -> None:
+    # `pmctl init team-a`, then `pmctl init team-b`: the existing config ran `pmctl lint`, so
+    # init took the hook as there, but its `files:` covers team-a only: team-b's
+    # postmortems were never linted before a commit, and init said nothing.
+    git(tmp_path, "init", "--quiet")
+    initialise(tmp_path / "team-a", language=Language.EN, force=False, commit=True)
+    again = initialise(tmp_path / "team-a", language=Language.EN, force=True, commit=True)
+    assert again.pre_commit_hook is None
+    second = initialise(tmp_path / "team-b", language=Language.EN, force=False, commit=True)
+    assert second.pre_commit_hook is not None
+    assert "files: ^team\\-b/postmortems/.*\\.md$" in second.pre_commit_hook

@@ -126,7 +126,7 @@ def _write_and_commit(
     pre_commit_hook = None
     if not pre_commit.exists():
         files[pre_commit] = hook_config
-    elif not _runs_pmctl(pre_commit):  # what to paste under `repos:` of the team's own
+    elif not _runs_pmctl(pre_commit, hook_files):  # what to paste under its `repos:`
         pre_commit_hook = hook_config[hook_config.index("  - repo:") :].rstrip("\n")
     gitignore = directory / GITIGNORE
     try:
@@ -182,12 +182,16 @@ def _runs_pre_commit(hook: Path) -> bool:
         return False
 
 
-def _runs_pmctl(pre_commit: Path) -> bool:
-    """Whether a pre-commit configuration already runs pmctl's hook (`init` wrote it)."""
+def _runs_pmctl(pre_commit: Path, hook_files: str) -> bool:
+    """Whether a pre-commit configuration already runs pmctl's hook on this project's
+    postmortems (`init` wrote it). In a repository with two projects (`pmctl init team-a`,
+    `pmctl init team-b`), the hook written for the first one never ran on the second's
+    postmortems, and init said nothing."""
     try:
-        return "pmctl lint" in pre_commit.read_text(encoding="utf-8", errors="replace")
+        text = pre_commit.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return False
+    return "pmctl lint" in text and hook_files in text
 
 
 def _holds(path: Path, content: bytes) -> bool:
