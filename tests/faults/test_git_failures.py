@@ -182,6 +182,27 @@ def test_a_postmortem_directory_in_a_submodule_says_so(repo: Project, tmp_path: 
     assert clean(repo.root)
 
 
+def test_a_work_tree_kept_only_through_git_dir_is_named_so(tmp_path: Path) -> None:
+    # A bare repository used through GIT_DIR and GIT_WORK_TREE (a dotfiles-style layout):
+    # pmctl leaves the variables out, as it must in a hook, and said "not inside a git
+    # repository: run `git init`", which makes a second repository beside the one meant.
+    other = tmp_path / "pm.git"
+    git(tmp_path, "init", "--quiet", "--bare", str(other))
+    root = tmp_path / "pm"
+    root.mkdir()
+    initialise(root, language=Language.EN, force=False, commit=False)
+    shutil.rmtree(root / ".git")
+    result = run_cli(
+        root,
+        *("new", "--title", "Disk full", "--severity", "SEV3", "--owner", "alice", "--no-input"),
+        env={"GIT_DIR": str(other), "GIT_WORK_TREE": str(root)},
+    )
+    assert result.returncode == 4, result.stderr
+    assert f"pmctl does not follow GIT_DIR ({other})" in result.stderr
+    assert "git init`" not in result.stderr
+    assert not any((root / "postmortems").rglob("*.md"))
+
+
 def test_pmctl_inside_another_repositorys_hook_acts_on_its_own_repository(
     repo: Project, postmortem: Path, tmp_path: Path
 ) -> None:

@@ -160,6 +160,15 @@ class Repository:
     def open(cls, path: Path) -> Repository:
         """The repository whose work tree contains `path` (searching parent directories)."""
         repository = cls.find(path)
+        if repository is None and os.environ.get("GIT_DIR"):
+            # (`git init` here would make a second repository beside the one meant)
+            raise GitError(
+                f"{path} is not inside a git repository of its own; pmctl does not follow "
+                f"GIT_DIR ({os.environ['GIT_DIR']}), which a calling git hook sets for its "
+                "repository",
+                hint="work in a checkout with its own .git (`git clone`, `git worktree add`, "
+                "or `git init --separate-git-dir`, which leaves a .git file)",
+            )
         if repository is None:
             raise GitError(
                 f"{path} is not inside a git repository",
