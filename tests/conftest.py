@@ -6,6 +6,7 @@ import contextlib
 import fcntl
 import io
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -263,6 +264,25 @@ def run_process(
         preexec_fn=limits,
         timeout=timeout,
         env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1", **(env or {})},
+    )
+
+
+def run_read_only(directory: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`run_process` with `directory` mounted read-only (a CI job that mounts the checkout
+    so), in a user and mount namespace of its own. Skips the test when there is none."""
+    unshare = shutil.which("unshare")
+    if unshare is None or subprocess.run([unshare, "-rm", "true"], check=False).returncode:
+        pytest.skip("no user and mount namespace to mount a directory read-only in")
+    place = shlex.quote(str(directory))
+    mount = f"mount --bind {place} {place} && mount -o remount,bind,ro {place}"
+    pmctl = (sys.executable, "-m", "pmctl", *args)
+    return subprocess.run(
+        [unshare, "-rm", "sh", "-c", f'{mount} && exec "$@"', "sh", *pmctl],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"},
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pmctl.domain.project import Project
 from pmctl.services.index import update_index
-from tests.conftest import git, run_cli
+from tests.conftest import git, run_cli, run_read_only
 from tests.test_report import action, write_postmortem
 
 EXPECTED = """\
@@ -137,3 +137,16 @@ def test_an_index_pmctl_wrote_in_the_other_language_is_regenerated(repo: Project
     assert "`pmctl index` が生成したファイルです" in (repo.root / "INDEX.md").read_text(
         encoding="utf-8"
     )
+
+
+def test_check_works_in_a_read_only_checkout(repo: Project) -> None:
+    # CI mounts the checkout read-only: --check took the repository's lock, whose file it
+    # could not make ("the file system refused: .git/pmctl/lock", exit 10).
+    populate(repo)
+    update_index(repo)
+    result = run_read_only(repo.root, repo.root, "index", "--check")
+    assert result.returncode == 0, result.stderr
+    write_postmortem(repo, "2026-11-02-queue-stall")
+    result = run_read_only(repo.root, repo.root, "index", "--check")
+    assert result.returncode == 1, result.stderr
+    assert "out of date" in result.stdout + result.stderr

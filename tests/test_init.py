@@ -301,3 +301,71 @@ def test_a_directory_init_made_is_removed_when_it_fails(
     with pytest.raises(GitError):
         initialise(tmp_path / "new" / "repo", language=Language.EN, force=False, commit=True)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_init_with_git_dir_set_initialises_the_directory_given(tmp_path: Path) -> None:
+    # GIT_DIR left in the environment (by a calling hook, or a dotfiles-style alias): pmctl's
+    # other git commands ignore it, but GitPython passed it on to `git init`, which
+    # initialised that repository instead, and init stopped with exit 70.
+    other = tmp_path / "other.git"
+    git(tmp_path, "init", "--quiet", "--bare", str(other))
+    directory = tmp_path / "pm"
+    directory.mkdir()
+    result = run_cli(
+        directory, "init", env={"GIT_DIR": str(other), "GIT_WORK_TREE": str(directory)}
+    )
+    assert result.returncode == 0, result.stderr
+    assert "pmctl.toml" in committed_files(directory)
+    assert git(other, "for-each-ref") == ""
+
+
+def test_init_that_fails_keeps_a_git_directory_that_was_already_there(
+    tmp_path: Path, isolated_git: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An empty `.git` (git cannot open it, so `git init` fills it in) is the user's: a
+    # failure afterwards removed it.
+    (tmp_path / ".git").mkdir()
+    isolated_git.write_text("[init]\n\tdefaultBranch = main\n", encoding="utf-8")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "")
+    monkeypatch.setenv("EMAIL", "")
+    with pytest.raises(GitError):
+        initialise(tmp_path, language=Language.EN, force=False, commit=True)
+    assert (tmp_path / ".git").is_dir()
+
+
+def test_init_says_the_hook_runs_only_once_pre_commit_is_installed(tmp_path: Path) -> None:
+    # Init wrote `.pre-commit-config.yaml` and said nothing more: the "pre-commit hook" of
+    # its help never ran until someone read getting-started and ran `pre-commit install`.
+    result = run_cli(tmp_path, "init")
+    assert result.returncode == 0, result.stderr
+    assert "`pre-commit install`" in result.stdout + result.stderr
+    hook = tmp_path / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\nexec pre-commit hook-impl --hook-type=pre-commit\n")
+    again = run_cli(tmp_path, "init", "--force")
+    assert again.returncode == 0, again.stderr
+    assert "pre-commit install" not in again.stdout + again.stderr
+
+
+def test_init_under_core_hooks_path_says_where_git_runs_hooks(tmp_path: Path) -> None:
+    # With core.hooksPath set, `pre-commit install` refuses ("Cowardly refusing"): the hook
+    # must be called from the directory git does run.
+    git(tmp_path, "init", "--quiet")
+    git(tmp_path, "config", "core.hooksPath", ".githooks")
+    result = run_cli(tmp_path, "init")
+    assert result.returncode == 0, result.stderr
+    said = " ".join((result.stdout + result.stderr).split())
+    assert f"git runs its hooks from {tmp_path / '.githooks'} (core.hooksPath)" in said
+    assert f"have {tmp_path / '.githooks' / 'pre-commit'} run `pre-commit run`" in said
+
+
+def test_a_second_project_in_the_repository_is_given_its_own_hook(tmp_path: Path) -> None:
+    # `pmctl init team-a`, then `pmctl init team-b`: the existing config ran `pmctl lint`, so
+    # init took the hook as there, but its `files:` covers team-a only: team-b's
+    # postmortems were never linted before a commit, and init said nothing.
+    git(tmp_path, "init", "--quiet")
+    initialise(tmp_path / "team-a", language=Language.EN, force=False, commit=True)
+    again = initialise(tmp_path / "team-a", language=Language.EN, force=True, commit=True)
+    assert again.pre_commit_hook is None
+    second = initialise(tmp_path / "team-b", language=Language.EN, force=False, commit=True)
+    assert second.pre_commit_hook is not None
+    assert "files: ^team\\-b/postmortems/.*\\.md$" in second.pre_commit_hook

@@ -83,3 +83,35 @@ def test_the_published_hook_definition_is_a_valid_manifest(tmp_path: Path) -> No
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "entry: pmctl lint" in definition.read_text(encoding="utf-8")
+
+
+def test_the_hook_init_writes_for_a_subdirectory_finds_its_project(tmp_path: Path) -> None:
+    # `pmctl init docs/incidents` in a monorepo: pre-commit runs the hook at the top of the
+    # repository, where there is no pmctl.toml; every commit of a postmortem failed with
+    # "no pmctl.toml found". The project is now found from the files the hook is given.
+    from pmctl.domain.model import Language
+    from pmctl.services.init import initialise
+
+    root = tmp_path / "mono"
+    root.mkdir()
+    git(root, "init", "--quiet")
+    initialise(root / "docs" / "incidents", language=Language.EN, force=False, commit=True)
+    config = root / ".pre-commit-config.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("entry: pmctl ", f"entry: {PMCTL} "),
+        encoding="utf-8",
+    )
+    git(root, "add", ".pre-commit-config.yaml")
+    path = root / "docs" / "incidents" / "postmortems" / "2026" / "2026-11-20-checkout-latency.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(GOOD.replace("status: in-review", "status: draft"), encoding="utf-8")
+    git(root, "add", str(path))
+
+    good = pre_commit(root, tmp_path / "pre-commit-home")
+    assert good.returncode == 0, good.stdout + good.stderr
+
+    path.write_text(GOOD.replace("severity: SEV2", "severity: SEV9"), encoding="utf-8")
+    git(root, "add", str(path))
+    bad = pre_commit(root, tmp_path / "pre-commit-home")
+    assert bad.returncode == 1
+    assert "PM024" in bad.stdout, bad.stdout

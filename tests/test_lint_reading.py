@@ -125,6 +125,21 @@ def test_a_file_of_lone_carriage_returns_is_named_so() -> None:
     assert finding.hint.startswith("save the file with LF (or CRLF) line endings")
 
 
+def test_a_git_lfs_pointer_is_named_so() -> None:
+    """A CI checkout without LFS has pointer files where the postmortems are: each was "no
+    YAML front matter: start the file with a `---` line", though the file in the editor
+    has one."""
+    pointer = (
+        b"version https://git-lfs.github.com/spec/v1\n"
+        b"oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\n"
+        b"size 12345\n"
+    )
+    (finding,) = findings("", raw=pointer)
+    assert (finding.rule, finding.line) == ("PM006", 1)
+    assert finding.message.startswith("a Git LFS pointer, not the postmortem")
+    assert "git lfs pull" in finding.hint
+
+
 def test_a_schema_newer_than_pmctls_says_to_upgrade_pmctl() -> None:
     (finding,) = findings("", raw=GOOD.replace("schema: 2", "schema: 3", 1).encode())
     assert (finding.rule, finding.hint) == (

@@ -105,8 +105,22 @@ def test_links_in_either_direction_are_shown(repo: Project) -> None:
 
 
 def test_an_unknown_id_is_not_found(pools: Project) -> None:
-    with pytest.raises(NotFoundError, match="no valid postmortem with id"):
+    with pytest.raises(NotFoundError, match="no postmortem with id '2026-01-01-nothing'"):
         related(pools, "2026-01-01-nothing")
+
+
+def test_a_postmortem_that_is_not_valid_says_why(pools: Project) -> None:
+    # A merge left conflict markers in it: "no valid postmortem with id ...; `pmctl search`
+    # shows the ids" (exit 8) sent people looking for an id they had typed right.
+    path = pools.postmortem_dir / "2026" / "2026-11-20-checkout-pool.md"
+    path.write_text(
+        path.read_text(encoding="utf-8") + "<<<<<<< HEAD\nours\n=======\ntheirs\n>>>>>>> b\n",
+        encoding="utf-8",
+    )
+    result = run_cli(pools.root, "related", "2026-11-20-checkout-pool")
+    assert result.returncode == 6, result.stderr
+    assert "2026-11-20-checkout-pool.md:" in result.stderr
+    assert "unresolved merge conflict" in result.stderr
 
 
 def test_related_cli_table_and_json(pools: Project) -> None:

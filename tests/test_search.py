@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from pmctl.adapters import search_index
+from pmctl.adapters.config_file import load_project
 from pmctl.adapters.discovery import discover, postmortem_files
 from pmctl.adapters.search_index import index_path
 from pmctl.domain.learning.query import QueryError, parse
@@ -23,7 +24,7 @@ from pmctl.errors import UsageError
 from pmctl.services import library
 from pmctl.services.corpus import relative_key
 from pmctl.services.search import search
-from tests.conftest import run_cli, without_root_powers
+from tests.conftest import initialised_copy, run_cli, run_read_only, without_root_powers
 from tests.library import SHAKESPEARE, SHAKESPEARE_JA, copy_shakespeare, write
 
 
@@ -366,6 +367,37 @@ def test_a_read_only_git_dir_is_searched_with_its_changes(shelf: Project, built:
     assert result.returncode == 0, result.stderr
     assert "2026-05-10-search-latency" in result.stdout
     assert sorted(os.listdir(directory)) == before
+
+
+def test_a_new_postmortem_is_found_with_the_git_dir_on_a_read_only_mount(shelf: Project) -> None:
+    """A CI job that mounts the checkout read-only: the index could not take a file it had
+    never held (no row to remove first, so SQLite had not yet refused), and the probe of the
+    file system's clock in its directory stopped the search with exit 10."""
+    age(shelf)  # (else every file is read again, and SQLite refuses its row's removal first)
+    search(shelf, "failure")
+    write(shelf, "2026-05-11-wombat-stampede", sections={"summary": "The wombat cache."})
+    directory = index_path(shelf.root).parent
+    before = sorted(os.listdir(directory))
+    for command in (("search", "wombat"), ("related", "2026-05-11-wombat-stampede"), ("trends",)):
+        result = run_read_only(directory, shelf.root, *command)
+        assert result.returncode == 0, (command, result.stderr)
+        assert command[0] != "search" or "2026-05-11-wombat-stampede" in result.stdout
+    assert sorted(os.listdir(directory)) == before
+
+
+def test_a_repository_deeper_than_sqlite_opens_files_is_searched(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """SQLite opens no file whose path is longer than 512 bytes: in a repository deep in a
+    CI workspace, search, related and trends stopped with exit 70 ("unable to open
+    database file")."""
+    root = initialised_copy(tmp_path.joinpath(*["d" * 200] * 3, "pm"), tmp_path_factory)
+    project = load_project(root)
+    write(project, "2026-05-11-wombat-stampede", sections={"summary": "The wombat cache."})
+    for command in (("search", "wombat"), ("related", "2026-05-11-wombat-stampede"), ("trends",)):
+        result = run_cli(root, *command)
+        assert result.returncode == 0, (command, result.stderr)
+        assert command[0] != "search" or "2026-05-11-wombat-stampede" in result.stdout
 
 
 def test_the_templates_guidance_is_not_searched_nor_makes_drafts_alike(repo: Project) -> None:

@@ -135,6 +135,74 @@ def test_a_path_outside_the_sparse_checkout_says_so(repo: Project) -> None:
     assert not any((repo.root / "postmortems").rglob("*.md"))
 
 
+def test_a_postmortem_directory_git_ignores_says_so(repo: Project) -> None:
+    # git's last line was shown: `git add failed: hint: "git config advice.addIgnoredFile
+    # false"`, which says neither what is wrong nor how to fix it.
+    (repo.root / ".gitignore").write_text("postmortems/2026/\n", encoding="utf-8")
+    git(repo.root, "add", ".gitignore")
+    git(repo.root, "commit", "--quiet", "-m", "ignore")
+    result = run_cli(
+        repo.root,
+        *("new", "--title", "Disk full", "--severity", "SEV3", "--owner", "alice", "--no-input"),
+    )
+    assert result.returncode == 4, result.stderr
+    assert "git ignores postmortems/2026 (a .gitignore rule)" in result.stderr
+    assert "git check-ignore -v postmortems/2026" in result.stderr
+    assert "advice" not in result.stderr
+    assert not any((repo.root / "postmortems").rglob("*.md"))
+    assert clean(repo.root)
+
+
+def test_a_postmortem_directory_in_a_submodule_says_so(repo: Project, tmp_path: Path) -> None:
+    # pmctl.toml in the superproject, postmortem_dir in a submodule: "git add failed: fatal:
+    # Pathspec '...' is in submodule 'pm" (its closing quote cut off), with no way forward.
+    source = tmp_path / "source"
+    (source / "postmortems").mkdir(parents=True)
+    (source / "postmortems" / ".gitkeep").write_text("")
+    git(source, "init", "--quiet")
+    git(source, "add", "-A")
+    git(source, "commit", "--quiet", "-m", "postmortems")
+    git(repo.root, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(source), "pm")
+    config = repo.root / "pmctl.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            'postmortem_dir = "postmortems"', 'postmortem_dir = "pm/postmortems"'
+        ),
+        encoding="utf-8",
+    )
+    git(repo.root, "commit", "--quiet", "-am", "postmortems in a submodule")
+    result = run_cli(
+        repo.root,
+        *("new", "--title", "Disk full", "--severity", "SEV3", "--owner", "alice", "--no-input"),
+    )
+    assert result.returncode == 4, result.stderr
+    assert "is in the submodule pm, a repository of its own" in result.stderr
+    assert "pmctl init pm" in result.stderr
+    assert not any((repo.root / "pm" / "postmortems").rglob("*.md"))
+    assert clean(repo.root)
+
+
+def test_a_work_tree_kept_only_through_git_dir_is_named_so(tmp_path: Path) -> None:
+    # A bare repository used through GIT_DIR and GIT_WORK_TREE (a dotfiles-style layout):
+    # pmctl leaves the variables out, as it must in a hook, and said "not inside a git
+    # repository: run `git init`", which makes a second repository beside the one meant.
+    other = tmp_path / "pm.git"
+    git(tmp_path, "init", "--quiet", "--bare", str(other))
+    root = tmp_path / "pm"
+    root.mkdir()
+    initialise(root, language=Language.EN, force=False, commit=False)
+    shutil.rmtree(root / ".git")
+    result = run_cli(
+        root,
+        *("new", "--title", "Disk full", "--severity", "SEV3", "--owner", "alice", "--no-input"),
+        env={"GIT_DIR": str(other), "GIT_WORK_TREE": str(root)},
+    )
+    assert result.returncode == 4, result.stderr
+    assert f"pmctl does not follow GIT_DIR ({other})" in result.stderr
+    assert "git init`" not in result.stderr
+    assert not any((root / "postmortems").rglob("*.md"))
+
+
 def test_pmctl_inside_another_repositorys_hook_acts_on_its_own_repository(
     repo: Project, postmortem: Path, tmp_path: Path
 ) -> None:
@@ -210,3 +278,20 @@ def test_a_read_only_object_store_says_so(nobody_repo: Path) -> None:
     assert "git cannot write to the object store" in result.stderr
     assert git(root, "-c", "safe.directory=*", "rev-parse", "HEAD") == head
     assert not any((root / "postmortems").rglob("*.md"))
+
+
+def test_a_checkout_owned_by_another_user_is_named_and_init_keeps_its_history(
+    nobody_repo: Path,
+) -> None:
+    # A CI container running as root in the runner's checkout: git refuses the repository
+    # ("dubious ownership"). pmctl said "not inside a git repository, run `git init`", and
+    # `pmctl init --force` ran `git init` over it, failed, and removed .git with its history.
+    root = nobody_repo
+    head = git(root, "-c", "safe.directory=*", "rev-parse", "HEAD")
+    for args in (("init", "--force"), ("stats",)):
+        result = run_cli(root, *args)
+        assert result.returncode == 4, result.stderr
+        assert "owned by another user (dubious ownership)" in result.stderr
+        assert f"git config --global --add safe.directory {root}" in result.stderr
+    assert git(root, "-c", "safe.directory=*", "rev-parse", "HEAD") == head
+    assert git(root, "-c", "safe.directory=*", "status", "--porcelain") == ""

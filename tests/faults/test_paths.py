@@ -224,6 +224,24 @@ def test_lint_reports_a_postmortem_that_links_outside_and_reads_the_rest(
         assert "2026-11-25-alias.md" in result.stdout  # (its id is not its name: PM read it)
 
 
+def test_lint_reports_a_year_directory_that_links_outside(
+    repo: Project, postmortem: Path, tmp_path: Path
+) -> None:
+    # `postmortems/2025 -> /mnt/old/2025`: every command left its postmortems out, and lint
+    # said nothing ("✓ 1 file checked, no problems").
+    elsewhere = tmp_path / "old-2025"
+    elsewhere.mkdir()
+    (repo.postmortem_dir / "2025").symlink_to(elsewhere)
+    (repo.postmortem_dir / "2026" / "latest").symlink_to(".")  # (inside: left alone)
+    result = run_cli(repo.root, "lint")
+    assert result.returncode == 1, result.stderr
+    assert (
+        f"PM015 2025 is not read: it is a symbolic link to {elsewhere}, outside the "
+        "postmortem directory"
+    ) in result.stdout
+    assert "latest" not in result.stdout
+
+
 @pytest.mark.parametrize(
     "command",
     [("lint",), ("list",), ("report",), ("search", "x"), ("export",), ("index",)],
@@ -504,6 +522,25 @@ def test_a_named_pipe_called_like_a_postmortem_is_not_waited_on(
         assert f"{PIPE_ID}.md is not a regular file" in result.stderr
     else:
         assert result.returncode in (0, 1), result.stderr
+
+
+def test_a_directory_called_like_a_postmortem_is_named_a_directory(
+    repo: Project, postmortem: Path
+) -> None:
+    # `show` called it "a named pipe, a socket or a device"; `new` said it "was written but
+    # never committed: commit it (`git add ... && git commit`)", which git cannot do.
+    (postmortem.parent / "2026-11-22-notes.md").mkdir()
+    shown = run_cli(repo.root, "show", "2026-11-22-notes")
+    assert shown.returncode == 6, shown.stderr
+    assert "2026-11-22-notes.md is a directory, not a postmortem file" in shown.stderr
+    made = run_cli(
+        repo.root,
+        *("new", "--title", "Notes", "--severity", "SEV3", "--owner", "alice", "--no-input"),
+        *("--started", "2026-11-22T10:00"),
+    )
+    assert made.returncode == 2, made.stderr
+    assert "postmortems/2026/2026-11-22-notes.md is a directory, not a postmortem" in made.stderr
+    assert "git add" not in made.stderr
 
 
 def test_lint_names_a_named_pipe_it_does_not_read(repo: Project, pipe_named_md: Path) -> None:

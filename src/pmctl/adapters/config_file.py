@@ -29,7 +29,7 @@ def find_root(start: Path) -> Path | None:
     start = start.resolve()
     for directory in (start, *start.parents):
         config = directory / CONFIG_FILE
-        if config.is_file():
+        if os.path.isfile(config):  # (Path.is_file raises on too long a name, in 3.11)
             return directory
         if os.path.lexists(config):
             raise ConfigError(

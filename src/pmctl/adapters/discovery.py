@@ -42,8 +42,9 @@ class Survey:
     """Files that are neither postmortems (`*.md`) nor attachments: what lint would
     otherwise never read (`x.markdown`, `x.MD`, `notes`)."""
     links_out: list[tuple[Path, Path]]
-    """`*.md` files that are links leading out of `within`, each with where it leads (itself
-    for a loop of links)."""
+    """`*.md` files, and directories, that are links leading out of `within`, each with
+    where it leads (itself for a loop of links). A linked year directory is not walked
+    into: its postmortems were left out of every command without a word."""
     not_utf8: list[Path]
     """`*.md` files whose path below the directory is not valid UTF-8: no id can match such
     a name, and no index, page or report can hold it as it is."""
@@ -62,9 +63,14 @@ def survey(directory: Path, *, within: Path | None = None) -> Survey:
     not_files: list[Path] = []
     boundary: Path | None = None
     top = str(directory)
-    for base, entries in _listings(top):
+    for base, entries, linked in _listings(top):
         folder = Path(base)
         below_utf8 = is_utf8(base[len(top) :])
+        for entry in linked:
+            boundary = boundary or (within or directory).resolve()
+            target = _target(entry.path)
+            if target is None or not target.is_relative_to(boundary):
+                out.append((folder / entry.name, target or folder / entry.name))
         for entry in entries:
             path = folder / entry.name
             if not entry.name.endswith(".md"):
@@ -115,7 +121,7 @@ def postmortem_files(directory: Path, root: Path) -> list[tuple[str, os.DirEntry
     `os.stat`), against 0.05 s this way."""
     found: list[tuple[str, os.DirEntry[str]]] = []
     boundary: Path | None = None
-    for base, entries in _listings(str(directory)):
+    for base, entries, _ in _listings(str(directory)):
         prefix = os.path.relpath(base, root).replace(os.sep, "/")
         prefix = "" if prefix == "." else prefix + "/"
         for entry in entries:
@@ -139,7 +145,7 @@ def files_beside(directory: Path, suffixes: frozenset[str]) -> list[tuple[str, o
     entry, sorted by key; hidden entries and symbolic links left out (a site publishing
     them would publish the file a link leads to, from anywhere on the machine)."""
     found: list[tuple[str, os.DirEntry[str]]] = []
-    for base, entries in _listings(str(directory)):
+    for base, entries, _ in _listings(str(directory)):
         prefix = os.path.relpath(base, directory).replace(os.sep, "/")
         prefix = "" if prefix == "." else prefix + "/"
         for entry in entries:
@@ -151,9 +157,12 @@ def files_beside(directory: Path, suffixes: frozenset[str]) -> list[tuple[str, o
     return found
 
 
-def _listings(directory: str) -> Iterator[tuple[str, list[os.DirEntry[str]]]]:
+def _listings(
+    directory: str,
+) -> Iterator[tuple[str, list[os.DirEntry[str]], list[os.DirEntry[str]]]]:
     """Each directory under `directory` (itself included) with its entries that are not
-    directories; hidden entries skipped, linked directories not walked into."""
+    directories, and its links to directories, which are not walked into; hidden entries
+    skipped."""
     pending = [directory]
     while pending:
         base = pending.pop()
@@ -163,12 +172,15 @@ def _listings(directory: str) -> Iterator[tuple[str, list[os.DirEntry[str]]]]:
         except OSError:  # a directory that cannot be listed holds nothing to read
             continue
         files = []
+        linked = []
         for entry in entries:
             if not _is_dir(entry):
                 files.append(entry)
-            elif not entry.is_symlink():
+            elif entry.is_symlink():
+                linked.append(entry)
+            else:
                 pending.append(entry.path)
-        yield base, files
+        yield base, files, linked
 
 
 def _regular(entry: os.DirEntry[str]) -> bool:
@@ -232,11 +244,18 @@ def find_by_id(directory: Path, postmortem_id: str) -> Path:
     found = inside(directory, path)
     if os.path.exists(found) and not os.path.isfile(found):  # (opening a pipe would wait)
         raise DocumentError(
-            f"{visible(found.name)} is not a regular file (a named pipe, a socket or a device)",
+            f"{visible(found.name)} is {kind_of(found)}",
             hint="remove it, or put the postmortem file itself in its place",
             location=str(found),
         )
     return found
+
+
+def kind_of(path: Path) -> str:
+    """What `path`, which exists and is no regular file, is: the end of "X is ..."."""
+    if os.path.isdir(path):
+        return "a directory, not a postmortem file"
+    return "not a regular file (a named pipe, a socket or a device)"
 
 
 def id_of_argument(directory: Path, argument: str) -> str:

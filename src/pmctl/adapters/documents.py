@@ -188,6 +188,10 @@ def _merge_conflicts(text: str) -> list[Problem]:
     ]
 
 
+_LFS_POINTER = "version https://git-lfs.github.com/spec/"
+"""How a Git LFS pointer file starts: what a checkout without LFS has in place of the file."""
+
+
 def _front_matter_data(parts: frontmatter.Split, problems: list[Problem]) -> dict[str, Any] | None:
     """The front matter parsed as a mapping, or None with the reason added to `problems`."""
     if parts.front_matter is None and parts.body.startswith("---\r"):
@@ -197,6 +201,17 @@ def _front_matter_data(parts: frontmatter.Split, problems: list[Problem]) -> dic
                 "lines end in a lone carriage return (CR, as classic Mac OS wrote them), "
                 "so no `---` line and no front matter is found",
                 "save the file with LF (or CRLF) line endings, e.g. `tr '\\r' '\\n' < old.md > new.md`",
+            )
+        )
+        return None
+    if parts.front_matter is None and parts.body.startswith(_LFS_POINTER):
+        problems.append(
+            Problem(
+                "no-front-matter",
+                "a Git LFS pointer, not the postmortem: the checkout did not fetch the file "
+                "from LFS",
+                "run `git lfs pull` (in CI, check out with LFS, e.g. `lfs: true`); or keep "
+                "postmortems out of LFS: they are text (`git lfs untrack`)",
             )
         )
         return None

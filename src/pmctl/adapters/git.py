@@ -2,7 +2,7 @@
 
 Every query and change runs `git` itself (one short process each, from the repository's
 root): importing GitPython alone costs 60-130 ms, more than all the git commands of a status
-transition together. GitPython, imported lazily, only creates new repositories.
+transition together.
 
 Commits go through the `git` binary, so the repository's hooks and commit signing apply,
 and they name their paths (`git commit --only -- <paths>`), so whatever the user had staged
@@ -159,17 +159,48 @@ class Repository:
     @classmethod
     def open(cls, path: Path) -> Repository:
         """The repository whose work tree contains `path` (searching parent directories)."""
-        try:
-            found = _git(path, "rev-parse", "--show-toplevel", "--absolute-git-dir")
-        except (FileNotFoundError, NotADirectoryError):  # `path` is no directory
-            found = None
-        if found is None or found.returncode != 0:
+        repository = cls.find(path)
+        if repository is None and os.environ.get("GIT_DIR"):
+            # (`git init` here would make a second repository beside the one meant)
+            raise GitError(
+                f"{path} is not inside a git repository of its own; pmctl does not follow "
+                f"GIT_DIR ({os.environ['GIT_DIR']}), which a calling git hook sets for its "
+                "repository",
+                hint="work in a checkout with its own .git (`git clone`, `git worktree add`, "
+                "or `git init --separate-git-dir`, which leaves a .git file)",
+            )
+        if repository is None:
             raise GitError(
                 f"{path} is not inside a git repository",
                 hint="run `git init` (or `pmctl init`, which does it for you)",
             )
-        root, git_dir = found.stdout.splitlines()
-        return cls(Path(root), Path(git_dir))
+        return repository
+
+    @classmethod
+    def find(cls, path: Path) -> Repository | None:
+        """The repository whose work tree contains `path`; None if there is none, and
+        `GitError` if there is one that git refuses to work in: one owned by another user
+        (a CI container running as root in a checkout of the runner's), which was said to
+        be no repository at all, and `pmctl init` then ran `git init` over it."""
+        try:
+            found = _git(path, "rev-parse", "--show-toplevel", "--absolute-git-dir")
+        except (FileNotFoundError, NotADirectoryError):  # `path` is no directory
+            return None
+        if found.returncode == 0:
+            root, git_dir = found.stdout.splitlines()
+            return cls(Path(root), Path(git_dir))
+        dubious = re.search(r"dubious ownership in repository at '([^']*)'", found.stderr)
+        if dubious:
+            import shlex
+
+            raise GitError(
+                f"git refuses to work in {dubious[1]}: it is owned by another user "
+                "(dubious ownership)",
+                hint="if you trust it, run `git config --global --add safe.directory "
+                f"{shlex.quote(dubious[1])}` (in CI: the checkout's owner is not the job's "
+                "user)",
+            )
+        return None
 
     @classmethod
     def init(cls, path: Path) -> Repository:
@@ -188,10 +219,10 @@ class Repository:
                 f"{path} is inside {git_dir}, git's own directory",
                 hint="run `pmctl init` in the work tree, outside .git",
             )
-        import git
-
-        repo = git.Repo.init(path)
-        return cls(Path(repo.working_tree_dir or path), Path(repo.git_dir))
+        # git itself, without the variables that tie it to another repository: GitPython's
+        # `Repo.init` passed `GIT_DIR` on, and `git init` then initialised that one.
+        _checked(("init",), _git(path, "init", "--quiet"))
+        return cls.open(path)
 
     def _run(self, *args: str) -> str:
         delay = 0.05
@@ -298,6 +329,16 @@ class Repository:
                 f"(`git remote add {remote} URL`); or leave out --push",
             )
 
+    def hook_file(self, name: str) -> tuple[Path, bool]:
+        """The file git runs as its hook `name` (`pre-commit`), and whether `core.hooksPath`
+        chose its directory (where `pre-commit install` refuses to install)."""
+        path, hooks_path = _git_all(
+            self.root,
+            ("rev-parse", "--git-path", f"hooks/{name}"),
+            ("config", "--get", "core.hooksPath"),
+        )
+        return self.root / _checked(("rev-parse",), path), hooks_path.returncode == 0
+
     def current_branch(self) -> str | None:
         """The checked-out branch's name; None on a detached HEAD."""
         return _branch(_git(self.root, *_SYMBOLIC_HEAD))
@@ -389,8 +430,8 @@ def _identity(results: Sequence[_Result]) -> tuple[str, str]:
 
 def _last_line(text: str) -> str:
     """The line of git's stderr worth showing: its last `error:`/`fatal:` line, else its last."""
-    lines = [line.strip().removeprefix("stderr: ").strip("'") for line in text.splitlines()]
-    lines = [line for line in lines if line]
+    lines = [line.strip() for line in text.splitlines()]
+    lines = [line for line in lines if line and not line.startswith("hint:")]
     errors = [line for line in lines if line.lower().startswith(("error", "fatal"))]
     return (errors or lines or [""])[-1]
 
@@ -440,6 +481,22 @@ def failure(command: str, result: _Result) -> GitError:
         return GitError(
             f"git cannot write to the object store: {reason}",
             hint="the repository's .git/objects is not writable by you; check its permissions",
+        )
+    submodule = re.search(r"Pathspec '([^']*)' is in submodule '([^']*)'", result.stderr)
+    if submodule:
+        return GitError(
+            f"{submodule[1]} is in the submodule {submodule[2]}, a repository of its own: "
+            "pmctl commits in the repository that holds pmctl.toml; nothing was changed",
+            hint=f"keep the postmortems and pmctl.toml together: set up pmctl in the "
+            f"submodule (`pmctl init {submodule[2]}`), or set postmortem_dir outside it",
+        )
+    ignored = re.search(r"ignored by one of your \.gitignore files:\n(.*)", result.stderr)
+    if ignored:
+        return GitError(
+            f"git ignores {ignored[1]} (a .gitignore rule), so pmctl cannot commit its file "
+            "there; nothing was changed",
+            hint=f"`git check-ignore -v {ignored[1]}` names the rule; remove it: "
+            "postmortems are kept in git",
         )
     if "sparse-checkout" in lowered:
         return GitError(f"git {command} failed: {reason}", hint=_SPARSE_HINT)

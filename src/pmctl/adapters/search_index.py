@@ -506,7 +506,15 @@ def open_index(root: Path, *, version: str, rebuild: bool = False) -> SearchInde
     if existing is not None:
         return existing
     temporary = _new_file(path.parent)
-    connection = sqlite3.connect(temporary, isolation_level=None)
+    try:
+        connection = sqlite3.connect(temporary, isolation_level=None)
+    except sqlite3.OperationalError:
+        # SQLite opens no file whose path is longer than 512 bytes (a repository deep in a
+        # CI workspace): it was exit 70. Built in the temporary directory, as for a git dir
+        # that cannot be written; one then put in place there is never opened (`_open_existing`).
+        os.unlink(temporary)
+        temporary = _new_file_in(Path(tempfile.gettempdir()))
+        connection = sqlite3.connect(temporary, isolation_level=None)
     index = _NewIndex(connection, Path(temporary), path)
     try:
         _set_up(connection, version)
@@ -611,6 +619,14 @@ def _open_existing(path: Path, version: str) -> SearchIndex | None:
 
 def _file_system_now(directory: Path) -> int:
     """The file system's clock, in ns: the mtime of a file created there just now (as the
-    lint cache does, for the same "racy" reason)."""
-    with tempfile.TemporaryFile(dir=directory) as probe:
-        return os.fstat(probe.fileno()).st_mtime_ns
+    lint cache does, for the same "racy" reason). Where no file can be made (an index in a
+    read-only checkout's git dir), the process's clock: the index cannot take the files
+    either, SQLite says so, and a new one is built elsewhere (this probe's refusal stopped
+    `search` with exit 10 instead)."""
+    try:
+        with tempfile.TemporaryFile(dir=directory) as probe:
+            return os.fstat(probe.fileno()).st_mtime_ns
+    except OSError:
+        import time
+
+        return time.time_ns()

@@ -66,4 +66,15 @@ def init_command(
         console.committed(result.commit)
     elif not result.written:
         console.success(f"{result.root} is set up already: nothing to change")
+    if result.hook_inactive is not None and result.hooks_path:
+        console.note(
+            f"git runs its hooks from {result.hook_inactive.parent} (core.hooksPath), where "
+            f"`pre-commit install` does not install: have {result.hook_inactive} run "
+            "`pre-commit run` to lint postmortems before each commit"
+        )
+    elif result.hook_inactive is not None:
+        console.note(
+            "the pre-commit hook runs once pre-commit is installed in this clone (and in each "
+            "clone): `pre-commit install`"
+        )
     console.note("next: `pmctl new` after an incident")

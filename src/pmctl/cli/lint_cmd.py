@@ -49,11 +49,11 @@ def lint_command(
     from pmctl.cli import clock
     from pmctl.errors import ExitCode
     from pmctl.services.lint import lint
-    from pmctl.services.project import open_project
+    from pmctl.services.project import open_project_of
     from pmctl.ui import lint_output
 
     cwd = Path.cwd()
-    project = open_project(cwd)
+    project = open_project_of(paths or (), cwd)
     result = lint(project, paths or None, today=clock.today(), use_cache=not no_cache, hook=hook)
     if output_format is LintFormat.TEXT:
         lint_output.print_text(result, cwd=cwd, strict=strict)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pmctl.adapters.files import write_atomic
@@ -46,32 +46,30 @@ def update_index(
 ) -> IndexResult:
     """Regenerate `INDEX.md` at the project root; commit only that file when it changed.
 
-    With `check`, only compare: nothing is written. An unchanged index writes nothing and
-    makes no commit, so running it twice is the same as once. An `INDEX.md` that pmctl did
-    not write is a `UsageError` unless `force`: a team's own catalogue was replaced and
-    committed without a word.
+    With `check`, only compare: nothing is written, and the repository's lock is not taken
+    (CI checks a read-only checkout, where the lock file cannot be made: it was exit 10). An
+    unchanged index writes nothing and makes no commit, so running it twice is the same as
+    once. An `INDEX.md` that pmctl did not write is a `UsageError` unless `force`: a team's
+    own catalogue was replaced and committed without a word.
     """
     path = project.root / INDEX_FILE
+    if check:
+        return _compared(project, path)[0]
     with exclusive(project, purpose="pmctl index"):
-        text, count, invalid = expected_index(project)
-        data = text.encode("utf-8")
-        # Compared without regard to line endings: a checkout with core.autocrlf (Windows)
-        # has CRLF in the file and LF in git, and `index --check` said it was out of date.
-        current = path.read_bytes().replace(b"\r\n", b"\n") if path.exists() else None
-        stale = current != data
-        if check or not stale:
-            return IndexResult(path, stale, False, None, count, invalid)
+        compared, data = _compared(project, path)
+        if not compared.stale:
+            return compared
         if not force:
             _refuse_replacing_the_team_s_own(path)
         if not commit:
             write_atomic(path, data)
-            return IndexResult(path, stale, True, None, count, invalid)
+            return replace(compared, written=True)
         from pmctl.adapters.git import Repository
 
         repository = Repository.open(project.root)
         repository.ensure_ready_to_commit()
         made = write_and_commit(repository, {path: data}, commits.index_updated())
-    return IndexResult(path, stale, True, made, count, invalid)
+    return replace(compared, written=True, commit=made)
 
 
 def _refuse_replacing_the_team_s_own(path: Path) -> None:
@@ -83,3 +81,13 @@ def _refuse_replacing_the_team_s_own(path: Path) -> None:
             f"{INDEX_FILE} exists and was not written by `pmctl index`: it would be replaced",
             hint=f"move your {INDEX_FILE} elsewhere, or pass --force to replace it",
         )
+
+
+def _compared(project: Project, path: Path) -> tuple[IndexResult, bytes]:
+    """Whether INDEX.md at `path` is out of date (nothing written), and what it should hold."""
+    text, count, invalid = expected_index(project)
+    data = text.encode("utf-8")
+    # Compared without regard to line endings: a checkout with core.autocrlf (Windows)
+    # has CRLF in the file and LF in git, and `index --check` said it was out of date.
+    current = path.read_bytes().replace(b"\r\n", b"\n") if path.exists() else None
+    return IndexResult(path, current != data, False, None, count, invalid), data

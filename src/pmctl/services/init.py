@@ -15,7 +15,7 @@ from pmctl.domain import commits
 from pmctl.domain.commits import Commit
 from pmctl.domain.config import CONFIG_FILE, default_criteria
 from pmctl.domain.model import Language
-from pmctl.errors import ConfigError, GitError, UsageError, file_system_refusal
+from pmctl.errors import ConfigError, UsageError, file_system_refusal
 from pmctl.services.mutate import write_and_commit
 
 PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
@@ -38,6 +38,12 @@ class Initialised:
     """Why `.gitignore` was left alone although it does not ignore the site (changes of the
     user's not yet committed, or it cannot be read); None if it was not."""
     commit: Commit | None
+    hook_inactive: Path | None
+    """The file git runs as its pre-commit hook, when it does not run pre-commit (nothing
+    runs the hook written to `.pre-commit-config.yaml` yet); None when it does."""
+    hooks_path: bool
+    """Whether `core.hooksPath` chose that file's directory (`pre-commit install` then
+    refuses to install)."""
     not_postmortems: tuple[Path, ...] = ()
     """Markdown files already in `postmortems/` without front matter (a README, notes, the
     team's postmortems from before pmctl), which lint will read as postmortems and fail."""
@@ -61,11 +67,13 @@ def initialise(directory: Path, *, language: Language, force: bool, commit: bool
     made = _make_directory(directory)
     created_git = False
     try:
-        try:
-            repository = Repository.open(directory)
-        except GitError:
-            repository = Repository.init(directory)
-            created_git = True
+        found = Repository.find(directory)  # (one git refuses to work in is refused here)
+        if found is None:
+            # A `.git` that git cannot open (an empty one, a worktree's link to nowhere) is
+            # the user's: `git init` may fill it in, but a failure must not remove it.
+            created_git = not os.path.lexists(directory / ".git")
+            found = Repository.init(directory)
+        repository = found
         if commit:
             repository.ensure_ready_to_commit()
         return _write_and_commit(
@@ -121,7 +129,7 @@ def _write_and_commit(
     pre_commit_hook = None
     if not pre_commit.exists():
         files[pre_commit] = hook_config
-    elif not _runs_pmctl(pre_commit):  # what to paste under `repos:` of the team's own
+    elif not _runs_pmctl(pre_commit, hook_files):  # what to paste under its `repos:`
         pre_commit_hook = hook_config[hook_config.index("  - repo:") :].rstrip("\n")
     gitignore = directory / GITIGNORE
     try:
@@ -156,8 +164,17 @@ def _write_and_commit(
         if made_dir:
             shutil.rmtree(postmortems, ignore_errors=True)
         raise
+    hook, hooks_path = repository.hook_file("pre-commit")
     return Initialised(
-        directory, tuple(data), created_git, pre_commit_hook, gitignore_left, made, not_postmortems
+        directory,
+        tuple(data),
+        created_git,
+        pre_commit_hook,
+        gitignore_left,
+        made,
+        None if _runs_pre_commit(hook) else hook,
+        hooks_path,
+        not_postmortems,
     )
 
 
@@ -175,12 +192,25 @@ def _without_front_matter(postmortems: Path) -> tuple[Path, ...]:
     return tuple(found)
 
 
-def _runs_pmctl(pre_commit: Path) -> bool:
-    """Whether a pre-commit configuration already runs pmctl's hook (`init` wrote it)."""
+def _runs_pre_commit(hook: Path) -> bool:
+    """Whether git's pre-commit hook `hook` runs pre-commit (`pre-commit install` wrote it,
+    or a hook manager calls it)."""
     try:
-        return "pmctl lint" in pre_commit.read_text(encoding="utf-8", errors="replace")
+        return b"pre-commit" in hook.read_bytes()
     except OSError:
         return False
+
+
+def _runs_pmctl(pre_commit: Path, hook_files: str) -> bool:
+    """Whether a pre-commit configuration already runs pmctl's hook on this project's
+    postmortems (`init` wrote it). In a repository with two projects (`pmctl init team-a`,
+    `pmctl init team-b`), the hook written for the first one never ran on the second's
+    postmortems, and init said nothing."""
+    try:
+        text = pre_commit.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return "pmctl lint" in text and hook_files in text
 
 
 def _holds(path: Path, content: bytes) -> bool:

@@ -199,7 +199,12 @@ def _refuse_existing(project: Project, path: Path, postmortem_id: str) -> None:
     if not (path.exists() or discovery.paths_named(project.postmortem_dir, path.name)):
         return
     hint = "pass --slug to choose another id, or edit the existing postmortem"
-    if path.exists() and not _committed(project, path):
+    if path.exists() and not path.is_file():  # (the hint to commit it was no way forward)
+        hint = (
+            f"{path.relative_to(project.root).as_posix()} is {discovery.kind_of(path)}: "
+            "remove or rename it, or pass --slug to choose another id"
+        )
+    elif path.exists() and not _committed(project, path):
         shown = path.relative_to(project.root).as_posix()
         hint = (
             f"{shown} was written but never committed (by `pmctl new --no-commit`, or a "

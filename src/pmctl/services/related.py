@@ -57,6 +57,7 @@ def related(project: Project, postmortem_id: str, *, limit: int = 5) -> RelatedO
         ranker = _Ranker(library, _names(project))
         row = library.index.row_of(postmortem_id)
         if row is None:
+            _refuse_file_of(project, postmortem_id)
             raise NotFoundError(
                 f"no valid postmortem with id {postmortem_id!r}",
                 hint="`pmctl search` or `pmctl status --list` shows the ids",
@@ -66,6 +67,17 @@ def related(project: Project, postmortem_id: str, *, limit: int = 5) -> RelatedO
         return RelatedOutcome(RelatedResult(_profile(row), ranked, language), library.invalid)
 
     return read_library(project, read)
+
+
+def _refuse_file_of(project: Project, postmortem_id: str) -> None:
+    """Say why the file of `postmortem_id` is no valid postmortem, as `show` says it (at its
+    `file:line`, or that no file has the id, with the closest one): it was "no valid
+    postmortem with id ...; `pmctl search` shows the ids" for a file with a merge conflict
+    or a link leading out of the repository. Returns if the file is valid after all."""
+    from pmctl.adapters.discovery import find_by_id
+    from pmctl.adapters.documents import load
+
+    load(find_by_id(project.postmortem_dir, postmortem_id))
 
 
 def suggestions(

@@ -249,7 +249,7 @@ def check_unread(
                 if target != path
                 else f"{path.name} is not read: it is a loop of symbolic links",
                 "pmctl reads only files inside the postmortem directory: replace the link "
-                "with the file itself",
+                "with the file or directory itself",
             ),
         )
         for path, target in links

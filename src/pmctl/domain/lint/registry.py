@@ -86,8 +86,8 @@ LINK_OUTSIDE = Rule(
     "PM015",
     "link-outside",
     E,
-    "A postmortem file that is a symbolic link leading out of the postmortem directory, "
-    "so no command reads it.",
+    "A postmortem file, or a directory of them, that is a symbolic link leading out of the "
+    "postmortem directory, so no command reads it.",
 )
 MERGE_CONFLICT = Rule(
     "PM016",
