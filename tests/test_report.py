@@ -275,3 +275,17 @@ def test_cli_formats_and_bad_flags(repo: Project) -> None:
     bad_date = run_cli(repo.root, "report", "--due-before", "next week")
     assert bad_date.returncode == 2
     assert "not a date" in bad_date.stderr
+
+
+def test_a_copy_that_kept_its_id_is_reported_once(repo: Project) -> None:
+    """A postmortem copied to start another, its id not yet changed (lint's PM701), had its
+    open items listed twice and counted in "N action items in 2 postmortems" (as `stats`
+    and `export` did until they left the copy out)."""
+    path = write_postmortem(repo, "2026-10-05-original", actions=[action(1, owner="bob")])
+    copy = path.parent / "2026-10-06-new-one.md"
+    copy.write_bytes(path.read_bytes())
+    result = build_report(repo, today=TODAY)
+    assert [(row.item.id, row.postmortem_id) for row in result.report.rows] == [
+        ("AI-1", "2026-10-05-original")
+    ]
+    assert [file.location for file in result.invalid] == [str(copy)]

@@ -9,7 +9,7 @@ from pmctl.domain import report as domain
 from pmctl.domain.document import Invalid
 from pmctl.domain.enums import GroupBy
 from pmctl.domain.project import Project
-from pmctl.services.corpus import records, relative_key
+from pmctl.services.corpus import once_per_id, records, relative_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,9 +30,10 @@ def build_report(
     """Read every postmortem's record (through the one reader) and build the report as of
     `today`; only the items the report lists are kept."""
     invalid: list[Invalid] = []
+    read = records(project.postmortem_dir, root=project.root, invalid=invalid)
     entries = (
         (relative_key(path, project.root), postmortem)
-        for path, postmortem in records(project.postmortem_dir, root=project.root, invalid=invalid)
+        for path, postmortem in once_per_id(read, invalid)
     )
     report = domain.build(entries, today=today, filters=filters, group_by=group_by)
     return ReportResult(report, tuple(invalid))
