@@ -362,6 +362,24 @@ def test_a_directory_that_pmctl_did_not_make_is_refused(examples: Project, tmp_p
     assert [p.name for p in mine.iterdir()] == ["thesis.tex"]
 
 
+def test_the_git_directory_cannot_hold_the_site(examples: Project) -> None:
+    """`--out .git/site` was taken: a site built into git's own directory, where nothing
+    publishes it and `git gc` or a fresh clone loses it."""
+    with pytest.raises(UsageError, match="git directory"):
+        site.build(examples, out=(examples.root / ".git" / "site").resolve(), today=TODAY)
+    refused = run_cli(examples.root, "site", "build", "--out", ".git/site")
+    assert refused.returncode == 2, refused.stderr
+    assert not (examples.root / ".git" / "site").exists()
+
+
+def test_the_page_to_open_is_quoted_for_the_shell(examples: Project) -> None:
+    """ "open /tmp/my site/index.html" was printed as it is: pasted into a shell, it opened
+    two files that do not exist."""
+    built = run_cli(examples.root, "site", "build", "--out", "my site #1")
+    assert built.returncode == 0, built.stderr
+    assert f"open '{examples.root / 'my site #1' / 'index.html'}'" in built.stdout + built.stderr
+
+
 def test_the_statistics_charts_have_a_point_per_month_and_series(examples: Project) -> None:
     add_hostile(examples)  # 2015-10 and 2016-02: five months, gaps included
     out = examples.root / "_site"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+
 import typer
 
 from pmctl.cli.command import command_module
@@ -48,7 +50,7 @@ def build_command(out: str | None = _OUT) -> None:
         f"{plural(result.rendered, 'page')} rendered, "
         f"{plural(len(result.written), 'file')} written, {len(result.removed)} removed)"
     )
-    console.note(f"open {result.out / 'index.html'}")
+    console.note(f"open {shlex.quote(str(result.out / 'index.html'))}")
 
 
 @cli.command("serve")

@@ -40,6 +40,7 @@ from typing import Any, NamedTuple
 from pmctl.adapters import discovery, parallel, site_state
 from pmctl.adapters.cache import stat_key
 from pmctl.adapters.files import outermost_missing
+from pmctl.adapters.git_dir import find_git_dir
 from pmctl.adapters.parallel import processes, start
 from pmctl.adapters.site_output import Output
 from pmctl.domain.document import Invalid
@@ -504,9 +505,16 @@ def _check_out(project: Project, out: Path) -> None:
     """Refuse an output directory whose files pmctl could clobber or publish by mistake."""
     root = project.root.resolve()
     postmortems = project.postmortem_dir.resolve()
-    if out == root or root.is_relative_to(out) or out.is_relative_to(postmortems):
+    git_dir = find_git_dir(root)
+    if (
+        out == root
+        or root.is_relative_to(out)
+        or out.is_relative_to(postmortems)
+        or (git_dir is not None and out.is_relative_to(git_dir.resolve()))
+    ):
         raise UsageError(
-            f"{out} cannot hold the site: it contains the repository or lies in its postmortems",
+            f"{out} cannot hold the site: it contains the repository or lies in its "
+            "postmortems or its git directory",
             hint="build into a directory of its own, e.g. --out _site",
         )
     # os.path.isdir: a name longer than a file name may be (ENAMETOOLONG) is no directory
