@@ -19,7 +19,7 @@ from pmctl.adapters.markdown import render
 from pmctl.domain.project import Project
 from pmctl.errors import ExitCode, TemplateError, UsageError
 from pmctl.services import site, site_pages
-from tests.conftest import git, run_cli, run_process
+from tests.conftest import git, run_cli, run_process, run_read_only
 from tests.site_corpus import (
     EN_ID,
     EXAMPLES,
@@ -370,6 +370,14 @@ def test_the_git_directory_cannot_hold_the_site(examples: Project) -> None:
     refused = run_cli(examples.root, "site", "build", "--out", ".git/site")
     assert refused.returncode == 2, refused.stderr
     assert not (examples.root / ".git" / "site").exists()
+
+
+def test_a_read_only_checkout_is_told_it_can_build_elsewhere(examples: Project) -> None:
+    """On a checkout mounted read-only, `site build` (into `_site` there) was exit 10 with
+    a hint to lift the refusal, not that `--out` builds it where one may write."""
+    refused = run_read_only(examples.root, examples.root, "site", "build")
+    assert refused.returncode == 10, refused.stderr
+    assert "or build the site where you may write, with --out DIR" in refused.stderr
 
 
 def test_the_page_to_open_is_quoted_for_the_shell(examples: Project) -> None:

@@ -105,7 +105,11 @@ def build(project: Project, *, out: Path, today: dt.date) -> BuildResult:
     try:
         output.mark(MARKER)
     except OSError as error:  # the first write there: a path that cannot be a directory
-        raise file_system_refusal(error, path=out) or UsageError(
+        refused = file_system_refusal(error, path=out)
+        if refused is not None:  # (a read-only checkout: the site can be built elsewhere)
+            refused.hint += "; or build the site where you may write, with --out DIR"
+            raise refused from None
+        raise UsageError(
             f"cannot make the site in {out}: {error.strerror or error}",
             hint="build into a directory you may create or write to, e.g. --out _site",
         ) from None
