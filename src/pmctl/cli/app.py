@@ -206,6 +206,7 @@ def _choice_errors_in_clicks_words() -> Iterator[None]:
 
 
 def _choices_as_written(message: str, param: Any) -> str:
+    """`message` with each of `param`'s choices that typer lower-cased written as it is."""
     descriptor = getattr(param, "type_descriptor", None)
     for choice in getattr(descriptor, "choices", None) or ():
         written = str(getattr(choice, "value", choice))

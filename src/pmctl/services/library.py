@@ -50,7 +50,7 @@ starts writing. Against batches of 1,000 (once a fork each): 0.5-1.5 s less of a
 search of 10,000 in three pairs of runs, and 69 MB peak instead of 94."""
 
 LAST_BATCH = 50
-"""Files in the smallest batch, those at the end (`batches`)."""
+"""Files in the smallest batch, those at the end (`cut_in_batches`)."""
 
 PARALLEL_FROM = 500
 """Below this many files to read, a worker process costs more than it saves."""
