@@ -207,9 +207,10 @@ def cut_in_batches(keys: Sequence[str], workers: int) -> list[Sequence[str]]:
     """`keys` cut in order into batches of `BATCH`, smaller and smaller towards the end.
 
     The last batch each worker makes is all this process writes after the workers are
-    done, while a core idles, and the workers finish apart by up to a batch: batches that
-    shrink to `LAST_BATCH` over the last quarter of the work (each a share of what is left)
-    shorten both."""
+    done, while a core idles, and the workers finish apart by up to a batch. Once fewer than
+    `2 * workers * BATCH` files are left, each batch is a `2 * workers`-th of what is left,
+    down to `LAST_BATCH`: both waits shrink to a few dozen files. (In one process, without
+    workers, the smaller batches only mean a few more calls into SQLite.)"""
     batches: list[Sequence[str]] = []
     first = 0
     while first < len(keys):
